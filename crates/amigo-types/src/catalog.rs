@@ -1,0 +1,446 @@
+//! Catalog wire types (products, categories) and the product-list query every side parses alike.
+
+use serde::{Deserialize, Serialize};
+
+use crate::envelope::ApiError;
+use crate::query::{QueryPairs, shorten};
+
+/// The two catalog brands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Brand {
+    /// Oraimo accessories.
+    Oraimo,
+    /// Amigo's own brand.
+    Amigo,
+}
+
+impl Brand {
+    /// The wire value (`oraimo`, `amigo`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Brand::Oraimo => "oraimo",
+            Brand::Amigo => "amigo",
+        }
+    }
+
+    /// Display name for people (`Oraimo`, `Amigo`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Brand::Oraimo => "Oraimo",
+            Brand::Amigo => "Amigo",
+        }
+    }
+}
+
+/// A compare-at ("market") price: what the item sells for elsewhere. Present only when the
+/// catalog price is a discount on it; feeds the Deals list and the struck-through price.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarketPrice {
+    /// Compare-at price in whole Naira (always above the catalog price).
+    pub amount: i64,
+    /// Display string of `amount`.
+    pub display: String,
+    /// Whole-percent saving against `amount`, rounded down.
+    pub discount_percent: u8,
+}
+
+/// A product's price block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Price {
+    /// Whole Naira.
+    pub amount: i64,
+    /// Display string (`₦14,500`).
+    pub display: String,
+    /// Always `NGN`.
+    pub currency: String,
+    /// Compare-at price when discounted; `null` otherwise.
+    pub market: Option<MarketPrice>,
+}
+
+/// The category a product belongs to, as embedded in a product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryRef {
+    /// Category id.
+    pub id: u32,
+    /// URL slug (`power-banks`).
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// Stock as documented: a flag plus the count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stock {
+    /// `count > 0`.
+    pub in_stock: bool,
+    /// Units available.
+    pub count: u32,
+}
+
+/// Average rating and how many ratings it is built on.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Rating {
+    /// 0.0–5.0, one decimal.
+    pub value: f32,
+    /// Number of ratings.
+    pub count: u32,
+}
+
+/// One product image.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductImage {
+    /// 1-based order in the gallery.
+    pub position: u8,
+    /// Absolute URL of the image.
+    pub url: String,
+}
+
+/// A catalog product, the same shape in lists, single reads and curation lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Product {
+    /// Numeric id (may be renumbered; slugs are stable).
+    pub id: u64,
+    /// Stable URL slug.
+    pub slug: String,
+    /// Brand.
+    pub brand: Brand,
+    /// Display name. Untrusted text: render as text, never as HTML.
+    pub name: String,
+    /// Description. Untrusted text: render as text, never as HTML.
+    pub description: String,
+    /// Price block.
+    pub price: Price,
+    /// Category.
+    pub category: CategoryRef,
+    /// Stock.
+    pub stock: Stock,
+    /// Rating.
+    pub rating: Rating,
+    /// 1–4 images in gallery order.
+    pub images: Vec<ProductImage>,
+    /// Delivery scheme id; `null` for products with no scheme (always-free bucket).
+    #[serde(default)]
+    pub delivery_scheme_id: Option<u32>,
+    /// Whether the standard delivery tier is free for this product.
+    #[serde(default)]
+    pub free_delivery: bool,
+    /// ISO 8601 with a `+01:00` offset.
+    pub updated_at: String,
+}
+
+/// A category with its product count (`GET categories/`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    /// Category id.
+    pub id: u32,
+    /// URL slug.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// Products in the category.
+    pub product_count: u32,
+}
+
+/// Sort orders of `GET products/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProductSort {
+    /// Most recently updated first (the default).
+    #[default]
+    New,
+    /// Cheapest first.
+    PriceAsc,
+    /// Dearest first.
+    PriceDesc,
+    /// By name, A–Z.
+    Name,
+}
+
+impl ProductSort {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProductSort::New => "new",
+            ProductSort::PriceAsc => "price_asc",
+            ProductSort::PriceDesc => "price_desc",
+            ProductSort::Name => "name",
+        }
+    }
+
+    /// Parses a wire value.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "new" => Some(ProductSort::New),
+            "price_asc" => Some(ProductSort::PriceAsc),
+            "price_desc" => Some(ProductSort::PriceDesc),
+            "name" => Some(ProductSort::Name),
+            _ => None,
+        }
+    }
+}
+
+/// Largest page the platform serves.
+pub const MAX_PAGE_LIMIT: u32 = 100;
+/// Page size when `limit` is omitted.
+pub const DEFAULT_PAGE_LIMIT: u32 = 20;
+/// Longest free-text search accepted (`q`).
+pub const MAX_SEARCH_LEN: usize = 100;
+/// Longest offset accepted; far beyond any catalog, it only stops overflow games.
+pub const MAX_OFFSET: u64 = 1_000_000;
+
+/// What to look up with `GET products/`: one product, or a filtered page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProductLookup {
+    /// `?id=N`.
+    ById(u64),
+    /// `?slug=X`.
+    BySlug(String),
+    /// The paginated list.
+    List(ProductQuery),
+}
+
+/// A validated product-list query.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProductQuery {
+    /// Category slug filter (validated against the catalog by whoever holds it).
+    pub category: Option<String>,
+    /// Brand filter.
+    pub brand: Option<Brand>,
+    /// `Some(true)` keeps only in-stock items.
+    pub in_stock: Option<bool>,
+    /// Free text over name and description, trimmed.
+    pub q: Option<String>,
+    /// Sort order.
+    pub sort: ProductSort,
+    /// Page size, 1–100.
+    pub limit: u32,
+    /// Rows to skip.
+    pub offset: u64,
+}
+
+impl ProductLookup {
+    /// Parses the documented parameters of `GET products/`.
+    ///
+    /// Errors are `invalid_<param>`. Unknown parameters are ignored.
+    pub fn parse(q: &QueryPairs) -> Result<Self, ApiError> {
+        if let Some(id) = q.non_empty("id") {
+            return id
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .map(ProductLookup::ById)
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "invalid_id",
+                        "id",
+                        format!("id must be a positive whole number, got '{}'", shorten(id)),
+                    )
+                });
+        }
+        if let Some(slug) = q.non_empty("slug") {
+            let slug = slug.trim();
+            if slug.len() > 200 || !slug.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                return Err(ApiError::invalid(
+                    "invalid_slug",
+                    "slug",
+                    format!(
+                        "slug must be lowercase letters, digits and dashes, got '{}'",
+                        shorten(slug)
+                    ),
+                ));
+            }
+            return Ok(ProductLookup::BySlug(slug.to_ascii_lowercase()));
+        }
+        ProductQuery::parse(q).map(ProductLookup::List)
+    }
+}
+
+impl ProductQuery {
+    /// Parses the list parameters (`category, brand, in_stock, q, sort, limit, offset`).
+    pub fn parse(q: &QueryPairs) -> Result<Self, ApiError> {
+        let category = match q.non_empty("category") {
+            None => None,
+            Some(c) => {
+                let c = c.trim();
+                if c.len() > 64 || !c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                    return Err(ApiError::invalid(
+                        "invalid_category",
+                        "category",
+                        format!("category must be a category slug, got '{}'", shorten(c)),
+                    ));
+                }
+                Some(c.to_ascii_lowercase())
+            }
+        };
+        let brand = match q.non_empty("brand") {
+            None => None,
+            Some(b) => Some(match b.trim().to_ascii_lowercase().as_str() {
+                "oraimo" => Brand::Oraimo,
+                "amigo" => Brand::Amigo,
+                _ => {
+                    return Err(ApiError::invalid(
+                        "invalid_brand",
+                        "brand",
+                        format!("brand must be 'oraimo' or 'amigo', got '{}'", shorten(b)),
+                    ));
+                }
+            }),
+        };
+        let in_stock = q.boolean("in_stock")?;
+        let text = match q.get("q").map(str::trim) {
+            None | Some("") => None,
+            Some(t) if t.chars().count() > MAX_SEARCH_LEN => {
+                return Err(ApiError::invalid(
+                    "invalid_q",
+                    "q",
+                    format!("q must be at most {MAX_SEARCH_LEN} characters"),
+                ));
+            }
+            Some(t) => Some(t.to_owned()),
+        };
+        let sort = match q.non_empty("sort") {
+            None => ProductSort::default(),
+            Some(s) => ProductSort::parse(s.trim()).ok_or_else(|| {
+                ApiError::invalid(
+                    "invalid_sort",
+                    "sort",
+                    format!(
+                        "sort must be one of price_asc, price_desc, name, new; got '{}'",
+                        shorten(s)
+                    ),
+                )
+            })?,
+        };
+        let limit = q
+            .bounded_u64("limit", 1, u64::from(MAX_PAGE_LIMIT))?
+            .map_or(DEFAULT_PAGE_LIMIT, |n| n as u32);
+        let offset = q.bounded_u64("offset", 0, MAX_OFFSET)?.unwrap_or(0);
+        Ok(Self {
+            category,
+            brand,
+            in_stock,
+            q: text,
+            sort,
+            limit,
+            offset,
+        })
+    }
+
+    /// The canonical query string for this query (only documented parameters, fixed order):
+    /// what the proxy forwards and caches by.
+    pub fn to_query_string(&self) -> String {
+        let mut parts: Vec<(String, String)> = Vec::new();
+        if let Some(c) = &self.category {
+            parts.push(("category".into(), c.clone()));
+        }
+        if let Some(b) = self.brand {
+            parts.push(("brand".into(), b.as_str().into()));
+        }
+        if let Some(s) = self.in_stock {
+            parts.push(("in_stock".into(), s.to_string()));
+        }
+        if let Some(t) = &self.q {
+            parts.push(("q".into(), t.clone()));
+        }
+        parts.push(("sort".into(), self.sort.as_str().into()));
+        parts.push(("limit".into(), self.limit.to_string()));
+        parts.push(("offset".into(), self.offset.to_string()));
+        encode_pairs(&parts)
+    }
+}
+
+/// Percent-encodes `key=value` pairs for a URL query (RFC 3986 unreserved characters kept).
+pub fn encode_pairs(parts: &[(String, String)]) -> String {
+    fn enc(s: &str, out: &mut String) {
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    let mut out = String::new();
+    for (i, (k, v)) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        enc(k, &mut out);
+        out.push('=');
+        enc(v, &mut out);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(pairs: &[(&str, &str)]) -> QueryPairs {
+        QueryPairs::new(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn defaults() {
+        let p = ProductQuery::parse(&q(&[])).unwrap();
+        assert_eq!(p.limit, 20);
+        assert_eq!(p.offset, 0);
+        assert_eq!(p.sort, ProductSort::New);
+    }
+
+    #[test]
+    fn each_bad_parameter_names_itself() {
+        for (k, v) in [
+            ("brand", "tecno"),
+            ("sort", "cheapest"),
+            ("limit", "0"),
+            ("limit", "101"),
+            ("offset", "-3"),
+            ("in_stock", "perhaps"),
+            ("category", "<script>"),
+            ("id", "abc"),
+            ("slug", "a b"),
+        ] {
+            let err = ProductLookup::parse(&q(&[(k, v)])).unwrap_err();
+            assert_eq!(err.code, format!("invalid_{k}"), "{k}={v}");
+        }
+        let long = "x".repeat(101);
+        assert_eq!(
+            ProductLookup::parse(&q(&[("q", &long)])).unwrap_err().code,
+            "invalid_q"
+        );
+    }
+
+    #[test]
+    fn id_and_slug_select_one() {
+        assert_eq!(
+            ProductLookup::parse(&q(&[("id", "42")])).unwrap(),
+            ProductLookup::ById(42)
+        );
+        assert_eq!(
+            ProductLookup::parse(&q(&[("slug", "Oraimo-X")])).unwrap(),
+            ProductLookup::BySlug("oraimo-x".into())
+        );
+    }
+
+    #[test]
+    fn canonical_query_string_is_encoded_and_stable() {
+        let p = ProductQuery::parse(&q(&[
+            ("q", "fast & cheap"),
+            ("brand", "Oraimo"),
+            ("junk", "1"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            p.to_query_string(),
+            "brand=oraimo&q=fast%20%26%20cheap&sort=new&limit=20&offset=0"
+        );
+    }
+}

@@ -1,0 +1,390 @@
+//! Webhooks: endpoint registration types, the event envelope, event filters, and the
+//! `sha256=HMAC(secret, "{ts}.{body}")` signature that the sandbox signs with and the proxy
+//! verifies (on raw bytes, in constant time, against every configured secret).
+
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+use crate::envelope::ApiError;
+use crate::orders::Order;
+use crate::query::shorten;
+
+/// Every event the platform emits.
+pub const EVENTS: [&str; 5] = [
+    "order.created",
+    "order.accepted",
+    "order.shipped",
+    "order.delivered",
+    "order.cancelled",
+];
+
+/// Longest endpoint URL.
+pub const MAX_URL_LEN: usize = 512;
+
+/// Default tolerance for webhook timestamps, in seconds, either direction.
+pub const DEFAULT_TOLERANCE_SECS: i64 = 300;
+
+/// A registered endpoint, as listed (never with its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookEndpoint {
+    /// Id.
+    pub id: u64,
+    /// Where events go.
+    pub url: String,
+    /// Event filter as given (`*`, `order.*`, `order.shipped,order.delivered`).
+    pub events: String,
+    /// `active` or `disabled`.
+    pub status: String,
+    /// The signing secret: present only in the creation response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+/// One delivery attempt record (`GET webhooks/?id=N` shows the 20 most recent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryRecord {
+    /// The immutable delivery id (`X-Amigo-Delivery`).
+    pub delivery_id: u64,
+    /// Event name.
+    pub event: String,
+    /// `pending`, `succeeded`, `retrying` or `exhausted`.
+    pub status: String,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// HTTP status of the last attempt, if it got one.
+    pub response_code: Option<u16>,
+    /// When the next attempt is due (ISO 8601), if one is scheduled.
+    pub next_attempt_at: Option<String>,
+    /// When the delivery was created (ISO 8601).
+    pub created_at: String,
+}
+
+/// `GET webhooks/?id=N` data: the endpoint plus its recent deliveries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookEndpointDetail {
+    /// The endpoint.
+    #[serde(flatten)]
+    pub endpoint: WebhookEndpoint,
+    /// Up to 20 most recent deliveries, newest first.
+    pub deliveries: Vec<DeliveryRecord>,
+}
+
+/// `POST webhooks/` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateWebhookRequest {
+    /// http(s) URL, ≤ 512 characters.
+    #[serde(default)]
+    pub url: String,
+    /// Event filter; defaults to `*`.
+    #[serde(default)]
+    pub events: Option<String>,
+}
+
+/// `PATCH webhooks/?id=N` body: any of `url`, `events`, `status`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct UpdateWebhookRequest {
+    /// New URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// New filter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<String>,
+    /// `active` or `disabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// Checks an endpoint URL: http or https, a host, ≤ 512 characters, no whitespace.
+pub fn validate_webhook_url(url: &str) -> Result<(), ApiError> {
+    let bad = |m: String| ApiError::invalid("invalid_url", "url", m);
+    if url.is_empty() {
+        return Err(bad("url is required".into()));
+    }
+    if url.len() > MAX_URL_LEN {
+        return Err(bad(format!("url must be at most {MAX_URL_LEN} characters")));
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| {
+            bad(format!(
+                "url must start with http:// or https://, got '{}'",
+                shorten(url)
+            ))
+        })?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty()
+        || host.starts_with(':')
+        || url.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(bad(format!("url '{}' has no valid host", shorten(url))));
+    }
+    Ok(())
+}
+
+/// A parsed event filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventFilter {
+    /// `*`: everything.
+    All,
+    /// `order.*`: every event with this prefix (stored without the `*`, e.g. `order.`).
+    Prefix(String),
+    /// A comma list of exact event names.
+    List(Vec<String>),
+}
+
+impl EventFilter {
+    /// Parses `*`, `prefix.*` or a comma list of known events (`invalid_events` otherwise).
+    pub fn parse(raw: &str) -> Result<Self, ApiError> {
+        let bad = |m: String| ApiError::invalid("invalid_events", "events", m);
+        let raw = raw.trim();
+        if raw.is_empty() || raw == "*" {
+            return Ok(EventFilter::All);
+        }
+        if let Some(prefix) = raw.strip_suffix('*') {
+            if !prefix.ends_with('.')
+                || prefix.len() < 2
+                || !prefix[..prefix.len() - 1]
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase())
+            {
+                return Err(bad(format!(
+                    "events prefix must look like 'order.*', got '{}'",
+                    shorten(raw)
+                )));
+            }
+            if !EVENTS.iter().any(|e| e.starts_with(prefix)) {
+                return Err(bad(format!("no event matches '{}'", shorten(raw))));
+            }
+            return Ok(EventFilter::Prefix(prefix.to_owned()));
+        }
+        let mut list = Vec::new();
+        for part in raw.split(',').map(str::trim) {
+            if !EVENTS.contains(&part) {
+                return Err(bad(format!(
+                    "unknown event '{}'; known events: {}",
+                    shorten(part),
+                    EVENTS.join(", ")
+                )));
+            }
+            if !list.iter().any(|e| e == part) {
+                list.push(part.to_owned());
+            }
+        }
+        Ok(EventFilter::List(list))
+    }
+
+    /// Whether `event` passes the filter.
+    pub fn matches(&self, event: &str) -> bool {
+        match self {
+            EventFilter::All => true,
+            EventFilter::Prefix(p) => event.starts_with(p.as_str()),
+            EventFilter::List(l) => l.iter().any(|e| e == event),
+        }
+    }
+}
+
+/// The event body: `{event, livemode, created_at, data}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookPayload {
+    /// Event name.
+    pub event: String,
+    /// Whether the order is live.
+    pub livemode: bool,
+    /// ISO 8601 with offset.
+    pub created_at: String,
+    /// The full order (with `cancelled_reason` on `order.cancelled`).
+    pub data: Order,
+}
+
+/// The `X-Amigo-Signature` value for a body sent at `timestamp`: `sha256=<hex>`.
+pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC accepts keys of any length");
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Why a webhook was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SignatureError {
+    /// No `X-Amigo-Signature` or `X-Amigo-Timestamp`.
+    #[error("missing signature or timestamp header")]
+    Missing,
+    /// Timestamp not an integer.
+    #[error("timestamp is not a unix time")]
+    BadTimestamp,
+    /// Timestamp too far from now in either direction.
+    #[error("timestamp is outside the allowed window")]
+    Stale,
+    /// Signature malformed or matching no secret.
+    #[error("signature does not match")]
+    Mismatch,
+}
+
+/// Verifies a webhook on its raw bytes against any of `secrets` (rotation), rejecting a
+/// timestamp more than `tolerance_secs` from `now` either way. Comparison is constant-time.
+pub fn verify(
+    secrets: &[impl AsRef<[u8]>],
+    timestamp_header: Option<&str>,
+    signature_header: Option<&str>,
+    body: &[u8],
+    now: i64,
+    tolerance_secs: i64,
+) -> Result<i64, SignatureError> {
+    use subtle::ConstantTimeEq;
+    let (Some(ts), Some(sig)) = (timestamp_header, signature_header) else {
+        return Err(SignatureError::Missing);
+    };
+    let ts: i64 = ts
+        .trim()
+        .parse()
+        .map_err(|_| SignatureError::BadTimestamp)?;
+    if (now - ts).abs() > tolerance_secs {
+        return Err(SignatureError::Stale);
+    }
+    let given = sig
+        .trim()
+        .strip_prefix("sha256=")
+        .ok_or(SignatureError::Mismatch)?;
+    let given = hex::decode(given).map_err(|_| SignatureError::Mismatch)?;
+    let mut ok = subtle::Choice::from(0u8);
+    for secret in secrets {
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_ref())
+            .expect("HMAC accepts keys of any length");
+        mac.update(ts.to_string().as_bytes());
+        mac.update(b".");
+        mac.update(body);
+        let expected = mac.finalize().into_bytes();
+        ok |= expected.as_slice().ct_eq(&given);
+    }
+    if bool::from(ok) {
+        Ok(ts)
+    } else {
+        Err(SignatureError::Mismatch)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_then_verify_with_rotation() {
+        let body = br#"{"event":"order.shipped"}"#;
+        let sig = sign(b"new-secret", 1_747_451_291, body);
+        assert!(sig.starts_with("sha256=") && sig.len() == 7 + 64);
+        let secrets = ["old-secret", "new-secret"];
+        assert_eq!(
+            verify(
+                &secrets,
+                Some("1747451291"),
+                Some(&sig),
+                body,
+                1_747_451_300,
+                300
+            ),
+            Ok(1_747_451_291)
+        );
+        assert_eq!(
+            verify(
+                &["old-secret"],
+                Some("1747451291"),
+                Some(&sig),
+                body,
+                1_747_451_300,
+                300
+            ),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            verify(
+                &secrets,
+                Some("1747451291"),
+                Some(&sig),
+                b"{}",
+                1_747_451_300,
+                300
+            ),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            verify(
+                &secrets,
+                Some("1747451291"),
+                Some(&sig),
+                body,
+                1_747_451_291 + 301,
+                300
+            ),
+            Err(SignatureError::Stale)
+        );
+        assert_eq!(
+            verify(
+                &secrets,
+                Some("1747451291"),
+                Some(&sig),
+                body,
+                1_747_451_291 - 301,
+                300
+            ),
+            Err(SignatureError::Stale)
+        );
+        assert_eq!(
+            verify(&secrets, None, Some(&sig), body, 0, 300),
+            Err(SignatureError::Missing)
+        );
+        assert_eq!(
+            verify(&secrets, Some("soon"), Some(&sig), body, 0, 300),
+            Err(SignatureError::BadTimestamp)
+        );
+    }
+
+    #[test]
+    fn matches_an_independent_reference() {
+        // HMAC-SHA256("key", "1.x") computed independently (Python: hmac.new(b"key", b"1.x", sha256)).
+        let sig = sign(b"key", 1, b"x");
+        assert_eq!(verify(&["key"], Some("1"), Some(&sig), b"x", 1, 0), Ok(1));
+    }
+
+    #[test]
+    fn filters() {
+        assert!(EventFilter::parse("*").unwrap().matches("order.shipped"));
+        assert!(
+            EventFilter::parse("order.*")
+                .unwrap()
+                .matches("order.cancelled")
+        );
+        let l = EventFilter::parse("order.shipped, order.delivered").unwrap();
+        assert!(l.matches("order.delivered") && !l.matches("order.created"));
+        for bad in ["order.refunded", "shipped", "pay*", "ord.*"] {
+            assert_eq!(
+                EventFilter::parse(bad).unwrap_err().code,
+                "invalid_events",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn urls() {
+        assert!(validate_webhook_url("https://your-app.com/amigo/webhook").is_ok());
+        assert!(validate_webhook_url("http://127.0.0.1:8080/webhooks/amigo").is_ok());
+        for bad in [
+            "",
+            "ftp://x.com",
+            "https://",
+            "https:///path",
+            "https://a b.com",
+        ] {
+            assert_eq!(
+                validate_webhook_url(bad).unwrap_err().code,
+                "invalid_url",
+                "{bad}"
+            );
+        }
+        assert!(validate_webhook_url(&format!("https://x.com/{}", "a".repeat(600))).is_err());
+    }
+}
