@@ -1,0 +1,145 @@
+//! Request extractors that fail with the documented envelope, never axum's plain-text
+//! rejections: the caller's token (auth, IP whitelist, per-token rate limit), the public
+//! caller (per-IP rate limit), and the query string as [`QueryPairs`].
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use amigo_types::envelope::ApiError;
+use amigo_types::query::QueryPairs;
+use amigo_types::token::ApiToken;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+
+use crate::error::SandboxError;
+use crate::state::AppState;
+
+/// An authenticated caller: a well-formed token, allowed from this IP, within its rate limit.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The caller's token; each distinct token is its own merchant.
+    pub token: ApiToken,
+    /// Where the request came from.
+    pub ip: IpAddr,
+}
+
+/// An unauthenticated caller of a public endpoint, within its per-IP rate limit.
+#[derive(Debug, Clone, Copy)]
+pub struct PublicCaller {
+    /// Where the request came from.
+    pub ip: IpAddr,
+}
+
+/// The client IP from the connection; in-process tests without `ConnectInfo` count as loopback.
+pub fn client_ip(parts: &Parts) -> IpAddr {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |ConnectInfo(addr)| {
+            addr.ip()
+        })
+}
+
+/// The token from `X-API-Key`, `Authorization: Token …` or `Authorization: Bearer …`.
+pub fn token_from_headers(headers: &HeaderMap) -> Option<ApiToken> {
+    if let Some(v) = headers.get("x-api-key") {
+        return ApiToken::parse(v.to_str().ok()?.trim());
+    }
+    let auth = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .trim();
+    let (scheme, value) = auth.split_once(' ')?;
+    if scheme.eq_ignore_ascii_case("token") || scheme.eq_ignore_ascii_case("bearer") {
+        ApiToken::parse(value.trim())
+    } else {
+        None
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = SandboxError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = token_from_headers(&parts.headers).ok_or(SandboxError::InvalidToken)?;
+        let ip = client_ip(parts);
+        if let Some(list) = &state.config.ip_whitelist
+            && !list.allows(token.expose(), ip)
+        {
+            return Err(SandboxError::IpNotWhitelisted);
+        }
+        state
+            .token_limiter
+            .check(&token, state.clock.unix())
+            .map_err(|retry_after| SandboxError::RateLimited { retry_after })?;
+        Ok(Caller { token, ip })
+    }
+}
+
+impl FromRequestParts<AppState> for PublicCaller {
+    type Rejection = SandboxError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ip = client_ip(parts);
+        state
+            .ip_limiter
+            .check(&ip, state.clock.unix())
+            .map_err(|retry_after| SandboxError::RateLimited { retry_after })?;
+        Ok(PublicCaller { ip })
+    }
+}
+
+/// The decoded query string. A malformed one is `422 invalid_query`.
+#[derive(Debug, Clone, Default)]
+pub struct Pairs(pub QueryPairs);
+
+impl<S: Send + Sync> FromRequestParts<S> for Pairs {
+    type Rejection = SandboxError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let raw = parts.uri.query().unwrap_or("");
+        serde_urlencoded::from_str::<Vec<(String, String)>>(raw)
+            .map(|p| Pairs(QueryPairs::new(p)))
+            .map_err(|e| {
+                SandboxError::Invalid(ApiError {
+                    code: "invalid_query".into(),
+                    field: None,
+                    message: format!("query string could not be decoded: {e}"),
+                })
+            })
+    }
+}
+
+/// Parses a JSON body into `T`, mapping failures to `422 invalid_<field>` / `invalid_json`.
+pub fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, SandboxError> {
+    amigo_types::envelope::parse_json_body(bytes).map_err(SandboxError::Invalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_in_each_header() {
+        let t = "amg_test_abcdefgh12";
+        for (k, v) in [
+            ("x-api-key", t.to_owned()),
+            ("authorization", format!("Token {t}")),
+            ("authorization", format!("Bearer {t}")),
+        ] {
+            let mut h = HeaderMap::new();
+            h.insert(k, v.parse().unwrap());
+            assert_eq!(token_from_headers(&h).unwrap().expose(), t, "{k}: {v}");
+        }
+        let mut h = HeaderMap::new();
+        h.insert("authorization", "Basic abc".parse().unwrap());
+        assert!(token_from_headers(&h).is_none());
+    }
+}

@@ -1,0 +1,1 @@
+//! SKELETON (helper B replaces): idempotency records.

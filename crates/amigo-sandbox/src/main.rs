@@ -1,0 +1,124 @@
+//! `amigo-sandbox` binary: parse flags, start logging, serve the router until Ctrl-C/SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use amigo_sandbox::{IpWhitelist, Sandbox, SandboxConfig};
+use clap::Parser;
+
+/// A faithful, stateful local emulator of the Amigo Developer Platform.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:7700", env = "AMIGO_SANDBOX_LISTEN")]
+    listen: SocketAddr,
+    /// Seed of the generated catalog; the same seed always gives the same data.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Products in the catalog (1,297 like the platform; larger for benchmarks).
+    #[arg(long, default_value_t = 1297, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    catalog_size: u64,
+    /// Authenticated requests per token per minute window.
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..))]
+    rate_limit_per_minute: u32,
+    /// Public-endpoint requests per client IP per minute window.
+    #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u32).range(1..))]
+    public_rate_limit_per_minute: u32,
+    /// Multiplier on webhook retry delays (0.001 turns 60 s into 60 ms).
+    #[arg(long, default_value_t = 1.0)]
+    webhook_time_scale: f64,
+    /// Starting wallet of live tokens, in Naira.
+    #[arg(long, default_value_t = 250_000)]
+    live_balance: i64,
+    /// File of `TOKEN IP[,IP…]` lines locking tokens to client IPs.
+    #[arg(long)]
+    ip_whitelist: Option<PathBuf>,
+    /// Base URL clients reach this sandbox at (for image URLs); defaults to http://{listen}.
+    #[arg(long)]
+    public_url: Option<String>,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=info".into()),
+        )
+        .init();
+    match run(Args::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("amigo-sandbox: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    if !(args.webhook_time_scale > 0.0 && args.webhook_time_scale.is_finite()) {
+        return Err("--webhook-time-scale must be a positive number".into());
+    }
+    let ip_whitelist = match &args.ip_whitelist {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("--ip-whitelist {}: {e}", path.display()))?;
+            Some(
+                IpWhitelist::parse(&text)
+                    .map_err(|e| format!("--ip-whitelist {}: {e}", path.display()))?,
+            )
+        }
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("--listen {}: {e}", args.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let config = SandboxConfig {
+        seed: args.seed,
+        catalog_size: args.catalog_size as usize,
+        rate_limit_per_minute: args.rate_limit_per_minute,
+        public_rate_limit_per_minute: args.public_rate_limit_per_minute,
+        webhook_time_scale: args.webhook_time_scale,
+        live_balance: args.live_balance,
+        ip_whitelist,
+        public_base_url: args.public_url.unwrap_or_else(|| format!("http://{addr}")),
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::new(config);
+    let token = amigo_sandbox::random_test_token();
+    tracing::info!(%addr, "amigo-sandbox listening");
+    // The banner is the binary's interface: where to point clients and a token to try.
+    eprintln!("amigo-sandbox listening on http://{addr}");
+    eprintln!("  try: curl -H 'X-API-Key: {token}' 'http://{addr}/api/commerce/products/?limit=2'");
+    axum::serve(
+        listener,
+        sandbox
+            .router()
+            .into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| e.to_string())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what the project needs, idempotently: a warm machine pays nothing.
+# Native only by default; `scripts/setup.sh --web` adds the wasm/browser toolchain
+# (wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt, Chromium + driver, playwright-core).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_web=0
+[ "${1:-}" = "--web" ] && want_web=1
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+if ! command -v cargo >/dev/null 2>&1; then
+  log "cargo is missing: this project needs the machine's Rust toolchain (rustup)."
+  exit 1
+fi
+# rust-toolchain.toml pins the toolchain and lists the wasm target; rustup installs both on first use.
+rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
+
+if [ "$want_web" = 1 ]; then
+  rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+  need_apt=()
+  command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
+  command -v brotli >/dev/null 2>&1 || need_apt+=(brotli)
+  if [ ${#need_apt[@]} -gt 0 ]; then
+    log "apt-get install ${need_apt[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  fi
+
+  if ! trunk --version 2>/dev/null | grep -q '0.21.14'; then
+    log "cargo install trunk 0.21.14 (about 6 minutes on a cold machine)"
+    cargo install --locked trunk@0.21.14 --quiet
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -q '0.2.130'; then
+    log "cargo install wasm-bindgen-cli 0.2.130 (about 2 minutes)"
+    # Not --locked: its lockfile wants a crate version the registry lacks.
+    cargo install wasm-bindgen-cli --version 0.2.130 --quiet
+  fi
+  mkdir -p .tools
+  if [ ! -x .tools/node_modules/.bin/wasm-opt ] || [ ! -d tests/e2e/node_modules/playwright-core ]; then
+    log "npm install binaryen (wasm-opt 132) and the e2e driver"
+    (cd .tools && [ -f package.json ] || echo '{"private":true}' > package.json; npm install --silent --no-audit --no-fund binaryen@132.0.0 >/dev/null)
+    if [ -f tests/e2e/package.json ]; then (cd tests/e2e && npm ci --silent --no-audit --no-fund >/dev/null); fi
+  fi
+fi
+log "ready"
