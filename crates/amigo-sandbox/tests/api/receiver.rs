@@ -47,16 +47,16 @@ impl Received {
     }
 }
 
-#[derive(Debug)]
 struct Inner {
     behaviour: Behaviour,
+    on_request: Option<Box<dyn Fn() + Send + Sync>>,
     received: Mutex<Vec<Received>>,
     elsewhere_hits: AtomicUsize,
     streamed_bytes: Arc<AtomicUsize>,
 }
 
 /// A running receiver.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Receiver {
     inner: Arc<Inner>,
     /// `http://127.0.0.1:port/hook`.
@@ -69,6 +69,9 @@ async fn hook(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Bytes) 
         r.push(Received { headers, body });
         r.len()
     };
+    if let Some(hook) = &inner.on_request {
+        hook();
+    }
     match inner.behaviour {
         Behaviour::FailFirst(k) if n <= k => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         Behaviour::FailFirst(_) => (StatusCode::OK, "ok").into_response(),
@@ -99,8 +102,17 @@ async fn elsewhere(State(inner): State<Arc<Inner>>) -> StatusCode {
 impl Receiver {
     /// Starts a receiver on a free loopback port.
     pub(crate) async fn start(behaviour: Behaviour) -> Self {
+        Self::start_with(behaviour, None).await
+    }
+
+    /// Starts a receiver that also runs `on_request` for every request, before answering it.
+    pub(crate) async fn start_with(
+        behaviour: Behaviour,
+        on_request: Option<Box<dyn Fn() + Send + Sync>>,
+    ) -> Self {
         let inner = Arc::new(Inner {
             behaviour,
+            on_request,
             received: Mutex::new(Vec::new()),
             elsewhere_hits: AtomicUsize::new(0),
             streamed_bytes: Arc::new(AtomicUsize::new(0)),
