@@ -140,8 +140,7 @@ pub struct ProxyConfig {
 }
 
 impl ProxyConfig {
-    /// A configuration for `api_base` and `api_key` with every other setting at its default
-    /// (in-memory-free: the database URL still needs setting for anything but a scratch run).
+    /// A configuration for `api_base` and `api_key` with every other setting at its default.
     pub fn new(api_base: impl Into<String>, api_key: SecretString) -> Self {
         Self {
             api_base: api_base.into().trim_end_matches('/').to_owned(),

@@ -6,6 +6,9 @@ use axum::http::{Method, StatusCode};
 
 use crate::helpers::{Options, request, spawn_app, spawn_app_with};
 
+const BROTLI: &str = "BROTLI";
+const GZIP: &str = "GZIP";
+
 fn build_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
@@ -20,8 +23,17 @@ fn build_dir() -> tempfile::TempDir {
         "console.log('raw')",
     )
     .unwrap();
-    std::fs::write(p.join("amigo-widget-0123456789abcdef.js.br"), b"BROTLI").unwrap();
-    std::fs::write(p.join("amigo-widget-0123456789abcdef.js.gz"), b"GZIP").unwrap();
+    // larger than the on-the-fly compressor's threshold, so a second compression would show
+    std::fs::write(
+        p.join("amigo-widget-0123456789abcdef.js.br"),
+        BROTLI.repeat(20),
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("amigo-widget-0123456789abcdef.js.gz"),
+        GZIP.repeat(20),
+    )
+    .unwrap();
     std::fs::write(p.join("amigo-widget-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
     std::fs::create_dir(p.join("img")).unwrap();
     std::fs::write(p.join("img/logo.svg"), "<svg/>").unwrap();
@@ -64,6 +76,10 @@ async fn the_demo_page_gets_the_proxy_and_api_urls() {
     );
     assert!(!page.contains("{{"));
     assert_eq!(r.header("cache-control"), Some("no-cache"));
+    // files without a precompressed sibling are compressed on the fly when accepted
+    let gz = get_with(&app, "/", "gzip").await;
+    assert_eq!(gz.header("content-encoding"), Some("gzip"));
+    assert!(gz.body.starts_with(&[0x1f, 0x8b]), "a gzip stream");
 }
 
 #[tokio::test]
@@ -78,7 +94,7 @@ async fn precompressed_siblings_hashed_names_and_types() {
     let br = get_with(&app, js, "gzip, deflate, br").await;
     assert_eq!(br.status, StatusCode::OK);
     assert_eq!(br.header("content-encoding"), Some("br"));
-    assert_eq!(&br.body[..], b"BROTLI");
+    assert_eq!(br.body, BROTLI.repeat(20).as_bytes());
     assert!(
         br.header("content-type")
             .unwrap()
@@ -91,7 +107,7 @@ async fn precompressed_siblings_hashed_names_and_types() {
     assert_eq!(br.header("vary"), Some("accept-encoding"));
     let gz = get_with(&app, js, "gzip").await;
     assert_eq!(gz.header("content-encoding"), Some("gzip"));
-    assert_eq!(&gz.body[..], b"GZIP");
+    assert_eq!(gz.body, GZIP.repeat(20).as_bytes());
     let raw = get_with(&app, js, "identity").await;
     assert_eq!(raw.header("content-encoding"), None);
     assert_eq!(&raw.body[..], b"console.log('raw')");
