@@ -117,7 +117,7 @@ fn sandbox_mode_serves_on_a_free_port_and_stops_on_sigterm() {
     }
 
     let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
+    let events = rt.block_on(async {
         let health = reqwest::get(format!("{url}/healthz")).await.unwrap();
         assert_eq!(health.status(), 200);
         let cats: serde_json::Value = reqwest::get(format!("{url}/api/catalog/categories"))
@@ -135,6 +135,39 @@ fn sandbox_mode_serves_on_a_free_port_and_stops_on_sigterm() {
             .await
             .unwrap();
         assert_eq!(own.status(), 200);
+        // a shopper following an order keeps an event stream open across the shutdown
+        let product: serde_json::Value = reqwest::get(format!(
+            "{url}/api/catalog/products?in_stock=true&sort=price_asc&limit=1"
+        ))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        let order: serde_json::Value = reqwest::Client::new()
+            .post(format!("{url}/api/orders"))
+            .header("idempotency-key", "startup-test-1")
+            .json(&crate::helpers::order_body(
+                "08031234567",
+                product["data"][0]["id"].as_u64().unwrap(),
+                1,
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let reference = order["data"]["reference"].as_str().unwrap().to_owned();
+        let mut events = reqwest::get(format!(
+            "{url}/api/orders/{reference}/events?phone=08031234567"
+        ))
+        .await
+        .unwrap();
+        assert_eq!(events.status(), 200);
+        let first = events.chunk().await.unwrap().unwrap();
+        assert!(String::from_utf8_lossy(&first).contains("event: status"));
+        events
     });
 
     let pid = child.id().to_string();
@@ -157,6 +190,7 @@ fn sandbox_mode_serves_on_a_free_port_and_stops_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status:?}");
+    drop(events);
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(stderr.contains("shutting down"));
