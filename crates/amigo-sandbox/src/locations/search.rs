@@ -102,29 +102,29 @@ fn strip_accent(ch: char) -> char {
     }
 }
 
-/// How well a key matches a query; lower is better.
-fn rank(key: &str, query: &str) -> Option<u8> {
+/// How well a key matches a query; lower is better. `compact_*` are the same strings without
+/// spaces, so "ifakoijaye" still finds "Ifako-Ijaye" and "umunneochi" "Umu-Nneochi".
+fn rank(key: &str, compact_key: &str, query: &str, compact_query: &str) -> Option<u8> {
+    // Whatever matches `key` also matches its compact form: one scan rejects most names.
+    if !compact_key.contains(compact_query) {
+        return None;
+    }
     if key.starts_with(query) {
         return Some(0);
     }
     if key
         .match_indices(query)
-        .any(|(i, _)| key.as_bytes()[i - 1] == b' ')
+        .any(|(i, _)| i > 0 && key.as_bytes()[i - 1] == b' ')
     {
         return Some(1);
     }
     if key.contains(query) {
         return Some(2);
     }
-    // "ifakoijaye" for "Ifako-Ijaye", "umunneochi" for "Umu-Nneochi": ignore spaces too.
-    let compact_key: String = key.split(' ').collect();
-    let compact_query: String = query.split(' ').collect();
-    if compact_key.starts_with(&compact_query) {
+    if compact_key.starts_with(compact_query) {
         Some(1)
-    } else if compact_key.contains(&compact_query) {
-        Some(2)
     } else {
-        None
+        Some(2)
     }
 }
 
@@ -151,8 +151,12 @@ impl Entry {
         }
     }
 
-    fn rank(&self, query: &str) -> Option<u8> {
-        self.keys.iter().filter_map(|k| rank(k, query)).min()
+    fn rank(&self, query: &str, compact_query: &str) -> Option<u8> {
+        self.keys
+            .iter()
+            .zip(&self.compact)
+            .filter_map(|(k, c)| rank(k, c, query, compact_query))
+            .min()
     }
 }
 
@@ -216,19 +220,22 @@ impl LocationTypeahead {
         }
         // A state code typed as such ("la", "fct") ranks its state first.
         let code = q.to_ascii_uppercase();
+        let compact_q = q.replace(' ', "");
         let mut states: Vec<(u8, &Entry, &State)> = self
             .states
             .iter()
             .filter_map(|(e, s)| {
                 let by_code = (s.code == code).then_some(0);
-                by_code.or_else(|| e.rank(&q)).map(|r| (r, e, s))
+                by_code
+                    .or_else(|| e.rank(&q, &compact_q))
+                    .map(|r| (r, e, s))
             })
             .collect();
         states.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
         let mut lgas: Vec<(u8, &Entry, &LgaHit)> = self
             .lgas
             .iter()
-            .filter_map(|(e, l)| e.rank(&q).map(|r| (r, e, l)))
+            .filter_map(|(e, l)| e.rank(&q, &compact_q).map(|r| (r, e, l)))
             .collect();
         lgas.sort_by(|a, b| {
             a.0.cmp(&b.0)
@@ -321,7 +328,7 @@ mod tests {
                 .iter()
                 .map(|h| {
                     let (e, _) = t.lgas.iter().find(|(_, x)| x.id == h.id).unwrap();
-                    (e.rank(&fq).unwrap(), h.name.clone())
+                    (e.rank(&fq, &fq.replace(' ', "")).unwrap(), h.name.clone())
                 })
                 .collect();
             assert!(ranked.windows(2).all(|w| w[0] <= w[1]), "{q}: {ranked:?}");
