@@ -194,6 +194,8 @@ pub(crate) struct Options {
     pub(crate) timeout: Duration,
     /// Widget folder.
     pub(crate) widget_dir: Option<PathBuf>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub(crate) trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for Options {
@@ -208,6 +210,7 @@ impl Default for Options {
             secrets: None,
             timeout: Duration::from_secs(3),
             widget_dir: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -268,6 +271,7 @@ pub(crate) async fn spawn_app_with(options: Options) -> TestApp {
     config.rates = options.rates;
     config.upstream_timeout = options.timeout;
     config.widget_dir = options.widget_dir;
+    config.trusted_proxies = options.trusted_proxies;
     let state = AppState::build(config).await.unwrap();
     let router = amigo_proxy::router(state.clone());
     let served = router.clone();

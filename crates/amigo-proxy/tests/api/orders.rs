@@ -463,3 +463,50 @@ async fn bodies_over_64_kib_are_413_in_the_envelope() {
         .await;
     assert_eq!(hook.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+#[tokio::test]
+async fn behind_a_trusted_reverse_proxy_the_forwarded_client_is_limited() {
+    let app = spawn_app_with(Options {
+        rates: RateQuotas {
+            orders_per_ip: 1,
+            orders_per_phone: 100,
+            lookups_per_ip: 100,
+        },
+        trusted_proxies: vec!["10.0.0.1".parse().unwrap()],
+        ..Options::default()
+    })
+    .await;
+    let garbage = json!({"customer": {}, "delivery": {}, "items": []});
+    let via_proxy = |client: &str| {
+        let mut req = from_ip(order_request(&garbage, Some(&new_key())), "10.0.0.1");
+        req.headers_mut()
+            .insert("x-forwarded-for", client.parse().unwrap());
+        req
+    };
+    assert_eq!(
+        app.call(via_proxy("41.1.1.1")).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        app.call(via_proxy("41.1.1.2")).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        app.call(via_proxy("41.1.1.1")).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // an untrusted peer cannot pick its own address
+    let mut spoof = from_ip(order_request(&garbage, Some(&new_key())), "41.9.9.9");
+    spoof
+        .headers_mut()
+        .insert("x-forwarded-for", "41.7.7.7".parse().unwrap());
+    assert_eq!(
+        app.call(spoof).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let mut spoof = from_ip(order_request(&garbage, Some(&new_key())), "41.9.9.9");
+    spoof
+        .headers_mut()
+        .insert("x-forwarded-for", "41.8.8.8".parse().unwrap());
+    assert_eq!(app.call(spoof).await.status, StatusCode::TOO_MANY_REQUESTS);
+}
