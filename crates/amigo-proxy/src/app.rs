@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
 
-use crate::config::{ConfigError, Settings, loopback_for};
+use crate::config::{ConfigError, DEFAULT_SANDBOX_DATABASE_URL, Settings, loopback_for};
 use crate::routes::router;
 use crate::sandbox::{self, EmbeddedSandbox};
 use crate::state::AppState;
@@ -100,6 +100,11 @@ impl Application {
                 })?;
             }
             sandbox = Some(sb);
+            if config.database_url == DEFAULT_SANDBOX_DATABASE_URL {
+                reset_sandbox_database(&config.database_url).map_err(|e| {
+                    StartupError::Database(format!("resetting {DEFAULT_SANDBOX_DATABASE_URL}: {e}"))
+                })?;
+            }
         }
         let state = AppState::build(config)
             .await
@@ -176,4 +181,25 @@ pub async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Deletes the default `--sandbox` database file and its WAL/SHM siblings before opening it.
+///
+/// The embedded sandbox starts empty on every run, and its webhook delivery ids start again at 1.
+/// A database left by an earlier run would describe orders that no longer exist upstream, and
+/// its delivery-id dedupe records would make the proxy acknowledge and drop the new sandbox's
+/// events, so order tracking would stop moving. The sandbox's companion database therefore
+/// starts fresh too. An explicit `AMIGO_DATABASE_URL` is never touched.
+fn reset_sandbox_database(url: &str) -> std::io::Result<()> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        match std::fs::remove_file(format!("{path}{suffix}")) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }

@@ -196,3 +196,89 @@ fn sandbox_mode_serves_on_a_free_port_and_stops_on_sigterm() {
     assert!(stderr.contains("shutting down"));
     assert!(!stderr.contains(&token), "the sandbox token was logged");
 }
+
+/// Regression: a second `--sandbox` run in the same directory used to reopen the first run's
+/// database, whose delivery-id dedupe rows swallowed the new sandbox's webhooks (its ids restart
+/// at 1), so tracking never moved. The default sandbox database now starts fresh each run.
+#[test]
+fn sandbox_mode_starts_with_a_fresh_default_database_each_run() {
+    let dir = tempfile::tempdir().unwrap();
+    // Starts `--sandbox` in `dir` with the default database, optionally places an order, then
+    // asks for `probe` (or the order just placed) and returns the reference and the status.
+    let run = |probe: Option<&str>| -> (String, u16) {
+        let info = dir.path().join("sandbox.json");
+        let _ = std::fs::remove_file(&info);
+        let mut child = proxy()
+            .args([
+                "--sandbox",
+                "--listen",
+                "127.0.0.1:0",
+                "--sandbox-info-file",
+            ])
+            .arg(&info)
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let first = BufReader::new(child.stdout.take().unwrap())
+            .lines()
+            .next()
+            .unwrap()
+            .unwrap();
+        let url = first
+            .strip_prefix("amigo-proxy listening on ")
+            .unwrap_or_else(|| panic!("{first}"))
+            .to_owned();
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let result = rt.block_on(async {
+            let client = reqwest::Client::new();
+            let reference = match probe {
+                Some(r) => r.to_owned(),
+                None => {
+                    let product: serde_json::Value = reqwest::get(format!(
+                        "{url}/api/catalog/products?in_stock=true&sort=price_asc&limit=1"
+                    ))
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                    let order: serde_json::Value = client
+                        .post(format!("{url}/api/orders"))
+                        .header("idempotency-key", "fresh-db-1")
+                        .json(&crate::helpers::order_body(
+                            "08031234567",
+                            product["data"][0]["id"].as_u64().unwrap(),
+                            1,
+                        ))
+                        .send()
+                        .await
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap();
+                    order["data"]["reference"].as_str().unwrap().to_owned()
+                }
+            };
+            let status = client
+                .get(format!("{url}/api/orders/{reference}?phone=08031234567"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16();
+            (reference, status)
+        });
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let _ = child.wait();
+        result
+    };
+    let (reference, status) = run(None);
+    assert_eq!(status, 200, "the first run tracks its own order");
+    assert!(dir.path().join("amigo-proxy-sandbox.db").exists());
+    let (_, status) = run(Some(&reference));
+    assert_eq!(status, 404, "the second run starts with an empty database");
+}
