@@ -29,16 +29,20 @@ pub fn RatingTag(
     /// The product's rating.
     rating: Rating,
 ) -> impl IntoView {
-    let words = format!(
-        "Rated {:.1} out of 5 from {} ratings",
-        rating.value, rating.count
-    );
+    let value = rating_text(rating.value);
+    let words = format!("Rated {value} out of 5 from {} ratings", rating.count);
     view! {
         <p class="rating">
-            <span aria-hidden="true">{format!("★ {:.1} ({})", rating.value, rating.count)}</span>
+            <span aria-hidden="true">{format!("★ {value} ({})", rating.count)}</span>
             <span class="sr-only">{words}</span>
         </p>
     }
+}
+
+/// A rating with one decimal (`4.6`), without pulling float formatting into the bundle.
+pub fn rating_text(value: f32) -> String {
+    let tenths = (value.clamp(0.0, 5.0) * 10.0).round() as u32;
+    format!("{}.{}", tenths / 10, tenths % 10)
 }
 
 /// The stock badge text: "Out of stock", "Only 3 left" (five or fewer) or "In stock".
