@@ -18,9 +18,11 @@ pub mod extract;
 pub mod idempotency;
 pub mod locations;
 pub mod merchants;
+pub mod orders;
 pub mod rate_limit;
 pub mod routes;
 pub mod state;
+pub mod wallet;
 pub mod webhooks;
 
 use std::sync::Arc;

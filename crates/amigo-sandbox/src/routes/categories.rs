@@ -1,8 +1,17 @@
-//! SKELETON (helper A replaces).
+//! `GET /api/commerce/categories/`: the 14 consolidated categories with product counts.
 
-use crate::error::SandboxError;
+use amigo_types::catalog::Category;
+use amigo_types::envelope::DataEnvelope;
+use axum::Json;
+use axum::extract::State;
 
-/// Not built yet.
-pub(crate) async fn get() -> SandboxError {
-    SandboxError::NotFound("not built yet".into())
+use crate::extract::Caller;
+use crate::state::AppState;
+
+/// All categories, in id order.
+pub(crate) async fn get(
+    _caller: Caller,
+    State(state): State<AppState>,
+) -> Json<DataEnvelope<Vec<Category>>> {
+    Json(DataEnvelope::new(state.catalog.categories()))
 }

@@ -1,0 +1,99 @@
+//! Placing an order: validate the body, snapshot prices and the resolver's delivery answer,
+//! check stock, then commit (reserve live stock, debit the wallet, file the order) so that a
+//! refused order changes nothing, and announce it with `order.created`.
+
+use amigo_types::Money;
+use amigo_types::orders::{
+    CreateOrderRequest, Order, OrderCustomer, OrderStatus, PaymentState, ValidOrderRequest,
+};
+use amigo_types::token::Mode;
+
+use crate::clock::order_time;
+use crate::error::SandboxError;
+use crate::extract::json_body;
+use crate::merchants::Merchant;
+use crate::orders::book::new_reference;
+use crate::orders::pricing::{
+    delivery_snapshot, lookup_products, price_lines, short_of_stock, unserviceable,
+};
+use crate::state::AppState;
+
+/// Creates an order for `merchant` from the raw request body.
+///
+/// Checks run in this order, first failure wins: body rules (`invalid_*`), unknown products
+/// (`invalid_items`), the delivery location (`invalid_delivery_location`), serviceability
+/// (`unserviceable_delivery`), stock (`out_of_stock`, against current catalog stock; test
+/// orders only check it, live orders reserve it), and the wallet (`insufficient_balance`).
+pub fn place_order(
+    state: &AppState,
+    merchant: &Merchant,
+    body: &[u8],
+) -> Result<Order, SandboxError> {
+    let req: CreateOrderRequest = json_body(body)?;
+    let valid = req.validate()?;
+    let products = lookup_products(&valid.items, |id| state.catalog.product(id))?;
+    let quote = if valid.location.is_present() {
+        let q = crate::delivery::resolve(state, &valid.location, &valid.items)?;
+        if !q.serviceable {
+            return Err(unserviceable(&q));
+        }
+        Some(q)
+    } else {
+        None
+    };
+    let short = short_of_stock(&valid.items, &products);
+    if !short.is_empty() {
+        return Err(SandboxError::OutOfStock(short));
+    }
+    let lines = price_lines(&valid.items, &products);
+    let delivery = delivery_snapshot(&valid, quote.as_ref())?;
+    let total = lines.subtotal.saturating_add(delivery.fee);
+
+    let live = merchant.mode == Mode::Live;
+    if live {
+        state
+            .catalog
+            .reserve_live(&valid.items)
+            .map_err(SandboxError::OutOfStock)?;
+    }
+    if let Err(short) = merchant.wallet.debit(total) {
+        if live {
+            state.catalog.release_live(&valid.items);
+        }
+        return Err(SandboxError::InsufficientBalance {
+            required: short.required,
+            balance: short.balance,
+        });
+    }
+    let now = state.clock.now();
+    let at = order_time(now);
+    let order = Order {
+        id: state.merchants.next_order_id(),
+        reference: String::new(),
+        status: OrderStatus::Paid,
+        payment_state: PaymentState::Paid,
+        subtotal: Money::naira(lines.subtotal),
+        delivery_fee: Money::naira(delivery.fee),
+        total: Money::naira(total),
+        customer: customer(&valid),
+        delivery: delivery.delivery,
+        items: lines.items,
+        created_at: at.clone(),
+        paid_at: Some(at),
+        cancelled_reason: None,
+    };
+    let mut rng = rand::rng();
+    let order = merchant
+        .orders
+        .insert(order, || new_reference(live, now, &mut rng));
+    crate::webhooks::emit(&state.merchants, merchant, &state.clock, &order);
+    Ok(order)
+}
+
+fn customer(valid: &ValidOrderRequest) -> OrderCustomer {
+    OrderCustomer {
+        name: valid.name.clone(),
+        phone: valid.phone.clone(),
+        email: valid.email.clone(),
+    }
+}

@@ -1,0 +1,18 @@
+//! The sandbox's HTTP API, in-process (`tower::ServiceExt::oneshot`); webhook tests add a real
+//! receiver on loopback. One binary, one module per feature.
+
+mod helpers;
+
+mod catalog;
+mod curation;
+mod deliveries;
+mod fixtures;
+mod idempotency;
+mod lifecycle;
+mod locations;
+mod orders;
+mod platform;
+mod quote;
+mod receiver;
+mod wallet;
+mod webhooks;
