@@ -3,8 +3,8 @@
 
 use amigo_types::delivery::{DeliveryLocationInput, DeliveryTier, LineItem};
 use amigo_types::orders::{
-    CreateOrderRequest, CustomerInput, DeliveryInput, MAX_ADDRESS_LEN, MAX_NAME_LEN,
-    MAX_NOTES_LEN, is_plausible_email,
+    CreateOrderRequest, CustomerInput, DeliveryInput, MAX_ADDRESS_LEN, MAX_NAME_LEN, MAX_NOTES_LEN,
+    is_plausible_email,
 };
 use amigo_types::phone::{NgMobile, network_for};
 use serde::{Deserialize, Serialize};
@@ -274,15 +274,11 @@ pub fn validate(
     let mut errors = Vec::new();
     let name = check_name(&details.name).map_err(|e| errors.push(e)).ok();
     let phone = check_phone(&details.phone).map_err(|e| errors.push(e)).ok();
-    let email = check_email(&details.email)
-        .map_err(|e| errors.push(e))
-        .ok();
+    let email = check_email(&details.email).map_err(|e| errors.push(e)).ok();
     let address = check_address(&details.address)
         .map_err(|e| errors.push(e))
         .ok();
-    let notes = check_notes(&details.notes)
-        .map_err(|e| errors.push(e))
-        .ok();
+    let notes = check_notes(&details.notes).map_err(|e| errors.push(e)).ok();
     if location.is_none() {
         errors.push(FieldError::new(
             Field::Location,
@@ -421,7 +417,11 @@ pub(crate) mod tests {
         };
         let errors = validate(&only_phone, Some(&zaria())).unwrap_err();
         assert_eq!(first_invalid(&errors), Some(Field::Phone));
-        assert!(message_for(&errors, Field::Phone).unwrap().contains("11-digit"));
+        assert!(
+            message_for(&errors, Field::Phone)
+                .unwrap()
+                .contains("11-digit")
+        );
         assert_eq!(message_for(&errors, Field::Name), None);
     }
 

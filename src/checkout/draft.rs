@@ -61,7 +61,8 @@ fn clip(s: String, max: usize) -> String {
 
 fn sane_binding(b: KeyBinding) -> Option<KeyBinding> {
     let key_ok = IdempotencyKey::parse(&b.key).is_ok();
-    let print_ok = b.fingerprint.len() == 16 && b.fingerprint.bytes().all(|c| c.is_ascii_hexdigit());
+    let print_ok =
+        b.fingerprint.len() == 16 && b.fingerprint.bytes().all(|c| c.is_ascii_hexdigit());
     (key_ok && print_ok).then_some(b)
 }
 
@@ -148,7 +149,8 @@ mod tests {
         c.set_location(Some(zaria()));
         let asked = c.quote_request().unwrap();
         c.apply_quote(asked, quote(true));
-        c.begin_submit(|| IdempotencyKey::parse("k").unwrap()).unwrap();
+        c.begin_submit(|| IdempotencyKey::parse("k").unwrap())
+            .unwrap();
         c.finish(Ok(order()));
         let back = decode(Some(&encode(&c)), vec![]);
         assert_eq!(back.phase(), Phase::Confirmed);

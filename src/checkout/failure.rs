@@ -104,9 +104,7 @@ fn field_message(field: Field) -> &'static str {
             "We couldn't find that delivery area. Choose your LGA again from the list."
         }
         Field::Tier => "Choose Standard or Premium delivery.",
-        Field::Items => {
-            "Something in your cart is no longer sold. Review your cart and try again."
-        }
+        Field::Items => "Something in your cart is no longer sold. Review your cart and try again.",
     }
 }
 
@@ -167,8 +165,7 @@ impl Failure {
                 };
             }
         }
-        if status >= 500 || code == "server_error" || body.and_then(|b| b.retryable) == Some(true)
-        {
+        if status >= 500 || code == "server_error" || body.and_then(|b| b.retryable) == Some(true) {
             return Failure::Retryable {
                 message: "The store had a problem placing your order. Try again — you won't be \
                           charged twice."
@@ -287,7 +284,9 @@ mod tests {
     #[test]
     fn unserviceable_goes_to_the_quote_step() {
         let mut b = body("unserviceable_delivery");
-        b.warnings = Some(vec!["Scheme 'Lagos Metro Only' does not ship to this area.".into()]);
+        b.warnings = Some(vec![
+            "Scheme 'Lagos Metro Only' does not ship to this area.".into(),
+        ]);
         let f = Failure::from_response(422, None, Some(&b));
         assert_eq!(f.step(), Step::Delivery);
         assert!(matches!(&f, Failure::Unserviceable { warnings } if warnings.len() == 1));
@@ -299,7 +298,12 @@ mod tests {
         let mut b = body("out_of_stock");
         b.product_ids = Some(vec![7, 9]);
         let f = Failure::from_response(422, None, Some(&b));
-        assert_eq!(f, Failure::OutOfStock { product_ids: vec![7, 9] });
+        assert_eq!(
+            f,
+            Failure::OutOfStock {
+                product_ids: vec![7, 9]
+            }
+        );
         assert_eq!(f.step(), Step::Review);
     }
 
@@ -322,7 +326,12 @@ mod tests {
     #[test]
     fn rate_limits_wait_and_keep_the_key() {
         let f = Failure::from_response(429, Some("7"), Some(&body("rate_limited")));
-        assert_eq!(f, Failure::RateLimited { retry_after_secs: 7 });
+        assert_eq!(
+            f,
+            Failure::RateLimited {
+                retry_after_secs: 7
+            }
+        );
         assert!(f.keeps_key());
         let mut b = body("rate_limited");
         b.retry_after = Some(3);

@@ -509,7 +509,10 @@ pub(crate) mod tests {
             c.finish(Err(failure));
             assert_eq!(c.phase(), Phase::Failed);
         }
-        assert_eq!(c.begin_submit(|| keys.next()).unwrap().key.as_str(), "key-1");
+        assert_eq!(
+            c.begin_submit(|| keys.next()).unwrap().key.as_str(),
+            "key-1"
+        );
     }
 
     #[test]
@@ -521,15 +524,24 @@ pub(crate) mod tests {
         // the shopper fixes a typo: another body, so another key
         assert!(c.edit_details(|d| d.name = "Aisha B. Bello".into()));
         assert_eq!(c.phase(), Phase::Quoted);
-        assert_eq!(c.begin_submit(|| keys.next()).unwrap().key.as_str(), "key-2");
+        assert_eq!(
+            c.begin_submit(|| keys.next()).unwrap().key.as_str(),
+            "key-2"
+        );
         c.finish(Err(Failure::network()));
         // the tier is part of the body too
         c.set_tier(DeliveryTier::Premium);
-        assert_eq!(c.begin_submit(|| keys.next()).unwrap().key.as_str(), "key-3");
+        assert_eq!(
+            c.begin_submit(|| keys.next()).unwrap().key.as_str(),
+            "key-3"
+        );
         c.finish(Err(Failure::network()));
         // whitespace-only edits normalise to the same body: same key
         c.edit_details(|d| d.name = " Aisha B. Bello  ".into());
-        assert_eq!(c.begin_submit(|| keys.next()).unwrap().key.as_str(), "key-3");
+        assert_eq!(
+            c.begin_submit(|| keys.next()).unwrap().key.as_str(),
+            "key-3"
+        );
     }
 
     #[test]
@@ -540,7 +552,10 @@ pub(crate) mod tests {
         c.finish(Err(Failure::StoreUnavailable));
         assert_eq!(c.binding(), None);
         // the same body again: the old key would only replay the stored failure
-        assert_eq!(c.begin_submit(|| keys.next()).unwrap().key.as_str(), "key-2");
+        assert_eq!(
+            c.begin_submit(|| keys.next()).unwrap().key.as_str(),
+            "key-2"
+        );
         c.finish(Err(Failure::OutOfStock {
             product_ids: vec![5],
         }));
@@ -550,7 +565,10 @@ pub(crate) mod tests {
         assert_eq!(c.begin_submit(|| keys.next()), Err(Blocked::NeedsQuote));
         let asked = c.quote_request().unwrap();
         c.apply_quote(asked, quote(true));
-        assert_eq!(c.begin_submit(|| keys.next()).unwrap().key.as_str(), "key-3");
+        assert_eq!(
+            c.begin_submit(|| keys.next()).unwrap().key.as_str(),
+            "key-3"
+        );
     }
 
     #[test]

@@ -120,9 +120,8 @@ fn find_ignore_ascii_case(haystack: &str, needle: &str) -> Option<usize> {
     if n.is_empty() || n.len() > h.len() {
         return None;
     }
-    (0..=h.len() - n.len()).find(|&i| {
-        haystack.is_char_boundary(i) && h[i..i + n.len()].eq_ignore_ascii_case(n)
-    })
+    (0..=h.len() - n.len())
+        .find(|&i| haystack.is_char_boundary(i) && h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// A piece of a label, highlighted or not.

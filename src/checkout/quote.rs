@@ -248,7 +248,10 @@ mod tests {
         assert_eq!(v.breakdown[1].standard, "₦2,500");
         assert_eq!(v.breakdown[1].premium, "₦6,000");
         assert_eq!(v.tiers[0].price, "₦2,500");
-        assert_eq!(v.tiers[0].eta, "2–5 days", "the slowest scheme sets the ETA");
+        assert_eq!(
+            v.tiers[0].eta, "2–5 days",
+            "the slowest scheme sets the ETA"
+        );
         assert_eq!(v.tiers[1].eta, "1–3 days");
     }
 

@@ -220,6 +220,9 @@ mod tests {
             tracking_hash("AMG-COM-TEST-20260520-AB12CD", "08031234567"),
             "#/order/AMG-COM-TEST-20260520-AB12CD?phone=08031234567"
         );
-        assert_eq!(tracking_hash("AMG-COM-1", "+234 803"), "#/order/AMG-COM-1?phone=%2B234803");
+        assert_eq!(
+            tracking_hash("AMG-COM-1", "+234 803"),
+            "#/order/AMG-COM-1?phone=%2B234803"
+        );
     }
 }
