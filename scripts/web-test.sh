@@ -49,11 +49,12 @@ for _ in $(seq 1 300); do
   sleep 0.2
 done
 proxy_url=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["proxy_url"])' "$work/info.json")
+api_base=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["api_base"])' "$work/info.json")
 echo "proxy at $proxy_url"
 
 echo "== browser tests (wasm-bindgen-test, headless Chromium)"
 status=0
-AMIGO_TEST_PROXY="$proxy_url" WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$runner_port" \
+AMIGO_TEST_PROXY="$proxy_url" AMIGO_TEST_API="$api_base" WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$runner_port" \
   WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}" \
   cargo test --locked --target wasm32-unknown-unknown -p amigo-storefront --test browser \
   2>&1 | tee "$work/browser.log" || status=1
@@ -69,6 +70,13 @@ if (cd tests/e2e && AMIGO_DEMO_URL="$proxy_url" node e2e.mjs); then
   echo "E2E: PASS"
 else
   echo "E2E: FAIL"
+  status=1
+fi
+echo "== end-to-end checkout (playwright-core, Chromium)"
+if (cd tests/e2e && AMIGO_DEMO_URL="$proxy_url" AMIGO_SANDBOX_INFO="$work/info.json" node checkout.mjs); then
+  echo "CHECKOUT E2E: PASS"
+else
+  echo "CHECKOUT E2E: FAIL"
   status=1
 fi
 exit "$status"
