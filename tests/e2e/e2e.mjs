@@ -36,7 +36,9 @@ function check(cond, message) {
   if (!cond) throw new Error(message);
 }
 
-async function axeScan(page, label) {
+// Scans the page; serious and critical violations are collected in `problems` (the run goes on
+// so one report lists every page's violations).
+async function axeScan(page, label, problems) {
   await page.addScriptTag({ path: AXE });
   const result = await page.evaluate(() => axe.run(document, { resultTypes: ["violations"] }));
   const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
@@ -44,8 +46,7 @@ async function axeScan(page, label) {
     console.error(`  axe ${label}: ${v.impact} ${v.id}: ${v.help}`);
     for (const n of v.nodes.slice(0, 3)) console.error(`    ${JSON.stringify(n.target)} ${n.failureSummary}`);
   }
-  check(bad.length === 0, `${label}: ${bad.length} serious/critical axe violations`);
-  return result.violations.length;
+  if (bad.length) problems.push(`${label}: ${bad.map((v) => v.id).join(", ")}`);
 }
 
 async function cartCount(page) {
@@ -61,6 +62,7 @@ async function run(vp) {
     viewport: { width: vp.width, height: vp.height },
   });
   const errors = [];
+  const problems = [];
   try {
     const page = context.pages()[0] || (await context.newPage());
     page.on("pageerror", (e) => errors.push(String(e)));
@@ -74,7 +76,7 @@ async function run(vp) {
     const noWidth = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
     check(noWidth, "page scrolls sideways");
     await page.screenshot({ path: `${ARTIFACTS}${vp.name}-home.png`, fullPage: false });
-    await axeScan(page, `${vp.name} home`);
+    await axeScan(page, `${vp.name} home`, problems);
 
     // filter: a category and in-stock only, reflected in the URL
     const chip = page.locator(".cats a.chip").nth(2);
@@ -94,7 +96,7 @@ async function run(vp) {
     await page.locator(".detail .title").waitFor();
     check((await page.locator(".detail .title").textContent()).trim() === firstName, "product page shows the product");
     await page.screenshot({ path: `${ARTIFACTS}${vp.name}-product.png` });
-    await axeScan(page, `${vp.name} product`);
+    await axeScan(page, `${vp.name} product`, problems);
     const plus = page.locator(".detail .stepper button").last();
     if (await plus.isEnabled()) await plus.click();
     const qty = Number(await page.locator(".detail .stepper input").inputValue());
@@ -136,12 +138,13 @@ async function run(vp) {
     check(/^₦[\d,]+$/.test(subtotal), `subtotal format: ${subtotal}`);
     await page.locator(".summary .btn.primary:not([disabled])").waitFor();
     await page.screenshot({ path: `${ARTIFACTS}${vp.name}-cart.png` });
-    await axeScan(page, `${vp.name} cart`);
+    await axeScan(page, `${vp.name} cart`, problems);
 
     // the host page's careless CSS did not reach inside
     const border = await page.locator("ul.grid img, .lines img").first().evaluate((img) => getComputedStyle(img).borderStyle).catch(() => "none");
     check(border !== "dashed", "merchant CSS leaked into the store");
 
+    check(problems.length === 0, `serious/critical axe violations: ${problems.join("; ")}`);
     check(errors.length === 0, `console errors: ${errors.join(" | ")}`);
   } finally {
     await context.close();
