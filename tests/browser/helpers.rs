@@ -18,6 +18,15 @@ pub(crate) fn proxy() -> &'static str {
     }
 }
 
+/// The public Amigo API base of the sandbox behind the test proxy (`AMIGO_TEST_API`, set by
+/// `scripts/web-test.sh`); checkout's locations and quote calls go there.
+pub(crate) fn api() -> &'static str {
+    match option_env!("AMIGO_TEST_API") {
+        Some(url) if !url.is_empty() => url,
+        _ => "https://amigo.ng/api",
+    }
+}
+
 #[wasm_bindgen(inline_js = r#"
 export function spy_install() {
   if (globalThis.__amigoSpy) return;
@@ -137,7 +146,7 @@ impl TestStore {
         let host = new_host();
         let config = EmbedConfig {
             proxy: proxy().to_owned(),
-            api: "https://amigo.ng/api".to_owned(),
+            api: api().to_owned(),
             routing: Routing::None,
             merchant: merchant.to_owned(),
         };

@@ -6,6 +6,7 @@
 
 mod cart;
 mod catalog;
+mod checkout;
 mod embed;
 mod helpers;
 
