@@ -411,6 +411,12 @@ pub fn CheckoutPage() -> impl IntoView {
         }
     });
 
+    // "Please fix the highlighted fields" goes once they are all fixed
+    let clear_fixed_notice = move || {
+        if errors.with_untracked(Vec::is_empty) && co.with_untracked(|c| c.failure().is_none()) {
+            notice.set(None);
+        }
+    };
     let phase = Memo::new(move |_| co.with(Checkout::phase));
     let busy = Signal::derive(move || phase.get() == Phase::Submitting);
     let err = move |field: Field| {
@@ -423,6 +429,7 @@ pub fn CheckoutPage() -> impl IntoView {
             });
             // an edited field loses its old error; it is checked again on blur and submit
             errors.update(|e| e.retain(|x| x.field != field));
+            clear_fixed_notice();
         })
     };
     let check = move |field: Field| {
@@ -477,6 +484,7 @@ pub fn CheckoutPage() -> impl IntoView {
             c.set_location(loc);
         });
         errors.update(|e| e.retain(|x| x.field != Field::Location));
+        clear_fixed_notice();
     });
     let names = move |id: u64| {
         cart.cart()
