@@ -101,12 +101,7 @@ mod tests {
     use super::*;
 
     fn q(pairs: &[(&str, &str)]) -> QueryPairs {
-        QueryPairs::new(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
+        QueryPairs::from_strs(pairs)
     }
 
     #[test]

@@ -15,6 +15,16 @@ impl QueryPairs {
         Self(pairs)
     }
 
+    /// Builds pairs from borrowed strings: handy for callers that assemble a query by hand.
+    pub fn from_strs(pairs: &[(&str, &str)]) -> Self {
+        Self(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
     /// The last value given for `key`, if any. Last wins, like PHP's `$_GET`.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0
@@ -85,12 +95,7 @@ mod tests {
     use super::*;
 
     fn q(pairs: &[(&str, &str)]) -> QueryPairs {
-        QueryPairs::new(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
+        QueryPairs::from_strs(pairs)
     }
 
     #[test]
