@@ -18,6 +18,7 @@ pub mod orders;
 pub mod phone;
 pub mod query;
 pub mod token;
+pub mod tracking;
 pub mod wallet;
 pub mod webhooks;
 

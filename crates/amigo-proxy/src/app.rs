@@ -1,0 +1,174 @@
+//! Startup and lifecycle: validated settings → (embedded sandbox) → state → listening server,
+//! stopped gracefully on Ctrl-C or SIGTERM after in-flight requests finish.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+
+use crate::config::{ConfigError, Settings, loopback_for};
+use crate::routes::router;
+use crate::sandbox::{self, EmbeddedSandbox};
+use crate::state::AppState;
+
+/// Why the proxy could not start. `Display` is one line.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// A bad setting, naming its variable.
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    /// The listen address could not be bound.
+    #[error("AMIGO_PROXY_LISTEN: cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The database could not be opened or migrated.
+    #[error("AMIGO_DATABASE_URL: {0}")]
+    Database(String),
+    /// The embedded sandbox could not start.
+    #[error("--sandbox: {0}")]
+    Sandbox(String),
+    /// Anything else.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A built, bound, not yet serving proxy.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    sandbox: Option<EmbeddedSandbox>,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("listener", &self.listener)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    /// Binds the listener, starts the embedded sandbox if asked, opens the database.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let Settings {
+            listen,
+            mut config,
+            sandbox: want_sandbox,
+            sandbox_info_file,
+            public_url_given,
+            sandbox_rate_limit_per_minute,
+        } = settings;
+        let listener = TcpListener::bind(listen)
+            .await
+            .map_err(|source| StartupError::Bind {
+                addr: listen,
+                source,
+            })?;
+        let local = loopback_for(
+            listener
+                .local_addr()
+                .map_err(|e| StartupError::Other(e.to_string()))?,
+        );
+        if !public_url_given {
+            config.public_url = format!("http://{local}");
+        }
+        let mut sandbox = None;
+        if want_sandbox {
+            let sb = sandbox::start(sandbox_rate_limit_per_minute)
+                .await
+                .map_err(|e| StartupError::Sandbox(e.to_string()))?;
+            config.api_base.clone_from(&sb.api_base);
+            config.api_key = sb.token.clone();
+            let own = format!("http://{local}");
+            for origin in [own.clone(), format!("http://localhost:{}", local.port())] {
+                if !config.allowed_origins.contains(&origin) {
+                    config.allowed_origins.push(origin);
+                }
+            }
+            let hook = format!("{own}/webhooks/amigo");
+            match sandbox::register_webhook(&sb.api_base, &sb.token, &hook).await {
+                Ok(secret) => config.webhook_secrets.insert(0, secret),
+                // The store still works without webhooks; order tracking then stays at `paid`.
+                Err(e) => tracing::warn!("{e}; order status updates will not arrive"),
+            }
+            if let Some(path) = &sandbox_info_file {
+                sandbox::write_info_file(path, &sb, &config.public_url).map_err(|e| {
+                    StartupError::Sandbox(format!("--sandbox-info-file {}: {e}", path.display()))
+                })?;
+            }
+            sandbox = Some(sb);
+        }
+        let state = AppState::build(config)
+            .await
+            .map_err(|e| StartupError::Database(e.to_string()))?;
+        Ok(Self {
+            listener,
+            state,
+            sandbox,
+        })
+    }
+
+    /// Where the server listens (loopback if bound to all interfaces).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .map(loopback_for)
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// The proxy's public URL (the demo store).
+    pub fn public_url(&self) -> &str {
+        &self.state.config().public_url
+    }
+
+    /// The embedded sandbox's URL, in `--sandbox` mode.
+    pub fn sandbox_url(&self) -> Option<&str> {
+        self.sandbox.as_ref().map(|s| s.url.as_str())
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests and closes the
+    /// database.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let store = self.state.store().clone();
+        let app = router(self.state);
+        let result = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        store.close().await;
+        drop(self.sandbox);
+        result
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,458 @@
+//! Settings: the command line and environment (`Cli`), validated into a [`ProxyConfig`].
+//!
+//! Every setting is read as text and validated here, so a bad value stops startup with one line
+//! that names the environment variable (`AMIGO_API_BASE: …`), never a clap usage dump.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+use secrecy::SecretString;
+
+/// Where the real platform lives.
+pub const DEFAULT_API_BASE: &str = "https://amigo.ng/api";
+/// Spend guard default, in Naira.
+pub const DEFAULT_MAX_ORDER_TOTAL: i64 = 500_000;
+/// SQLite file used when `AMIGO_DATABASE_URL` is not set.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://amigo-proxy.db";
+/// SQLite file used in `--sandbox` mode when `AMIGO_DATABASE_URL` is not set, so test orders
+/// never share a database with live ones.
+pub const DEFAULT_SANDBOX_DATABASE_URL: &str = "sqlite://amigo-proxy-sandbox.db";
+
+/// `amigo-proxy`: the merchant's backend companion that holds the secret Amigo token.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "amigo-proxy", version, about)]
+pub struct Cli {
+    /// Address to listen on (`127.0.0.1:0` picks a free port and prints it).
+    #[arg(long, env = "AMIGO_PROXY_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Run the whole store on an embedded amigo-sandbox with a fresh test token.
+    #[arg(long)]
+    pub sandbox: bool,
+    /// With --sandbox: write `{sandbox_url, api_base, token, proxy_url}` JSON here (mode 0600).
+    #[arg(long, requires = "sandbox")]
+    pub sandbox_info_file: Option<PathBuf>,
+    /// The merchant's Amigo token (required unless --sandbox). Never logged, never returned.
+    #[arg(long, env = "AMIGO_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// Base URL of the Amigo API.
+    #[arg(long, env = "AMIGO_API_BASE")]
+    pub api_base: Option<String>,
+    /// Webhook signing secrets, comma-separated; more than one while rotating.
+    #[arg(long, env = "AMIGO_WEBHOOK_SECRETS", hide_env_values = true)]
+    pub webhook_secrets: Option<String>,
+    /// Storefront origins allowed to call the API from a browser, comma-separated
+    /// (`https://shop.example.com,http://localhost:3000`).
+    #[arg(long, env = "AMIGO_ALLOWED_ORIGINS")]
+    pub allowed_origins: Option<String>,
+    /// Database URL (`sqlite://file.db`); default `sqlite://amigo-proxy.db` in the working
+    /// directory (`amigo-proxy-sandbox.db` with --sandbox).
+    #[arg(long, env = "AMIGO_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Largest order total (items at catalog prices), in Naira.
+    #[arg(long, env = "AMIGO_MAX_ORDER_TOTAL")]
+    pub max_order_total: Option<String>,
+    /// The proxy's public URL (for the demo page); default `http://` + the listen address.
+    #[arg(long, env = "AMIGO_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Serve the widget build from this folder instead of the assets embedded at compile time.
+    #[arg(long, env = "AMIGO_WIDGET_DIR")]
+    pub widget_dir: Option<PathBuf>,
+    /// Timeout of every upstream call, in seconds.
+    #[arg(long, env = "AMIGO_UPSTREAM_TIMEOUT_SECS", default_value = "10")]
+    pub upstream_timeout_secs: String,
+    /// Orders a client IP may place per minute.
+    #[arg(long, env = "AMIGO_ORDER_RATE_PER_IP", default_value = "20")]
+    pub order_rate_per_ip: String,
+    /// Orders one customer phone may place per minute.
+    #[arg(long, env = "AMIGO_ORDER_RATE_PER_PHONE", default_value = "5")]
+    pub order_rate_per_phone: String,
+    /// Order-tracking lookups a client IP may make per minute.
+    #[arg(long, env = "AMIGO_LOOKUP_RATE_PER_IP", default_value = "120")]
+    pub lookup_rate_per_ip: String,
+    /// With --sandbox: the embedded sandbox's per-token requests per minute.
+    #[arg(long, default_value = "600", requires = "sandbox")]
+    pub sandbox_rate_limit_per_minute: String,
+}
+
+/// A setting that could not be used; its `Display` is the one-line startup error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    /// The environment variable (or flag, for flag-only settings) at fault.
+    pub var: &'static str,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+fn bad(var: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var,
+        message: message.into(),
+    }
+}
+
+/// Per-minute quotas of the proxy's own rate limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateQuotas {
+    /// `POST /api/orders` per client IP per minute.
+    pub orders_per_ip: u32,
+    /// `POST /api/orders` per customer phone per minute.
+    pub orders_per_phone: u32,
+    /// Order-tracking lookups per client IP per minute.
+    pub lookups_per_ip: u32,
+}
+
+impl Default for RateQuotas {
+    fn default() -> Self {
+        Self {
+            orders_per_ip: 20,
+            orders_per_phone: 5,
+            lookups_per_ip: 120,
+        }
+    }
+}
+
+/// The validated configuration the library runs on.
+#[derive(Debug, Clone)]
+pub struct ProxyConfig {
+    /// Amigo API base without a trailing slash (`https://amigo.ng/api`).
+    pub api_base: String,
+    /// The merchant's token.
+    pub api_key: SecretString,
+    /// Webhook secrets; a signature matching any of them is accepted.
+    pub webhook_secrets: Vec<SecretString>,
+    /// Allowed browser origins, normalised (`scheme://host[:port]`).
+    pub allowed_origins: Vec<String>,
+    /// Database URL.
+    pub database_url: String,
+    /// Spend guard, in Naira.
+    pub max_order_total: i64,
+    /// The proxy's public origin (`{{AMIGO_PROXY}}` on the demo page).
+    pub public_url: String,
+    /// Widget build folder; `None` serves the embedded build.
+    pub widget_dir: Option<PathBuf>,
+    /// Timeout of each upstream call.
+    pub upstream_timeout: Duration,
+    /// Rate limits.
+    pub rates: RateQuotas,
+}
+
+impl ProxyConfig {
+    /// A configuration for `api_base` and `api_key` with every other setting at its default
+    /// (in-memory-free: the database URL still needs setting for anything but a scratch run).
+    pub fn new(api_base: impl Into<String>, api_key: SecretString) -> Self {
+        Self {
+            api_base: api_base.into().trim_end_matches('/').to_owned(),
+            api_key,
+            webhook_secrets: Vec::new(),
+            allowed_origins: Vec::new(),
+            database_url: DEFAULT_DATABASE_URL.to_owned(),
+            max_order_total: DEFAULT_MAX_ORDER_TOTAL,
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            widget_dir: None,
+            upstream_timeout: Duration::from_secs(10),
+            rates: RateQuotas::default(),
+        }
+    }
+}
+
+/// The settings that do not depend on where the server ends up listening.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where to bind.
+    pub listen: SocketAddr,
+    /// Everything else; in sandbox mode `api_base`, `api_key`, `public_url` and the webhook
+    /// secrets are filled in once the sandbox runs.
+    pub config: ProxyConfig,
+    /// `--sandbox`.
+    pub sandbox: bool,
+    /// `--sandbox-info-file`.
+    pub sandbox_info_file: Option<PathBuf>,
+    /// Whether `--public-url` was given (otherwise it follows the bound address).
+    pub public_url_given: bool,
+    /// Embedded sandbox per-token rate limit.
+    pub sandbox_rate_limit_per_minute: u32,
+}
+
+impl Cli {
+    /// Validates every setting.
+    pub fn into_settings(self) -> Result<Settings, ConfigError> {
+        let listen: SocketAddr = self.listen.trim().parse().map_err(|_| {
+            bad(
+                "AMIGO_PROXY_LISTEN",
+                format!("'{}' is not an address such as 127.0.0.1:8080", self.listen),
+            )
+        })?;
+        let api_key = match self.api_key.as_deref().map(str::trim) {
+            Some(k) if !k.is_empty() => {
+                if amigo_types::token::ApiToken::parse(k).is_none() {
+                    return Err(bad(
+                        "AMIGO_API_KEY",
+                        "not an Amigo token (expected amg_live_… or amg_test_… followed by 8–64 letters or digits)",
+                    ));
+                }
+                SecretString::from(k.to_owned())
+            }
+            _ if self.sandbox => SecretString::from(String::new()),
+            _ => {
+                return Err(bad(
+                    "AMIGO_API_KEY",
+                    "required (the merchant's Amigo token), unless --sandbox is given",
+                ));
+            }
+        };
+        let api_base = match self.api_base.as_deref().map(str::trim) {
+            None | Some("") => DEFAULT_API_BASE.to_owned(),
+            Some(raw) => parse_base_url(raw).map_err(|m| bad("AMIGO_API_BASE", m))?,
+        };
+        let webhook_secrets = parse_secrets(self.webhook_secrets.as_deref())?;
+        let allowed_origins = parse_origins(self.allowed_origins.as_deref())?;
+        let database_url = match self.database_url.as_deref().map(str::trim) {
+            None | Some("") if self.sandbox => DEFAULT_SANDBOX_DATABASE_URL.to_owned(),
+            None | Some("") => DEFAULT_DATABASE_URL.to_owned(),
+            Some(u) if u.starts_with("sqlite:") => u.to_owned(),
+            Some(_) => {
+                return Err(bad(
+                    "AMIGO_DATABASE_URL",
+                    "only sqlite: URLs are supported by this build (sqlite://path/to/file.db)",
+                ));
+            }
+        };
+        let max_order_total = match self.max_order_total.as_deref().map(str::trim) {
+            None | Some("") => DEFAULT_MAX_ORDER_TOTAL,
+            Some(raw) => raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                bad(
+                    "AMIGO_MAX_ORDER_TOTAL",
+                    format!("must be a positive whole number of Naira, got '{raw}'"),
+                )
+            })?,
+        };
+        let public_url_given = self.public_url.is_some();
+        let public_url = match self.public_url.as_deref().map(str::trim) {
+            None | Some("") => format!("http://{}", loopback_for(listen)),
+            Some(raw) => parse_origin(raw).map_err(|m| bad("AMIGO_PUBLIC_URL", m))?,
+        };
+        let timeout = positive_u32(
+            &self.upstream_timeout_secs,
+            "AMIGO_UPSTREAM_TIMEOUT_SECS",
+            300,
+        )?;
+        let rates = RateQuotas {
+            orders_per_ip: positive_u32(
+                &self.order_rate_per_ip,
+                "AMIGO_ORDER_RATE_PER_IP",
+                1 << 20,
+            )?,
+            orders_per_phone: positive_u32(
+                &self.order_rate_per_phone,
+                "AMIGO_ORDER_RATE_PER_PHONE",
+                1 << 20,
+            )?,
+            lookups_per_ip: positive_u32(
+                &self.lookup_rate_per_ip,
+                "AMIGO_LOOKUP_RATE_PER_IP",
+                1 << 20,
+            )?,
+        };
+        let sandbox_rate_limit_per_minute = positive_u32(
+            &self.sandbox_rate_limit_per_minute,
+            "--sandbox-rate-limit-per-minute",
+            u32::MAX,
+        )?;
+        if let Some(dir) = &self.widget_dir
+            && !dir.join("index.html").is_file()
+        {
+            return Err(bad(
+                "AMIGO_WIDGET_DIR",
+                format!(
+                    "{} has no index.html (build the widget with `trunk build --release`)",
+                    dir.display()
+                ),
+            ));
+        }
+        Ok(Settings {
+            listen,
+            config: ProxyConfig {
+                api_base,
+                api_key,
+                webhook_secrets,
+                allowed_origins,
+                database_url,
+                max_order_total,
+                public_url,
+                widget_dir: self.widget_dir,
+                upstream_timeout: Duration::from_secs(u64::from(timeout)),
+                rates,
+            },
+            sandbox: self.sandbox,
+            sandbox_info_file: self.sandbox_info_file,
+            public_url_given,
+            sandbox_rate_limit_per_minute,
+        })
+    }
+}
+
+/// The address to reach a listener at from this machine (`0.0.0.0` → `127.0.0.1`).
+pub fn loopback_for(addr: SocketAddr) -> SocketAddr {
+    if addr.ip().is_unspecified() {
+        SocketAddr::from(([127, 0, 0, 1], addr.port()))
+    } else {
+        addr
+    }
+}
+
+fn positive_u32(raw: &str, var: &'static str, max: u32) -> Result<u32, ConfigError> {
+    raw.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .ok_or_else(|| {
+            bad(
+                var,
+                format!("must be a whole number from 1 to {max}, got '{raw}'"),
+            )
+        })
+}
+
+/// Validates an absolute http(s) base URL and drops a trailing slash.
+pub fn parse_base_url(raw: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(raw).map_err(|e| format!("'{raw}' is not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!("'{raw}' must be an http:// or https:// URL"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("'{raw}' must not have a query or fragment"));
+    }
+    Ok(raw.trim_end_matches('/').to_owned())
+}
+
+/// Validates one browser origin (`scheme://host[:port]`) and returns it normalised.
+pub fn parse_origin(raw: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(raw.trim())
+        .map_err(|_| format!("'{raw}' is not an origin such as https://shop.example.com"))?;
+    let host = url
+        .host_str()
+        .filter(|_| matches!(url.scheme(), "http" | "https"))
+        .ok_or_else(|| format!("'{raw}' must be an http:// or https:// origin"))?;
+    if !matches!(url.path(), "" | "/")
+        || url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+    {
+        return Err(format!(
+            "'{raw}' must be just scheme://host[:port], with no path, query or credentials"
+        ));
+    }
+    Ok(match url.port() {
+        Some(p) => format!("{}://{host}:{p}", url.scheme()),
+        None => format!("{}://{host}", url.scheme()),
+    })
+}
+
+fn parse_origins(raw: Option<&str>) -> Result<Vec<String>, ConfigError> {
+    let mut out = Vec::new();
+    for part in raw
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let origin = parse_origin(part).map_err(|m| bad("AMIGO_ALLOWED_ORIGINS", m))?;
+        if !out.contains(&origin) {
+            out.push(origin);
+        }
+    }
+    Ok(out)
+}
+
+fn parse_secrets(raw: Option<&str>) -> Result<Vec<SecretString>, ConfigError> {
+    let mut out = Vec::new();
+    for part in raw
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if part.len() < 16 {
+            return Err(bad(
+                "AMIGO_WEBHOOK_SECRETS",
+                "each secret must be at least 16 characters (Amigo issues 64 hex characters)",
+            ));
+        }
+        out.push(SecretString::from(part.to_owned()));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cli(args: &[&str]) -> Result<Settings, ConfigError> {
+        let mut all = vec!["amigo-proxy"];
+        all.extend_from_slice(args);
+        Cli::try_parse_from(all).unwrap().into_settings()
+    }
+
+    #[test]
+    fn token_is_required_unless_sandbox() {
+        assert_eq!(cli(&[]).unwrap_err().var, "AMIGO_API_KEY");
+        assert_eq!(
+            cli(&["--api-key", "nope"]).unwrap_err().var,
+            "AMIGO_API_KEY"
+        );
+        assert!(cli(&["--sandbox"]).is_ok());
+        let s = cli(&["--api-key", "amg_live_abcdefgh12"]).unwrap();
+        assert_eq!(s.config.api_base, DEFAULT_API_BASE);
+        assert_eq!(s.config.max_order_total, 500_000);
+    }
+
+    #[test]
+    fn each_bad_setting_names_its_variable() {
+        let key = ["--api-key", "amg_test_abcdefgh12"];
+        for (flag, value, var) in [
+            ("--api-base", "ftp://x", "AMIGO_API_BASE"),
+            ("--api-base", "not a url", "AMIGO_API_BASE"),
+            (
+                "--allowed-origins",
+                "https://a.com/path",
+                "AMIGO_ALLOWED_ORIGINS",
+            ),
+            ("--allowed-origins", "*", "AMIGO_ALLOWED_ORIGINS"),
+            ("--max-order-total", "lots", "AMIGO_MAX_ORDER_TOTAL"),
+            ("--max-order-total", "-5", "AMIGO_MAX_ORDER_TOTAL"),
+            ("--database-url", "postgres://x", "AMIGO_DATABASE_URL"),
+            ("--webhook-secrets", "short", "AMIGO_WEBHOOK_SECRETS"),
+            ("--listen", "localhost", "AMIGO_PROXY_LISTEN"),
+            (
+                "--upstream-timeout-secs",
+                "0",
+                "AMIGO_UPSTREAM_TIMEOUT_SECS",
+            ),
+        ] {
+            let arg = format!("{flag}={value}");
+            let err = cli(&[key[0], key[1], &arg]).unwrap_err();
+            assert_eq!(err.var, var, "{flag} {value}");
+            assert!(!err.to_string().contains('\n'));
+        }
+    }
+
+    #[test]
+    fn origins_are_normalised_and_secrets_split() {
+        let s = cli(&[
+            "--sandbox",
+            "--allowed-origins",
+            "https://Shop.Example.com/, http://localhost:3000",
+            "--webhook-secrets",
+            "0123456789abcdef0123, fedcba9876543210fedc",
+        ])
+        .unwrap();
+        assert_eq!(
+            s.config.allowed_origins,
+            vec!["https://shop.example.com", "http://localhost:3000"]
+        );
+        assert_eq!(s.config.webhook_secrets.len(), 2);
+    }
+}

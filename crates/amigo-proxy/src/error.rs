@@ -1,0 +1,230 @@
+//! The proxy's one error type. Every failure reaches the browser as the documented Amigo
+//! envelope (`{"success":false,"error":…,"message":…}` plus `field`, `retryable`,
+//! `retry_after`); the cause goes to the log, never to the client.
+
+use amigo_types::envelope::{ApiError, ErrorBody};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+
+/// Everything a proxy handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ProxyError {
+    /// 422 `invalid_*` from the shared validation rules.
+    #[error(transparent)]
+    Invalid(#[from] ApiError),
+    /// 428 `idempotency_key_required`.
+    #[error("missing Idempotency-Key")]
+    IdempotencyKeyRequired,
+    /// 422 `order_total_exceeds_limit`: the spend guard.
+    #[error("order total {total} exceeds the limit {limit}")]
+    OrderTotalExceedsLimit {
+        /// Items total at catalog prices.
+        total: i64,
+        /// `AMIGO_MAX_ORDER_TOTAL`.
+        limit: i64,
+    },
+    /// 404 `not_found` (also for a wrong phone, so lookups are no oracle).
+    #[error("not found")]
+    NotFound,
+    /// 404 `not_found` for a path the proxy does not serve.
+    #[error("no such route")]
+    NoRoute,
+    /// 403 `origin_not_allowed`.
+    #[error("origin not allowed")]
+    OriginNotAllowed,
+    /// 413 `payload_too_large`.
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// 429 `rate_limited` with `Retry-After`.
+    #[error("rate limited")]
+    RateLimited {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// 401 `invalid_signature`: a webhook that is unsigned, forged, tampered, stale or future.
+    #[error("webhook rejected: {0}")]
+    WebhookRejected(amigo_types::webhooks::SignatureError),
+    /// 400 `invalid_payload`: a correctly signed webhook we cannot read.
+    #[error("bad webhook payload: {0}")]
+    BadWebhook(String),
+    /// 502 `upstream_error` (`retryable`): Amigo failed or could not be reached.
+    #[error("upstream failure: {0}")]
+    Upstream(String),
+    /// 502 `upstream_rejected_token`: Amigo refused our token; not the shopper's fault and not
+    /// retryable.
+    #[error("upstream refused the token ({0})")]
+    UpstreamAuth(StatusCode),
+    /// 504 `upstream_timeout` (`retryable`).
+    #[error("upstream timed out")]
+    UpstreamTimeout,
+    /// An upstream error envelope passed through unchanged (4xx the shopper can act on).
+    #[error("upstream answered {status}")]
+    Passthrough {
+        /// Upstream status.
+        status: StatusCode,
+        /// Upstream body (the Amigo envelope).
+        body: Bytes,
+        /// Upstream `Retry-After`, if any.
+        retry_after: Option<u64>,
+    },
+    /// 500 `server_error`; the cause is logged.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<sqlx::Error> for ProxyError {
+    fn from(e: sqlx::Error) -> Self {
+        ProxyError::Internal(format!("database: {e}"))
+    }
+}
+
+impl ProxyError {
+    /// Status and envelope.
+    pub fn to_parts(&self) -> (StatusCode, ErrorBody) {
+        use ProxyError as E;
+        match self {
+            E::Invalid(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_body()),
+            E::IdempotencyKeyRequired => (
+                StatusCode::PRECONDITION_REQUIRED,
+                ErrorBody::new(
+                    "idempotency_key_required",
+                    "Send an Idempotency-Key header (up to 80 visible ASCII characters) and reuse it when retrying the same order.",
+                )
+                .with_field("Idempotency-Key"),
+            ),
+            E::OrderTotalExceedsLimit { total, limit } => {
+                let mut b = ErrorBody::new(
+                    "order_total_exceeds_limit",
+                    format!(
+                        "This order comes to {} before delivery; this store accepts orders up to {}.",
+                        amigo_types::format_naira(*total),
+                        amigo_types::format_naira(*limit)
+                    ),
+                )
+                .with_field("items");
+                b.required = Some(*total);
+                (StatusCode::UNPROCESSABLE_ENTITY, b)
+            }
+            E::NotFound => (
+                StatusCode::NOT_FOUND,
+                ErrorBody::new(
+                    "not_found",
+                    "No order matches that reference and phone number.",
+                ),
+            ),
+            E::NoRoute => (
+                StatusCode::NOT_FOUND,
+                ErrorBody::new("not_found", "No such endpoint."),
+            ),
+            E::OriginNotAllowed => (
+                StatusCode::FORBIDDEN,
+                ErrorBody::new(
+                    "origin_not_allowed",
+                    "This store's API does not accept requests from that website.",
+                ),
+            ),
+            E::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorBody::new(
+                    "payload_too_large",
+                    "Request bodies are limited to 64 KiB.",
+                ),
+            ),
+            E::RateLimited { retry_after } => {
+                let mut b = ErrorBody::new(
+                    "rate_limited",
+                    format!("Too many requests. Try again in {retry_after} s."),
+                );
+                b.retry_after = Some(*retry_after);
+                b.retryable = Some(true);
+                (StatusCode::TOO_MANY_REQUESTS, b)
+            }
+            E::WebhookRejected(_) => (
+                StatusCode::UNAUTHORIZED,
+                ErrorBody::new(
+                    "invalid_signature",
+                    "Missing, invalid or expired webhook signature.",
+                ),
+            ),
+            E::BadWebhook(_) => (
+                StatusCode::BAD_REQUEST,
+                ErrorBody::new("invalid_payload", "The webhook payload could not be read."),
+            ),
+            E::Upstream(_) => {
+                let mut b = ErrorBody::new(
+                    "upstream_error",
+                    "The store's supplier could not be reached. Please try again.",
+                );
+                b.retryable = Some(true);
+                (StatusCode::BAD_GATEWAY, b)
+            }
+            E::UpstreamAuth(_) => {
+                let mut b = ErrorBody::new(
+                    "upstream_unavailable",
+                    "The store is not able to take orders right now.",
+                );
+                b.retryable = Some(false);
+                (StatusCode::BAD_GATEWAY, b)
+            }
+            E::UpstreamTimeout => {
+                let mut b = ErrorBody::new(
+                    "upstream_timeout",
+                    "The store's supplier took too long to answer. Please try again.",
+                );
+                b.retryable = Some(true);
+                (StatusCode::GATEWAY_TIMEOUT, b)
+            }
+            E::Passthrough { status, body, .. } => {
+                let parsed = serde_json::from_slice::<ErrorBody>(body).unwrap_or_else(|_| {
+                    ErrorBody::new("upstream_error", "The store's supplier refused the request.")
+                });
+                (*status, parsed)
+            }
+            E::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorBody::new("server_error", "Unexpected error. Please try again."),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ProxyError {
+    fn into_response(self) -> Response {
+        match &self {
+            ProxyError::Internal(cause) => tracing::error!(%cause, "internal error"),
+            ProxyError::Upstream(cause) => tracing::warn!(%cause, "upstream failure"),
+            ProxyError::UpstreamAuth(status) => {
+                tracing::error!(%status, "upstream refused the API token; check AMIGO_API_KEY");
+            }
+            ProxyError::UpstreamTimeout => tracing::warn!("upstream timed out"),
+            ProxyError::WebhookRejected(reason) => tracing::warn!(%reason, "webhook rejected"),
+            ProxyError::BadWebhook(cause) => tracing::warn!(%cause, "unreadable webhook payload"),
+            _ => {}
+        }
+        let (status, mut body) = self.to_parts();
+        let retry_after = match &self {
+            ProxyError::RateLimited { retry_after } => Some(*retry_after),
+            ProxyError::Passthrough { retry_after, .. } => {
+                if status == StatusCode::TOO_MANY_REQUESTS {
+                    let secs = retry_after.or(body.retry_after).unwrap_or(60);
+                    body.retry_after = Some(secs);
+                    body.retryable = Some(true);
+                    Some(secs)
+                } else {
+                    *retry_after
+                }
+            }
+            _ => None,
+        };
+        let mut resp = (status, axum::Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        resp
+    }
+}
+
+/// Handler result.
+pub type ProxyResult<T> = Result<T, ProxyError>;

@@ -1,0 +1,27 @@
+//! `amigo-proxy`: the small server a merchant deploys next to their site. It holds the secret
+//! Amigo token, serves the widget and the demo store page, forwards catalog reads (validated,
+//! cached, single-flight, stale on error), places orders safely (validation, spend guard, rate
+//! limits, end-to-end idempotency), receives Amigo's signed webhooks, and lets a shopper follow
+//! their own order (JSON and Server-Sent Events).
+//!
+//! [`router`] is the whole HTTP surface over an [`AppState`]; [`app::Application`] binds,
+//! starts the embedded sandbox for `--sandbox`, and serves until stopped.
+
+pub mod app;
+pub mod assets;
+pub mod cache;
+pub mod config;
+pub mod error;
+pub mod limits;
+pub mod middleware;
+mod routes;
+pub mod sandbox;
+pub mod state;
+pub mod store;
+pub mod telemetry;
+pub mod upstream;
+
+pub use config::{Cli, ProxyConfig};
+pub use error::ProxyError;
+pub use routes::router;
+pub use state::AppState;

@@ -1,0 +1,150 @@
+//! `GET /api/catalog/{categories,products,curation}`: validated, canonicalised and cached
+//! forwards of the Amigo catalog reads. Bodies are the upstream bytes, unchanged.
+
+use amigo_types::catalog::{ProductLookup, encode_pairs};
+use amigo_types::curation::CurationQuery;
+use amigo_types::envelope::ApiError;
+use amigo_types::query::QueryPairs;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::cache::CacheStatus;
+use crate::error::{ProxyError, ProxyResult};
+use crate::state::AppState;
+
+type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
+
+fn pairs(raw: Pairs) -> ProxyResult<QueryPairs> {
+    let Query(pairs) = raw.map_err(|_| {
+        ApiError::invalid(
+            "invalid_query",
+            "query",
+            "the query string could not be decoded",
+        )
+    })?;
+    Ok(QueryPairs::new(pairs))
+}
+
+/// All 14 categories with product counts.
+#[utoipa::path(
+    get,
+    path = "/api/catalog/categories",
+    tag = "catalog",
+    responses(
+        (status = 200, description = "Amigo's `GET /api/commerce/categories/` body, unchanged", content_type = "application/json"),
+        (status = 502, description = "Amigo failed and nothing is cached (`retryable: true`)"),
+        (status = 504, description = "Amigo timed out and nothing is cached (`retryable: true`)"),
+    )
+)]
+pub(crate) async fn categories(State(state): State<AppState>) -> ProxyResult<Response> {
+    forward(&state, "/commerce/categories/", String::new()).await
+}
+
+/// A product page, or one product by `id` or `slug`.
+#[utoipa::path(
+    get,
+    path = "/api/catalog/products",
+    tag = "catalog",
+    params(
+        ("id" = Option<u64>, Query, description = "One product by id"),
+        ("slug" = Option<String>, Query, description = "One product by slug"),
+        ("category" = Option<String>, Query, description = "Category slug"),
+        ("brand" = Option<String>, Query, description = "`oraimo` or `amigo`"),
+        ("in_stock" = Option<bool>, Query, description = "Only in-stock items"),
+        ("q" = Option<String>, Query, description = "Free text, ≤ 100 characters"),
+        ("sort" = Option<String>, Query, description = "`price_asc`, `price_desc`, `name`, `new` (default)"),
+        ("limit" = Option<u32>, Query, description = "1–100, default 20"),
+        ("offset" = Option<u64>, Query, description = "Default 0"),
+    ),
+    responses(
+        (status = 200, description = "Amigo's `GET /api/commerce/products/` body, unchanged", content_type = "application/json"),
+        (status = 404, description = "`not_found`: no such product"),
+        (status = 422, description = "`invalid_<param>` naming the bad parameter (no upstream call)"),
+        (status = 502, description = "Amigo failed and nothing is cached"),
+        (status = 504, description = "Amigo timed out and nothing is cached"),
+    )
+)]
+pub(crate) async fn products(State(state): State<AppState>, raw: Pairs) -> ProxyResult<Response> {
+    let canonical = match ProductLookup::parse(&pairs(raw)?)? {
+        ProductLookup::ById(id) => format!("id={id}"),
+        ProductLookup::BySlug(slug) => encode_pairs(&[("slug".to_owned(), slug)]),
+        ProductLookup::List(q) => q.to_query_string(),
+    };
+    forward(&state, "/commerce/products/", canonical).await
+}
+
+/// Curation lists: discover them (no `type`) or fetch one list's products.
+#[utoipa::path(
+    get,
+    path = "/api/catalog/curation",
+    tag = "catalog",
+    params(
+        ("type" = Option<String>, Query, description = "List slug; omit to discover the lists"),
+        ("slug" = Option<String>, Query, description = "Alias of `type`"),
+        ("limit" = Option<u32>, Query, description = "Override of the list's default size"),
+    ),
+    responses(
+        (status = 200, description = "Amigo's `GET /api/commerce/curation/` body, unchanged", content_type = "application/json"),
+        (status = 404, description = "`list_not_found`"),
+        (status = 422, description = "`invalid_type` / `invalid_limit`"),
+        (status = 502, description = "Amigo failed and nothing is cached"),
+        (status = 504, description = "Amigo timed out and nothing is cached"),
+    )
+)]
+pub(crate) async fn curation(State(state): State<AppState>, raw: Pairs) -> ProxyResult<Response> {
+    let canonical = CurationQuery::parse(&pairs(raw)?)?.to_query_string();
+    forward(&state, "/commerce/curation/", canonical).await
+}
+
+/// Serves `path?query` from the cache or upstream.
+async fn forward(state: &AppState, path: &'static str, query: String) -> ProxyResult<Response> {
+    let key = format!("{path}?{query}");
+    let amigo = state.amigo().clone();
+    let answer = state
+        .cache()
+        .get_or_fetch(&key, move || async move { amigo.get(path, &query).await })
+        .await?;
+    let cache_control = match answer.status {
+        CacheStatus::Hit | CacheStatus::Miss => {
+            format!("public, max-age={}", answer.entry.remaining_secs())
+        }
+        CacheStatus::Stale | CacheStatus::Bypass => "no-store".to_owned(),
+    };
+    let mut resp = (StatusCode::OK, answer.entry.body.clone()).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&cache_control) {
+        h.insert(header::CACHE_CONTROL, v);
+    }
+    h.insert("x-cache", HeaderValue::from_static(answer.status.as_str()));
+    Ok(resp)
+}
+
+/// Looks up one product (through the cache) for the spend guard: `Ok(None)` when it does not
+/// exist.
+pub(crate) async fn product_price(state: &AppState, id: u64) -> ProxyResult<Option<i64>> {
+    let query = format!("id={id}");
+    let key = format!("/commerce/products/?{query}");
+    let amigo = state.amigo().clone();
+    let answer = state
+        .cache()
+        .get_or_fetch(&key, move || async move {
+            amigo.get("/commerce/products/", &query).await
+        })
+        .await;
+    match answer {
+        Ok(a) => {
+            let env: amigo_types::DataEnvelope<amigo_types::catalog::Product> =
+                serde_json::from_slice(&a.entry.body)
+                    .map_err(|e| ProxyError::Upstream(format!("unreadable product: {e}")))?;
+            Ok(Some(env.data.price.amount))
+        }
+        Err(ProxyError::Passthrough { status, .. }) if status == StatusCode::NOT_FOUND => Ok(None),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,138 @@
+//! The shopper's own order: `GET /api/orders/{reference}?phone=…` and its Server-Sent Events.
+//! A wrong or missing phone gets exactly the answer an unknown reference gets.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use amigo_types::DataEnvelope;
+use amigo_types::tracking::{OrderTracking, STATUS_EVENT};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::Stream;
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::error::{ProxyError, ProxyResult};
+use crate::middleware::ClientIp;
+use crate::state::AppState;
+use crate::store::phone_hash;
+
+/// `?phone=…`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct PhoneQuery {
+    phone: Option<String>,
+}
+
+/// Finds `reference` if `phone` is the one it was placed with.
+async fn find(
+    state: &AppState,
+    reference: &str,
+    phone: Option<&str>,
+) -> ProxyResult<OrderTracking> {
+    // Hash first, so a known and an unknown reference cost the same.
+    let given = phone_hash(phone.unwrap_or(""));
+    let phone_given = phone.is_some_and(|p| !p.trim().is_empty());
+    if reference.len() > 64 {
+        return Err(ProxyError::NotFound);
+    }
+    let (stored, view) = state
+        .store()
+        .tracking(reference)
+        .await?
+        .ok_or(ProxyError::NotFound)?;
+    if phone_given && bool::from(stored.as_bytes().ct_eq(given.as_bytes())) {
+        Ok(view)
+    } else {
+        Err(ProxyError::NotFound)
+    }
+}
+
+/// The shopper's view of one order.
+#[utoipa::path(
+    get,
+    path = "/api/orders/{reference}",
+    tag = "orders",
+    params(
+        ("reference" = String, Path, description = "The order reference"),
+        ("phone" = String, Query, description = "The phone number the order was placed with (any common format)"),
+    ),
+    responses(
+        (status = 200, description = "`{success, data: OrderTracking}`: status, items, totals, delivery, timeline", content_type = "application/json"),
+        (status = 404, description = "`not_found`: unknown reference, or wrong or missing phone"),
+        (status = 429, description = "`rate_limited`"),
+    )
+)]
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(reference): Path<String>,
+    Query(q): Query<PhoneQuery>,
+) -> ProxyResult<Response> {
+    state.limits().lookup_from_ip(ip)?;
+    let view = find(&state, &reference, q.phone.as_deref()).await?;
+    let mut resp = Json(DataEnvelope::new(view)).into_response();
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(resp)
+}
+
+/// Status changes of one order as they arrive: the current view first, then one `status`
+/// event per change.
+#[utoipa::path(
+    get,
+    path = "/api/orders/{reference}/events",
+    tag = "orders",
+    params(
+        ("reference" = String, Path, description = "The order reference"),
+        ("phone" = String, Query, description = "The phone number the order was placed with"),
+    ),
+    responses(
+        (status = 200, description = "`text/event-stream`; each event is named `status` and carries one OrderTracking", content_type = "text/event-stream"),
+        (status = 404, description = "`not_found`: unknown reference, or wrong or missing phone"),
+        (status = 429, description = "`rate_limited`"),
+    )
+)]
+pub(crate) async fn events(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(reference): Path<String>,
+    Query(q): Query<PhoneQuery>,
+) -> ProxyResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    state.limits().lookup_from_ip(ip)?;
+    // Subscribe before reading, so no change falls between the read and the stream.
+    let rx = state.subscribe();
+    let view = find(&state, &reference, q.phone.as_deref()).await?;
+    let first = futures::stream::once(std::future::ready(Ok(event(&view))));
+    let updates = futures::stream::unfold(
+        (rx, state, view.reference),
+        |(mut rx, state, reference)| async move {
+            loop {
+                let next: Arc<OrderTracking> = match rx.recv().await {
+                    Ok(v) if v.reference == reference => v,
+                    Ok(_) => continue,
+                    Err(RecvError::Lagged(_)) => {
+                        // Missed some updates: send the current state instead.
+                        match state.store().tracking(&reference).await {
+                            Ok(Some((_, v))) => Arc::new(v),
+                            _ => continue,
+                        }
+                    }
+                    Err(RecvError::Closed) => return None,
+                };
+                return Some((Ok(event(&next)), (rx, state, reference)));
+            }
+        },
+    );
+    Ok(Sse::new(futures::StreamExt::chain(first, updates)).keep_alive(KeepAlive::default()))
+}
+
+fn event(view: &OrderTracking) -> Event {
+    Event::default()
+        .event(STATUS_EVENT)
+        .json_data(view)
+        .unwrap_or_else(|_| Event::default().event(STATUS_EVENT))
+}

@@ -1,0 +1,133 @@
+//! The demo store page at `/` and the widget build under `/widget/`: placeholders substituted
+//! in `index.html`, precompressed `.br`/`.gz` siblings when the browser takes them, and
+//! content-hashed names cached forever.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::assets::{PLACEHOLDER_PAGE, content_type, is_hashed_name};
+use crate::state::AppState;
+
+/// The demo store page: the widget build's `index.html` with `{{AMIGO_PROXY}}` and
+/// `{{AMIGO_API}}` filled in, or a page explaining how to build the widget.
+#[utoipa::path(
+    get,
+    path = "/",
+    tag = "widget",
+    responses((status = 200, description = "The demo store page", content_type = "text/html"))
+)]
+pub(crate) async fn index(State(state): State<AppState>) -> Response {
+    let mut resp = match state.assets().get("index.html").await {
+        Some(bytes) => {
+            let page = String::from_utf8_lossy(&bytes)
+                .replace("{{AMIGO_PROXY}}", &state.config().public_url)
+                .replace("{{AMIGO_API}}", &state.config().api_base);
+            Html(page).into_response()
+        }
+        None => Html(PLACEHOLDER_PAGE).into_response(),
+    };
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    resp
+}
+
+/// Which encodings the client accepts (`q=0` means refused).
+fn accepts(headers: &HeaderMap, coding: &str) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|part| {
+            let mut bits = part.split(';').map(str::trim);
+            let name = bits.next().unwrap_or("");
+            let refused = bits.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            name.eq_ignore_ascii_case(coding) && !refused
+        })
+}
+
+/// One file of the widget build.
+#[utoipa::path(
+    get,
+    path = "/widget/{path}",
+    tag = "widget",
+    params(("path" = String, Path, description = "File of the widget build")),
+    responses(
+        (status = 200, description = "The file (br/gzip when accepted); hashed names are immutable"),
+        (status = 404, description = "No such file"),
+    )
+)]
+pub(crate) async fn file(
+    State(state): State<AppState>,
+    Path(path): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let assets = state.assets();
+    let mut found = None;
+    for (coding, ext) in [("br", "br"), ("gzip", "gz")] {
+        if accepts(&headers, coding)
+            && let Some(bytes) = assets.get(&format!("{path}.{ext}")).await
+        {
+            found = Some((bytes, Some(coding)));
+            break;
+        }
+    }
+    if found.is_none() {
+        found = assets.get(&path).await.map(|b| (b, None));
+    }
+    let Some((bytes, coding)) = found else {
+        return (StatusCode::NOT_FOUND, "not found\n").into_response();
+    };
+    let mut resp = bytes.into_owned().into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(&path)),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Some(coding) = coding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+    }
+    let cache = if is_hashed_name(&path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=300"
+    };
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    // The widget is loaded by merchants' pages on other origins.
+    h.insert(
+        header::HeaderName::from_static("cross-origin-resource-policy"),
+        HeaderValue::from_static("cross-origin"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_encoding() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, br;q=0"),
+        );
+        assert!(accepts(&h, "gzip"));
+        assert!(!accepts(&h, "br"));
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("BR;q=0.5"),
+        );
+        assert!(accepts(&h, "br"));
+    }
+}

@@ -1,0 +1,117 @@
+//! What every handler shares: configuration, the Amigo client, the catalog cache, the
+//! database, the rate limits, the widget assets and the order-update channel behind SSE.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use amigo_types::tracking::OrderTracking;
+use tokio::sync::broadcast;
+
+use crate::assets::WidgetAssets;
+use crate::cache::CatalogCache;
+use crate::config::ProxyConfig;
+use crate::error::ProxyError;
+use crate::limits::RateLimits;
+use crate::store::Store;
+use crate::upstream::AmigoClient;
+
+/// Shared state. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: ProxyConfig,
+    origins: HashSet<String>,
+    amigo: AmigoClient,
+    cache: CatalogCache,
+    store: Store,
+    limits: RateLimits,
+    assets: WidgetAssets,
+    updates: broadcast::Sender<Arc<OrderTracking>>,
+}
+
+impl AppState {
+    /// Opens the database (running migrations) and builds the state for `config`.
+    pub async fn build(config: ProxyConfig) -> Result<Self, ProxyError> {
+        let store = Store::connect(&config.database_url).await?;
+        Self::with_store(config, store)
+    }
+
+    /// Builds the state over an already opened store.
+    pub fn with_store(config: ProxyConfig, store: Store) -> Result<Self, ProxyError> {
+        let amigo = AmigoClient::new(
+            &config.api_base,
+            config.api_key.clone(),
+            config.upstream_timeout,
+        )?;
+        let mut origins: HashSet<String> = config.allowed_origins.iter().cloned().collect();
+        origins.insert(config.public_url.clone());
+        let (updates, _) = broadcast::channel(256);
+        Ok(Self {
+            inner: Arc::new(Inner {
+                limits: RateLimits::new(config.rates),
+                assets: WidgetAssets::new(config.widget_dir.clone()),
+                origins,
+                amigo,
+                cache: CatalogCache::default(),
+                store,
+                updates,
+                config,
+            }),
+        })
+    }
+
+    /// Configuration.
+    pub fn config(&self) -> &ProxyConfig {
+        &self.inner.config
+    }
+
+    /// Whether a browser `Origin` may call the API (the allow-list plus the proxy's own origin).
+    pub fn origin_allowed(&self, origin: &str) -> bool {
+        self.inner.origins.contains(origin)
+    }
+
+    /// Every allowed origin.
+    pub fn allowed_origins(&self) -> impl Iterator<Item = &str> {
+        self.inner.origins.iter().map(String::as_str)
+    }
+
+    /// The Amigo client.
+    pub fn amigo(&self) -> &AmigoClient {
+        &self.inner.amigo
+    }
+
+    /// The catalog cache.
+    pub fn cache(&self) -> &CatalogCache {
+        &self.inner.cache
+    }
+
+    /// The database.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// Rate limits.
+    pub fn limits(&self) -> &RateLimits {
+        &self.inner.limits
+    }
+
+    /// Widget files.
+    pub fn assets(&self) -> &WidgetAssets {
+        &self.inner.assets
+    }
+
+    /// Announces a changed order to SSE subscribers.
+    pub fn publish(&self, view: OrderTracking) {
+        // No subscribers is fine.
+        let _ = self.inner.updates.send(Arc::new(view));
+    }
+
+    /// Subscribes to order changes.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<OrderTracking>> {
+        self.inner.updates.subscribe()
+    }
+}

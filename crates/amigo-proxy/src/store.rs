@@ -1,0 +1,242 @@
+//! Durable state in SQL (SQLite via `sqlx`, portable to Postgres): the orders this proxy knows,
+//! their status timelines, and the webhook deliveries already applied.
+//!
+//! Status only moves forward (`OrderStatus::rank`; `cancelled` is final) whatever order events
+//! arrive in, and a webhook delivery id is applied at most once.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use amigo_types::orders::{Order, OrderStatus};
+use amigo_types::tracking::{OrderTracking, TimelineEntry, lagos_to_iso, phone_match_key};
+use sha2::{Digest, Sha256};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{Row, SqlitePool};
+
+/// A one-way hash of a phone number's normalised form: what the database keeps instead of the
+/// number, and what a lookup's `phone` is compared against.
+pub fn phone_hash(raw: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"amigo-proxy/phone/v1:");
+    h.update(phone_match_key(raw).as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// What applying a webhook delivery did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WebhookOutcome {
+    /// The delivery id was seen before; nothing was applied.
+    pub duplicate: bool,
+    /// The order's view changed (new status or a new timeline entry).
+    pub changed: bool,
+}
+
+/// The database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+fn now_iso() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `url` and runs the migrations.
+    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// Records `order` as reported by a `201` or a webhook, with `at` as the time it reached its
+    /// status. Returns whether anything changed. Never moves the status backwards.
+    pub async fn record_order(&self, order: &Order, at: &str) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let changed = record_in(&mut tx, order, at).await?;
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// Applies a verified webhook delivery once: a replayed `delivery_id` is reported as a
+    /// duplicate and changes nothing. The delivery is stored in the same transaction.
+    pub async fn apply_webhook(
+        &self,
+        delivery_id: &str,
+        event: &str,
+        order: &Order,
+        event_created_at: &str,
+    ) -> Result<WebhookOutcome, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO webhook_deliveries
+                 (delivery_id, event, reference, status, event_created_at, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (delivery_id) DO NOTHING",
+        )
+        .bind(delivery_id)
+        .bind(event)
+        .bind(&order.reference)
+        .bind(order.status.as_str())
+        .bind(event_created_at)
+        .bind(now_iso())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            tx.rollback().await?;
+            return Ok(WebhookOutcome {
+                duplicate: true,
+                changed: false,
+            });
+        }
+        let changed = record_in(&mut tx, order, event_created_at).await?;
+        tx.commit().await?;
+        Ok(WebhookOutcome {
+            duplicate: false,
+            changed,
+        })
+    }
+
+    /// The stored view of `reference` and its phone hash, if known.
+    pub async fn tracking(
+        &self,
+        reference: &str,
+    ) -> Result<Option<(String, OrderTracking)>, sqlx::Error> {
+        let Some(row) =
+            sqlx::query("SELECT phone_hash, view_json FROM orders WHERE reference = $1")
+                .bind(reference)
+                .fetch_optional(&self.pool)
+                .await?
+        else {
+            return Ok(None);
+        };
+        let hash: String = row.try_get("phone_hash")?;
+        let json: String = row.try_get("view_json")?;
+        let mut view: OrderTracking =
+            serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let rows = sqlx::query(
+            "SELECT status, at FROM order_timeline WHERE reference = $1
+             ORDER BY status_rank, at",
+        )
+        .bind(reference)
+        .fetch_all(&self.pool)
+        .await?;
+        view.timeline = rows
+            .iter()
+            .filter_map(|r| {
+                let status: String = r.try_get("status").ok()?;
+                Some(TimelineEntry {
+                    status: OrderStatus::parse(&status)?,
+                    at: r.try_get("at").ok()?,
+                })
+            })
+            .collect();
+        Ok(Some((hash, view)))
+    }
+
+    /// Number of stored orders (for tests and health).
+    pub async fn order_count(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query("SELECT COUNT(*) AS n FROM orders")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")
+    }
+
+    /// Checks the database answers.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    /// Closes the pool (graceful shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The write path shared by `record_order` and `apply_webhook`; writes first so the
+/// transaction takes the write lock at once (no SQLite read-to-write upgrade).
+async fn record_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    order: &Order,
+    at: &str,
+) -> Result<bool, sqlx::Error> {
+    let at = lagos_to_iso(at);
+    let view = OrderTracking::from_order(order, Vec::new());
+    let view_json = serde_json::to_string(&view).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let rank = i64::from(order.status.rank());
+    let now = now_iso();
+    let inserted = sqlx::query(
+        "INSERT INTO orders (reference, status, status_rank, phone_hash, subtotal, delivery_fee,
+                             total, view_json, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (reference) DO NOTHING",
+    )
+    .bind(&order.reference)
+    .bind(order.status.as_str())
+    .bind(rank)
+    .bind(phone_hash(&order.customer.phone))
+    .bind(order.subtotal.amount)
+    .bind(order.delivery_fee.amount)
+    .bind(order.total.amount)
+    .bind(&view_json)
+    .bind(&view.created_at)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    let advanced = if inserted == 0 {
+        sqlx::query(
+            "UPDATE orders SET status = $1, status_rank = $2, view_json = $3, updated_at = $4
+             WHERE reference = $5 AND status_rank < $6",
+        )
+        .bind(order.status.as_str())
+        .bind(rank)
+        .bind(&view_json)
+        .bind(&now)
+        .bind(&order.reference)
+        .bind(rank)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected()
+    } else {
+        1
+    };
+    let timeline = sqlx::query(
+        "INSERT INTO order_timeline (reference, status, status_rank, at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (reference, status) DO NOTHING",
+    )
+    .bind(&order.reference)
+    .bind(order.status.as_str())
+    .bind(rank)
+    .bind(&at)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(advanced > 0 || timeline > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_hash_matches_every_form_of_one_number() {
+        assert_eq!(phone_hash("+234 803 123 4567"), phone_hash("08031234567"));
+        assert_ne!(phone_hash("08031234567"), phone_hash("08031234568"));
+        assert!(!phone_hash("08031234567").contains("8031234567"));
+    }
+}

@@ -1,0 +1,14 @@
+//! Logging: `tracing` with `RUST_LOG` (default `info`). Request spans carry the request id and
+//! the path, never the query string; the token, webhook secrets and phone numbers are never
+//! logged.
+
+use tracing_subscriber::EnvFilter;
+
+/// Installs the global subscriber writing to stderr.
+pub fn init() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env sh
+# Trunk post-build hook: writes amigo-widget.js (the loader merchants embed) into the staging
+# dist, with the hashed names of this build's JS glue and wasm filled in.
+set -eu
+dir="${TRUNK_STAGING_DIR:?run by trunk}"
+js=$(cd "$dir" && ls amigo-storefront-*.js 2>/dev/null | head -n 1)
+wasm=$(cd "$dir" && ls amigo-storefront-*_bg.wasm 2>/dev/null | head -n 1)
+if [ -z "$js" ] || [ -z "$wasm" ]; then
+  echo "write-loader: no amigo-storefront JS/wasm in $dir" >&2
+  exit 1
+fi
+sed -e "s/__AMIGO_JS__/$js/" -e "s/__AMIGO_WASM__/$wasm/" "${TRUNK_SOURCE_DIR:-.}/loader/amigo-widget.js" > "$dir/amigo-widget.js"

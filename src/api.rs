@@ -1,0 +1,115 @@
+//! The typed client for the merchant's proxy (`/api/catalog/*`): every network call the widget
+//! makes and its mapping from the documented Amigo envelopes.
+
+use std::sync::Arc;
+
+use amigo_types::catalog::{Category, Product, ProductQuery, encode_pairs};
+use amigo_types::curation::{CurationListSummary, CurationProducts};
+use amigo_types::{DataEnvelope, ErrorBody, ListEnvelope};
+use serde::de::DeserializeOwned;
+
+/// Why a call failed, in words a shopper can be shown.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// No response (offline, DNS, CORS, proxy down).
+    #[error("We couldn't reach the store. Check your connection and try again.")]
+    Network,
+    /// The proxy answered with the documented error envelope.
+    #[error("{message}")]
+    Api {
+        /// HTTP status.
+        status: u16,
+        /// Machine code (`invalid_q`, `upstream_unavailable`, …).
+        code: String,
+        /// The server's explanation.
+        message: String,
+    },
+    /// A body that is not the documented shape.
+    #[error("The store sent an unexpected response (HTTP {0}).")]
+    Decode(u16),
+}
+
+/// Client for one proxy. Cheap to clone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyClient {
+    base: Arc<str>,
+}
+
+impl ProxyClient {
+    /// A client for the proxy at `base` (no trailing slash).
+    pub fn new(base: &str) -> Self {
+        Self {
+            base: Arc::from(base.trim_end_matches('/')),
+        }
+    }
+
+    /// The proxy's base URL.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path_and_query: &str) -> Result<T, ApiError> {
+        let url = format!("{}{}", self.base, path_and_query);
+        let resp = gloo_net::http::Request::get(&url)
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
+        let status = resp.status();
+        let text = resp.text().await.map_err(|_| ApiError::Network)?;
+        if !resp.ok() {
+            return Err(match serde_json::from_str::<ErrorBody>(&text) {
+                Ok(body) => ApiError::Api {
+                    status,
+                    code: body.error,
+                    message: body.message,
+                },
+                Err(_) => ApiError::Decode(status),
+            });
+        }
+        serde_json::from_str(&text).map_err(|_| ApiError::Decode(status))
+    }
+
+    /// All categories with their product counts.
+    pub async fn categories(&self) -> Result<Vec<Category>, ApiError> {
+        let env: DataEnvelope<Vec<Category>> = self.get("/api/catalog/categories").await?;
+        Ok(env.data)
+    }
+
+    /// One page of products.
+    pub async fn products(&self, query: &ProductQuery) -> Result<ListEnvelope<Product>, ApiError> {
+        self.get(&format!(
+            "/api/catalog/products?{}",
+            query.to_query_string()
+        ))
+        .await
+    }
+
+    /// One product by slug; `None` when the catalog has no such product.
+    pub async fn product(&self, slug: &str) -> Result<Option<Product>, ApiError> {
+        let path = format!(
+            "/api/catalog/products?{}",
+            encode_pairs(&[("slug".to_owned(), slug.to_owned())])
+        );
+        match self.get::<DataEnvelope<Product>>(&path).await {
+            Ok(env) => Ok(Some(env.data)),
+            Err(ApiError::Api { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The active curation lists (discovery).
+    pub async fn curation_lists(&self) -> Result<Vec<CurationListSummary>, ApiError> {
+        let env: DataEnvelope<Vec<CurationListSummary>> = self.get("/api/catalog/curation").await?;
+        Ok(env.data)
+    }
+
+    /// One curation list's products.
+    pub async fn curation(&self, slug: &str) -> Result<CurationProducts, ApiError> {
+        let path = format!(
+            "/api/catalog/curation?{}",
+            encode_pairs(&[("type".to_owned(), slug.to_owned())])
+        );
+        let env: DataEnvelope<CurationProducts> = self.get(&path).await?;
+        Ok(env.data)
+    }
+}

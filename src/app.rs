@@ -1,0 +1,82 @@
+//! The app shell: provides the [`Shop`] context (proxy client, cart, router), draws the top bar
+//! with the cart count and the `aria-live` status line, and switches pages by route.
+
+use leptos::prelude::*;
+
+use crate::api::ProxyClient;
+use crate::components::link::StoreLink;
+use crate::config::EmbedConfig;
+use crate::pages::browse::BrowsePage;
+use crate::pages::cart::CartPage;
+use crate::pages::product::ProductPage;
+use crate::state::cart::storage_key;
+use crate::state::cart_store::CartStore;
+use crate::state::route::Route;
+use crate::state::router::Router;
+
+/// What every component of one store shares, through context.
+#[derive(Debug, Clone)]
+pub struct Shop {
+    /// The proxy client.
+    pub client: ProxyClient,
+    /// The cart.
+    pub cart: CartStore,
+    /// The router.
+    pub router: Router,
+}
+
+/// Which page is showing; filters inside the browse page do not re-create it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Page {
+    Browse,
+    Product(String),
+    Cart,
+}
+
+/// One store.
+#[component]
+pub fn App(
+    /// The checked embed configuration.
+    config: EmbedConfig,
+) -> impl IntoView {
+    let EmbedConfig {
+        proxy,
+        routing,
+        merchant,
+        ..
+    } = config;
+    let shop = Shop {
+        client: ProxyClient::new(&proxy),
+        cart: CartStore::load(storage_key(&proxy, &merchant)),
+        router: Router::start(routing),
+    };
+    provide_context(shop.clone());
+    let cart = shop.cart;
+    let route = shop.router.route();
+    let page = Memo::new(move |_| match route.get() {
+        Route::Browse(_) => Page::Browse,
+        Route::Product(slug) => Page::Product(slug),
+        // part 2 (checkout) takes over `Route::Checkout`; until then it shows the cart
+        Route::Cart | Route::Checkout => Page::Cart,
+    });
+    let count = Memo::new(move |_| cart.cart().with(|c| c.item_count()));
+    let on_cart = Signal::derive(move || page.get() == Page::Cart);
+    view! {
+        <header class="bar">
+            <StoreLink to=Route::default() class="brand">"Shop"</StoreLink>
+            <StoreLink to=Route::Cart class="cart-link" current=on_cart
+                label=Signal::derive(move || format!("Cart, {} items", count.get())).get_untracked()>
+                <span aria-hidden="true">"Cart "</span>
+                <span class="cart-count" aria-hidden="true">{move || count.get().to_string()}</span>
+            </StoreLink>
+        </header>
+        <p class="toast" role="status" aria-live="polite">{move || cart.announcement().get()}</p>
+        <main class="content">
+            {move || match page.get() {
+                Page::Browse => view! { <BrowsePage/> }.into_any(),
+                Page::Product(slug) => view! { <ProductPage slug=slug/> }.into_any(),
+                Page::Cart => view! { <CartPage/> }.into_any(),
+            }}
+        </main>
+    }
+}

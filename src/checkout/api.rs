@@ -1,0 +1,208 @@
+//! Checkout's network calls: locations and the delivery quote go straight to the public Amigo API
+//! (`data-api`), the order and its tracking go to the merchant's proxy (`data-proxy`).
+
+use std::rc::Rc;
+
+use amigo_types::catalog::encode_pairs;
+use amigo_types::delivery::{Quote, QuoteRequest};
+use amigo_types::locations::{Lga, LocationList, LocationSearch};
+use amigo_types::orders::Order;
+use amigo_types::tracking::OrderTracking;
+use amigo_types::{DataEnvelope, ErrorBody};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
+use web_sys::AbortSignal;
+
+use super::failure::Failure;
+use super::flow::Submission;
+
+/// How long an order request may take before it counts as a network failure (and is retried
+/// with the same key).
+pub const ORDER_TIMEOUT_MS: u32 = 20_000;
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CallError {
+    /// Cancelled by its `AbortSignal` (a newer request replaced it): not shown to anyone.
+    #[error("cancelled")]
+    Aborted,
+    /// No answer.
+    #[error("We couldn't reach the server. Check your connection.")]
+    Network,
+    /// An error answer.
+    #[error("The server answered HTTP {status}.")]
+    Http {
+        /// Status code.
+        status: u16,
+        /// The documented envelope, when it was one.
+        body: Option<ErrorBody>,
+        /// The `Retry-After` header.
+        retry_after: Option<String>,
+    },
+    /// A success answer of the wrong shape.
+    #[error("The server sent an unexpected answer (HTTP {0}).")]
+    Decode(u16),
+}
+
+/// Client for checkout: the public API base and the proxy base. Cheap to clone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutApi {
+    api: Rc<str>,
+    proxy: Rc<str>,
+}
+
+fn is_abort(e: &gloo_net::Error) -> bool {
+    matches!(e, gloo_net::Error::JsError(js) if js.name == "AbortError")
+}
+
+async fn read<T: DeserializeOwned>(
+    sent: Result<gloo_net::http::Response, gloo_net::Error>,
+) -> Result<T, CallError> {
+    let resp = sent.map_err(|e| {
+        if is_abort(&e) {
+            CallError::Aborted
+        } else {
+            CallError::Network
+        }
+    })?;
+    let status = resp.status();
+    let retry_after = resp.headers().get("retry-after");
+    let text = resp.text().await.map_err(|e| {
+        if is_abort(&e) {
+            CallError::Aborted
+        } else {
+            CallError::Network
+        }
+    })?;
+    if !resp.ok() {
+        return Err(CallError::Http {
+            status,
+            body: serde_json::from_str(&text).ok(),
+            retry_after,
+        });
+    }
+    serde_json::from_str(&text).map_err(|_| CallError::Decode(status))
+}
+
+impl CheckoutApi {
+    /// A client for the public API at `api` and the proxy at `proxy` (no trailing slashes).
+    pub fn new(api: &str, proxy: &str) -> Self {
+        Self {
+            api: Rc::from(api.trim_end_matches('/')),
+            proxy: Rc::from(proxy.trim_end_matches('/')),
+        }
+    }
+
+    /// `GET locations.php?search=` — states and LGAs matching what was typed.
+    pub async fn search_locations(
+        &self,
+        query: &str,
+        signal: Option<&AbortSignal>,
+    ) -> Result<LocationSearch, CallError> {
+        let qs = encode_pairs(&[("search".into(), query.to_owned())]);
+        let url = format!("{}/commerce/locations.php?{qs}", self.api);
+        read(
+            gloo_net::http::Request::get(&url)
+                .abort_signal(signal)
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    /// `GET locations.php?type=lgas&state_code=` — every LGA of a state.
+    pub async fn state_lgas(
+        &self,
+        state_code: &str,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Vec<Lga>, CallError> {
+        let qs = encode_pairs(&[
+            ("type".into(), "lgas".into()),
+            ("state_code".into(), state_code.to_owned()),
+        ]);
+        let url = format!("{}/commerce/locations.php?{qs}", self.api);
+        let list: LocationList<Lga> = read(
+            gloo_net::http::Request::get(&url)
+                .abort_signal(signal)
+                .send()
+                .await,
+        )
+        .await?;
+        Ok(list.data)
+    }
+
+    /// `POST delivery/quote/` — Standard and Premium for the cart at the area.
+    pub async fn quote(
+        &self,
+        request: &QuoteRequest,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Quote, CallError> {
+        let url = format!("{}/commerce/delivery/quote/", self.api);
+        let req = gloo_net::http::Request::post(&url)
+            .abort_signal(signal)
+            .json(request)
+            .map_err(|_| CallError::Network)?;
+        let env: DataEnvelope<Quote> = read(req.send().await).await?;
+        Ok(env.data)
+    }
+
+    /// `POST {proxy}/api/orders` with the submission's `Idempotency-Key`. Every failure is
+    /// classified for the state machine; a request taking longer than [`ORDER_TIMEOUT_MS`] is
+    /// abandoned as a network failure (retried later with the same key).
+    pub async fn place_order(&self, submission: &Submission) -> Result<Order, Failure> {
+        let url = format!("{}/api/orders", self.proxy);
+        let controller = web_sys::AbortController::new().ok();
+        let timer = controller.clone().and_then(|c| {
+            let cb = wasm_bindgen::closure::Closure::once_into_js(move || c.abort());
+            web_sys::window()?
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    cb.unchecked_ref(),
+                    ORDER_TIMEOUT_MS as i32,
+                )
+                .ok()
+        });
+        let signal = controller.as_ref().map(web_sys::AbortController::signal);
+        let req = gloo_net::http::Request::post(&url)
+            .header("Idempotency-Key", submission.key.as_str())
+            .abort_signal(signal.as_ref())
+            .json(&submission.body)
+            .map_err(|_| Failure::network())?;
+        let result: Result<DataEnvelope<Order>, CallError> = read(req.send().await).await;
+        if let (Some(id), Some(w)) = (timer, web_sys::window()) {
+            w.clear_timeout_with_handle(id);
+        }
+        match result {
+            Ok(env) => Ok(env.data),
+            Err(CallError::Http {
+                status,
+                body,
+                retry_after,
+            }) => Err(Failure::from_response(
+                status,
+                retry_after.as_deref(),
+                body.as_ref(),
+            )),
+            Err(CallError::Decode(status)) => Err(Failure::from_response(status, None, None)),
+            Err(CallError::Aborted | CallError::Network) => Err(Failure::network()),
+        }
+    }
+
+    fn order_path(&self, reference: &str, phone: &str, suffix: &str) -> String {
+        // references are checked with `tracking::is_reference` (letters, digits, dashes)
+        let qs = encode_pairs(&[("phone".into(), phone.to_owned())]);
+        format!("{}/api/orders/{reference}{suffix}?{qs}", self.proxy)
+    }
+
+    /// `GET {proxy}/api/orders/{reference}?phone=` — the shopper's view of their order.
+    pub async fn tracking(&self, reference: &str, phone: &str) -> Result<OrderTracking, CallError> {
+        let url = self.order_path(reference, phone, "");
+        let env: DataEnvelope<OrderTracking> =
+            read(gloo_net::http::Request::get(&url).send().await).await?;
+        Ok(env.data)
+    }
+
+    /// The Server-Sent Events URL of the order's status changes.
+    pub fn events_url(&self, reference: &str, phone: &str) -> String {
+        self.order_path(reference, phone, "/events")
+    }
+}

@@ -1,0 +1,210 @@
+//! The checkout draft as `localStorage` keeps it: the details, area, tier, the idempotency key
+//! with its body fingerprint, whether a submit was in flight, and the confirmed order. What is
+//! read back is checked field by field; anything malformed is dropped, never trusted.
+
+use amigo_types::delivery::{DeliveryTier, LineItem};
+use amigo_types::idempotency::IdempotencyKey;
+use amigo_types::orders::{
+    MAX_ADDRESS_LEN, MAX_EMAIL_LEN, MAX_NAME_LEN, MAX_NOTES_LEN, MAX_PHONE_LEN, Order,
+};
+use serde::{Deserialize, Serialize};
+
+use super::details::{ChosenLocation, CustomerDetails};
+use super::flow::{Checkout, KeyBinding};
+
+/// Version tag of the stored format; anything else is ignored.
+pub const DRAFT_VERSION: u32 = 1;
+
+/// The `localStorage` key of the draft for one proxy and merchant (beside the cart's).
+pub fn draft_storage_key(proxy: &str, merchant: &str) -> String {
+    format!("amigo:checkout:v{DRAFT_VERSION}:{merchant}:{proxy}")
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Stored {
+    v: u32,
+    #[serde(default)]
+    details: CustomerDetails,
+    #[serde(default)]
+    location: Option<ChosenLocation>,
+    #[serde(default)]
+    tier: Option<DeliveryTier>,
+    #[serde(default)]
+    binding: Option<KeyBinding>,
+    #[serde(default)]
+    in_flight: bool,
+    #[serde(default)]
+    confirmed: Option<Order>,
+}
+
+/// Serialises what must survive a reload.
+pub fn encode(checkout: &Checkout) -> String {
+    let stored = Stored {
+        v: DRAFT_VERSION,
+        details: checkout.details().clone(),
+        location: checkout.location().cloned(),
+        tier: Some(checkout.tier()),
+        binding: checkout.binding().cloned(),
+        in_flight: checkout.in_flight(),
+        confirmed: checkout.order().cloned(),
+    };
+    serde_json::to_string(&stored).unwrap_or_default()
+}
+
+fn clip(s: String, max: usize) -> String {
+    if s.chars().count() > max {
+        s.chars().take(max).collect()
+    } else {
+        s
+    }
+}
+
+fn sane_binding(b: KeyBinding) -> Option<KeyBinding> {
+    let key_ok = IdempotencyKey::parse(&b.key).is_ok();
+    let print_ok =
+        b.fingerprint.len() == 16 && b.fingerprint.bytes().all(|c| c.is_ascii_hexdigit());
+    (key_ok && print_ok).then_some(b)
+}
+
+fn sane_order(o: Order) -> Option<Order> {
+    let r = o.reference.as_str();
+    (r.starts_with("AMG-COM-")
+        && r.len() <= 40
+        && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    .then_some(o)
+}
+
+/// Reads a stored draft back against the cart's current lines. Missing, corrupt or
+/// other-version storage gives a fresh checkout; a bad field is dropped on its own.
+pub fn decode(raw: Option<&str>, items: Vec<LineItem>) -> Checkout {
+    let Some(stored) = raw
+        .and_then(|r| serde_json::from_str::<Stored>(r).ok())
+        .filter(|s| s.v == DRAFT_VERSION)
+    else {
+        return Checkout::new(items);
+    };
+    let d = stored.details;
+    let details = CustomerDetails {
+        name: clip(d.name, MAX_NAME_LEN * 2),
+        phone: clip(d.phone, MAX_PHONE_LEN * 2),
+        email: clip(d.email, MAX_EMAIL_LEN),
+        address: clip(d.address, MAX_ADDRESS_LEN * 2),
+        notes: clip(d.notes, MAX_NOTES_LEN * 2),
+    };
+    Checkout::restore(
+        details,
+        stored.location.filter(ChosenLocation::is_well_formed),
+        stored.tier.unwrap_or_default(),
+        stored.binding.and_then(sane_binding),
+        stored.in_flight,
+        stored.confirmed.and_then(sane_order),
+        items,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checkout::details::tests::{aisha, zaria};
+    use crate::checkout::flow::Phase;
+    use crate::checkout::flow::tests::{order, quote};
+
+    fn items() -> Vec<LineItem> {
+        vec![LineItem {
+            product_id: 1,
+            quantity: 2,
+        }]
+    }
+
+    #[test]
+    fn a_draft_survives_a_remount_with_its_key() {
+        let mut c = Checkout::new(items());
+        c.edit_details(|d| *d = aisha());
+        c.set_location(Some(zaria()));
+        c.set_tier(DeliveryTier::Premium);
+        let asked = c.quote_request().unwrap();
+        c.apply_quote(asked, quote(true));
+        let sent = c
+            .begin_submit(|| IdempotencyKey::parse("amg-w-1").unwrap())
+            .unwrap();
+        let raw = encode(&c);
+        let mut back = decode(Some(&raw), items());
+        assert_eq!(back.details(), &aisha());
+        assert_eq!(back.location(), Some(&zaria()));
+        assert_eq!(back.tier(), DeliveryTier::Premium);
+        assert_eq!(back.binding(), c.binding());
+        assert!(back.take_resume());
+        let asked = back.quote_request().unwrap();
+        back.apply_quote(asked, quote(true));
+        let again = back
+            .begin_submit(|| IdempotencyKey::parse("amg-w-2").unwrap())
+            .unwrap();
+        assert_eq!(again.key, sent.key);
+    }
+
+    #[test]
+    fn a_confirmed_order_is_kept() {
+        let mut c = Checkout::new(items());
+        c.edit_details(|d| *d = aisha());
+        c.set_location(Some(zaria()));
+        let asked = c.quote_request().unwrap();
+        c.apply_quote(asked, quote(true));
+        c.begin_submit(|| IdempotencyKey::parse("k").unwrap())
+            .unwrap();
+        c.finish(Ok(order()));
+        let back = decode(Some(&encode(&c)), vec![]);
+        assert_eq!(back.phase(), Phase::Confirmed);
+        assert_eq!(back.order().unwrap().reference, order().reference);
+    }
+
+    #[test]
+    fn corrupt_storage_is_ignored() {
+        for raw in [
+            None,
+            Some(""),
+            Some("{"),
+            Some("[]"),
+            Some(r#"{"v":99,"details":{"name":"x"}}"#),
+            Some(r#"{"v":1,"details":7}"#),
+        ] {
+            let c = decode(raw, items());
+            assert_eq!(c, Checkout::new(items()), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn bad_fields_are_dropped_one_by_one() {
+        let raw = r#"{"v":1,
+            "details":{"name":"Aisha","phone":"0803","email":"","address":"x","notes":""},
+            "location":{"state_code":"<script>","state_name":"K","lga_id":1,"lga_name":"Z"},
+            "binding":{"key":"has space","fingerprint":"0123456789abcdef"},
+            "in_flight":true,
+            "confirmed":null}"#;
+        let mut c = decode(Some(raw), items());
+        assert_eq!(c.details().name, "Aisha");
+        assert_eq!(c.location(), None);
+        assert_eq!(c.binding(), None);
+        // nothing to resume without a key
+        assert!(!c.take_resume());
+        let long = format!(
+            r#"{{"v":1,"details":{{"name":"{}","phone":"","email":"","address":"","notes":""}},
+               "binding":{{"key":"ok-key","fingerprint":"nothex"}}}}"#,
+            "n".repeat(10_000)
+        );
+        let c = decode(Some(&long), items());
+        assert_eq!(c.details().name.chars().count(), MAX_NAME_LEN * 2);
+        assert_eq!(c.binding(), None);
+    }
+
+    #[test]
+    fn keys_are_per_proxy_and_merchant() {
+        assert_ne!(
+            draft_storage_key("http://a", "m"),
+            draft_storage_key("http://b", "m")
+        );
+        assert_ne!(
+            draft_storage_key("http://a", "m"),
+            draft_storage_key("http://a", "n")
+        );
+    }
+}

@@ -1,0 +1,368 @@
+//! Every way placing an order can fail, mapped to a message for the shopper, the place in the
+//! form it belongs to, and whether the idempotency key must be kept for a retry.
+
+use amigo_types::ErrorBody;
+
+use super::details::{Field, Step};
+
+/// Longest wait honoured from `Retry-After` before giving the button back to the shopper.
+pub const MAX_RETRY_AFTER_SECS: u64 = 120;
+
+/// Why an order was not confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// `invalid_*` naming a field (including `invalid_delivery_location`).
+    Field {
+        /// The control at fault.
+        field: Field,
+        /// What to tell the shopper.
+        message: String,
+    },
+    /// `unserviceable_delivery`: some items can't ship to the chosen area.
+    Unserviceable {
+        /// The platform's per-scheme warnings.
+        warnings: Vec<String>,
+    },
+    /// `out_of_stock`: the cart's stock must be re-read and these items marked.
+    OutOfStock {
+        /// Products that ran out (empty when the platform didn't say).
+        product_ids: Vec<u64>,
+    },
+    /// `insufficient_balance` or `order_total_exceeds_limit`: the store can't take it now. The
+    /// merchant's balance is never shown.
+    StoreUnavailable,
+    /// `429 rate_limited`: wait, then retry with the same key.
+    RateLimited {
+        /// Seconds to wait (from `Retry-After`, capped).
+        retry_after_secs: u64,
+    },
+    /// No answer, a timeout or a 5xx: the order may or may not exist, so retry with the same key.
+    Retryable {
+        /// What happened, for the shopper.
+        message: String,
+    },
+    /// `idempotency_key_reused`: the key was used for a different order body (another tab).
+    KeyConflict,
+    /// Anything else the shopper can't fix by retrying the same request.
+    Rejected {
+        /// The server's explanation.
+        message: String,
+    },
+}
+
+/// The control an API `field` hint names (`customer.phone`, `delivery.state_code`,
+/// `items[0].quantity`, `lga_name`, …).
+pub fn field_for_hint(hint: &str) -> Option<Field> {
+    let h = hint.trim();
+    let h = h
+        .strip_prefix("customer.")
+        .or_else(|| h.strip_prefix("delivery."))
+        .unwrap_or(h);
+    if h.starts_with("items") {
+        return Some(Field::Items);
+    }
+    match h {
+        "name" => Some(Field::Name),
+        "phone" => Some(Field::Phone),
+        "email" => Some(Field::Email),
+        "address" => Some(Field::Address),
+        "notes" => Some(Field::Notes),
+        "tier" => Some(Field::Tier),
+        "state_code" | "state_id" | "lga_name" | "lga_id" | "city" | "state" => {
+            Some(Field::Location)
+        }
+        _ => None,
+    }
+}
+
+/// The control an `invalid_*` code names when no `field` hint came with it.
+fn field_for_code(code: &str) -> Option<Field> {
+    match code {
+        "invalid_customer_name" => Some(Field::Name),
+        "invalid_customer_phone" => Some(Field::Phone),
+        "invalid_customer_email" => Some(Field::Email),
+        "invalid_delivery_address" => Some(Field::Address),
+        "invalid_delivery_notes" => Some(Field::Notes),
+        "invalid_delivery_tier" => Some(Field::Tier),
+        "invalid_items" => Some(Field::Items),
+        "invalid_delivery_location" | "invalid_delivery_city" | "invalid_delivery_state" => {
+            Some(Field::Location)
+        }
+        _ => None,
+    }
+}
+
+/// A shopper-facing sentence for an invalid field (the platform's messages are for developers).
+fn field_message(field: Field) -> &'static str {
+    match field {
+        Field::Name => "Check your name: it is required and can be at most 120 characters.",
+        Field::Phone => "Check your mobile number, e.g. 0803 123 4567.",
+        Field::Email => "Check your email address, or leave it blank.",
+        Field::Address => "Check the delivery address: it is required.",
+        Field::Notes => "Shorten the delivery notes.",
+        Field::Location => {
+            "We couldn't find that delivery area. Choose your LGA again from the list."
+        }
+        Field::Tier => "Choose Standard or Premium delivery.",
+        Field::Items => "Something in your cart is no longer sold. Review your cart and try again.",
+    }
+}
+
+/// Reads `Retry-After` as delay-seconds (HTTP dates are not sent by the proxy); missing or
+/// unreadable values fall back to the body's `retry_after`, then to 5 s.
+pub fn retry_after_secs(header: Option<&str>, body: Option<&ErrorBody>) -> u64 {
+    header
+        .and_then(|h| h.trim().parse::<u64>().ok())
+        .or_else(|| body.and_then(|b| b.retry_after))
+        .unwrap_or(5)
+        .clamp(1, MAX_RETRY_AFTER_SECS)
+}
+
+impl Failure {
+    /// No response at all (offline, DNS, CORS, aborted by a timeout).
+    pub fn network() -> Self {
+        Failure::Retryable {
+            message: "We couldn't reach the store. Check your connection and try again — you \
+                      won't be charged twice."
+                .into(),
+        }
+    }
+
+    /// Classifies an HTTP error answer: its status, its `Retry-After` header and its body (when
+    /// it was the documented envelope).
+    pub fn from_response(status: u16, retry_after: Option<&str>, body: Option<&ErrorBody>) -> Self {
+        let code = body.map_or("", |b| b.error.as_str());
+        if status == 429 || code == "rate_limited" {
+            return Failure::RateLimited {
+                retry_after_secs: retry_after_secs(retry_after, body),
+            };
+        }
+        match code {
+            "unserviceable_delivery" => {
+                return Failure::Unserviceable {
+                    warnings: body.and_then(|b| b.warnings.clone()).unwrap_or_default(),
+                };
+            }
+            "out_of_stock" => {
+                return Failure::OutOfStock {
+                    product_ids: body.and_then(|b| b.product_ids.clone()).unwrap_or_default(),
+                };
+            }
+            "insufficient_balance" | "order_total_exceeds_limit" => {
+                return Failure::StoreUnavailable;
+            }
+            "idempotency_key_reused" => return Failure::KeyConflict,
+            _ => {}
+        }
+        if code.starts_with("invalid_") && code != "invalid_idempotency_key" {
+            let hinted = body
+                .and_then(|b| b.field.as_deref())
+                .and_then(field_for_hint);
+            if let Some(field) = hinted.or_else(|| field_for_code(code)) {
+                return Failure::Field {
+                    field,
+                    message: field_message(field).to_owned(),
+                };
+            }
+        }
+        if status >= 500 || code == "server_error" || body.and_then(|b| b.retryable) == Some(true) {
+            return Failure::Retryable {
+                message: "The store had a problem placing your order. Try again — you won't be \
+                          charged twice."
+                    .into(),
+            };
+        }
+        Failure::Rejected {
+            message: body.map_or_else(
+                || format!("The store refused the order (HTTP {status})."),
+                |b| b.message.clone(),
+            ),
+        }
+    }
+
+    /// Whether the order may exist under the key already, so the next attempt must reuse it.
+    /// Every other failure is a definite "no order was made", after which a new key is safe
+    /// (and needed: the platform replays a stored failure for the old key).
+    pub fn keeps_key(&self) -> bool {
+        matches!(
+            self,
+            Failure::RateLimited { .. } | Failure::Retryable { .. }
+        )
+    }
+
+    /// The control to mark and focus, if the failure belongs to one.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            Failure::Field { field, .. } => Some(*field),
+            Failure::Unserviceable { .. } => Some(Field::Tier),
+            Failure::OutOfStock { .. } => Some(Field::Items),
+            _ => None,
+        }
+    }
+
+    /// The step the message is shown in.
+    pub fn step(&self) -> Step {
+        self.field().map_or(Step::Review, Field::step)
+    }
+
+    /// A sentence for the shopper.
+    pub fn message(&self) -> String {
+        match self {
+            Failure::Field { message, .. }
+            | Failure::Retryable { message }
+            | Failure::Rejected { message } => message.clone(),
+            Failure::Unserviceable { .. } => "Some items in your cart can't be delivered to \
+                                              this area. Remove them or choose another area."
+                .into(),
+            Failure::OutOfStock { .. } => "Some items sold out while you were checking out. \
+                                           We've updated your cart: review it and try again."
+                .into(),
+            Failure::StoreUnavailable => {
+                "This store can't take this order right now. Please try again later.".into()
+            }
+            Failure::RateLimited { retry_after_secs } => format!(
+                "The store is busy. Trying again in {retry_after_secs} s with the same order — \
+                 you won't be charged twice."
+            ),
+            Failure::KeyConflict => "Your order changed while it was being placed (perhaps in \
+                                     another tab). Check the details and place it again."
+                .into(),
+        }
+    }
+
+    /// Whether the shopper gets a "Try again" button that resends the same request.
+    pub fn offers_retry(&self) -> bool {
+        matches!(
+            self,
+            Failure::Retryable { .. } | Failure::StoreUnavailable | Failure::KeyConflict
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(code: &str) -> ErrorBody {
+        ErrorBody::new(code, format!("{code} happened"))
+    }
+
+    #[test]
+    fn invalid_fields_go_to_their_control() {
+        for (hint, field) in [
+            ("customer.name", Field::Name),
+            ("customer.phone", Field::Phone),
+            ("customer.email", Field::Email),
+            ("delivery.address", Field::Address),
+            ("delivery.notes", Field::Notes),
+            ("delivery.tier", Field::Tier),
+            ("items[2].quantity", Field::Items),
+        ] {
+            let f = Failure::from_response(422, None, Some(&body("invalid_x").with_field(hint)));
+            assert_eq!(f.field(), Some(field), "{hint}");
+            assert!(!f.keeps_key());
+        }
+        // no hint: the code names the field
+        let f = Failure::from_response(422, None, Some(&body("invalid_customer_email")));
+        assert_eq!(f.field(), Some(Field::Email));
+        assert_eq!(f.step(), Step::Details);
+    }
+
+    #[test]
+    fn bad_location_goes_to_the_location_field() {
+        for hint in ["state_code", "lga_name", "delivery.state_code", "lga_id"] {
+            let f = Failure::from_response(
+                422,
+                None,
+                Some(&body("invalid_delivery_location").with_field(hint)),
+            );
+            assert_eq!(f.field(), Some(Field::Location), "{hint}");
+            assert_eq!(f.step(), Step::Address);
+        }
+    }
+
+    #[test]
+    fn unserviceable_goes_to_the_quote_step() {
+        let mut b = body("unserviceable_delivery");
+        b.warnings = Some(vec![
+            "Scheme 'Lagos Metro Only' does not ship to this area.".into(),
+        ]);
+        let f = Failure::from_response(422, None, Some(&b));
+        assert_eq!(f.step(), Step::Delivery);
+        assert!(matches!(&f, Failure::Unserviceable { warnings } if warnings.len() == 1));
+        assert!(!f.keeps_key());
+    }
+
+    #[test]
+    fn out_of_stock_marks_items() {
+        let mut b = body("out_of_stock");
+        b.product_ids = Some(vec![7, 9]);
+        let f = Failure::from_response(422, None, Some(&b));
+        assert_eq!(
+            f,
+            Failure::OutOfStock {
+                product_ids: vec![7, 9]
+            }
+        );
+        assert_eq!(f.step(), Step::Review);
+    }
+
+    #[test]
+    fn balance_is_never_revealed() {
+        let mut b = body("insufficient_balance");
+        b.required = Some(29000);
+        b.balance = Some(12500);
+        for f in [
+            Failure::from_response(422, None, Some(&b)),
+            Failure::from_response(422, None, Some(&body("order_total_exceeds_limit"))),
+        ] {
+            assert_eq!(f, Failure::StoreUnavailable);
+            let m = f.message();
+            assert!(m.contains("can't take this order"));
+            assert!(!m.contains("12,500") && !m.contains("12500") && !m.contains("balance"));
+        }
+    }
+
+    #[test]
+    fn rate_limits_wait_and_keep_the_key() {
+        let f = Failure::from_response(429, Some("7"), Some(&body("rate_limited")));
+        assert_eq!(
+            f,
+            Failure::RateLimited {
+                retry_after_secs: 7
+            }
+        );
+        assert!(f.keeps_key());
+        let mut b = body("rate_limited");
+        b.retry_after = Some(3);
+        assert_eq!(retry_after_secs(Some("soon"), Some(&b)), 3);
+        assert_eq!(retry_after_secs(None, None), 5);
+        assert_eq!(retry_after_secs(Some("0"), None), 1);
+        assert_eq!(retry_after_secs(Some("99999"), None), MAX_RETRY_AFTER_SECS);
+    }
+
+    #[test]
+    fn server_errors_and_silence_keep_the_key() {
+        for f in [
+            Failure::network(),
+            Failure::from_response(500, None, Some(&body("server_error"))),
+            Failure::from_response(502, None, None),
+            Failure::from_response(504, None, Some(&body("upstream_timeout"))),
+        ] {
+            assert!(f.keeps_key(), "{f:?}");
+            assert!(f.offers_retry());
+            assert_eq!(f.step(), Step::Review);
+        }
+    }
+
+    #[test]
+    fn conflicts_and_rejections_renew() {
+        let f = Failure::from_response(422, None, Some(&body("idempotency_key_reused")));
+        assert_eq!(f, Failure::KeyConflict);
+        assert!(!f.keeps_key());
+        let f = Failure::from_response(403, None, Some(&body("origin_not_allowed")));
+        assert!(matches!(f, Failure::Rejected { .. }));
+        assert!(!f.keeps_key());
+        assert!(!f.offers_retry());
+    }
+}

@@ -1,0 +1,658 @@
+//! The checkout state machine — `Draft → Quoted → Submitting → Confirmed / Failed` — and the
+//! rules for keeping or renewing the order's `Idempotency-Key`.
+//!
+//! The key is bound to a fingerprint of the exact order body. Submitting the same body again (a
+//! retry after a timeout, a reload, a second tab) reuses the key, so the platform answers with the
+//! one order it made. A different body (cart or details changed) gets a new key, since the
+//! platform refuses a key reused for another body. After a definite failure (no order was made)
+//! the key is dropped too, because the platform would only replay that failure for it.
+
+use amigo_types::delivery::{DeliveryTier, LineItem, Quote, QuoteRequest};
+use amigo_types::idempotency::IdempotencyKey;
+use amigo_types::orders::{CreateOrderRequest, Order};
+use serde::{Deserialize, Serialize};
+
+use super::details::{ChosenLocation, CustomerDetails, FieldError, order_request, validate};
+use super::failure::Failure;
+
+/// An idempotency key and the order body it was made for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyBinding {
+    /// The key sent as `Idempotency-Key`.
+    pub key: String,
+    /// [`fingerprint`] of the body it belongs to.
+    pub fingerprint: String,
+}
+
+/// A stable fingerprint of an order body: FNV-1a 64 over its JSON, in hex.
+pub fn fingerprint(body: &CreateOrderRequest) -> String {
+    let json = serde_json::to_string(body).unwrap_or_default();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in json.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// Where the checkout is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Being filled in; no quote for the current cart and area yet.
+    Draft,
+    /// A quote for the current cart and area is shown.
+    Quoted,
+    /// The order request is in flight.
+    Submitting,
+    /// The order exists.
+    Confirmed,
+    /// The last attempt failed; see [`Checkout::failure`].
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Status {
+    Editing,
+    Submitting,
+    Confirmed(Box<Order>),
+    Failed(Failure),
+}
+
+/// Why "Place order" did nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Blocked {
+    /// A request is already in flight, or the order is confirmed (double clicks land here).
+    Busy,
+    /// Some fields need fixing (in page order).
+    Invalid(Vec<FieldError>),
+    /// Nothing to order.
+    EmptyCart,
+    /// No delivery price for the current cart and area yet.
+    NeedsQuote,
+    /// The quote says some items can't ship to the area.
+    Unserviceable,
+}
+
+/// One order request to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    /// `Idempotency-Key` header.
+    pub key: IdempotencyKey,
+    /// The body.
+    pub body: CreateOrderRequest,
+}
+
+/// The whole checkout: what the shopper entered, the cart lines, the quote, the key and where
+/// the order stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkout {
+    details: CustomerDetails,
+    location: Option<ChosenLocation>,
+    tier: DeliveryTier,
+    items: Vec<LineItem>,
+    quote: Option<(QuoteRequest, Quote)>,
+    binding: Option<KeyBinding>,
+    resume: bool,
+    status: Status,
+}
+
+impl Checkout {
+    /// A fresh checkout for the cart's lines.
+    pub fn new(items: Vec<LineItem>) -> Self {
+        Self {
+            details: CustomerDetails::default(),
+            location: None,
+            tier: DeliveryTier::Standard,
+            items,
+            quote: None,
+            binding: None,
+            resume: false,
+            status: Status::Editing,
+        }
+    }
+
+    /// Rebuilds a checkout from what was saved (see `draft`) and the cart's current lines. A
+    /// draft saved mid-submit is marked for [`Checkout::take_resume`].
+    pub fn restore(
+        details: CustomerDetails,
+        location: Option<ChosenLocation>,
+        tier: DeliveryTier,
+        binding: Option<KeyBinding>,
+        in_flight: bool,
+        confirmed: Option<Order>,
+        items: Vec<LineItem>,
+    ) -> Self {
+        let mut c = Self::new(items);
+        c.details = details;
+        c.location = location;
+        c.tier = tier;
+        c.binding = binding;
+        match confirmed {
+            Some(order) => c.status = Status::Confirmed(Box::new(order)),
+            None => c.resume = in_flight && c.binding.is_some(),
+        }
+        c
+    }
+
+    /// Where the checkout is.
+    pub fn phase(&self) -> Phase {
+        match &self.status {
+            Status::Submitting => Phase::Submitting,
+            Status::Confirmed(_) => Phase::Confirmed,
+            Status::Failed(_) => Phase::Failed,
+            Status::Editing if self.quote().is_some() => Phase::Quoted,
+            Status::Editing => Phase::Draft,
+        }
+    }
+
+    /// What the shopper entered.
+    pub fn details(&self) -> &CustomerDetails {
+        &self.details
+    }
+
+    /// The chosen delivery area.
+    pub fn location(&self) -> Option<&ChosenLocation> {
+        self.location.as_ref()
+    }
+
+    /// The chosen tier.
+    pub fn tier(&self) -> DeliveryTier {
+        self.tier
+    }
+
+    /// The cart lines being ordered.
+    pub fn items(&self) -> &[LineItem] {
+        &self.items
+    }
+
+    /// The key binding to persist.
+    pub fn binding(&self) -> Option<&KeyBinding> {
+        self.binding.as_ref()
+    }
+
+    /// Whether a request is in flight (persisted, so a reload resends it with the same key).
+    pub fn in_flight(&self) -> bool {
+        self.status == Status::Submitting
+    }
+
+    /// The confirmed order.
+    pub fn order(&self) -> Option<&Order> {
+        match &self.status {
+            Status::Confirmed(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// The last failure.
+    pub fn failure(&self) -> Option<&Failure> {
+        match &self.status {
+            Status::Failed(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    fn editable(&self) -> bool {
+        matches!(self.status, Status::Editing | Status::Failed(_))
+    }
+
+    fn edited(&mut self) {
+        if matches!(self.status, Status::Failed(_)) {
+            self.status = Status::Editing;
+        }
+    }
+
+    /// Changes the details; refused (returns `false`) while submitting or once confirmed.
+    pub fn edit_details(&mut self, change: impl FnOnce(&mut CustomerDetails)) -> bool {
+        if !self.editable() {
+            return false;
+        }
+        let before = self.details.clone();
+        change(&mut self.details);
+        if self.details != before {
+            self.edited();
+        }
+        true
+    }
+
+    /// Chooses (or clears) the delivery area. The quote is redone for the new area.
+    pub fn set_location(&mut self, location: Option<ChosenLocation>) -> bool {
+        if !self.editable() {
+            return false;
+        }
+        if self.location != location {
+            self.location = location;
+            self.edited();
+        }
+        true
+    }
+
+    /// Chooses the tier.
+    pub fn set_tier(&mut self, tier: DeliveryTier) -> bool {
+        if !self.editable() {
+            return false;
+        }
+        if self.tier != tier {
+            self.tier = tier;
+            self.edited();
+        }
+        true
+    }
+
+    /// Takes the cart's current lines. The quote is redone for a changed cart.
+    pub fn set_items(&mut self, items: Vec<LineItem>) -> bool {
+        if !self.editable() {
+            return false;
+        }
+        if self.items != items {
+            self.items = items;
+            self.edited();
+        }
+        true
+    }
+
+    /// The quote request for the current cart and area (`None` until both exist).
+    pub fn quote_request(&self) -> Option<QuoteRequest> {
+        let location = self.location.as_ref()?;
+        (!self.items.is_empty()).then(|| QuoteRequest {
+            location: location.to_input(),
+            items: self.items.clone(),
+        })
+    }
+
+    /// Stores a quote answer. Refused (`false`) when it was asked for another cart or area, so
+    /// a slow stale answer never shows.
+    pub fn apply_quote(&mut self, asked: QuoteRequest, quote: Quote) -> bool {
+        if self.quote_request().as_ref() != Some(&asked) {
+            return false;
+        }
+        self.quote = Some((asked, quote));
+        true
+    }
+
+    /// The quote for the current cart and area, if one arrived.
+    pub fn quote(&self) -> Option<&Quote> {
+        let (asked, quote) = self.quote.as_ref()?;
+        (self.quote_request().as_ref() == Some(asked)).then_some(quote)
+    }
+
+    /// The delivery fee for the chosen tier, from the current quote (the same resolver the order
+    /// uses, so it is what the order will charge).
+    pub fn delivery_fee(&self) -> Option<i64> {
+        let q = self.quote()?;
+        Some(match self.tier {
+            DeliveryTier::Standard => q.totals.standard,
+            DeliveryTier::Premium => q.totals.premium,
+        })
+    }
+
+    /// Whether a reload interrupted a submit: `true` once, and the caller resubmits at once
+    /// (with the same key, so no second order).
+    pub fn take_resume(&mut self) -> bool {
+        std::mem::take(&mut self.resume)
+    }
+
+    /// Validates everything and moves to `Submitting`, choosing the key: the saved one when the
+    /// body is unchanged, otherwise a new one from `new_key`.
+    pub fn begin_submit(
+        &mut self,
+        new_key: impl FnOnce() -> IdempotencyKey,
+    ) -> Result<Submission, Blocked> {
+        if !self.editable() {
+            return Err(Blocked::Busy);
+        }
+        let valid = validate(&self.details, self.location.as_ref()).map_err(Blocked::Invalid)?;
+        if self.items.is_empty() {
+            return Err(Blocked::EmptyCart);
+        }
+        let quote = self.quote().ok_or(Blocked::NeedsQuote)?;
+        if !quote.serviceable {
+            return Err(Blocked::Unserviceable);
+        }
+        let body = order_request(&valid, self.tier, &self.items);
+        let print = fingerprint(&body);
+        let saved = self
+            .binding
+            .as_ref()
+            .filter(|b| b.fingerprint == print)
+            .and_then(|b| IdempotencyKey::parse(&b.key).ok());
+        let key = saved.unwrap_or_else(new_key);
+        self.binding = Some(KeyBinding {
+            key: key.as_str().to_owned(),
+            fingerprint: print,
+        });
+        self.status = Status::Submitting;
+        Ok(Submission { key, body })
+    }
+
+    /// Records the answer to the request in flight. A confirmed order retires the key; a
+    /// failure keeps it only when the order may exist under it ([`Failure::keeps_key`]).
+    pub fn finish(&mut self, result: Result<Order, Failure>) {
+        if self.status != Status::Submitting {
+            return;
+        }
+        match result {
+            Ok(order) => {
+                self.binding = None;
+                self.status = Status::Confirmed(Box::new(order));
+            }
+            Err(failure) => {
+                if !failure.keeps_key() {
+                    self.binding = None;
+                }
+                self.status = Status::Failed(failure);
+            }
+        }
+    }
+
+    /// After the confirmation: a new checkout for the next order, keeping the shopper's details
+    /// and area.
+    pub fn start_over(&mut self, items: Vec<LineItem>) {
+        let details = std::mem::take(&mut self.details);
+        let location = self.location.take();
+        *self = Self::new(items);
+        self.details = details;
+        self.location = location;
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::checkout::details::Field;
+    use crate::checkout::details::tests::{aisha, zaria};
+    use amigo_types::delivery::{
+        EtaRange, PremiumTier, QuoteTotals, ResolvedLocation, SchemeQuote, StandardTier,
+        TierResolution,
+    };
+    use amigo_types::money::Money;
+    use amigo_types::orders::{OrderCustomer, OrderDelivery, OrderStatus, PaymentState};
+
+    pub(crate) fn quote(serviceable: bool) -> Quote {
+        Quote {
+            location: ResolvedLocation {
+                state_id: 19,
+                state_code: "KD".into(),
+                state_name: "Kaduna".into(),
+                lga_id: Some(155),
+                lga_name: Some("Zaria".into()),
+            },
+            serviceable,
+            schemes: vec![SchemeQuote {
+                scheme_id: Some(1),
+                scheme_name: Some("Default Domestic".into()),
+                product_ids: vec![1, 5],
+                product_count: 2,
+                all_free: true,
+                serviceable,
+                tier_resolution: serviceable.then_some(TierResolution::State),
+                standard: serviceable.then_some(StandardTier {
+                    price: 1500,
+                    free_for_customer: true,
+                    eta_min: 0,
+                    eta_max: 2,
+                }),
+                premium: serviceable.then_some(PremiumTier {
+                    price: 5000,
+                    eta_min: 0,
+                    eta_max: 2,
+                }),
+            }],
+            totals: QuoteTotals {
+                standard: 0,
+                premium: 5000,
+            },
+            eta: EtaRange { min: 0, max: 2 },
+            warnings: vec![],
+        }
+    }
+
+    pub(crate) fn order() -> Order {
+        Order {
+            id: 1,
+            reference: "AMG-COM-TEST-20260520-AB12CD".into(),
+            status: OrderStatus::Paid,
+            payment_state: PaymentState::Paid,
+            subtotal: Money::naira(29000),
+            delivery_fee: Money::naira(0),
+            total: Money::naira(29000),
+            customer: OrderCustomer {
+                name: "Aisha Bello".into(),
+                phone: "08031234567".into(),
+                email: None,
+            },
+            delivery: OrderDelivery {
+                address: "Plot 12".into(),
+                city: Some("Zaria".into()),
+                state: Some("Kaduna".into()),
+                state_id: Some(19),
+                lga_id: Some(155),
+                scheme_id: Some(1),
+                scheme_name: Some("Default Domestic".into()),
+                tier: Some(DeliveryTier::Standard),
+                was_free: Some(true),
+                eta_min_days: Some(0),
+                eta_max_days: Some(2),
+                breakdown: vec![],
+                notes: None,
+            },
+            items: vec![],
+            created_at: "2026-05-20 03:12:08".into(),
+            paid_at: None,
+            cancelled_reason: None,
+        }
+    }
+
+    fn items() -> Vec<LineItem> {
+        vec![
+            LineItem {
+                product_id: 1,
+                quantity: 2,
+            },
+            LineItem {
+                product_id: 5,
+                quantity: 1,
+            },
+        ]
+    }
+
+    struct Keys(u32);
+    impl Keys {
+        fn next(&mut self) -> IdempotencyKey {
+            self.0 += 1;
+            IdempotencyKey::parse(&format!("key-{}", self.0)).unwrap()
+        }
+    }
+
+    /// A checkout with valid details and a serviceable quote.
+    fn ready() -> Checkout {
+        let mut c = Checkout::new(items());
+        c.edit_details(|d| *d = aisha());
+        c.set_location(Some(zaria()));
+        assert_eq!(c.phase(), Phase::Draft);
+        let asked = c.quote_request().unwrap();
+        assert!(c.apply_quote(asked, quote(true)));
+        assert_eq!(c.phase(), Phase::Quoted);
+        c
+    }
+
+    #[test]
+    fn happy_path_and_double_click() {
+        let mut keys = Keys(0);
+        let mut c = ready();
+        let s = c.begin_submit(|| keys.next()).unwrap();
+        assert_eq!(s.key.as_str(), "key-1");
+        assert_eq!(c.phase(), Phase::Submitting);
+        assert!(c.in_flight());
+        // a second click while in flight is refused, and no key is minted
+        assert_eq!(c.begin_submit(|| keys.next()), Err(Blocked::Busy));
+        assert_eq!(keys.0, 1);
+        assert!(!c.edit_details(|d| d.name = "Other".into()));
+        c.finish(Ok(order()));
+        assert_eq!(c.phase(), Phase::Confirmed);
+        assert_eq!(c.binding(), None);
+        assert_eq!(c.begin_submit(|| keys.next()), Err(Blocked::Busy));
+    }
+
+    #[test]
+    fn unknown_outcomes_keep_the_key() {
+        let mut keys = Keys(0);
+        let mut c = ready();
+        for failure in [
+            Failure::network(),
+            Failure::RateLimited {
+                retry_after_secs: 2,
+            },
+            Failure::from_response(502, None, None),
+        ] {
+            let s = c.begin_submit(|| keys.next()).unwrap();
+            assert_eq!(s.key.as_str(), "key-1");
+            c.finish(Err(failure));
+            assert_eq!(c.phase(), Phase::Failed);
+        }
+        assert_eq!(
+            c.begin_submit(|| keys.next()).unwrap().key.as_str(),
+            "key-1"
+        );
+    }
+
+    #[test]
+    fn changed_body_gets_a_new_key() {
+        let mut keys = Keys(0);
+        let mut c = ready();
+        c.begin_submit(|| keys.next()).unwrap();
+        c.finish(Err(Failure::network()));
+        // the shopper fixes a typo: another body, so another key
+        assert!(c.edit_details(|d| d.name = "Aisha B. Bello".into()));
+        assert_eq!(c.phase(), Phase::Quoted);
+        assert_eq!(
+            c.begin_submit(|| keys.next()).unwrap().key.as_str(),
+            "key-2"
+        );
+        c.finish(Err(Failure::network()));
+        // the tier is part of the body too
+        c.set_tier(DeliveryTier::Premium);
+        assert_eq!(
+            c.begin_submit(|| keys.next()).unwrap().key.as_str(),
+            "key-3"
+        );
+        c.finish(Err(Failure::network()));
+        // whitespace-only edits normalise to the same body: same key
+        c.edit_details(|d| d.name = " Aisha B. Bello  ".into());
+        assert_eq!(
+            c.begin_submit(|| keys.next()).unwrap().key.as_str(),
+            "key-3"
+        );
+    }
+
+    #[test]
+    fn definite_failures_renew_the_key() {
+        let mut keys = Keys(0);
+        let mut c = ready();
+        c.begin_submit(|| keys.next()).unwrap();
+        c.finish(Err(Failure::StoreUnavailable));
+        assert_eq!(c.binding(), None);
+        // the same body again: the old key would only replay the stored failure
+        assert_eq!(
+            c.begin_submit(|| keys.next()).unwrap().key.as_str(),
+            "key-2"
+        );
+        c.finish(Err(Failure::OutOfStock {
+            product_ids: vec![5],
+        }));
+        // the shopper removes the sold-out item: new cart, new quote, new key
+        assert!(c.set_items(vec![items()[0]]));
+        assert_eq!(c.phase(), Phase::Draft);
+        assert_eq!(c.begin_submit(|| keys.next()), Err(Blocked::NeedsQuote));
+        let asked = c.quote_request().unwrap();
+        c.apply_quote(asked, quote(true));
+        assert_eq!(
+            c.begin_submit(|| keys.next()).unwrap().key.as_str(),
+            "key-3"
+        );
+    }
+
+    #[test]
+    fn stale_quotes_are_refused() {
+        let mut c = ready();
+        let old = c.quote_request().unwrap();
+        c.set_location(Some(ChosenLocation {
+            lga_name: "Sabon Gari".into(),
+            lga_id: 160,
+            ..zaria()
+        }));
+        assert_eq!(c.phase(), Phase::Draft);
+        assert!(c.quote().is_none());
+        assert!(!c.apply_quote(old, quote(true)));
+        assert_eq!(c.delivery_fee(), None);
+        let new = c.quote_request().unwrap();
+        assert!(c.apply_quote(new, quote(true)));
+        assert_eq!(c.delivery_fee(), Some(0));
+        c.set_tier(DeliveryTier::Premium);
+        assert_eq!(c.delivery_fee(), Some(5000));
+    }
+
+    #[test]
+    fn submit_is_blocked_until_ready() {
+        let mut keys = Keys(0);
+        let mut c = Checkout::new(items());
+        match c.begin_submit(|| keys.next()) {
+            Err(Blocked::Invalid(errors)) => assert_eq!(errors[0].field, Field::Name),
+            other => panic!("{other:?}"),
+        }
+        c.edit_details(|d| *d = aisha());
+        c.set_location(Some(zaria()));
+        assert_eq!(c.begin_submit(|| keys.next()), Err(Blocked::NeedsQuote));
+        let asked = c.quote_request().unwrap();
+        c.apply_quote(asked, quote(false));
+        assert_eq!(c.begin_submit(|| keys.next()), Err(Blocked::Unserviceable));
+        c.set_items(vec![]);
+        assert_eq!(c.quote_request(), None);
+        assert_eq!(c.begin_submit(|| keys.next()), Err(Blocked::EmptyCart));
+        assert_eq!(keys.0, 0);
+        assert_eq!(c.phase(), Phase::Draft);
+    }
+
+    #[test]
+    fn a_reload_mid_submit_resumes_with_the_same_key() {
+        let mut keys = Keys(0);
+        let mut c = ready();
+        let first = c.begin_submit(|| keys.next()).unwrap();
+        // what a reload finds in storage
+        let mut again = Checkout::restore(
+            c.details().clone(),
+            c.location().cloned(),
+            c.tier(),
+            c.binding().cloned(),
+            c.in_flight(),
+            None,
+            items(),
+        );
+        assert!(again.take_resume());
+        assert!(!again.take_resume());
+        let asked = again.quote_request().unwrap();
+        again.apply_quote(asked, quote(true));
+        let second = again.begin_submit(|| keys.next()).unwrap();
+        assert_eq!(second, first);
+        assert_eq!(keys.0, 1);
+    }
+
+    #[test]
+    fn start_over_keeps_the_shopper() {
+        let mut keys = Keys(0);
+        let mut c = ready();
+        c.begin_submit(|| keys.next()).unwrap();
+        c.finish(Ok(order()));
+        c.start_over(vec![]);
+        assert_eq!(c.phase(), Phase::Draft);
+        assert_eq!(c.details(), &aisha());
+        assert_eq!(c.location(), Some(&zaria()));
+        assert_eq!(c.binding(), None);
+    }
+
+    #[test]
+    fn a_late_answer_after_restart_is_ignored() {
+        let mut c = Checkout::new(items());
+        c.finish(Ok(order()));
+        assert_eq!(c.phase(), Phase::Draft);
+    }
+}

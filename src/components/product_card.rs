@@ -1,0 +1,50 @@
+//! A product in a grid or carousel: image, name, price, rating, stock and "Add to cart".
+
+use amigo_types::catalog::Product;
+use leptos::prelude::*;
+
+use crate::app::Shop;
+use crate::components::link::StoreLink;
+use crate::components::price::{PriceTag, RatingTag, StockBadge};
+use crate::state::route::Route;
+
+/// One product card. All catalog text is rendered as text.
+#[component]
+pub fn ProductCard(
+    /// The product.
+    product: Product,
+) -> impl IntoView {
+    let cart = expect_context::<Shop>().cart;
+    let out_of_stock = product.stock.count == 0;
+    let image = product.images.first().map(|i| i.url.clone());
+    let name = product.name.clone();
+    let add_label = format!("Add {} to cart", product.name);
+    let to = Route::Product(product.slug.clone());
+    let price = product.price.clone();
+    let rating = product.rating;
+    let stock = product.stock;
+    let add = move |_| cart.add(&product, 1);
+    view! {
+        <article class="card">
+            <StoreLink to=to class="card-link">
+                <span class="img-box">
+                    {image.map(|src| view! {
+                        <img src=src alt="" loading="lazy" decoding="async" width="240" height="240"/>
+                    })}
+                </span>
+                <h3 class="card-name">{name}</h3>
+            </StoreLink>
+            <PriceTag price=price/>
+            <RatingTag rating=rating/>
+            <StockBadge stock=stock/>
+            <button
+                class="btn add"
+                disabled=out_of_stock
+                aria-label=add_label
+                on:click=add
+            >
+                {if out_of_stock { "Out of stock" } else { "Add to cart" }}
+            </button>
+        </article>
+    }
+}

@@ -1,0 +1,59 @@
+//! A quantity stepper: − / number input / +, clamped to 1..=max.
+
+use leptos::prelude::*;
+
+use crate::state::cart::clamp_quantity;
+
+/// Quantity input with decrement and increment buttons.
+#[component]
+pub fn QuantityStepper(
+    /// The current quantity.
+    #[prop(into)]
+    value: Signal<u32>,
+    /// The largest allowed quantity (at least 1 for a usable stepper).
+    #[prop(into)]
+    max: Signal<u32>,
+    /// Called with the new quantity, already within 1..=max.
+    on_change: Callback<u32>,
+    /// What is being counted, for assistive tech ("Oraimo FreePods 3").
+    label: String,
+) -> impl IntoView {
+    let dec_label = format!("Decrease quantity of {label}");
+    let inc_label = format!("Increase quantity of {label}");
+    let input_label = format!("Quantity of {label}");
+    let group_label = label;
+    let set = move |n: u32| {
+        let n = n.clamp(1, max.get_untracked().max(1));
+        if n != value.get_untracked() {
+            on_change.run(n);
+        }
+    };
+    view! {
+        <div class="stepper" role="group" aria-label=group_label>
+            <button
+                class="step"
+                aria-label=dec_label
+                disabled=move || value.get() <= 1
+                on:click=move |_| set(value.get_untracked().saturating_sub(1))
+            >"−"</button>
+            <input
+                type="number"
+                inputmode="numeric"
+                min="1"
+                max=move || max.get().to_string()
+                aria-label=input_label
+                prop:value=move || value.get().to_string()
+                on:change=move |ev| {
+                    let n = clamp_quantity(&event_target_value(&ev), max.get_untracked());
+                    on_change.run(n);
+                }
+            />
+            <button
+                class="step"
+                aria-label=inc_label
+                disabled=move || value.get() >= max.get()
+                on:click=move |_| set(value.get_untracked().saturating_add(1))
+            >"+"</button>
+        </div>
+    }
+}

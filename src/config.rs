@@ -1,0 +1,126 @@
+//! The embed configuration read from the script tag or the `<amigo-store>` element, checked
+//! before anything mounts so a bad snippet gets one clear message.
+
+/// How the widget keeps its place in the URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Routing {
+    /// Deep links in the URL hash (`#/p/{slug}`); back and forward work.
+    Hash,
+    /// No URL changes at all (for pages that own the hash, or several stores on one page).
+    None,
+}
+
+/// A checked embed configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmbedConfig {
+    /// Base URL of the merchant's proxy, without a trailing slash (`https://shop.example`).
+    pub proxy: String,
+    /// Base URL of the public Amigo API (`https://amigo.ng/api`), without a trailing slash.
+    pub api: String,
+    /// Routing mode.
+    pub routing: Routing,
+    /// Optional merchant label that separates carts on a shared proxy origin.
+    pub merchant: String,
+}
+
+/// Why an embed configuration was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// A URL attribute is missing or not an http(s) URL.
+    #[error("{attribute} must be an http(s) URL, got \"{value}\"")]
+    BadUrl {
+        /// The attribute at fault.
+        attribute: &'static str,
+        /// What it held.
+        value: String,
+    },
+    /// Unknown routing mode.
+    #[error("data-routing must be \"hash\" or \"none\", got \"{0}\"")]
+    BadRouting(String),
+}
+
+fn check_url(attribute: &'static str, raw: &str) -> Result<String, ConfigError> {
+    let value = raw.trim();
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"));
+    let ok = rest.is_some_and(|r| {
+        let host = r.split('/').next().unwrap_or("");
+        !host.is_empty() && !r.chars().any(|c| c.is_whitespace() || c == '{' || c == '"')
+    });
+    if ok {
+        Ok(value.trim_end_matches('/').to_owned())
+    } else {
+        Err(ConfigError::BadUrl {
+            attribute,
+            value: value.chars().take(80).collect(),
+        })
+    }
+}
+
+impl EmbedConfig {
+    /// Checks raw attribute values. An empty routing value means the default (`hash`); an
+    /// empty `api` means `https://amigo.ng/api`.
+    pub fn parse(
+        proxy: &str,
+        api: &str,
+        routing: &str,
+        merchant: &str,
+    ) -> Result<Self, ConfigError> {
+        let proxy = check_url("data-proxy", proxy)?;
+        let api = if api.trim().is_empty() {
+            "https://amigo.ng/api".to_owned()
+        } else {
+            check_url("data-api", api)?
+        };
+        let routing = match routing.trim() {
+            "" | "hash" => Routing::Hash,
+            "none" => Routing::None,
+            other => return Err(ConfigError::BadRouting(other.chars().take(40).collect())),
+        };
+        Ok(Self {
+            proxy,
+            api,
+            routing,
+            merchant: merchant.trim().chars().take(64).collect(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_the_documented_snippet() {
+        let c =
+            EmbedConfig::parse("https://shop.example/", "https://amigo.ng/api", "", "").unwrap();
+        assert_eq!(c.proxy, "https://shop.example");
+        assert_eq!(c.routing, Routing::Hash);
+        let c = EmbedConfig::parse("http://127.0.0.1:8080", "", "none", " m1 ").unwrap();
+        assert_eq!(c.api, "https://amigo.ng/api");
+        assert_eq!(c.routing, Routing::None);
+        assert_eq!(c.merchant, "m1");
+    }
+
+    #[test]
+    fn refuses_bad_snippets_naming_the_attribute() {
+        let err = EmbedConfig::parse("", "", "", "").unwrap_err();
+        assert!(err.to_string().starts_with("data-proxy must be"));
+        // an unsubstituted template placeholder is a bad configuration, not a URL
+        assert!(EmbedConfig::parse("{{AMIGO_PROXY}}", "", "", "").is_err());
+        assert!(EmbedConfig::parse("javascript:alert(1)", "", "", "").is_err());
+        assert!(EmbedConfig::parse("https://", "", "", "").is_err());
+        assert_eq!(
+            EmbedConfig::parse("https://a.example", "ftp://x", "", "").unwrap_err(),
+            ConfigError::BadUrl {
+                attribute: "data-api",
+                value: "ftp://x".into()
+            }
+        );
+        assert_eq!(
+            EmbedConfig::parse("https://a.example", "", "history", "").unwrap_err(),
+            ConfigError::BadRouting("history".into())
+        );
+    }
+}

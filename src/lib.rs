@@ -1,0 +1,21 @@
+//! The embeddable Amigo storefront: a Leptos client-side app that a merchant mounts into any
+//! page (script tag or `<amigo-store>`), inside an open Shadow DOM.
+//!
+//! Pure logic (cart rules, routes, filters, request sequencing, embed configuration) lives in
+//! [`state`] and [`config`] and is unit-tested natively; everything that touches the browser is
+//! compiled for `wasm32` only: [`api`] (the proxy client), [`components`], [`pages`], [`app`]
+//! and [`mount`].
+
+pub mod config;
+pub mod state;
+
+#[cfg(target_arch = "wasm32")]
+pub mod api;
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod mount;
+#[cfg(target_arch = "wasm32")]
+pub mod pages;

@@ -1,0 +1,84 @@
+//! Curation carousels: one per active list (Featured, New arrivals, Bestsellers, Deals, custom
+//! ones), scroll-snapped, with prev/next buttons that disable at the ends. Empty lists are hidden.
+
+use leptos::html::Ul;
+use leptos::prelude::*;
+
+use crate::app::Shop;
+use crate::components::product_card::ProductCard;
+
+/// Every active curation list as a carousel.
+#[component]
+pub fn Carousels() -> impl IntoView {
+    let client = expect_context::<Shop>().client;
+    let lists = LocalResource::new(move || {
+        let client = client.clone();
+        async move { client.curation_lists().await }
+    });
+    move || {
+        lists.get().and_then(Result::ok).map(|lists| {
+            lists
+                .into_iter()
+                .filter(|l| l.product_count > 0)
+                .map(|l| view! { <Carousel slug=l.info.slug name=l.info.name/> })
+                .collect_view()
+        })
+    }
+}
+
+/// One curation list.
+#[component]
+pub fn Carousel(
+    /// List slug (`featured`, `deals`, …).
+    slug: String,
+    /// Heading.
+    name: String,
+) -> impl IntoView {
+    let client = expect_context::<Shop>().client;
+    let heading_id = format!("amigo-list-{slug}");
+    let fetch_slug = slug;
+    let products = LocalResource::new(move || {
+        let client = client.clone();
+        let slug = fetch_slug.clone();
+        async move { client.curation(&slug).await }
+    });
+    let track = NodeRef::<Ul>::new();
+    let at_start = RwSignal::new(true);
+    let at_end = RwSignal::new(false);
+    let measure = move || {
+        if let Some(el) = track.get_untracked() {
+            let left = el.scroll_left();
+            at_start.set(left <= 1);
+            at_end.set(left + el.client_width() >= el.scroll_width() - 1);
+        }
+    };
+    let step = move |dir: i32| {
+        if let Some(el) = track.get_untracked() {
+            let by = f64::from(el.client_width()) * 0.8 * f64::from(dir);
+            el.scroll_by_with_x_and_y(by, 0.0);
+        }
+    };
+    let prev_label = format!("Previous {name}");
+    let next_label = format!("Next {name}");
+    move || {
+        let items = products.get().and_then(Result::ok)?.products;
+        if items.is_empty() {
+            return None;
+        }
+        request_animation_frame(measure);
+        Some(view! {
+            <section class="carousel" aria-labelledby=heading_id.clone()>
+                <div class="carousel-head">
+                    <h2 id=heading_id.clone()>{name.clone()}</h2>
+                    <div class="carousel-nav">
+                        <button class="step" aria-label=prev_label.clone() disabled=move || at_start.get() on:click=move |_| step(-1)>"‹"</button>
+                        <button class="step" aria-label=next_label.clone() disabled=move || at_end.get() on:click=move |_| step(1)>"›"</button>
+                    </div>
+                </div>
+                <ul class="track" node_ref=track on:scroll=move |_| measure()>
+                    {items.into_iter().map(|p| view! { <li><ProductCard product=p/></li> }).collect_view()}
+                </ul>
+            </section>
+        })
+    }
+}

@@ -1,0 +1,100 @@
+//! The filter bar: debounced search, brand, in-stock only, sort. Every control has a label, and
+//! each change rewrites the route so the view survives a reload.
+
+use leptos::prelude::*;
+
+use crate::app::Shop;
+use crate::state::browse::{Browse, SEARCH_DEBOUNCE_MS, SORT_CHOICES, parse_brand};
+use crate::state::route::Route;
+use amigo_types::catalog::ProductSort;
+
+/// Search, brand, stock and sort controls.
+#[component]
+pub fn Filters(
+    /// The current filters.
+    browse: Memo<Browse>,
+) -> impl IntoView {
+    let router = expect_context::<Shop>().router;
+    let text = RwSignal::new(browse.with_untracked(|b| b.q.clone()));
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let cancel = move || {
+        if let Some(h) = pending.try_update_value(Option::take).flatten() {
+            h.clear();
+        }
+    };
+    on_cleanup(cancel);
+    // back/forward or "Clear filters" change q from outside: show it
+    Effect::new(move |_| {
+        let q = browse.with(|b| b.q.clone());
+        if text.get_untracked().trim() != q.trim() {
+            text.set(q);
+        }
+    });
+    let commit = move || {
+        cancel();
+        let q = text.get_untracked();
+        let current = browse.get_untracked();
+        if current.q.trim() != q.trim() {
+            router.replace(Route::Browse(Browse { q, ..current }));
+        }
+    };
+    let on_input = move |ev| {
+        text.set(event_target_value(&ev));
+        cancel();
+        let handle = set_timeout_with_handle(
+            commit,
+            std::time::Duration::from_millis(u64::from(SEARCH_DEBOUNCE_MS)),
+        )
+        .ok();
+        pending.set_value(handle);
+    };
+    let change = move |f: &dyn Fn(&mut Browse)| {
+        let mut next = browse.get_untracked();
+        next.q = text.get_untracked();
+        f(&mut next);
+        cancel();
+        router.go(Route::Browse(next));
+    };
+    view! {
+        <div class="filters">
+            <form class="search" role="search" on:submit=move |ev| { ev.prevent_default(); commit(); }>
+                <label for="amigo-q">"Search products"</label>
+                <input id="amigo-q" type="search" maxlength="100" autocomplete="off"
+                    placeholder="Power banks, earbuds…"
+                    prop:value=move || text.get() on:input=on_input/>
+            </form>
+            <div class="field">
+                <label for="amigo-brand">"Brand"</label>
+                <select id="amigo-brand" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    change(&|b| b.brand = parse_brand(&v));
+                }>
+                    <option value="" selected=move || browse.with(|b| b.brand.is_none())>"All brands"</option>
+                    <option value="oraimo" selected=move || browse.with(|b| b.brand.map(|x| x.as_str()) == Some("oraimo"))>"Oraimo"</option>
+                    <option value="amigo" selected=move || browse.with(|b| b.brand.map(|x| x.as_str()) == Some("amigo"))>"Amigo"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="amigo-sort">"Sort by"</label>
+                <select id="amigo-sort" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    change(&|b| b.sort = ProductSort::parse(&v).unwrap_or_default());
+                }>
+                    {SORT_CHOICES.iter().map(|(sort, label)| {
+                        let sort = *sort;
+                        view! { <option value=sort.as_str() selected=move || browse.with(|b| b.sort == sort)>{*label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field check">
+                <input id="amigo-stock" type="checkbox"
+                    prop:checked=move || browse.with(|b| b.in_stock)
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        change(&|b| b.in_stock = on);
+                    }/>
+                <label for="amigo-stock">"In stock only"</label>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,115 @@
+//! The cart page: line items with steppers and remove, the integer-Naira subtotal, what
+//! changed since the items were added (re-read on open), and the Checkout button.
+
+use amigo_types::format_naira;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::app::Shop;
+use crate::components::link::StoreLink;
+use crate::components::stepper::QuantityStepper;
+use crate::state::cart::{CartLine, LineChange};
+use crate::state::route::Route;
+
+/// The cart.
+#[component]
+pub fn CartPage() -> impl IntoView {
+    let shop = expect_context::<Shop>();
+    let cart = shop.cart;
+    let router = shop.router;
+    let changes = RwSignal::new(Vec::<String>::new());
+    let checking = RwSignal::new(false);
+
+    // re-read price and stock of every line when the cart opens
+    let slugs: Vec<String> = cart
+        .cart()
+        .with_untracked(|c| c.lines().iter().map(|l| l.slug.clone()).collect());
+    if !slugs.is_empty() {
+        checking.set(true);
+        let client = shop.client.clone();
+        spawn_local(async move {
+            let reads = slugs.into_iter().map(|slug| {
+                let client = client.clone();
+                async move {
+                    let r = client.product(&slug).await;
+                    (slug, r)
+                }
+            });
+            let fresh: Vec<_> = futures::future::join_all(reads)
+                .await
+                .into_iter()
+                .filter_map(|(slug, r)| r.ok().map(|p| (slug, p)))
+                .collect();
+            let found = cart.refresh(&fresh);
+            changes.set(found.iter().map(LineChange::describe).collect());
+            checking.set(false);
+        });
+    }
+
+    let lines = move || cart.cart().with(|c| c.lines().to_vec());
+    view! {
+        <div class="page cart-page">
+            <h2 class="title">"Your cart"</h2>
+            <Show when=move || !changes.with(Vec::is_empty)>
+                <div class="notice" role="status">
+                    <p>"Some items changed since you added them:"</p>
+                    <ul>{move || changes.get().into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+                </div>
+            </Show>
+            <Show
+                when=move || !cart.cart().with(|c| c.is_empty())
+                fallback=|| view! {
+                    <div class="state empty">
+                        <p>"Your cart is empty."</p>
+                        <StoreLink to=Route::default() class="btn">"Start shopping"</StoreLink>
+                    </div>
+                }
+            >
+                <ul class="lines">
+                    <For each=lines key=|l| (l.product_id, l.quantity, l.unit_price, l.stock) let:line>
+                        <CartLineRow line=line/>
+                    </For>
+                </ul>
+                <div class="summary">
+                    <p class="subtotal">
+                        <span>"Subtotal"</span>
+                        <strong>{move || format_naira(cart.cart().with(|c| c.subtotal()))}</strong>
+                    </p>
+                    <p class="hint">{move || if checking.get() { "Checking prices and stock…" } else { "Delivery is calculated at checkout." }}</p>
+                    <button class="btn primary wide" disabled=move || checking.get()
+                        on:click=move |_| router.go(Route::Checkout)>
+                        "Checkout"
+                    </button>
+                </div>
+            </Show>
+            <StoreLink to=Route::default() class="back">"← Continue shopping"</StoreLink>
+        </div>
+    }
+}
+
+/// One line of the cart.
+#[component]
+fn CartLineRow(line: CartLine) -> impl IntoView {
+    let cart = expect_context::<Shop>().cart;
+    let id = line.product_id;
+    let quantity = Signal::derive(move || cart.cart().with(|c| c.quantity_of(id)));
+    let max = line.max_quantity();
+    let remove_label = format!("Remove {} from cart", line.name);
+    let name = line.name.clone();
+    let stepper_label = line.name.clone();
+    view! {
+        <li class="line">
+            <span class="img-box thumb">
+                {line.image.clone().map(|src| view! { <img src=src alt="" width="64" height="64" loading="lazy"/> })}
+            </span>
+            <div class="line-info">
+                <StoreLink to=Route::Product(line.slug.clone()) class="line-name">{name}</StoreLink>
+                <p class="unit">{format!("{} each", format_naira(line.unit_price))}</p>
+            </div>
+            <QuantityStepper value=quantity max=Signal::stored(max)
+                on_change=Callback::new(move |n| cart.set_quantity(id, n)) label=stepper_label/>
+            <p class="line-total">{move || format_naira(cart.cart().with(|c| c.line(id).map_or(0, CartLine::line_total)))}</p>
+            <button class="btn link remove" aria-label=remove_label on:click=move |_| cart.remove(id)>"Remove"</button>
+        </li>
+    }
+}

@@ -1,0 +1,96 @@
+//! The reactive cart: the plain [`Cart`] in a signal, persisted to `localStorage` under a key per
+//! merchant and proxy, with an announcement for the `aria-live` region after every change.
+
+use leptos::prelude::*;
+
+use super::cart::{Cart, CartError, CartOutcome, LineChange};
+use amigo_types::catalog::Product;
+
+/// The cart shared through context.
+#[derive(Debug, Clone, Copy)]
+pub struct CartStore {
+    cart: RwSignal<Cart>,
+    key: StoredValue<String>,
+    announcement: RwSignal<String>,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+impl CartStore {
+    /// Loads the cart stored under `key`; missing or corrupt storage gives an empty cart.
+    pub fn load(key: String) -> Self {
+        let cart = storage()
+            .and_then(|s| s.get_item(&key).ok().flatten())
+            .map(|raw| Cart::from_storage(&raw))
+            .unwrap_or_default();
+        Self {
+            cart: RwSignal::new(cart),
+            key: StoredValue::new(key),
+            announcement: RwSignal::new(String::new()),
+        }
+    }
+
+    /// The cart, read reactively.
+    pub fn cart(&self) -> ReadSignal<Cart> {
+        self.cart.read_only()
+    }
+
+    /// The latest announcement ("Oraimo FreePods 3: 2 in cart").
+    pub fn announcement(&self) -> ReadSignal<String> {
+        self.announcement.read_only()
+    }
+
+    fn apply(&self, change: impl FnOnce(&mut Cart) -> Result<CartOutcome, CartError>) {
+        let mut result = Err(CartError::NoSuchLine);
+        self.cart.update(|cart| result = change(cart));
+        match result {
+            Ok(outcome) => {
+                self.persist();
+                self.announcement.set(outcome.announcement());
+            }
+            Err(e) => self.announcement.set(e.to_string()),
+        }
+    }
+
+    fn persist(&self) {
+        if let Some(s) = storage() {
+            let raw = self.cart.with_untracked(Cart::to_storage);
+            let _ = s.set_item(&self.key.get_value(), &raw);
+        }
+    }
+
+    /// Adds units of a product (capped at the limits).
+    pub fn add(&self, product: &Product, quantity: u32) {
+        self.apply(|c| c.add(product, quantity));
+    }
+
+    /// Sets a line's quantity (capped at the limits).
+    pub fn set_quantity(&self, product_id: u64, quantity: u32) {
+        self.apply(|c| c.set_quantity(product_id, quantity));
+    }
+
+    /// Removes a line.
+    pub fn remove(&self, product_id: u64) {
+        self.apply(|c| c.remove(product_id));
+    }
+
+    /// Reconciles with fresh catalog reads, persists, and returns what changed.
+    pub fn refresh(&self, fresh: &[(String, Option<Product>)]) -> Vec<LineChange> {
+        let mut changes = Vec::new();
+        self.cart.update(|c| changes = c.refresh(fresh));
+        self.persist();
+        if !changes.is_empty() {
+            self.announcement.set(format!(
+                "Your cart was updated: {}",
+                changes
+                    .iter()
+                    .map(LineChange::describe)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
+        }
+        changes
+    }
+}

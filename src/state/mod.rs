@@ -1,0 +1,13 @@
+//! The widget's state. Plain types (cart and its limits, browse filters, routes, latest-wins
+//! sequencing) are unit-tested natively; the reactive stores that wrap them in signals
+//! (`cart_store`, `router`) are browser-only.
+
+pub mod browse;
+pub mod cart;
+pub mod latest;
+pub mod route;
+
+#[cfg(target_arch = "wasm32")]
+pub mod cart_store;
+#[cfg(target_arch = "wasm32")]
+pub mod router;
