@@ -8,6 +8,8 @@ use crate::components::link::StoreLink;
 use crate::config::EmbedConfig;
 use crate::pages::browse::BrowsePage;
 use crate::pages::cart::CartPage;
+use crate::pages::checkout::{CheckoutPage, provide_checkout};
+use crate::pages::order_tracking::OrderTrackingPage;
 use crate::pages::product::ProductPage;
 use crate::state::cart::storage_key;
 use crate::state::cart_store::CartStore;
@@ -31,6 +33,8 @@ enum Page {
     Browse,
     Product(String),
     Cart,
+    Checkout,
+    Order(String, String),
 }
 
 /// One store.
@@ -41,6 +45,7 @@ pub fn App(
 ) -> impl IntoView {
     let EmbedConfig {
         proxy,
+        api,
         routing,
         merchant,
         ..
@@ -51,13 +56,15 @@ pub fn App(
         router: Router::start(routing),
     };
     provide_context(shop.clone());
+    provide_checkout(&api, &proxy, &merchant);
     let cart = shop.cart;
     let route = shop.router.route();
     let page = Memo::new(move |_| match route.get() {
         Route::Browse(_) => Page::Browse,
         Route::Product(slug) => Page::Product(slug),
-        // part 2 (checkout) takes over `Route::Checkout`; until then it shows the cart
-        Route::Cart | Route::Checkout => Page::Cart,
+        Route::Cart => Page::Cart,
+        Route::Checkout => Page::Checkout,
+        Route::Order { reference, phone } => Page::Order(reference, phone),
     });
     let count = Memo::new(move |_| cart.cart().with(|c| c.item_count()));
     let on_cart = Signal::derive(move || page.get() == Page::Cart);
@@ -76,6 +83,10 @@ pub fn App(
                 Page::Browse => view! { <BrowsePage/> }.into_any(),
                 Page::Product(slug) => view! { <ProductPage slug=slug/> }.into_any(),
                 Page::Cart => view! { <CartPage/> }.into_any(),
+                Page::Checkout => view! { <CheckoutPage/> }.into_any(),
+                Page::Order(reference, phone) => {
+                    view! { <OrderTrackingPage reference=reference phone=phone/> }.into_any()
+                }
             }}
         </main>
     }

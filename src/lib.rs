@@ -6,6 +6,7 @@
 //! compiled for `wasm32` only: [`api`] (the proxy client), [`components`], [`pages`], [`app`]
 //! and [`mount`].
 
+pub mod checkout;
 pub mod config;
 pub mod state;
 

@@ -1,7 +1,7 @@
 //! Checkout's network calls: locations and the delivery quote go straight to the public Amigo API
 //! (`data-api`), the order and its tracking go to the merchant's proxy (`data-proxy`).
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use amigo_types::catalog::encode_pairs;
 use amigo_types::delivery::{Quote, QuoteRequest};
@@ -47,8 +47,8 @@ pub enum CallError {
 /// Client for checkout: the public API base and the proxy base. Cheap to clone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckoutApi {
-    api: Rc<str>,
-    proxy: Rc<str>,
+    api: Arc<str>,
+    proxy: Arc<str>,
 }
 
 fn is_abort(e: &gloo_net::Error) -> bool {
@@ -88,8 +88,8 @@ impl CheckoutApi {
     /// A client for the public API at `api` and the proxy at `proxy` (no trailing slashes).
     pub fn new(api: &str, proxy: &str) -> Self {
         Self {
-            api: Rc::from(api.trim_end_matches('/')),
-            proxy: Rc::from(proxy.trim_end_matches('/')),
+            api: Arc::from(api.trim_end_matches('/')),
+            proxy: Arc::from(proxy.trim_end_matches('/')),
         }
     }
 

@@ -1,9 +1,13 @@
 //! Reusable view pieces: product card, price and rating, stock badge, quantity stepper,
-//! in-widget links, skeletons and the error state.
+//! in-widget links, skeletons and the error state; checkout's state/LGA typeahead, delivery
+//! tiers and order timeline.
 
 pub mod error_state;
+pub mod lga_typeahead;
 pub mod link;
+pub mod order_timeline;
 pub mod price;
 pub mod product_card;
+pub mod quote_tiers;
 pub mod skeleton;
 pub mod stepper;

@@ -1,5 +1,9 @@
-//! One routed page per module: browsing (nav, carousels, grid), a product, the cart.
+//! One routed page per module: browsing (nav, carousels, grid), a product, the cart,
+//! checkout (with its confirmation) and order tracking.
 
 pub mod browse;
 pub mod cart;
+pub mod checkout;
+pub mod checkout_confirmation;
+pub mod order_tracking;
 pub mod product;

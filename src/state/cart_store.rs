@@ -76,6 +76,13 @@ impl CartStore {
         self.apply(|c| c.remove(product_id));
     }
 
+    /// Empties the cart (once an order is confirmed) and persists it.
+    pub fn clear(&self) {
+        self.cart.update(Cart::clear);
+        self.persist();
+        self.announcement.set("Your cart is now empty.".to_owned());
+    }
+
     /// Reconciles with fresh catalog reads, persists, and returns what changed.
     pub fn refresh(&self, fresh: &[(String, Option<Product>)]) -> Vec<LineChange> {
         let mut changes = Vec::new();

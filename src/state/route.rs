@@ -17,6 +17,14 @@ pub enum Route {
     Cart,
     /// Checkout (part 2 of the widget).
     Checkout,
+    /// Tracking one order: its reference and the phone it was placed with (both in the URL, so
+    /// the link keeps working after a reload).
+    Order {
+        /// `AMG-COM-…` reference.
+        reference: String,
+        /// The customer's phone.
+        phone: String,
+    },
 }
 
 impl Default for Route {
@@ -75,6 +83,18 @@ impl Route {
             ("p", Some(slug)) if is_slug(slug) => Some(Route::Product(slug.to_owned())),
             ("cart", None) => Some(Route::Cart),
             ("checkout", None) => Some(Route::Checkout),
+            ("order", Some(reference)) if crate::checkout::tracking::is_reference(reference) => {
+                let phone = query
+                    .split('&')
+                    .filter_map(|p| p.split_once('='))
+                    .find(|(k, _)| *k == "phone")
+                    .map(|(_, v)| percent_decode(v))
+                    .filter(|v| !v.is_empty() && v.len() <= 20)?;
+                Some(Route::Order {
+                    reference: reference.to_owned(),
+                    phone,
+                })
+            }
             _ => None,
         }
     }
@@ -110,6 +130,9 @@ impl Route {
             Route::Product(slug) => format!("#/p/{slug}"),
             Route::Cart => "#/cart".to_owned(),
             Route::Checkout => "#/checkout".to_owned(),
+            Route::Order { reference, phone } => {
+                crate::checkout::tracking::tracking_hash(reference, phone)
+            }
         }
     }
 }
@@ -161,6 +184,10 @@ mod tests {
             Route::Product("oraimo-traveler-3".into()),
             Route::Cart,
             Route::Checkout,
+            Route::Order {
+                reference: "AMG-COM-TEST-20260520-AB12CD".into(),
+                phone: "08031234567".into(),
+            },
         ];
         for r in routes {
             assert_eq!(
@@ -202,6 +229,8 @@ mod tests {
             "#/c/a b",
             "#/admin",
             "#/p/a/b",
+            "#/order/AMG-COM-1",
+            "#/order/AMG-COM-<x>?phone=0803",
         ] {
             assert_eq!(Route::parse_hash(h), None, "{h}");
         }
