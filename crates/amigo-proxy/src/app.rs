@@ -90,11 +90,10 @@ impl Application {
                 }
             }
             let hook = format!("{own}/webhooks/amigo");
-            match sandbox::register_webhook(&sb.api_base, &sb.token, &hook).await {
-                Ok(secret) => config.webhook_secrets.insert(0, secret),
-                // The store still works without webhooks; order tracking then stays at `paid`.
-                Err(e) => tracing::warn!("{e}; order status updates will not arrive"),
-            }
+            let secret = sandbox::register_webhook(&sb.api_base, &sb.token, &hook)
+                .await
+                .map_err(StartupError::Sandbox)?;
+            config.webhook_secrets.insert(0, secret);
             if let Some(path) = &sandbox_info_file {
                 sandbox::write_info_file(path, &sb, &config.public_url).map_err(|e| {
                     StartupError::Sandbox(format!("--sandbox-info-file {}: {e}", path.display()))
@@ -137,7 +136,13 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let store = self.state.store().clone();
+        let state = self.state.clone();
         let app = router(self.state);
+        let shutdown = async move {
+            shutdown.await;
+            // End event streams, which would otherwise keep the server waiting forever.
+            state.begin_shutdown();
+        };
         let result = axum::serve(
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),

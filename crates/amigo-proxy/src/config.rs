@@ -56,6 +56,10 @@ pub struct Cli {
     /// The proxy's public URL (for the demo page); default `http://` + the listen address.
     #[arg(long, env = "AMIGO_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Reverse proxies (IP addresses, comma-separated) whose `X-Forwarded-For` is believed
+    /// when working out a client's IP for rate limits.
+    #[arg(long, env = "AMIGO_TRUSTED_PROXIES")]
+    pub trusted_proxies: Option<String>,
     /// Serve the widget build from this folder instead of the assets embedded at compile time.
     #[arg(long, env = "AMIGO_WIDGET_DIR")]
     pub widget_dir: Option<PathBuf>,
@@ -137,11 +141,12 @@ pub struct ProxyConfig {
     pub upstream_timeout: Duration,
     /// Rate limits.
     pub rates: RateQuotas,
+    /// Peers whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl ProxyConfig {
-    /// A configuration for `api_base` and `api_key` with every other setting at its default
-    /// (in-memory-free: the database URL still needs setting for anything but a scratch run).
+    /// A configuration for `api_base` and `api_key` with every other setting at its default.
     pub fn new(api_base: impl Into<String>, api_key: SecretString) -> Self {
         Self {
             api_base: api_base.into().trim_end_matches('/').to_owned(),
@@ -154,6 +159,7 @@ impl ProxyConfig {
             widget_dir: None,
             upstream_timeout: Duration::from_secs(10),
             rates: RateQuotas::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -261,6 +267,22 @@ impl Cli {
             "--sandbox-rate-limit-per-minute",
             u32::MAX,
         )?;
+        let mut trusted_proxies = Vec::new();
+        for part in self
+            .trusted_proxies
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            trusted_proxies.push(part.parse().map_err(|_| {
+                bad(
+                    "AMIGO_TRUSTED_PROXIES",
+                    format!("'{part}' is not an IP address"),
+                )
+            })?);
+        }
         if let Some(dir) = &self.widget_dir
             && !dir.join("index.html").is_file()
         {
@@ -285,6 +307,7 @@ impl Cli {
                 widget_dir: self.widget_dir,
                 upstream_timeout: Duration::from_secs(u64::from(timeout)),
                 rates,
+                trusted_proxies,
             },
             sandbox: self.sandbox,
             sandbox_info_file: self.sandbox_info_file,

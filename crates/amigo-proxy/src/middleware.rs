@@ -15,21 +15,51 @@ use crate::state::AppState;
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// The peer address of the connection (unspecified when served without connect info).
+/// The client's IP: the connection's peer (unspecified when served without connect info), or,
+/// when that peer is a trusted reverse proxy, the rightmost `X-Forwarded-For` entry that is not
+/// itself a trusted proxy.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+        Ok(ClientIp(client_ip(
+            peer,
+            &parts.headers,
+            &state.config().trusted_proxies,
+        )))
     }
+}
+
+/// See [`ClientIp`].
+pub fn client_ip(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    for hop in hops.into_iter().rev() {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return ip,
+            // Garbage where an address should be: believe nothing further left.
+            Err(_) => return peer,
+        }
+    }
+    peer
 }
 
 /// Refuses API calls whose browser `Origin` is not allowed (403 in the envelope). Requests
@@ -89,6 +119,31 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         set(header::CONTENT_SECURITY_POLICY, "frame-ancestors 'self'");
     }
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_for_only_from_trusted_proxies() {
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let shopper: IpAddr = "41.58.1.2".parse().unwrap();
+        let mut h = axum::http::HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            "1.1.1.1, 41.58.1.2, 10.0.0.1".parse().unwrap(),
+        );
+        assert_eq!(client_ip(proxy, &h, &[proxy]), shopper);
+        // an untrusted peer's header is ignored
+        assert_eq!(client_ip(shopper, &h, &[proxy]), shopper);
+        assert_eq!(client_ip(proxy, &h, &[]), proxy);
+        // no header: the peer
+        assert_eq!(
+            client_ip(proxy, &axum::http::HeaderMap::new(), &[proxy]),
+            proxy
+        );
+    }
 }
 
 /// The span of one request: method, path (never the query: it may hold a phone number) and

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use amigo_types::tracking::OrderTracking;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::assets::WidgetAssets;
 use crate::cache::CatalogCache;
@@ -31,6 +31,7 @@ struct Inner {
     limits: RateLimits,
     assets: WidgetAssets,
     updates: broadcast::Sender<Arc<OrderTracking>>,
+    stopping: watch::Sender<bool>,
 }
 
 impl AppState {
@@ -50,6 +51,7 @@ impl AppState {
         let mut origins: HashSet<String> = config.allowed_origins.iter().cloned().collect();
         origins.insert(config.public_url.clone());
         let (updates, _) = broadcast::channel(256);
+        let (stopping, _) = watch::channel(false);
         Ok(Self {
             inner: Arc::new(Inner {
                 limits: RateLimits::new(config.rates),
@@ -59,6 +61,7 @@ impl AppState {
                 cache: CatalogCache::default(),
                 store,
                 updates,
+                stopping,
                 config,
             }),
         })
@@ -108,6 +111,19 @@ impl AppState {
     pub fn publish(&self, view: OrderTracking) {
         // No subscribers is fine.
         let _ = self.inner.updates.send(Arc::new(view));
+    }
+
+    /// Tells long-lived responses (event streams) to end: the server is shutting down.
+    pub fn begin_shutdown(&self) {
+        self.inner.stopping.send_replace(true);
+    }
+
+    /// Resolves once [`AppState::begin_shutdown`] has been called.
+    pub fn stopping(&self) -> impl std::future::Future<Output = ()> + Send + use<> {
+        let mut rx = self.inner.stopping.subscribe();
+        async move {
+            let _ = rx.wait_for(|stopping| *stopping).await;
+        }
     }
 
     /// Subscribes to order changes.

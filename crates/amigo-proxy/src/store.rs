@@ -49,7 +49,7 @@ impl Store {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .busy_timeout(Duration::from_secs(5))
+            .busy_timeout(Duration::from_secs(3))
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)

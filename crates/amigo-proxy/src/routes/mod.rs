@@ -53,8 +53,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/orders/{reference}", get(tracking::show))
         .route("/api/orders/{reference}/events", get(tracking::events))
         .route("/api/openapi.json", get(openapi::openapi_json))
-        .layer(from_fn_with_state(state.clone(), origin_guard))
-        .layer(cors);
+        // The guard runs first, so a foreign origin's preflight is refused too.
+        .layer(cors)
+        .layer(from_fn_with_state(state.clone(), origin_guard));
 
     let x_request_id = HeaderName::from_static("x-request-id");
     Router::new()

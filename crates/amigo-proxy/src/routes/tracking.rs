@@ -107,11 +107,17 @@ pub(crate) async fn events(
     let rx = state.subscribe();
     let view = find(&state, &reference, q.phone.as_deref()).await?;
     let first = futures::stream::once(std::future::ready(Ok(event(&view))));
+    let stopping = Box::pin(state.stopping());
     let updates = futures::stream::unfold(
-        (rx, state, view.reference),
-        |(mut rx, state, reference)| async move {
+        (rx, state, view.reference, stopping),
+        |(mut rx, state, reference, mut stopping)| async move {
             loop {
-                let next: Arc<OrderTracking> = match rx.recv().await {
+                let received = tokio::select! {
+                    r = rx.recv() => r,
+                    // The server is shutting down: end the stream so it can finish.
+                    () = &mut stopping => return None,
+                };
+                let next: Arc<OrderTracking> = match received {
                     Ok(v) if v.reference == reference => v,
                     Ok(_) => continue,
                     Err(RecvError::Lagged(_)) => {
@@ -123,7 +129,7 @@ pub(crate) async fn events(
                     }
                     Err(RecvError::Closed) => return None,
                 };
-                return Some((Ok(event(&next)), (rx, state, reference)));
+                return Some((Ok(event(&next)), (rx, state, reference, stopping)));
             }
         },
     );

@@ -1,0 +1,544 @@
+//! Test harness: a real amigo-sandbox on a loopback socket behind a controllable layer (call
+//! counts, injected failures, delays, Cache-Control overrides), and a proxy on a fresh SQLite
+//! database, called in-process with `oneshot` and also served on a socket for webhooks.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use amigo_proxy::config::RateQuotas;
+use amigo_proxy::{AppState, ProxyConfig};
+use amigo_sandbox::{Sandbox, SandboxConfig};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// Every log line of the whole test binary (one global subscriber at `debug`).
+pub(crate) fn captured_logs() -> String {
+    let buf = log_buffer().lock().unwrap();
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+fn log_buffer() -> &'static Mutex<Vec<u8>> {
+    static BUF: OnceLock<Mutex<Vec<u8>>> = OnceLock::new();
+    BUF.get_or_init(|| Mutex::new(Vec::new()))
+}
+
+struct Capture;
+
+impl Write for Capture {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        log_buffer().lock().unwrap().extend_from_slice(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn init_logs() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
+            .with_ansi(false)
+            .with_writer(|| Capture)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+    });
+}
+
+/// Knobs on the upstream side.
+#[derive(Default)]
+pub(crate) struct Controls {
+    calls: Mutex<Vec<(Method, String)>>,
+    fail: Mutex<Option<(String, StatusCode)>>,
+    delay: Mutex<Option<(String, Duration)>>,
+    cache_control: Mutex<Option<String>>,
+}
+
+impl Controls {
+    /// Upstream calls made with `method` to a path starting with `prefix`.
+    pub(crate) fn count(&self, method: &Method, prefix: &str) -> usize {
+        self.calls
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(m, p)| m == method && p.starts_with(prefix))
+            .count()
+    }
+
+    /// Answer `status` (with the Amigo envelope) for paths starting with `prefix`; `None` heals.
+    pub(crate) fn fail(&self, rule: Option<(&str, StatusCode)>) {
+        *self.fail.lock().unwrap() = rule.map(|(p, s)| (p.to_owned(), s));
+    }
+
+    /// Delay answers for paths starting with `prefix`.
+    pub(crate) fn delay(&self, rule: Option<(&str, Duration)>) {
+        *self.delay.lock().unwrap() = rule.map(|(p, d)| (p.to_owned(), d));
+    }
+
+    /// Replace `Cache-Control` on successful GETs.
+    pub(crate) fn cache_control(&self, value: Option<&str>) {
+        *self.cache_control.lock().unwrap() = value.map(str::to_owned);
+    }
+}
+
+async fn control_layer(
+    axum::extract::State(c): axum::extract::State<Arc<Controls>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path().to_owned();
+    let method = req.method().clone();
+    c.calls.lock().unwrap().push((method.clone(), path.clone()));
+    let delay = c
+        .delay
+        .lock()
+        .unwrap()
+        .clone()
+        .filter(|(p, _)| path.starts_with(p.as_str()));
+    if let Some((_, d)) = delay {
+        tokio::time::sleep(d).await;
+    }
+    let fail = c
+        .fail
+        .lock()
+        .unwrap()
+        .clone()
+        .filter(|(p, _)| path.starts_with(p.as_str()));
+    if let Some((_, status)) = fail {
+        let mut body = json!({"success": false, "error": "server_error", "message": "injected"});
+        let mut resp;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            body = json!({"success": false, "error": "rate_limited", "message": "slow down", "retry_after": 7});
+            resp = (status, axum::Json(body)).into_response();
+            resp.headers_mut()
+                .insert("retry-after", HeaderValue::from_static("7"));
+        } else {
+            resp = (status, axum::Json(body)).into_response();
+        }
+        return resp;
+    }
+    let mut resp = next.run(req).await;
+    if method == Method::GET
+        && resp.status() == StatusCode::OK
+        && let Some(cc) = c.cache_control.lock().unwrap().clone()
+    {
+        resp.headers_mut()
+            .insert("cache-control", HeaderValue::from_str(&cc).unwrap());
+    }
+    resp
+}
+
+/// The sandbox, served on loopback behind the control layer.
+pub(crate) struct Upstream {
+    /// `http://127.0.0.1:PORT/api`.
+    pub(crate) api_base: String,
+    /// The knobs.
+    pub(crate) controls: Arc<Controls>,
+    /// The sandbox itself.
+    #[allow(dead_code)]
+    pub(crate) sandbox: Sandbox,
+}
+
+async fn spawn_upstream() -> Upstream {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let sandbox = Sandbox::new(SandboxConfig {
+        public_base_url: format!("http://{addr}"),
+        rate_limit_per_minute: 1_000_000,
+        public_rate_limit_per_minute: 1_000_000,
+        ..SandboxConfig::default()
+    });
+    let controls = Arc::new(Controls::default());
+    let router = sandbox.router().layer(axum::middleware::from_fn_with_state(
+        controls.clone(),
+        control_layer,
+    ));
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    Upstream {
+        api_base: format!("http://{addr}/api"),
+        controls,
+        sandbox,
+    }
+}
+
+/// How to build the proxy under test.
+pub(crate) struct Options {
+    /// Spend guard.
+    pub(crate) max_order_total: i64,
+    /// Proxy rate limits.
+    pub(crate) rates: RateQuotas,
+    /// Webhook secrets instead of the one the sandbox issued (rotation tests).
+    pub(crate) secrets: Option<Vec<String>>,
+    /// Upstream timeout.
+    pub(crate) timeout: Duration,
+    /// Widget folder.
+    pub(crate) widget_dir: Option<PathBuf>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub(crate) trusted_proxies: Vec<IpAddr>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            max_order_total: 500_000,
+            rates: RateQuotas {
+                orders_per_ip: 10_000,
+                orders_per_phone: 10_000,
+                lookups_per_ip: 10_000,
+            },
+            secrets: None,
+            timeout: Duration::from_secs(3),
+            widget_dir: None,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+/// The storefront origin every test proxy allows.
+pub(crate) const SHOP_ORIGIN: &str = "https://shop.example.com";
+
+/// A proxy under test and its upstream.
+pub(crate) struct TestApp {
+    /// The router, for `oneshot`.
+    pub(crate) router: Router,
+    /// Its state.
+    pub(crate) state: AppState,
+    /// The upstream.
+    pub(crate) upstream: Upstream,
+    /// The merchant token the proxy holds.
+    pub(crate) token: String,
+    /// The webhook secret the sandbox issued for the proxy's URL.
+    pub(crate) webhook_secret: String,
+    /// Where the proxy also listens.
+    pub(crate) proxy_url: String,
+    _db: tempfile::TempDir,
+}
+
+/// A proxy with default options.
+pub(crate) async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+/// A proxy with `options`.
+pub(crate) async fn spawn_app_with(options: Options) -> TestApp {
+    init_logs();
+    let upstream = spawn_upstream().await;
+    let token = amigo_sandbox::random_test_token();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_url = format!("http://{}", listener.local_addr().unwrap());
+    let token_secret = SecretString::from(token.clone());
+    let secret = amigo_proxy::sandbox::register_webhook(
+        &upstream.api_base,
+        &token_secret,
+        &format!("{proxy_url}/webhooks/amigo"),
+    )
+    .await
+    .expect("the sandbox registers the proxy's webhook");
+    let webhook_secret = secrecy::ExposeSecret::expose_secret(&secret).to_owned();
+    let db = tempfile::tempdir().unwrap();
+    let mut config = ProxyConfig::new(upstream.api_base.clone(), token_secret);
+    config.database_url = format!("sqlite://{}", db.path().join("proxy.db").display());
+    config.public_url = proxy_url.clone();
+    config.allowed_origins = vec![SHOP_ORIGIN.to_owned()];
+    config.webhook_secrets = options
+        .secrets
+        .unwrap_or_else(|| vec![webhook_secret.clone()])
+        .into_iter()
+        .map(SecretString::from)
+        .collect();
+    config.max_order_total = options.max_order_total;
+    config.rates = options.rates;
+    config.upstream_timeout = options.timeout;
+    config.widget_dir = options.widget_dir;
+    config.trusted_proxies = options.trusted_proxies;
+    let state = AppState::build(config).await.unwrap();
+    let router = amigo_proxy::router(state.clone());
+    let served = router.clone();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            served.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    TestApp {
+        router,
+        state,
+        upstream,
+        token,
+        webhook_secret,
+        proxy_url,
+        _db: db,
+    }
+}
+
+/// A response, read in full.
+#[derive(Debug, Clone)]
+pub(crate) struct TestResponse {
+    /// Status.
+    pub(crate) status: StatusCode,
+    /// Headers.
+    pub(crate) headers: HeaderMap,
+    /// Body.
+    pub(crate) body: Bytes,
+}
+
+impl TestResponse {
+    /// The body as JSON.
+    pub(crate) fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    /// A header as text.
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Everything a client sees, as text (for leak checks).
+    pub(crate) fn everything(&self) -> String {
+        let mut s = format!("{}\n", self.status);
+        for (k, v) in &self.headers {
+            s.push_str(&format!("{k}: {}\n", String::from_utf8_lossy(v.as_bytes())));
+        }
+        s.push_str(&String::from_utf8_lossy(&self.body));
+        s
+    }
+}
+
+/// A request builder with the client IP set.
+pub(crate) fn request(method: Method, uri: &str) -> axum::http::request::Builder {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .extension(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))))
+}
+
+/// Sets the client IP of a request.
+pub(crate) fn from_ip(mut req: Request, ip: &str) -> Request {
+    let ip: IpAddr = ip.parse().unwrap();
+    req.extensions_mut()
+        .insert(ConnectInfo(SocketAddr::new(ip, 40000)));
+    req
+}
+
+/// An order request (with `Idempotency-Key` if given).
+pub(crate) fn order_request(body: &Value, key: Option<&str>) -> Request {
+    let mut b = request(Method::POST, "/api/orders").header("content-type", "application/json");
+    if let Some(k) = key {
+        b = b.header("idempotency-key", k);
+    }
+    b.body(Body::from(serde_json::to_vec(body).unwrap()))
+        .unwrap()
+}
+
+/// An Amigo order body for one line.
+pub(crate) fn order_body(phone: &str, product_id: u64, quantity: u32) -> Value {
+    json!({
+        "customer": {"name": "Aisha Bello", "phone": phone, "email": "aisha@example.com"},
+        "delivery": {"address": "Plot 12, Sabon Gari", "state_code": "KD", "lga_name": "Zaria", "tier": "standard"},
+        "items": [{"product_id": product_id, "quantity": quantity}]
+    })
+}
+
+/// A fresh idempotency key.
+pub(crate) fn new_key() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+impl TestApp {
+    /// Calls the proxy in-process.
+    pub(crate) async fn call(&self, req: Request) -> TestResponse {
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp.into_body().collect().await.unwrap().to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// `GET uri` on the proxy.
+    pub(crate) async fn get(&self, uri: &str) -> TestResponse {
+        self.call(request(Method::GET, uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// `GET {api_base}{path}` on the sandbox directly, with the token.
+    pub(crate) async fn upstream_get(&self, path_and_query: &str) -> Value {
+        reqwest::Client::new()
+            .get(format!("{}{path_and_query}", self.upstream.api_base))
+            .header("X-API-Key", &self.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// `POST {api_base}{path}` on the sandbox directly, with the token.
+    pub(crate) async fn upstream_post(&self, path: &str, body: &Value) -> Value {
+        reqwest::Client::new()
+            .post(format!("{}{path}", self.upstream.api_base))
+            .header("X-API-Key", &self.token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// An in-stock product: `(id, price)`; `dear` picks the most expensive.
+    pub(crate) async fn product(&self, dear: bool) -> (u64, i64) {
+        let sort = if dear { "price_desc" } else { "price_asc" };
+        let v = self
+            .upstream_get(&format!(
+                "/commerce/products/?in_stock=true&sort={sort}&limit=1"
+            ))
+            .await;
+        let p = &v["data"][0];
+        (
+            p["id"].as_u64().unwrap(),
+            p["price"]["amount"].as_i64().unwrap(),
+        )
+    }
+
+    /// Places an order through the proxy and returns its `data`.
+    pub(crate) async fn place_order(&self, phone: &str) -> Value {
+        let (id, _) = self.product(false).await;
+        let resp = self
+            .call(order_request(&order_body(phone, id, 1), Some(&new_key())))
+            .await;
+        assert_eq!(resp.status, StatusCode::CREATED, "{}", resp.everything());
+        resp.json()["data"].clone()
+    }
+
+    /// Orders the sandbox holds for this merchant.
+    pub(crate) async fn upstream_order_count(&self) -> u64 {
+        self.upstream_get("/commerce/orders/?limit=1").await["pagination"]["total"]
+            .as_u64()
+            .unwrap()
+    }
+
+    /// Moves an order along in the sandbox (which then sends its webhook).
+    pub(crate) async fn advance(&self, reference: &str, status: &str) -> Value {
+        self.upstream_post(
+            "/commerce/sandbox/orders/advance/",
+            &json!({"reference": reference, "status": status, "reason": "Customer asked"}),
+        )
+        .await
+    }
+
+    /// The shopper's view through the proxy.
+    pub(crate) async fn tracking(&self, reference: &str, phone: &str) -> TestResponse {
+        let phone = phone.replace('+', "%2B").replace(' ', "%20");
+        self.get(&format!("/api/orders/{reference}?phone={phone}"))
+            .await
+    }
+}
+
+/// A webhook request signed with `secret` at `ts`.
+pub(crate) fn webhook_request(
+    body: &[u8],
+    secret: Option<&str>,
+    ts: i64,
+    delivery: &str,
+) -> Request {
+    let mut b = request(Method::POST, "/webhooks/amigo")
+        .header("content-type", "application/json")
+        .header("x-amigo-event", "order.updated")
+        .header("x-amigo-delivery", delivery);
+    if let Some(secret) = secret {
+        b = b.header("x-amigo-timestamp", ts.to_string()).header(
+            "x-amigo-signature",
+            amigo_types::webhooks::sign(secret.as_bytes(), ts, body),
+        );
+    }
+    b.body(Body::from(body.to_vec())).unwrap()
+}
+
+/// Unix seconds now.
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// A webhook payload for `order` moved to `status`.
+pub(crate) fn payload(order: &Value, status: &str, at: &str) -> Vec<u8> {
+    let mut data = order.clone();
+    data["status"] = json!(status);
+    if status == "cancelled" {
+        data["cancelled_reason"] = json!("Out of stock at the warehouse");
+        data["payment_state"] = json!("refunded");
+    }
+    serde_json::to_vec(&json!({
+        "event": format!("order.{}", if status == "paid" { "created" } else { status }),
+        "livemode": false,
+        "created_at": at,
+        "data": data,
+    }))
+    .unwrap()
+}
+
+/// Waits until `check` holds, up to `secs`.
+pub(crate) async fn eventually<F, Fut>(secs: u64, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    while tokio::time::Instant::now() < deadline {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("condition not met within {secs} s");
+}
+
+/// Counts of the distinct values of a list.
+#[allow(dead_code)]
+pub(crate) fn tally<T: std::hash::Hash + Eq>(
+    items: impl IntoIterator<Item = T>,
+) -> HashMap<T, usize> {
+    let mut m = HashMap::new();
+    for i in items {
+        *m.entry(i).or_insert(0) += 1;
+    }
+    m
+}

@@ -1,0 +1,10 @@
+//! Integration tests of amigo-proxy against an in-process amigo-sandbox as upstream.
+
+mod catalog;
+mod cross_cutting;
+mod helpers;
+mod orders;
+mod startup;
+mod tracking;
+mod webhooks;
+mod widget;

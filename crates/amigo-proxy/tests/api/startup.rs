@@ -1,0 +1,198 @@
+//! The binary: configuration errors name their variable on one line; `--sandbox` with
+//! `--listen 127.0.0.1:0` prints the real port, writes the info file and stops on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn proxy() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_amigo-proxy"));
+    for var in [
+        "AMIGO_API_KEY",
+        "AMIGO_API_BASE",
+        "AMIGO_WEBHOOK_SECRETS",
+        "AMIGO_ALLOWED_ORIGINS",
+        "AMIGO_DATABASE_URL",
+        "AMIGO_MAX_ORDER_TOTAL",
+        "AMIGO_PUBLIC_URL",
+        "AMIGO_WIDGET_DIR",
+        "AMIGO_PROXY_LISTEN",
+    ] {
+        c.env_remove(var);
+    }
+    c
+}
+
+#[test]
+fn bad_configuration_stops_startup_with_one_line_naming_the_variable() {
+    let key = ("AMIGO_API_KEY", "amg_live_abcdefgh1234");
+    for (env, var) in [
+        (vec![], "AMIGO_API_KEY"),
+        (vec![("AMIGO_API_KEY", "sk_live_nope")], "AMIGO_API_KEY"),
+        (vec![key, ("AMIGO_API_BASE", "not a url")], "AMIGO_API_BASE"),
+        (
+            vec![
+                key,
+                ("AMIGO_ALLOWED_ORIGINS", "https://ok.com,shop.example.com"),
+            ],
+            "AMIGO_ALLOWED_ORIGINS",
+        ),
+        (
+            vec![key, ("AMIGO_MAX_ORDER_TOTAL", "lots")],
+            "AMIGO_MAX_ORDER_TOTAL",
+        ),
+        (
+            vec![key, ("AMIGO_DATABASE_URL", "mysql://x")],
+            "AMIGO_DATABASE_URL",
+        ),
+        (
+            vec![key, ("AMIGO_WEBHOOK_SECRETS", "tiny")],
+            "AMIGO_WEBHOOK_SECRETS",
+        ),
+    ] {
+        let out = proxy().envs(env.iter().copied()).output().unwrap();
+        assert!(!out.status.success(), "{var}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(var), "{var}: {stderr}");
+        assert!(
+            !stderr.contains("amg_live_abcdefgh1234"),
+            "the token was echoed"
+        );
+    }
+}
+
+#[test]
+fn sandbox_mode_serves_on_a_free_port_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let info = dir.path().join("sandbox.json");
+    let mut child = proxy()
+        .args([
+            "--sandbox",
+            "--listen",
+            "127.0.0.1:0",
+            "--sandbox-info-file",
+        ])
+        .arg(&info)
+        .env(
+            "AMIGO_DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("p.db").display()),
+        )
+        .env("RUST_LOG", "debug")
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .strip_prefix("amigo-proxy listening on ")
+        .unwrap_or_else(|| panic!("{first}"))
+        .to_owned();
+    assert!(!url.ends_with(":0"));
+    let rest: Vec<String> = lines.by_ref().take(2).map(Result::unwrap).collect();
+    assert!(
+        rest.iter()
+            .any(|l| l.contains(&format!("demo store: {url}/"))),
+        "{rest:?}"
+    );
+
+    let info: serde_json::Value = serde_json::from_slice(&std::fs::read(&info).unwrap()).unwrap();
+    let token = info["token"].as_str().unwrap().to_owned();
+    assert!(token.starts_with("amg_test_"));
+    assert_eq!(info["proxy_url"], url.as_str());
+    assert_eq!(
+        info["api_base"].as_str().unwrap(),
+        format!("{}/api", info["sandbox_url"].as_str().unwrap())
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("sandbox.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "the info file is private");
+    }
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let events = rt.block_on(async {
+        let health = reqwest::get(format!("{url}/healthz")).await.unwrap();
+        assert_eq!(health.status(), 200);
+        let cats: serde_json::Value = reqwest::get(format!("{url}/api/catalog/categories"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(cats["success"], true);
+        // the proxy's own origin is allowed
+        let own = reqwest::Client::new()
+            .get(format!("{url}/api/catalog/categories"))
+            .header("origin", url.as_str())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(own.status(), 200);
+        // a shopper following an order keeps an event stream open across the shutdown
+        let product: serde_json::Value = reqwest::get(format!(
+            "{url}/api/catalog/products?in_stock=true&sort=price_asc&limit=1"
+        ))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        let order: serde_json::Value = reqwest::Client::new()
+            .post(format!("{url}/api/orders"))
+            .header("idempotency-key", "startup-test-1")
+            .json(&crate::helpers::order_body(
+                "08031234567",
+                product["data"][0]["id"].as_u64().unwrap(),
+                1,
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let reference = order["data"]["reference"].as_str().unwrap().to_owned();
+        let mut events = reqwest::get(format!(
+            "{url}/api/orders/{reference}/events?phone=08031234567"
+        ))
+        .await
+        .unwrap();
+        assert_eq!(events.status(), 200);
+        let first = events.chunk().await.unwrap().unwrap();
+        assert!(String::from_utf8_lossy(&first).contains("event: status"));
+        events
+    });
+
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    drop(events);
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("shutting down"));
+    assert!(!stderr.contains(&token), "the sandbox token was logged");
+}
