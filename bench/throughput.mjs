@@ -1,6 +1,6 @@
 // Proxy throughput with wrk: 64 connections, a warm-up then a measured run for each of
-//   (a) the ceiling: the same axum/hyper stack serving the cached product-list bytes from
-//       memory (crates/amigo-proxy/examples/ceiling.rs);
+//   (a) the ceiling: a trivial axum handler on the same stack, answering a fixed small JSON
+//       body (crates/amigo-proxy/examples/ceiling.rs);
 //   (b) the sandbox's product list, directly;
 //   (c) the same list through amigo-proxy (cached: X-Cache HIT after the warm-up);
 //   (c') the same with the proxy's per-request INFO log turned off (RUST_LOG=warn), to show
@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import {
-  BENCH, RELEASE, fail, intOption, judge, loadBudgets, log, peakRssKiB, round, saveResult,
+  BENCH, RELEASE, fail, freePort, intOption, judge, loadBudgets, log, peakRssKiB, round, saveResult,
   startSandbox, startServer, stop,
 } from './lib/common.mjs';
 import { wrk } from './lib/wrk.mjs';
@@ -58,7 +58,8 @@ async function measure(label, url, opts = {}) {
 
 const sandbox = await startSandbox();
 const rows = {};
-let proxyRss = {};
+const proxyRss = {};
+let listBytes = null;
 try {
   // the proxy (INFO logging, as deployed) and its cached list
   const proxy = await startProxy('proxy', 'info');
@@ -68,13 +69,16 @@ try {
   const again = await fetch(`${proxy.url}/api/catalog/products?${LIST}`);
   await again.arrayBuffer();
   if (again.headers.get('x-cache') !== 'HIT') fail(`the second proxy read was X-Cache: ${again.headers.get('x-cache')}, not HIT`);
-  const bodyFile = path.join(tmp, 'list.json');
-  fs.writeFileSync(bodyFile, body);
+  listBytes = body.length;
+  log(`cached list: ${body.length} bytes`);
 
-  const ceiling = await startServer('ceiling', path.join(RELEASE, 'examples', 'ceiling'),
-    ['--listen', '127.0.0.1:0', '--body-file', bodyFile],
-    (text) => (text.match(/ceiling listening on (http:\/\/127\.0\.0\.1:\d+)/) || [])[1]);
-  rows.a = await measure('(a) ceiling', `${ceiling.value}/api/catalog/products?${LIST}`);
+  // The proxy branch's ceiling takes its address as the only argument and prints nothing, so
+  // pick a free port here and wait until it answers.
+  const ceilingAddr = `127.0.0.1:${await freePort()}`;
+  const ceiling = await startServer('ceiling', path.join(RELEASE, 'examples', 'ceiling'), [ceilingAddr], () => undefined, { poll: async () => {
+    try { return (await fetch(`http://${ceilingAddr}/`)).ok ? `http://${ceilingAddr}` : undefined; } catch { return undefined; }
+  } });
+  rows.a = await measure('(a) ceiling', `${ceiling.value}/`);
   await stop(ceiling.child);
 
   rows.b = await measure('(b) sandbox direct', `${sandbox.url}/api/commerce/products/?${LIST}`, { headers: [`X-API-Key: ${token}`] });
@@ -123,7 +127,7 @@ const ratios = {
   cQuietOverA: round(rows.cQuiet.rps / rows.a.rps, 3),
 };
 const names = {
-  a: '(a) ceiling: axum, same bytes from memory',
+  a: '(a) ceiling: trivial axum handler',
   b: '(b) sandbox product list, direct',
   c: '(c) same list through the proxy (cached)',
   cQuiet: "(c') as (c), RUST_LOG=warn",
@@ -141,4 +145,4 @@ const verdicts = {
   proxy_cached_vs_ceiling_ratio_min: judge('cached reads vs the ceiling (c/a)', ratios.cOverA, budgets.proxy_cached_vs_ceiling_ratio_min, '', 'min'),
   proxy_cached_p99_ms: judge('cached reads p99', rows.c.p99, budgets.proxy_cached_p99_ms, ' ms'),
 };
-saveResult('throughput', { seconds, warmup, connections, threads, query: LIST, rows, names, ratios, proxyRssKiB: proxyRss, verdicts });
+saveResult('throughput', { listBytes, seconds, warmup, connections, threads, query: LIST, rows, names, ratios, proxyRssKiB: proxyRss, verdicts });

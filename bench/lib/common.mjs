@@ -4,6 +4,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,9 +128,10 @@ export async function stop(child, timeoutMs = 5000) {
 /**
  * Starts `bin args…` with its stdout and stderr going straight to a log file (no pipe through
  * this process, so a chatty server costs us nothing), polls the file until `ready(text)`
- * returns a value (at most `timeoutMs`), and returns `{child, value, logFile}`.
+ * returns a value — or, for a server that prints nothing, until `poll()` resolves to one — at
+ * most `timeoutMs`, and returns `{child, value, logFile}`.
  */
-export async function startServer(name, bin, args, ready, { timeoutMs = 60000, env = {} } = {}) {
+export async function startServer(name, bin, args, ready, { timeoutMs = 60000, env = {}, poll } = {}) {
   if (!fs.existsSync(bin)) fail(`${bin} is missing: build it first (bench/run.sh does)`);
   const logFile = path.join(os.tmpdir(), `amigo-bench-${name}-${process.pid}-${children.size}.log`);
   const out = fs.openSync(logFile, 'w');
@@ -143,7 +145,7 @@ export async function startServer(name, bin, args, ready, { timeoutMs = 60000, e
   const head = () => { try { return fs.readFileSync(logFile, 'utf8').slice(0, 1 << 16); } catch { return ''; } };
   for (;;) {
     const text = head();
-    const value = ready(text);
+    const value = ready(text) ?? (poll ? await poll() : undefined);
     if (value !== undefined && value !== null) return { child, value, logFile };
     if (exited !== null) fail(`${name} exited (${exited}) before it was ready; log ${logFile}:\n${text.slice(-1500)}`);
     if (Date.now() > deadline) { await stop(child); fail(`${name} not ready within ${timeoutMs} ms; log: ${logFile}`); }
@@ -195,6 +197,15 @@ export async function startSandbox(extraArgs = []) {
     (text) => (text.match(/amigo-sandbox listening on (http:\/\/127\.0\.0\.1:\d+)/) || [])[1],
     { env: { RUST_LOG: process.env.RUST_LOG || 'warn' }, timeoutMs: 180000 });
   return { child, url: value };
+}
+
+/** A free loopback TCP port (for a server that cannot report the port it bound). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+  });
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
