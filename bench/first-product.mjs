@@ -28,8 +28,11 @@ try {
       await page.addInitScript({ path: path.join(BENCH, 'lib', 'probe.js') });
       await throttle(context, page);
       await page.goto(server.info.proxy_url + '/', { waitUntil: 'commit', timeout: 60000 });
-      await page.waitForFunction(() => window.__bench && window.__bench.card != null && window.__bench.carousel != null,
-        null, { timeout: 90000, polling: 250 });
+      await page.waitForFunction(() => window.__bench && window.__bench.card != null, null, { timeout: 90000, polling: 250 })
+        .catch(async (e) => { throw new Error(`run ${i}: no product card visible after 90 s (${await domSummary(page)}): ${e.message}`); });
+      const carousel = await page.waitForFunction(() => window.__bench.carousel != null, null, { timeout: 30000, polling: 250 })
+        .then(() => true, () => false);
+      if (!carousel) log(`run ${i}: no carousel visible 30 s after the first card (${await domSummary(page)})`);
       await page.waitForLoadState('networkidle', { timeout: 10000 }).catch(() => {});
       await sleep(1000);
       const s = await page.evaluate(() => {
@@ -49,11 +52,20 @@ try {
   fs.rmSync(server.tmp, { recursive: true, force: true });
 }
 
-const pick = (k) => samples.map((s) => s[k]);
+/** What the store shows, for an error message. */
+async function domSummary(page) {
+  return page.evaluate(() => {
+    const roots = window.__bench ? window.__bench.roots() : [];
+    const count = (sel) => roots.reduce((n, r) => n + r.querySelectorAll(sel).length, 0);
+    return `${count('article.card')} cards, ${count('section.carousel')} carousels in the DOM, ${count('[role=alert]')} alerts, scrollY ${window.scrollY}`;
+  }).catch(() => 'page not readable');
+}
+
+const pick = (k) => samples.map((s) => s[k]).filter((x) => x != null);
 const summary = {};
 for (const k of ['card', 'carousel', 'fcp', 'lcp', 'cls', 'tbt']) {
   const v = pick(k);
-  summary[k] = { median: k === 'cls' ? round(median(v), 4) : round(median(v), 0), min: Math.min(...v), max: Math.max(...v) };
+  summary[k] = { median: k === 'cls' ? round(median(v), 4) : round(median(v), 0), min: v.length ? Math.min(...v) : null, max: v.length ? Math.max(...v) : null, n: v.length };
 }
 console.log(`First product at ${CPU_SLOWDOWN}× CPU, slow 4G, cold cache, ${PHONE.width}×${PHONE.height}, median of ${runs} runs:`);
 console.log(`  first product card visible  ${summary.card.median} ms (min ${round(summary.card.min, 0)}, max ${round(summary.card.max, 0)})`);

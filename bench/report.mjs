@@ -69,7 +69,8 @@ if (first) {
   out.push('### 2. First product on a slow phone', '', `_${stampLine(first)}._`, '');
   out.push(`${first.cpuSlowdown}× CPU, ${first.network.latency} ms RTT, ${(first.network.downloadThroughput * 8 / 1e6).toFixed(2)} Mbps down, ${(first.network.uploadThroughput * 8 / 1e3).toFixed(0)} kbps up, cold profile per run, ${first.viewport.width}×${first.viewport.height}; median (min–max) of ${first.runs} runs.`, '');
   out.push('| from navigation start to | median | min | max |', '|---|---|---|---|');
-  const row = (label, k, digits = 0) => out.push(`| ${label} | ${s[k].median} | ${s[k].min.toFixed(digits)} | ${s[k].max.toFixed(digits)} |`);
+  const f = (x, digits) => (x == null ? '—' : x.toFixed(digits));
+  const row = (label, k, digits = 0) => out.push(`| ${label} | ${s[k].median ?? '—'}${s[k].n != null && s[k].n < first.runs ? ` (${s[k].n} of ${first.runs} runs)` : ''} | ${f(s[k].min, digits)} | ${f(s[k].max, digits)} |`);
   row('first product card visible (ms)', 'card');
   row('first carousel visible (ms)', 'carousel');
   row('first contentful paint (ms)', 'fcp');

@@ -70,6 +70,10 @@ for name in "${only[@]}"; do
     log "$name FAILED"
     failed+=("$name")
   fi
+  if [ "$name" = bundle-size ]; then
+    # what the wasm is made of (by crate), kept beside the results
+    node bench/wasm-top.mjs --crates 15 --functions 8 | tee bench/results/wasm-top.txt || true
+  fi
 done
 
 node bench/report.mjs

@@ -38,8 +38,8 @@ async function startProxy(name, logLevel) {
     '--listen', '127.0.0.1:0',
     '--api-base', `${sandbox.url}/api`,
     '--database-url', `sqlite://${path.join(tmp, `${name}.db`)}`,
-    '--order-rate-per-ip', '1000000000',
-    '--order-rate-per-phone', '1000000000',
+    '--order-rate-per-ip', '1048576',
+    '--order-rate-per-phone', '1048576',
     '--max-order-total', '100000000',
   ], (text) => (text.match(/amigo-proxy listening on (http:\/\/127\.0\.0\.1:\d+)/) || [])[1],
   { env: { AMIGO_API_KEY: token, RUST_LOG: logLevel } });

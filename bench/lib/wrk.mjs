@@ -11,7 +11,7 @@ const UNIT_MS = { us: 0.001, ms: 1, s: 1000, m: 60000, h: 3600000 };
 
 function ms(text) {
   const m = text.match(/^([\d.]+)(us|ms|s|m|h)$/);
-  return m ? Number(m[1]) * UNIT_MS[m[2]] : null;
+  return m ? Math.round(Number(m[1]) * UNIT_MS[m[2]] * 1000) / 1000 : null;
 }
 
 /** Parses wrk's report into `{rps, requests, p50, p75, p90, p99, avg, max, non2xx, socketErrors}` (ms). */
