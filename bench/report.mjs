@@ -74,7 +74,8 @@ if (first) {
   row('first product card visible (ms)', 'card');
   row('first carousel visible (ms)', 'carousel');
   row('first contentful paint (ms)', 'fcp');
-  row('largest contentful paint (ms)', 'lcp');
+  const tags = [...new Set(first.samples.map((x) => x.lcpTag || '?'))].join(', ');
+  row(`largest contentful paint (ms; element: ${tags})`, 'lcp');
   row('cumulative layout shift', 'cls', 4);
   row('total blocking time (ms)', 'tbt');
   out.push('');
@@ -121,5 +122,7 @@ const doc = fs.existsSync(DOC) ? fs.readFileSync(DOC, 'utf8') : `# Benchmarks\n\
 const a = doc.indexOf(START);
 const b = doc.indexOf(END);
 if (a < 0 || b < a) fail(`BENCHMARKS.md lacks the markers ${START} … ${END}`);
-fs.writeFileSync(DOC, doc.slice(0, a) + out.join('\n') + doc.slice(b + END.length));
+let text = doc.slice(0, a) + out.join('\n') + doc.slice(b + END.length);
+if (!text.endsWith('\n')) text += '\n';
+fs.writeFileSync(DOC, text);
 process.stderr.write('[bench] rewrote the results in BENCHMARKS.md\n');
