@@ -9,6 +9,7 @@
 pub mod checkout;
 pub mod config;
 pub mod state;
+pub mod wording;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;

@@ -269,6 +269,12 @@ impl Checkout {
         true
     }
 
+    /// Drops the quote so it is asked again (after the order was refused as unserviceable, the
+    /// fresh quote names the items that can't ship).
+    pub fn forget_quote(&mut self) {
+        self.quote = None;
+    }
+
     /// The quote for the current cart and area, if one arrived.
     pub fn quote(&self) -> Option<&Quote> {
         let (asked, quote) = self.quote.as_ref()?;
@@ -585,6 +591,9 @@ pub(crate) mod tests {
         assert!(!c.apply_quote(old, quote(true)));
         assert_eq!(c.delivery_fee(), None);
         let new = c.quote_request().unwrap();
+        assert!(c.apply_quote(new.clone(), quote(true)));
+        c.forget_quote();
+        assert_eq!(c.phase(), Phase::Draft);
         assert!(c.apply_quote(new, quote(true)));
         assert_eq!(c.delivery_fee(), Some(0));
         c.set_tier(DeliveryTier::Premium);

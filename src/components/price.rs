@@ -1,7 +1,9 @@
-//! Price (with the struck-through compare-at price on deals), rating and stock badge.
+//! Price (with the struck-through compare-at price on deals), rating and stock badge views.
 
 use amigo_types::catalog::{Price, Rating, Stock};
 use leptos::prelude::*;
+
+use crate::wording::{StockLevel, rating_text};
 
 /// The price, and the compare-at price struck through when the item is discounted.
 #[component]
@@ -39,31 +41,12 @@ pub fn RatingTag(
     }
 }
 
-/// A rating with one decimal (`4.6`), without pulling float formatting into the bundle.
-pub fn rating_text(value: f32) -> String {
-    let tenths = (value.clamp(0.0, 5.0) * 10.0).round() as u32;
-    format!("{}.{}", tenths / 10, tenths % 10)
-}
-
-/// The stock badge text: "Out of stock", "Only 3 left" (five or fewer) or "In stock".
-pub fn stock_label(stock: Stock) -> String {
-    match stock.count {
-        0 => "Out of stock".to_owned(),
-        n @ 1..=5 => format!("Only {n} left"),
-        _ => "In stock".to_owned(),
-    }
-}
-
 /// The stock badge.
 #[component]
 pub fn StockBadge(
     /// The product's stock.
     stock: Stock,
 ) -> impl IntoView {
-    let class = match stock.count {
-        0 => "badge out",
-        1..=5 => "badge low",
-        _ => "badge in",
-    };
-    view! { <p class=class>{stock_label(stock)}</p> }
+    let level = StockLevel::of(stock);
+    view! { <p class=level.class()>{level.label()}</p> }
 }

@@ -18,7 +18,7 @@ pub fn ProductCard(
     let out_of_stock = product.stock.count == 0;
     let image = product.images.first().map(|i| i.url.clone());
     let name = product.name.clone();
-    let add_label = format!("Add {} to cart", product.name);
+    let sr_name = product.name.clone();
     let to = Route::Product(product.slug.clone());
     let price = product.price.clone();
     let rating = product.rating;
@@ -37,13 +37,10 @@ pub fn ProductCard(
             <PriceTag price=price/>
             <RatingTag rating=rating/>
             <StockBadge stock=stock/>
-            <button
-                class="btn add"
-                disabled=out_of_stock
-                aria-label=add_label
-                on:click=add
-            >
+            // the accessible name starts with the visible text and names the product
+            <button class="btn add" disabled=out_of_stock on:click=add>
                 {if out_of_stock { "Out of stock" } else { "Add to cart" }}
+                <span class="sr-only">{format!(": {sr_name}")}</span>
             </button>
         </article>
     }

@@ -30,12 +30,15 @@ pub fn QuantityStepper(
     };
     view! {
         <div class="stepper" role="group" aria-label=group_label>
+            // the name comes from the screen-reader text, the glyph is decoration
             <button
                 class="step"
-                aria-label=dec_label
                 disabled=move || value.get() <= 1
                 on:click=move |_| set(value.get_untracked().saturating_sub(1))
-            >"−"</button>
+            >
+                <span aria-hidden="true">"−"</span>
+                <span class="sr-only">{dec_label}</span>
+            </button>
             <input
                 type="number"
                 inputmode="numeric"
@@ -50,10 +53,12 @@ pub fn QuantityStepper(
             />
             <button
                 class="step"
-                aria-label=inc_label
                 disabled=move || value.get() >= max.get()
                 on:click=move |_| set(value.get_untracked().saturating_add(1))
-            >"+"</button>
+            >
+                <span aria-hidden="true">"+"</span>
+                <span class="sr-only">{inc_label}</span>
+            </button>
         </div>
     }
 }

@@ -219,15 +219,11 @@ pub fn CheckoutPage() -> impl IntoView {
     };
     let focus_field = move |field: Field| {
         let id = match field {
-            // the first radio, or the quote block when no radios show
-            Field::Tier => "co-tier-standard",
-            Field::Items => "co-items",
+            // the delivery step's heading: its radios may be replaced by a fresh quote
+            Field::Tier => Step::Delivery.heading_id(),
             f => f.input_id(),
         };
         focus_id(id);
-        if field == Field::Tier {
-            focus_id(Step::Delivery.heading_id());
-        }
     };
 
     // the quote, redone whenever the cart or the area changes
@@ -328,12 +324,8 @@ pub fn CheckoutPage() -> impl IntoView {
             }
             Failure::Unserviceable { .. } => {
                 // ask again so the quote names the items that can't ship
-                co.update(|c| {
-                    c.set_items(Vec::new());
-                });
-                co.update(|c| {
-                    c.set_items(cart_items(cart));
-                });
+                co.update(Checkout::forget_quote);
+                fetch_quote.with_value(|f| f());
                 focus_field(Field::Tier);
             }
             Failure::OutOfStock { product_ids } => {

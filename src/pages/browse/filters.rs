@@ -23,12 +23,14 @@ pub fn Filters(
         }
     };
     on_cleanup(cancel);
-    // back/forward or "Clear filters" change q from outside: show it
-    Effect::new(move |_| {
+    // back/forward or "Clear filters" change q from outside: show it (changes only, so the
+    // first run never wipes what the shopper has already typed)
+    Effect::new(move |prev: Option<String>| {
         let q = browse.with(|b| b.q.clone());
-        if text.get_untracked().trim() != q.trim() {
-            text.set(q);
+        if prev.is_some_and(|p| p != q) && text.get_untracked().trim() != q.trim() {
+            text.set(q.clone());
         }
+        q
     });
     let commit = move || {
         cancel();

@@ -1,0 +1,46 @@
+//! Embedding: bad configuration is reported once and visibly, and two stores on one page keep
+//! separate carts.
+
+use amigo_storefront::mount::mount_from_js;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use crate::helpers::*;
+
+#[wasm_bindgen_test]
+async fn bad_configuration_shows_a_message_and_logs_once() {
+    console_errors_start();
+    let host = new_host();
+    assert!(!mount_from_js(&host, "{{AMIGO_PROXY}}", "", "hash", ""));
+    let root = host.shadow_root().expect("shadow root");
+    let alert = root
+        .query_selector("[role=alert]")
+        .unwrap()
+        .expect("visible message");
+    assert!(
+        alert
+            .text_content()
+            .unwrap()
+            .contains("data-proxy must be an http(s) URL")
+    );
+    let errors = console_errors();
+    assert_eq!(errors.lines().count(), 1, "{errors}");
+    assert!(errors.starts_with("amigo-store: data-proxy"));
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn two_stores_on_one_page_do_not_interfere() {
+    let a = TestStore::fresh("shop-a");
+    let b = TestStore::fresh("shop-b");
+    assert!(wait_for(5000, || a.grid_cards() > 0 && b.grid_cards() > 0).await);
+    // events work inside each shadow root and stay there
+    a.click("ul.grid .card button.add:not([disabled])");
+    assert!(wait_for(1000, || a.cart_count() == 1).await);
+    assert_eq!(b.cart_count(), 0);
+    b.click(".cart-link");
+    assert!(wait_for(1000, || b.find(".cart-page").is_some()).await);
+    assert!(
+        a.find(".cart-page").is_none(),
+        "routing none: each store keeps its own page"
+    );
+}
