@@ -24,8 +24,8 @@ SECRET=$(curl -s -X POST http://127.0.0.1:7701/api/commerce/webhooks/ -H "X-API-
   python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["secret"])')
 AMIGO_API_KEY=$TOKEN AMIGO_API_BASE=http://127.0.0.1:7701/api AMIGO_WEBHOOK_SECRETS=$SECRET \
 AMIGO_DATABASE_URL="sqlite://$WORK/bench.db" RUST_LOG=${PROXY_LOG:-info} \
-  $T/amigo-proxy --listen 127.0.0.1:7800 --order-rate-per-ip 100000000 \
-  --order-rate-per-phone 100000000 >/dev/null 2>"$WORK/proxy.log" & PROXY=$!; PIDS+=($PROXY)
+  $T/amigo-proxy --listen 127.0.0.1:7800 --order-rate-per-ip 1000000 \
+  --order-rate-per-phone 1000000 >/dev/null 2>"$WORK/proxy.log" & PROXY=$!; PIDS+=($PROXY)
 sleep 1
 
 Q='category=power-banks&in_stock=true&sort=price_asc&limit=20'

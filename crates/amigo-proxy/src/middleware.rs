@@ -121,6 +121,22 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     resp
 }
 
+/// The span of one request: method, path (never the query: it may hold a phone number) and
+/// the request id.
+pub fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        method = %req.method(),
+        path = %req.uri().path(),
+        request_id = %request_id,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,20 +160,4 @@ mod tests {
             proxy
         );
     }
-}
-
-/// The span of one request: method, path (never the query: it may hold a phone number) and
-/// the request id.
-pub fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
-    let request_id = req
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-");
-    tracing::info_span!(
-        "request",
-        method = %req.method(),
-        path = %req.uri().path(),
-        request_id = %request_id,
-    )
 }

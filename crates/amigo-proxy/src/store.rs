@@ -12,6 +12,7 @@ use amigo_types::tracking::{OrderTracking, TimelineEntry, lagos_to_iso, phone_ma
 use sha2::{Digest, Sha256};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{Row, SqlitePool};
+use tokio::sync::{mpsc, oneshot};
 
 /// A one-way hash of a phone number's normalised form: what the database keeps instead of the
 /// number, and what a lookup's `phone` is compared against.
@@ -35,7 +36,31 @@ pub struct WebhookOutcome {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    writer: mpsc::Sender<Job>,
 }
+
+/// A write waiting for the writer task.
+#[derive(Debug)]
+enum Write {
+    /// An order as a `201` reported it.
+    Order { order: Order, at: String },
+    /// A verified webhook delivery.
+    Webhook {
+        delivery_id: String,
+        event: String,
+        order: Order,
+        created_at: String,
+    },
+}
+
+#[derive(Debug)]
+struct Job {
+    write: Write,
+    reply: oneshot::Sender<Result<WebhookOutcome, String>>,
+}
+
+/// Most writes committed together.
+const MAX_BATCH: usize = 64;
 
 fn now_iso() -> String {
     time::OffsetDateTime::now_utc()
@@ -56,20 +81,38 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        let (writer, jobs) = mpsc::channel(1024);
+        tokio::spawn(run_writer(pool.clone(), jobs));
+        Ok(Self { pool, writer })
+    }
+
+    async fn submit(&self, write: Write) -> Result<WebhookOutcome, sqlx::Error> {
+        let (reply, answer) = oneshot::channel();
+        self.writer
+            .send(Job { write, reply })
+            .await
+            .map_err(|_| sqlx::Error::WorkerCrashed)?;
+        answer
+            .await
+            .map_err(|_| sqlx::Error::WorkerCrashed)?
+            .map_err(sqlx::Error::Protocol)
     }
 
     /// Records `order` as reported by a `201` or a webhook, with `at` as the time it reached its
     /// status. Returns whether anything changed. Never moves the status backwards.
     pub async fn record_order(&self, order: &Order, at: &str) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        let changed = record_in(&mut tx, order, at).await?;
-        tx.commit().await?;
-        Ok(changed)
+        let outcome = self
+            .submit(Write::Order {
+                order: order.clone(),
+                at: at.to_owned(),
+            })
+            .await?;
+        Ok(outcome.changed)
     }
 
     /// Applies a verified webhook delivery once: a replayed `delivery_id` is reported as a
-    /// duplicate and changes nothing. The delivery is stored in the same transaction.
+    /// duplicate and changes nothing. The delivery is stored in the same transaction, and this
+    /// returns only once it is committed.
     pub async fn apply_webhook(
         &self,
         delivery_id: &str,
@@ -77,35 +120,13 @@ impl Store {
         order: &Order,
         event_created_at: &str,
     ) -> Result<WebhookOutcome, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO webhook_deliveries
-                 (delivery_id, event, reference, status, event_created_at, received_at)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (delivery_id) DO NOTHING",
-        )
-        .bind(delivery_id)
-        .bind(event)
-        .bind(&order.reference)
-        .bind(order.status.as_str())
-        .bind(event_created_at)
-        .bind(now_iso())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if inserted == 0 {
-            tx.rollback().await?;
-            return Ok(WebhookOutcome {
-                duplicate: true,
-                changed: false,
-            });
-        }
-        let changed = record_in(&mut tx, order, event_created_at).await?;
-        tx.commit().await?;
-        Ok(WebhookOutcome {
-            duplicate: false,
-            changed,
+        self.submit(Write::Webhook {
+            delivery_id: delivery_id.to_owned(),
+            event: event.to_owned(),
+            order: order.clone(),
+            created_at: event_created_at.to_owned(),
         })
+        .await
     }
 
     /// The stored view of `reference` and its phone hash, if known.
@@ -165,6 +186,100 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// The single writer: takes every waiting write (up to [`MAX_BATCH`]) and commits them in one
+/// transaction, so a burst costs one commit (one fsync) instead of one each, and no request
+/// ever sleeps in SQLite's busy handler. If a batch fails, its writes are retried one by one so
+/// one bad write cannot fail the others.
+async fn run_writer(pool: SqlitePool, mut jobs: mpsc::Receiver<Job>) {
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let writes: Vec<&Write> = batch.iter().map(|j| &j.write).collect();
+        match write_batch(&pool, &writes).await {
+            Ok(outcomes) => {
+                for (job, outcome) in batch.into_iter().zip(outcomes) {
+                    let _ = job.reply.send(Ok(outcome));
+                }
+            }
+            Err(e) if batch.len() == 1 => {
+                let _ = batch.remove(0).reply.send(Err(e.to_string()));
+            }
+            Err(_) => {
+                for job in batch {
+                    let result = write_batch(&pool, &[&job.write])
+                        .await
+                        .map(|mut o| o.remove(0))
+                        .map_err(|e| e.to_string());
+                    let _ = job.reply.send(result);
+                }
+            }
+        }
+    }
+}
+
+async fn write_batch(
+    pool: &SqlitePool,
+    writes: &[&Write],
+) -> Result<Vec<WebhookOutcome>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let mut outcomes = Vec::with_capacity(writes.len());
+    for write in writes {
+        outcomes.push(match write {
+            Write::Order { order, at } => WebhookOutcome {
+                duplicate: false,
+                changed: record_in(&mut tx, order, at).await?,
+            },
+            Write::Webhook {
+                delivery_id,
+                event,
+                order,
+                created_at,
+            } => apply_in(&mut tx, delivery_id, event, order, created_at).await?,
+        });
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+async fn apply_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    delivery_id: &str,
+    event: &str,
+    order: &Order,
+    event_created_at: &str,
+) -> Result<WebhookOutcome, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO webhook_deliveries
+             (delivery_id, event, reference, status, event_created_at, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (delivery_id) DO NOTHING",
+    )
+    .bind(delivery_id)
+    .bind(event)
+    .bind(&order.reference)
+    .bind(order.status.as_str())
+    .bind(event_created_at)
+    .bind(now_iso())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Ok(WebhookOutcome {
+            duplicate: true,
+            changed: false,
+        });
+    }
+    Ok(WebhookOutcome {
+        duplicate: false,
+        changed: record_in(tx, order, event_created_at).await?,
+    })
 }
 
 /// The write path shared by `record_order` and `apply_webhook`; writes first so the
