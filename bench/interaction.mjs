@@ -39,7 +39,7 @@ try {
   await throttle(context, page);
   await page.goto(server.info.proxy_url + '/', { waitUntil: 'load', timeout: 90000 });
   const grid = page.getByRole('region', { name: 'Products' });
-  const addButtons = grid.getByRole('button', { name: /^Add .+ to cart$/, disabled: false });
+  const addButtons = grid.getByRole('button', { name: /^Add\b.*\bto cart\b/i, disabled: false });
   await addButtons.first().waitFor({ timeout: 90000 });
   await page.waitForLoadState('networkidle', { timeout: 15000 }).catch(() => {});
 

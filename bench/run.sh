@@ -46,9 +46,9 @@ fi
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   export PATH="$root/.tools/node_modules/.bin:$PATH"   # wasm-opt 132 for Trunk
   log "cargo fetch + trunk build --release (the widget)"
-  cargo fetch --locked >/dev/null
+  cargo fetch --locked >/dev/null   # (scripts/size.sh builds the same way)
   # Trunk keeps the old dist/ when a build fails: its exit status is what counts.
-  if ! trunk build --release --offline >/tmp/amigo-bench-trunk.log 2>&1; then
+  if ! trunk build --release --offline --locked >/tmp/amigo-bench-trunk.log 2>&1; then
     tail -n 30 /tmp/amigo-bench-trunk.log >&2
     log "trunk build failed (log: /tmp/amigo-bench-trunk.log)"
     exit 1
