@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the demo store on the embedded sandbox. This is the README's run command.
+# Sets everything up and runs the demo store on the embedded sandbox: builds the widget (dist/)
+# and serves it from amigo-proxy. This is the README's run command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
-exec cargo run --release --locked -p amigo-proxy -- --sandbox "$@"
+scripts/setup.sh --web
+export PATH="$PWD/.tools/node_modules/.bin:$PATH"
+cargo fetch --locked --target wasm32-unknown-unknown >/dev/null
+trunk build --release --offline --locked
+exec cargo run --release --locked -p amigo-proxy -- --sandbox --widget-dir dist "$@"

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, lints (warnings are errors), and the whole test suite.
-# This is the README's test command; CI (.ci/run) calls it on a fresh machine.
+# Runs every test: formatting, lints (warnings are errors), the whole native test suite, then the
+# widget: its wasm lints, the release build, browser tests and the end-to-end test against a
+# running sandbox + proxy. This is the README's test command; CI (.ci/run) calls it on a fresh
+# machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --web
+export PATH="$PWD/.tools/node_modules/.bin:$PATH"
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
@@ -11,3 +14,13 @@ echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+
+echo "== cargo clippy -D warnings (widget, wasm32)"
+cargo clippy --locked --target wasm32-unknown-unknown -p amigo-storefront --all-targets -- -D warnings
+echo "== trunk build --release"
+cargo fetch --locked --target wasm32-unknown-unknown >/dev/null
+trunk build --release --offline --locked
+echo "== widget size"
+scripts/size.sh --no-build | tail -n 1
+echo "== browser and end-to-end tests"
+scripts/web-test.sh

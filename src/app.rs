@@ -80,7 +80,8 @@ pub fn App(
             </StoreLink>
         </header>
         <p class="toast" role="status" aria-live="polite">{move || cart.announcement().get()}</p>
-        <main class="content">
+        // not a <main>: the merchant's page owns that landmark
+        <div class="content">
             {move || match page.get() {
                 Page::Browse => view! { <BrowsePage/> }.into_any(),
                 Page::Product(slug) => view! { <ProductPage slug=slug/> }.into_any(),
@@ -90,6 +91,6 @@ pub fn App(
                     view! { <OrderTrackingPage reference=reference phone=phone/> }.into_any()
                 }
             }}
-        </main>
+        </div>
     }
 }

@@ -74,6 +74,15 @@ fn sane_order(o: Order) -> Option<Order> {
     .then_some(o)
 }
 
+/// Just the key binding of a stored draft (what another tab saved), if it is well formed.
+pub fn stored_binding(raw: &str) -> Option<KeyBinding> {
+    serde_json::from_str::<Stored>(raw)
+        .ok()
+        .filter(|s| s.v == DRAFT_VERSION)?
+        .binding
+        .and_then(sane_binding)
+}
+
 /// Reads a stored draft back against the cart's current lines. Missing, corrupt or
 /// other-version storage gives a fresh checkout; a bad field is dropped on its own.
 pub fn decode(raw: Option<&str>, items: Vec<LineItem>) -> Checkout {
@@ -133,6 +142,8 @@ mod tests {
         assert_eq!(back.location(), Some(&zaria()));
         assert_eq!(back.tier(), DeliveryTier::Premium);
         assert_eq!(back.binding(), c.binding());
+        assert_eq!(stored_binding(&raw).as_ref(), c.binding());
+        assert_eq!(stored_binding("{"), None);
         assert!(back.take_resume());
         let asked = back.quote_request().unwrap();
         back.apply_quote(asked, quote(true));

@@ -291,6 +291,31 @@ impl Checkout {
         })
     }
 
+    /// The fingerprint of the order body the current details would send (`None` while invalid).
+    fn current_fingerprint(&self) -> Option<String> {
+        let valid = validate(&self.details, self.location.as_ref()).ok()?;
+        Some(fingerprint(&order_request(&valid, self.tier, &self.items)))
+    }
+
+    /// Offers the key another tab saved: it is taken when it belongs to the body this checkout
+    /// would send and this checkout's own key does not, so two tabs placing the same order share
+    /// one key (and make one order).
+    pub fn offer_binding(&mut self, other: KeyBinding) {
+        if !self.editable() {
+            return;
+        }
+        let Some(print) = self.current_fingerprint() else {
+            return;
+        };
+        let own_matches = self
+            .binding
+            .as_ref()
+            .is_some_and(|b| b.fingerprint == print);
+        if !own_matches && other.fingerprint == print {
+            self.binding = Some(other);
+        }
+    }
+
     /// Whether a reload interrupted a submit: `true` once, and the caller resubmits at once
     /// (with the same key, so no second order).
     pub fn take_resume(&mut self) -> bool {
@@ -643,6 +668,28 @@ pub(crate) mod tests {
         let second = again.begin_submit(|| keys.next()).unwrap();
         assert_eq!(second, first);
         assert_eq!(keys.0, 1);
+    }
+
+    #[test]
+    fn a_second_tab_shares_the_key_for_the_same_body() {
+        let mut keys = Keys(0);
+        let mut tab_a = ready();
+        let mut tab_b = ready();
+        let sent = tab_a.begin_submit(|| keys.next()).unwrap();
+        // tab B sees what tab A saved before it submits
+        tab_b.offer_binding(tab_a.binding().unwrap().clone());
+        assert_eq!(tab_b.begin_submit(|| keys.next()).unwrap().key, sent.key);
+        // a key for another body is not taken
+        let mut tab_c = ready();
+        tab_c.set_tier(DeliveryTier::Premium);
+        tab_c.offer_binding(tab_a.binding().unwrap().clone());
+        assert_ne!(tab_c.begin_submit(|| keys.next()).unwrap().key, sent.key);
+        // nor does it replace a key of one's own for the same body
+        let mut tab_d = ready();
+        let own = tab_d.begin_submit(|| keys.next()).unwrap();
+        tab_d.finish(Err(Failure::network()));
+        tab_d.offer_binding(tab_a.binding().unwrap().clone());
+        assert_eq!(tab_d.begin_submit(|| keys.next()).unwrap().key, own.key);
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub fn QuantityStepper(
             // the name comes from the screen-reader text, the glyph is decoration
             <button
                 class="step"
-                disabled=move || value.get() <= 1
+                disabled=move || { value.get() <= 1 }
                 on:click=move |_| set(value.get_untracked().saturating_sub(1))
             >
                 <span aria-hidden="true">"−"</span>
@@ -53,7 +53,7 @@ pub fn QuantityStepper(
             />
             <button
                 class="step"
-                disabled=move || value.get() >= max.get()
+                disabled=move || { value.get() >= max.get() }
                 on:click=move |_| set(value.get_untracked().saturating_add(1))
             >
                 <span aria-hidden="true">"+"</span>

@@ -19,7 +19,7 @@ use crate::checkout::details::{
     CustomerDetails, Field, FieldError, Step, check_address, check_email, check_name, check_notes,
     check_phone, first_invalid, message_for, network_hint,
 };
-use crate::checkout::draft::{decode, draft_storage_key, encode};
+use crate::checkout::draft::{decode, draft_storage_key, encode, stored_binding};
 use crate::checkout::failure::Failure;
 use crate::checkout::flow::{Blocked, Checkout, Phase};
 use crate::checkout::quote::{price_label, quote_view};
@@ -191,6 +191,7 @@ pub fn CheckoutPage() -> impl IntoView {
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let confirmation_ref = NodeRef::<leptos::html::Div>::new();
 
+    let draft_key_submit = draft_key.clone();
     // keep the draft (and the key) in storage after every change
     Effect::new(move |_| {
         let raw = co.with(encode);
@@ -349,8 +350,17 @@ pub fn CheckoutPage() -> impl IntoView {
             h.clear();
         }
         retry_timer.set_value(None);
+        // another tab may have saved a key for this very order: share it
+        let shared = storage()
+            .and_then(|s| s.get_item(&draft_key_submit).ok().flatten())
+            .and_then(|raw| stored_binding(&raw));
         let mut result = Err(Blocked::Busy);
-        co.update(|c| result = c.begin_submit(new_key));
+        co.update(|c| {
+            if let Some(b) = shared {
+                c.offer_binding(b);
+            }
+            result = c.begin_submit(new_key);
+        });
         match result {
             Err(Blocked::Busy) => {}
             Err(Blocked::Invalid(list)) => {
@@ -411,6 +421,12 @@ pub fn CheckoutPage() -> impl IntoView {
         }
     });
 
+    // "Please fix the highlighted fields" goes once they are all fixed
+    let clear_fixed_notice = move || {
+        if errors.with_untracked(Vec::is_empty) && co.with_untracked(|c| c.failure().is_none()) {
+            notice.set(None);
+        }
+    };
     let phase = Memo::new(move |_| co.with(Checkout::phase));
     let busy = Signal::derive(move || phase.get() == Phase::Submitting);
     let err = move |field: Field| {
@@ -423,6 +439,7 @@ pub fn CheckoutPage() -> impl IntoView {
             });
             // an edited field loses its old error; it is checked again on blur and submit
             errors.update(|e| e.retain(|x| x.field != field));
+            clear_fixed_notice();
         })
     };
     let check = move |field: Field| {
@@ -477,6 +494,7 @@ pub fn CheckoutPage() -> impl IntoView {
             c.set_location(loc);
         });
         errors.update(|e| e.retain(|x| x.field != Field::Location));
+        clear_fixed_notice();
     });
     let names = move |id: u64| {
         cart.cart()

@@ -83,6 +83,19 @@ async fn add_to_cart_respects_stock_and_quantity_limits() {
         "cannot go below 1"
     );
 
+    // the + button steps up (guards against the view macro reading `>=` as a tag end)
+    store.click(".detail .stepper button:last-child");
+    assert!(
+        wait_for(1000, || input.value() == "2").await,
+        "+ steps to 2"
+    );
+    assert!(!disabled(&store, ".detail .stepper button:first-child"));
+    store.click(".detail .stepper button:first-child");
+    assert!(
+        wait_for(1000, || input.value() == "1").await,
+        "− steps back to 1"
+    );
+
     // typing far above the stock clamps to it
     store.change(".detail .stepper input", "99999");
     assert!(wait_for(1000, || input.value() == low.stock.count.to_string()).await);
