@@ -41,7 +41,8 @@ export function stamp() {
   let rev = 'unknown';
   try {
     rev = run('git', ['-C', ROOT, 'rev-parse', '--short=10', 'HEAD']).trim();
-    const dirty = run('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no']).trim();
+    // the results and the table this run rewrites do not make the tree dirty
+    const dirty = run('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results', ':!BENCHMARKS.md']).trim();
     if (dirty) rev += '-dirty';
   } catch { /* not a git checkout */ }
   return {
