@@ -110,6 +110,16 @@ pub fn first_invalid(errors: &[FieldError]) -> Option<Field> {
     errors.iter().map(|e| e.field).min()
 }
 
+/// The summary above "Place order" while fields are invalid, counting the errors that remain,
+/// so it shrinks as the shopper fixes them and disappears with the last one.
+pub fn fix_fields_notice(errors: &[FieldError]) -> Option<String> {
+    match errors.len() {
+        0 => None,
+        1 => Some("Please fix the highlighted field.".to_owned()),
+        n => Some(format!("Please fix the {n} highlighted fields.")),
+    }
+}
+
 /// The error message for `field`, if any.
 pub fn message_for(errors: &[FieldError], field: Field) -> Option<&str> {
     errors
@@ -348,6 +358,25 @@ pub fn order_request(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn the_fix_fields_notice_follows_the_remaining_errors() {
+        let mut errors = vec![
+            FieldError::new(Field::Name, "Enter your name."),
+            FieldError::new(Field::Tier, "Choose a delivery option."),
+        ];
+        assert_eq!(
+            fix_fields_notice(&errors).as_deref(),
+            Some("Please fix the 2 highlighted fields.")
+        );
+        errors.retain(|e| e.field != Field::Tier);
+        assert_eq!(
+            fix_fields_notice(&errors).as_deref(),
+            Some("Please fix the highlighted field.")
+        );
+        errors.clear();
+        assert_eq!(fix_fields_notice(&errors), None);
+    }
 
     pub(crate) fn zaria() -> ChosenLocation {
         ChosenLocation {

@@ -17,7 +17,7 @@ use crate::app::Shop;
 use crate::checkout::api::{CallError, CheckoutApi};
 use crate::checkout::details::{
     CustomerDetails, Field, FieldError, Step, check_address, check_email, check_name, check_notes,
-    check_phone, first_invalid, message_for, network_hint,
+    check_phone, first_invalid, fix_fields_notice, message_for, network_hint,
 };
 use crate::checkout::draft::{decode, draft_storage_key, encode, stored_binding};
 use crate::checkout::failure::Failure;
@@ -365,11 +365,8 @@ pub fn CheckoutPage() -> impl IntoView {
             Err(Blocked::Busy) => {}
             Err(Blocked::Invalid(list)) => {
                 let first = first_invalid(&list);
-                notice.set(Some(if list.len() == 1 {
-                    "Please fix the highlighted field.".to_owned()
-                } else {
-                    format!("Please fix the {} highlighted fields.", list.len())
-                }));
+                // the summary is derived from `errors` (see `fields_notice`), so it stays true
+                notice.set(None);
                 errors.set(list);
                 if let Some(f) = first {
                     focus_field(f);
@@ -427,6 +424,7 @@ pub fn CheckoutPage() -> impl IntoView {
             notice.set(None);
         }
     };
+    let fields_notice = Memo::new(move |_| errors.with(|e| fix_fields_notice(e)));
     let phase = Memo::new(move |_| co.with(Checkout::phase));
     let busy = Signal::derive(move || phase.get() == Phase::Submitting);
     let err = move |field: Field| {
@@ -506,6 +504,8 @@ pub fn CheckoutPage() -> impl IntoView {
         co.update(|c| {
             c.set_tier(t);
         });
+        errors.update(|e| e.retain(|x| x.field != Field::Tier));
+        clear_fixed_notice();
     });
     let on_remove = Callback::new(move |id: u64| cart.remove(id));
     let on_retry = Callback::new(move |()| fetch_quote.with_value(|f| f()));
@@ -596,8 +596,10 @@ pub fn CheckoutPage() -> impl IntoView {
                         </div>
                     </dl>
                     <p id="co-notice" class="co-notice" role="alert" tabindex="-1"
-                        hidden=move || notice.with(Option::is_none)>
-                        {move || notice.get().unwrap_or_default()}
+                        hidden=move || {
+                            notice.with(Option::is_none) && fields_notice.with(Option::is_none)
+                        }>
+                        {move || notice.get().or_else(|| fields_notice.get()).unwrap_or_default()}
                         {move || retry_offer().then(|| view! {
                             " "
                             <button type="button" class="btn co-try-again" on:click=move |_| place_order()>

@@ -155,6 +155,7 @@ async function purchase(viewport, products, { doubleClick }) {
     await page.check('#co-tier-premium');
     const tiers = await page.locator('.co-tier').allTextContents();
     check(tiers.length === 2 && tiers[1].includes('Premium'), `${vp}: Standard and Premium offered`);
+    check(await page.locator('#co-notice').isHidden(), `${vp}: the "fix the highlighted fields" notice is gone once every field is fixed`);
     await shot(page, vp, '4-delivery');
     await axeScan(page, `${vp} delivery tiers`);
 
