@@ -427,7 +427,8 @@ mod tests {
             "AMIGO_API_KEY"
         );
         assert!(cli(&["--sandbox"]).is_ok());
-        let s = cli(&["--api-key", "amg_live_abcdefgh12"]).unwrap();
+        let live = amigo_sandbox::random_live_token();
+        let s = cli(&["--api-key", &live]).unwrap();
         assert_eq!(s.config.api_base, DEFAULT_API_BASE);
         assert_eq!(s.config.max_order_total, 500_000);
     }

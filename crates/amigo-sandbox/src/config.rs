@@ -107,12 +107,13 @@ mod tests {
 
     #[test]
     fn whitelist_file() {
-        let w = IpWhitelist::parse("# prod\namg_live_abcdefgh12 10.0.0.1, 10.0.0.2\n\n").unwrap();
-        assert!(w.allows("amg_live_abcdefgh12", "10.0.0.2".parse().unwrap()));
-        assert!(!w.allows("amg_live_abcdefgh12", "127.0.0.1".parse().unwrap()));
+        let live = crate::random_live_token();
+        let w = IpWhitelist::parse(&format!("# prod\n{live} 10.0.0.1, 10.0.0.2\n\n")).unwrap();
+        assert!(w.allows(&live, "10.0.0.2".parse().unwrap()));
+        assert!(!w.allows(&live, "127.0.0.1".parse().unwrap()));
         assert!(w.allows("amg_test_other12345", "127.0.0.1".parse().unwrap()));
         assert_eq!(
-            IpWhitelist::parse("amg_live_abcdefgh12 nope")
+            IpWhitelist::parse(&format!("{live} nope"))
                 .unwrap_err()
                 .line,
             1

@@ -76,6 +76,16 @@ pub fn router(config: SandboxConfig) -> Router {
 /// A fresh random test token (`amg_test_` + 24 alphanumerics), for the binary's banner and for
 /// callers that want an isolated merchant.
 pub fn random_test_token() -> String {
+    random_token("amg_test_")
+}
+
+/// A fresh random live-mode token (`amg_live_` + 24 alphanumerics): tests mint live tokens at run
+/// time rather than committing token-shaped strings.
+pub fn random_live_token() -> String {
+    random_token("amg_live_")
+}
+
+fn random_token(prefix: &str) -> String {
     use rand::Rng;
     use rand::distr::Alphanumeric;
     let tail: String = rand::rng()
@@ -83,5 +93,5 @@ pub fn random_test_token() -> String {
         .take(24)
         .map(char::from)
         .collect();
-    format!("amg_test_{tail}")
+    format!("{prefix}{tail}")
 }

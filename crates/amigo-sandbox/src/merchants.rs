@@ -125,7 +125,7 @@ mod tests {
         };
         let m = Merchants::new(&config);
         let test = ApiToken::parse("amg_test_aaaaaaaa11").unwrap();
-        let live = ApiToken::parse("amg_live_aaaaaaaa11").unwrap();
+        let live = ApiToken::parse(&crate::random_live_token()).unwrap();
         let other = ApiToken::parse("amg_test_bbbbbbbb22").unwrap();
         assert_eq!(m.balance(&test), TEST_WALLET_START);
         assert_eq!(m.balance(&live), 5_000);

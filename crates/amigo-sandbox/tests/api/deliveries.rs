@@ -190,10 +190,10 @@ async fn filters_disabled_endpoints_and_modes_decide_who_hears_what() {
         .await;
     assert_eq!(r.status, 200);
     subscribe(&app, TEST_TOKEN, &test_all.url, "*").await;
-    subscribe(&app, LIVE_TOKEN, &live_all.url, "order.*").await;
+    subscribe(&app, LIVE_TOKEN.as_str(), &live_all.url, "order.*").await;
 
     let test_order = place(&app, TEST_TOKEN, &order_for(&app)).await;
-    let live_order = place(&app, LIVE_TOKEN, &order_for(&app)).await;
+    let live_order = place(&app, LIVE_TOKEN.as_str(), &order_for(&app)).await;
     let t = test_all.wait_for(1, WAIT).await;
     let l = live_all.wait_for(1, WAIT).await;
     tokio::time::sleep(Duration::from_millis(300)).await;

@@ -11,8 +11,9 @@ use tower::ServiceExt;
 pub(crate) const TEST_TOKEN: &str = "amg_test_helperTOKEN0001";
 /// A second test-mode token (another merchant).
 pub(crate) const OTHER_TEST_TOKEN: &str = "amg_test_helperTOKEN0002";
-/// A live-mode token.
-pub(crate) const LIVE_TOKEN: &str = "amg_live_helperTOKEN0001";
+/// A live-mode token, minted once per test run.
+pub(crate) static LIVE_TOKEN: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(amigo_sandbox::random_live_token);
 
 /// One sandbox and its router.
 #[derive(Clone)]

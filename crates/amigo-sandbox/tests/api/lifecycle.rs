@@ -117,11 +117,11 @@ async fn cancelling_a_live_order_restores_its_stock() {
             .stock
             .count
     };
-    let o = place(&app, LIVE_TOKEN, &order_body(&[(p.id, 3)], None)).await;
+    let o = place(&app, LIVE_TOKEN.as_str(), &order_body(&[(p.id, 3)], None)).await;
     assert_eq!(stock(), p.stock.count - 3);
     let r = advance(
         &app,
-        LIVE_TOKEN,
+        LIVE_TOKEN.as_str(),
         o["reference"].as_str().unwrap(),
         "cancelled",
         Some("x"),
@@ -129,7 +129,7 @@ async fn cancelling_a_live_order_restores_its_stock() {
     .await;
     assert_eq!(r.status, 200);
     assert_eq!(stock(), p.stock.count);
-    assert_eq!(balance(&app, LIVE_TOKEN), 100_000_000);
+    assert_eq!(balance(&app, LIVE_TOKEN.as_str()), 100_000_000);
 }
 
 #[tokio::test]
@@ -138,7 +138,7 @@ async fn only_the_callers_orders_can_be_advanced() {
     let p = paid_delivery_product(&app, DEFAULT_DOMESTIC, 1);
     let o = place(&app, TEST_TOKEN, &order_body(&[(p.id, 1)], None)).await;
     let reference = o["reference"].as_str().unwrap();
-    for other in [OTHER_TEST_TOKEN, LIVE_TOKEN] {
+    for other in [OTHER_TEST_TOKEN, LIVE_TOKEN.as_str()] {
         let r = advance(&app, other, reference, "cancelled", None).await;
         assert_eq!((r.status.as_u16(), code(&r).as_str()), (404, "not_found"));
     }

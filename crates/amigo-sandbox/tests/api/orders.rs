@@ -355,7 +355,7 @@ async fn unserviceable_and_out_of_stock_are_refused_with_details() {
     let r = app
         .post_json(
             ORDERS,
-            Some(LIVE_TOKEN),
+            Some(LIVE_TOKEN.as_str()),
             &order_body(&[(sold_out.id, 1)], None),
         )
         .await;
@@ -391,7 +391,7 @@ async fn live_orders_take_stock_and_short_wallets_are_refused_untouched() {
         live_balance: p.price.amount * 2,
         ..SandboxConfig::default()
     });
-    let o = place(&app, LIVE_TOKEN, &order_body(&[(p.id, 2)], None)).await;
+    let o = place(&app, LIVE_TOKEN.as_str(), &order_body(&[(p.id, 2)], None)).await;
     assert_reference(
         o["reference"].as_str().unwrap(),
         "AMG-COM-",
@@ -408,10 +408,14 @@ async fn live_orders_take_stock_and_short_wallets_are_refused_untouched() {
             .count
     };
     assert_eq!(stock(), p.stock.count - 2, "live orders decrement stock");
-    assert_eq!(balance(&app, LIVE_TOKEN), 0);
+    assert_eq!(balance(&app, LIVE_TOKEN.as_str()), 0);
 
     let r = app
-        .post_json(ORDERS, Some(LIVE_TOKEN), &order_body(&[(p.id, 1)], None))
+        .post_json(
+            ORDERS,
+            Some(LIVE_TOKEN.as_str()),
+            &order_body(&[(p.id, 1)], None),
+        )
         .await;
     assert_eq!(r.status, 422);
     assert_eq!(
@@ -440,7 +444,7 @@ async fn reads_are_scoped_to_the_caller() {
         let r = app.get(&uri, Some(TEST_TOKEN)).await;
         assert_eq!(r.status, 200);
         assert_eq!(r.json()["data"], o);
-        for other in [OTHER_TEST_TOKEN, LIVE_TOKEN] {
+        for other in [OTHER_TEST_TOKEN, LIVE_TOKEN.as_str()] {
             let r = app.get(&uri, Some(other)).await;
             assert_eq!(
                 (r.status.as_u16(), code(&r).as_str()),
@@ -451,7 +455,7 @@ async fn reads_are_scoped_to_the_caller() {
     }
     let r = app.get(&format!("{ORDERS}?id=abc"), Some(TEST_TOKEN)).await;
     assert_eq!(code(&r), "invalid_id");
-    for other in [OTHER_TEST_TOKEN, LIVE_TOKEN] {
+    for other in [OTHER_TEST_TOKEN, LIVE_TOKEN.as_str()] {
         let list = app.get(ORDERS, Some(other)).await.json();
         assert_eq!(list["data"], json!([]), "{other} sees nothing");
     }
@@ -570,7 +574,10 @@ async fn forty_racing_orders_never_overdraw_one_wallet() {
         .map(|_| {
             let app = app.clone();
             let body = body.clone();
-            tokio::spawn(async move { app.post_json(ORDERS, Some(LIVE_TOKEN), &body).await })
+            tokio::spawn(async move {
+                app.post_json(ORDERS, Some(LIVE_TOKEN.as_str()), &body)
+                    .await
+            })
         })
         .collect();
     let mut paid = 0i64;
@@ -595,7 +602,7 @@ async fn forty_racing_orders_never_overdraw_one_wallet() {
         }
     }
     assert_eq!(created, 10);
-    let end = balance(&app, LIVE_TOKEN);
+    let end = balance(&app, LIVE_TOKEN.as_str());
     assert!(end >= 0);
     assert_eq!(end, start - paid);
     assert_eq!(

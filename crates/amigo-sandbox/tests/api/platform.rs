@@ -33,7 +33,7 @@ async fn token_in_each_documented_header() {
         assert_eq!(r.status, 200, "{headers:?}");
         assert_eq!(r.json()["success"], true);
     }
-    let live = app.get(PRODUCTS, Some(LIVE_TOKEN)).await;
+    let live = app.get(PRODUCTS, Some(LIVE_TOKEN.as_str())).await;
     assert_eq!(live.status, 200);
 }
 

@@ -34,13 +34,15 @@ async fn live_tokens_start_at_the_live_balance_and_cannot_reset() {
         live_balance: 12_500,
         ..SandboxConfig::default()
     });
-    assert_eq!(balance(&app, LIVE_TOKEN), 12_500);
-    let r = app.post_json(RESET, Some(LIVE_TOKEN), &json!({})).await;
+    assert_eq!(balance(&app, LIVE_TOKEN.as_str()), 12_500);
+    let r = app
+        .post_json(RESET, Some(LIVE_TOKEN.as_str()), &json!({}))
+        .await;
     assert_eq!(
         (r.status.as_u16(), code(&r).as_str()),
         (403, "live_token_not_allowed")
     );
-    assert_eq!(balance(&app, LIVE_TOKEN), 12_500);
+    assert_eq!(balance(&app, LIVE_TOKEN.as_str()), 12_500);
     let r = app.post_json(RESET, None, &json!({})).await;
     assert_eq!(r.status, 401);
     let r = app.get(RESET, Some(TEST_TOKEN)).await;

@@ -189,7 +189,7 @@ async fn patch_updates_fields_and_delete_cascades() {
 async fn endpoints_are_invisible_to_other_tokens_and_modes() {
     let app = app();
     let (id, _) = subscribe(&app, TEST_TOKEN, "https://a.example/h", "*").await;
-    for other in [OTHER_TEST_TOKEN, LIVE_TOKEN] {
+    for other in [OTHER_TEST_TOKEN, LIVE_TOKEN.as_str()] {
         assert_eq!(
             app.get(WEBHOOKS, Some(other)).await.json()["data"],
             json!([])
