@@ -97,6 +97,21 @@ impl ProxyClient {
         }
     }
 
+    /// Re-reads several products by slug at once (the cart's price and stock check). A slug
+    /// whose read failed is left out, so the cart keeps that line as it was; a slug the catalog
+    /// no longer has comes back as `None`, so the cart can drop it.
+    pub async fn products_by_slug(&self, slugs: Vec<String>) -> Vec<(String, Option<Product>)> {
+        let reads = slugs.into_iter().map(|slug| async move {
+            let r = self.product(&slug).await;
+            (slug, r)
+        });
+        futures::future::join_all(reads)
+            .await
+            .into_iter()
+            .filter_map(|(slug, r)| r.ok().map(|p| (slug, p)))
+            .collect()
+    }
+
     /// The active curation lists (discovery).
     pub async fn curation_lists(&self) -> Result<Vec<CurationListSummary>, ApiError> {
         let env: DataEnvelope<Vec<CurationListSummary>> = self.get("/api/catalog/curation").await?;

@@ -28,18 +28,7 @@ pub fn CartPage() -> impl IntoView {
         checking.set(true);
         let client = shop.client.clone();
         spawn_local(async move {
-            let reads = slugs.into_iter().map(|slug| {
-                let client = client.clone();
-                async move {
-                    let r = client.product(&slug).await;
-                    (slug, r)
-                }
-            });
-            let fresh: Vec<_> = futures::future::join_all(reads)
-                .await
-                .into_iter()
-                .filter_map(|(slug, r)| r.ok().map(|p| (slug, p)))
-                .collect();
+            let fresh = client.products_by_slug(slugs).await;
             let found = cart.refresh(&fresh);
             changes.set(found.iter().map(LineChange::describe).collect());
             checking.set(false);

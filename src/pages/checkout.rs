@@ -285,19 +285,7 @@ pub fn CheckoutPage() -> impl IntoView {
                 .with_untracked(|c| c.lines().iter().map(|l| l.slug.clone()).collect());
             let client = client.clone();
             spawn_local(async move {
-                let reads = slugs.into_iter().map(|slug| {
-                    let client = client.clone();
-                    async move {
-                        let r = client.product(&slug).await;
-                        (slug, r)
-                    }
-                });
-                let fresh: Vec<_> = futures::future::join_all(reads)
-                    .await
-                    .into_iter()
-                    .filter_map(|(slug, r)| r.ok().map(|p| (slug, p)))
-                    .collect();
-                cart.refresh(&fresh);
+                cart.refresh(&client.products_by_slug(slugs).await);
             });
         }
     };
