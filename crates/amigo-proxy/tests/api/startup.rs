@@ -134,29 +134,7 @@ fn sandbox_mode_serves_on_a_free_port_and_stops_on_sigterm() {
             .unwrap();
         assert_eq!(own.status(), 200);
         // a shopper following an order keeps an event stream open across the shutdown
-        let product: serde_json::Value = reqwest::get(format!(
-            "{url}/api/catalog/products?in_stock=true&sort=price_asc&limit=1"
-        ))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-        let order: serde_json::Value = reqwest::Client::new()
-            .post(format!("{url}/api/orders"))
-            .header("idempotency-key", "startup-test-1")
-            .json(&crate::helpers::order_body(
-                "08031234567",
-                product["data"][0]["id"].as_u64().unwrap(),
-                1,
-            ))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let reference = order["data"]["reference"].as_str().unwrap().to_owned();
+        let reference = place_cheapest_order(&url, "startup-test-1").await;
         let mut events = reqwest::get(format!(
             "{url}/api/orders/{reference}/events?phone=08031234567"
         ))
@@ -233,31 +211,7 @@ fn sandbox_mode_starts_with_a_fresh_default_database_each_run() {
             let client = reqwest::Client::new();
             let reference = match probe {
                 Some(r) => r.to_owned(),
-                None => {
-                    let product: serde_json::Value = reqwest::get(format!(
-                        "{url}/api/catalog/products?in_stock=true&sort=price_asc&limit=1"
-                    ))
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                    let order: serde_json::Value = client
-                        .post(format!("{url}/api/orders"))
-                        .header("idempotency-key", "fresh-db-1")
-                        .json(&crate::helpers::order_body(
-                            "08031234567",
-                            product["data"][0]["id"].as_u64().unwrap(),
-                            1,
-                        ))
-                        .send()
-                        .await
-                        .unwrap()
-                        .json()
-                        .await
-                        .unwrap();
-                    order["data"]["reference"].as_str().unwrap().to_owned()
-                }
+                None => place_cheapest_order(&url, "fresh-db-1").await,
             };
             let status = client
                 .get(format!("{url}/api/orders/{reference}?phone=08031234567"))
@@ -279,4 +233,32 @@ fn sandbox_mode_starts_with_a_fresh_default_database_each_run() {
     assert!(dir.path().join("amigo-proxy-sandbox.db").exists());
     let (_, status) = run(Some(&reference));
     assert_eq!(status, 404, "the second run starts with an empty database");
+}
+
+/// Places one order for the cheapest in-stock product through a running proxy at `url` (phone
+/// 08031234567) and returns its reference.
+async fn place_cheapest_order(url: &str, idempotency_key: &str) -> String {
+    let product: serde_json::Value = reqwest::get(format!(
+        "{url}/api/catalog/products?in_stock=true&sort=price_asc&limit=1"
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let order: serde_json::Value = reqwest::Client::new()
+        .post(format!("{url}/api/orders"))
+        .header("idempotency-key", idempotency_key)
+        .json(&crate::helpers::order_body(
+            "08031234567",
+            product["data"][0]["id"].as_u64().unwrap(),
+            1,
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    order["data"]["reference"].as_str().unwrap().to_owned()
 }
