@@ -1,4 +1,4 @@
-//! The app shell: provides the [`Shop`] context (proxy client, cart, router), draws the top bar
+//! The app shell: provides the [`Shop`](crate::state::shop::Shop) context (proxy client, cart, router), draws the top bar
 //! with the cart count and the `aria-live` status line, and switches pages by route.
 
 use leptos::prelude::*;
@@ -15,17 +15,7 @@ use crate::state::cart::storage_key;
 use crate::state::cart_store::CartStore;
 use crate::state::route::Route;
 use crate::state::router::Router;
-
-/// What every component of one store shares, through context.
-#[derive(Debug, Clone)]
-pub struct Shop {
-    /// The proxy client.
-    pub client: ProxyClient,
-    /// The cart.
-    pub cart: CartStore,
-    /// The router.
-    pub router: Router,
-}
+use crate::state::shop::Shop;
 
 /// Which page is showing; filters inside the browse page do not re-create it.
 #[derive(Debug, Clone, PartialEq, Eq)]

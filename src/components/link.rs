@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use web_sys::MouseEvent;
 
-use crate::app::Shop;
 use crate::state::route::Route;
+use crate::state::shop::Shop;
 
 /// An anchor that navigates inside the widget.
 #[component]

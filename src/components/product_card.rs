@@ -3,10 +3,10 @@
 use amigo_types::catalog::Product;
 use leptos::prelude::*;
 
-use crate::app::Shop;
 use crate::components::link::StoreLink;
 use crate::components::price::{PriceTag, RatingTag, StockBadge};
 use crate::state::route::Route;
+use crate::state::shop::Shop;
 
 /// One product card. All catalog text is rendered as text.
 #[component]

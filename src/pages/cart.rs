@@ -5,11 +5,11 @@ use amigo_types::format_naira;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::Shop;
 use crate::components::link::StoreLink;
 use crate::components::stepper::QuantityStepper;
 use crate::state::cart::{CartLine, LineChange};
 use crate::state::route::Route;
+use crate::state::shop::Shop;
 
 /// The cart.
 #[component]

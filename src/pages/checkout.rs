@@ -13,7 +13,6 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::AbortController;
 
-use crate::app::Shop;
 use crate::checkout::api::{CallError, CheckoutApi};
 use crate::checkout::details::{
     CustomerDetails, Field, FieldError, Step, check_address, check_email, check_name, check_notes,
@@ -29,6 +28,7 @@ use crate::components::quote_tiers::{QuoteStatus, QuoteTiers};
 use crate::pages::checkout_confirmation::Confirmation;
 use crate::state::cart_store::CartStore;
 use crate::state::route::Route;
+use crate::state::shop::Shop;
 
 /// The checkout's stylesheet, placed inside the shadow root with the page.
 pub const CHECKOUT_STYLES: &str = include_str!("../../style/checkout.css");

@@ -4,13 +4,13 @@
 use amigo_types::catalog::Product;
 use leptos::prelude::*;
 
-use crate::app::Shop;
 use crate::components::error_state::ErrorState;
 use crate::components::link::StoreLink;
 use crate::components::price::{PriceTag, RatingTag, StockBadge};
 use crate::components::stepper::QuantityStepper;
 use crate::state::cart::max_quantity_for_stock;
 use crate::state::route::Route;
+use crate::state::shop::Shop;
 
 /// One product, read by slug.
 #[component]

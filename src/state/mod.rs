@@ -1,6 +1,6 @@
 //! The widget's state. Plain types (cart and its limits, browse filters, routes, latest-wins
 //! sequencing) are unit-tested natively; the reactive stores that wrap them in signals
-//! (`cart_store`, `router`) are browser-only.
+//! (`cart_store`, `router`) and the `shop` context that carries them are browser-only.
 
 pub mod browse;
 pub mod cart;
@@ -11,3 +11,5 @@ pub mod route;
 pub mod cart_store;
 #[cfg(target_arch = "wasm32")]
 pub mod router;
+#[cfg(target_arch = "wasm32")]
+pub mod shop;

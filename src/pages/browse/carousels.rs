@@ -4,8 +4,8 @@
 use leptos::html::Ul;
 use leptos::prelude::*;
 
-use crate::app::Shop;
 use crate::components::product_card::ProductCard;
+use crate::state::shop::Shop;
 
 /// Every active curation list as a carousel.
 #[component]

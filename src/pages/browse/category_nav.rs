@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 
-use crate::app::Shop;
 use crate::components::error_state::ErrorState;
 use crate::components::link::StoreLink;
 use crate::state::browse::Browse;
 use crate::state::route::Route;
+use crate::state::shop::Shop;
 
 /// The category nav.
 #[component]

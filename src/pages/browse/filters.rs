@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::app::Shop;
 use crate::state::browse::{Browse, SEARCH_DEBOUNCE_MS, SORT_CHOICES, parse_brand};
 use crate::state::route::Route;
+use crate::state::shop::Shop;
 use amigo_types::catalog::ProductSort;
 
 /// Search, brand, stock and sort controls.

@@ -6,13 +6,13 @@ use amigo_types::catalog::Product;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::Shop;
 use crate::components::error_state::ErrorState;
 use crate::components::product_card::ProductCard;
 use crate::components::skeleton::CardSkeletons;
 use crate::state::browse::{Browse, PAGE_SIZE};
 use crate::state::latest::Latest;
 use crate::state::route::Route;
+use crate::state::shop::Shop;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Status {

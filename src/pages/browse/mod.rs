@@ -8,9 +8,9 @@ pub mod grid;
 
 use leptos::prelude::*;
 
-use crate::app::Shop;
 use crate::state::browse::Browse;
 use crate::state::route::Route;
+use crate::state::shop::Shop;
 
 use carousels::Carousels;
 use category_nav::CategoryNav;
