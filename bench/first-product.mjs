@@ -57,7 +57,7 @@ async function domSummary(page) {
   return page.evaluate(() => {
     const roots = window.__bench ? window.__bench.roots() : [];
     const count = (sel) => roots.reduce((n, r) => n + r.querySelectorAll(sel).length, 0);
-    return `${count('article.card')} cards, ${count('section.carousel')} carousels in the DOM, ${count('[role=alert]')} alerts, scrollY ${window.scrollY}`;
+    return `${count('article.card')} cards, ${count('section.carousel:not(.skeleton)')} carousels in the DOM, ${count('[role=alert]')} alerts, scrollY ${window.scrollY}`;
   }).catch(() => 'page not readable');
 }
 

@@ -3,22 +3,84 @@
  *           data-api="https://amigo.ng/api" data-target="#amigo-store" defer></script>
  * or use the element <amigo-store proxy="…" api="…"></amigo-store> once this script is on the page.
  * Attributes: data-proxy (required), data-api, data-target, data-routing ("hash" | "none"),
- * data-merchant. The build fills in the hashed module names below. */
+ * data-merchant. The build fills in the hashed module names below.
+ *
+ * Besides mounting, the loader does what must happen before the wasm arrives:
+ * - reserves the store's space (a min-height the store drops once it has drawn its skeleton), so
+ *   the merchant's page does not jump when the store appears;
+ * - downloads the JS glue and the wasm in parallel, and warms the connections to the proxy and API;
+ * - starts the first catalog requests of the browse view while the wasm downloads, and hands the
+ *   answers to the store (`__amigoPrefetch`: URL → Promise<Response>, each taken once);
+ * - notices if the module ever traps (a Rust panic) and puts an accessible "The store stopped"
+ *   message with a "Reload store" button in place of every store. The cart and the checkout
+ *   draft live in localStorage, so a reload loses nothing. */
 (function () {
   "use strict";
   var script = document.currentScript;
   var base = new URL(".", (script && script.src) || location.href);
+  var jsName = "__AMIGO_JS__";
+  var wasmName = "__AMIGO_WASM__";
+  var jsUrl = new URL(jsName, base).href;
+  var wasmUrl = new URL(wasmName, base).href;
   var ready;
+  var hosts = [];
+  var stopped = false;
+  var RESERVE = "max(100vh, 640px)";
+
+  function hint(rel, href) {
+    try {
+      var origin = new URL(href, location.href).origin;
+      if (origin === location.origin || document.querySelector('link[rel="' + rel + '"][href="' + origin + '"]')) return;
+      var link = document.createElement("link");
+      link.rel = rel;
+      link.href = origin;
+      link.crossOrigin = "anonymous";
+      document.head.appendChild(link);
+    } catch (e) {
+      /* a bad URL is reported by the store itself */
+    }
+  }
 
   function load() {
     if (!ready) {
-      ready = import(new URL("__AMIGO_JS__", base).href).then(function (m) {
-        return m.default({ module_or_path: new URL("__AMIGO_WASM__", base).href }).then(function () {
+      // the wasm download starts now, not after the JS glue has been fetched and parsed
+      var wasm = fetch(wasmUrl, { credentials: "same-origin" });
+      ready = import(jsUrl).then(function (m) {
+        return m.default({ module_or_path: wasm }).then(function () {
           return m;
         });
       });
     }
     return ready;
+  }
+
+  // The browse view's first requests, exactly as the store makes them for the default route
+  // (the store's `api.rs`; a native test keeps these paths in step with it). Anything else the
+  // store asks for, or a prefetch that failed, simply goes to the network.
+  var prefetched = (window.__amigoPrefetch = window.__amigoPrefetch || new Map());
+  function prefetch(proxy, routing) {
+    var hash = location.hash;
+    if (!proxy || (routing !== "none" && hash && hash !== "#" && hash !== "#/")) return;
+    var root = proxy.replace(/\/+$/, "");
+    function get(path) {
+      var url = root + path;
+      if (prefetched.has(url)) return prefetched.get(url);
+      var p = fetch(url);
+      p.catch(function () {});
+      prefetched.set(url, p);
+      return p;
+    }
+    get("/api/catalog/categories");
+    get("/api/catalog/products?sort=new&limit=12&offset=0");
+    get("/api/catalog/curation").then(function (r) {
+      return r.ok ? r.clone().json() : null;
+    }).then(function (body) {
+      var lists = (body && Array.isArray(body.data)) ? body.data : [];
+      lists.forEach(function (l) {
+        var slug = l && (l.slug || (l.info && l.info.slug));
+        if (typeof slug === "string" && l.product_count > 0) get("/api/catalog/curation?type=" + encodeURIComponent(slug));
+      });
+    }).catch(function () {});
   }
 
   function report(where, message) {
@@ -30,12 +92,64 @@
     where(p);
   }
 
+  // A trap is a WebAssembly.RuntimeError thrown out of one of the store's callbacks (an event
+  // handler, a timer, a promise continuation). Only errors whose stack names this build's wasm
+  // count (its frames, or the glue's that called it): another wasm module on the merchant's page
+  // is none of the store's business.
+  function isOurTrap(err) {
+    if (!err || typeof WebAssembly === "undefined" || !(err instanceof WebAssembly.RuntimeError)) return false;
+    var stack = String(err.stack || "");
+    return stack.indexOf(wasmName) >= 0 || stack.indexOf(jsName) >= 0;
+  }
+
+  function showStopped(host) {
+    var root = host.shadowRoot || host;
+    var hadFocus = root.activeElement != null || document.activeElement === host;
+    var box = document.createElement("div");
+    box.setAttribute("role", "alert");
+    box.style.cssText = "display:grid;gap:12px;justify-items:start;padding:16px;margin:8px;border:1px solid #b3261e;border-radius:10px;font:16px/1.4 system-ui,sans-serif;color:#1c1b1f;background:#fff";
+    var text = document.createElement("p");
+    text.style.margin = "0";
+    text.textContent = "The store stopped. Your cart and checkout details are saved.";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "Reload store";
+    button.style.cssText = "min-height:44px;padding:8px 16px;border:1px solid #b3261e;border-radius:10px;background:#b3261e;color:#fff;font:600 16px system-ui,sans-serif;cursor:pointer";
+    // the dead module cannot be restarted in place (its memory may hold a half-done change), and
+    // its listeners are still on the page: a reload starts clean and restores the saved cart
+    button.addEventListener("click", function () { location.reload(); });
+    box.appendChild(text);
+    box.appendChild(button);
+    root.replaceChildren(box);
+    host.style.minHeight = "";
+    if (hadFocus) button.focus();
+  }
+
+  function onTrap(err) {
+    if (stopped) return;
+    stopped = true;
+    console.error("amigo-store: the store stopped after an internal error (" + err + "). The cart is kept; \"Reload store\" starts it again.");
+    hosts.forEach(showStopped);
+  }
+  window.addEventListener("error", function (e) { if (isOurTrap(e.error)) onTrap(e.error); });
+  window.addEventListener("unhandledrejection", function (e) { if (isOurTrap(e.reason)) onTrap(e.reason); });
+
   function mount(host, cfg) {
+    if (!host.style.minHeight) {
+      host.style.minHeight = RESERVE;
+      host.setAttribute("data-amigo-reserved", "");
+    }
+    hint("preconnect", cfg.proxy || location.href);
+    if (cfg.api) hint("preconnect", cfg.api);
+    prefetch(cfg.proxy || "", cfg.routing || "hash");
+    hosts.push(host);
     load().then(
       function (m) {
+        if (stopped) return showStopped(host);
         m.mountStore(host, cfg.proxy || "", cfg.api || "", cfg.routing || "", cfg.merchant || "");
       },
       function (e) {
+        host.style.minHeight = "";
         report(function (p) { host.replaceChildren(p); }, "the widget could not be downloaded (" + e + ")");
       }
     );

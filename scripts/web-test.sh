@@ -1,11 +1,39 @@
 #!/usr/bin/env bash
-# Browser tests (wasm-bindgen-test in headless Chromium) and the end-to-end test (playwright-core)
+# Browser tests (wasm-bindgen-test in headless Chromium) and the end-to-end tests (playwright-core)
 # of the widget, against a running `amigo-proxy --sandbox` that serves the release build in dist/.
 # Called by scripts/test.sh after `trunk build --release`; the proxy is always stopped.
+#
+#   scripts/web-test.sh              one run
+#   scripts/web-test.sh --repeat N   N runs, each on a fresh proxy and sandbox; prints one line per
+#                                    run and a closing "N passed, M failed" (a flaky test shows here)
+#
+# Every suite fails on any page error or unexpected console.error. The trap test serves a debug
+# build with the `test-hooks` feature (built here, into target/trap-test) in place of the release
+# build, so the shipped build never carries the hook.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 export PATH="$root/.tools/node_modules/.bin:$PATH"
+
+repeat=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --repeat)
+      repeat="${2:-}"
+      shift 2 || true
+      ;;
+    *)
+      echo "usage: scripts/web-test.sh [--repeat N]" >&2
+      exit 2
+      ;;
+  esac
+done
+case "$repeat" in
+  '' | *[!0-9]* | 0)
+    echo "--repeat takes a whole number of runs (1 or more), not '$repeat'" >&2
+    exit 2
+    ;;
+esac
 
 if [ ! -f dist/index.html ] || [ ! -f dist/amigo-widget.js ]; then
   echo "dist/ has no widget build: run trunk build --release first" >&2
@@ -14,11 +42,15 @@ fi
 
 work=$(mktemp -d)
 proxy_pid=""
-cleanup() {
+stop_proxy() {
   if [ -n "$proxy_pid" ]; then
     kill "$proxy_pid" 2>/dev/null || true
     wait "$proxy_pid" 2>/dev/null || true
+    proxy_pid=""
   fi
+}
+cleanup() {
+  stop_proxy
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -26,57 +58,98 @@ trap cleanup EXIT INT TERM
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
-runner_port=$(free_port)
 
 echo "== build amigo-proxy"
 cargo build --locked -p amigo-proxy --quiet
 
-echo "== start amigo-proxy --sandbox"
-(
-  cd "$work"
-  AMIGO_ALLOWED_ORIGINS="http://127.0.0.1:$runner_port" RUST_LOG="${RUST_LOG:-warn}" \
-    exec "$root/target/debug/amigo-proxy" --sandbox --listen 127.0.0.1:0 \
-    --widget-dir "$root/dist" --sandbox-info-file "$work/info.json"
-) >"$work/proxy.log" 2>&1 &
-proxy_pid=$!
-for _ in $(seq 1 300); do
-  [ -s "$work/info.json" ] && break
-  if ! kill -0 "$proxy_pid" 2>/dev/null; then
-    echo "amigo-proxy exited:" >&2
-    cat "$work/proxy.log" >&2
-    exit 1
+echo "== build the trap-test widget (debug, feature test-hooks)"
+cargo build --locked --quiet --target wasm32-unknown-unknown -p amigo-storefront --bin amigo-storefront \
+  --features test-hooks
+trap_build="$root/target/trap-test"
+rm -rf "$trap_build"
+wasm-bindgen --target web --no-typescript --out-dir "$trap_build" --out-name amigo-trap \
+  target/wasm32-unknown-unknown/debug/amigo-storefront.wasm
+
+start_proxy() {
+  local run_dir="$work/run-$1"
+  mkdir -p "$run_dir"
+  (
+    cd "$run_dir"
+    AMIGO_ALLOWED_ORIGINS="http://127.0.0.1:$runner_port" RUST_LOG="${RUST_LOG:-warn}" \
+      exec "$root/target/debug/amigo-proxy" --sandbox --listen 127.0.0.1:0 \
+      --widget-dir "$root/dist" --sandbox-info-file "$run_dir/info.json"
+  ) >"$run_dir/proxy.log" 2>&1 &
+  proxy_pid=$!
+  for _ in $(seq 1 300); do
+    [ -s "$run_dir/info.json" ] && break
+    if ! kill -0 "$proxy_pid" 2>/dev/null; then
+      echo "amigo-proxy exited:" >&2
+      cat "$run_dir/proxy.log" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+  info="$run_dir/info.json"
+  proxy_url=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["proxy_url"])' "$info")
+  api_base=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["api_base"])' "$info")
+  echo "proxy at $proxy_url"
+}
+
+# One run of every suite on a fresh proxy; returns non-zero if any failed.
+run_once() {
+  local n=$1 status=0
+  runner_port=$(free_port)
+  start_proxy "$n"
+
+  echo "== browser tests (wasm-bindgen-test, headless Chromium)"
+  if AMIGO_TEST_PROXY="$proxy_url" AMIGO_TEST_API="$api_base" WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$runner_port" \
+    WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}" \
+    cargo test --locked --target wasm32-unknown-unknown -p amigo-storefront --test browser \
+    2>&1 | tee "$work/browser.log" && grep -q "test result: ok" "$work/browser.log"; then
+    echo "BROWSER TESTS: PASS ($(grep -o '[0-9]* passed' "$work/browser.log" | tail -n 1))"
+  else
+    echo "BROWSER TESTS: FAIL"
+    status=1
   fi
-  sleep 0.2
+
+  echo "== end-to-end (playwright-core, Chromium)"
+  if (cd tests/e2e && AMIGO_DEMO_URL="$proxy_url" node e2e.mjs); then
+    echo "E2E: PASS"
+  else
+    echo "E2E: FAIL"
+    status=1
+  fi
+  echo "== end-to-end checkout (playwright-core, Chromium)"
+  if (cd tests/e2e && AMIGO_DEMO_URL="$proxy_url" AMIGO_SANDBOX_INFO="$info" node checkout.mjs); then
+    echo "CHECKOUT E2E: PASS"
+  else
+    echo "CHECKOUT E2E: FAIL"
+    status=1
+  fi
+  echo "== end-to-end trap fallback (playwright-core, Chromium)"
+  if (cd tests/e2e && AMIGO_DEMO_URL="$proxy_url" AMIGO_TRAP_BUILD="$trap_build" node trap.mjs); then
+    echo "TRAP E2E: PASS"
+  else
+    echo "TRAP E2E: FAIL"
+    status=1
+  fi
+  stop_proxy
+  return "$status"
+}
+
+passed=0
+failed=0
+for n in $(seq 1 "$repeat"); do
+  [ "$repeat" -gt 1 ] && echo "==== web tests, run $n of $repeat"
+  if run_once "$n"; then
+    passed=$((passed + 1))
+    [ "$repeat" -gt 1 ] && echo "==== run $n of $repeat: PASS"
+  else
+    failed=$((failed + 1))
+    [ "$repeat" -gt 1 ] && echo "==== run $n of $repeat: FAIL"
+  fi
 done
-proxy_url=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["proxy_url"])' "$work/info.json")
-api_base=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["api_base"])' "$work/info.json")
-echo "proxy at $proxy_url"
-
-echo "== browser tests (wasm-bindgen-test, headless Chromium)"
-status=0
-AMIGO_TEST_PROXY="$proxy_url" AMIGO_TEST_API="$api_base" WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$runner_port" \
-  WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}" \
-  cargo test --locked --target wasm32-unknown-unknown -p amigo-storefront --test browser \
-  2>&1 | tee "$work/browser.log" || status=1
-if [ "$status" = 0 ] && grep -q "test result: ok" "$work/browser.log"; then
-  echo "BROWSER TESTS: PASS ($(grep -o '[0-9]* passed' "$work/browser.log" | tail -n 1))"
-else
-  echo "BROWSER TESTS: FAIL"
-  status=1
+if [ "$repeat" -gt 1 ]; then
+  echo "web test runs: $passed passed, $failed failed"
 fi
-
-echo "== end-to-end (playwright-core, Chromium)"
-if (cd tests/e2e && AMIGO_DEMO_URL="$proxy_url" node e2e.mjs); then
-  echo "E2E: PASS"
-else
-  echo "E2E: FAIL"
-  status=1
-fi
-echo "== end-to-end checkout (playwright-core, Chromium)"
-if (cd tests/e2e && AMIGO_DEMO_URL="$proxy_url" AMIGO_SANDBOX_INFO="$work/info.json" node checkout.mjs); then
-  echo "CHECKOUT E2E: PASS"
-else
-  echo "CHECKOUT E2E: FAIL"
-  status=1
-fi
-exit "$status"
+[ "$failed" -eq 0 ]

@@ -29,6 +29,25 @@ pub enum ApiError {
     Decode(u16),
 }
 
+/// The loader's answer for `url`, if it started that request while the wasm downloaded (see
+/// `loader/amigo-widget.js`: `__amigoPrefetch` maps URLs to `Promise<Response>`). Each is taken
+/// once; a missing map, a missing entry or a failed prefetch gives `None`, and the caller asks
+/// the network itself.
+async fn take_prefetched(url: &str) -> Option<gloo_net::http::Response> {
+    use wasm_bindgen::JsCast;
+    let map = js_sys::Reflect::get(&js_sys::global(), &"__amigoPrefetch".into())
+        .ok()?
+        .dyn_into::<js_sys::Map>()
+        .ok()?;
+    let key = wasm_bindgen::JsValue::from_str(url);
+    let promise = map.get(&key).dyn_into::<js_sys::Promise>().ok()?;
+    map.delete(&key);
+    let resp = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    resp.dyn_into::<web_sys::Response>()
+        .ok()
+        .map(gloo_net::http::Response::from)
+}
+
 /// Client for one proxy. Cheap to clone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProxyClient {
@@ -50,10 +69,13 @@ impl ProxyClient {
 
     async fn get<T: DeserializeOwned>(&self, path_and_query: &str) -> Result<T, ApiError> {
         let url = format!("{}{}", self.base, path_and_query);
-        let resp = gloo_net::http::Request::get(&url)
-            .send()
-            .await
-            .map_err(|_| ApiError::Network)?;
+        let resp = match take_prefetched(&url).await {
+            Some(resp) => resp,
+            None => gloo_net::http::Request::get(&url)
+                .send()
+                .await
+                .map_err(|_| ApiError::Network)?,
+        };
         let status = resp.status();
         let text = resp.text().await.map_err(|_| ApiError::Network)?;
         if !resp.ok() {

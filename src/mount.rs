@@ -9,6 +9,7 @@ use web_sys::{HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 use crate::app::App;
 use crate::config::EmbedConfig;
+use crate::theme::{Rgb, readable_on};
 
 /// The widget's stylesheet, placed inside each shadow root.
 pub const STYLES: &str = include_str!("../style/widget.css");
@@ -44,10 +45,67 @@ fn container(root: &ShadowRoot, class: &str) -> Result<HtmlElement, JsValue> {
 pub fn mount_store(host: &HtmlElement, config: EmbedConfig) -> Result<MountedStore, JsValue> {
     let root = shadow_root(host)?;
     let div = container(&root, "amigo")?;
+    keep_on_accent_readable(&div);
     let handle = mount_to(div, move || view! { <App config=config/> });
+    // the loader held the store's space while the wasm downloaded; the skeleton drawn above has
+    // its final size, so the reservation can go without anything moving
+    if host.has_attribute("data-amigo-reserved") {
+        let _ = host.style().remove_property("min-height");
+        let _ = host.remove_attribute("data-amigo-reserved");
+    }
     Ok(MountedStore {
         _handle: Box::new(handle),
     })
+}
+
+/// Keeps the text on the accent colour readable (see [`crate::theme`]): checked now and on every
+/// colour-scheme change, since each scheme resolves its own accent and on-accent.
+fn keep_on_accent_readable(div: &HtmlElement) {
+    let check = {
+        let div = div.clone();
+        move || fix_on_accent(&div)
+    };
+    check();
+    let mq = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
+    if let Some(mq) = mq {
+        let listener = Closure::<dyn Fn()>::new(check);
+        let _ = mq.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
+        // the store lives as long as the page, and so does its listener
+        listener.forget();
+    }
+}
+
+/// Resolves the accent and on-accent colours of `div` and overrides the on-accent (as the
+/// `--_on-accent` the stylesheet uses) where the pair fails WCAG AA.
+fn fix_on_accent(div: &HtmlElement) {
+    let style = div.style();
+    let _ = style.remove_property("--_on-accent");
+    let (Some(window), Some(doc)) = (web_sys::window(), div.owner_document()) else {
+        return;
+    };
+    let Ok(probe) = doc.create_element("span") else {
+        return;
+    };
+    let probe: HtmlElement = probe.unchecked_into();
+    let _ = div.append_child(&probe);
+    // custom properties compute to the tokens as written; `color` computes to rgb()
+    let resolve = |var: &str| {
+        let _ = probe.style().set_property("color", &format!("var({var})"));
+        window
+            .get_computed_style(&probe)
+            .ok()
+            .flatten()
+            .and_then(|c| c.get_property_value("color").ok())
+            .and_then(|c| Rgb::parse_computed(&c))
+    };
+    let (accent, on_accent) = (resolve("--_accent"), resolve("--_on-accent"));
+    probe.remove();
+    if let (Some(accent), Some(on_accent)) = (accent, on_accent)
+        && let Some(text) = readable_on(accent, on_accent)
+    {
+        let _ = style.set_property("--_on-accent", text);
+    }
 }
 
 /// Shows a configuration error: one `console.error` and a visible message in the host.
@@ -95,6 +153,18 @@ pub fn mount_from_js(
             false
         }
     }
+}
+
+/// Test-only (feature `test-hooks`, never shipped): panics inside a store callback, as a real bug
+/// would, so the end-to-end test can check that the loader notices the trap, shows "The store
+/// stopped" and that a reload restores the cart and the checkout draft.
+#[cfg(feature = "test-hooks")]
+#[wasm_bindgen(js_name = __amigoTestPanic)]
+pub fn test_panic() {
+    set_timeout(
+        || panic!("test-only panic requested by the end-to-end test"),
+        std::time::Duration::ZERO,
+    );
 }
 
 /// Installs the panic hook so a bug shows in the console with its message.

@@ -40,7 +40,7 @@
     pending = false;
     const now = performance.now();
     if (b.card == null && find('article.card')) b.card = now;
-    if (b.carousel == null && find('section.carousel')) b.carousel = now;
+    if (b.carousel == null && find('section.carousel:not(.skeleton)')) b.carousel = now;
   };
   const schedule = () => {
     if (!pending && (b.card == null || b.carousel == null)) { pending = true; requestAnimationFrame(check); }

@@ -109,7 +109,10 @@ pub fn LgaTypeahead(
                         .await
                         .map(|l| options_from_lgas(&l)),
                 };
-                if !latest.with_value(|l| l.is_current(ticket)) {
+                // `try_`: the combobox may have unmounted while the request was in flight (its
+                // cleanup aborts the request, and the aborted answer still lands here); reading
+                // a disposed value panics, and a panic traps the whole module
+                if latest.try_with_value(|l| l.is_current(ticket)) != Some(true) {
                     return;
                 }
                 match result {
@@ -122,7 +125,8 @@ pub fn LgaTypeahead(
                             Pending::State(code) => {
                                 cache.update_value(|c| c.put_state(code.clone(), list.clone()));
                                 state_all.set(list.clone());
-                                show(filter_options(&list, &text.get_untracked()));
+                                let typed = text.try_get_untracked().unwrap_or_default();
+                                show(filter_options(&list, &typed));
                             }
                         }
                         pending.set(None);
@@ -160,7 +164,9 @@ pub fn LgaTypeahead(
             return;
         }
         let handle = set_timeout_with_handle(
-            move || fetch.with_value(|f| f(Pending::Search(key))),
+            move || {
+                fetch.try_with_value(|f| f(Pending::Search(key)));
+            },
             Duration::from_millis(DEBOUNCE_MS),
         )
         .ok();

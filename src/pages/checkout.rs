@@ -210,7 +210,8 @@ pub fn CheckoutPage() -> impl IntoView {
     let focus_id = move |id: &str| {
         let id = id.to_owned();
         request_animation_frame(move || {
-            if let Some(form) = form_ref.get_untracked()
+            // a frame later the page may be gone: `try_`, as reading a disposed ref panics
+            if let Some(form) = form_ref.try_get_untracked().flatten()
                 && let Ok(Some(el)) = form.query_selector(&format!("#{id}"))
                 && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
             {
@@ -293,12 +294,19 @@ pub fn CheckoutPage() -> impl IntoView {
 
     let submit: StoredValue<Box<dyn Fn()>, LocalStorage> = StoredValue::new_local(Box::new(|| {}));
     let after_answer = move || {
-        let failure = co.with_untracked(|c| c.failure().cloned());
-        if co.with_untracked(|c| c.phase() == Phase::Confirmed) {
+        // runs when the order's answer lands, which may be after the shopper left the page:
+        // every value below belongs to this page, so one `try_` read tells whether it is still
+        // there (reading a disposed signal panics, and a panic traps the whole module)
+        let Some((failure, confirmed)) =
+            co.try_with_untracked(|c| (c.failure().cloned(), c.phase() == Phase::Confirmed))
+        else {
+            return;
+        };
+        if confirmed {
             cart.clear();
             notice.set(None);
             request_animation_frame(move || {
-                if let Some(el) = confirmation_ref.get_untracked() {
+                if let Some(el) = confirmation_ref.try_get_untracked().flatten() {
                     let _ = el.focus();
                 }
             });
@@ -324,7 +332,9 @@ pub fn CheckoutPage() -> impl IntoView {
             }
             Failure::RateLimited { retry_after_secs } => {
                 let handle = set_timeout_with_handle(
-                    move || submit.with_value(|f| f()),
+                    move || {
+                        submit.try_with_value(|f| f());
+                    },
                     Duration::from_secs(*retry_after_secs),
                 )
                 .ok();

@@ -51,8 +51,15 @@ pub fn OrderTrackingPage(
         poller.try_set_value(None);
         live.try_set(false);
     };
+    // `accept`, `load`'s answer and the stream's listeners can all run after the page is gone
+    // (an answer in flight, an event already queued): every read is a `try_`, as reading a
+    // disposed signal panics and a panic traps the whole module
     let accept = move |t: OrderTracking| {
-        let current = shown.with_untracked(|s| s.as_ref().map(|s| (s.status, s.timeline.len())));
+        let Some(current) =
+            shown.try_with_untracked(|s| s.as_ref().map(|s| (s.status, s.timeline.len())))
+        else {
+            return;
+        };
         if is_newer(current, (t.status, t.timeline.len())) {
             let done = is_final(t.status);
             shown.set(Some(t));
@@ -81,9 +88,10 @@ pub fn OrderTrackingPage(
                         ));
                     }
                     // keep showing what we have; only say so when there is nothing yet
-                    Err(_) if shown.with_untracked(Option::is_none) => problem.set(Some(
-                        "We couldn't load your order. We'll keep trying.".to_owned(),
-                    )),
+                    Err(_) if shown.try_with_untracked(Option::is_none) == Some(true) => problem
+                        .set(Some(
+                            "We couldn't load your order. We'll keep trying.".to_owned(),
+                        )),
                     Err(_) => {}
                 }
             });
@@ -91,11 +99,17 @@ pub fn OrderTrackingPage(
     };
     let load = StoredValue::new_local(load);
     let start_polling = move || {
-        if poller.get_value().is_some() {
+        if poller.try_get_value().is_none_or(|p| p.is_some()) {
             return;
         }
-        let handle = set_interval_with_handle(move || load.with_value(|f| f()), POLL_EVERY).ok();
-        poller.set_value(handle);
+        let handle = set_interval_with_handle(
+            move || {
+                load.try_with_value(|f| f());
+            },
+            POLL_EVERY,
+        )
+        .ok();
+        poller.try_set_value(handle);
     };
 
     load.with_value(|f| f());
@@ -111,16 +125,18 @@ pub fn OrderTrackingPage(
             });
             let on_open: Listener = Closure::new(move |_| {
                 live.set(true);
-                if let Some(h) = poller.get_value() {
+                if let Some(h) = poller.try_get_value().flatten() {
                     h.clear();
                 }
-                poller.set_value(None);
+                poller.try_set_value(None);
             });
             let on_error: Listener = Closure::new(move |_| {
                 // the browser retries a dropped stream by itself; poll meanwhile, and for good
                 // once it gives up
                 live.set(false);
-                if shown.with_untracked(|s| s.as_ref().is_some_and(|t| is_final(t.status))) {
+                if shown.try_with_untracked(|s| s.as_ref().is_some_and(|t| is_final(t.status)))
+                    != Some(false)
+                {
                     return;
                 }
                 start_polling();

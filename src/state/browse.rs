@@ -90,6 +90,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_loader_prefetches_the_default_views_first_page() {
+        // the loader starts this request while the wasm downloads and the grid takes its answer
+        // by URL: if the two drift apart, the prefetch is silently wasted
+        let loader = include_str!("../../loader/amigo-widget.js");
+        let first_page = format!(
+            "\"/api/catalog/products?{}\"",
+            Browse::default().query(0).to_query_string()
+        );
+        assert!(loader.contains(&first_page), "loader lacks {first_page}");
+    }
+
+    #[test]
     fn query_carries_filters_and_paging() {
         let b = Browse {
             category: Some("power-banks".into()),

@@ -95,7 +95,7 @@ fn focused_id(store: &TestStore) -> String {
 }
 
 /// In-stock products that ship to Zaria, and (when `lagos_only`) ones that don't.
-async fn products(free_standard: bool, serviceable: bool, n: usize) -> Vec<Product> {
+pub(crate) async fn products(free_standard: bool, serviceable: bool, n: usize) -> Vec<Product> {
     let client = ProxyClient::new(proxy());
     let api = amigo_storefront::checkout::api::CheckoutApi::new(api(), proxy());
     let mut found = Vec::new();
@@ -136,7 +136,7 @@ async fn products(free_standard: bool, serviceable: bool, n: usize) -> Vec<Produ
 
 /// A store for `merchant` whose cart holds `items` and whose checkout draft is empty, opened on
 /// the checkout page.
-async fn checkout_with(merchant: &str, items: &[Product]) -> TestStore {
+pub(crate) async fn checkout_with(merchant: &str, items: &[Product]) -> TestStore {
     co_install();
     co_reset();
     let mut cart = Cart::default();
@@ -191,7 +191,7 @@ async fn choose_zaria(store: &TestStore) {
     assert!(wait_for(2000, || value(store, "#co-location") == "Zaria — Kaduna").await);
 }
 
-async fn fill_and_quote(store: &TestStore) {
+pub(crate) async fn fill_and_quote(store: &TestStore) {
     store.type_into("#co-name", "Aisha Bello");
     store.type_into("#co-phone", "0803 123 4567");
     store.type_into("#co-address", "Plot 12, Sabon Gari");
@@ -390,7 +390,7 @@ async fn fill_and_quote_unserviceable(store: &TestStore) {
     assert!(wait_for(8000, || store.find(".co-unserviceable").is_some()).await);
 }
 
-async fn place(store: &TestStore) {
+pub(crate) async fn place(store: &TestStore) {
     store.click("#co-place");
 }
 

@@ -9,5 +9,6 @@ mod catalog;
 mod checkout;
 mod embed;
 mod helpers;
+mod unmount;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -80,6 +80,8 @@ async function launch(viewport) {
   });
   const page = ctx.pages()[0] || (await ctx.newPage());
   page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
+  // a console error is a failure unless the test expected it (none does)
+  page.on('console', (m) => m.type() === 'error' && failures.push(`console error: ${m.text()}`));
   return { ctx, page, dir };
 }
 

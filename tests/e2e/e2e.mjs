@@ -1,7 +1,8 @@
 // End-to-end: drives the demo store (served by `amigo-proxy --sandbox`, URL in AMIGO_DEMO_URL)
 // in real Chromium at phone and desktop sizes. Browses, filters, opens a product, adds two items,
 // reloads (the cart must survive), saves screenshots to ./artifacts and runs axe-core, which must
-// report no serious or critical violations. Prints one PASS/FAIL summary line.
+// report no serious or critical violations, in light and dark mode. Any page error or console
+// error fails a run. Prints one PASS/FAIL summary line.
 import { chromium } from "playwright-core";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,9 +19,14 @@ if (!DEMO) {
 const ARTIFACTS = new URL("./artifacts/", import.meta.url).pathname;
 mkdirSync(ARTIFACTS, { recursive: true });
 
+// Light at the two reference sizes; dark (the demo page sets only --amigo-accent, so the widget
+// must pick readable text for the merchant's red itself) at 320, 360 and 1280 px.
 const VIEWPORTS = [
-  { name: "phone", width: 360, height: 740 },
-  { name: "desktop", width: 1280, height: 800 },
+  { name: "phone", width: 360, height: 740, scheme: "light" },
+  { name: "desktop", width: 1280, height: 800, scheme: "light" },
+  { name: "small-dark", width: 320, height: 640, scheme: "dark" },
+  { name: "phone-dark", width: 360, height: 740, scheme: "dark" },
+  { name: "desktop-dark", width: 1280, height: 800, scheme: "dark" },
 ];
 const ARGS = [
   "--no-sandbox",
@@ -60,6 +66,7 @@ async function run(vp) {
     headless: true,
     args: ARGS,
     viewport: { width: vp.width, height: vp.height },
+    colorScheme: vp.scheme,
   });
   const errors = [];
   const problems = [];
@@ -72,11 +79,23 @@ async function run(vp) {
     // browse (locators pierce the open shadow root)
     await page.goto(DEMO + "/", { waitUntil: "domcontentloaded" });
     await page.locator("ul.grid .card").first().waitFor();
-    await page.locator(".carousel").first().waitFor();
+    await page.locator(".carousel:not(.skeleton)").first().waitFor();
     const noWidth = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
     check(noWidth, "page scrolls sideways");
     await page.screenshot({ path: `${ARTIFACTS}${vp.name}-home.png`, fullPage: false });
     await axeScan(page, `${vp.name} home`, problems);
+    // the text on the accent (cart pill, buttons) reads on the merchant's colour in this scheme
+    const pill = await page.locator(".cart-link").evaluate((el) => {
+      const parse = (c) => (c.match(/[\d.]+/g) || []).slice(0, 3).map(Number);
+      const lum = ([r, g, b]) => [r, g, b]
+        .map((v) => v / 255)
+        .map((v) => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+        .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+      const style = getComputedStyle(el);
+      const [a, b] = [lum(parse(style.color)), lum(parse(style.backgroundColor))];
+      return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    });
+    check(pill >= 4.5, `cart pill contrast ${pill.toFixed(2)} < 4.5 in ${vp.scheme} mode`);
 
     // filter: a category and in-stock only, reflected in the URL
     const chip = page.locator(".cats a.chip").nth(2);

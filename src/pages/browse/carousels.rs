@@ -5,6 +5,7 @@ use leptos::html::Ul;
 use leptos::prelude::*;
 
 use crate::components::product_card::ProductCard;
+use crate::components::skeleton::CarouselSkeleton;
 use crate::state::shop::Shop;
 
 /// Every active curation list as a carousel.
@@ -15,16 +16,25 @@ pub fn Carousels() -> impl IntoView {
         let client = client.clone();
         async move { client.curation_lists().await }
     });
-    move || {
-        lists.get().and_then(Result::ok).map(|lists| {
-            lists
-                .into_iter()
-                .filter(|l| l.product_count > 0)
-                .map(|l| view! { <Carousel slug=l.info.slug name=l.info.name/> })
-                .collect_view()
-        })
+    move || match lists.get() {
+        // the platform's four standard lists, at their final size, until the lists are known
+        None => (0..EXPECTED_LISTS)
+            .map(|_| view! { <CarouselSkeleton/> })
+            .collect_view()
+            .into_any(),
+        Some(Err(_)) => ().into_any(),
+        Some(Ok(lists)) => lists
+            .into_iter()
+            .filter(|l| l.product_count > 0)
+            .map(|l| view! { <Carousel slug=l.info.slug name=l.info.name/> })
+            .collect_view()
+            .into_any(),
     }
 }
+
+/// Featured, New arrivals, Bestsellers and Deals: what a store shows unless the merchant has
+/// archived some or added custom lists.
+const EXPECTED_LISTS: usize = 4;
 
 /// One curation list.
 #[component]
@@ -45,23 +55,30 @@ pub fn Carousel(
     let track = NodeRef::<Ul>::new();
     let at_start = RwSignal::new(true);
     let at_end = RwSignal::new(false);
+    // runs from an animation frame and from scroll events: the carousel may be gone by then
+    // (the shopper navigated away between the data landing and the next frame), so the node
+    // ref is read with `try_`: reading a disposed one panics, and a panic traps the module
     let measure = move || {
-        if let Some(el) = track.get_untracked() {
+        if let Some(el) = track.try_get_untracked().flatten() {
             let left = el.scroll_left();
             at_start.set(left <= 1);
             at_end.set(left + el.client_width() >= el.scroll_width() - 1);
         }
     };
     let step = move |dir: i32| {
-        if let Some(el) = track.get_untracked() {
+        if let Some(el) = track.try_get_untracked().flatten() {
             let by = f64::from(el.client_width()) * 0.8 * f64::from(dir);
             el.scroll_by_with_x_and_y(by, 0.0);
         }
     };
     let prev_label = format!("Previous {name}");
     let next_label = format!("Next {name}");
+    let skeleton_name = name.clone();
     move || {
-        let items = products.get().and_then(Result::ok)?.products;
+        let Some(answer) = products.get() else {
+            return Some(view! { <CarouselSkeleton name=skeleton_name.clone()/> }.into_any());
+        };
+        let items = answer.ok()?.products;
         if items.is_empty() {
             return None;
         }
@@ -79,6 +96,6 @@ pub fn Carousel(
                     {items.into_iter().map(|p| view! { <li><ProductCard product=p/></li> }).collect_view()}
                 </ul>
             </section>
-        })
+        }.into_any())
     }
 }
