@@ -32,20 +32,13 @@ impl Rgb {
             .split(|c: char| c == ',' || c == '/' || c.is_whitespace())
             .filter(|p| !p.is_empty())
             .collect();
-        let channel = |p: &str| -> Option<u8> {
-            let v: f64 = p.parse().ok()?;
-            (0.0..=255.0).contains(&v).then(|| v.round() as u8)
-        };
+        // browsers compute sRGB channels as integers; integer parsing also keeps the float
+        // parser out of the wasm
+        let channel = |p: &str| p.parse::<u8>().ok();
+        let opaque = |a: &str| matches!(a, "1" | "1.0" | "100%");
         match parts.as_slice() {
             [r, g, b] => Some(Self(channel(r)?, channel(g)?, channel(b)?)),
-            [r, g, b, a] => {
-                let alpha: f64 = match a.strip_suffix('%') {
-                    Some(pct) => pct.parse::<f64>().ok()? / 100.0,
-                    None => a.parse().ok()?,
-                };
-                (alpha >= 1.0).then_some(())?;
-                Some(Self(channel(r)?, channel(g)?, channel(b)?))
-            }
+            [r, g, b, a] if opaque(a) => Some(Self(channel(r)?, channel(g)?, channel(b)?)),
             _ => None,
         }
     }
