@@ -9,7 +9,7 @@ use web_sys::{HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 use crate::app::App;
 use crate::config::EmbedConfig;
-use crate::theme::{Rgb, readable_on};
+use crate::theme::{Rgb, accent_reads_on, readable_on};
 
 /// The widget's stylesheet, placed inside each shadow root.
 pub const STYLES: &str = include_str!("../style/widget.css");
@@ -76,8 +76,9 @@ fn keep_on_accent_readable(div: &HtmlElement) {
     }
 }
 
-/// Resolves the accent and on-accent colours of `div` and overrides the on-accent (as the
-/// `--_on-accent` the stylesheet uses) where the pair fails WCAG AA.
+/// Resolves the accent, on-accent and background colours of `div` and overrides the on-accent
+/// (`--_on-accent`) where the pair fails WCAG AA, and the accent as text (`--_accent-text`) where
+/// the accent fails on the background.
 fn fix_on_accent(div: &HtmlElement) {
     let style = div.style();
     let _ = style.remove_property("--_on-accent");
@@ -99,12 +100,20 @@ fn fix_on_accent(div: &HtmlElement) {
             .and_then(|c| c.get_property_value("color").ok())
             .and_then(|c| Rgb::parse_computed(&c))
     };
-    let (accent, on_accent) = (resolve("--_accent"), resolve("--_on-accent"));
+    let accent = resolve("--_accent");
+    let (on_accent, background) = (resolve("--_on-accent"), resolve("--_bg"));
     probe.remove();
-    if let (Some(accent), Some(on_accent)) = (accent, on_accent)
+    let _ = style.remove_property("--_accent-text");
+    let Some(accent) = accent else { return };
+    if let Some(on_accent) = on_accent
         && let Some(text) = readable_on(accent, on_accent)
     {
         let _ = style.set_property("--_on-accent", text);
+    }
+    if let Some(background) = background
+        && !accent_reads_on(accent, background)
+    {
+        let _ = style.set_property("--_accent-text", "var(--_text)");
     }
 }
 

@@ -1,8 +1,9 @@
-//! Readable text on the merchant's accent colour. A merchant who sets only `--amigo-accent` (the
+//! Readable text on, and in, the merchant's accent colour. A merchant who sets only `--amigo-accent` (the
 //! demo page sets a deep red) would otherwise get the default on-accent of the other scheme: dark
 //! red text on their red in dark mode, which fails WCAG AA. The widget reads the resolved colours
 //! at mount and on every scheme change and, where the pair is unreadable, picks the better of
-//! white and black. The colour maths lives here, on plain values, and is unit-tested
+//! white and black; and where the accent itself is too dark or light to be text on the store's
+//! background, text that would be in the accent uses the text colour. The colour maths lives here, on plain values, and is unit-tested
 //! natively; `mount.rs` only reads the computed styles and writes the override.
 
 /// WCAG AA for normal text: the on-accent colour is used for button and pill labels.
@@ -76,6 +77,13 @@ pub fn readable_on(accent: Rgb, current: Rgb) -> Option<&'static str> {
     Some(if light >= dark { LIGHT_TEXT } else { DARK_TEXT })
 }
 
+/// Whether the accent can itself be text on the store's background (the discount on a price, an
+/// inline error). Where it cannot (the demo's deep red on the dark background), the stylesheet's
+/// `--_accent-text` falls back to the text colour.
+pub fn accent_reads_on(accent: Rgb, background: Rgb) -> bool {
+    contrast(accent, background) >= MIN_CONTRAST
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +139,15 @@ mod tests {
             readable_on(Rgb(0xff, 0xb4, 0xab), Rgb(0x41, 0x00, 0x02)),
             None
         );
+    }
+
+    #[test]
+    fn the_demo_red_is_text_on_light_but_not_on_dark() {
+        let red = Rgb(0xb3, 0x26, 0x1e);
+        assert!(accent_reads_on(red, Rgb(255, 255, 255)));
+        assert!(!accent_reads_on(red, Rgb(0x14, 0x13, 0x16)));
+        // the dark scheme's default accent reads on the dark background
+        assert!(accent_reads_on(Rgb(0xff, 0xb4, 0xab), Rgb(0x14, 0x13, 0x16)));
     }
 
     #[test]
