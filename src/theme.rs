@@ -147,7 +147,10 @@ mod tests {
         assert!(accent_reads_on(red, Rgb(255, 255, 255)));
         assert!(!accent_reads_on(red, Rgb(0x14, 0x13, 0x16)));
         // the dark scheme's default accent reads on the dark background
-        assert!(accent_reads_on(Rgb(0xff, 0xb4, 0xab), Rgb(0x14, 0x13, 0x16)));
+        assert!(accent_reads_on(
+            Rgb(0xff, 0xb4, 0xab),
+            Rgb(0x14, 0x13, 0x16)
+        ));
     }
 
     #[test]

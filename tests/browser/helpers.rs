@@ -71,6 +71,16 @@ export function console_errors_start() {
   console.error = (...a) => { errs.push(a.map(String).join(" ")); real(...a); };
 }
 export function console_errors() { return (globalThis.__amigoErrors || []).join("\n"); }
+export function page_watch_install() {
+  if (globalThis.__amigoPage) return;
+  const seen = []; globalThis.__amigoPage = seen;
+  const real = console.error.bind(console);
+  console.error = (...a) => { seen.push("console.error: " + a.map(String).join(" ")); real(...a); };
+  addEventListener("error", (e) => seen.push("page error: " + String(e.error || e.message)));
+  addEventListener("unhandledrejection", (e) => seen.push("unhandled rejection: " + String(e.reason)));
+}
+export function page_watch_mark() { return globalThis.__amigoPage.length; }
+export function page_watch_since(mark) { return globalThis.__amigoPage.slice(mark).join("\n"); }
 "#)]
 extern "C" {
     /// Installs the `fetch` spy (once per page).
@@ -88,6 +98,12 @@ extern "C" {
     pub(crate) fn console_errors_start();
     /// Recorded `console.error` lines.
     pub(crate) fn console_errors() -> String;
+    /// Starts recording every page error, rejected promise and `console.error` (once per page).
+    fn page_watch_install();
+    /// How many have been recorded so far.
+    fn page_watch_mark() -> u32;
+    /// What was recorded after `mark`, one per line.
+    fn page_watch_since(mark: u32) -> String;
 }
 
 /// Waits `ms` milliseconds.
@@ -110,10 +126,13 @@ pub(crate) async fn wait_for(ms: u32, check: impl Fn() -> bool) -> bool {
     }
 }
 
-/// A store mounted into its own host element; removed on drop.
+/// A store mounted into its own host element; removed on drop. Dropping it also checks the page:
+/// a page error, a rejected promise or a `console.error` while it was mounted fails the test (a
+/// test that provokes errors on purpose, like a bad configuration, mounts without a `TestStore`).
 pub(crate) struct TestStore {
     pub(crate) host: HtmlElement,
     store: Option<MountedStore>,
+    watch_from: u32,
 }
 
 fn document() -> web_sys::Document {
@@ -150,11 +169,23 @@ impl TestStore {
             routing: Routing::None,
             merchant: merchant.to_owned(),
         };
+        page_watch_install();
+        let watch_from = page_watch_mark();
         let store = mount_store(&host, config).unwrap();
         Self {
             host,
             store: Some(store),
+            watch_from,
         }
+    }
+
+    /// Fails the test if anything went wrong on the page since this store was mounted.
+    fn check_page(&self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let seen = page_watch_since(self.watch_from);
+        assert!(seen.is_empty(), "unexpected errors on the page:\n{seen}");
     }
 
     /// Mounts a store with an empty cart.
@@ -223,9 +254,8 @@ impl TestStore {
     }
 
     /// Unmounts the store and removes its host.
-    pub(crate) fn unmount(mut self) {
-        self.store.take();
-        self.host.remove();
+    pub(crate) fn unmount(self) {
+        drop(self);
     }
 }
 
@@ -233,6 +263,7 @@ impl Drop for TestStore {
     fn drop(&mut self) {
         self.store.take();
         self.host.remove();
+        self.check_page();
     }
 }
 
