@@ -72,15 +72,23 @@
     }
     get("/api/catalog/categories");
     get("/api/catalog/products?sort=new&limit=12&offset=0");
-    get("/api/catalog/curation").then(function (r) {
-      return r.ok ? r.clone().json() : null;
-    }).then(function (body) {
-      var lists = (body && Array.isArray(body.data)) ? body.data : [];
-      lists.forEach(function (l) {
-        var slug = l && (l.slug || (l.info && l.info.slug));
-        if (typeof slug === "string" && l.product_count > 0) get("/api/catalog/curation?type=" + encodeURIComponent(slug));
+    // each list's products as soon as the lists are known; the store gets the lists' answer only
+    // after these are registered, so it never asks for a list a second time
+    var listsUrl = root + "/api/catalog/curation";
+    if (!prefetched.has(listsUrl)) {
+      var lists = fetch(listsUrl).then(function (r) {
+        if (!r.ok) return r;
+        return r.clone().json().then(function (body) {
+          (Array.isArray(body && body.data) ? body.data : []).forEach(function (l) {
+            var slug = l && (l.slug || (l.info && l.info.slug));
+            if (typeof slug === "string" && l.product_count > 0) get("/api/catalog/curation?type=" + encodeURIComponent(slug));
+          });
+          return r;
+        }, function () { return r; });
       });
-    }).catch(function () {});
+      lists.catch(function () {});
+      prefetched.set(listsUrl, lists);
+    }
   }
 
   function report(where, message) {
