@@ -7,6 +7,23 @@ use amigo_proxy::Cli;
 use amigo_proxy::app::{Application, shutdown_signal};
 use clap::Parser;
 
+/// What the banner says of the token, never the token: its mode, and whether it is a legacy one
+/// (the docs' "amg_live_… (or legacy)", taken as live), so a merchant sees at once which wallet
+/// the proxy will spend.
+fn token_mode(settings: &amigo_proxy::config::Settings) -> &'static str {
+    if settings.sandbox {
+        return "test (the embedded sandbox's)";
+    }
+    match amigo_types::token::ApiToken::parse(secrecy::ExposeSecret::expose_secret(
+        &settings.config.api_key,
+    )) {
+        Some(t) if t.is_legacy() => "live (legacy token)",
+        Some(t) if t.mode().is_live() => "live",
+        Some(_) => "test",
+        None => "unknown",
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let settings = match Cli::parse().into_settings() {
@@ -18,6 +35,7 @@ async fn main() -> ExitCode {
     };
     amigo_proxy::telemetry::init();
     let sandbox = settings.sandbox;
+    let token_mode = token_mode(&settings);
     let app = match Application::build(settings).await {
         Ok(app) => app,
         Err(e) => {
@@ -36,6 +54,7 @@ async fn main() -> ExitCode {
         );
     }
     let _ = writeln!(out, "  demo store: {}/", app.public_url());
+    let _ = writeln!(out, "  token: {token_mode}");
     let _ = out.flush();
     match app.run_until_stopped(shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,

@@ -196,6 +196,8 @@ pub(crate) struct Options {
     pub(crate) widget_dir: Option<PathBuf>,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub(crate) trusted_proxies: Vec<IpAddr>,
+    /// The merchant token (a fresh test token when `None`).
+    pub(crate) token: Option<String>,
 }
 
 impl Default for Options {
@@ -211,6 +213,7 @@ impl Default for Options {
             timeout: Duration::from_secs(3),
             widget_dir: None,
             trusted_proxies: Vec::new(),
+            token: None,
         }
     }
 }
@@ -244,7 +247,10 @@ pub(crate) async fn spawn_app() -> TestApp {
 pub(crate) async fn spawn_app_with(options: Options) -> TestApp {
     init_logs();
     let upstream = spawn_upstream().await;
-    let token = amigo_sandbox::random_test_token();
+    let token = options
+        .token
+        .clone()
+        .unwrap_or_else(amigo_sandbox::random_test_token);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let proxy_url = format!("http://{}", listener.local_addr().unwrap());
     let token_secret = SecretString::from(token.clone());

@@ -262,3 +262,42 @@ async fn place_cheapest_order(url: &str, idempotency_key: &str) -> String {
         .unwrap();
     order["data"]["reference"].as_str().unwrap().to_owned()
 }
+
+/// A legacy token (no `amg_` prefix) starts the proxy, and the banner says the proxy will spend
+/// the live wallet, without showing the token.
+#[test]
+fn a_legacy_token_starts_the_proxy_in_live_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = crate::legacy_token::legacy_token();
+    let mut child = proxy()
+        .args(["--listen", "127.0.0.1:0"])
+        .env("AMIGO_API_KEY", &token)
+        .env("AMIGO_API_BASE", "http://127.0.0.1:9/api")
+        .env(
+            "AMIGO_DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("p.db").display()),
+        )
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let banner: Vec<String> = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .take(3)
+        .map(Result::unwrap)
+        .collect();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        banner[0].starts_with("amigo-proxy listening on "),
+        "{banner:?}"
+    );
+    assert!(
+        banner
+            .iter()
+            .any(|l| l.trim() == "token: live (legacy token)"),
+        "{banner:?}"
+    );
+    assert!(!banner.join("\n").contains(&token), "the token was printed");
+}

@@ -49,7 +49,9 @@ async fn missing_or_malformed_token_is_401() {
     }
     for headers in [
         vec![("x-api-key", "amg_test_short")],
-        vec![("x-api-key", "sk_test_abcdefghijkl")],
+        // neither an amg_ token nor a legacy one: too short, or with whitespace inside
+        vec![("x-api-key", "sk_test_short")],
+        vec![("x-api-key", "legacy token with spaces")],
         vec![("x-api-key", "amg_prod_abcdefghijkl")],
         vec![("authorization", "Basic YWJjOmRlZg==")],
         vec![("authorization", "Bearer")],
@@ -60,6 +62,40 @@ async fn missing_or_malformed_token_is_401() {
             .await;
         assert_envelope(&r, 401, "invalid_token");
     }
+}
+
+/// The docs list live tokens as "`amg_live_…` (or legacy)": a token without the `amg_` prefix is
+/// a live merchant, in every header form.
+#[tokio::test]
+async fn a_legacy_token_is_a_live_merchant() {
+    let app = app();
+    let legacy = format!(
+        "legacy-{}",
+        &amigo_sandbox::random_live_token()["amg_live_".len()..]
+    );
+    let bearer = format!("Bearer {legacy}");
+    let token = format!("Token {legacy}");
+    for headers in [
+        vec![("x-api-key", legacy.as_str())],
+        vec![("authorization", bearer.as_str())],
+        vec![("authorization", token.as_str())],
+    ] {
+        let r = app
+            .request(Method::GET, PRODUCTS, None, &headers, None)
+            .await;
+        assert_eq!(r.status, 200, "{headers:?}");
+    }
+    // live: the test-wallet reset is refused
+    let r = app
+        .request(
+            Method::POST,
+            "/api/commerce/sandbox/reset-balance/",
+            None,
+            &[("x-api-key", legacy.as_str())],
+            None,
+        )
+        .await;
+    assert_envelope(&r, 403, "live_token_not_allowed");
 }
 
 #[tokio::test]
