@@ -45,12 +45,32 @@ enum Write {
     /// An order as a `201` reported it.
     Order { order: Order, at: String },
     /// A verified webhook delivery.
-    Webhook {
-        delivery_id: String,
-        event: String,
-        order: Order,
-        created_at: String,
-    },
+    Webhook(WebhookUpdate),
+}
+
+/// What a verified webhook delivery asks the store to do. Only the reference is certain: the
+/// status may be missing or one this build does not know, and the full order is there only when
+/// the body had the complete documented shape.
+#[derive(Debug, Clone)]
+pub struct WebhookUpdate {
+    /// `X-Amigo-Delivery`, the dedupe key.
+    pub delivery_id: String,
+    /// Event name as sent.
+    pub event: String,
+    /// The order's reference.
+    pub reference: String,
+    /// The status as sent (kept even when unknown).
+    pub raw_status: String,
+    /// The status, when it is a documented one.
+    pub status: Option<OrderStatus>,
+    /// The cancel reason, on `order.cancelled`.
+    pub cancelled_reason: Option<String>,
+    /// The whole order, when the body parsed as one (lets an order placed elsewhere be recorded).
+    pub order: Option<Order>,
+    /// When the event happened.
+    pub created_at: String,
+    /// The raw body, kept whole.
+    pub payload: String,
 }
 
 #[derive(Debug)]
@@ -115,18 +135,9 @@ impl Store {
     /// returns only once it is committed.
     pub async fn apply_webhook(
         &self,
-        delivery_id: &str,
-        event: &str,
-        order: &Order,
-        event_created_at: &str,
+        update: WebhookUpdate,
     ) -> Result<WebhookOutcome, sqlx::Error> {
-        self.submit(Write::Webhook {
-            delivery_id: delivery_id.to_owned(),
-            event: event.to_owned(),
-            order: order.clone(),
-            created_at: event_created_at.to_owned(),
-        })
-        .await
+        self.submit(Write::Webhook(update)).await
     }
 
     /// The stored view of `reference` and its phone hash, if known.
@@ -164,6 +175,17 @@ impl Store {
             })
             .collect();
         Ok(Some((hash, view)))
+    }
+
+    /// The raw body stored for a webhook delivery, if that delivery was received.
+    pub async fn delivery_payload(&self, delivery_id: &str) -> Result<Option<String>, sqlx::Error> {
+        Ok(
+            sqlx::query("SELECT payload FROM webhook_deliveries WHERE delivery_id = $1")
+                .bind(delivery_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .and_then(|r| r.try_get::<Option<String>, _>("payload").ok().flatten()),
+        )
     }
 
     /// Number of stored orders (for tests and health).
@@ -236,12 +258,7 @@ async fn write_batch(
                 duplicate: false,
                 changed: record_in(&mut tx, order, at).await?,
             },
-            Write::Webhook {
-                delivery_id,
-                event,
-                order,
-                created_at,
-            } => apply_in(&mut tx, delivery_id, event, order, created_at).await?,
+            Write::Webhook(update) => apply_in(&mut tx, update).await?,
         });
     }
     tx.commit().await?;
@@ -250,23 +267,21 @@ async fn write_batch(
 
 async fn apply_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    delivery_id: &str,
-    event: &str,
-    order: &Order,
-    event_created_at: &str,
+    update: &WebhookUpdate,
 ) -> Result<WebhookOutcome, sqlx::Error> {
     let inserted = sqlx::query(
         "INSERT INTO webhook_deliveries
-             (delivery_id, event, reference, status, event_created_at, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6)
+             (delivery_id, event, reference, status, event_created_at, received_at, payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (delivery_id) DO NOTHING",
     )
-    .bind(delivery_id)
-    .bind(event)
-    .bind(&order.reference)
-    .bind(order.status.as_str())
-    .bind(event_created_at)
+    .bind(&update.delivery_id)
+    .bind(&update.event)
+    .bind(&update.reference)
+    .bind(&update.raw_status)
+    .bind(&update.created_at)
     .bind(now_iso())
+    .bind(&update.payload)
     .execute(&mut **tx)
     .await?
     .rows_affected();
@@ -276,10 +291,80 @@ async fn apply_in(
             changed: false,
         });
     }
+    let changed = match (&update.order, update.status) {
+        // the complete documented shape: record it (an order placed elsewhere is added)
+        (Some(order), _) => record_in(tx, order, &update.created_at).await?,
+        // only the reference and a known status: move a known order forward
+        (None, Some(status)) => {
+            advance_in(
+                tx,
+                &update.reference,
+                status,
+                update.cancelled_reason.as_deref(),
+                &update.created_at,
+            )
+            .await?
+        }
+        // an unknown or missing status: stored above, nothing to apply
+        (None, None) => false,
+    };
     Ok(WebhookOutcome {
         duplicate: false,
-        changed: record_in(tx, order, event_created_at).await?,
+        changed,
     })
+}
+
+/// Moves a stored order to `status` (never backwards) from a partial event; an order this proxy
+/// does not know is left alone.
+async fn advance_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    reference: &str,
+    status: OrderStatus,
+    cancelled_reason: Option<&str>,
+    at: &str,
+) -> Result<bool, sqlx::Error> {
+    let Some(row) = sqlx::query("SELECT view_json, status_rank FROM orders WHERE reference = $1")
+        .bind(reference)
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let rank = i64::from(status.rank());
+    let current: i64 = row.try_get("status_rank")?;
+    if rank <= current {
+        return Ok(false);
+    }
+    let json: String = row.try_get("view_json")?;
+    let mut view: OrderTracking =
+        serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    view.status = status;
+    if status == OrderStatus::Cancelled {
+        view.cancelled_reason = cancelled_reason.map(str::to_owned);
+    }
+    let view_json = serde_json::to_string(&view).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "UPDATE orders SET status = $1, status_rank = $2, view_json = $3, updated_at = $4
+         WHERE reference = $5 AND status_rank < $2",
+    )
+    .bind(status.as_str())
+    .bind(rank)
+    .bind(&view_json)
+    .bind(now_iso())
+    .bind(reference)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO order_timeline (reference, status, status_rank, at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (reference, status) DO NOTHING",
+    )
+    .bind(reference)
+    .bind(status.as_str())
+    .bind(rank)
+    .bind(lagos_to_iso(at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(true)
 }
 
 /// The write path shared by `record_order` and `apply_webhook`; writes first so the

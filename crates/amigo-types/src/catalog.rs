@@ -78,8 +78,8 @@ pub struct Stock {
     pub count: u32,
 }
 
-/// Average rating and how many ratings it is built on.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// Average rating and how many ratings it is built on (none yet: `0.0` from `0`).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Rating {
     /// 0.0–5.0, one decimal.
     pub value: f32,
@@ -107,7 +107,10 @@ pub struct Product {
     pub brand: Brand,
     /// Display name. Untrusted text: render as text, never as HTML.
     pub name: String,
-    /// Description. Untrusted text: render as text, never as HTML.
+    /// Description. Untrusted text: render as text, never as HTML. Empty when missing: the
+    /// widget reads catalog pages tolerantly, so a product without an optional field never
+    /// blanks the store (the writer, the sandbox, always sends it).
+    #[serde(default)]
     pub description: String,
     /// Price block.
     pub price: Price,
@@ -115,9 +118,11 @@ pub struct Product {
     pub category: CategoryRef,
     /// Stock.
     pub stock: Stock,
-    /// Rating.
+    /// Rating (none yet when missing).
+    #[serde(default)]
     pub rating: Rating,
-    /// 1–4 images in gallery order.
+    /// 1–4 images in gallery order (none when missing: the card shows its empty image box).
+    #[serde(default)]
     pub images: Vec<ProductImage>,
     /// Delivery scheme id; `null` for products with no scheme (always-free bucket).
     #[serde(default)]
@@ -125,7 +130,8 @@ pub struct Product {
     /// Whether the standard delivery tier is free for this product.
     #[serde(default)]
     pub free_delivery: bool,
-    /// ISO 8601 with a `+01:00` offset.
+    /// ISO 8601 with a `+01:00` offset (empty when missing).
+    #[serde(default)]
     pub updated_at: String,
 }
 
@@ -377,6 +383,20 @@ pub fn encode_pairs(parts: &[(String, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_product_missing_optional_fields_still_reads_and_unknown_fields_are_ignored() {
+        let raw = r#"{"id": 7, "slug": "p", "brand": "oraimo", "name": "P",
+            "price": {"amount": 100, "currency": "NGN", "display": "₦100"},
+            "category": {"id": 1, "slug": "c", "name": "C"},
+            "stock": {"in_stock": true, "count": 3},
+            "brand_new_field": {"x": 1}}"#;
+        let p: Product = serde_json::from_str(raw).unwrap();
+        assert_eq!(
+            (p.description.as_str(), p.images.len(), p.rating.count),
+            ("", 0, 0)
+        );
+    }
 
     fn q(pairs: &[(&str, &str)]) -> QueryPairs {
         QueryPairs::from_strs(pairs)

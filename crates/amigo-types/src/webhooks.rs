@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::envelope::ApiError;
-use crate::orders::Order;
+use crate::orders::{Order, OrderStatus};
 use crate::query::shorten;
 
 /// Every event the platform emits.
@@ -198,6 +198,53 @@ pub struct WebhookPayload {
     pub data: Order,
 }
 
+/// What a receiver needs of an event body, read tolerantly: the docs elide parts of the order
+/// object (`"market": {…}`), so a receiver that parsed the whole [`Order`] would answer a real
+/// payload that differs in any field with an error, and the platform would retry until the
+/// delivery is exhausted. This reads only the event, the mode, the time and the order's reference,
+/// status and cancel reason; every other field may be missing, and unknown fields are ignored.
+/// Writers (the sandbox) still send the full [`WebhookPayload`].
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct WebhookEvent {
+    /// Event name (`order.shipped`); empty when missing.
+    #[serde(default)]
+    pub event: String,
+    /// The event's mode, when given.
+    #[serde(default)]
+    pub livemode: Option<bool>,
+    /// When the event happened (ISO 8601), when given.
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// The order, as far as the receiver reads it.
+    pub data: WebhookOrderRef,
+}
+
+/// The part of an event's order that a receiver reads.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct WebhookOrderRef {
+    /// `AMG-COM-…` reference: the one field without which an event means nothing.
+    pub reference: String,
+    /// The status as sent (it may be one this build does not know).
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Why it was cancelled, on `order.cancelled`.
+    #[serde(default)]
+    pub cancelled_reason: Option<String>,
+}
+
+impl WebhookEvent {
+    /// Reads an event body; an error only when it is not JSON, not an object, or has no
+    /// `data.reference` string.
+    pub fn parse(body: &[u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(body)
+    }
+
+    /// The order status, when it is one of the documented ones.
+    pub fn status(&self) -> Option<OrderStatus> {
+        self.data.status.as_deref().and_then(OrderStatus::parse)
+    }
+}
+
 /// The `X-Amigo-Signature` value for a body sent at `timestamp`: `sha256=<hex>`.
 pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC accepts keys of any length");
@@ -270,6 +317,82 @@ pub fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A full event body as the sandbox writes it (the shape the docs show).
+    fn full_event() -> serde_json::Value {
+        serde_json::json!({
+            "event": "order.shipped",
+            "livemode": false,
+            "created_at": "2026-11-23T12:00:00+01:00",
+            "data": {
+                "reference": "AMG-COM-TEST-20261123-ABC123",
+                "status": "shipped",
+                "payment_state": "paid",
+                "items": [{"product_id": 7, "quantity": 1, "unit_price": {"amount": 100, "display": "₦100"}}],
+                "market": {"anything": true},
+                "customer": {"name": "A", "phone": "08031234567"}
+            }
+        })
+    }
+
+    #[test]
+    fn the_tolerant_reader_needs_only_the_reference() {
+        let e = WebhookEvent::parse(br#"{"data":{"reference":"AMG-COM-X"}}"#).unwrap();
+        assert_eq!(e.data.reference, "AMG-COM-X");
+        assert_eq!((e.event.as_str(), e.livemode, e.status()), ("", None, None));
+        let e = WebhookEvent::parse(&serde_json::to_vec(&full_event()).unwrap()).unwrap();
+        assert_eq!(e.status(), Some(OrderStatus::Shipped));
+        assert_eq!(e.livemode, Some(false));
+        // an unknown status is kept as sent, not refused
+        let e = WebhookEvent::parse(br#"{"data":{"reference":"R","status":"on_hold"}}"#).unwrap();
+        assert_eq!(
+            (e.data.status.as_deref(), e.status()),
+            (Some("on_hold"), None)
+        );
+        for bad in [
+            &b"not json"[..],
+            b"[]",
+            b"{}",
+            br#"{"data":{"status":"paid"}}"#,
+            br#"{"data":{"reference":7}}"#,
+        ] {
+            assert!(
+                WebhookEvent::parse(bad).is_err(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Dropping any field but the reference, or adding any field anywhere, never stops the
+        /// reader; the status is read exactly when it is present.
+        #[test]
+        fn dropped_and_added_fields_never_break_the_reader(
+            drop_top in proptest::collection::vec(0usize..3, 0..3),
+            drop_data in proptest::collection::vec(0usize..6, 0..6),
+            extra_key in "[a-z_]{1,12}",
+            extra_value in proptest::prelude::any::<i64>(),
+        ) {
+            let mut v = full_event();
+            let top = ["event", "livemode", "created_at"];
+            for i in drop_top { v.as_object_mut().unwrap().remove(top[i]); }
+            let data_keys = ["status", "payment_state", "items", "market", "customer", "cancelled_reason"];
+            for i in drop_data { v["data"].as_object_mut().unwrap().remove(data_keys[i]); }
+            v[&extra_key] = serde_json::json!(extra_value);
+            v["data"][format!("x_{extra_key}")] = serde_json::json!({"nested": [extra_value]});
+            let e = WebhookEvent::parse(&serde_json::to_vec(&v).unwrap()).unwrap();
+            proptest::prop_assert_eq!(e.data.reference.as_str(), "AMG-COM-TEST-20261123-ABC123");
+            let has_status = v["data"].get("status").is_some();
+            proptest::prop_assert_eq!(e.status().is_some(), has_status);
+        }
+
+        /// Arbitrary bytes never panic the reader.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256)) {
+            let _ = WebhookEvent::parse(&bytes);
+        }
+    }
 
     #[test]
     fn sign_then_verify_with_rotation() {

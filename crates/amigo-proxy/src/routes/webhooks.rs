@@ -1,9 +1,14 @@
 //! `POST /webhooks/amigo`: Amigo's signed order events. Verified on the raw bytes against every
-//! configured secret (rotation), ±300 s; stored before answering; a replayed delivery id is
-//! acknowledged without being applied again.
+//! configured secret (rotation), ±300 s; stored (raw body included) before answering; a replayed
+//! delivery id is acknowledged without being applied again. The body is read tolerantly
+//! ([`WebhookEvent`]): an event for an unknown order, with an unknown status, or missing fields
+//! the receiver does not use, is kept and acknowledged (2xx) and logged, never refused into a
+//! retry storm.
 
 use amigo_types::token::ApiToken;
-use amigo_types::webhooks::{DEFAULT_TOLERANCE_SECS, SignatureError, WebhookPayload, verify};
+use amigo_types::webhooks::{
+    DEFAULT_TOLERANCE_SECS, SignatureError, WebhookEvent, WebhookPayload, verify,
+};
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -13,9 +18,21 @@ use serde_json::{Value, json};
 
 use crate::error::{ProxyError, ProxyResult};
 use crate::state::AppState;
+use crate::store::WebhookUpdate;
 
 /// Longest delivery id accepted.
 const MAX_DELIVERY_ID_LEN: usize = 128;
+
+/// `now` (Unix seconds) as ISO 8601, for an event that did not say when it happened.
+fn now_iso(now: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(now)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
@@ -34,7 +51,7 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     request_body(content_type = "application/json", description = "`{event, livemode, created_at, data: order}`"),
     responses(
         (status = 200, description = "Stored (or a duplicate, acknowledged)", content_type = "application/json"),
-        (status = 400, description = "`invalid_payload`: signed, but unreadable or without a delivery id"),
+        (status = 400, description = "`invalid_payload`: signed, but without a delivery id"),
         (status = 401, description = "`invalid_signature`: unsigned, forged, tampered, stale or future"),
     )
 )]
@@ -67,37 +84,84 @@ pub(crate) async fn receive(
         .map(str::trim)
         .filter(|d| !d.is_empty() && d.len() <= MAX_DELIVERY_ID_LEN)
         .ok_or_else(|| ProxyError::BadWebhook("missing X-Amigo-Delivery".into()))?;
-    let payload: WebhookPayload =
-        serde_json::from_slice(&body).map_err(|e| ProxyError::BadWebhook(e.to_string()))?;
+    // Tolerant reader: only the reference is needed. A signed body this build cannot read at all
+    // is kept and acknowledged too: the platform would only retry it until the delivery is
+    // exhausted, and nothing a retry sends could make it readable.
+    let raw = String::from_utf8_lossy(&body).into_owned();
+    let event = match WebhookEvent::parse(&body) {
+        Ok(event) => event,
+        Err(e) => {
+            tracing::warn!(delivery_id, error = %e, "kept a signed webhook this build cannot read");
+            let outcome = state
+                .store()
+                .apply_webhook(WebhookUpdate {
+                    delivery_id: delivery_id.to_owned(),
+                    event: header(&headers, "x-amigo-event")
+                        .unwrap_or_default()
+                        .to_owned(),
+                    reference: String::new(),
+                    raw_status: String::new(),
+                    status: None,
+                    cancelled_reason: None,
+                    order: None,
+                    created_at: now_iso(now),
+                    payload: raw,
+                })
+                .await?;
+            return Ok(Json(json!({
+                "success": true,
+                "data": {"received": true, "duplicate": outcome.duplicate, "applied": false}
+            })));
+        }
+    };
 
     let our_mode_is_live =
         ApiToken::parse(state.config().api_key.expose_secret()).is_some_and(|t| t.mode().is_live());
-    if payload.livemode != our_mode_is_live {
-        tracing::warn!(delivery_id, event = %payload.event, "ignored a webhook from the other mode");
+    if event.livemode.is_some_and(|live| live != our_mode_is_live) {
+        tracing::warn!(delivery_id, event = %event.event, "ignored a webhook from the other mode");
         return Ok(Json(
             json!({"success": true, "data": {"received": true, "applied": false}}),
         ));
     }
 
+    let status = event.status();
+    let reference = event.data.reference.clone();
     let outcome = state
         .store()
-        .apply_webhook(
-            delivery_id,
-            &payload.event,
-            &payload.data,
-            &payload.created_at,
-        )
+        .apply_webhook(WebhookUpdate {
+            delivery_id: delivery_id.to_owned(),
+            event: event.event.clone(),
+            reference: reference.clone(),
+            raw_status: event.data.status.clone().unwrap_or_default(),
+            status,
+            cancelled_reason: event.data.cancelled_reason.clone(),
+            // the complete documented shape, when it is there, lets an order placed elsewhere
+            // be recorded; anything less still moves a known order along
+            order: serde_json::from_slice::<WebhookPayload>(&body)
+                .ok()
+                .map(|p| p.data),
+            created_at: event.created_at.clone().unwrap_or_else(|| now_iso(now)),
+            payload: raw,
+        })
         .await?;
+    if status.is_none() {
+        tracing::warn!(
+            delivery_id,
+            event = %event.event,
+            status = event.data.status.as_deref().unwrap_or(""),
+            "kept a webhook with a status this build does not know"
+        );
+    }
     tracing::info!(
         delivery_id,
-        event = %payload.event,
-        reference = %payload.data.reference,
+        event = %event.event,
+        reference = %reference,
         duplicate = outcome.duplicate,
         changed = outcome.changed,
         "webhook received"
     );
     if outcome.changed
-        && let Ok(Some((_, view))) = state.store().tracking(&payload.data.reference).await
+        && let Ok(Some((_, view))) = state.store().tracking(&reference).await
     {
         state.publish(view);
     }

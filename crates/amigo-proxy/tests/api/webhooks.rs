@@ -270,8 +270,21 @@ async fn an_order_first_seen_by_webhook_becomes_trackable() {
     assert_eq!(status_of(&app, reference).await.0, "paid");
 }
 
+/// Signs and sends `body` as delivery `delivery`; returns the status and `data.applied`.
+async fn send(app: &TestApp, body: &Value, delivery: &str) -> (StatusCode, Value) {
+    let r = app
+        .call(webhook_request(
+            &serde_json::to_vec(body).unwrap(),
+            Some(&app.webhook_secret),
+            now(),
+            delivery,
+        ))
+        .await;
+    (r.status, r.json()["data"]["applied"].clone())
+}
+
 #[tokio::test]
-async fn a_signed_but_unreadable_payload_is_400() {
+async fn a_signed_but_unreadable_payload_is_kept_and_acknowledged() {
     let app = spawn_app().await;
     let r = app
         .call(webhook_request(
@@ -281,6 +294,106 @@ async fn a_signed_but_unreadable_payload_is_400() {
             "bad-1",
         ))
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert_eq!(r.json()["error"], "invalid_payload");
+    // a retry could never make it readable: acknowledged, kept whole, not applied
+    assert_eq!(r.status, StatusCode::OK, "{}", r.everything());
+    assert_eq!(r.json()["data"]["applied"], false);
+    assert_eq!(
+        app.state
+            .store()
+            .delivery_payload("bad-1")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("{\"event\":\"order.shipped\"}")
+    );
+}
+
+/// The docs elide parts of the order object: an event with only the reference and the status
+/// moves a known order along.
+#[tokio::test]
+async fn a_partial_event_moves_a_known_order() {
+    let app = spawn_app().await;
+    let (_, reference) = placed(&app).await;
+    let minimal = serde_json::json!({
+        "event": "order.shipped",
+        "created_at": "2026-11-23T15:00:00+01:00",
+        "data": {"reference": reference, "status": "shipped", "market": {"elided": "…"}, "new_field": [1, 2]},
+        "api_version": "2027-01"
+    });
+    assert_eq!(
+        send(&app, &minimal, "p-1").await,
+        (StatusCode::OK, Value::Bool(true))
+    );
+    let (status, timeline) = status_of(&app, &reference).await;
+    assert_eq!(status, "shipped");
+    assert!(timeline.contains(&"shipped".to_owned()), "{timeline:?}");
+}
+
+/// An unknown order, an unknown status and a missing status are stored and acknowledged, never
+/// refused into a retry storm, and change nothing.
+#[tokio::test]
+async fn unknown_orders_and_statuses_are_kept_and_acknowledged() {
+    let app = spawn_app().await;
+    let (_, reference) = placed(&app).await;
+    let unknown_order = serde_json::json!({"event": "order.shipped", "data": {"reference": "AMG-COM-TEST-20990101-NOSUCH", "status": "shipped"}});
+    let unknown_status = serde_json::json!({"event": "order.held", "data": {"reference": reference, "status": "on_hold"}});
+    let no_status = serde_json::json!({"event": "order.note", "data": {"reference": reference}});
+    for (i, body) in [unknown_order, unknown_status, no_status]
+        .iter()
+        .enumerate()
+    {
+        let delivery = format!("u-{i}");
+        assert_eq!(
+            send(&app, body, &delivery).await,
+            (StatusCode::OK, Value::Bool(false)),
+            "{body}"
+        );
+        assert!(
+            app.state
+                .store()
+                .delivery_payload(&delivery)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+    assert_eq!(status_of(&app, &reference).await.0, "paid");
+    let r = app
+        .tracking("AMG-COM-TEST-20990101-NOSUCH", "08031234567")
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+    /// Dropping any order field but the reference, and adding fields anywhere, never makes a
+    /// signed event fail: it is always acknowledged, and applied exactly when it carries a
+    /// documented status that moves the order forward.
+    #[test]
+    fn dropped_and_added_fields_never_fail_a_signed_event(
+        drop in proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 0..8),
+        keep_status in proptest::prelude::any::<bool>(),
+        extra in "[a-z_]{1,10}",
+    ) {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let app = spawn_app().await;
+            let (order, reference) = placed(&app).await;
+            let mut body: Value = serde_json::from_slice(&payload(&order, "accepted", "2026-11-23T13:00:00+01:00")).unwrap();
+            let keys: Vec<String> = body["data"].as_object().unwrap().keys()
+                .filter(|k| *k != "reference" && *k != "status").cloned().collect();
+            for i in &drop {
+                body["data"].as_object_mut().unwrap().remove(&keys[i.index(keys.len())]);
+            }
+            if !keep_status {
+                body["data"].as_object_mut().unwrap().remove("status");
+            }
+            body[&extra] = serde_json::json!({"x": 1});
+            body["data"][format!("x_{extra}")] = serde_json::json!(null);
+            let (status, applied) = send(&app, &body, "prop-1").await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert_eq!(applied, Value::Bool(keep_status), "{body}");
+            assert_eq!(status_of(&app, &reference).await.0, if keep_status { "accepted" } else { "paid" });
+        });
+    }
 }
