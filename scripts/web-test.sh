@@ -7,9 +7,9 @@
 #   scripts/web-test.sh --repeat N   N runs, each on a fresh proxy and sandbox; prints one line per
 #                                    run and a closing "N passed, M failed" (a flaky test shows here)
 #
-# Every suite fails on any page error or unexpected console.error. The trap test serves a debug
-# build with the `test-hooks` feature (built here, into target/trap-test) in place of the release
-# build, so the shipped build never carries the hook.
+# Every suite fails on any page error or unexpected console.error. The trap test serves a build
+# with the `test-hooks` feature (the release profile, built here into target/trap-test) in place
+# of the shipped one, so the shipped build never carries the hook.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -62,13 +62,15 @@ free_port() {
 echo "== build amigo-proxy"
 cargo build --locked -p amigo-proxy --quiet
 
-echo "== build the trap-test widget (debug, feature test-hooks)"
-cargo build --locked --quiet --target wasm32-unknown-unknown -p amigo-storefront --bin amigo-storefront \
-  --features test-hooks
+# The shipped build's profile (size-optimised, LTO, panic = "abort"), so the test also shows that a
+# panic's message reaches the console in a release build, not only in a debug one.
+echo "== build the trap-test widget (wasm-release profile, feature test-hooks)"
+cargo build --locked --quiet --target wasm32-unknown-unknown --profile wasm-release \
+  -p amigo-storefront --bin amigo-storefront --features test-hooks
 trap_build="$root/target/trap-test"
 rm -rf "$trap_build"
 wasm-bindgen --target web --no-typescript --out-dir "$trap_build" --out-name amigo-trap \
-  target/wasm32-unknown-unknown/debug/amigo-storefront.wasm
+  target/wasm32-unknown-unknown/wasm-release/amigo-storefront.wasm
 
 start_proxy() {
   local run_dir="$work/run-$1"

@@ -1,5 +1,5 @@
 // The store survives its own crash. A real Rust panic (the test-only `__amigoTestPanic` hook of a
-// debug build made with the `test-hooks` feature, served in place of the release build) traps the
+// release-profile build made with the `test-hooks` feature, served in place of the shipped build) traps the
 // wasm module in the middle of a checkout. The loader must notice, replace the store with an
 // accessible "The store stopped" message and a "Reload store" button, and the reload must bring
 // back the cart and the checkout draft from storage. The panic's own message must reach the
