@@ -8,7 +8,9 @@ use crate::components::link::StoreLink;
 use crate::config::EmbedConfig;
 use crate::pages::browse::BrowsePage;
 use crate::pages::cart::CartPage;
+#[cfg(feature = "checkout")]
 use crate::pages::checkout::{CheckoutPage, provide_checkout};
+#[cfg(feature = "checkout")]
 use crate::pages::order_tracking::OrderTrackingPage;
 use crate::pages::product::ProductPage;
 use crate::state::cart::storage_key;
@@ -46,7 +48,10 @@ pub fn App(
         router: Router::start(routing),
     };
     provide_context(shop.clone());
+    #[cfg(feature = "checkout")]
     provide_checkout(&api, &proxy, &merchant);
+    #[cfg(not(feature = "checkout"))]
+    let _ = &api;
     let cart = shop.cart;
     let route = shop.router.route();
     let page = Memo::new(move |_| match route.get() {
@@ -76,10 +81,20 @@ pub fn App(
                 Page::Browse => view! { <BrowsePage/> }.into_any(),
                 Page::Product(slug) => view! { <ProductPage slug=slug/> }.into_any(),
                 Page::Cart => view! { <CartPage/> }.into_any(),
+                #[cfg(feature = "checkout")]
                 Page::Checkout => view! { <CheckoutPage/> }.into_any(),
+                #[cfg(feature = "checkout")]
                 Page::Order(reference, phone) => {
                     view! { <OrderTrackingPage reference=reference phone=phone/> }.into_any()
                 }
+                // built without checkout: the slot a separately loaded checkout part mounts into
+                #[cfg(not(feature = "checkout"))]
+                Page::Checkout | Page::Order(..) => view! {
+                    <div class="part-slot" data-part="checkout">
+                        <p class="state" role="status">"Loading checkout…"</p>
+                    </div>
+                }
+                .into_any(),
             }}
         </div>
     }
