@@ -81,9 +81,23 @@ pub fn App(
                 Page::Browse => view! { <BrowsePage/> }.into_any(),
                 Page::Product(slug) => view! { <ProductPage slug=slug/> }.into_any(),
                 Page::Cart => view! { <CartPage/> }.into_any(),
-                #[cfg(feature = "checkout")]
+                #[cfg(feature = "split")]
+                Page::Checkout => view! {
+                    <Suspense fallback=|| view! { <p class="state" role="status">"Loading checkout…"</p> }>
+                        {Suspend::new(async { checkout_part().await })}
+                    </Suspense>
+                }
+                .into_any(),
+                #[cfg(feature = "split")]
+                Page::Order(reference, phone) => view! {
+                    <Suspense fallback=|| view! { <p class="state" role="status">"Loading your order…"</p> }>
+                        {Suspend::new(async move { order_part(reference, phone).await })}
+                    </Suspense>
+                }
+                .into_any(),
+                #[cfg(all(feature = "checkout", not(feature = "split")))]
                 Page::Checkout => view! { <CheckoutPage/> }.into_any(),
-                #[cfg(feature = "checkout")]
+                #[cfg(all(feature = "checkout", not(feature = "split")))]
                 Page::Order(reference, phone) => {
                     view! { <OrderTrackingPage reference=reference phone=phone/> }.into_any()
                 }
@@ -98,4 +112,18 @@ pub fn App(
             }}
         </div>
     }
+}
+
+/// Checkout, split into its own lazily loaded wasm module (`split` feature, wasm-split build).
+#[cfg(feature = "split")]
+#[lazy]
+fn checkout_part() -> AnyView {
+    view! { <CheckoutPage/> }.into_any()
+}
+
+/// Order tracking, in the same lazily loaded module as checkout.
+#[cfg(feature = "split")]
+#[lazy]
+fn order_part(reference: String, phone: String) -> AnyView {
+    view! { <OrderTrackingPage reference=reference phone=phone/> }.into_any()
 }
