@@ -4,7 +4,9 @@
 #   cargo build (raw wasm, relocations kept) -> wasm-split -> wasm-bindgen (main module)
 #   -> wasm-opt -Oz (every module).
 # Needs `cargo install --locked wasm_split_cli_support --features build-binary` (WASM_SPLIT to
-# point at it). Writes target/split/ and prints the first-load size (main wasm + JS + loader).
+# point at it). Writes target/split/pkg/ and prints the first-load size (main wasm + JS glue +
+# __wasm_split.js + loader), and target/split/site/: a widget folder for
+# `amigo-proxy --sandbox --widget-dir target/split/site` (tests/e2e/split-smoke.mjs drives it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/node_modules/.bin:$PATH"
@@ -32,7 +34,13 @@ for f in "$out"/pkg/*; do
   b=$(br "$f")
   printf '%-60s %8s raw %8s brotli\n' "$(basename "$f")" "$(wc -c <"$f")" "$b"
 done
-for f in "$out/pkg/amigo_bg.wasm" "$out/pkg/amigo.js" dist/amigo-widget.js; do
+for f in "$out/pkg/amigo_bg.wasm" "$out/pkg/amigo.js" "$out/pkg/__wasm_split.js" dist/amigo-widget.js; do
   total=$((total + $(br "$f")))
 done
-echo "first load (main wasm + JS glue + loader): $total bytes brotli ($(awk -v b=$total 'BEGIN{printf "%.1f", b/1024}') KiB)"
+echo "first load (main wasm + JS glue + __wasm_split.js + loader): $total bytes brotli ($(awk -v b=$total 'BEGIN{printf "%.1f", b/1024}') KiB)"
+
+site=$out/site
+mkdir -p "$site"
+cp "$out"/pkg/* "$site/"
+grep -v 'data-trunk\|data-wasm-opt-params\|<!-- The widget build' index.html >"$site/index.html"
+sed -e "s/__AMIGO_JS__/amigo.js/" -e "s/__AMIGO_WASM__/amigo_bg.wasm/" loader/amigo-widget.js >"$site/amigo-widget.js"
