@@ -27,20 +27,67 @@ for chunk in "$out"/split/*.wasm; do
   [ "$(basename "$chunk")" = amigo.wasm ] && continue
   wasm-opt "${opt[@]}" -o "$out/pkg/$(basename "$chunk")" "$chunk"
 done
-cp "$out"/split/*.js "$out/pkg/" 2>/dev/null || true
-br() { brotli -q 11 -c "$1" | wc -c | tr -d ' '; }
-total=0
-for f in "$out"/pkg/*; do
-  b=$(br "$f")
-  printf '%-60s %8s raw %8s brotli\n' "$(basename "$f")" "$(wc -c <"$f")" "$b"
-done
-for f in "$out/pkg/amigo_bg.wasm" "$out/pkg/amigo.js" "$out/pkg/__wasm_split.js" dist/amigo-widget.js; do
-  total=$((total + $(br "$f")))
-done
-echo "first load (main wasm + JS glue + __wasm_split.js + loader): $total bytes brotli ($(awk -v b=$total 'BEGIN{printf "%.1f", b/1024}') KiB)"
-
+cp "$out"/split/*.js "$out/pkg/"
+# The widget folder, as Trunk's dist/ would be: every name carries one build hash (the files
+# import each other by name, in a cycle, so they share it), so the proxy caches them for a year;
+# the loader and index.html keep their names; `.br`/`.gz` beside every script and wasm.
 site=$out/site
 mkdir -p "$site"
-cp "$out"/pkg/* "$site/"
+hash=$(cat "$out"/pkg/* | sha256sum | cut -c1-16)
+rename() { # amigo.js -> amigo-<hash>.js, amigo_bg.wasm -> amigo-<hash>_bg.wasm
+  case "$1" in
+    amigo_bg.wasm) echo "amigo-${hash}_bg.wasm" ;;
+    *.*) echo "${1%%.*}-$hash.${1#*.}" ;;
+  esac
+}
+sedargs=()
+for f in "$out"/pkg/*; do
+  b=$(basename "$f")
+  # only where a file is imported or fetched: the wasm's own import names stay as they are
+  sedargs+=(-e "s#(from |URL\\()([\"'])\\./$b([\"'])#\\1\\2./$(rename "$b")\\3#g")
+done
+for f in "$out"/pkg/*; do
+  b=$(basename "$f")
+  case "$b" in
+    *.js) sed -E "${sedargs[@]}" "$f" >"$site/$(rename "$b")" ;;
+    *) cp "$f" "$site/$(rename "$b")" ;;
+  esac
+done
 grep -v 'data-trunk\|data-wasm-opt-params\|<!-- The widget build' index.html >"$site/index.html"
-sed -e "s/__AMIGO_JS__/amigo.js/" -e "s/__AMIGO_WASM__/amigo_bg.wasm/" loader/amigo-widget.js >"$site/amigo-widget.js"
+sed -e "s/__AMIGO_JS__/$(rename amigo.js)/" -e "s/__AMIGO_WASM__/$(rename amigo_bg.wasm)/" \
+  loader/amigo-widget.js >"$site/amigo-widget.js"
+for f in "$site"/*.js "$site"/*.wasm; do
+  brotli -q 11 -f -o "$f.br" "$f"
+  gzip -9 -n -c "$f" >"$f.gz"
+done
+
+# What a shopper downloads, as served (the .br files), into bench/sizes-split.md.
+br() { wc -c <"$1.br" | tr -d ' '; }
+kib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1024 }'; }
+first=0 rows=""
+for f in amigo-widget.js "$(rename amigo.js)" "$(rename __wasm_split.js)" "$(rename amigo_bg.wasm)"; do
+  b=$(br "$site/$f")
+  first=$((first + b))
+  rows+="| first load | \`$f\` | $(wc -c <"$site/$f" | tr -d ' ') | $b |"$'\n'
+done
+later=0
+for f in "$site"/*.wasm; do
+  case "$f" in *_bg.wasm) continue ;; esac
+  b=$(br "$f")
+  later=$((later + b))
+  rows+="| checkout and tracking (prefetched when idle) | \`$(basename "$f")\` | $(wc -c <"$f" | tr -d ' ') | $b |"$'\n'
+done
+{
+  echo "# Widget size with checkout split out (wasm-split)"
+  echo
+  echo "Written by \`scripts/split-build.sh\` ($(date -u +%Y-%m-%d)): feature \`split\`, Leptos \`wasm_split\`"
+  echo "(fallible) around the checkout and order-tracking pages, wasm-release profile, wasm-opt -Oz,"
+  echo "brotli -q 11 as the proxy serves it."
+  echo
+  echo "| part | file | raw bytes | brotli -q 11 |"
+  echo "|---|---|---:|---:|"
+  printf '%s' "$rows"
+  echo
+  echo "First load: **$(kib "$first") KiB brotli**; checkout and tracking module: $(kib "$later") KiB brotli."
+} >bench/sizes-split.md
+cat bench/sizes-split.md

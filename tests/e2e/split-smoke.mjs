@@ -7,13 +7,19 @@
 //   scripts/split-build.sh
 //   cargo run -p amigo-proxy -- --sandbox --listen 127.0.0.1:18093 --widget-dir target/split/site &
 //   node tests/e2e/split-smoke.mjs http://127.0.0.1:18093
+//
+// Known: about one run in three fails with "Tried to access a reactive value that has already been
+// disposed" then `unreachable`, in the single-module build too. Leaving the tracking page of an
+// order that does not exist before its lookup answers: the lookup's continuation in
+// `src/pages/order_tracking.rs` (`problem.set`, `accept`) runs after the page is gone.
 
 import { chromium } from 'playwright-core';
 
 const base = process.argv[2] || 'http://127.0.0.1:18093';
 const ORDER = '#/order/AMG-COM-1?phone=08030000000'; // no such order: tracking says so
 const expected404 = (url) => url.includes('/api/orders/AMG-COM-1');
-const chunk = '**/widget/split_checkout.wasm';
+const chunk = '**/widget/split_checkout-*.wasm';
+const isChunk = (u) => /\/split_checkout-[0-9a-f]{16}\.wasm$/.test(u);
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -30,7 +36,7 @@ async function open() {
   const page = await browser.newPage();
   const fetched = [];
   let lastBad = '';
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('pageerror', (e) => { problems.push(`page error: ${e.message}`); console.log(`  (page error: ${e.message})`); });
   page.on('response', (r) => {
     if (r.status() >= 400) lastBad = r.url();
   });
@@ -42,6 +48,7 @@ async function open() {
     if (m.text().startsWith('Failed to load resource') && page.expectChunkFailure) return;
     if (page.expectChunkFailure && /chunk|fetch|wasm|Failed to fetch|TypeError/i.test(m.text())) return;
     problems.push(`console error: ${m.text()}`);
+    console.log(`  (console error: ${m.text().split('\n')[0]} ${m.text().split('\n')[1] || ''})`);
   });
   page.fetched = fetched;
   return page;
@@ -53,7 +60,7 @@ async function open() {
   const page = await open();
   await page.goto(`${base}/`);
   await page.locator('#amigo-store .card').first().waitFor({ timeout: 20000 });
-  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('split_checkout.wasm')), null, { timeout: 20000 });
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /split_checkout-[0-9a-f]{16}\.wasm$/.test(e.name)), null, { timeout: 20000 });
   check(true, 'the checkout module is prefetched while the browse view idles');
   for (let round = 1; round <= 3; round++) {
     await page.evaluate(() => { location.hash = '#/checkout'; });
@@ -64,7 +71,7 @@ async function open() {
     await page.locator('#amigo-store .card').first().waitFor({ timeout: 20000 });
     check(true, `round ${round}: checkout, tracking and back to browse`);
   }
-  const chunks = page.fetched.filter((u) => u.endsWith('split_checkout.wasm')).length;
+  const chunks = page.fetched.filter(isChunk).length;
   check(chunks === 1, `the checkout module is downloaded once (${chunks})`);
   await page.close();
 }
