@@ -1,7 +1,8 @@
 #!/usr/bin/env sh
 # Trunk post-build hook: writes amigo-widget.js (the loader merchants embed) into the staging
-# dist, with the hashed names of this build's JS glue and wasm filled in, and leaves the demo page
-# to that loader.
+# dist, with the hashed names of this build's JS glue and wasm filled in, leaves the demo page to
+# that loader, then precompresses every script and wasm (`.br` at brotli -q 11, `.gz` at gzip -9)
+# so the proxy serves them with `Content-Encoding` at no cost per request.
 set -eu
 dir="${TRUNK_STAGING_DIR:?run by trunk}"
 js=$(cd "$dir" && ls amigo-storefront-*.js 2>/dev/null | head -n 1)
@@ -20,3 +21,13 @@ if [ -f "$dir/index.html" ]; then
     exit 1
   fi
 fi
+
+if ! command -v brotli >/dev/null 2>&1; then
+  echo "write-loader: brotli is missing (scripts/setup.sh --web installs it)" >&2
+  exit 1
+fi
+for f in "$dir"/*.js "$dir"/*.wasm "$dir"/*.css; do
+  [ -f "$f" ] || continue
+  brotli -q 11 -f -o "$f.br" "$f"
+  gzip -9 -n -c "$f" >"$f.gz"
+done

@@ -8,9 +8,11 @@ use crate::components::link::StoreLink;
 use crate::config::EmbedConfig;
 use crate::pages::browse::BrowsePage;
 use crate::pages::cart::CartPage;
-use crate::pages::checkout::{CheckoutPage, provide_checkout};
-use crate::pages::order_tracking::OrderTrackingPage;
+#[cfg(feature = "checkout")]
+use crate::pages::checkout::provide_checkout;
 use crate::pages::product::ProductPage;
+#[cfg(all(feature = "checkout", not(feature = "split")))]
+use crate::pages::{checkout::CheckoutPage, order_tracking::OrderTrackingPage};
 use crate::state::cart::storage_key;
 use crate::state::cart_store::CartStore;
 use crate::state::route::Route;
@@ -46,7 +48,10 @@ pub fn App(
         router: Router::start(routing),
     };
     provide_context(shop.clone());
+    #[cfg(feature = "checkout")]
     provide_checkout(&api, &proxy, &merchant);
+    #[cfg(not(feature = "checkout"))]
+    let _ = &api;
     let cart = shop.cart;
     let route = shop.router.route();
     let page = Memo::new(move |_| match route.get() {
@@ -58,6 +63,16 @@ pub fn App(
     });
     let count = Memo::new(move |_| cart.cart().with(|c| c.item_count()));
     let on_cart = Signal::derive(move || page.get() == Page::Cart);
+    // the checkout module downloads when the browser is idle, or at once when the cart opens
+    #[cfg(feature = "split")]
+    {
+        request_idle_callback(part::prefetch);
+        Effect::new(move |_| {
+            if on_cart.get() {
+                part::prefetch();
+            }
+        });
+    }
     view! {
         <header class="bar">
             <StoreLink to=Route::default() class="brand">"Shop"</StoreLink>
@@ -76,11 +91,124 @@ pub fn App(
                 Page::Browse => view! { <BrowsePage/> }.into_any(),
                 Page::Product(slug) => view! { <ProductPage slug=slug/> }.into_any(),
                 Page::Cart => view! { <CartPage/> }.into_any(),
+                #[cfg(feature = "split")]
+                Page::Checkout => view! { <part::Part which=part::Which::Checkout/> }.into_any(),
+                #[cfg(feature = "split")]
+                Page::Order(reference, phone) => {
+                    view! { <part::Part which=part::Which::Order(reference, phone)/> }.into_any()
+                }
+                #[cfg(all(feature = "checkout", not(feature = "split")))]
                 Page::Checkout => view! { <CheckoutPage/> }.into_any(),
+                #[cfg(all(feature = "checkout", not(feature = "split")))]
                 Page::Order(reference, phone) => {
                     view! { <OrderTrackingPage reference=reference phone=phone/> }.into_any()
                 }
+                // built without checkout: the slot a separately loaded checkout part mounts into
+                #[cfg(not(feature = "checkout"))]
+                Page::Checkout | Page::Order(..) => view! {
+                    <div class="part-slot" data-part="checkout">
+                        <p class="state" role="status">"Loading checkout…"</p>
+                    </div>
+                }
+                .into_any(),
             }}
         </div>
+    }
+}
+
+/// Checkout and order tracking as a lazily loaded wasm module (`split` feature, built by
+/// `scripts/split-build.sh`). A download failure is an error value, never a panic (which would
+/// abort the whole store), and is not cached: Retry fetches again.
+#[cfg(feature = "split")]
+mod part {
+    use leptos::prelude::*;
+    use leptos::wasm_split::SplitLoaderError;
+
+    use crate::components::error_state::ErrorState;
+    use crate::pages::checkout::CheckoutPage;
+    use crate::pages::order_tracking::OrderTrackingPage;
+
+    /// The checkout module could not be downloaded.
+    #[derive(Debug)]
+    pub(super) struct PartMissing;
+
+    impl From<SplitLoaderError> for PartMissing {
+        fn from(_: SplitLoaderError) -> Self {
+            PartMissing
+        }
+    }
+
+    #[leptos::wasm_split::wasm_split(
+        checkout,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        preload(preload_checkout)
+    )]
+    fn checkout_view() -> Result<AnyView, PartMissing> {
+        Ok(view! { <CheckoutPage/> }.into_any())
+    }
+
+    #[leptos::wasm_split::wasm_split(
+        checkout,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible
+    )]
+    fn order_view(reference: String, phone: String) -> Result<AnyView, PartMissing> {
+        Ok(view! { <OrderTrackingPage reference=reference phone=phone/> }.into_any())
+    }
+
+    /// Starts downloading the checkout module (on idle, or when the cart opens); a failure is
+    /// left for the page itself to report.
+    pub(super) fn prefetch() {
+        leptos::task::spawn_local(async {
+            let _ = preload_checkout().await;
+        });
+    }
+
+    /// Which split-off page to show.
+    #[derive(Clone)]
+    pub(super) enum Which {
+        /// The checkout form.
+        Checkout,
+        /// Tracking one order.
+        Order(String, String),
+    }
+
+    /// The page from the checkout module: a status line while it downloads, an alert with Retry
+    /// if it cannot.
+    // the #[component] macro's generated items trip `unreachable_pub`
+    #[allow(unreachable_pub)]
+    #[component]
+    pub(super) fn Part(which: Which) -> impl IntoView {
+        let attempt = RwSignal::new(0u32);
+        let loading = if matches!(which, Which::Checkout) {
+            "Loading checkout…"
+        } else {
+            "Loading your order…"
+        };
+        view! {
+            <Suspense fallback=move || view! { <p class="state" role="status">{loading}</p> }>
+                {move || {
+                    attempt.track();
+                    let which = which.clone();
+                    Suspend::new(async move {
+                        let view = match which {
+                            Which::Checkout => checkout_view().await,
+                            Which::Order(reference, phone) => order_view(reference, phone).await,
+                        };
+                        view.unwrap_or_else(|PartMissing| {
+                            view! {
+                                <ErrorState
+                                    message="Checkout could not be downloaded. Check your connection and retry."
+                                        .to_owned()
+                                    on_retry=Callback::new(move |()| attempt.update(|n| *n += 1))
+                                />
+                            }
+                            .into_any()
+                        })
+                    })
+                }}
+            </Suspense>
+        }
     }
 }

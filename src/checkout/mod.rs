@@ -14,5 +14,5 @@ pub mod location;
 pub mod quote;
 pub mod tracking;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "checkout"))]
 pub mod api;

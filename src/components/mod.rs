@@ -3,11 +3,14 @@
 //! tiers and order timeline.
 
 pub mod error_state;
+#[cfg(feature = "checkout")]
 pub mod lga_typeahead;
 pub mod link;
+#[cfg(feature = "checkout")]
 pub mod order_timeline;
 pub mod price;
 pub mod product_card;
+#[cfg(feature = "checkout")]
 pub mod quote_tiers;
 pub mod skeleton;
 pub mod stepper;

@@ -3,7 +3,10 @@
 
 pub mod browse;
 pub mod cart;
+#[cfg(feature = "checkout")]
 pub mod checkout;
+#[cfg(feature = "checkout")]
 pub mod checkout_confirmation;
+#[cfg(feature = "checkout")]
 pub mod order_tracking;
 pub mod product;

@@ -1,6 +1,6 @@
 //! The demo store page at `/` and the widget build under `/widget/`: placeholders substituted
-//! in `index.html`, precompressed `.br`/`.gz` siblings when the browser takes them, and
-//! content-hashed names cached forever.
+//! in `index.html`, precompressed `.br`/`.gz` siblings when the browser takes them,
+//! content-hashed names cached forever, and the loader (a stable name) revalidated by ETag.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -51,6 +51,28 @@ fn accepts(headers: &HeaderMap, coding: &str) -> bool {
         })
 }
 
+/// Caching for files whose name does not change between builds (the loader): five minutes, then
+/// revalidated with the ETag.
+const SHORT_CACHE: &str = "public, max-age=300";
+
+/// A strong ETag for one representation: the first 16 bytes of its SHA-256, quoted.
+fn etag_of(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    format!("\"{}\"", hex::encode(&digest[..16]))
+}
+
+/// Whether `If-None-Match` lists `tag` (or `*`); weak forms match too (RFC 9110 weak comparison).
+fn if_none_match(headers: &HeaderMap, tag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == tag)
+}
+
 /// One file of the widget build.
 #[utoipa::path(
     get,
@@ -58,7 +80,8 @@ fn accepts(headers: &HeaderMap, coding: &str) -> bool {
     tag = "widget",
     params(("path" = String, Path, description = "File of the widget build")),
     responses(
-        (status = 200, description = "The file (br/gzip when accepted); hashed names are immutable"),
+        (status = 200, description = "The file (br/gzip when accepted); hashed names are immutable, others carry an ETag"),
+        (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
         (status = 404, description = "No such file"),
     )
 )]
@@ -83,8 +106,28 @@ pub(crate) async fn file(
     let Some((bytes, coding)) = found else {
         return (StatusCode::NOT_FOUND, "not found\n").into_response();
     };
+    let hashed = is_hashed_name(&path);
+    // Files with a stable name (the loader merchants embed) are revalidated after a short
+    // max-age: a strong ETag per representation (its bytes, so `.br` and `.gz` differ) lets the
+    // browser get a `304` instead of the file again.
+    let etag = (!hashed).then(|| etag_of(&bytes));
+    if let Some(tag) = &etag
+        && if_none_match(&headers, tag)
+    {
+        let mut resp = StatusCode::NOT_MODIFIED.into_response();
+        let h = resp.headers_mut();
+        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(SHORT_CACHE));
+        if let Ok(v) = HeaderValue::from_str(tag) {
+            h.insert(header::ETAG, v);
+        }
+        return resp;
+    }
     let mut resp = bytes.into_owned().into_response();
     let h = resp.headers_mut();
+    if let Some(v) = etag.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        h.insert(header::ETAG, v);
+    }
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(content_type(&path)),
@@ -93,10 +136,10 @@ pub(crate) async fn file(
     if let Some(coding) = coding {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
     }
-    let cache = if is_hashed_name(&path) {
+    let cache = if hashed {
         "public, max-age=31536000, immutable"
     } else {
-        "public, max-age=300"
+        SHORT_CACHE
     };
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     // The widget is loaded by merchants' pages on other origins.

@@ -35,6 +35,9 @@ fn build_dir() -> tempfile::TempDir {
     )
     .unwrap();
     std::fs::write(p.join("amigo-widget-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
+    // the loader merchants embed: a stable name, with its precompressed sibling
+    std::fs::write(p.join("amigo-widget.js"), "(function(){})()").unwrap();
+    std::fs::write(p.join("amigo-widget.js.br"), BROTLI.repeat(20)).unwrap();
     std::fs::create_dir(p.join("img")).unwrap();
     std::fs::write(p.join("img/logo.svg"), "<svg/>").unwrap();
     dir
@@ -158,4 +161,60 @@ async fn without_a_build_folder_the_embedded_build_or_a_clear_placeholder_is_ser
         assert!(page.contains("not built"), "{page}");
         assert!(page.contains("trunk build"), "{page}");
     }
+}
+
+#[tokio::test]
+async fn the_loader_has_a_short_max_age_and_an_etag_that_revalidates() {
+    let dir = build_dir();
+    let app = spawn_app_with(Options {
+        widget_dir: Some(dir.path().to_path_buf()),
+        ..Options::default()
+    })
+    .await;
+    let loader = "/widget/amigo-widget.js";
+    let br = get_with(&app, loader, "br").await;
+    assert_eq!(br.status, StatusCode::OK);
+    assert_eq!(br.header("content-encoding"), Some("br"));
+    assert_eq!(br.header("cache-control"), Some("public, max-age=300"));
+    assert_eq!(br.header("vary"), Some("accept-encoding"));
+    let tag = br
+        .header("etag")
+        .expect("the loader carries an ETag")
+        .to_owned();
+    assert!(tag.starts_with('"') && tag.ends_with('"'), "{tag}");
+    let raw = get_with(&app, loader, "identity").await;
+    assert_eq!(raw.header("content-encoding"), None);
+    let raw_tag = raw.header("etag").unwrap().to_owned();
+    assert_ne!(raw_tag, tag, "each representation has its own ETag");
+
+    let revalidate = |accept: &'static str, tag: String| {
+        let app = &app;
+        async move {
+            app.call(
+                request(Method::GET, loader)
+                    .header("accept-encoding", accept)
+                    .header("if-none-match", tag)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let same = revalidate("br", format!("\"stale\", {tag}")).await;
+    assert_eq!(same.status, StatusCode::NOT_MODIFIED);
+    assert!(same.body.is_empty());
+    assert_eq!(same.header("etag"), Some(tag.as_str()));
+    assert_eq!(same.header("cache-control"), Some("public, max-age=300"));
+    // a tag for another representation, or an old build, gets the file again
+    let other = revalidate("br", raw_tag).await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert_eq!(other.body, BROTLI.repeat(20).as_bytes());
+    std::fs::write(dir.path().join("amigo-widget.js.br"), GZIP.repeat(20)).unwrap();
+    let changed = revalidate("br", tag.clone()).await;
+    assert_eq!(changed.status, StatusCode::OK);
+    assert_ne!(changed.header("etag"), Some(tag.as_str()));
+
+    // hashed names never change, so they need no ETag
+    let js = get_with(&app, "/widget/amigo-widget-0123456789abcdef.js", "br").await;
+    assert_eq!(js.header("etag"), None);
 }

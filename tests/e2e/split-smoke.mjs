@@ -1,0 +1,102 @@
+// The wasm-split build (scripts/split-build.sh): the store shows without the checkout module,
+// prefetches it when idle, shows checkout and order tracking from it (three rounds, so the
+// module's indirect calls keep working), and when the module cannot be downloaded shows an
+// alert with Retry instead of crashing, then recovers on Retry. Fails on any page error or
+// unexpected console error.
+//
+//   scripts/split-build.sh
+//   cargo run -p amigo-proxy -- --sandbox --listen 127.0.0.1:18093 --widget-dir target/split/site &
+//   node tests/e2e/split-smoke.mjs http://127.0.0.1:18093
+//
+// Known: about one run in three fails with "Tried to access a reactive value that has already been
+// disposed" then `unreachable`, in the single-module build too. Leaving the tracking page of an
+// order that does not exist before its lookup answers: the lookup's continuation in
+// `src/pages/order_tracking.rs` (`problem.set`, `accept`) runs after the page is gone.
+
+import { chromium } from 'playwright-core';
+
+const base = process.argv[2] || 'http://127.0.0.1:18093';
+const ORDER = '#/order/AMG-COM-1?phone=08030000000'; // no such order: tracking says so
+const expected404 = (url) => url.includes('/api/orders/AMG-COM-1');
+const chunk = '**/widget/split_checkout-*.wasm';
+const isChunk = (u) => /\/split_checkout-[0-9a-f]{16}\.wasm$/.test(u);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+});
+const problems = [];
+let failures = 0;
+function check(ok, what) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures++;
+}
+
+async function open() {
+  const page = await browser.newPage();
+  const fetched = [];
+  let lastBad = '';
+  page.on('pageerror', (e) => { problems.push(`page error: ${e.message}`); console.log(`  (page error: ${e.message})`); });
+  page.on('response', (r) => {
+    if (r.status() >= 400) lastBad = r.url();
+  });
+  page.on('requestfinished', (r) => fetched.push(r.url()));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    // the browser logs each failed response; the 404s of the missing order are expected
+    if (m.text().startsWith('Failed to load resource') && expected404(lastBad)) return;
+    if (m.text().startsWith('Failed to load resource') && page.expectChunkFailure) return;
+    if (page.expectChunkFailure && /chunk|fetch|wasm|Failed to fetch|TypeError/i.test(m.text())) return;
+    problems.push(`console error: ${m.text()}`);
+    console.log(`  (console error: ${m.text().split('\n')[0]} ${m.text().split('\n')[1] || ''})`);
+  });
+  page.fetched = fetched;
+  return page;
+}
+
+
+// 1. browse, idle prefetch, checkout and tracking from the module
+{
+  const page = await open();
+  await page.goto(`${base}/`);
+  await page.locator('#amigo-store .card').first().waitFor({ timeout: 20000 });
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /split_checkout-[0-9a-f]{16}\.wasm$/.test(e.name)), null, { timeout: 20000 });
+  check(true, 'the checkout module is prefetched while the browse view idles');
+  for (let round = 1; round <= 3; round++) {
+    await page.evaluate(() => { location.hash = '#/checkout'; });
+    await page.locator('#amigo-store h2.title', { hasText: 'Checkout' }).waitFor({ timeout: 20000 });
+    await page.evaluate((h) => { location.hash = h; }, ORDER);
+    await page.locator('#amigo-store h2.title', { hasText: 'AMG-COM-1' }).waitFor({ timeout: 20000 });
+    await page.evaluate(() => { location.hash = '#/'; });
+    await page.locator('#amigo-store .card').first().waitFor({ timeout: 20000 });
+    check(true, `round ${round}: checkout, tracking and back to browse`);
+  }
+  const chunks = page.fetched.filter(isChunk).length;
+  check(chunks === 1, `the checkout module is downloaded once (${chunks})`);
+  await page.close();
+}
+
+// 2. the module cannot be downloaded: an alert with Retry, then recovery
+{
+  const page = await open();
+  page.expectChunkFailure = true;
+  await page.route(chunk, (route) => route.abort('internetdisconnected'));
+  await page.goto(`${base}/#/checkout`);
+  const alert = page.locator('#amigo-store [role=alert]', { hasText: 'could not be downloaded' });
+  await alert.waitFor({ timeout: 20000 });
+  check(true, 'a failed download shows an alert with Retry');
+  await page.unroute(chunk);
+  page.expectChunkFailure = false;
+  await alert.getByRole('button', { name: 'Retry' }).click();
+  await page.locator('#amigo-store h2.title', { hasText: 'Checkout' }).waitFor({ timeout: 20000 });
+  check(true, 'Retry downloads the module and shows checkout');
+  await page.close();
+}
+
+await browser.close();
+for (const p of problems) console.log(`FAIL ${p}`);
+if (failures || problems.length) {
+  console.log(`${failures + problems.length} problem(s)`);
+  process.exit(1);
+}
+console.log('split smoke: all green');
