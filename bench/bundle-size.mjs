@@ -2,7 +2,7 @@
 // brotli -q 11, then the bytes a browser really transfers on a cold first load of the demo
 // store served by `amigo-proxy --sandbox` (resource timing), against bench/budgets.json.
 //
-//   node bench/bundle-size.mjs        (after `trunk build --release`; bench/run.sh does both)
+//   node bench/bundle-size.mjs        (after scripts/build-widget.sh; bench/run.sh does both)
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,6 +33,8 @@ const files = {
   wasm: pick(/_bg\.wasm$/, 'wasm module'),
   js: pick(/^amigo-storefront-[0-9a-f]{16}\.js$/, 'JS glue'),
   loader: pick(/^amigo-widget\.js$/, 'loader'),
+  // the wasm-split loader the main module imports (part of the first load)
+  split: pick(/^__wasm_split-[0-9a-f]{16}\.js$/, 'wasm-split loader'),
 };
 const cssInDist = fs.readdirSync(DIST).filter((n) => n.endsWith('.css'));
 const assets = {};
@@ -49,7 +51,7 @@ if (cssInDist.length) {
   const src = path.join(ROOT, 'style', 'widget.css');
   assets.css = { file: 'style/widget.css (inside the wasm)', ...(fs.existsSync(src) ? sizes(src) : { raw: 0, gzip: 0, brotli: 0 }), inlined: true };
 }
-const downloaded = ['wasm', 'js', 'loader', ...(assets.css.inlined ? [] : ['css'])];
+const downloaded = ['wasm', 'js', 'split', 'loader', ...(assets.css.inlined ? [] : ['css'])];
 const total = { raw: 0, gzip: 0, brotli: 0 };
 for (const k of downloaded) for (const c of Object.keys(total)) total[c] += assets[k][c];
 

@@ -85,6 +85,7 @@ if (inter) {
   out.push(`${inter.cpuSlowdown}× CPU and slow 4G, ${inter.viewport.width}×${inter.viewport.height}.`, '');
   out.push('| interaction | p50 | p95 | samples |', '|---|---|---|---|');
   out.push(`| click "Add to cart" → cart count updated | ${ms(inter.clicks.p50)} | ${ms(inter.clicks.p95)} | ${inter.clicks.n} clicks |`);
+  if (inter.checkout) out.push(`| "Checkout" after the checkout module was prefetched → form shown (budget 300 ms) | ${ms(inter.checkout.p50)} | max ${ms(inter.checkout.max)} | ${inter.checkout.n} presses, first ${ms(inter.checkout.first)} |`);
   const t = inter.typeahead;
   if (t.available) {
     out.push(`| keystroke → typeahead options rendered, excluding network — pass 1, result cache cold (from the response read when the key asked the API) | ${ms(t.cold.ownP50)} | ${ms(t.cold.ownP95)} | ${t.cold.updated} keystrokes, ${t.cold.withRequest} asked |`);

@@ -45,12 +45,12 @@ fi
 # ---------------------------------------------------------------- builds
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   export PATH="$root/.tools/node_modules/.bin:$PATH"   # wasm-opt 132 for Trunk
-  log "cargo fetch + trunk build --release (the widget)"
+  log "scripts/build-widget.sh (the widget as it ships)"
   cargo fetch --locked >/dev/null   # (scripts/size.sh builds the same way)
   # Trunk keeps the old dist/ when a build fails: its exit status is what counts.
-  if ! trunk build --release --offline --locked >/tmp/amigo-bench-trunk.log 2>&1; then
+  if ! scripts/build-widget.sh >/tmp/amigo-bench-trunk.log 2>&1; then
     tail -n 30 /tmp/amigo-bench-trunk.log >&2
-    log "trunk build failed (log: /tmp/amigo-bench-trunk.log)"
+    log "widget build failed (log: /tmp/amigo-bench-trunk.log)"
     exit 1
   fi
   log "cargo build --release (amigo-proxy, amigo-sandbox, the ceiling example)"

@@ -1,6 +1,6 @@
-// What the widget's wasm is made of, by crate: reads the name section of the size-profile build
-// before wasm-bindgen and wasm-opt (target/wasm32-unknown-unknown/wasm-release/*.wasm, which
-// still has function names) and sums function body sizes per crate, like `twiggy top` grouped
+// What the widget's wasm is made of, by crate: reads the name section of the first-load module of
+// the size-profile build before wasm-bindgen and wasm-opt (target/split/split/amigo.wasm, which
+// still has function names; pass target/split/split/split_*.wasm for the checkout module) and sums function body sizes per crate, like `twiggy top` grouped
 // by crate. wasm-opt -Oz shrinks the code afterwards, so read the shares, not the absolute sizes.
 //
 //   node bench/wasm-top.mjs [file.wasm] [--crates 20] [--functions 10]
@@ -11,8 +11,9 @@ import path from 'node:path';
 import { ROOT, fail, intOption } from './lib/common.mjs';
 
 const fileArg = process.argv.slice(2).find((a) => a.endsWith('.wasm'));
-const file = fileArg || path.join(ROOT, 'target', 'wasm32-unknown-unknown', 'wasm-release', 'amigo-storefront.wasm');
-if (!fs.existsSync(file)) fail(`${file} is missing: build the widget (trunk build --release)`);
+// the first-load module of the shipped build (after wasm-split, before wasm-bindgen: names kept)
+const file = fileArg || path.join(ROOT, 'target', 'split', 'split', 'amigo.wasm');
+if (!fs.existsSync(file)) fail(`${file} is missing: build the widget (scripts/build-widget.sh)`);
 const topCrates = intOption('crates', 20);
 const topFunctions = intOption('functions', 10);
 const data = fs.readFileSync(file);

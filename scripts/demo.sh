@@ -5,6 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --web
 export PATH="$PWD/.tools/node_modules/.bin:$PATH"
-cargo fetch --locked --target wasm32-unknown-unknown >/dev/null
-trunk build --release --offline --locked
+scripts/build-widget.sh
 exec cargo run --release --locked -p amigo-proxy -- --sandbox --widget-dir dist "$@"

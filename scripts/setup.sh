@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Installs what the project needs, idempotently: a warm machine pays nothing.
 # Native only by default; `scripts/setup.sh --web` adds the wasm/browser toolchain
-# (wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt, Chromium + driver, playwright-core).
+# (wasm32 target, wasm-split-cli, wasm-bindgen-cli, wasm-opt, Chromium + driver, playwright-core);
+# `--trunk` adds Trunk, for `trunk serve` while developing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_web=0
-[ "${1:-}" = "--web" ] && want_web=1
+want_trunk=0
+for arg in "$@"; do
+  case "$arg" in
+    --web) want_web=1 ;;
+    --trunk) want_web=1 want_trunk=1 ;;
+    *) echo "usage: scripts/setup.sh [--web] [--trunk]" >&2; exit 2 ;;
+  esac
+done
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
@@ -30,9 +38,15 @@ if [ "$want_web" = 1 ]; then
     apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
   fi
 
-  if ! trunk --version 2>/dev/null | grep -q '0.21.14'; then
+  # the shipped widget is built by scripts/build-widget.sh (wasm-split; Trunk cannot split), so
+  # Trunk is only for `trunk serve` during development: `scripts/setup.sh --web --trunk`
+  if [ "$want_trunk" = 1 ] && ! trunk --version 2>/dev/null | grep -q '0.21.14'; then
     log "cargo install trunk 0.21.14 (about 6 minutes on a cold machine)"
     cargo install --locked trunk@0.21.14 --quiet
+  fi
+  if ! wasm-split-cli --help >/dev/null 2>&1; then
+    log "cargo install wasm_split_cli_support 0.2.4 (wasm-split-cli, about 2 minutes)"
+    cargo install --locked wasm_split_cli_support@0.2.4 --features build-binary --quiet
   fi
   if ! wasm-bindgen --version 2>/dev/null | grep -q '0.2.130'; then
     log "cargo install wasm-bindgen-cli 0.2.130 (about 2 minutes)"

@@ -17,10 +17,9 @@ cargo test --workspace --locked
 
 echo "== cargo clippy -D warnings (widget, wasm32)"
 cargo clippy --locked --target wasm32-unknown-unknown -p amigo-storefront --all-targets -- -D warnings
-echo "== trunk build --release"
-cargo fetch --locked --target wasm32-unknown-unknown >/dev/null
-trunk build --release --offline --locked
+echo "== widget release build (scripts/build-widget.sh: checkout split out of the first load)"
+scripts/build-widget.sh
 echo "== widget size"
-scripts/size.sh --no-build | tail -n 1
+scripts/size.sh --no-build | tail -n 2
 echo "== browser and end-to-end tests"
 scripts/web-test.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Browser tests (wasm-bindgen-test in headless Chromium) and the end-to-end tests (playwright-core)
 # of the widget, against a running `amigo-proxy --sandbox` that serves the release build in dist/.
-# Called by scripts/test.sh after `trunk build --release`; the proxy is always stopped.
+# Called by scripts/test.sh after scripts/build-widget.sh; the proxy is always stopped.
 #
 #   scripts/web-test.sh              one run
 #   scripts/web-test.sh --repeat N   N runs, each on a fresh proxy and sandbox; prints one line per
@@ -36,7 +36,7 @@ case "$repeat" in
 esac
 
 if [ ! -f dist/index.html ] || [ ! -f dist/amigo-widget.js ]; then
-  echo "dist/ has no widget build: run trunk build --release first" >&2
+  echo "dist/ has no widget build: run scripts/build-widget.sh first" >&2
   exit 1
 fi
 
@@ -62,15 +62,17 @@ free_port() {
 echo "== build amigo-proxy"
 cargo build --locked -p amigo-proxy --quiet
 
-# The shipped build's profile (size-optimised, LTO, panic = "abort"), so the test also shows that a
-# panic's message reaches the console in a release build, not only in a debug one.
+# The shipped build's profile and flags (size-optimised, LTO, panic = "abort"; the same target dir
+# as scripts/build-widget.sh, so only this crate is rebuilt), so the test also shows that a panic's
+# message reaches the console in a release build, not only in a debug one.
 echo "== build the trap-test widget (wasm-release profile, feature test-hooks)"
-cargo build --locked --quiet --target wasm32-unknown-unknown --profile wasm-release \
+RUSTFLAGS="--cfg erase_components -C link-arg=--emit-relocs" CARGO_TARGET_DIR=target/split-build \
+  cargo build --locked --quiet --target wasm32-unknown-unknown --profile wasm-release \
   -p amigo-storefront --bin amigo-storefront --features test-hooks
 trap_build="$root/target/trap-test"
 rm -rf "$trap_build"
 wasm-bindgen --target web --no-typescript --out-dir "$trap_build" --out-name amigo-trap \
-  target/wasm32-unknown-unknown/wasm-release/amigo-storefront.wasm
+  target/split-build/wasm32-unknown-unknown/wasm-release/amigo-storefront.wasm
 
 start_proxy() {
   local run_dir="$work/run-$1"
@@ -126,6 +128,13 @@ run_once() {
     echo "CHECKOUT E2E: PASS"
   else
     echo "CHECKOUT E2E: FAIL"
+    status=1
+  fi
+  echo "== end-to-end split checkout module (playwright-core, Chromium)"
+  if (cd tests/e2e && AMIGO_DEMO_URL="$proxy_url" node split-smoke.mjs); then
+    echo "SPLIT E2E: PASS"
+  else
+    echo "SPLIT E2E: FAIL"
     status=1
   fi
   echo "== end-to-end trap fallback (playwright-core, Chromium)"

@@ -117,7 +117,7 @@ pub fn App(
 }
 
 /// Checkout and order tracking as a lazily loaded wasm module (`split` feature, built by
-/// `scripts/split-build.sh`). A download failure is an error value, never a panic (which would
+/// `scripts/build-widget.sh`). A download failure is an error value, never a panic (which would
 /// abort the whole store), and is not cached: Retry fetches again.
 #[cfg(feature = "split")]
 mod part {

@@ -166,7 +166,7 @@ export function peakRssKiB(pid) {
  * `{child, info: {sandbox_url, api_base, token, proxy_url}, tmp}`.
  */
 export async function startProxySandbox(extraArgs = []) {
-  if (!fs.existsSync(path.join(DIST, 'index.html'))) fail('dist/index.html is missing: build the widget (trunk build --release)');
+  if (!fs.existsSync(path.join(DIST, 'index.html'))) fail('dist/index.html is missing: build the widget (scripts/build-widget.sh)');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'amigo-bench-proxy-'));
   const infoFile = path.join(tmp, 'info.json');
   const args = [

@@ -1,6 +1,6 @@
 //! Where the widget build comes from: a folder given at run time (`--widget-dir`), or the
-//! repository's `dist/` (Trunk's output) embedded at compile time. Knows content types, which
-//! names are content-hashed, and the precompressed `.br`/`.gz` siblings.
+//! repository's `dist/` (the output of `scripts/build-widget.sh`) embedded at compile time. Knows
+//! content types, which names are content-hashed, and the precompressed `.br`/`.gz` siblings.
 
 use std::borrow::Cow;
 use std::path::{Component, Path, PathBuf};
@@ -76,7 +76,7 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Whether a file name carries Trunk's content hash (`name-<16 hex>.ext`), so it can be cached
+/// Whether a file name carries the build's content hash (`name-<16 hex>.ext`), so it can be cached
 /// forever.
 pub fn is_hashed_name(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
@@ -109,7 +109,7 @@ pub const PLACEHOLDER_PAGE: &str = r#"<!doctype html>
 <a href="/api/openapi.json">/api/openapi.json</a>.</p>
 <p>To build the widget, run from the repository root:</p>
 <pre>scripts/setup.sh --web
-trunk build --release --offline</pre>
+scripts/build-widget.sh</pre>
 <p>then either rebuild the proxy (<code>cargo build --release -p amigo-proxy</code>) to embed
 <code>dist/</code>, or start it with <code>--widget-dir dist</code>.</p>
 </main>

@@ -289,7 +289,7 @@ impl Cli {
             return Err(bad(
                 "AMIGO_WIDGET_DIR",
                 format!(
-                    "{} has no index.html (build the widget with `trunk build --release`)",
+                    "{} has no index.html (build the widget with `scripts/build-widget.sh`)",
                     dir.display()
                 ),
             ));

@@ -159,7 +159,7 @@ async fn without_a_build_folder_the_embedded_build_or_a_clear_placeholder_is_ser
         assert!(!page.contains("{{AMIGO_PROXY}}"));
     } else {
         assert!(page.contains("not built"), "{page}");
-        assert!(page.contains("trunk build"), "{page}");
+        assert!(page.contains("scripts/build-widget.sh"), "{page}");
     }
 }
 

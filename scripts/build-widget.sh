@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Builds the widget as it ships, into dist/: checkout and order tracking are split out of the
+# first load into a module fetched later (feature `split`: Leptos `wasm_split`, fallible, around
+# the two pages), the pipeline cargo-leptos uses, which Trunk cannot run:
+#   cargo build (wasm-release profile, relocations kept) -> wasm-split -> wasm-bindgen (main
+#   module) -> wasm-opt -Oz (every module)
+# then the names get one build hash (the files import each other, so they share it; the proxy
+# caches hashed names for a year), the loader gets the main module's names, the demo page is
+# copied without Trunk's tags, and every script and wasm gets a `.br` and a `.gz` beside it.
+#
+# Needs wasm-split-cli (`scripts/setup.sh --web` installs it; WASM_SPLIT overrides the path),
+# wasm-bindgen, wasm-opt and brotli. The build uses its own target dir (target/split-build): its
+# RUSTFLAGS differ from the browser tests', so sharing one would rebuild everything each time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.tools/node_modules/.bin:$PATH"
+split=${WASM_SPLIT:-wasm-split-cli}
+out=target/split
+rm -rf "$out" && mkdir -p "$out/split" "$out/pkg"
+cargo fetch --locked --target wasm32-unknown-unknown >/dev/null
+RUSTFLAGS="--cfg erase_components -C link-arg=--emit-relocs" CARGO_TARGET_DIR=target/split-build \
+  cargo build --offline --locked --profile wasm-release --target wasm32-unknown-unknown \
+  --features split --bin amigo-storefront
+raw=target/split-build/wasm32-unknown-unknown/wasm-release/amigo-storefront.wasm
+"$split" --target web --out-name amigo "$raw" "$out/split"
+wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
+  --out-dir "$out/pkg" --out-name amigo "$out/split/amigo.wasm"
+opt=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+wasm-opt "${opt[@]}" -o "$out/pkg/amigo_bg.wasm" "$out/pkg/amigo_bg.wasm"
+for chunk in "$out"/split/*.wasm; do
+  [ "$(basename "$chunk")" = amigo.wasm ] && continue
+  wasm-opt "${opt[@]}" -o "$out/pkg/$(basename "$chunk")" "$chunk"
+done
+cp "$out"/split/*.js "$out/pkg/"
+
+site=dist
+rm -rf "$site" && mkdir -p "$site"
+hash=$(cat "$out"/pkg/* | sha256sum | cut -c1-16)
+rename() { # amigo.js -> amigo-storefront-<hash>.js, amigo_bg.wasm -> amigo-storefront-<hash>_bg.wasm
+  case "$1" in
+    amigo.js) echo "amigo-storefront-$hash.js" ;;
+    amigo_bg.wasm) echo "amigo-storefront-${hash}_bg.wasm" ;;
+    *.*) echo "${1%%.*}-$hash.${1#*.}" ;;
+  esac
+}
+sedargs=()
+for f in "$out"/pkg/*; do
+  b=$(basename "$f")
+  # only where a file is imported or fetched: the wasm's own import names stay as they are
+  sedargs+=(-e "s#(from |URL\\()([\"'])\\./$b([\"'])#\\1\\2./$(rename "$b")\\3#g")
+done
+for f in "$out"/pkg/*; do
+  b=$(basename "$f")
+  case "$b" in
+    *.js) sed -E "${sedargs[@]}" "$f" >"$site/$(rename "$b")" ;;
+    *) cp "$f" "$site/$(rename "$b")" ;;
+  esac
+done
+grep -v 'data-trunk\|data-wasm-opt-params\|<!-- The widget build' index.html >"$site/index.html"
+sed -e "s/__AMIGO_JS__/$(rename amigo.js)/" -e "s/__AMIGO_WASM__/$(rename amigo_bg.wasm)/" \
+  loader/amigo-widget.js >"$site/amigo-widget.js"
+for f in "$site"/*.js "$site"/*.wasm; do
+  brotli -q 11 -f -o "$f.br" "$f"
+  gzip -9 -n -c "$f" >"$f.gz"
+done
+echo "widget built into $site/ ($(ls "$site" | grep -vc '\.\(br\|gz\)$') files, build $hash)"
