@@ -62,6 +62,18 @@ async fn missing_or_malformed_token_is_401() {
             .await;
         assert_envelope(&r, 401, "invalid_token");
     }
+    // the three headers are interchangeable: a malformed X-API-Key falls back to Authorization
+    let bearer = format!("Bearer {TEST_TOKEN}");
+    let r = app
+        .request(
+            Method::GET,
+            PRODUCTS,
+            None,
+            &[("x-api-key", "amg_test_short"), ("authorization", &bearer)],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
 }
 
 /// The docs list live tokens as "`amg_live_…` (or legacy)": a token without the `amg_` prefix is
