@@ -40,11 +40,19 @@ pub fn client_ip(parts: &Parts) -> IpAddr {
         })
 }
 
-/// The token from `X-API-Key`, `Authorization: Token …` or `Authorization: Bearer …`.
+/// The token from `X-API-Key`, `Authorization: Token …` or `Authorization: Bearer …`. The docs
+/// present the three as interchangeable, so a missing or malformed `X-API-Key` falls back to
+/// `Authorization` rather than failing on its own.
 pub fn token_from_headers(headers: &HeaderMap) -> Option<ApiToken> {
-    if let Some(v) = headers.get("x-api-key") {
-        return ApiToken::parse(v.to_str().ok()?.trim());
-    }
+    headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| ApiToken::parse(v.trim()))
+        .or_else(|| authorization_token(headers))
+}
+
+/// The token from `Authorization: Token …` or `Authorization: Bearer …`.
+fn authorization_token(headers: &HeaderMap) -> Option<ApiToken> {
     let auth = headers
         .get(axum::http::header::AUTHORIZATION)?
         .to_str()
@@ -140,6 +148,17 @@ mod tests {
         }
         let mut h = HeaderMap::new();
         h.insert("authorization", "Basic abc".parse().unwrap());
+        assert!(token_from_headers(&h).is_none());
+        // a malformed X-API-Key falls back to Authorization; a good one wins over it
+        let other = "amg_test_zyxwvuts98";
+        let mut h = HeaderMap::new();
+        h.insert("x-api-key", "not a token".parse().unwrap());
+        h.insert("authorization", format!("Bearer {t}").parse().unwrap());
+        assert_eq!(token_from_headers(&h).unwrap().expose(), t);
+        h.insert("x-api-key", other.parse().unwrap());
+        assert_eq!(token_from_headers(&h).unwrap().expose(), other);
+        h.remove("authorization");
+        h.insert("x-api-key", "".parse().unwrap());
         assert!(token_from_headers(&h).is_none());
     }
 }

@@ -24,10 +24,12 @@ const SWEEP_EVERY_SECS: i64 = 60;
 
 /// Whether a failed request's response is stored against its key, following Stripe: an outcome
 /// is kept once the endpoint began executing (`insufficient_balance`, `out_of_stock`,
-/// `unserviceable_delivery`, `server_error`), so retrying replays it; a request refused by
-/// parameter validation (`422 invalid_*`, including unknown products and bad delivery
-/// locations) never began, so it does not consume the key. Authentication, rate-limit and key
-/// errors are answered before a key is claimed at all.
+/// `unserviceable_delivery`), so retrying replays it; a request refused by parameter validation
+/// (`422 invalid_*`, including unknown products and bad delivery locations) never began, so it
+/// does not consume the key. A `500 server_error` is not stored either: the docs tell clients to
+/// retry it with backoff (the same key, so a retry can never double-charge), and every internal
+/// error the sandbox raises comes from pricing, before any order, debit or stock change.
+/// Authentication, rate-limit and key errors are answered before a key is claimed at all.
 pub fn is_replayable(err: &SandboxError) -> bool {
     use SandboxError as E;
     match err {
@@ -37,14 +39,14 @@ pub fn is_replayable(err: &SandboxError) -> bool {
         | E::IpNotWhitelisted
         | E::LiveTokenNotAllowed
         | E::RateLimited { .. }
-        | E::MethodNotAllowed(_) => false,
+        | E::MethodNotAllowed(_)
+        | E::Internal(_) => false,
         E::NotFound(_)
         | E::ListNotFound(_)
         | E::InsufficientBalance { .. }
         | E::OutOfStock(_)
         | E::Unserviceable { .. }
-        | E::InvalidTransition(_)
-        | E::Internal(_) => true,
+        | E::InvalidTransition(_) => true,
     }
 }
 
@@ -298,6 +300,17 @@ impl IdempotencyStore {
 mod tests {
     use super::*;
     use std::sync::Arc;
+
+    #[test]
+    fn a_server_error_is_not_stored_but_a_begun_order_is() {
+        assert!(!is_replayable(&SandboxError::Internal("pricing".into())));
+        assert!(!is_replayable(&SandboxError::IdempotencyKeyReused));
+        assert!(is_replayable(&SandboxError::InsufficientBalance {
+            required: 2,
+            balance: 1
+        }));
+        assert!(is_replayable(&SandboxError::OutOfStock(vec![1])));
+    }
 
     fn fp(body: &str) -> Fingerprint {
         Fingerprint::of("POST", "/api/commerce/orders/", body.as_bytes())

@@ -74,7 +74,11 @@ impl CurationQuery {
                 format!("type must be a list slug, got '{}'", shorten(slug)),
             ));
         }
-        let limit = q.bounded_u64("limit", 1, 1000)?.map(|n| n as u32);
+        // The docs: limit is "capped server-side at the list's pool_size", so a large limit is
+        // clamped (here to u32::MAX, then by the server to the pool), never refused.
+        let limit = q
+            .capped_u64("limit", 1, u64::from(u32::MAX))?
+            .map(|n| u32::try_from(n).unwrap_or(u32::MAX));
         Ok(CurationQuery::Fetch {
             slug: slug.to_ascii_lowercase(),
             limit,
@@ -116,6 +120,14 @@ mod tests {
         assert_eq!(
             CurationQuery::parse(&q(&[])).unwrap(),
             CurationQuery::Discover
+        );
+        assert_eq!(
+            CurationQuery::parse(&q(&[("type", "x"), ("limit", "5000000000000")])).unwrap(),
+            CurationQuery::Fetch {
+                slug: "x".into(),
+                limit: Some(u32::MAX)
+            },
+            "a huge limit is capped, not refused"
         );
         assert_eq!(
             CurationQuery::parse(&q(&[("type", "x"), ("limit", "zero")]))

@@ -62,6 +62,30 @@ impl QueryPairs {
         }
     }
 
+    /// Parses an optional whole number of at least `min`, clamping anything above `max` to
+    /// `max` (however many digits it has) instead of refusing it: for parameters the docs
+    /// describe as "capped server-side". Anything that is not a whole number `>= min` is
+    /// `422 invalid_{key}`.
+    pub fn capped_u64(&self, key: &str, min: u64, max: u64) -> Result<Option<u64>, ApiError> {
+        let Some(raw) = self.non_empty(key) else {
+            return Ok(None);
+        };
+        let digits = raw.trim();
+        let whole = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+        let value = whole.then(|| digits.parse::<u64>().unwrap_or(u64::MAX));
+        match value {
+            Some(n) if n >= min => Ok(Some(n.min(max))),
+            _ => Err(ApiError::invalid(
+                format!("invalid_{key}"),
+                key,
+                format!(
+                    "{key} must be a whole number of at least {min}, got '{}'",
+                    shorten(raw)
+                ),
+            )),
+        }
+    }
+
     /// Parses an optional boolean parameter (`true/false/1/0/yes/no`).
     pub fn boolean(&self, key: &str) -> Result<Option<bool>, ApiError> {
         let Some(raw) = self.non_empty(key) else {
@@ -96,6 +120,24 @@ mod tests {
 
     fn q(pairs: &[(&str, &str)]) -> QueryPairs {
         QueryPairs::from_strs(pairs)
+    }
+
+    #[test]
+    fn capped_numbers_clamp_instead_of_refusing() {
+        let get = |v: &str| QueryPairs::from_strs(&[("limit", v)]).capped_u64("limit", 1, 50);
+        assert_eq!(get("7").unwrap(), Some(7));
+        assert_eq!(get(" 50 ").unwrap(), Some(50));
+        assert_eq!(get("51").unwrap(), Some(50));
+        assert_eq!(get("99999999999999999999999999").unwrap(), Some(50));
+        assert_eq!(
+            QueryPairs::from_strs(&[])
+                .capped_u64("limit", 1, 50)
+                .unwrap(),
+            None
+        );
+        for bad in ["0", "-1", "ten", "1.5", "+3"] {
+            assert_eq!(get(bad).unwrap_err().code, "invalid_limit", "{bad}");
+        }
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! States and LGAs of Nigeria (`locations.php`), from the crate's own copy of the reference
 //! data (`data/ng-states.csv`, `data/ng-lgas.csv`, embedded at build time).
 //!
-//! Ids follow the CSV row order (states 1–37 alphabetical with the FCT after Enugu, so Kaduna
-//! is 19 and Lagos 25 as the docs show; LGAs 1–774). The delivery resolver looks places up
-//! here; [`search`] is the typeahead.
+//! State ids follow the CSV row order (1–37 alphabetical with the FCT after Enugu, so Kaduna is
+//! 19 and Lagos 25 as the docs show). LGA ids are 1–774: the LGAs the docs show keep the ids
+//! the docs give them ([`DOCUMENTED_LGA_IDS`]: Kaduna North 142, Zaria 155), and every other
+//! LGA takes the lowest id still free, in CSV row order (state name, then LGA name). The ids are
+//! therefore stable, unique and dense, and the docs' own examples (`lga_id: 155`) resolve.
+//! The delivery resolver looks places up here; [`search`] is the typeahead.
 
 pub mod search;
 
@@ -38,6 +41,12 @@ const CAPITAL_LGAS: [(&str, &str); 18] = [
     ("PL", "Jos North"),
     ("SO", "Sokoto North"),
 ];
+
+/// LGA ids fixed by the docs' examples (`state_code`, LGA name, id): the sandbox must answer the
+/// docs' requests (`"lga_id": 155` for Zaria) as the platform does. The real platform's other
+/// ids are unknown, so the rest are invented (see the module docs and the README).
+pub const DOCUMENTED_LGA_IDS: [(&str, &str, u32); 2] =
+    [("KD", "Kaduna North", 142), ("KD", "Zaria", 155)];
 
 /// Data-load failure: the embedded CSVs are part of the build, so this is a packaging bug.
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +88,48 @@ fn lga_slug(name: &str) -> String {
     out
 }
 
+/// Gives every LGA (in CSV row order) its id: the documented id when [`DOCUMENTED_LGA_IDS`]
+/// has one, else the lowest id not yet taken and not reserved. Fails when a documented id is
+/// outside `1..=len` or repeated, so the ids stay a permutation of `1..=len` (which
+/// [`Locations::lga_by_id`] relies on). A documented LGA absent from the data (a test's small
+/// CSV) reserves nothing.
+fn assign_lga_ids(lgas: &mut [Lga]) -> Result<(), LocationDataError> {
+    let total = lgas.len();
+    let mut reserved = vec![false; total + 1];
+    for &(code, name, id) in &DOCUMENTED_LGA_IDS {
+        if !lgas.iter().any(|l| l.state_code == code && l.name == name) {
+            continue;
+        }
+        let slot = usize::try_from(id)
+            .ok()
+            .filter(|&i| (1..=total).contains(&i) && !reserved[i])
+            .ok_or_else(|| LocationDataError {
+                line: 0,
+                reason: format!(
+                    "documented LGA id {id} ({name}, {code}) is out of range or repeated"
+                ),
+            })?;
+        reserved[slot] = true;
+    }
+    let mut next = 1usize;
+    for lga in lgas.iter_mut() {
+        let pinned = DOCUMENTED_LGA_IDS
+            .iter()
+            .find(|(c, n, _)| *c == lga.state_code && *n == lga.name);
+        lga.id = match pinned {
+            Some(&(_, _, id)) => id,
+            None => {
+                while reserved[next] {
+                    next += 1;
+                }
+                reserved[next] = true;
+                next as u32
+            }
+        };
+    }
+    Ok(())
+}
+
 impl Locations {
     /// Loads the embedded data. Panics only if the embedded CSVs are broken, which the unit
     /// tests rule out for the shipped files.
@@ -116,7 +167,6 @@ impl Locations {
             .map(|(i, s)| (s.code.clone(), i))
             .collect();
         let mut lgas = Vec::new();
-        let mut lgas_by_state: Vec<Vec<usize>> = vec![Vec::new(); states.len()];
         for (n, line) in lgas_csv.lines().enumerate().skip(1) {
             if line.trim().is_empty() {
                 continue;
@@ -137,9 +187,8 @@ impl Locations {
                 .iter()
                 .find(|(c, _)| *c == code)
                 .map_or(state.capital.as_str(), |(_, l)| l);
-            lgas_by_state[si].push(lgas.len());
             lgas.push(Lga {
-                id: lgas.len() as u32 + 1,
+                id: 0,
                 state_id: state.id,
                 name: name.to_owned(),
                 slug: lga_slug(name),
@@ -147,6 +196,12 @@ impl Locations {
                 state_code: state.code.clone(),
                 state_name: state.name.clone(),
             });
+        }
+        assign_lga_ids(&mut lgas)?;
+        lgas.sort_by_key(|l| l.id);
+        let mut lgas_by_state: Vec<Vec<usize>> = vec![Vec::new(); states.len()];
+        for (i, lga) in lgas.iter().enumerate() {
+            lgas_by_state[state_by_code[&lga.state_code]].push(i);
         }
         for group in &mut lgas_by_state {
             group.sort_by(|&a, &b| lgas[a].name.cmp(&lgas[b].name));
@@ -248,6 +303,67 @@ mod tests {
         assert!(l.lgas_of(0).is_empty() && l.lgas_of(38).is_empty());
         let total: usize = (1..=37).map(|s| l.lgas_of(s).len()).sum();
         assert_eq!(total, 774);
+    }
+
+    #[test]
+    fn lga_ids_keep_the_documented_fixed_points_and_stay_dense_and_stable() {
+        let l = Locations::load();
+        for (code, name, id) in DOCUMENTED_LGA_IDS {
+            let lga = l.lga_by_id(id).unwrap();
+            assert_eq!((lga.state_code.as_str(), lga.name.as_str()), (code, name));
+            assert_eq!(l.lgas_named(name, Some(19))[0].id, id);
+        }
+        let kn = l.lga_by_id(142).unwrap();
+        assert_eq!(
+            (kn.state_id, kn.slug.as_str(), kn.is_capital),
+            (19, "kaduna-north", 1)
+        );
+        let zaria = l.lga_by_id(155).unwrap();
+        assert_eq!(
+            (zaria.state_id, zaria.slug.as_str(), zaria.is_capital),
+            (19, "zaria", 0)
+        );
+        // ids are exactly 1..=774, listed in id order, and lga_by_id finds each one
+        let ids: Vec<u32> = l.lgas().iter().map(|g| g.id).collect();
+        assert_eq!(ids, (1..=774).collect::<Vec<u32>>());
+        for g in l.lgas() {
+            assert_eq!(l.lga_by_id(g.id).unwrap(), g);
+        }
+        assert!(l.lga_by_id(0).is_none() && l.lga_by_id(775).is_none());
+        // everything else follows CSV row order around the reserved ids
+        let first = l.lga_by_id(1).unwrap();
+        assert_eq!(
+            (first.state_code.as_str(), first.name.as_str()),
+            ("AB", "Aba North")
+        );
+        let after_kn = l.lga_by_id(143).unwrap();
+        let row_142 = LGAS_CSV.lines().nth(142).unwrap();
+        assert_eq!(
+            format!("{},{}", after_kn.state_code, after_kn.name),
+            row_142
+        );
+        let row_774 = LGAS_CSV.lines().nth(774).unwrap();
+        let last = l.lga_by_id(774).unwrap();
+        assert_eq!(format!("{},{}", last.state_code, last.name), row_774);
+        // the state's list is still in name order, with the documented ids inside it
+        let kaduna: Vec<_> = l.lgas_of(19).iter().map(|g| g.name.clone()).collect();
+        let mut sorted = kaduna.clone();
+        sorted.sort();
+        assert_eq!(kaduna, sorted);
+        // stable: loading twice gives the same ids
+        let again = Locations::load();
+        assert_eq!(again.lgas(), l.lgas());
+    }
+
+    #[test]
+    fn a_documented_lga_id_outside_the_data_is_reported() {
+        let states = "code,name,capital,zone\nKD,Kaduna,Kaduna,North-West\n";
+        let err = Locations::parse(states, "state_code,lga_name\nKD,Giwa\nKD,Zaria\n").unwrap_err();
+        assert!(err.reason.contains("155"), "{err}");
+        // without the documented LGAs, a small data set numbers rows in order
+        let l = Locations::parse(states, "state_code,lga_name\nKD,Giwa\nKD,Igabi\n").unwrap();
+        let ids: Vec<_> = l.lgas().iter().map(|g| (g.id, g.name.as_str())).collect();
+        assert_eq!(ids, [(1, "Giwa"), (2, "Igabi")]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 mod advance;
 mod categories;
 mod curation;
+mod framework_errors;
 mod images;
 mod locations;
 mod orders;
@@ -114,7 +115,10 @@ pub fn router(state: AppState) -> Router {
                 "No such endpoint. See the Amigo developer docs for the paths.".into(),
             )
         })
-        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            framework_errors::MAX_BODY_BYTES,
+        ))
+        .layer(axum::middleware::map_response(framework_errors::envelope))
         .layer(
             tower_http::set_header::SetResponseHeaderLayer::if_not_present(
                 header::X_CONTENT_TYPE_OPTIONS,

@@ -137,6 +137,18 @@ async fn limit_defaults_and_is_capped_at_pool_size() {
         assert!(!p["price"]["market"].is_null(), "deals are discounted");
         assert_eq!(p["stock"]["in_stock"], true);
     }
+    // "capped server-side at the list's pool_size": a limit above it (even a huge one) is
+    // capped, not refused
+    for limit in ["51", "1001", "99999999999999999999"] {
+        let capped = app
+            .get(
+                &format!("{CURATION}?type=deals&limit={limit}"),
+                Some(TEST_TOKEN),
+            )
+            .await;
+        assert_eq!(capped.status, 200, "limit={limit}");
+        assert_eq!(ids(&capped.json()), ids(&big), "limit={limit}");
+    }
     let r = app
         .get(&format!("{CURATION}?type=deals&limit=0"), Some(TEST_TOKEN))
         .await;

@@ -56,6 +56,15 @@ async fn documented_lgas_example() {
     let lgas = body["data"].as_array().unwrap();
     assert_eq!(lgas.len(), 23);
     let kn = lgas.iter().find(|l| l["name"] == "Kaduna North").unwrap();
+    assert_eq!(
+        kn,
+        &serde_json::json!({"id": 142, "state_id": 19, "name": "Kaduna North", "slug": "kaduna-north", "is_capital": 1, "state_code": "KD", "state_name": "Kaduna"})
+    );
+    let zaria = lgas.iter().find(|l| l["name"] == "Zaria").unwrap();
+    assert_eq!(
+        zaria,
+        &serde_json::json!({"id": 155, "state_id": 19, "name": "Zaria", "slug": "zaria", "is_capital": 0, "state_code": "KD", "state_name": "Kaduna"})
+    );
     assert_eq!(kn["state_id"], 19);
     assert_eq!(kn["slug"], "kaduna-north");
     assert_eq!(kn["is_capital"], 1);
@@ -106,6 +115,11 @@ async fn documented_search_example() {
     assert_eq!(first["state_code"], "KD");
     assert_eq!(first["state_name"], "Kaduna");
     let zaria_id = first["id"].as_u64().unwrap();
+    assert_eq!(
+        first,
+        &serde_json::json!({"id": 155, "name": "Zaria", "state_code": "KD", "state_name": "Kaduna"}),
+        "the docs' typeahead example, verbatim"
+    );
     let kd = app
         .get(&format!("{LOCATIONS}?type=lgas&state_code=KD"), None)
         .await

@@ -62,6 +62,18 @@ async fn missing_or_malformed_token_is_401() {
             .await;
         assert_envelope(&r, 401, "invalid_token");
     }
+    // the three headers are interchangeable: a malformed X-API-Key falls back to Authorization
+    let bearer = format!("Bearer {TEST_TOKEN}");
+    let r = app
+        .request(
+            Method::GET,
+            PRODUCTS,
+            None,
+            &[("x-api-key", "amg_test_short"), ("authorization", &bearer)],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
 }
 
 /// The docs list live tokens as "`amg_live_…` (or legacy)": a token without the `amg_` prefix is
@@ -168,4 +180,45 @@ async fn unknown_paths_and_wrong_methods() {
             .status,
         200
     );
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_413_in_the_envelope() {
+    let app = app();
+    let huge = vec![b' '; 1024 * 1024 + 1];
+    for (uri, token) in [
+        ("/api/commerce/orders/", Some(TEST_TOKEN)),
+        ("/api/commerce/webhooks/", Some(TEST_TOKEN)),
+        ("/api/commerce/delivery/quote/", None),
+    ] {
+        let r = app
+            .request(
+                Method::POST,
+                uri,
+                token,
+                &[("origin", "https://shop.example")],
+                Some(huge.clone()),
+            )
+            .await;
+        assert_envelope(&r, 413, "payload_too_large");
+        assert!(
+            r.json()["message"].as_str().unwrap().contains("1048576"),
+            "{uri}"
+        );
+        if token.is_none() {
+            // the public endpoint's CORS headers survive the rewrite
+            assert_eq!(r.headers["access-control-allow-origin"], "*");
+        }
+    }
+    // exactly at the limit is read (and refused for what it says, not for its size)
+    let r = app
+        .request(
+            Method::POST,
+            "/api/commerce/orders/",
+            Some(TEST_TOKEN),
+            &[],
+            Some(vec![b' '; 1024 * 1024]),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", String::from_utf8_lossy(&r.body));
 }

@@ -82,6 +82,25 @@ async fn documented_example_kaduna_zaria() {
     assert_eq!(data["totals"], json!({"standard": 0, "premium": 5000}));
     assert_eq!(data["eta"], json!({"min": 0, "max": 2}));
     assert_eq!(data["warnings"], json!([]));
+    assert_eq!(zaria, 155, "the docs' id for Zaria");
+    // The docs' `"state_id": 19, "lga_id": 155` form resolves to the same place and price.
+    let by_ids = app
+        .post_json(
+            QUOTE,
+            None,
+            &json!({"state_id": 19, "lga_id": 155, "items": [
+                {"product_id": ids[0], "quantity": 2},
+                {"product_id": ids[1], "quantity": 1}
+            ]}),
+        )
+        .await;
+    assert_eq!(
+        by_ids.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&by_ids.body)
+    );
+    assert_eq!(by_ids.json()["data"], body["data"]);
 }
 
 #[tokio::test]
