@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod curation;
+pub mod data;
 pub mod delivery;
 pub mod error;
 pub mod extract;

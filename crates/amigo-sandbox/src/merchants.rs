@@ -12,6 +12,7 @@ use amigo_types::token::{ApiToken, Mode};
 use amigo_types::wallet::TEST_WALLET_START;
 
 use crate::config::SandboxConfig;
+use crate::data::DataBook;
 use crate::idempotency::IdempotencyStore;
 use crate::orders::OrderBook;
 use crate::wallet::Wallet;
@@ -30,6 +31,8 @@ pub struct Merchant {
     pub idempotency: IdempotencyStore,
     /// Its webhook endpoints and their delivery history.
     pub webhooks: WebhookRegistry,
+    /// Its data purchases (paid from the same wallet as orders).
+    pub data: DataBook,
 }
 
 /// All merchants of one sandbox instance, plus the id sequences and the webhook sender.
@@ -88,6 +91,7 @@ impl Merchants {
                 orders: OrderBook::new(),
                 idempotency: IdempotencyStore::new(),
                 webhooks: WebhookRegistry::new(),
+                data: DataBook::new(),
             })
         }))
     }

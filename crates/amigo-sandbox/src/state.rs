@@ -10,6 +10,7 @@ use crate::catalog::Catalog;
 use crate::clock::Clock;
 use crate::config::SandboxConfig;
 use crate::curation::CurationLists;
+use crate::data::DataPlans;
 use crate::delivery::DeliverySchemes;
 use crate::locations::Locations;
 use crate::merchants::Merchants;
@@ -30,6 +31,8 @@ pub struct AppState {
     pub schemes: Arc<DeliverySchemes>,
     /// Curation lists.
     pub curation: Arc<CurationLists>,
+    /// Data plans and their drifting efficiency scores.
+    pub data_plans: Arc<DataPlans>,
     /// Per-token merchants: wallets, orders, idempotency records, webhook endpoints.
     pub merchants: Arc<Merchants>,
     /// Per-token request counts.
@@ -52,6 +55,7 @@ impl AppState {
         let curation = Arc::new(CurationLists::seed(&catalog, clock.now()));
         let merchants = Arc::new(Merchants::new(&config));
         Self {
+            data_plans: Arc::new(DataPlans::seed(config.seed)),
             token_limiter: Arc::new(WindowLimiter::new(config.rate_limit_per_minute)),
             ip_limiter: Arc::new(WindowLimiter::new(config.public_rate_limit_per_minute)),
             config: Arc::new(config),

@@ -9,6 +9,7 @@
 
 pub mod catalog;
 pub mod curation;
+pub mod data;
 pub mod delivery;
 pub mod envelope;
 pub mod idempotency;

@@ -5,6 +5,7 @@
 mod advance;
 mod categories;
 mod curation;
+mod data;
 mod framework_errors;
 mod images;
 mod locations;
@@ -49,17 +50,24 @@ pub fn router(state: AppState) -> Router {
         .allow_headers([header::CONTENT_TYPE])
         .max_age(std::time::Duration::from_secs(600));
 
-    let public = Router::new();
-    let public = both(
+    let mut public = Router::new();
+    public = both(
         public,
         "/api/commerce/locations.php",
         get(locations::get).fallback(not_allowed("GET")),
     );
-    let public = both(
+    public = both(
         public,
         "/api/commerce/delivery/quote/",
         post(quote::post).fallback(not_allowed("POST")),
     );
+    for path in [
+        "/api/plans_catalog.php",
+        "/plans_catalog.php",
+        "/api/data/plans/",
+    ] {
+        public = both(public, path, get(data::plans).fallback(not_allowed("GET")));
+    }
     let public = public.layer(public_cors);
 
     let mut r = Router::new();
@@ -103,6 +111,18 @@ pub fn router(state: AppState) -> Router {
         r,
         "/api/commerce/sandbox/orders/advance/",
         post(advance::post).fallback(not_allowed("POST")),
+    );
+    r = both(
+        r,
+        "/api/data/",
+        get(data::get)
+            .post(data::post)
+            .fallback(not_allowed("GET, POST")),
+    );
+    r = both(
+        r,
+        "/api/data/sandbox/advance/",
+        post(data::advance).fallback(not_allowed("POST")),
     );
     r = r.route(
         "/sandbox-assets/images/{file}",

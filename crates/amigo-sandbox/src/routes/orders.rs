@@ -4,7 +4,7 @@
 use amigo_types::DataEnvelope;
 use amigo_types::envelope::{ApiError, ListEnvelope};
 use amigo_types::idempotency::IdempotencyKey;
-use amigo_types::orders::{Order, OrderListQuery};
+use amigo_types::orders::OrderListQuery;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -91,7 +91,7 @@ pub(crate) async fn post(
 }
 
 /// The `Idempotency-Key` header, if sent; a bad one is `422 invalid_idempotency_key`.
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, SandboxError> {
+pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, SandboxError> {
     let Some(raw) = headers.get("idempotency-key") else {
         return Ok(None);
     };
@@ -106,11 +106,11 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, Sandbo
 }
 
 /// The exact status and bytes of an outcome, as sent and as stored for replay.
-fn render(outcome: &Result<Order, SandboxError>) -> StoredResponse {
+pub(super) fn render<T: serde::Serialize>(outcome: &Result<T, SandboxError>) -> StoredResponse {
     let (status, bytes) = match outcome {
-        Ok(order) => (
+        Ok(created) => (
             StatusCode::CREATED,
-            serde_json::to_vec(&DataEnvelope::new(order)),
+            serde_json::to_vec(&DataEnvelope::new(created)),
         ),
         Err(e) => {
             if let SandboxError::Internal(cause) = e {
@@ -136,7 +136,7 @@ fn render(outcome: &Result<Order, SandboxError>) -> StoredResponse {
 }
 
 /// Sends stored bytes; replays carry `Idempotent-Replayed: true`, as Stripe's do.
-fn send(stored: &StoredResponse, replayed: bool) -> Response {
+pub(super) fn send(stored: &StoredResponse, replayed: bool) -> Response {
     let mut resp = Response::new(Body::from(stored.body.clone()));
     *resp.status_mut() =
         StatusCode::from_u16(stored.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

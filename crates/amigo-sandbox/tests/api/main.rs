@@ -5,6 +5,7 @@ mod helpers;
 
 mod catalog;
 mod curation;
+mod data;
 mod deliveries;
 mod fixtures;
 mod idempotency;

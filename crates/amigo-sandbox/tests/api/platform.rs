@@ -154,7 +154,7 @@ async fn unknown_paths_and_wrong_methods() {
     let app = app();
     for uri in [
         "/api/commerce/nope/",
-        "/api/data/plans",
+        "/api/data/nope/",
         "/",
         "/api/commerce/products/extra",
     ] {

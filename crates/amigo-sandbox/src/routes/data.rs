@@ -1,0 +1,129 @@
+//! The Data API: `GET /api/plans_catalog.php` (and `/plans_catalog.php`, `/api/data/plans/`),
+//! `POST /api/data/` (idempotent), `GET /api/data/` (the caller's purchases, a sandbox
+//! extension) and `POST /api/data/sandbox/advance/`. HTTP in and out only; the rules live in
+//! `crate::data` and `crate::idempotency`.
+
+use amigo_types::DataEnvelope;
+use amigo_types::data::{DataPlan, DataPurchase, Network};
+use amigo_types::envelope::{ListEnvelope, Pagination};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+
+use super::orders::{idempotency_key, render, send};
+use crate::clock::iso8601;
+use crate::data::{advance_purchase, buy_data, purchase_not_found};
+use crate::error::SandboxError;
+use crate::extract::{Caller, Pairs, PublicCaller};
+use crate::idempotency::{Claimed, Fingerprint, is_replayable};
+use crate::merchants::Merchant;
+use crate::state::AppState;
+
+/// The path idempotency fingerprints name, whichever slash variant was called.
+const DATA_PATH: &str = "/api/data/";
+
+/// The plan catalog (public, like the docs page that renders it), `?network=` to filter.
+pub(crate) async fn plans(
+    State(state): State<AppState>,
+    _caller: PublicCaller,
+    Pairs(q): Pairs,
+) -> Result<Json<DataEnvelope<Vec<DataPlan>>>, SandboxError> {
+    let network = q
+        .non_empty("network")
+        .map(Network::parse_query)
+        .transpose()?;
+    Ok(Json(DataEnvelope::new(
+        state.data_plans.list(network, state.clock.unix()),
+    )))
+}
+
+fn settle(state: &AppState, merchant: &Merchant) {
+    merchant.data.settle_due(
+        state.clock.unix(),
+        &iso8601(state.clock.now()),
+        &merchant.wallet,
+    );
+}
+
+/// One purchase (`?ref=`) or the caller's purchases, newest first (`limit` 1–100, default 20;
+/// `offset`).
+pub(crate) async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Pairs(q): Pairs,
+) -> Result<Response, SandboxError> {
+    let merchant = state.merchants.get(&caller.token);
+    settle(&state, &merchant);
+    if let Some(reference) = q.non_empty("ref") {
+        let reference = reference.trim();
+        let p = merchant
+            .data
+            .by_reference(reference)
+            .ok_or_else(|| purchase_not_found(reference))?;
+        return Ok(Json(DataEnvelope::new(p)).into_response());
+    }
+    let limit = q.bounded_u64("limit", 1, 100)?.unwrap_or(20);
+    let offset = q.bounded_u64("offset", 0, u64::MAX)?.unwrap_or(0);
+    let (data, total) = merchant.data.page(
+        usize::try_from(limit).unwrap_or(100),
+        usize::try_from(offset).unwrap_or(usize::MAX),
+    );
+    Ok(Json(ListEnvelope::<DataPurchase> {
+        success: true,
+        data,
+        pagination: Pagination::new(total, limit as u32, offset),
+    })
+    .into_response())
+}
+
+/// Buys a plan, honouring `Idempotency-Key` exactly as orders do.
+pub(crate) async fn post(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let merchant = state.merchants.get(&caller.token);
+    settle(&state, &merchant);
+    let key = match idempotency_key(&headers) {
+        Ok(k) => k,
+        Err(e) => return e.into_response(),
+    };
+    let Some(key) = key else {
+        return send(&render(&buy_data(&state, &merchant, &body)), false);
+    };
+    let fingerprint = Fingerprint::of("POST", DATA_PATH, &body);
+    match merchant
+        .idempotency
+        .claim(key.as_str(), fingerprint, || state.clock.unix())
+        .await
+    {
+        Claimed::Replay(stored) => send(&stored, true),
+        Claimed::Reused => SandboxError::IdempotencyKeyReused.into_response(),
+        Claimed::Execute(claim) => {
+            let outcome = buy_data(&state, &merchant, &body);
+            let response = render(&outcome);
+            let keep = match &outcome {
+                Ok(_) => true,
+                Err(e) => is_replayable(e),
+            };
+            claim.finish(keep.then(|| response.clone()), state.clock.unix());
+            send(&response, false)
+        }
+    }
+}
+
+/// `{"reference","outcome":"delivered"|"failed"}` → the settled purchase (test tokens only).
+pub(crate) async fn advance(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<Json<DataEnvelope<DataPurchase>>, SandboxError> {
+    let merchant = state.merchants.get(&caller.token);
+    settle(&state, &merchant);
+    Ok(Json(DataEnvelope::new(advance_purchase(
+        &state, &merchant, &body,
+    )?)))
+}
