@@ -289,7 +289,10 @@ pub fn verify(
         .trim()
         .parse()
         .map_err(|_| SignatureError::BadTimestamp)?;
-    if (now - ts).abs() > tolerance_secs {
+    // `abs_diff` cannot overflow on hostile timestamps (`now - ts` can); a negative tolerance
+    // accepts nothing.
+    let tolerance = u64::try_from(tolerance_secs).map_err(|_| SignatureError::Stale)?;
+    if now.abs_diff(ts) > tolerance {
         return Err(SignatureError::Stale);
     }
     let given = sig
@@ -385,6 +388,64 @@ mod tests {
             proptest::prop_assert_eq!(e.data.reference.as_str(), "AMG-COM-TEST-20261123-ABC123");
             let has_status = v["data"].get("status").is_some();
             proptest::prop_assert_eq!(e.status().is_some(), has_status);
+        }
+
+        /// Arbitrary headers, bodies, clocks and tolerances never panic the verifier, and it
+        /// accepts only a signature that is the HMAC of one of the secrets over the echoed
+        /// timestamp and the exact body, within the window.
+        #[test]
+        fn verifier_accepts_only_correct_signatures_in_window(
+            ts_header in proptest::option::of(proptest::prop_oneof![
+                proptest::prelude::any::<String>(),
+                proptest::prelude::Strategy::prop_map(proptest::prelude::any::<i64>(), |t| t.to_string()),
+            ]),
+            sig_header in proptest::option::of(proptest::prelude::any::<String>()),
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..128),
+            now in proptest::prelude::any::<i64>(),
+            tolerance in proptest::prelude::any::<i64>(),
+        ) {
+            let secrets = ["old-secret", "new-secret"];
+            let got = verify(&secrets, ts_header.as_deref(), sig_header.as_deref(), &body, now, tolerance);
+            if let Ok(ts) = got {
+                proptest::prop_assert!(tolerance >= 0 && now.abs_diff(ts) <= tolerance as u64);
+                let given = sig_header.as_deref().unwrap_or_default().trim().to_ascii_lowercase();
+                proptest::prop_assert!(secrets.iter().any(|s| sign(s.as_bytes(), ts, &body) == given));
+            }
+        }
+
+        /// A correctly signed body is accepted exactly when its timestamp is within the window,
+        /// and any change to one byte of the body, or a secret not in the list, is refused.
+        #[test]
+        fn verifier_accepts_correct_signatures_and_refuses_tampering(
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..128),
+            ts in -4_000_000_000i64..4_000_000_000,
+            skew in -1_000i64..1_000,
+            tolerance in 0i64..600,
+            flip in proptest::prelude::any::<proptest::sample::Index>(),
+            use_new in proptest::prelude::any::<bool>(),
+        ) {
+            let secrets = ["old-secret", "new-secret"];
+            let secret = if use_new { "new-secret" } else { "old-secret" };
+            let sig = sign(secret.as_bytes(), ts, &body);
+            let ts_s = ts.to_string();
+            let now = ts + skew;
+            let got = verify(&secrets, Some(&ts_s), Some(&sig), &body, now, tolerance);
+            if skew.abs() <= tolerance {
+                proptest::prop_assert_eq!(got, Ok(ts));
+                let mut tampered = body.clone();
+                let i = flip.index(tampered.len());
+                tampered[i] ^= 0x01;
+                proptest::prop_assert_eq!(
+                    verify(&secrets, Some(&ts_s), Some(&sig), &tampered, now, tolerance),
+                    Err(SignatureError::Mismatch)
+                );
+                proptest::prop_assert_eq!(
+                    verify(&["other-secret"], Some(&ts_s), Some(&sig), &body, now, tolerance),
+                    Err(SignatureError::Mismatch)
+                );
+            } else {
+                proptest::prop_assert_eq!(got, Err(SignatureError::Stale));
+            }
         }
 
         /// Arbitrary bytes never panic the reader.
