@@ -82,6 +82,8 @@ try {
   const group = (e) => {
     const u = new URL(e.name);
     if (u.origin !== proxy) return 'cross-origin (sandbox images and public API)';
+    // the checkout module is fetched once the browse view is idle: not part of the first load
+    if (/^\/widget\/split_[^/]*\.wasm$/.test(u.pathname)) return 'widget, fetched later (checkout module, on idle)';
     if (u.pathname.startsWith('/widget/')) return 'widget';
     if (u.pathname.startsWith('/api/')) return 'api';
     return 'page';
@@ -91,7 +93,7 @@ try {
     const g = (groups[group(e)] ||= { requests: 0, transfer: 0, encoded: 0, decoded: 0 });
     g.requests += 1; g.transfer += e.transfer; g.encoded += e.encoded; g.decoded += e.decoded;
   }
-  const widgetFiles = entries.filter((e) => group(e) === 'widget').map((e) => ({
+  const widgetFiles = entries.filter((e) => group(e).startsWith('widget')).map((e) => ({
     file: new URL(e.name).pathname, transfer: e.transfer, encoded: e.encoded, decoded: e.decoded,
     encoding: encodings.get(e.name) || '?',
   }));
