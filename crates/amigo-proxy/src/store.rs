@@ -14,13 +14,52 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{Row, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
-/// A one-way hash of a phone number's normalised form: what the database keeps instead of the
-/// number, and what a lookup's `phone` is compared against.
-pub fn phone_hash(raw: &str) -> String {
+/// The unkeyed v1 digest of a phone number's normalised form. Never stored on its own any more:
+/// it is the input of the keyed hash, which is what lets `connect` re-key old v1 rows in place.
+fn phone_digest_v1(raw: &str) -> String {
     let mut h = Sha256::new();
     h.update(b"amigo-proxy/phone/v1:");
     h.update(phone_match_key(raw).as_bytes());
     hex::encode(h.finalize())
+}
+
+/// The server secret that keys phone hashes, so a leaked `orders` table cannot be reversed by
+/// hashing every possible phone number (Nigeria has only ~10^10 of them).
+#[derive(Clone)]
+pub struct PhoneKey([u8; 32]);
+
+impl std::fmt::Debug for PhoneKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PhoneKey(..)")
+    }
+}
+
+impl PhoneKey {
+    /// A fresh random key (first start).
+    pub fn generate() -> Self {
+        Self(rand::random())
+    }
+
+    /// Parses 64 hex digits, as kept in the database.
+    pub fn from_hex(hex_key: &str) -> Option<Self> {
+        let bytes = hex::decode(hex_key.trim()).ok()?;
+        Some(Self(bytes.try_into().ok()?))
+    }
+
+    fn mac(&self, digest_v1: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
+        mac.update(b"amigo-proxy/phone/v2:");
+        mac.update(digest_v1.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// The keyed hash of a phone number's normalised form: what the database keeps instead of
+    /// the number, and what a lookup's `phone` is compared against.
+    pub fn phone_hash(&self, raw: &str) -> String {
+        self.mac(&phone_digest_v1(raw))
+    }
 }
 
 /// What applying a webhook delivery did.
@@ -37,6 +76,7 @@ pub struct WebhookOutcome {
 pub struct Store {
     pool: SqlitePool,
     writer: mpsc::Sender<Job>,
+    key: PhoneKey,
 }
 
 /// A write waiting for the writer task.
@@ -101,9 +141,15 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
+        let key = phone_key_in(&pool).await?;
         let (writer, jobs) = mpsc::channel(1024);
-        tokio::spawn(run_writer(pool.clone(), jobs));
-        Ok(Self { pool, writer })
+        tokio::spawn(run_writer(pool.clone(), jobs, key.clone()));
+        Ok(Self { pool, writer, key })
+    }
+
+    /// The keyed hash of `raw` (see [`PhoneKey::phone_hash`]) under this database's key.
+    pub fn phone_hash(&self, raw: &str) -> String {
+        self.key.phone_hash(raw)
     }
 
     async fn submit(&self, write: Write) -> Result<WebhookOutcome, sqlx::Error> {
@@ -214,7 +260,7 @@ impl Store {
 /// transaction, so a burst costs one commit (one fsync) instead of one each, and no request
 /// ever sleeps in SQLite's busy handler. If a batch fails, its writes are retried one by one so
 /// one bad write cannot fail the others.
-async fn run_writer(pool: SqlitePool, mut jobs: mpsc::Receiver<Job>) {
+async fn run_writer(pool: SqlitePool, mut jobs: mpsc::Receiver<Job>, key: PhoneKey) {
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -224,7 +270,7 @@ async fn run_writer(pool: SqlitePool, mut jobs: mpsc::Receiver<Job>) {
             }
         }
         let writes: Vec<&Write> = batch.iter().map(|j| &j.write).collect();
-        match write_batch(&pool, &writes).await {
+        match write_batch(&pool, &writes, &key).await {
             Ok(outcomes) => {
                 for (job, outcome) in batch.into_iter().zip(outcomes) {
                     let _ = job.reply.send(Ok(outcome));
@@ -235,7 +281,7 @@ async fn run_writer(pool: SqlitePool, mut jobs: mpsc::Receiver<Job>) {
             }
             Err(_) => {
                 for job in batch {
-                    let result = write_batch(&pool, &[&job.write])
+                    let result = write_batch(&pool, &[&job.write], &key)
                         .await
                         .map(|mut o| o.remove(0))
                         .map_err(|e| e.to_string());
@@ -249,6 +295,7 @@ async fn run_writer(pool: SqlitePool, mut jobs: mpsc::Receiver<Job>) {
 async fn write_batch(
     pool: &SqlitePool,
     writes: &[&Write],
+    key: &PhoneKey,
 ) -> Result<Vec<WebhookOutcome>, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let mut outcomes = Vec::with_capacity(writes.len());
@@ -256,9 +303,9 @@ async fn write_batch(
         outcomes.push(match write {
             Write::Order { order, at } => WebhookOutcome {
                 duplicate: false,
-                changed: record_in(&mut tx, order, at).await?,
+                changed: record_in(&mut tx, order, at, key).await?,
             },
-            Write::Webhook(update) => apply_in(&mut tx, update).await?,
+            Write::Webhook(update) => apply_in(&mut tx, update, key).await?,
         });
     }
     tx.commit().await?;
@@ -268,6 +315,7 @@ async fn write_batch(
 async fn apply_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     update: &WebhookUpdate,
+    key: &PhoneKey,
 ) -> Result<WebhookOutcome, sqlx::Error> {
     let inserted = sqlx::query(
         "INSERT INTO webhook_deliveries
@@ -293,7 +341,7 @@ async fn apply_in(
     }
     let changed = match (&update.order, update.status) {
         // the complete documented shape: record it (an order placed elsewhere is added)
-        (Some(order), _) => record_in(tx, order, &update.created_at).await?,
+        (Some(order), _) => record_in(tx, order, &update.created_at, key).await?,
         // only the reference and a known status: move a known order forward
         (None, Some(status)) => {
             advance_in(
@@ -367,12 +415,46 @@ async fn advance_in(
     Ok(true)
 }
 
+/// Loads this database's phone key, generating and storing it on first start, and re-keys any
+/// row still holding a v1 (unkeyed) hash, all in one transaction so two instances starting at
+/// once agree on one key.
+async fn phone_key_in(pool: &SqlitePool) -> Result<PhoneKey, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("INSERT INTO proxy_secrets (name, value) VALUES ('phone_key', $1) ON CONFLICT (name) DO NOTHING")
+        .bind(hex::encode(PhoneKey::generate().0))
+        .execute(&mut *tx)
+        .await?;
+    let stored: String =
+        sqlx::query_scalar("SELECT value FROM proxy_secrets WHERE name = 'phone_key'")
+            .fetch_one(&mut *tx)
+            .await?;
+    let key = PhoneKey::from_hex(&stored).ok_or_else(|| {
+        sqlx::Error::Protocol("proxy_secrets.phone_key is not 64 hex digits".into())
+    })?;
+    let old: Vec<(String, String)> =
+        sqlx::query_as("SELECT reference, phone_hash FROM orders WHERE phone_hash_version = 1")
+            .fetch_all(&mut *tx)
+            .await?;
+    for (reference, digest_v1) in old {
+        sqlx::query(
+            "UPDATE orders SET phone_hash = $1, phone_hash_version = 2 WHERE reference = $2",
+        )
+        .bind(key.mac(&digest_v1))
+        .bind(reference)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(key)
+}
+
 /// The write path shared by `record_order` and `apply_webhook`; writes first so the
 /// transaction takes the write lock at once (no SQLite read-to-write upgrade).
 async fn record_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     order: &Order,
     at: &str,
+    key: &PhoneKey,
 ) -> Result<bool, sqlx::Error> {
     let at = lagos_to_iso(at);
     let view = OrderTracking::from_order(order, Vec::new());
@@ -381,14 +463,14 @@ async fn record_in(
     let now = now_iso();
     let inserted = sqlx::query(
         "INSERT INTO orders (reference, status, status_rank, phone_hash, subtotal, delivery_fee,
-                             total, view_json, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                             total, view_json, created_at, updated_at, phone_hash_version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 2)
          ON CONFLICT (reference) DO NOTHING",
     )
     .bind(&order.reference)
     .bind(order.status.as_str())
     .bind(rank)
-    .bind(phone_hash(&order.customer.phone))
+    .bind(key.phone_hash(&order.customer.phone))
     .bind(order.subtotal.amount)
     .bind(order.delivery_fee.amount)
     .bind(order.total.amount)
@@ -435,8 +517,55 @@ mod tests {
 
     #[test]
     fn phone_hash_matches_every_form_of_one_number() {
+        let key = PhoneKey::generate();
+        let phone_hash = |raw: &str| key.phone_hash(raw);
         assert_eq!(phone_hash("+234 803 123 4567"), phone_hash("08031234567"));
         assert_ne!(phone_hash("08031234567"), phone_hash("08031234568"));
         assert!(!phone_hash("08031234567").contains("8031234567"));
+        assert_ne!(phone_hash("08031234567"), phone_digest_v1("08031234567"));
+        assert_ne!(
+            phone_hash("08031234567"),
+            PhoneKey::generate().phone_hash("08031234567"),
+            "another key, another hash"
+        );
+    }
+
+    #[tokio::test]
+    async fn key_is_kept_across_starts_and_v1_rows_are_rekeyed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("proxy.db").display());
+        let first = Store::connect(&url).await.expect("first start");
+        let hash = first.phone_hash("08031234567");
+        // A row written by a build before keyed hashes: v1 digest, version 1.
+        sqlx::query(
+            "INSERT INTO orders (reference, status, status_rank, phone_hash, subtotal,
+                                 delivery_fee, total, view_json, created_at, updated_at,
+                                 phone_hash_version)
+             VALUES ('AMG-OLD', 'pending', 0, $1, 1, 0, 1, '{}', 'x', 'x', 1)",
+        )
+        .bind(phone_digest_v1("+234 803 123 4567"))
+        .execute(&first.pool)
+        .await
+        .expect("old row");
+        first.close().await;
+
+        let second = Store::connect(&url).await.expect("restart");
+        assert_eq!(
+            second.phone_hash("08031234567"),
+            hash,
+            "same key after restart"
+        );
+        let (stored, version): (String, i64) = sqlx::query_as(
+            "SELECT phone_hash, phone_hash_version FROM orders WHERE reference = 'AMG-OLD'",
+        )
+        .fetch_one(&second.pool)
+        .await
+        .expect("old row still there");
+        assert_eq!(version, 2);
+        assert_eq!(
+            stored, hash,
+            "the v1 row now matches the keyed hash of its phone"
+        );
+        second.close().await;
     }
 }

@@ -17,7 +17,6 @@ use crate::error::{ProxyError, ProxyResult};
 use crate::middleware::ClientIp;
 use crate::routes::catalog::product_price;
 use crate::state::AppState;
-use crate::store::phone_hash;
 use crate::upstream::{UpstreamResponse, classify_failure};
 
 /// Places an order.
@@ -59,7 +58,9 @@ pub(crate) async fn create(
     };
     let request: CreateOrderRequest = parse_json_body(&body)?;
     let valid = request.validate()?;
-    state.limits().order_for_phone(&phone_hash(&valid.phone))?;
+    state
+        .limits()
+        .order_for_phone(&state.store().phone_hash(&valid.phone))?;
     spend_guard(&state, &request).await?;
 
     let payload = serde_json::to_vec(&request)

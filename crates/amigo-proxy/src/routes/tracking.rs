@@ -19,7 +19,6 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::error::{ProxyError, ProxyResult};
 use crate::middleware::ClientIp;
 use crate::state::AppState;
-use crate::store::phone_hash;
 
 /// `?phone=…`.
 #[derive(Debug, Deserialize)]
@@ -34,7 +33,7 @@ async fn find(
     phone: Option<&str>,
 ) -> ProxyResult<OrderTracking> {
     // Hash first, so a known and an unknown reference cost the same.
-    let given = phone_hash(phone.unwrap_or(""));
+    let given = state.store().phone_hash(phone.unwrap_or(""));
     let phone_given = phone.is_some_and(|p| !p.trim().is_empty());
     if reference.len() > 64 {
         return Err(ProxyError::NotFound);
