@@ -26,6 +26,8 @@ pub struct SandboxConfig {
     pub ip_whitelist: Option<IpWhitelist>,
     /// Absolute base URL the sandbox is reachable at, used for product image URLs.
     pub public_base_url: String,
+    /// How a used `Idempotency-Key` answers a different request (Stripe's `422` by default).
+    pub idempotency_mode: crate::idempotency::IdempotencyMode,
 }
 
 impl Default for SandboxConfig {
@@ -40,6 +42,7 @@ impl Default for SandboxConfig {
             live_balance: 250_000,
             ip_whitelist: None,
             public_base_url: "http://127.0.0.1:7700".to_owned(),
+            idempotency_mode: crate::idempotency::IdempotencyMode::Stripe,
         }
     }
 }

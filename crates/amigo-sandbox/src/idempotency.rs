@@ -50,6 +50,31 @@ pub fn is_replayable(err: &SandboxError) -> bool {
     }
 }
 
+/// Which reading of the docs' "retry with the same key and you get back the original response"
+/// the sandbox follows when a key comes back with a *different* request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum IdempotencyMode {
+    /// Stripe's rule (the default): a different request with a used key is
+    /// `422 idempotency_key_reused`.
+    #[default]
+    Stripe,
+    /// The docs' literal reading: any later request with the key gets the original response,
+    /// whatever its body (and waits for it while the first is still executing). What is stored
+    /// is the same as in [`IdempotencyMode::Stripe`].
+    ReplayAny,
+}
+
+impl IdempotencyMode {
+    /// Parses `stripe` or `replay-any` (the `--idempotency-mode` values).
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "stripe" => Some(Self::Stripe),
+            "replay-any" => Some(Self::ReplayAny),
+            _ => None,
+        }
+    }
+}
+
 /// A response as it was first sent, kept so replays are identical.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredResponse {
@@ -195,6 +220,7 @@ impl Drop for Claim<'_> {
 #[derive(Debug, Default)]
 pub struct IdempotencyStore {
     records: Mutex<Records>,
+    mode: IdempotencyMode,
 }
 
 /// The outcome of one look at the store.
@@ -204,9 +230,17 @@ enum Look<'a> {
 }
 
 impl IdempotencyStore {
-    /// An empty store.
+    /// An empty store following Stripe's rules.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty store following `mode`.
+    pub fn with_mode(mode: IdempotencyMode) -> Self {
+        Self {
+            mode,
+            ..Self::default()
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Records> {
@@ -236,6 +270,7 @@ impl IdempotencyStore {
     }
 
     fn look(&self, key: &str, fingerprint: Fingerprint, now: i64) -> Look<'_> {
+        let any = self.mode == IdempotencyMode::ReplayAny;
         let mut records = self.lock();
         if now - records.last_sweep >= SWEEP_EVERY_SECS {
             records.last_sweep = now;
@@ -250,7 +285,7 @@ impl IdempotencyStore {
                 response,
                 stored_at,
             }) if now - *stored_at < TTL_SECS => {
-                return Look::Settled(if *f == fingerprint {
+                return Look::Settled(if any || *f == fingerprint {
                     Claimed::Replay(response.clone())
                 } else {
                     Claimed::Reused
@@ -260,7 +295,7 @@ impl IdempotencyStore {
                 fingerprint: f,
                 done,
             }) => {
-                return if *f == fingerprint {
+                return if any || *f == fingerprint {
                     Look::Wait(done.clone())
                 } else {
                     Look::Settled(Claimed::Reused)
@@ -300,6 +335,34 @@ impl IdempotencyStore {
 mod tests {
     use super::*;
     use std::sync::Arc;
+
+    #[tokio::test]
+    async fn replay_any_mode_replays_whatever_the_body() {
+        assert_eq!(
+            IdempotencyMode::parse("replay-any"),
+            Some(IdempotencyMode::ReplayAny)
+        );
+        assert_eq!(
+            IdempotencyMode::parse(" Stripe "),
+            Some(IdempotencyMode::Stripe)
+        );
+        assert_eq!(IdempotencyMode::parse("lenient"), None);
+        for (mode, replays) in [
+            (IdempotencyMode::Stripe, false),
+            (IdempotencyMode::ReplayAny, true),
+        ] {
+            let store = IdempotencyStore::with_mode(mode);
+            let Claimed::Execute(c) = store.claim("k", fp(r#"{"a":1}"#), || 0).await else {
+                panic!("first use executes");
+            };
+            c.finish(Some(resp("first")), 0);
+            match store.claim("k", fp(r#"{"a":2}"#), || 1).await {
+                Claimed::Replay(r) => assert!(replays && r == resp("first"), "{mode:?}"),
+                Claimed::Reused => assert!(!replays, "{mode:?}"),
+                Claimed::Execute(_) => panic!("{mode:?}: a used key never executes again"),
+            }
+        }
+    }
 
     #[test]
     fn a_server_error_is_not_stored_but_a_begun_order_is() {

@@ -34,6 +34,10 @@ struct Args {
     /// File of `TOKEN IP[,IP…]` lines locking tokens to client IPs.
     #[arg(long)]
     ip_whitelist: Option<PathBuf>,
+    /// How a used Idempotency-Key answers a different request: `stripe` (422
+    /// idempotency_key_reused) or `replay-any` (the original response, whatever the body).
+    #[arg(long, default_value = "stripe", value_parser = parse_idempotency_mode)]
+    idempotency_mode: amigo_sandbox::idempotency::IdempotencyMode,
     /// Base URL clients reach this sandbox at (for image URLs); defaults to http://{listen}.
     #[arg(long)]
     public_url: Option<String>,
@@ -54,6 +58,13 @@ async fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+fn parse_idempotency_mode(
+    raw: &str,
+) -> Result<amigo_sandbox::idempotency::IdempotencyMode, String> {
+    amigo_sandbox::idempotency::IdempotencyMode::parse(raw)
+        .ok_or_else(|| format!("expected stripe or replay-any, got '{raw}'"))
 }
 
 async fn run(args: Args) -> Result<(), String> {
@@ -84,6 +95,7 @@ async fn run(args: Args) -> Result<(), String> {
         live_balance: args.live_balance,
         ip_whitelist,
         public_base_url: args.public_url.unwrap_or_else(|| format!("http://{addr}")),
+        idempotency_mode: args.idempotency_mode,
         ..SandboxConfig::default()
     };
     let sandbox = Sandbox::new(config);

@@ -40,6 +40,8 @@ pub struct Merchant {
 pub struct Merchants {
     live_balance: i64,
     by_token: RwLock<HashMap<ApiToken, Arc<Merchant>>>,
+    /// How every merchant's idempotency store answers a used key with a different request.
+    idempotency_mode: crate::idempotency::IdempotencyMode,
     next_order_id: AtomicU64,
     next_endpoint_id: AtomicU64,
     next_delivery_id: AtomicU64,
@@ -53,6 +55,7 @@ impl Merchants {
     pub fn new(config: &SandboxConfig) -> Self {
         Self {
             live_balance: config.live_balance,
+            idempotency_mode: config.idempotency_mode,
             by_token: RwLock::new(HashMap::new()),
             next_order_id: AtomicU64::new(1001),
             next_endpoint_id: AtomicU64::new(1),
@@ -89,7 +92,7 @@ impl Merchants {
                 mode,
                 wallet: Wallet::new(start),
                 orders: OrderBook::new(),
-                idempotency: IdempotencyStore::new(),
+                idempotency: IdempotencyStore::with_mode(self.idempotency_mode),
                 webhooks: WebhookRegistry::new(),
                 data: DataBook::new(),
             })

@@ -153,6 +153,17 @@ pub(crate) struct Upstream {
     pub(crate) sandbox: Sandbox,
 }
 
+/// The upstream sandbox's idempotency mode: `AMIGO_TEST_IDEMPOTENCY_MODE=replay-any` runs the
+/// whole suite against the docs' literal reading; unset is Stripe's rules (the default).
+fn idempotency_mode_from_env() -> amigo_sandbox::idempotency::IdempotencyMode {
+    match std::env::var("AMIGO_TEST_IDEMPOTENCY_MODE") {
+        Ok(raw) => amigo_sandbox::idempotency::IdempotencyMode::parse(&raw).unwrap_or_else(|| {
+            panic!("AMIGO_TEST_IDEMPOTENCY_MODE={raw}: expected stripe or replay-any")
+        }),
+        Err(_) => amigo_sandbox::idempotency::IdempotencyMode::default(),
+    }
+}
+
 async fn spawn_upstream() -> Upstream {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -160,6 +171,7 @@ async fn spawn_upstream() -> Upstream {
         public_base_url: format!("http://{addr}"),
         rate_limit_per_minute: 1_000_000,
         public_rate_limit_per_minute: 1_000_000,
+        idempotency_mode: idempotency_mode_from_env(),
         ..SandboxConfig::default()
     });
     let controls = Arc::new(Controls::default());

@@ -62,6 +62,29 @@ async fn the_same_key_with_another_body_is_refused() {
 }
 
 #[tokio::test]
+async fn replay_any_mode_answers_another_body_with_the_original_response() {
+    let app = app_with(amigo_sandbox::SandboxConfig {
+        idempotency_mode: amigo_sandbox::idempotency::IdempotencyMode::ReplayAny,
+        ..amigo_sandbox::SandboxConfig::default()
+    });
+    let b = body(&app);
+    let first = place_with_key(&app, TEST_TOKEN, "k1", &b).await;
+    assert_eq!(first.status, 201);
+    let after_first = balance(&app, TEST_TOKEN);
+    let mut other: serde_json::Value = serde_json::from_slice(&b).unwrap();
+    other["customer"]["name"] = json!("Someone Else");
+    let r = place_with_key(&app, TEST_TOKEN, "k1", &serde_json::to_vec(&other).unwrap()).await;
+    assert_eq!(r.status, 201);
+    assert_eq!(r.body, first.body, "the original order, byte for byte");
+    assert_eq!(r.headers["idempotent-replayed"], "true");
+    assert_eq!(orders(&app, TEST_TOKEN), 1);
+    assert_eq!(balance(&app, TEST_TOKEN), after_first, "no second debit");
+    // a new key still places a new order
+    assert_eq!(place_with_key(&app, TEST_TOKEN, "k2", &b).await.status, 201);
+    assert_eq!(orders(&app, TEST_TOKEN), 2);
+}
+
+#[tokio::test]
 async fn bad_keys_are_refused_and_good_ones_are_scoped_per_token() {
     let app = app();
     let b = body(&app);
