@@ -14,9 +14,9 @@ use crate::cache::CacheStatus;
 use crate::error::{ProxyError, ProxyResult};
 use crate::state::AppState;
 
-type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
+pub(super) type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
 
-fn pairs(raw: Pairs) -> ProxyResult<QueryPairs> {
+pub(super) fn pairs(raw: Pairs) -> ProxyResult<QueryPairs> {
     let Query(pairs) = raw.map_err(|_| {
         ApiError::invalid(
             "invalid_query",
@@ -99,7 +99,11 @@ pub(crate) async fn curation(State(state): State<AppState>, raw: Pairs) -> Proxy
 }
 
 /// Serves `path?query` from the cache or upstream.
-async fn forward(state: &AppState, path: &'static str, query: String) -> ProxyResult<Response> {
+pub(super) async fn forward(
+    state: &AppState,
+    path: &'static str,
+    query: String,
+) -> ProxyResult<Response> {
     let key = format!("{path}?{query}");
     let amigo = state.amigo().clone();
     let answer = state

@@ -1,6 +1,7 @@
 //! The route table and the layers around it.
 
 pub(crate) mod catalog;
+pub(crate) mod data;
 pub(crate) mod health;
 pub(crate) mod openapi;
 pub(crate) mod orders;
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/catalog/categories", get(catalog::categories))
         .route("/api/catalog/products", get(catalog::products))
         .route("/api/catalog/curation", get(catalog::curation))
+        .route("/api/data/plans", get(data::plans))
         .route("/api/orders", post(orders::create))
         .route("/api/orders/{reference}", get(tracking::show))
         .route("/api/orders/{reference}/events", get(tracking::events))

@@ -5,7 +5,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 
-use super::{catalog, health, orders, tracking, webhooks, widget};
+use super::{catalog, data, health, orders, tracking, webhooks, widget};
 
 /// The document.
 #[derive(OpenApi)]
@@ -18,6 +18,7 @@ use super::{catalog, health, orders, tracking, webhooks, widget};
         catalog::categories,
         catalog::products,
         catalog::curation,
+        data::plans,
         orders::create,
         tracking::show,
         tracking::events,

@@ -267,3 +267,32 @@ async fn upstream_refusing_the_token_is_a_502_that_names_no_token() {
     assert_eq!(r.json()["retryable"], false);
     assert!(!r.everything().contains(&app.token));
 }
+
+#[tokio::test]
+async fn data_plans_come_from_the_cache_with_efficiency() {
+    let app = spawn_app().await;
+    let first = app.get("/api/data/plans?network=2").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.header("x-cache"), Some("MISS"));
+    assert_eq!(
+        first.json(),
+        app.upstream_get("/data/plans/?network=2").await
+    );
+    let plans = first.json()["data"].as_array().unwrap().clone();
+    assert!(!plans.is_empty());
+    assert!(plans.iter().all(|p| p["network"] == 2
+        && p["efficiency"].is_u64()
+        && p["efficiency_rating"].is_string()));
+    // A padded spelling of the same query is the same cache entry.
+    let second = app.get("/api/data/plans?network=%202").await;
+    assert_eq!(second.header("x-cache"), Some("HIT"));
+    assert_eq!(second.body, first.body);
+    let bad = app.get("/api/data/plans?network=5").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json()["error"], "invalid_network");
+    assert_eq!(
+        app.upstream.controls.count(&Method::GET, "/api/data/plans"),
+        2,
+        "one proxy call plus the test's own; the bad query never went upstream"
+    );
+}
