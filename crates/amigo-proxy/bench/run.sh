@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures amigo-proxy with wrk (see ../BENCH.md): cached catalog reads through the proxy, the
 # same read straight from the sandbox, a trivial axum handler (the ceiling), order creation
-# through the proxy, and the proxy's peak RSS. Run from the repository root after
+# through the proxy, and the proxy's peak RSS. Two ceilings: a tiny body, and the same bytes as
+# the proxy's cached list (the fair one). Run from the repository root after
 #   cargo build --release -p amigo-proxy -p amigo-sandbox --bins --examples
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -36,7 +37,13 @@ run() { # name, wrk args…
 }
 run "proxy, cached catalog read" "http://127.0.0.1:7800/api/catalog/products?$Q"
 run "sandbox direct, same read" -H "X-API-Key: $TOKEN" "http://127.0.0.1:7701/api/commerce/products/?$Q"
-run "ceiling: trivial axum handler" "http://127.0.0.1:7801/"
+run "ceiling: trivial axum handler, tiny body" "http://127.0.0.1:7801/"
+# The fair ceiling answers the very bytes of the proxy's cached list (~10 KB).
+curl -s -o "$WORK/list.json" "http://127.0.0.1:7800/api/catalog/products?$Q"
+echo "== cached list body: $(wc -c <"$WORK/list.json") bytes"
+$T/examples/ceiling 127.0.0.1:7802 "$WORK/list.json" & PIDS+=($!)
+sleep 1
+run "ceiling: trivial axum handler, same body as the cached list" "http://127.0.0.1:7802/"
 
 # Order creation: keep the test wallet topped up while wrk runs (₦1,000,000 = 370 orders).
 ( while true; do curl -s -o /dev/null -X POST -H "X-API-Key: $TOKEN" \

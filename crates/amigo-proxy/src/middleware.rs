@@ -137,9 +137,51 @@ pub fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Spa
     )
 }
 
+/// Whether a response earns an INFO line. Successes do not: a hot cached catalog read must not
+/// cost a log write at the default `RUST_LOG=info` (order placement and webhooks log their own
+/// INFO lines); failures (4xx, 5xx) do, so they stay visible.
+pub fn response_logged_at_info(status: StatusCode) -> bool {
+    status.is_client_error() || status.is_server_error()
+}
+
+/// The per-request response line (see [`response_logged_at_info`]): status and latency, inside
+/// the request span.
+pub fn log_response<B>(
+    resp: &axum::http::Response<B>,
+    latency: std::time::Duration,
+    _span: &tracing::Span,
+) {
+    let status = resp.status().as_u16();
+    let latency_ms = latency.as_secs_f64() * 1000.0;
+    if response_logged_at_info(resp.status()) {
+        tracing::info!(status, latency_ms, "finished processing request");
+    } else {
+        tracing::debug!(status, latency_ms, "finished processing request");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_failures_are_logged_at_info() {
+        for ok in [
+            StatusCode::OK,
+            StatusCode::CREATED,
+            StatusCode::NOT_MODIFIED,
+        ] {
+            assert!(!response_logged_at_info(ok), "{ok}");
+        }
+        for bad in [
+            StatusCode::BAD_REQUEST,
+            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::BAD_GATEWAY,
+            StatusCode::SERVICE_UNAVAILABLE,
+        ] {
+            assert!(response_logged_at_info(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn forwarded_for_only_from_trusted_proxies() {

@@ -21,12 +21,11 @@ use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
-use tracing::Level;
+use tower_http::trace::TraceLayer;
 
 use crate::error::ProxyError;
 use crate::middleware::{
-    MAX_BODY_BYTES, envelope_413, origin_guard, request_span, security_headers,
+    MAX_BODY_BYTES, envelope_413, log_response, origin_guard, request_span, security_headers,
 };
 use crate::state::AppState;
 
@@ -77,7 +76,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(
                     TraceLayer::new_for_http()
                         .make_span_with(request_span)
-                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                        .on_response(log_response),
                 )
                 .layer(PropagateRequestIdLayer::new(x_request_id))
                 .layer(from_fn(security_headers))
