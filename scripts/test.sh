@@ -14,6 +14,10 @@ echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+# The docs say only "retry with the same key and you get back the original response"; the sandbox
+# follows Stripe's reading by default. The proxy must be correct under the other reading too.
+echo "== cargo test -p amigo-proxy, upstream idempotency mode replay-any"
+AMIGO_TEST_IDEMPOTENCY_MODE=replay-any cargo test --locked -p amigo-proxy
 
 echo "== cargo clippy -D warnings (widget, wasm32)"
 cargo clippy --locked --target wasm32-unknown-unknown -p amigo-storefront --all-targets -- -D warnings
