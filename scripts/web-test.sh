@@ -99,6 +99,20 @@ start_proxy() {
   echo "proxy at $proxy_url"
 }
 
+# One playwright-core suite in tests/e2e against the running proxy: prints its title and a
+# PASS/FAIL line; returns non-zero if it failed.
+e2e() {
+  local title=$1 label=$2 script=$3
+  echo "== $title (playwright-core, Chromium)"
+  if (cd tests/e2e && AMIGO_DEMO_URL="$proxy_url" AMIGO_SANDBOX_INFO="$info" \
+    AMIGO_TRAP_BUILD="$trap_build" node "$script"); then
+    echo "$label: PASS"
+  else
+    echo "$label: FAIL"
+    return 1
+  fi
+}
+
 # One run of every suite on a fresh proxy; returns non-zero if any failed.
 run_once() {
   local n=$1 status=0
@@ -116,34 +130,10 @@ run_once() {
     status=1
   fi
 
-  echo "== end-to-end (playwright-core, Chromium)"
-  if (cd tests/e2e && AMIGO_DEMO_URL="$proxy_url" node e2e.mjs); then
-    echo "E2E: PASS"
-  else
-    echo "E2E: FAIL"
-    status=1
-  fi
-  echo "== end-to-end checkout (playwright-core, Chromium)"
-  if (cd tests/e2e && AMIGO_DEMO_URL="$proxy_url" AMIGO_SANDBOX_INFO="$info" node checkout.mjs); then
-    echo "CHECKOUT E2E: PASS"
-  else
-    echo "CHECKOUT E2E: FAIL"
-    status=1
-  fi
-  echo "== end-to-end split checkout module (playwright-core, Chromium)"
-  if (cd tests/e2e && AMIGO_DEMO_URL="$proxy_url" node split-smoke.mjs); then
-    echo "SPLIT E2E: PASS"
-  else
-    echo "SPLIT E2E: FAIL"
-    status=1
-  fi
-  echo "== end-to-end trap fallback (playwright-core, Chromium)"
-  if (cd tests/e2e && AMIGO_DEMO_URL="$proxy_url" AMIGO_TRAP_BUILD="$trap_build" node trap.mjs); then
-    echo "TRAP E2E: PASS"
-  else
-    echo "TRAP E2E: FAIL"
-    status=1
-  fi
+  e2e "end-to-end" E2E e2e.mjs || status=1
+  e2e "end-to-end checkout" "CHECKOUT E2E" checkout.mjs || status=1
+  e2e "end-to-end split checkout module" "SPLIT E2E" split-smoke.mjs || status=1
+  e2e "end-to-end trap fallback" "TRAP E2E" trap.mjs || status=1
   stop_proxy
   return "$status"
 }
