@@ -263,14 +263,12 @@ pub fn LgaTypeahead(
     });
 
     let option_id = |o: &LocationOption| format!("co-location-opt-{}", o.key());
-    // the active option by key, so each row follows its own state (see the keyed list below)
-    let active_key = Memo::new(move |_| {
+    let active_id = move || {
         let l = listbox.get();
         l.active
             .filter(|_| l.open)
-            .and_then(|i| options.with(|o| o.get(i).map(LocationOption::key)))
-    });
-    let active_id = move || active_key.get().map(|k| format!("co-location-opt-{k}"));
+            .and_then(|i| options.with(|o| o.get(i).map(option_id)))
+    };
     let described = move || {
         let mut ids = String::from("co-location-hint co-location-status");
         if error.with(Option::is_some) {
@@ -339,46 +337,47 @@ pub fn LgaTypeahead(
                 class="combo-list"
                 hidden=move || !listbox.get().open
             >
-                // keyed rows: a keystroke or an arrow key updates the rows that change (their
-                // highlight, their active state) instead of rebuilding every option
-                <For each=move || options.get() key=LocationOption::key let:o>
-                    {
-                        let key = o.key();
-                        let id = option_id(&o);
-                        let label = o.label();
-                        let is_state = matches!(o, LocationOption::State { .. });
-                        let is_active = Memo::new(move |_| active_key.with(|k| k.as_deref() == Some(key.as_str())));
-                        let segments = move || {
-                            highlight(&label, &text.get())
-                                .into_iter()
-                                .map(|s| {
-                                    if s.matched {
-                                        view! { <mark>{s.text}</mark> }.into_any()
-                                    } else {
-                                        view! { <span>{s.text}</span> }.into_any()
-                                    }
-                                })
-                                .collect_view()
-                        };
-                        view! {
-                            <li
-                                id=id
-                                role="option"
-                                class="combo-option"
-                                class:active=move || is_active.get()
-                                aria-selected=move || if is_active.get() { "true" } else { "false" }
-                                on:mousedown=|ev| ev.prevent_default()
-                                on:click=move |_| choose(o.clone())
-                            >
-                                {segments}
-                                {is_state
-                                    .then(|| {
-                                        view! { <span class="combo-kind">" · choose an LGA"</span> }
-                                    })}
-                            </li>
-                        }
-                    }
-                </For>
+                {move || {
+                    let typed = text.get();
+                    let active = listbox.get().active;
+                    options
+                        .get()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, o)| {
+                            let id = option_id(&o);
+                            let segments = highlight(&o.label(), &typed);
+                            let is_state = matches!(o, LocationOption::State { .. });
+                            let picked = o.clone();
+                            view! {
+                                <li
+                                    id=id
+                                    role="option"
+                                    class="combo-option"
+                                    class:active=active == Some(i)
+                                    aria-selected=if active == Some(i) { "true" } else { "false" }
+                                    on:mousedown=|ev| ev.prevent_default()
+                                    on:click=move |_| choose(picked.clone())
+                                >
+                                    {segments
+                                        .into_iter()
+                                        .map(|s| {
+                                            if s.matched {
+                                                view! { <mark>{s.text}</mark> }.into_any()
+                                            } else {
+                                                view! { <span>{s.text}</span> }.into_any()
+                                            }
+                                        })
+                                        .collect_view()}
+                                    {is_state
+                                        .then(|| {
+                                            view! { <span class="combo-kind">" · choose an LGA"</span> }
+                                        })}
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
             </div>
             <p id="co-location-status" class="co-hint" role="status" aria-live="polite">
