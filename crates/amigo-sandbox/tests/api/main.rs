@@ -7,6 +7,7 @@ mod catalog;
 mod curation;
 mod data;
 mod deliveries;
+mod docs_examples;
 mod fixtures;
 mod idempotency;
 mod lifecycle;
