@@ -154,6 +154,17 @@ impl Failure {
             "idempotency_key_reused" => return Failure::KeyConflict,
             _ => {}
         }
+        // the docs' error table: a product that doesn't exist is `404 not_found`, naming its line
+        if code == "not_found"
+            && body
+                .and_then(|b| b.field.as_deref())
+                .is_some_and(|f| f.starts_with("items"))
+        {
+            return Failure::Field {
+                field: Field::Items,
+                message: field_message(Field::Items).to_owned(),
+            };
+        }
         if code.starts_with("invalid_") && code != "invalid_idempotency_key" {
             let hinted = body
                 .and_then(|b| b.field.as_deref())
@@ -245,6 +256,20 @@ mod tests {
 
     fn body(code: &str) -> ErrorBody {
         ErrorBody::new(code, format!("{code} happened"))
+    }
+
+    #[test]
+    fn an_unknown_product_goes_to_the_items() {
+        let mut b = body("not_found");
+        b.field = Some("items[1].product_id".into());
+        let f = Failure::from_response(404, None, Some(&b));
+        assert_eq!(f.field(), Some(Field::Items));
+        assert!(!f.keeps_key(), "no order was made: a new key is safe");
+        // any other 404 is a plain refusal
+        assert!(matches!(
+            Failure::from_response(404, None, Some(&body("not_found"))),
+            Failure::Rejected { .. }
+        ));
     }
 
     #[test]

@@ -71,6 +71,15 @@ pub enum ProxyError {
     /// 500 `server_error`; the cause is logged.
     #[error("internal: {0}")]
     Internal(String),
+    /// 404 `not_found` for an order line whose product the catalog does not have, answered as
+    /// the platform's docs answer it (naming the line and the id), before any spending call.
+    #[error("unknown product {product_id} at items[{index}]")]
+    UnknownProduct {
+        /// The line's position in `items`.
+        index: usize,
+        /// The id the line asked for.
+        product_id: u64,
+    },
 }
 
 impl From<sqlx::Error> for ProxyError {
@@ -85,6 +94,15 @@ impl ProxyError {
         use ProxyError as E;
         match self {
             E::Invalid(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_body()),
+            E::UnknownProduct { index, product_id } => {
+                let mut b = ErrorBody::new(
+                    "not_found",
+                    format!("items[{index}].product_id: product {product_id} does not exist"),
+                )
+                .with_field(format!("items[{index}].product_id"));
+                b.product_ids = Some(vec![*product_id]);
+                (StatusCode::NOT_FOUND, b)
+            }
             E::IdempotencyKeyRequired => (
                 StatusCode::PRECONDITION_REQUIRED,
                 ErrorBody::new(

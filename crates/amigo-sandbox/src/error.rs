@@ -63,6 +63,16 @@ pub enum SandboxError {
     /// 500 `server_error`; the cause is logged, not sent.
     #[error("internal: {0}")]
     Internal(String),
+    /// 404 `not_found` for an order or quote line whose product the catalog does not have: the
+    /// docs' error table answers a product that doesn't exist with `404 not_found`. It names the
+    /// line (`field: items[i].product_id`) and the id (`product_ids`).
+    #[error("unknown product {product_id} at items[{index}]")]
+    UnknownProduct {
+        /// The line's position in `items`.
+        index: usize,
+        /// The id the line asked for.
+        product_id: u64,
+    },
 }
 
 impl SandboxError {
@@ -162,6 +172,15 @@ impl SandboxError {
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ErrorBody::new("server_error", "Unexpected error. Retry with backoff."),
             ),
+            E::UnknownProduct { index, product_id } => {
+                let mut b = ErrorBody::new(
+                    "not_found",
+                    format!("items[{index}].product_id: product {product_id} does not exist"),
+                );
+                b.field = Some(format!("items[{index}].product_id"));
+                b.product_ids = Some(vec![*product_id]);
+                (StatusCode::NOT_FOUND, b)
+            }
         }
     }
 }

@@ -25,8 +25,8 @@ const SWEEP_EVERY_SECS: i64 = 60;
 /// Whether a failed request's response is stored against its key, following Stripe: an outcome
 /// is kept once the endpoint began executing (`insufficient_balance`, `out_of_stock`,
 /// `unserviceable_delivery`), so retrying replays it; a request refused by parameter validation
-/// (`422 invalid_*`, including unknown products and bad delivery locations) never began, so it
-/// does not consume the key. A `500 server_error` is not stored either: the docs tell clients to
+/// (`422 invalid_*`, bad delivery locations, and a line naming a product that does not exist,
+/// `404 not_found`) never began, so it does not consume the key. A `500 server_error` is not stored either: the docs tell clients to
 /// retry it with backoff (the same key, so a retry can never double-charge), and every internal
 /// error the sandbox raises comes from pricing, before any order, debit or stock change.
 /// Authentication, rate-limit and key errors are answered before a key is claimed at all.
@@ -40,7 +40,8 @@ pub fn is_replayable(err: &SandboxError) -> bool {
         | E::LiveTokenNotAllowed
         | E::RateLimited { .. }
         | E::MethodNotAllowed(_)
-        | E::Internal(_) => false,
+        | E::Internal(_)
+        | E::UnknownProduct { .. } => false,
         E::NotFound(_)
         | E::ListNotFound(_)
         | E::InsufficientBalance { .. }

@@ -93,15 +93,10 @@ async fn spend_guard(state: &AppState, request: &CreateOrderRequest) -> ProxyRes
     let mut total: i64 = 0;
     for (i, (item, price)) in request.items.iter().zip(prices).enumerate() {
         let Some(price) = price else {
-            return Err(ApiError::invalid(
-                "invalid_items",
-                format!("items[{i}].product_id"),
-                format!(
-                    "items[{i}].product_id: product {} does not exist",
-                    item.product_id
-                ),
-            )
-            .into());
+            return Err(ProxyError::UnknownProduct {
+                index: i,
+                product_id: item.product_id,
+            });
         };
         total = total.saturating_add(price.saturating_mul(i64::from(item.quantity)));
     }

@@ -106,8 +106,8 @@ async fn garbage_never_costs_an_upstream_call() {
             Some(&new_key()),
         ))
         .await;
-    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(unknown.json()["error"], "invalid_items");
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.json()["error"], "not_found");
     assert_eq!(unknown.json()["field"], "items[0].product_id");
     assert_eq!(app.upstream.controls.count(&Method::POST, ORDERS), 0);
 }

@@ -8,7 +8,7 @@
 //! Errors (all 422):
 //! - `invalid_delivery_location` with `field` = `state_code`, `state_id`, `lga_name` or
 //!   `lga_id` for an unknown place, an LGA outside the given state, or ids that disagree;
-//! - `invalid_items` with `field` = `items[i].product_id` for a product id not in the catalog.
+//! - `404 not_found` with `field` = `items[i].product_id` for a product id not in the catalog.
 
 pub mod schemes;
 
@@ -250,16 +250,12 @@ pub fn quote(
     // Bucket the cart by scheme, in order of first appearance.
     let mut buckets: Vec<(Option<u32>, Vec<u64>, bool)> = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let product = catalog.seeded(item.product_id).ok_or_else(|| {
-            SandboxError::Invalid(ApiError::invalid(
-                "invalid_items",
-                format!("items[{i}].product_id"),
-                format!(
-                    "items[{i}].product_id: product {} does not exist",
-                    item.product_id
-                ),
-            ))
-        })?;
+        let product = catalog
+            .seeded(item.product_id)
+            .ok_or(SandboxError::UnknownProduct {
+                index: i,
+                product_id: item.product_id,
+            })?;
         let key = product.delivery_scheme_id;
         match buckets.iter_mut().find(|b| b.0 == key) {
             Some(b) => {
@@ -580,10 +576,13 @@ mod tests {
                 "{loc:?}"
             );
         }
-        let (c, f) = code(w.quote(&at("KD", None), &[p[0], 999_999]).unwrap_err());
+        let (status, body) = w
+            .quote(&at("KD", None), &[p[0], 999_999])
+            .unwrap_err()
+            .to_parts();
         assert_eq!(
-            (c.as_str(), f.as_deref()),
-            ("invalid_items", Some("items[1].product_id"))
+            (status.as_u16(), body.error.as_str(), body.field.as_deref()),
+            (404, "not_found", Some("items[1].product_id"))
         );
     }
 

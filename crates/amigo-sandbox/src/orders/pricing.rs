@@ -5,15 +5,14 @@
 use amigo_types::Money;
 use amigo_types::catalog::Product;
 use amigo_types::delivery::{DeliveryTier, LineItem, Quote, SchemeQuote};
-use amigo_types::envelope::ApiError;
 use amigo_types::orders::{DeliveryBreakdown, OrderDelivery, OrderItem, ValidOrderRequest};
 
 use crate::error::SandboxError;
 
 /// The catalog rows an order's lines refer to, in line order.
 ///
-/// An unknown product is a body error naming the line: `422 invalid_items` with
-/// `field: items[i].product_id`, so it is never stored against an idempotency key.
+/// An unknown product is `404 not_found` naming the line (`field: items[i].product_id`), as the
+/// docs' error table says; it is never stored against an idempotency key.
 pub fn lookup_products(
     items: &[LineItem],
     product: impl Fn(u64) -> Option<Product>,
@@ -22,15 +21,9 @@ pub fn lookup_products(
         .iter()
         .enumerate()
         .map(|(i, line)| {
-            product(line.product_id).ok_or_else(|| {
-                SandboxError::Invalid(ApiError::invalid(
-                    "invalid_items",
-                    format!("items[{i}].product_id"),
-                    format!(
-                        "items[{i}].product_id: product {} does not exist",
-                        line.product_id
-                    ),
-                ))
+            product(line.product_id).ok_or(SandboxError::UnknownProduct {
+                index: i,
+                product_id: line.product_id,
             })
         })
         .collect()
@@ -307,13 +300,12 @@ mod tests {
     fn unknown_products_name_their_line() {
         let items = [line(1, 1), line(99, 2)];
         let err = lookup_products(&items, |id| (id == 1).then(|| product(1, 100, 5))).unwrap_err();
-        let SandboxError::Invalid(e) = err else {
-            panic!("{err:?}")
-        };
+        let (status, body) = err.to_parts();
         assert_eq!(
-            (e.code.as_str(), e.field.as_deref()),
-            ("invalid_items", Some("items[1].product_id"))
+            (status.as_u16(), body.error.as_str(), body.field.as_deref()),
+            (404, "not_found", Some("items[1].product_id"))
         );
+        assert_eq!(body.product_ids, Some(vec![99]));
     }
 
     #[test]

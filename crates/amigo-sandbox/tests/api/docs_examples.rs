@@ -181,6 +181,49 @@ async fn the_error_table() {
         404,
         "not_found",
     );
+    // a product that doesn't exist, in a quote or an order: 404 not_found naming the line; the
+    // order's Idempotency-Key is not consumed (nothing was started)
+    let real = json!(two_products(&app).0);
+    let unknown = json!([{ "product_id": real, "quantity": 1 }, { "product_id": 99_999_999u64, "quantity": 1 }]);
+    let quote = app
+        .post_json(
+            "/api/commerce/delivery/quote/",
+            None,
+            &json!({ "state_code": "KD", "items": unknown }),
+        )
+        .await;
+    assert_error(&quote, 404, "not_found");
+    assert_eq!(quote.json()["field"], "items[1].product_id");
+    assert_eq!(quote.json()["product_ids"], json!([99_999_999u64]));
+    let order = json!({
+        "customer": { "name": "Aisha Bello", "phone": "08012345678" },
+        "delivery": { "address": "Plot 12", "state_code": "KD", "lga_name": "Zaria" },
+        "items": unknown,
+    });
+    let key = [("Idempotency-Key", "docs-unknown-product")];
+    let body = serde_json::to_vec(&order).unwrap();
+    let r = app
+        .request(Method::POST, ORDERS, Some(TEST_TOKEN), &key, Some(body))
+        .await;
+    assert_error(&r, 404, "not_found");
+    assert_eq!(r.json()["field"], "items[1].product_id");
+    let mut fixed = order.clone();
+    fixed["items"] = json!([{ "product_id": real, "quantity": 1 }]);
+    let r = app
+        .request(
+            Method::POST,
+            ORDERS,
+            Some(TEST_TOKEN),
+            &key,
+            Some(serde_json::to_vec(&fixed).unwrap()),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CREATED,
+        "the key is free for the corrected order: {}",
+        String::from_utf8_lossy(&r.body)
+    );
     // 422 invalid_*
     let r = app
         .get("/api/commerce/products/?limit=lots", Some(TEST_TOKEN))
