@@ -319,8 +319,10 @@ impl ProductQuery {
                 )
             })?,
         };
+        // "max 100": a larger limit is capped, not refused (a client asking for more gets the
+        // most a page holds); 0 or a non-number is still `invalid_limit`
         let limit = q
-            .bounded_u64("limit", 1, u64::from(MAX_PAGE_LIMIT))?
+            .capped_u64("limit", 1, u64::from(MAX_PAGE_LIMIT))?
             .map_or(DEFAULT_PAGE_LIMIT, |n| n as u32);
         let offset = q.bounded_u64("offset", 0, MAX_OFFSET)?.unwrap_or(0);
         Ok(Self {
@@ -403,6 +405,20 @@ mod tests {
     }
 
     #[test]
+    fn a_limit_over_the_maximum_is_capped() {
+        assert_eq!(
+            ProductQuery::parse(&q(&[("limit", "101")])).unwrap().limit,
+            100
+        );
+        assert_eq!(
+            ProductQuery::parse(&q(&[("limit", "100000")]))
+                .unwrap()
+                .limit,
+            100
+        );
+    }
+
+    #[test]
     fn defaults() {
         let p = ProductQuery::parse(&q(&[])).unwrap();
         assert_eq!(p.limit, 20);
@@ -416,7 +432,6 @@ mod tests {
             ("brand", "tecno"),
             ("sort", "cheapest"),
             ("limit", "0"),
-            ("limit", "101"),
             ("offset", "-3"),
             ("in_stock", "perhaps"),
             ("category", "<script>"),

@@ -588,7 +588,8 @@ impl OrderListQuery {
             }
             Some(t) => Some(t.to_owned()),
         };
-        let limit = q.bounded_u64("limit", 1, 100)?.map_or(20, |n| n as u32);
+        // "max 100": capped, not refused, like the product list
+        let limit = q.capped_u64("limit", 1, 100)?.map_or(20, |n| n as u32);
         let offset = q
             .bounded_u64("offset", 0, crate::catalog::MAX_OFFSET)?
             .unwrap_or(0);

@@ -308,26 +308,21 @@ impl Catalog {
             .collect()
     }
 
-    /// One page of the product list. An unknown category slug is `invalid_category`.
+    /// One page of the product list. A well-formed slug of no category is a filter that matches
+    /// nothing: an empty page, as the docs describe `category` as a filter (a malformed slug is
+    /// refused earlier, by the query parser).
     pub fn list(&self, query: &ProductQuery) -> Result<ProductPage, ApiError> {
         let index = match &query.category {
             None => &self.all,
-            Some(slug) => {
-                let i = CATEGORIES
-                    .iter()
-                    .position(|c| c.slug == slug)
-                    .ok_or_else(|| {
-                        ApiError::invalid(
-                            "invalid_category",
-                            "category",
-                            format!(
-                                "category '{}' is not a category slug; see GET /api/commerce/categories/",
-                                amigo_types::query::shorten(slug)
-                            ),
-                        )
-                    })?;
-                &self.per_category[i]
-            }
+            Some(slug) => match CATEGORIES.iter().position(|c| c.slug == slug) {
+                Some(i) => &self.per_category[i],
+                None => {
+                    return Ok(ProductPage {
+                        items: Vec::new(),
+                        pagination: Pagination::new(0, query.limit, query.offset),
+                    });
+                }
+            },
         };
         let matches = query.q.as_deref().map(|q| self.text.matches(q));
         let stock = self.stock();
@@ -553,7 +548,9 @@ mod tests {
 
         let mut q = query();
         q.category = Some("spaceships".into());
-        assert_eq!(c.list(&q).unwrap_err().code, "invalid_category");
+        let empty = c.list(&q).unwrap();
+        assert!(empty.items.is_empty());
+        assert_eq!(empty.pagination.total, 0);
     }
 
     #[test]
