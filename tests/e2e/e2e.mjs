@@ -73,7 +73,7 @@ async function run(vp) {
   try {
     const page = context.pages()[0] || (await context.newPage());
     page.on("pageerror", (e) => errors.push(String(e)));
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.setDefaultTimeout(15000);
 
     // browse (locators pierce the open shadow root)
