@@ -2,7 +2,7 @@
 # Installs what the project needs, idempotently: a warm machine pays nothing.
 # Native only by default; `scripts/setup.sh --web` adds the wasm/browser toolchain
 # (wasm32 target, wasm-split-cli, wasm-bindgen-cli, wasm-opt, Chromium + driver, playwright-core);
-# `--trunk` adds Trunk, for `trunk serve` while developing.
+# `--trunk` adds Trunk, for a single-module build (`trunk build --release`) to compare with.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,7 +39,7 @@ if [ "$want_web" = 1 ]; then
   fi
 
   # the shipped widget is built by scripts/build-widget.sh (wasm-split; Trunk cannot split), so
-  # Trunk is only for `trunk serve` during development: `scripts/setup.sh --web --trunk`
+  # Trunk is only for a single-module comparison build: `scripts/setup.sh --web --trunk`
   if [ "$want_trunk" = 1 ] && ! trunk --version 2>/dev/null | grep -q '0.21.14'; then
     log "cargo install trunk 0.21.14 (about 6 minutes on a cold machine)"
     cargo install --locked trunk@0.21.14 --quiet
