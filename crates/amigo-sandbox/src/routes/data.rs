@@ -12,12 +12,11 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
-use super::orders::{idempotency_key, render, send};
+use super::orders::idempotent;
 use crate::clock::iso8601;
 use crate::data::{advance_purchase, buy_data, purchase_not_found};
 use crate::error::SandboxError;
 use crate::extract::{Caller, Pairs, PublicCaller};
-use crate::idempotency::{Claimed, Fingerprint, is_replayable};
 use crate::merchants::Merchant;
 use crate::state::AppState;
 
@@ -87,32 +86,10 @@ pub(crate) async fn post(
 ) -> Response {
     let merchant = state.merchants.get(&caller.token);
     settle(&state, &merchant);
-    let key = match idempotency_key(&headers) {
-        Ok(k) => k,
-        Err(e) => return e.into_response(),
-    };
-    let Some(key) = key else {
-        return send(&render(&buy_data(&state, &merchant, &body)), false);
-    };
-    let fingerprint = Fingerprint::of("POST", DATA_PATH, &body);
-    match merchant
-        .idempotency
-        .claim(key.as_str(), fingerprint, || state.clock.unix())
-        .await
-    {
-        Claimed::Replay(stored) => send(&stored, true),
-        Claimed::Reused => SandboxError::IdempotencyKeyReused.into_response(),
-        Claimed::Execute(claim) => {
-            let outcome = buy_data(&state, &merchant, &body);
-            let response = render(&outcome);
-            let keep = match &outcome {
-                Ok(_) => true,
-                Err(e) => is_replayable(e),
-            };
-            claim.finish(keep.then(|| response.clone()), state.clock.unix());
-            send(&response, false)
-        }
-    }
+    idempotent(&state, &merchant, &headers, DATA_PATH, &body, || {
+        buy_data(&state, &merchant, &body)
+    })
+    .await
 }
 
 /// `{"reference","outcome":"delivered"|"failed"}` → the settled purchase (test tokens only).

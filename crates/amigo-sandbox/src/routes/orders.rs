@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use crate::error::SandboxError;
 use crate::extract::{Caller, Pairs};
 use crate::idempotency::{Claimed, Fingerprint, StoredResponse, is_replayable};
+use crate::merchants::Merchant;
 use crate::orders::{order_not_found, place_order};
 use crate::state::AppState;
 
@@ -59,15 +60,33 @@ pub(crate) async fn post(
     body: Bytes,
 ) -> Response {
     let merchant = state.merchants.get(&caller.token);
-    let key = match idempotency_key(&headers) {
+    idempotent(&state, &merchant, &headers, ORDERS_PATH, &body, || {
+        place_order(&state, &merchant, &body)
+    })
+    .await
+}
+
+/// Runs a state-changing POST under the platform's `Idempotency-Key` rules, shared by orders and
+/// data purchases (one key store per merchant, so a key used on one is reused on the other): a
+/// bad key is `422 invalid_idempotency_key`; no key runs `run` once; a new key claims the key,
+/// runs `run` and stores its outcome when [`is_replayable`]; a used key replays the stored bytes
+/// (or is `idempotency_key_reused` for another body, depending on the sandbox's mode).
+pub(super) async fn idempotent<T: serde::Serialize>(
+    state: &AppState,
+    merchant: &Merchant,
+    headers: &HeaderMap,
+    path: &str,
+    body: &Bytes,
+    run: impl FnOnce() -> Result<T, SandboxError>,
+) -> Response {
+    let key = match idempotency_key(headers) {
         Ok(k) => k,
         Err(e) => return e.into_response(),
     };
     let Some(key) = key else {
-        let outcome = place_order(&state, &merchant, &body);
-        return send(&render(&outcome), false);
+        return send(&render(&run()), false);
     };
-    let fingerprint = Fingerprint::of("POST", ORDERS_PATH, &body);
+    let fingerprint = Fingerprint::of("POST", path, body);
     match merchant
         .idempotency
         .claim(key.as_str(), fingerprint, || state.clock.unix())
@@ -78,7 +97,7 @@ pub(crate) async fn post(
         Claimed::Execute(claim) => {
             // Synchronous from here to `finish`: a dropped connection can't split the debit
             // from the stored outcome.
-            let outcome = place_order(&state, &merchant, &body);
+            let outcome = run();
             let response = render(&outcome);
             let keep = match &outcome {
                 Ok(_) => true,
@@ -91,7 +110,7 @@ pub(crate) async fn post(
 }
 
 /// The `Idempotency-Key` header, if sent; a bad one is `422 invalid_idempotency_key`.
-pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, SandboxError> {
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, SandboxError> {
     let Some(raw) = headers.get("idempotency-key") else {
         return Ok(None);
     };
@@ -106,7 +125,7 @@ pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyK
 }
 
 /// The exact status and bytes of an outcome, as sent and as stored for replay.
-pub(super) fn render<T: serde::Serialize>(outcome: &Result<T, SandboxError>) -> StoredResponse {
+fn render<T: serde::Serialize>(outcome: &Result<T, SandboxError>) -> StoredResponse {
     let (status, bytes) = match outcome {
         Ok(created) => (
             StatusCode::CREATED,
@@ -136,7 +155,7 @@ pub(super) fn render<T: serde::Serialize>(outcome: &Result<T, SandboxError>) -> 
 }
 
 /// Sends stored bytes; replays carry `Idempotent-Replayed: true`, as Stripe's do.
-pub(super) fn send(stored: &StoredResponse, replayed: bool) -> Response {
+fn send(stored: &StoredResponse, replayed: bool) -> Response {
     let mut resp = Response::new(Body::from(stored.body.clone()));
     *resp.status_mut() =
         StatusCode::from_u16(stored.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
