@@ -46,7 +46,7 @@ pub struct Cli {
     /// (`https://shop.example.com,http://localhost:3000`).
     #[arg(long, env = "AMIGO_ALLOWED_ORIGINS")]
     pub allowed_origins: Option<String>,
-    /// Database URL (`sqlite://file.db`); default `sqlite://amigo-proxy.db` in the working
+    /// Database URL (`sqlite://file.db` or `postgres://user@host:port/db`); default `sqlite://amigo-proxy.db` in the working
     /// directory (`amigo-proxy-sandbox.db` with --sandbox).
     #[arg(long, env = "AMIGO_DATABASE_URL")]
     pub database_url: Option<String>,
@@ -219,10 +219,20 @@ impl Cli {
             None | Some("") if self.sandbox => DEFAULT_SANDBOX_DATABASE_URL.to_owned(),
             None | Some("") => DEFAULT_DATABASE_URL.to_owned(),
             Some(u) if u.starts_with("sqlite:") => u.to_owned(),
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+                // The parser's message may quote the URL, password included: not echoed.
+                u.parse::<sqlx::postgres::PgConnectOptions>().map_err(|_| {
+                    bad(
+                        "AMIGO_DATABASE_URL",
+                        "not a valid PostgreSQL URL (postgres://user:password@host:port/database)",
+                    )
+                })?;
+                u.to_owned()
+            }
             Some(_) => {
                 return Err(bad(
                     "AMIGO_DATABASE_URL",
-                    "only sqlite: URLs are supported by this build (sqlite://path/to/file.db)",
+                    "expected sqlite://path/to/file.db or postgres://user@host:port/database",
                 ));
             }
         };
@@ -447,7 +457,12 @@ mod tests {
             ("--allowed-origins", "*", "AMIGO_ALLOWED_ORIGINS"),
             ("--max-order-total", "lots", "AMIGO_MAX_ORDER_TOTAL"),
             ("--max-order-total", "-5", "AMIGO_MAX_ORDER_TOTAL"),
-            ("--database-url", "postgres://x", "AMIGO_DATABASE_URL"),
+            ("--database-url", "mysql://x", "AMIGO_DATABASE_URL"),
+            (
+                "--database-url",
+                "postgres://h:notaport/db",
+                "AMIGO_DATABASE_URL",
+            ),
             ("--webhook-secrets", "short", "AMIGO_WEBHOOK_SECRETS"),
             ("--listen", "localhost", "AMIGO_PROXY_LISTEN"),
             (

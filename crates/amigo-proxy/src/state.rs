@@ -52,6 +52,9 @@ impl AppState {
         origins.insert(config.public_url.clone());
         let (updates, _) = broadcast::channel(256);
         let (stopping, _) = watch::channel(false);
+        if let Some(changes) = store.subscribe_changes() {
+            tokio::spawn(relay_changes(changes, store.clone(), updates.clone()));
+        }
         Ok(Self {
             inner: Arc::new(Inner {
                 limits: RateLimits::new(config.rates),
@@ -107,8 +110,12 @@ impl AppState {
         &self.inner.assets
     }
 
-    /// Announces a changed order to SSE subscribers.
+    /// Announces a changed order to SSE subscribers. On PostgreSQL this does nothing: the
+    /// store's `NOTIFY` reaches every instance, this one included, and is relayed from there.
     pub fn publish(&self, view: OrderTracking) {
+        if self.inner.store.subscribe_changes().is_some() {
+            return;
+        }
         // No subscribers is fine.
         let _ = self.inner.updates.send(Arc::new(view));
     }
@@ -129,5 +136,30 @@ impl AppState {
     /// Subscribes to order changes.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<OrderTracking>> {
         self.inner.updates.subscribe()
+    }
+}
+
+/// Turns the references of changed orders (from any instance, via the store's `LISTEN`) into
+/// fresh views for this instance's event streams.
+async fn relay_changes(
+    mut changes: broadcast::Receiver<String>,
+    store: Store,
+    updates: broadcast::Sender<Arc<OrderTracking>>,
+) {
+    loop {
+        let reference = match changes.recv().await {
+            Ok(reference) => reference,
+            // Streams that miss an update catch up at the next one; nothing to replay here.
+            Err(broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        match store.tracking(&reference).await {
+            Ok(Some((_, view))) => {
+                // No subscribers is fine.
+                let _ = updates.send(Arc::new(view));
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "could not read a changed order"),
+        }
     }
 }

@@ -1,8 +1,10 @@
-//! Durable state in SQL (SQLite via `sqlx`, portable to Postgres): the orders this proxy knows,
-//! their status timelines, and the webhook deliveries already applied.
+//! Durable state in SQL (SQLite or PostgreSQL through `sqlx::Any`, one set of `$n` queries):
+//! the orders this proxy knows, their status timelines, the webhook deliveries already applied,
+//! and the Idempotency-Keys orders were placed with.
 //!
 //! Status only moves forward (`OrderStatus::rank`; `cancelled` is final) whatever order events
-//! arrive in, and a webhook delivery id is applied at most once.
+//! arrive in, and a webhook delivery id is applied at most once. On PostgreSQL every committed
+//! change is also announced with `NOTIFY` so every instance's event streams see it.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -10,9 +12,11 @@ use std::time::Duration;
 use amigo_types::orders::{Order, OrderStatus};
 use amigo_types::tracking::{OrderTracking, TimelineEntry, lagos_to_iso, phone_match_key};
 use sha2::{Digest, Sha256};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::{Row, SqlitePool};
-use tokio::sync::{mpsc, oneshot};
+use sqlx::any::AnyPoolOptions;
+use sqlx::postgres::PgListener;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::{Any, AnyPool, Connection, Executor, Row};
+use tokio::sync::{broadcast, mpsc, oneshot};
 
 /// The unkeyed v1 digest of a phone number's normalised form. Never stored on its own any more:
 /// it is the input of the keyed hash, which is what lets `connect` re-key old v1 rows in place.
@@ -71,12 +75,59 @@ pub struct WebhookOutcome {
     pub changed: bool,
 }
 
+/// Which database a [`Store`] runs on; the SQL is shared, a few behaviours are not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// One embedded file: the default, for the demo and a single instance.
+    Sqlite,
+    /// A shared server: several instances act as one.
+    Postgres,
+}
+
+/// The `NOTIFY` channel that carries the reference of every order whose view changed.
+const CHANGES_CHANNEL: &str = "amigo_order_changed";
+
 /// The database.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
     writer: mpsc::Sender<Job>,
     key: PhoneKey,
+    /// On PostgreSQL: references of changed orders, from every instance (`LISTEN`).
+    changes: Option<broadcast::Sender<String>>,
+}
+
+/// What recording an order's Idempotency-Key found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyClaim {
+    /// The key is new: this caller places the order and must [`Store::finish_order_key`] or
+    /// [`Store::release_order_key`].
+    Owner,
+    /// The order was placed before: its stored answer.
+    Replay {
+        /// HTTP status of the stored answer.
+        status: u16,
+        /// Body of the stored answer.
+        body: String,
+    },
+    /// Another request (here or on another instance) is placing this order right now.
+    InFlight,
+    /// The key was used for a different order body.
+    Reused,
+}
+
+/// How long a key's record is kept (the platform keeps keys for 24 hours).
+const KEY_TTL_MS: i64 = 24 * 60 * 60 * 1000;
+
+fn now_ms() -> i64 {
+    i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis(),
+    )
+    .unwrap_or(i64::MAX)
 }
 
 /// A write waiting for the writer task.
@@ -129,22 +180,197 @@ fn now_iso() -> String {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `url` and runs the migrations.
+    /// Opens the database at `url` (`sqlite:` creating the file if needed, or `postgres:`)
+    /// and runs that backend's migrations.
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .busy_timeout(Duration::from_secs(3))
-            .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        let (pool, changes) = match backend {
+            Backend::Sqlite => {
+                // Create the file in WAL mode once (the journal mode is kept in the file);
+                // per-connection pragmas are set on every pooled connection below.
+                let options = SqliteConnectOptions::from_str(url)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .foreign_keys(true);
+                sqlx::SqliteConnection::connect_with(&options)
+                    .await?
+                    .close()
+                    .await?;
+                let pool = AnyPoolOptions::new()
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute("PRAGMA busy_timeout = 3000; PRAGMA foreign_keys = ON")
+                                .await
+                                .map(|_| ())
+                        })
+                    })
+                    .connect(url)
+                    .await?;
+                sqlx::migrate!("./migrations").run(&pool).await?;
+                (pool, None)
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?;
+                sqlx::migrate!("./migrations-postgres").run(&pool).await?;
+                // Listen before anything is served, so no change is missed from the start.
+                let mut listener = PgListener::connect(url).await?;
+                listener.listen(CHANGES_CHANNEL).await?;
+                let (changes, _) = broadcast::channel(1024);
+                tokio::spawn(relay_changes(listener, changes.clone()));
+                (pool, Some(changes))
+            }
+        };
         let key = phone_key_in(&pool).await?;
         let (writer, jobs) = mpsc::channel(1024);
-        tokio::spawn(run_writer(pool.clone(), jobs, key.clone()));
-        Ok(Self { pool, writer, key })
+        tokio::spawn(run_writer(pool.clone(), jobs, key.clone(), backend));
+        Ok(Self {
+            pool,
+            backend,
+            writer,
+            key,
+            changes,
+        })
+    }
+
+    /// The database this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// On PostgreSQL, the references of orders whose view changed, committed by any instance
+    /// on this database (this one included); `None` on SQLite, where the only writer is this
+    /// process and changes are announced in process.
+    pub fn subscribe_changes(&self) -> Option<broadcast::Receiver<String>> {
+        self.changes.as_ref().map(broadcast::Sender::subscribe)
+    }
+
+    /// Records `key` with the hash of its order body before the order is placed, or reports
+    /// what an earlier use of the key left: its answer, a call still in flight, or a different
+    /// body. One row per key under a primary key, so of several instances exactly one owns it.
+    pub async fn claim_order_key(
+        &self,
+        key: &str,
+        body_hash: &str,
+    ) -> Result<KeyClaim, sqlx::Error> {
+        let now = now_ms();
+        if now % 64 == 0 {
+            sqlx::query("DELETE FROM order_keys WHERE created_ms < $1")
+                .bind(now - KEY_TTL_MS)
+                .execute(&self.pool)
+                .await?;
+        }
+        let inserted = sqlx::query(
+            "INSERT INTO order_keys (idempotency_key, body_hash, created_ms) VALUES ($1, $2, $3)
+             ON CONFLICT (idempotency_key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(body_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if inserted == 1 {
+            return Ok(KeyClaim::Owner);
+        }
+        let Some(row) = sqlx::query(
+            "SELECT body_hash, response_status, response_body, created_ms FROM order_keys
+             WHERE idempotency_key = $1",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            // Released between the two statements: claim again.
+            return Box::pin(self.claim_order_key(key, body_hash)).await;
+        };
+        let stored: String = row.try_get("body_hash")?;
+        if stored != body_hash {
+            return Ok(KeyClaim::Reused);
+        }
+        let status: Option<i64> = row.try_get("response_status")?;
+        let body: Option<String> = row.try_get("response_body")?;
+        Ok(match (status, body) {
+            (Some(status), Some(body)) => KeyClaim::Replay {
+                status: u16::try_from(status).unwrap_or(500),
+                body,
+            },
+            _ => KeyClaim::InFlight,
+        })
+    }
+
+    /// Stores the answer an order placed under `key` got, for replays.
+    pub async fn finish_order_key(
+        &self,
+        key: &str,
+        status: u16,
+        body: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE order_keys SET response_status = $1, response_body = $2
+             WHERE idempotency_key = $3 AND response_body IS NULL",
+        )
+        .bind(i64::from(status))
+        .bind(body)
+        .bind(key)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+    }
+
+    /// Forgets an unanswered `key` after its order failed, so a retry places it again (the
+    /// upstream, which saw the same key, decides what a retry gets).
+    pub async fn release_order_key(&self, key: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM order_keys WHERE idempotency_key = $1 AND response_body IS NULL")
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    /// The per-phone order limit kept in the database, so it holds across every instance on
+    /// it: GCRA with `per_minute` orders a minute and a burst of as many, one atomic upsert.
+    /// `Ok(None)` admits the order; `Ok(Some(secs))` refuses it, to retry after `secs`.
+    /// PostgreSQL only (`GREATEST`, row locks); on SQLite the limit stays in process.
+    pub async fn count_phone_order(
+        &self,
+        phone_hash: &str,
+        per_minute: u32,
+    ) -> Result<Option<u64>, sqlx::Error> {
+        const PERIOD_MS: i64 = 60_000;
+        let interval = PERIOD_MS / i64::from(per_minute.max(1));
+        let now = now_ms();
+        let admitted = sqlx::query(
+            "INSERT INTO phone_order_limits AS l (phone_hash, tat_ms) VALUES ($1, $2 + $3)
+             ON CONFLICT (phone_hash) DO UPDATE SET tat_ms = GREATEST(l.tat_ms, $2) + $3
+             WHERE GREATEST(l.tat_ms, $2) + $3 - $2 <= $4
+             RETURNING tat_ms",
+        )
+        .bind(phone_hash)
+        .bind(now)
+        .bind(interval)
+        .bind(PERIOD_MS)
+        .fetch_optional(&self.pool)
+        .await?;
+        if admitted.is_some() {
+            return Ok(None);
+        }
+        let tat: i64 =
+            sqlx::query_scalar("SELECT tat_ms FROM phone_order_limits WHERE phone_hash = $1")
+                .bind(phone_hash)
+                .fetch_one(&self.pool)
+                .await?;
+        let wait_ms = (tat + interval - PERIOD_MS - now).max(1);
+        Ok(Some(u64::try_from((wait_ms + 999) / 1000).unwrap_or(1)))
     }
 
     /// The keyed hash of `raw` (see [`PhoneKey::phone_hash`]) under this database's key.
@@ -260,7 +486,7 @@ impl Store {
 /// transaction, so a burst costs one commit (one fsync) instead of one each, and no request
 /// ever sleeps in SQLite's busy handler. If a batch fails, its writes are retried one by one so
 /// one bad write cannot fail the others.
-async fn run_writer(pool: SqlitePool, mut jobs: mpsc::Receiver<Job>, key: PhoneKey) {
+async fn run_writer(pool: AnyPool, mut jobs: mpsc::Receiver<Job>, key: PhoneKey, backend: Backend) {
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -270,7 +496,7 @@ async fn run_writer(pool: SqlitePool, mut jobs: mpsc::Receiver<Job>, key: PhoneK
             }
         }
         let writes: Vec<&Write> = batch.iter().map(|j| &j.write).collect();
-        match write_batch(&pool, &writes, &key).await {
+        match write_batch(&pool, &writes, &key, backend).await {
             Ok(outcomes) => {
                 for (job, outcome) in batch.into_iter().zip(outcomes) {
                     let _ = job.reply.send(Ok(outcome));
@@ -281,7 +507,7 @@ async fn run_writer(pool: SqlitePool, mut jobs: mpsc::Receiver<Job>, key: PhoneK
             }
             Err(_) => {
                 for job in batch {
-                    let result = write_batch(&pool, &[&job.write], &key)
+                    let result = write_batch(&pool, &[&job.write], &key, backend)
                         .await
                         .map(|mut o| o.remove(0))
                         .map_err(|e| e.to_string());
@@ -293,27 +519,58 @@ async fn run_writer(pool: SqlitePool, mut jobs: mpsc::Receiver<Job>, key: PhoneK
 }
 
 async fn write_batch(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     writes: &[&Write],
     key: &PhoneKey,
+    backend: Backend,
 ) -> Result<Vec<WebhookOutcome>, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let mut outcomes = Vec::with_capacity(writes.len());
     for write in writes {
-        outcomes.push(match write {
-            Write::Order { order, at } => WebhookOutcome {
-                duplicate: false,
-                changed: record_in(&mut tx, order, at, key).await?,
-            },
-            Write::Webhook(update) => apply_in(&mut tx, update, key).await?,
-        });
+        let (outcome, reference) = match write {
+            Write::Order { order, at } => (
+                WebhookOutcome {
+                    duplicate: false,
+                    changed: record_in(&mut tx, order, at, key).await?,
+                },
+                &order.reference,
+            ),
+            Write::Webhook(update) => (apply_in(&mut tx, update, key).await?, &update.reference),
+        };
+        if outcome.changed && backend == Backend::Postgres {
+            // Delivered to every listener when (and only if) this transaction commits.
+            sqlx::query("SELECT pg_notify($1, $2)::text")
+                .bind(CHANGES_CHANNEL)
+                .bind(reference)
+                .fetch_one(&mut *tx)
+                .await?;
+        }
+        outcomes.push(outcome);
     }
     tx.commit().await?;
     Ok(outcomes)
 }
 
+/// Forwards `NOTIFY` payloads (order references) to this process. `PgListener` reconnects by
+/// itself after a lost connection; notifications sent while it was away are lost, so a stream
+/// may miss an intermediate status but shows the next one (and a reload shows the current one).
+async fn relay_changes(mut listener: PgListener, changes: broadcast::Sender<String>) {
+    loop {
+        match listener.recv().await {
+            Ok(note) => {
+                // No subscriber is fine.
+                let _ = changes.send(note.payload().to_owned());
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "LISTEN connection lost; reconnecting");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
 async fn apply_in(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, Any>,
     update: &WebhookUpdate,
     key: &PhoneKey,
 ) -> Result<WebhookOutcome, sqlx::Error> {
@@ -365,7 +622,7 @@ async fn apply_in(
 /// Moves a stored order to `status` (never backwards) from a partial event; an order this proxy
 /// does not know is left alone.
 async fn advance_in(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, Any>,
     reference: &str,
     status: OrderStatus,
     cancelled_reason: Option<&str>,
@@ -418,7 +675,7 @@ async fn advance_in(
 /// Loads this database's phone key, generating and storing it on first start, and re-keys any
 /// row still holding a v1 (unkeyed) hash, all in one transaction so two instances starting at
 /// once agree on one key.
-async fn phone_key_in(pool: &SqlitePool) -> Result<PhoneKey, sqlx::Error> {
+async fn phone_key_in(pool: &AnyPool) -> Result<PhoneKey, sqlx::Error> {
     let mut tx = pool.begin().await?;
     sqlx::query("INSERT INTO proxy_secrets (name, value) VALUES ('phone_key', $1) ON CONFLICT (name) DO NOTHING")
         .bind(hex::encode(PhoneKey::generate().0))
@@ -451,7 +708,7 @@ async fn phone_key_in(pool: &SqlitePool) -> Result<PhoneKey, sqlx::Error> {
 /// The write path shared by `record_order` and `apply_webhook`; writes first so the
 /// transaction takes the write lock at once (no SQLite read-to-write upgrade).
 async fn record_in(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, Any>,
     order: &Order,
     at: &str,
     key: &PhoneKey,

@@ -1,6 +1,8 @@
 //! `POST /api/orders`: validate here with the shared rules, apply the spend guard and the rate
-//! limits, then forward to Amigo with the browser's `Idempotency-Key` so retries are safe end
-//! to end, and remember the order for the shopper's tracking view.
+//! limits, record the browser's `Idempotency-Key` with a hash of the order in the database,
+//! then forward to Amigo with that key so retries are safe end to end, and remember the order
+//! for the shopper's tracking view. The record is what makes several instances on one
+//! database act as one: the same key sent to two of them at once places one order.
 
 use std::time::Duration;
 
@@ -12,11 +14,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use sha2::{Digest, Sha256};
 
 use crate::error::{ProxyError, ProxyResult};
 use crate::middleware::ClientIp;
 use crate::routes::catalog::product_price;
 use crate::state::AppState;
+use crate::store::{Backend, KeyClaim};
 use crate::upstream::{UpstreamResponse, classify_failure};
 
 /// Places an order.
@@ -58,26 +62,113 @@ pub(crate) async fn create(
     };
     let request: CreateOrderRequest = parse_json_body(&body)?;
     let valid = request.validate()?;
-    state
-        .limits()
-        .order_for_phone(&state.store().phone_hash(&valid.phone))?;
+    limit_phone(&state, &state.store().phone_hash(&valid.phone)).await?;
     spend_guard(&state, &request).await?;
 
     let payload = serde_json::to_vec(&request)
         .map_err(|e| ProxyError::Internal(format!("serialising the order: {e}")))?;
-    let resp = forward(&state, payload, &key).await?;
-    if !matches!(resp.status, StatusCode::OK | StatusCode::CREATED) {
-        return Err(classify_failure(resp));
+    let body_hash = hex::encode(Sha256::digest(&payload));
+    let owner = match claim(&state, &key, &body_hash).await? {
+        Claimed::Replay(status, body) => return Ok(created(status, Bytes::from(body))),
+        Claimed::Owner => true,
+        Claimed::Unsettled => false,
+    };
+    let resp = match forward(&state, payload, &key).await {
+        Ok(resp) if matches!(resp.status, StatusCode::OK | StatusCode::CREATED) => resp,
+        failed => {
+            if owner {
+                // Let a retry place it again; the upstream saw the same key and decides.
+                if let Err(e) = state.store().release_order_key(key.as_str()).await {
+                    tracing::error!(error = %e, "could not release an idempotency key");
+                }
+            }
+            return Err(failed.map_or_else(|e| e, classify_failure));
+        }
+    };
+    let text = String::from_utf8_lossy(&resp.body);
+    if let Err(e) = state
+        .store()
+        .finish_order_key(key.as_str(), resp.status.as_u16(), &text)
+        .await
+    {
+        // The order exists upstream; a retry is forwarded with the same key and replayed there.
+        tracing::error!(error = %e, "could not store an order's answer for replays");
     }
     remember(&state, &resp.body).await;
-    let mut out = (resp.status, resp.body).into_response();
+    Ok(created(resp.status, resp.body))
+}
+
+/// Amigo's success answer as the browser gets it (first time or replayed).
+fn created(status: StatusCode, body: Bytes) -> Response {
+    let mut out = (status, body).into_response();
     out.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
     out.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(out)
+    out
+}
+
+/// The per-phone order limit: in the database on PostgreSQL (shared by every instance), in
+/// process on SQLite.
+async fn limit_phone(state: &AppState, phone_hash: &str) -> ProxyResult<()> {
+    if state.store().backend() == Backend::Postgres {
+        let per_minute = state.config().rates.orders_per_phone;
+        return match state
+            .store()
+            .count_phone_order(phone_hash, per_minute)
+            .await?
+        {
+            None => Ok(()),
+            Some(retry_after) => Err(ProxyError::RateLimited { retry_after }),
+        };
+    }
+    state.limits().order_for_phone(phone_hash)
+}
+
+/// What the key's record says this request should do.
+enum Claimed {
+    /// Place the order; this request owns the key.
+    Owner,
+    /// Answer with the stored success.
+    Replay(StatusCode, String),
+    /// The owner never settled the key in time (still slow, or it crashed): forward anyway,
+    /// with the same key, so the upstream's own idempotency returns the one order.
+    Unsettled,
+}
+
+/// Records `key` before the upstream call; when another request (on any instance) holds it,
+/// waits for that request's answer as long as it may take (two upstream attempts).
+async fn claim(state: &AppState, key: &IdempotencyKey, body_hash: &str) -> ProxyResult<Claimed> {
+    let patience = state.config().upstream_timeout * 2 + Duration::from_secs(1);
+    let deadline = tokio::time::Instant::now() + patience;
+    loop {
+        match state
+            .store()
+            .claim_order_key(key.as_str(), body_hash)
+            .await?
+        {
+            KeyClaim::Owner => return Ok(Claimed::Owner),
+            KeyClaim::Replay { status, body } => {
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED);
+                return Ok(Claimed::Replay(status, body));
+            }
+            KeyClaim::Reused => {
+                return Err(ApiError::invalid(
+                    "idempotency_key_reused",
+                    "Idempotency-Key",
+                    "This Idempotency-Key was already used for a different order; use a new key for a new order.",
+                )
+                .into());
+            }
+            KeyClaim::InFlight if tokio::time::Instant::now() >= deadline => {
+                tracing::warn!("an order with this idempotency key never settled; forwarding it");
+                return Ok(Claimed::Unsettled);
+            }
+            KeyClaim::InFlight => tokio::time::sleep(Duration::from_millis(25)).await,
+        }
+    }
 }
 
 /// Items at catalog prices must not exceed `AMIGO_MAX_ORDER_TOTAL`; unknown products are

@@ -107,28 +107,35 @@ pub(crate) async fn events(
     let view = find(&state, &reference, q.phone.as_deref()).await?;
     let first = futures::stream::once(std::future::ready(Ok(event(&view))));
     let stopping = Box::pin(state.stopping());
+    // The last view sent: an update that changes nothing (a notification that arrives after
+    // the first read already showed its change, as it can on PostgreSQL) is not sent again.
     let updates = futures::stream::unfold(
-        (rx, state, view.reference, stopping),
-        |(mut rx, state, reference, mut stopping)| async move {
+        (rx, state, view, stopping),
+        |(mut rx, state, mut last, mut stopping)| async move {
             loop {
                 let received = tokio::select! {
                     r = rx.recv() => r,
                     // The server is shutting down: end the stream so it can finish.
                     () = &mut stopping => return None,
                 };
+                let reference = &last.reference;
                 let next: Arc<OrderTracking> = match received {
-                    Ok(v) if v.reference == reference => v,
+                    Ok(v) if v.reference == *reference => v,
                     Ok(_) => continue,
                     Err(RecvError::Lagged(_)) => {
                         // Missed some updates: send the current state instead.
-                        match state.store().tracking(&reference).await {
+                        match state.store().tracking(reference).await {
                             Ok(Some((_, v))) => Arc::new(v),
                             _ => continue,
                         }
                     }
                     Err(RecvError::Closed) => return None,
                 };
-                return Some((Ok(event(&next)), (rx, state, reference, stopping)));
+                if *next == last {
+                    continue;
+                }
+                last = (*next).clone();
+                return Some((Ok(event(&next)), (rx, state, last, stopping)));
             }
         },
     );

@@ -1,6 +1,8 @@
 //! Test harness: a real amigo-sandbox on a loopback socket behind a controllable layer (call
 //! counts, injected failures, delays, Cache-Control overrides), and a proxy on a fresh SQLite
 //! database, called in-process with `oneshot` and also served on a socket for webhooks.
+//! With `AMIGO_TEST_DATABASE_URL` set to a PostgreSQL superuser URL (`scripts/pg.sh` does), each
+//! proxy gets a fresh PostgreSQL database on that server instead.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -239,15 +241,17 @@ pub(crate) struct TestApp {
     pub(crate) router: Router,
     /// Its state.
     pub(crate) state: AppState,
-    /// The upstream.
-    pub(crate) upstream: Upstream,
+    /// The upstream (shared by the instances of a pair).
+    pub(crate) upstream: Arc<Upstream>,
     /// The merchant token the proxy holds.
     pub(crate) token: String,
     /// The webhook secret the sandbox issued for the proxy's URL.
     pub(crate) webhook_secret: String,
     /// Where the proxy also listens.
     pub(crate) proxy_url: String,
-    _db: tempfile::TempDir,
+    /// Its database (shared by the instances of a pair).
+    pub(crate) database_url: String,
+    _db: Arc<tempfile::TempDir>,
 }
 
 /// A proxy with default options.
@@ -258,25 +262,104 @@ pub(crate) async fn spawn_app() -> TestApp {
 /// A proxy with `options`.
 pub(crate) async fn spawn_app_with(options: Options) -> TestApp {
     init_logs();
-    let upstream = spawn_upstream().await;
+    let upstream = Arc::new(spawn_upstream().await);
     let token = options
         .token
         .clone()
         .unwrap_or_else(amigo_sandbox::random_test_token);
+    let db = Arc::new(tempfile::tempdir().unwrap());
+    let database_url = fresh_database_url(db.path()).await;
+    spawn_proxy(upstream, token, database_url, db, None, options).await
+}
+
+/// Whether the suite runs on PostgreSQL (`AMIGO_TEST_DATABASE_URL` set).
+pub(crate) fn on_postgres() -> bool {
+    std::env::var("AMIGO_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty())
+}
+
+/// A new database for one proxy: a SQLite file in `dir`, or a new database on the PostgreSQL
+/// server of `AMIGO_TEST_DATABASE_URL` (`postgres://user@host:port/admin_db`, no query part).
+pub(crate) async fn fresh_database_url(dir: &std::path::Path) -> String {
+    if !on_postgres() {
+        return format!("sqlite://{}", dir.join("proxy.db").display());
+    }
+    use sqlx::Connection;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let admin = std::env::var("AMIGO_TEST_DATABASE_URL").unwrap();
+    let name = format!(
+        "amigo_test_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("AMIGO_TEST_DATABASE_URL answers");
+    // `name` is built above from a pid and a counter: nothing outside flows into it.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("a fresh test database");
+    conn.close().await.unwrap();
+    let (server, _) = admin
+        .rsplit_once('/')
+        .expect("AMIGO_TEST_DATABASE_URL ends in /database");
+    format!("{server}/{name}")
+}
+
+/// Two independent proxy instances (own state, cache, limits, writer task and event channel)
+/// on ONE database and ONE sandbox, both served on real ports, sharing the token and webhook
+/// secret as two replicas behind a load balancer would. The sandbox delivers webhooks to the
+/// first; the second gets them only when a test posts them there.
+pub(crate) async fn spawn_pair(rates: RateQuotas) -> (TestApp, TestApp) {
+    let first = spawn_app_with(Options {
+        rates,
+        ..Options::default()
+    })
+    .await;
+    let second = spawn_proxy(
+        first.upstream.clone(),
+        first.token.clone(),
+        first.database_url.clone(),
+        first._db.clone(),
+        Some(first.webhook_secret.clone()),
+        Options {
+            rates,
+            ..Options::default()
+        },
+    )
+    .await;
+    (first, second)
+}
+
+/// A proxy on `database_url` in front of `upstream`. Without `webhook_secret` it registers
+/// its own webhook URL with the sandbox and uses the secret issued.
+async fn spawn_proxy(
+    upstream: Arc<Upstream>,
+    token: String,
+    database_url: String,
+    db: Arc<tempfile::TempDir>,
+    webhook_secret: Option<String>,
+    options: Options,
+) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let proxy_url = format!("http://{}", listener.local_addr().unwrap());
     let token_secret = SecretString::from(token.clone());
-    let secret = amigo_proxy::sandbox::register_webhook(
-        &upstream.api_base,
-        &token_secret,
-        &format!("{proxy_url}/webhooks/amigo"),
-    )
-    .await
-    .expect("the sandbox registers the proxy's webhook");
-    let webhook_secret = secrecy::ExposeSecret::expose_secret(&secret).to_owned();
-    let db = tempfile::tempdir().unwrap();
+    let webhook_secret = match webhook_secret {
+        Some(secret) => secret,
+        None => {
+            let secret = amigo_proxy::sandbox::register_webhook(
+                &upstream.api_base,
+                &token_secret,
+                &format!("{proxy_url}/webhooks/amigo"),
+            )
+            .await
+            .expect("the sandbox registers the proxy's webhook");
+            secrecy::ExposeSecret::expose_secret(&secret).to_owned()
+        }
+    };
     let mut config = ProxyConfig::new(upstream.api_base.clone(), token_secret);
-    config.database_url = format!("sqlite://{}", db.path().join("proxy.db").display());
+    config.database_url = database_url.clone();
     config.public_url = proxy_url.clone();
     config.allowed_origins = vec![SHOP_ORIGIN.to_owned()];
     config.webhook_secrets = options
@@ -308,6 +391,7 @@ pub(crate) async fn spawn_app_with(options: Options) -> TestApp {
         token,
         webhook_secret,
         proxy_url,
+        database_url,
         _db: db,
     }
 }

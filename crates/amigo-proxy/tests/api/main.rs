@@ -3,6 +3,7 @@
 mod catalog;
 mod cross_cutting;
 mod helpers;
+mod instances;
 mod legacy_token;
 mod orders;
 mod startup;
