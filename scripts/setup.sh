@@ -25,6 +25,13 @@ fi
 # rust-toolchain.toml pins the toolchain and lists the wasm target; rustup installs both on first use.
 rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
 
+# PostgreSQL 15 server binaries: scripts/pg.sh runs the proxy suite on a throw-away cluster.
+if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
+  log "apt-get install postgresql (PostgreSQL 15, for the proxy suite on PostgreSQL)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
+fi
+
 if [ "$want_web" = 1 ]; then
   rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 

@@ -18,6 +18,10 @@ cargo test --workspace --locked
 # follows Stripe's reading by default. The proxy must be correct under the other reading too.
 echo "== cargo test -p amigo-proxy, upstream idempotency mode replay-any"
 AMIGO_TEST_IDEMPOTENCY_MODE=replay-any cargo test --locked -p amigo-proxy
+# The proxy suite again on a real PostgreSQL 15 (a throw-away cluster, stopped whatever happens):
+# every test on its own database, plus the two-instance tests that need LISTEN/NOTIFY.
+echo "== cargo test -p amigo-proxy on PostgreSQL (scripts/pg.sh)"
+scripts/pg.sh cargo test --locked -p amigo-proxy
 
 echo "== cargo clippy -D warnings (widget, wasm32)"
 cargo clippy --locked --target wasm32-unknown-unknown -p amigo-storefront --all-targets -- -D warnings
