@@ -300,3 +300,24 @@ async fn the_per_phone_order_limit_holds_across_instances() {
     assert_eq!(other.status, StatusCode::CREATED, "{}", other.everything());
     assert_eq!(a.upstream_order_count().await, 3);
 }
+
+#[tokio::test]
+async fn instances_starting_at_once_on_a_new_database_migrate_it_once_and_share_one_phone_key() {
+    if !on_postgres() {
+        eprintln!(
+            "skipped: concurrent first starts are a PostgreSQL deployment (SQLite is one instance)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_url(dir.path()).await;
+    let starts = (0..3).map(|_| amigo_proxy::store::Store::connect(&url));
+    let stores: Vec<_> = futures::future::join_all(starts)
+        .await
+        .into_iter()
+        .map(|s| s.expect("every instance starts"))
+        .collect();
+    let hashes: Vec<String> = stores.iter().map(|s| s.phone_hash("08031234567")).collect();
+    assert!(hashes.iter().all(|h| *h == hashes[0]), "{hashes:?}");
+    assert_eq!(stores[0].order_count().await.unwrap(), 0);
+}
