@@ -325,6 +325,13 @@ pub fn TopUpPage() -> impl IntoView {
                                 t.edit(|t| t.phone = v.chars().take(20).collect());
                             });
                         }
+                        on:blur=move |_| {
+                            if t.with_untracked(|t| t.clone().normalise_phone()) {
+                                t.update(|t| {
+                                    t.normalise_phone();
+                                });
+                            }
+                        }
                     />
                     <p id="topup-phone-error" class="co-error" hidden=move || phone_error.with(Option::is_none)>
                         {move || phone_error.get().unwrap_or_default()}

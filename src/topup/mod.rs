@@ -153,6 +153,21 @@ impl TopUp {
         true
     }
 
+    /// Rewrites a valid number in the national format (`0XXXXXXXXXX`), as checkout does when the
+    /// field loses focus. The body is unchanged, so a saved key still matches it.
+    pub fn normalise_phone(&mut self) -> bool {
+        if self.phase() != TopUpPhase::Editing {
+            return false;
+        }
+        match NgMobile::parse(&self.phone) {
+            Ok(m) if m.as_str() != self.phone => {
+                self.phone = m.as_str().to_owned();
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// The body this form would send, or the first field to fix.
     pub fn body(&self) -> Result<serde_json::Value, TopUpFailure> {
         let phone = NgMobile::parse(&self.phone).map_err(|e| {
@@ -422,6 +437,19 @@ mod tests {
         assert_eq!(t.phase(), TopUpPhase::Editing);
         assert_eq!(t.phone, "0803 123 4567");
         assert_eq!(t.plan, None);
+    }
+
+    #[test]
+    fn the_number_is_normalised_without_changing_the_body() {
+        let mut t = ready();
+        let before = t.body().unwrap();
+        assert!(t.normalise_phone());
+        assert_eq!(t.phone, "08031234567");
+        assert_eq!(t.body().unwrap(), before);
+        assert!(!t.normalise_phone(), "already national");
+        t.edit(|t| t.phone = "12345".into());
+        assert!(!t.normalise_phone(), "an invalid number is left as typed");
+        assert_eq!(t.phone, "12345");
     }
 
     #[test]

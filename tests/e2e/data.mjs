@@ -107,6 +107,8 @@ async function buy(viewport, phone, national, { doubleClick }) {
 
     await page.fill('#topup-phone', phone);
     check((await page.locator('#topup-phone-hint').textContent()).includes('MTN'), `${vp}: the network is read from the prefix (MTN)`);
+    await page.locator('#topup-phone').blur();
+    check((await page.inputValue('#topup-phone')) === national, `${vp}: the number is normalised to ${national} when the field is left`);
     await page.locator('.tu-plan').first().waitFor({ timeout: 15000 });
     const legends = await page.locator('.tu-group > legend').allTextContents();
     check(legends.includes('Daily') && legends.includes('Monthly'), `${vp}: plans grouped by validity (${legends.join(', ')})`);
