@@ -75,6 +75,12 @@ pub struct Cli {
     /// Order-tracking lookups a client IP may make per minute.
     #[arg(long, env = "AMIGO_LOOKUP_RATE_PER_IP", default_value = "120")]
     pub lookup_rate_per_ip: String,
+    /// The merchant console's password (`/admin` is off unless this or the hash is set).
+    #[arg(long, env = "AMIGO_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+    /// An argon2 hash (PHC string, `$argon2id$…`) of the console password, instead of it.
+    #[arg(long, env = "AMIGO_ADMIN_PASSWORD_HASH", hide_env_values = true)]
+    pub admin_password_hash: Option<String>,
     /// Sell mobile data through the widget's "Buy data" view (off unless `true`/`1`/`yes`).
     #[arg(long, env = "AMIGO_DATA_ENABLED")]
     pub data_enabled: Option<String>,
@@ -182,6 +188,8 @@ pub struct ProxyConfig {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Mobile-data sales.
     pub data: DataSales,
+    /// The console password as an argon2 PHC hash; `None` turns `/admin` off.
+    pub admin_password_hash: Option<SecretString>,
 }
 
 impl ProxyConfig {
@@ -200,6 +208,7 @@ impl ProxyConfig {
             rates: RateQuotas::default(),
             trusted_proxies: Vec::new(),
             data: DataSales::default(),
+            admin_password_hash: None,
         }
     }
 }
@@ -320,6 +329,10 @@ impl Cli {
                 1 << 20,
             )?,
         };
+        let admin_password_hash = admin_password(
+            self.admin_password.as_deref(),
+            self.admin_password_hash.as_deref(),
+        )?;
         let sandbox_rate_limit_per_minute = positive_u32(
             &self.sandbox_rate_limit_per_minute,
             "--sandbox-rate-limit-per-minute",
@@ -367,6 +380,7 @@ impl Cli {
                 rates,
                 trusted_proxies,
                 data,
+                admin_password_hash,
             },
             sandbox: self.sandbox,
             sandbox_info_file: self.sandbox_info_file,
@@ -382,6 +396,55 @@ pub fn loopback_for(addr: SocketAddr) -> SocketAddr {
         SocketAddr::from(([127, 0, 0, 1], addr.port()))
     } else {
         addr
+    }
+}
+
+/// The console password as an argon2 hash: a given hash is checked to be one, a plain password
+/// (at least 12 characters) is hashed here with a random salt, so only the hash stays in memory.
+fn admin_password(
+    plain: Option<&str>,
+    hash: Option<&str>,
+) -> Result<Option<SecretString>, ConfigError> {
+    use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
+    match (
+        plain.filter(|p| !p.is_empty()),
+        hash.map(str::trim).filter(|h| !h.is_empty()),
+    ) {
+        (Some(_), Some(_)) => Err(bad(
+            "AMIGO_ADMIN_PASSWORD",
+            "set AMIGO_ADMIN_PASSWORD or AMIGO_ADMIN_PASSWORD_HASH, not both",
+        )),
+        (None, None) => Ok(None),
+        (None, Some(h)) => {
+            let parsed = PasswordHash::new(h).map_err(|_| {
+                bad(
+                    "AMIGO_ADMIN_PASSWORD_HASH",
+                    "not a PHC hash string (expected $argon2id$v=19$m=…,t=…,p=…$salt$hash)",
+                )
+            })?;
+            if !parsed.algorithm.as_str().starts_with("argon2") {
+                return Err(bad(
+                    "AMIGO_ADMIN_PASSWORD_HASH",
+                    "must be an argon2 hash (argon2id, argon2i or argon2d)",
+                ));
+            }
+            Ok(Some(SecretString::from(h.to_owned())))
+        }
+        (Some(p), None) => {
+            if p.chars().count() < 12 {
+                return Err(bad(
+                    "AMIGO_ADMIN_PASSWORD",
+                    "must be at least 12 characters",
+                ));
+            }
+            let salt_bytes: [u8; 16] = rand::random();
+            let salt = SaltString::encode_b64(&salt_bytes)
+                .map_err(|e| bad("AMIGO_ADMIN_PASSWORD", format!("salt: {e}")))?;
+            let hash = argon2::Argon2::default()
+                .hash_password(p.as_bytes(), &salt)
+                .map_err(|e| bad("AMIGO_ADMIN_PASSWORD", format!("hashing failed: {e}")))?;
+            Ok(Some(SecretString::from(hash.to_string())))
+        }
     }
 }
 
@@ -532,6 +595,17 @@ mod tests {
             ("--data-daily-limit", "₦5000", "AMIGO_DATA_DAILY_LIMIT"),
             ("--data-rate-per-ip", "-1", "AMIGO_DATA_RATE_PER_IP"),
             ("--data-rate-per-phone", "x", "AMIGO_DATA_RATE_PER_PHONE"),
+            ("--admin-password", "short", "AMIGO_ADMIN_PASSWORD"),
+            (
+                "--admin-password-hash",
+                "plain-text",
+                "AMIGO_ADMIN_PASSWORD_HASH",
+            ),
+            (
+                "--admin-password-hash",
+                "$pbkdf2-sha256$i=1000$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+                "AMIGO_ADMIN_PASSWORD_HASH",
+            ),
         ] {
             let arg = format!("{flag}={value}");
             let err = cli(&[key[0], key[1], &arg]).unwrap_err();
@@ -576,5 +650,44 @@ mod tests {
         assert!(!s.config.data.enabled);
         assert_eq!(s.config.data.daily_limit, 20_000);
         assert_eq!(s.config.data.per_phone_per_hour, 2);
+    }
+
+    #[test]
+    fn the_console_password_is_kept_only_as_an_argon2_hash() {
+        use argon2::PasswordVerifier;
+        use argon2::password_hash::PasswordHash;
+        use secrecy::ExposeSecret;
+        assert!(
+            cli(&["--sandbox"])
+                .unwrap()
+                .config
+                .admin_password_hash
+                .is_none()
+        );
+        let s = cli(&["--sandbox", "--admin-password", "correct horse battery"]).unwrap();
+        let hash = s.config.admin_password_hash.unwrap();
+        let hash = hash.expose_secret();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(!hash.contains("correct horse"));
+        let parsed = PasswordHash::new(hash).unwrap();
+        assert!(
+            argon2::Argon2::default()
+                .verify_password(b"correct horse battery", &parsed)
+                .is_ok()
+        );
+        // a given hash is taken as is
+        let again = cli(&["--sandbox", "--admin-password-hash", hash]).unwrap();
+        assert_eq!(
+            again.config.admin_password_hash.unwrap().expose_secret(),
+            hash
+        );
+        let both = cli(&[
+            "--sandbox",
+            "--admin-password",
+            "correct horse battery",
+            "--admin-password-hash",
+            hash,
+        ]);
+        assert_eq!(both.unwrap_err().var, "AMIGO_ADMIN_PASSWORD");
     }
 }

@@ -310,12 +310,66 @@ impl IntoResponse for ProxyError {
             }
             _ => None,
         };
+        let note = self.refusal_note();
         let mut resp = (status, axum::Json(body)).into_response();
+        if let Some(note) = note {
+            resp.extensions_mut().insert(note);
+        }
         if let Some(secs) = retry_after {
             resp.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         resp
+    }
+}
+
+/// Left on a refused response (spend guard, daily data budget, rate limits) so the layer that
+/// knows the route and the client can log it for the merchant console. Holds no personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusalNote {
+    /// The error code answered.
+    pub code: &'static str,
+    /// What was refused, in figures.
+    pub detail: String,
+}
+
+impl ProxyError {
+    /// The note the console logs for this error, when it is a refusal worth showing.
+    fn refusal_note(&self) -> Option<RefusalNote> {
+        match self {
+            ProxyError::RateLimited { retry_after } => Some(RefusalNote {
+                code: "rate_limited",
+                detail: format!("retry after {retry_after} s"),
+            }),
+            ProxyError::OrderTotalExceedsLimit { total, limit } => Some(RefusalNote {
+                code: "order_total_exceeds_limit",
+                detail: format!(
+                    "order of {} over the {} limit",
+                    amigo_types::format_naira(*total),
+                    amigo_types::format_naira(*limit)
+                ),
+            }),
+            ProxyError::Data(DataRefusal::DailyLimit {
+                spent,
+                amount,
+                limit,
+            }) => Some(RefusalNote {
+                code: "data_daily_limit_reached",
+                detail: format!(
+                    "{} plan with {} of {} sold today",
+                    amigo_types::format_naira(*amount),
+                    amigo_types::format_naira(*spent),
+                    amigo_types::format_naira(*limit)
+                ),
+            }),
+            ProxyError::Passthrough { status, .. } if *status == StatusCode::TOO_MANY_REQUESTS => {
+                Some(RefusalNote {
+                    code: "upstream_rate_limited",
+                    detail: "Amigo's per-token rate limit".to_owned(),
+                })
+            }
+            _ => None,
+        }
     }
 }
 

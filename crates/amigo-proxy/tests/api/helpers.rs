@@ -212,6 +212,8 @@ pub(crate) struct Options {
     pub(crate) token: Option<String>,
     /// Data sales (on, with room to spare, unless a test says otherwise).
     pub(crate) data: DataSales,
+    /// The console password (the console is off when `None`).
+    pub(crate) admin_password: Option<String>,
 }
 
 impl Default for Options {
@@ -234,6 +236,7 @@ impl Default for Options {
                 per_ip_per_minute: 10_000,
                 per_phone_per_hour: 10_000,
             },
+            admin_password: None,
         }
     }
 }
@@ -299,6 +302,16 @@ pub(crate) async fn spawn_app_with(options: Options) -> TestApp {
     config.widget_dir = options.widget_dir;
     config.trusted_proxies = options.trusted_proxies;
     config.data = options.data;
+    config.admin_password_hash = options.admin_password.as_deref().map(|p| {
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        let salt = SaltString::encode_b64(b"test-salt-16byte").unwrap();
+        SecretString::from(
+            argon2::Argon2::default()
+                .hash_password(p.as_bytes(), &salt)
+                .unwrap()
+                .to_string(),
+        )
+    });
     let state = AppState::build(config).await.unwrap();
     let router = amigo_proxy::router(state.clone());
     let served = router.clone();
