@@ -75,6 +75,24 @@ pub struct Cli {
     /// Order-tracking lookups a client IP may make per minute.
     #[arg(long, env = "AMIGO_LOOKUP_RATE_PER_IP", default_value = "120")]
     pub lookup_rate_per_ip: String,
+    /// The merchant console's password (`/admin` is off unless this or the hash is set).
+    #[arg(long, env = "AMIGO_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+    /// An argon2 hash (PHC string, `$argon2id$…`) of the console password, instead of it.
+    #[arg(long, env = "AMIGO_ADMIN_PASSWORD_HASH", hide_env_values = true)]
+    pub admin_password_hash: Option<String>,
+    /// Sell mobile data through the widget's "Buy data" view (off unless `true`/`1`/`yes`).
+    #[arg(long, env = "AMIGO_DATA_ENABLED")]
+    pub data_enabled: Option<String>,
+    /// Most Naira of data sold per Lagos calendar day, counting purchases in flight.
+    #[arg(long, env = "AMIGO_DATA_DAILY_LIMIT", default_value = "50000")]
+    pub data_daily_limit: String,
+    /// Data purchases per client IP per minute.
+    #[arg(long, env = "AMIGO_DATA_RATE_PER_IP", default_value = "10")]
+    pub data_rate_per_ip: String,
+    /// Data purchases per phone number per hour.
+    #[arg(long, env = "AMIGO_DATA_RATE_PER_PHONE", default_value = "5")]
+    pub data_rate_per_phone: String,
     /// With --sandbox: the embedded sandbox's per-token requests per minute.
     #[arg(long, default_value = "600", requires = "sandbox")]
     pub sandbox_rate_limit_per_minute: String,
@@ -118,6 +136,31 @@ impl Default for RateQuotas {
     }
 }
 
+/// The merchant's data-sales settings: off by default, because every purchase spends the
+/// merchant's wallet the moment a shopper asks, with no payment collected by the proxy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataSales {
+    /// `AMIGO_DATA_ENABLED`: whether `/api/data/*` answers at all.
+    pub enabled: bool,
+    /// `AMIGO_DATA_DAILY_LIMIT`: Naira per Lagos day, purchases in flight included.
+    pub daily_limit: i64,
+    /// `AMIGO_DATA_RATE_PER_IP`: purchases per client IP per minute.
+    pub per_ip_per_minute: u32,
+    /// `AMIGO_DATA_RATE_PER_PHONE`: purchases per phone per hour.
+    pub per_phone_per_hour: u32,
+}
+
+impl Default for DataSales {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            daily_limit: 50_000,
+            per_ip_per_minute: 10,
+            per_phone_per_hour: 5,
+        }
+    }
+}
+
 /// The validated configuration the library runs on.
 #[derive(Debug, Clone)]
 pub struct ProxyConfig {
@@ -143,6 +186,10 @@ pub struct ProxyConfig {
     pub rates: RateQuotas,
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Mobile-data sales.
+    pub data: DataSales,
+    /// The console password as an argon2 PHC hash; `None` turns `/admin` off.
+    pub admin_password_hash: Option<SecretString>,
 }
 
 impl ProxyConfig {
@@ -160,6 +207,8 @@ impl ProxyConfig {
             upstream_timeout: Duration::from_secs(10),
             rates: RateQuotas::default(),
             trusted_proxies: Vec::new(),
+            data: DataSales::default(),
+            admin_password_hash: None,
         }
     }
 }
@@ -272,6 +321,28 @@ impl Cli {
                 1 << 20,
             )?,
         };
+        let data = DataSales {
+            enabled: parse_flag(self.data_enabled.as_deref(), "AMIGO_DATA_ENABLED")?,
+            daily_limit: i64::from(positive_u32(
+                &self.data_daily_limit,
+                "AMIGO_DATA_DAILY_LIMIT",
+                100_000_000,
+            )?),
+            per_ip_per_minute: positive_u32(
+                &self.data_rate_per_ip,
+                "AMIGO_DATA_RATE_PER_IP",
+                1 << 20,
+            )?,
+            per_phone_per_hour: positive_u32(
+                &self.data_rate_per_phone,
+                "AMIGO_DATA_RATE_PER_PHONE",
+                1 << 20,
+            )?,
+        };
+        let admin_password_hash = admin_password(
+            self.admin_password.as_deref(),
+            self.admin_password_hash.as_deref(),
+        )?;
         let sandbox_rate_limit_per_minute = positive_u32(
             &self.sandbox_rate_limit_per_minute,
             "--sandbox-rate-limit-per-minute",
@@ -318,6 +389,8 @@ impl Cli {
                 upstream_timeout: Duration::from_secs(u64::from(timeout)),
                 rates,
                 trusted_proxies,
+                data,
+                admin_password_hash,
             },
             sandbox: self.sandbox,
             sandbox_info_file: self.sandbox_info_file,
@@ -333,6 +406,68 @@ pub fn loopback_for(addr: SocketAddr) -> SocketAddr {
         SocketAddr::from(([127, 0, 0, 1], addr.port()))
     } else {
         addr
+    }
+}
+
+/// The console password as an argon2 hash: a given hash is checked to be one, a plain password
+/// (at least 12 characters) is hashed here with a random salt, so only the hash stays in memory.
+fn admin_password(
+    plain: Option<&str>,
+    hash: Option<&str>,
+) -> Result<Option<SecretString>, ConfigError> {
+    use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
+    match (
+        plain.filter(|p| !p.is_empty()),
+        hash.map(str::trim).filter(|h| !h.is_empty()),
+    ) {
+        (Some(_), Some(_)) => Err(bad(
+            "AMIGO_ADMIN_PASSWORD",
+            "set AMIGO_ADMIN_PASSWORD or AMIGO_ADMIN_PASSWORD_HASH, not both",
+        )),
+        (None, None) => Ok(None),
+        (None, Some(h)) => {
+            let parsed = PasswordHash::new(h).map_err(|_| {
+                bad(
+                    "AMIGO_ADMIN_PASSWORD_HASH",
+                    "not a PHC hash string (expected $argon2id$v=19$m=…,t=…,p=…$salt$hash)",
+                )
+            })?;
+            if !parsed.algorithm.as_str().starts_with("argon2") {
+                return Err(bad(
+                    "AMIGO_ADMIN_PASSWORD_HASH",
+                    "must be an argon2 hash (argon2id, argon2i or argon2d)",
+                ));
+            }
+            Ok(Some(SecretString::from(h.to_owned())))
+        }
+        (Some(p), None) => {
+            if p.chars().count() < 12 {
+                return Err(bad(
+                    "AMIGO_ADMIN_PASSWORD",
+                    "must be at least 12 characters",
+                ));
+            }
+            let salt_bytes: [u8; 16] = rand::random();
+            let salt = SaltString::encode_b64(&salt_bytes)
+                .map_err(|e| bad("AMIGO_ADMIN_PASSWORD", format!("salt: {e}")))?;
+            let hash = argon2::Argon2::default()
+                .hash_password(p.as_bytes(), &salt)
+                .map_err(|e| bad("AMIGO_ADMIN_PASSWORD", format!("hashing failed: {e}")))?;
+            Ok(Some(SecretString::from(hash.to_string())))
+        }
+    }
+}
+
+/// An on/off setting: `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off` (any case); unset is off.
+fn parse_flag(raw: Option<&str>, var: &'static str) -> Result<bool, ConfigError> {
+    match raw.map(|r| r.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("") => Ok(false),
+        Some("true" | "1" | "yes" | "on") => Ok(true),
+        Some("false" | "0" | "no" | "off") => Ok(false),
+        Some(other) => Err(bad(
+            var,
+            format!("must be true or false (also 1/0, yes/no, on/off), got '{other}'"),
+        )),
     }
 }
 
@@ -470,6 +605,22 @@ mod tests {
                 "0",
                 "AMIGO_UPSTREAM_TIMEOUT_SECS",
             ),
+            ("--data-enabled", "maybe", "AMIGO_DATA_ENABLED"),
+            ("--data-daily-limit", "0", "AMIGO_DATA_DAILY_LIMIT"),
+            ("--data-daily-limit", "₦5000", "AMIGO_DATA_DAILY_LIMIT"),
+            ("--data-rate-per-ip", "-1", "AMIGO_DATA_RATE_PER_IP"),
+            ("--data-rate-per-phone", "x", "AMIGO_DATA_RATE_PER_PHONE"),
+            ("--admin-password", "short", "AMIGO_ADMIN_PASSWORD"),
+            (
+                "--admin-password-hash",
+                "plain-text",
+                "AMIGO_ADMIN_PASSWORD_HASH",
+            ),
+            (
+                "--admin-password-hash",
+                "$pbkdf2-sha256$i=1000$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+                "AMIGO_ADMIN_PASSWORD_HASH",
+            ),
         ] {
             let arg = format!("{flag}={value}");
             let err = cli(&[key[0], key[1], &arg]).unwrap_err();
@@ -493,5 +644,65 @@ mod tests {
             vec!["https://shop.example.com", "http://localhost:3000"]
         );
         assert_eq!(s.config.webhook_secrets.len(), 2);
+    }
+
+    #[test]
+    fn data_sales_are_off_unless_enabled() {
+        let off = cli(&["--sandbox"]).unwrap().config.data;
+        assert_eq!(off, DataSales::default());
+        assert!(!off.enabled);
+        for yes in ["true", "1", "YES", " on "] {
+            let s = cli(&["--sandbox", "--data-enabled", yes]).unwrap();
+            assert!(s.config.data.enabled, "{yes}");
+        }
+        let s = cli(&[
+            "--sandbox",
+            "--data-enabled=no",
+            "--data-daily-limit=20000",
+            "--data-rate-per-phone=2",
+        ])
+        .unwrap();
+        assert!(!s.config.data.enabled);
+        assert_eq!(s.config.data.daily_limit, 20_000);
+        assert_eq!(s.config.data.per_phone_per_hour, 2);
+    }
+
+    #[test]
+    fn the_console_password_is_kept_only_as_an_argon2_hash() {
+        use argon2::PasswordVerifier;
+        use argon2::password_hash::PasswordHash;
+        use secrecy::ExposeSecret;
+        assert!(
+            cli(&["--sandbox"])
+                .unwrap()
+                .config
+                .admin_password_hash
+                .is_none()
+        );
+        let s = cli(&["--sandbox", "--admin-password", "correct horse battery"]).unwrap();
+        let hash = s.config.admin_password_hash.unwrap();
+        let hash = hash.expose_secret();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(!hash.contains("correct horse"));
+        let parsed = PasswordHash::new(hash).unwrap();
+        assert!(
+            argon2::Argon2::default()
+                .verify_password(b"correct horse battery", &parsed)
+                .is_ok()
+        );
+        // a given hash is taken as is
+        let again = cli(&["--sandbox", "--admin-password-hash", hash]).unwrap();
+        assert_eq!(
+            again.config.admin_password_hash.unwrap().expose_secret(),
+            hash
+        );
+        let both = cli(&[
+            "--sandbox",
+            "--admin-password",
+            "correct horse battery",
+            "--admin-password-hash",
+            hash,
+        ]);
+        assert_eq!(both.unwrap_err().var, "AMIGO_ADMIN_PASSWORD");
     }
 }

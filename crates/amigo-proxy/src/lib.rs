@@ -2,11 +2,13 @@
 //! Amigo token, serves the widget and the demo store page, forwards catalog reads (validated,
 //! cached, single-flight, stale on error), places orders safely (validation, spend guard, rate
 //! limits, end-to-end idempotency), receives Amigo's signed webhooks, and lets a shopper follow
-//! their own order (JSON and Server-Sent Events).
+//! their own order (JSON and Server-Sent Events). With a console password it also serves the
+//! merchant console at `/admin`.
 //!
 //! [`router`] is the whole HTTP surface over an [`AppState`]; [`app::Application`] binds,
 //! starts the embedded sandbox for `--sandbox`, and serves until stopped.
 
+mod admin;
 pub mod app;
 pub mod assets;
 pub mod cache;

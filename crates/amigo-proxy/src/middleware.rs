@@ -160,6 +160,36 @@ pub fn log_response<B>(
     }
 }
 
+/// Logs the refusals handlers left a [`RefusalNote`](crate::error::RefusalNote) on, for the
+/// merchant console, off the request path and within the log's own rate limit.
+pub async fn note_refusals(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    req: Request,
+    next: Next,
+) -> Response {
+    let route = req.uri().path().chars().take(64).collect::<String>();
+    let resp = next.run(req).await;
+    if let Some(note) = resp
+        .extensions()
+        .get::<crate::error::RefusalNote>()
+        .cloned()
+        && state.limits().may_log_refusal()
+    {
+        let state = state.clone();
+        tokio::spawn(async move {
+            if let Err(e) = state
+                .store()
+                .record_refusal(note.code, &route, &ip.to_string(), &note.detail)
+                .await
+            {
+                tracing::warn!(error = %e, "could not log a refusal");
+            }
+        });
+    }
+    resp
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

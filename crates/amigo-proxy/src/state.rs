@@ -57,7 +57,7 @@ impl AppState {
         }
         Ok(Self {
             inner: Arc::new(Inner {
-                limits: RateLimits::new(config.rates),
+                limits: RateLimits::new(config.rates, &config.data),
                 assets: WidgetAssets::new(config.widget_dir.clone()),
                 origins,
                 amigo,

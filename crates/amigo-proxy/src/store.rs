@@ -1,10 +1,16 @@
 //! Durable state in SQL (SQLite or PostgreSQL through `sqlx::Any`, one set of `$n` queries):
 //! the orders this proxy knows, their status timelines, the webhook deliveries already applied,
-//! and the Idempotency-Keys orders were placed with.
+//! the Idempotency-Keys orders were placed with, the mobile-data purchases (`data`) and the
+//! merchant console's records (`admin`).
 //!
 //! Status only moves forward (`OrderStatus::rank`; `cancelled` is final) whatever order events
 //! arrive in, and a webhook delivery id is applied at most once. On PostgreSQL every committed
 //! change is also announced with `NOTIFY` so every instance's event streams see it.
+
+pub mod admin;
+mod data;
+
+pub use data::{Reservation, Reserved, StoredPurchase};
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -720,8 +726,9 @@ async fn record_in(
     let now = now_iso();
     let inserted = sqlx::query(
         "INSERT INTO orders (reference, status, status_rank, phone_hash, subtotal, delivery_fee,
-                             total, view_json, created_at, updated_at, phone_hash_version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 2)
+                             total, view_json, created_at, updated_at, phone_hash_version,
+                             phone_last4)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 2, $11)
          ON CONFLICT (reference) DO NOTHING",
     )
     .bind(&order.reference)
@@ -734,6 +741,7 @@ async fn record_in(
     .bind(&view_json)
     .bind(&view.created_at)
     .bind(&now)
+    .bind(admin::last4(&order.customer.phone))
     .execute(&mut **tx)
     .await?
     .rows_affected();

@@ -25,7 +25,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::error::ProxyError;
 use crate::middleware::{
-    MAX_BODY_BYTES, envelope_413, log_response, origin_guard, request_span, security_headers,
+    MAX_BODY_BYTES, envelope_413, log_response, note_refusals, origin_guard, request_span,
+    security_headers,
 };
 use crate::state::AppState;
 
@@ -50,17 +51,27 @@ pub fn router(state: AppState) -> Router {
         .route("/api/catalog/products", get(catalog::products))
         .route("/api/catalog/curation", get(catalog::curation))
         .route("/api/data/plans", get(data::plans))
+        .route("/api/data/purchases", post(data::purchase))
+        .route("/api/data/purchases/{reference}", get(data::show))
         .route("/api/orders", post(orders::create))
         .route("/api/orders/{reference}", get(tracking::show))
         .route("/api/orders/{reference}/events", get(tracking::events))
         .route("/api/openapi.json", get(openapi::openapi_json))
+        .layer(from_fn_with_state(state.clone(), note_refusals))
         // The guard runs first, so a foreign origin's preflight is refused too.
         .layer(cors)
         .layer(from_fn_with_state(state.clone(), origin_guard));
 
     let x_request_id = HeaderName::from_static("x-request-id");
+    // the console exists only when a password is configured, and never under the API's CORS
+    let console = if state.config().admin_password_hash.is_some() {
+        crate::admin::router()
+    } else {
+        Router::new()
+    };
     Router::new()
         .merge(api)
+        .merge(console)
         .route("/webhooks/amigo", post(webhooks::receive))
         .route("/healthz", get(health::healthz))
         .route("/", get(widget::index))

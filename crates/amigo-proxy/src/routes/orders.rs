@@ -50,16 +50,7 @@ pub(crate) async fn create(
     body: Bytes,
 ) -> ProxyResult<Response> {
     state.limits().order_from_ip(ip)?;
-    let key = match headers.get("idempotency-key") {
-        None => return Err(ProxyError::IdempotencyKeyRequired),
-        Some(v) => IdempotencyKey::parse(v.to_str().map_err(|_| {
-            ApiError::invalid(
-                "invalid_idempotency_key",
-                "Idempotency-Key",
-                "Idempotency-Key may contain only visible ASCII characters",
-            )
-        })?)?,
-    };
+    let key = idempotency_key(&headers)?;
     let request: CreateOrderRequest = parse_json_body(&body)?;
     let valid = request.validate()?;
     limit_phone(&state, &state.store().phone_hash(&valid.phone)).await?;
@@ -168,6 +159,20 @@ async fn claim(state: &AppState, key: &IdempotencyKey, body_hash: &str) -> Proxy
             }
             KeyClaim::InFlight => tokio::time::sleep(Duration::from_millis(25)).await,
         }
+    }
+}
+
+/// The request's `Idempotency-Key`: required (`428`) and checked (`422 invalid_idempotency_key`).
+pub(super) fn idempotency_key(headers: &HeaderMap) -> ProxyResult<IdempotencyKey> {
+    match headers.get("idempotency-key") {
+        None => Err(ProxyError::IdempotencyKeyRequired),
+        Some(v) => Ok(IdempotencyKey::parse(v.to_str().map_err(|_| {
+            ApiError::invalid(
+                "invalid_idempotency_key",
+                "Idempotency-Key",
+                "Idempotency-Key may contain only visible ASCII characters",
+            )
+        })?)?),
     }
 }
 

@@ -16,7 +16,10 @@ use bytes::Bytes;
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
+use std::net::IpAddr;
+
 use crate::error::{ProxyError, ProxyResult};
+use crate::middleware::ClientIp;
 use crate::state::AppState;
 use crate::store::WebhookUpdate;
 
@@ -38,6 +41,39 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
+/// Keeps a refused delivery for the merchant console: why, its delivery id and event as sent,
+/// the sender and the body's size. Never the body, the signature or a secret. Written off the
+/// request path, within the refusal log's rate limit.
+fn log_rejection(
+    state: &AppState,
+    reason: &'static str,
+    headers: &HeaderMap,
+    ip: IpAddr,
+    bytes: usize,
+) {
+    if !state.limits().may_log_refusal() {
+        return;
+    }
+    let state = state.clone();
+    let delivery = header(headers, "x-amigo-delivery").map(str::to_owned);
+    let event = header(headers, "x-amigo-event").map(str::to_owned);
+    tokio::spawn(async move {
+        if let Err(e) = state
+            .store()
+            .record_rejection(
+                reason,
+                delivery.as_deref(),
+                event.as_deref(),
+                &ip.to_string(),
+                bytes,
+            )
+            .await
+        {
+            tracing::warn!(error = %e, "could not log a refused webhook");
+        }
+    });
+}
+
 /// Receives one webhook delivery.
 #[utoipa::path(
     post,
@@ -57,6 +93,7 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 )]
 pub(crate) async fn receive(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> ProxyResult<Json<Value>> {
@@ -67,23 +104,41 @@ pub(crate) async fn receive(
         .map(|s| s.expose_secret().as_bytes())
         .collect();
     if secrets.is_empty() {
+        log_rejection(
+            &state,
+            "no webhook secret configured",
+            &headers,
+            ip,
+            body.len(),
+        );
         return Err(ProxyError::WebhookRejected(SignatureError::Mismatch));
     }
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    verify(
+    if let Err(e) = verify(
         &secrets,
         header(&headers, "x-amigo-timestamp"),
         header(&headers, "x-amigo-signature"),
         &body,
         now,
         DEFAULT_TOLERANCE_SECS,
-    )
-    .map_err(ProxyError::WebhookRejected)?;
+    ) {
+        let reason = match e {
+            SignatureError::Missing => "unsigned",
+            SignatureError::BadTimestamp => "bad timestamp",
+            SignatureError::Stale => "stale or future timestamp",
+            SignatureError::Mismatch => "bad signature",
+        };
+        log_rejection(&state, reason, &headers, ip, body.len());
+        return Err(ProxyError::WebhookRejected(e));
+    }
 
-    let delivery_id = header(&headers, "x-amigo-delivery")
+    let Some(delivery_id) = header(&headers, "x-amigo-delivery")
         .map(str::trim)
         .filter(|d| !d.is_empty() && d.len() <= MAX_DELIVERY_ID_LEN)
-        .ok_or_else(|| ProxyError::BadWebhook("missing X-Amigo-Delivery".into()))?;
+    else {
+        log_rejection(&state, "no delivery id", &headers, ip, body.len());
+        return Err(ProxyError::BadWebhook("missing X-Amigo-Delivery".into()));
+    };
     // Tolerant reader: only the reference is needed. A signed body this build cannot read at all
     // is kept and acknowledged too: the platform would only retry it until the delivery is
     // exhausted, and nothing a retry sends could make it readable.

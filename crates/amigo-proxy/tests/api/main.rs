@@ -1,7 +1,9 @@
 //! Integration tests of amigo-proxy against an in-process amigo-sandbox as upstream.
 
+mod admin;
 mod catalog;
 mod cross_cutting;
+mod data;
 mod helpers;
 mod instances;
 mod legacy_token;

@@ -1,4 +1,4 @@
--- Twin of ../migrations/20261129000003_order_keys.sql.
+-- Twin of ../migrations/20261129000005_order_keys.sql.
 CREATE TABLE order_keys (
     idempotency_key TEXT PRIMARY KEY,
     body_hash       TEXT NOT NULL,
