@@ -7,10 +7,10 @@ CREATE TABLE order_keys (
     created_ms      BIGINT NOT NULL
 );
 
--- The per-phone order limit, shared by every instance on this database (GCRA: one row per
--- phone hash holding its theoretical arrival time in Unix milliseconds). PostgreSQL only:
--- a single SQLite instance keeps the limit in process.
-CREATE TABLE phone_order_limits (
-    phone_hash TEXT PRIMARY KEY,
-    tat_ms     BIGINT NOT NULL
+-- The per-phone limits (orders, data purchases), shared by every instance on this database
+-- (GCRA: one row per key holding its theoretical arrival time in Unix milliseconds).
+-- PostgreSQL only: a single SQLite instance keeps its limits in process.
+CREATE TABLE shared_limits (
+    limit_key TEXT PRIMARY KEY,
+    tat_ms    BIGINT NOT NULL
 );

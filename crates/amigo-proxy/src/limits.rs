@@ -150,6 +150,24 @@ impl RateLimits {
     }
 }
 
+/// A per-phone limit: in the database on PostgreSQL, so it holds across every instance;
+/// `local` (this process's limiter) on SQLite, the single-instance backend.
+pub async fn per_phone(
+    store: &crate::store::Store,
+    key: &str,
+    quota: u32,
+    period: std::time::Duration,
+    local: impl FnOnce() -> Result<(), ProxyError>,
+) -> Result<(), ProxyError> {
+    if store.backend() != crate::store::Backend::Postgres {
+        return local();
+    }
+    match store.shared_limit(key, quota, period).await? {
+        None => Ok(()),
+        Some(retry_after) => Err(ProxyError::RateLimited { retry_after }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -343,39 +343,39 @@ impl Store {
             .map(|_| ())
     }
 
-    /// The per-phone order limit kept in the database, so it holds across every instance on
-    /// it: GCRA with `per_minute` orders a minute and a burst of as many, one atomic upsert.
-    /// `Ok(None)` admits the order; `Ok(Some(secs))` refuses it, to retry after `secs`.
-    /// PostgreSQL only (`GREATEST`, row locks); on SQLite the limit stays in process.
-    pub async fn count_phone_order(
+    /// A rate limit kept in the database, so it holds across every instance on it (the
+    /// per-phone limits on PostgreSQL): GCRA allowing `quota` per `period` with a burst of as
+    /// many, one atomic upsert of the key's theoretical arrival time. `Ok(None)` admits;
+    /// `Ok(Some(secs))` refuses, to retry after `secs`. PostgreSQL only (`GREATEST`).
+    pub async fn shared_limit(
         &self,
-        phone_hash: &str,
-        per_minute: u32,
+        key: &str,
+        quota: u32,
+        period: Duration,
     ) -> Result<Option<u64>, sqlx::Error> {
-        const PERIOD_MS: i64 = 60_000;
-        let interval = PERIOD_MS / i64::from(per_minute.max(1));
+        let period_ms = i64::try_from(period.as_millis()).unwrap_or(i64::MAX);
+        let interval = period_ms / i64::from(quota.max(1));
         let now = now_ms();
         let admitted = sqlx::query(
-            "INSERT INTO phone_order_limits AS l (phone_hash, tat_ms) VALUES ($1, $2 + $3)
-             ON CONFLICT (phone_hash) DO UPDATE SET tat_ms = GREATEST(l.tat_ms, $2) + $3
+            "INSERT INTO shared_limits AS l (limit_key, tat_ms) VALUES ($1, $2 + $3)
+             ON CONFLICT (limit_key) DO UPDATE SET tat_ms = GREATEST(l.tat_ms, $2) + $3
              WHERE GREATEST(l.tat_ms, $2) + $3 - $2 <= $4
              RETURNING tat_ms",
         )
-        .bind(phone_hash)
+        .bind(key)
         .bind(now)
         .bind(interval)
-        .bind(PERIOD_MS)
+        .bind(period_ms)
         .fetch_optional(&self.pool)
         .await?;
         if admitted.is_some() {
             return Ok(None);
         }
-        let tat: i64 =
-            sqlx::query_scalar("SELECT tat_ms FROM phone_order_limits WHERE phone_hash = $1")
-                .bind(phone_hash)
-                .fetch_one(&self.pool)
-                .await?;
-        let wait_ms = (tat + interval - PERIOD_MS - now).max(1);
+        let tat: i64 = sqlx::query_scalar("SELECT tat_ms FROM shared_limits WHERE limit_key = $1")
+            .bind(key)
+            .fetch_one(&self.pool)
+            .await?;
+        let wait_ms = (tat + interval - period_ms - now).max(1);
         Ok(Some(u64::try_from((wait_ms + 999) / 1000).unwrap_or(1)))
     }
 

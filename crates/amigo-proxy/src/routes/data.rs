@@ -131,7 +131,14 @@ pub(crate) async fn purchase(
     // A retry of a known key was counted when it was new: only new purchases meet the limits.
     if state.store().data_key(key.as_str()).await?.is_none() {
         state.limits().data_from_ip(ip)?;
-        state.limits().data_for_phone(&phone_hash)?;
+        crate::limits::per_phone(
+            state.store(),
+            &format!("data/phone/{phone_hash}"),
+            settings.per_phone_per_hour,
+            std::time::Duration::from_secs(3600),
+            || state.limits().data_for_phone(&phone_hash),
+        )
+        .await?;
     }
     match state.store().reserve_data(&reservation).await? {
         Reserved::New | Reserved::Retry => {}

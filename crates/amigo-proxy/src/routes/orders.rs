@@ -20,7 +20,7 @@ use crate::error::{ProxyError, ProxyResult};
 use crate::middleware::ClientIp;
 use crate::routes::catalog::product_price;
 use crate::state::AppState;
-use crate::store::{Backend, KeyClaim};
+use crate::store::KeyClaim;
 use crate::upstream::{UpstreamResponse, classify_failure};
 
 /// Places an order.
@@ -101,21 +101,16 @@ fn created(status: StatusCode, body: Bytes) -> Response {
     out
 }
 
-/// The per-phone order limit: in the database on PostgreSQL (shared by every instance), in
-/// process on SQLite.
+/// The per-phone order limit (shared by every instance on PostgreSQL).
 async fn limit_phone(state: &AppState, phone_hash: &str) -> ProxyResult<()> {
-    if state.store().backend() == Backend::Postgres {
-        let per_minute = state.config().rates.orders_per_phone;
-        return match state
-            .store()
-            .count_phone_order(phone_hash, per_minute)
-            .await?
-        {
-            None => Ok(()),
-            Some(retry_after) => Err(ProxyError::RateLimited { retry_after }),
-        };
-    }
-    state.limits().order_for_phone(phone_hash)
+    crate::limits::per_phone(
+        state.store(),
+        &format!("orders/phone/{phone_hash}"),
+        state.config().rates.orders_per_phone,
+        Duration::from_secs(60),
+        || state.limits().order_for_phone(phone_hash),
+    )
+    .await
 }
 
 /// What the key's record says this request should do.
