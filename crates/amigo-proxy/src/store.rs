@@ -222,6 +222,9 @@ impl Store {
                 (pool, None)
             }
             Backend::Postgres => {
+                // One plain connection first: a wrong host, password or database name is
+                // reported as such, not as a pool timeout.
+                sqlx::AnyConnection::connect(url).await?.close().await?;
                 let pool = AnyPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(10))
