@@ -323,21 +323,23 @@ pub(crate) async fn fresh_database_url(dir: &std::path::Path) -> String {
 /// secret as two replicas behind a load balancer would. The sandbox delivers webhooks to the
 /// first; the second gets them only when a test posts them there.
 pub(crate) async fn spawn_pair(rates: RateQuotas) -> (TestApp, TestApp) {
-    let first = spawn_app_with(Options {
+    spawn_pair_with(|| Options {
         rates,
         ..Options::default()
     })
-    .await;
+    .await
+}
+
+/// [`spawn_pair`] with each instance built from `options()`.
+pub(crate) async fn spawn_pair_with(options: impl Fn() -> Options) -> (TestApp, TestApp) {
+    let first = spawn_app_with(options()).await;
     let second = spawn_proxy(
         first.upstream.clone(),
         first.token.clone(),
         first.database_url.clone(),
         first._db.clone(),
         Some(first.webhook_secret.clone()),
-        Options {
-            rates,
-            ..Options::default()
-        },
+        options(),
     )
     .await;
     (first, second)

@@ -338,3 +338,69 @@ async fn instances_starting_at_once_on_a_new_database_migrate_it_once_and_share_
     assert!(hashes.iter().all(|h| *h == hashes[0]), "{hashes:?}");
     assert_eq!(stores[0].order_count().await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn the_daily_data_budget_holds_when_two_instances_race_for_it() {
+    let data = |daily_limit| amigo_proxy::config::DataSales {
+        daily_limit,
+        ..Options::default().data
+    };
+    let probe = spawn_app_with(Options {
+        data: data(1_000_000),
+        ..Options::default()
+    })
+    .await;
+    let price = probe.upstream_get("/data/plans/?network=1").await["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["plan_id"].as_u64().unwrap(),
+                p["price"]["amount"].as_i64().unwrap(),
+            )
+        })
+        .min_by_key(|(_, price)| *price)
+        .unwrap();
+    drop(probe);
+    let (plan, price) = price;
+    let (a, b) = spawn_pair_with(|| Options {
+        data: data(price * 3),
+        ..Options::default()
+    })
+    .await;
+    let before = balance(&a);
+    // Ten shoppers at once, five on each instance, room for three.
+    let buys = (0..10).map(|i| {
+        let app = if i % 2 == 0 { &a } else { &b };
+        let body = json!({
+            "network": 1,
+            "mobile_number": format!("0803{:07}", 1_000_000 + i),
+            "plan": plan,
+            "Ported_number": false,
+        });
+        let req = request(Method::POST, "/api/data/purchases")
+            .header("content-type", "application/json")
+            .header("idempotency-key", new_key())
+            .body(axum::body::Body::from(serde_json::to_vec(&body).unwrap()))
+            .unwrap();
+        app.call(req)
+    });
+    let answers = futures::future::join_all(buys).await;
+    let placed = answers
+        .iter()
+        .filter(|r| r.status == StatusCode::CREATED)
+        .count();
+    assert_eq!(
+        placed,
+        3,
+        "{:?}",
+        answers.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    for refused in answers.iter().filter(|r| r.status != StatusCode::CREATED) {
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.json()["error"], "data_daily_limit_reached");
+    }
+    assert_eq!(a.upstream.controls.count(&Method::POST, "/api/data/"), 3);
+    assert_eq!(before - balance(&a), 3 * price);
+}
