@@ -40,15 +40,29 @@ stop() {
   rm -rf "$dir"
   exit "$rc"
 }
+child=""
+# A signal to this script alone (a CI timeout) ends the command too, then `stop` runs.
+on_signal() {
+  [ -n "$child" ] && kill -TERM "$child" 2>/dev/null
+  exit "$1"
+}
 trap stop EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
 
 "${run_as[@]}" "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 \
   --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
 
+# A port nothing answers on (if another process takes it first, pg_ctl fails and we try again).
 free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return
+    fi
+  done
 }
 
 port=""
@@ -78,5 +92,8 @@ if [ "$#" -eq 0 ]; then
   log "serving until interrupted (Ctrl-C stops and removes it)"
   while sleep 3600; do :; done
 else
-  "$@"
+  # In the background and waited for, so a signal reaches the traps at once.
+  "$@" &
+  child=$!
+  wait "$child"
 fi
