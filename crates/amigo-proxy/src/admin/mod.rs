@@ -90,7 +90,7 @@ fn page(status: StatusCode, markup: Markup) -> Response {
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if let Ok(v) = HeaderValue::from_str(&format!(
-        "default-src 'none'; style-src 'sha256-{style_hash}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; style-src 'sha256-{style_hash}'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     )) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
