@@ -30,7 +30,8 @@ pub struct Cli {
     /// Run the whole store on an embedded amigo-sandbox with a fresh test token.
     #[arg(long)]
     pub sandbox: bool,
-    /// With --sandbox: write `{sandbox_url, api_base, token, proxy_url}` JSON here (mode 0600).
+    /// With --sandbox: write `{sandbox_url, api_base, token, proxy_url}` JSON here (mode 0600);
+    /// with a command, read it to work against that running sandbox store.
     #[arg(long, requires = "sandbox")]
     pub sandbox_info_file: Option<PathBuf>,
     /// The merchant's Amigo token (required unless --sandbox). Never logged, never returned.
@@ -78,6 +79,10 @@ pub struct Cli {
     /// With --sandbox: the embedded sandbox's per-token requests per minute.
     #[arg(long, default_value = "600", requires = "sandbox")]
     pub sandbox_rate_limit_per_minute: String,
+    /// A going-live command (`webhooks …`, `doctor`) to run instead of serving; settings go
+    /// before it (`amigo-proxy --sandbox doctor`).
+    #[command(subcommand)]
+    pub command: Option<crate::golive::cli::Command>,
 }
 
 /// A setting that could not be used; its `Display` is the one-line startup error.

@@ -2,6 +2,8 @@
 
 mod catalog;
 mod cross_cutting;
+mod golive;
+mod golive_cli;
 mod helpers;
 mod legacy_token;
 mod orders;
