@@ -73,7 +73,8 @@ pub async fn all(store: &Store) -> Result<Vec<StoredEndpoint>, sqlx::Error> {
     )
     .fetch_all(store.pool())
     .await?;
-    rows.iter()
+    let mut endpoints = rows
+        .iter()
         .map(|r| {
             let id: String = r.try_get("endpoint_id")?;
             let retire_at: Option<String> = r.try_get("retire_at")?;
@@ -86,7 +87,10 @@ pub async fn all(store: &Store) -> Result<Vec<StoredEndpoint>, sqlx::Error> {
                 retire_at: retire_at.as_deref().map(parse_time).transpose()?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    // by time, not by text: an offset or fractional seconds written elsewhere sort correctly
+    endpoints.sort_by_key(|e| (e.created_at, e.endpoint_id));
+    Ok(endpoints)
 }
 
 /// The stored endpoints registered with `api_base`, oldest first.

@@ -273,10 +273,18 @@ async fn webhook(
         };
     };
     let now = time::OffsetDateTime::now_utc();
-    let stored = match store {
-        Some(s) => webhook_endpoints::for_api(s, platform.base())
-            .await
-            .unwrap_or_default(),
+    let stored = match store.map(|s| webhook_endpoints::for_api(s, platform.base())) {
+        Some(read) => read.await.unwrap_or_default(),
+        None if config.webhook_secrets.is_empty() => {
+            return Check::fail(
+                "webhook",
+                format!(
+                    "endpoint {} for {url} is active; whether the proxy holds its secret cannot be told without the database",
+                    endpoint.id
+                ),
+                "fix the database line first",
+            );
+        }
         None => Vec::new(),
     };
     let secret_held = stored
