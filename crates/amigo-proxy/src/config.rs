@@ -40,7 +40,8 @@ pub struct Cli {
     /// Base URL of the Amigo API.
     #[arg(long, env = "AMIGO_API_BASE")]
     pub api_base: Option<String>,
-    /// Webhook signing secrets, comma-separated; more than one while rotating.
+    /// Webhook signing secrets, comma-separated, accepted besides those `webhooks register` and
+    /// `webhooks rotate` keep in the database.
     #[arg(long, env = "AMIGO_WEBHOOK_SECRETS", hide_env_values = true)]
     pub webhook_secrets: Option<String>,
     /// Storefront origins allowed to call the API from a browser, comma-separated

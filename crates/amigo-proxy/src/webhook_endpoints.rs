@@ -48,11 +48,16 @@ fn parse_time(raw: &str) -> Result<OffsetDateTime, sqlx::Error> {
     OffsetDateTime::parse(raw, &Rfc3339).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
-/// Records a newly registered endpoint (current: no `retire_at`).
+/// Records a newly registered endpoint. A row already under the same platform and id is
+/// replaced: the platform reissued the id (a restarted sandbox counts from 1 again), so the old
+/// row describes an endpoint that no longer exists.
 pub async fn insert(store: &Store, endpoint: &StoredEndpoint) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO webhook_endpoints (api_base, endpoint_id, url, secret, created_at, retire_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (api_base, endpoint_id) DO UPDATE SET url = excluded.url,
+             secret = excluded.secret, created_at = excluded.created_at,
+             retire_at = excluded.retire_at",
     )
     .bind(&endpoint.api_base)
     .bind(endpoint.endpoint_id.to_string())
@@ -191,6 +196,24 @@ mod tests {
             secrets(now + hour * 2).await,
             vec!["new-secret-0123456789"],
             "only the new one after it"
+        );
+        // the same id again on the same platform replaces the row
+        insert(
+            &store,
+            &StoredEndpoint {
+                api_base: "http://a/api".into(),
+                endpoint_id: 2,
+                url: "https://shop.example/webhooks/amigo".into(),
+                secret: SecretString::from("newer-secret-0123456789"),
+                created_at: now,
+                retire_at: None,
+            },
+        )
+        .await
+        .expect("replace");
+        assert_eq!(
+            secrets(now).await,
+            vec!["old-secret-0123456789", "newer-secret-0123456789"]
         );
         assert!(remove(&store, "http://a/api", 1).await.expect("remove"));
         assert!(!remove(&store, "http://a/api", 1).await.expect("again"));
