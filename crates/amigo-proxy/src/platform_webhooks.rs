@@ -60,6 +60,20 @@ impl PlatformError {
     }
 }
 
+/// The innermost cause of a transport error ("Connection refused (os error 111)"), which says
+/// more to an operator than reqwest's "error sending request"; the URL is left out.
+fn root_cause(e: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    if e.is_timeout() {
+        format!("timed out ({cause})")
+    } else {
+        cause.to_string()
+    }
+}
+
 /// A newly registered endpoint and its secret (the only time the platform shows it).
 #[derive(Debug)]
 pub struct Registered {
@@ -134,7 +148,7 @@ impl PlatformWebhooks {
     ) -> Result<T, PlatformError> {
         let unreachable = |e: reqwest::Error| PlatformError::Unreachable {
             base: self.base.clone(),
-            cause: e.without_url().to_string(),
+            cause: root_cause(&e.without_url()),
         };
         let resp = req.send().await.map_err(unreachable)?;
         let status = resp.status().as_u16();

@@ -216,8 +216,9 @@ fn origins(config: &ProxyConfig, live: bool) -> Check {
         return Check::fail(
             "origins",
             format!(
-                "{} are plain http, and this is a live token",
-                insecure.join(", ")
+                "{} {} plain http, and this is a live token",
+                insecure.join(", "),
+                if insecure.len() == 1 { "is" } else { "are" }
             ),
             "list the shop's https origins in AMIGO_ALLOWED_ORIGINS (https://shop.example.com)",
         );

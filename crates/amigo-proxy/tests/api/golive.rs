@@ -257,3 +257,36 @@ async fn a_live_token_needs_an_https_public_url() {
     assert!(!line.ok && line.detail.contains("not https"), "{line:?}");
     assert!(r.check("token").unwrap().detail.contains("live mode"));
 }
+
+#[tokio::test]
+async fn an_unreachable_platform_fails_the_upstream_line_and_says_so_on_the_webhook_line() {
+    let (app, _, _widget) = bare_app().await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let mut config = app.state.config().clone();
+    config.api_base = format!("http://127.0.0.1:{port}/api");
+    let r = doctor::run(&config, Ok(app.state.store())).await;
+    let upstream = r.check("upstream").unwrap();
+    assert!(!upstream.ok, "{upstream:?}");
+    assert!(upstream.detail.contains("could not reach"), "{upstream:?}");
+    assert!(upstream.fix.as_deref().unwrap().contains("AMIGO_API_BASE"));
+    let webhook = r.check("webhook").unwrap();
+    assert!(!webhook.ok && webhook.fix.as_deref() == Some("fix the upstream line first"));
+    assert!(r.check("database").unwrap().ok && r.check("widget").unwrap().ok);
+    assert!(!r.passed());
+    // `webhooks register` fails with the same one-line cause, and stores nothing.
+    let golive = GoLive::with_store(config, app.state.store().clone()).unwrap();
+    let e = golive.register().await.unwrap_err().to_string();
+    assert!(
+        e.starts_with("could not reach the Amigo API at http://127.0.0.1:"),
+        "{e}"
+    );
+    assert!(!e.contains('\n'));
+    assert!(
+        webhook_endpoints::all(app.state.store())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
