@@ -3,7 +3,8 @@
  *           data-api="https://amigo.ng/api" data-target="#amigo-store" defer></script>
  * or use the element <amigo-store proxy="…" api="…"></amigo-store> once this script is on the page.
  * Attributes: data-proxy (required), data-api, data-target, data-routing ("hash" | "none"),
- * data-merchant. The build fills in the hashed module names below.
+ * data-merchant, data-features ("data": the "Buy data" view). The build fills in the hashed module
+ * names below.
  *
  * Besides mounting, the loader does what must happen before the wasm arrives:
  * - reserves the store's space (a min-height the store drops once it has drawn its skeleton), so
@@ -154,7 +155,7 @@
     load().then(
       function (m) {
         if (stopped) return showStopped(host);
-        m.mountStore(host, cfg.proxy || "", cfg.api || "", cfg.routing || "", cfg.merchant || "");
+        m.mountStore(host, cfg.proxy || "", cfg.api || "", cfg.routing || "", cfg.merchant || "", cfg.features || "");
       },
       function (e) {
         host.style.minHeight = "";
@@ -174,7 +175,8 @@
             proxy: this.getAttribute("proxy"),
             api: this.getAttribute("api"),
             routing: this.getAttribute("routing"),
-            merchant: this.getAttribute("merchant")
+            merchant: this.getAttribute("merchant"),
+            features: this.getAttribute("features")
           });
         }
       }

@@ -79,7 +79,7 @@ start_proxy() {
   mkdir -p "$run_dir"
   (
     cd "$run_dir"
-    AMIGO_ALLOWED_ORIGINS="http://127.0.0.1:$runner_port" RUST_LOG="${RUST_LOG:-warn}" \
+    AMIGO_ALLOWED_ORIGINS="http://127.0.0.1:$runner_port" RUST_LOG="${RUST_LOG:-warn}" AMIGO_DATA_ENABLED=true \
       exec "$root/target/debug/amigo-proxy" --sandbox --listen 127.0.0.1:0 \
       --widget-dir "$root/dist" --sandbox-info-file "$run_dir/info.json"
   ) >"$run_dir/proxy.log" 2>&1 &
@@ -132,6 +132,7 @@ run_once() {
 
   e2e "end-to-end" E2E e2e.mjs || status=1
   e2e "end-to-end checkout" "CHECKOUT E2E" checkout.mjs || status=1
+  e2e "end-to-end buy data" "DATA E2E" data.mjs || status=1
   e2e "end-to-end split checkout module" "SPLIT E2E" split-smoke.mjs || status=1
   e2e "end-to-end trap fallback" "TRAP E2E" trap.mjs || status=1
   stop_proxy

@@ -27,6 +27,7 @@ enum Page {
     Cart,
     Checkout,
     Order(String, String),
+    Data,
 }
 
 /// One store.
@@ -40,7 +41,7 @@ pub fn App(
         api,
         routing,
         merchant,
-        ..
+        features,
     } = config;
     let shop = Shop {
         client: ProxyClient::new(&proxy),
@@ -50,6 +51,10 @@ pub fn App(
     provide_context(shop.clone());
     #[cfg(feature = "checkout")]
     provide_checkout(&api, &proxy, &merchant);
+    #[cfg(feature = "checkout")]
+    if features.data {
+        crate::pages::topup::provide_topup(&proxy, &merchant);
+    }
     #[cfg(not(feature = "checkout"))]
     let _ = &api;
     let cart = shop.cart;
@@ -60,9 +65,13 @@ pub fn App(
         Route::Cart => Page::Cart,
         Route::Checkout => Page::Checkout,
         Route::Order { reference, phone } => Page::Order(reference, phone),
+        // `#/data` in a store that does not sell data is the home page
+        Route::Data if features.data => Page::Data,
+        Route::Data => Page::Browse,
     });
     let count = Memo::new(move |_| cart.cart().with(|c| c.item_count()));
     let on_cart = Signal::derive(move || page.get() == Page::Cart);
+    let on_data = Signal::derive(move || page.get() == Page::Data);
     // the checkout module downloads when the browser is idle, or at once when the cart opens
     #[cfg(feature = "split")]
     {
@@ -78,6 +87,9 @@ pub fn App(
             <StoreLink to=Route::default() class="brand">"Shop"</StoreLink>
             // the accessible name is the visible text ("Cart 2 items"), so it stays current and
             // matches what is shown (axe: label-content-name-mismatch)
+            {features.data.then(|| view! {
+                <StoreLink to=Route::Data class="data-link" current=on_data>"Buy data"</StoreLink>
+            })}
             <StoreLink to=Route::Cart class="cart-link" current=on_cart>
                 <span>"Cart "</span>
                 <span class="cart-count">{move || count.get().to_string()}</span>
@@ -97,6 +109,10 @@ pub fn App(
                 Page::Order(reference, phone) => {
                     view! { <part::Part which=part::Which::Order(reference, phone)/> }.into_any()
                 }
+                #[cfg(feature = "split")]
+                Page::Data => view! { <part::Part which=part::Which::Data/> }.into_any(),
+                #[cfg(all(feature = "checkout", not(feature = "split")))]
+                Page::Data => view! { <crate::pages::topup::TopUpPage/> }.into_any(),
                 #[cfg(all(feature = "checkout", not(feature = "split")))]
                 Page::Checkout => view! { <CheckoutPage/> }.into_any(),
                 #[cfg(all(feature = "checkout", not(feature = "split")))]
@@ -105,7 +121,7 @@ pub fn App(
                 }
                 // built without checkout: the slot a separately loaded checkout part mounts into
                 #[cfg(not(feature = "checkout"))]
-                Page::Checkout | Page::Order(..) => view! {
+                Page::Checkout | Page::Order(..) | Page::Data => view! {
                     <div class="part-slot" data-part="checkout">
                         <p class="state" role="status">"Loading checkout…"</p>
                     </div>
@@ -127,6 +143,7 @@ mod part {
     use crate::components::error_state::ErrorState;
     use crate::pages::checkout::CheckoutPage;
     use crate::pages::order_tracking::OrderTrackingPage;
+    use crate::pages::topup::TopUpPage;
 
     /// The checkout module could not be downloaded.
     #[derive(Debug)]
@@ -157,6 +174,16 @@ mod part {
         Ok(view! { <OrderTrackingPage reference=reference phone=phone/> }.into_any())
     }
 
+    // "Buy data" is its own module: neither the first load nor checkout pays for it
+    #[leptos::wasm_split::wasm_split(
+        topup,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible
+    )]
+    fn topup_view() -> Result<AnyView, PartMissing> {
+        Ok(view! { <TopUpPage/> }.into_any())
+    }
+
     /// Starts downloading the checkout module (on idle, or when the cart opens); a failure is
     /// left for the page itself to report.
     pub(super) fn prefetch() {
@@ -172,6 +199,8 @@ mod part {
         Checkout,
         /// Tracking one order.
         Order(String, String),
+        /// "Buy data".
+        Data,
     }
 
     /// The page from the checkout module: a status line while it downloads, an alert with Retry
@@ -181,10 +210,19 @@ mod part {
     #[component]
     pub(super) fn Part(which: Which) -> impl IntoView {
         let attempt = RwSignal::new(0u32);
-        let loading = if matches!(which, Which::Checkout) {
-            "Loading checkout…"
-        } else {
-            "Loading your order…"
+        let (loading, missing) = match which {
+            Which::Checkout => (
+                "Loading checkout…",
+                "Checkout could not be downloaded. Check your connection and retry.",
+            ),
+            Which::Order(..) => (
+                "Loading your order…",
+                "Checkout could not be downloaded. Check your connection and retry.",
+            ),
+            Which::Data => (
+                "Loading plans…",
+                "Buy data could not be downloaded. Check your connection and retry.",
+            ),
         };
         view! {
             <Suspense fallback=move || view! { <p class="state" role="status">{loading}</p> }>
@@ -195,12 +233,12 @@ mod part {
                         let view = match which {
                             Which::Checkout => checkout_view().await,
                             Which::Order(reference, phone) => order_view(reference, phone).await,
+                            Which::Data => topup_view().await,
                         };
                         view.unwrap_or_else(|PartMissing| {
                             view! {
                                 <ErrorState
-                                    message="Checkout could not be downloaded. Check your connection and retry."
-                                        .to_owned()
+                                    message=missing.to_owned()
                                     on_retry=Callback::new(move |()| attempt.update(|n| *n += 1))
                                 />
                             }

@@ -10,6 +10,33 @@ pub enum Routing {
     None,
 }
 
+/// Optional parts of the store the merchant turns on with `data-features` / `features`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Features {
+    /// `data`: the "Buy data" view (mobile data top-ups), which also needs the proxy's
+    /// `AMIGO_DATA_ENABLED`.
+    pub data: bool,
+}
+
+impl Features {
+    /// Parses a comma- or space-separated list (`"data"`); an unknown name is refused, so a typo
+    /// is reported instead of silently showing nothing.
+    pub fn parse(raw: &str) -> Result<Self, ConfigError> {
+        let mut f = Features::default();
+        for name in raw
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            match name.to_ascii_lowercase().as_str() {
+                "data" => f.data = true,
+                _ => return Err(ConfigError::UnknownFeature(name.chars().take(40).collect())),
+            }
+        }
+        Ok(f)
+    }
+}
+
 /// A checked embed configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmbedConfig {
@@ -21,6 +48,8 @@ pub struct EmbedConfig {
     pub routing: Routing,
     /// Optional merchant label that separates carts on a shared proxy origin.
     pub merchant: String,
+    /// Optional parts turned on.
+    pub features: Features,
 }
 
 /// Why an embed configuration was refused.
@@ -37,6 +66,9 @@ pub enum ConfigError {
     /// Unknown routing mode.
     #[error("data-routing must be \"hash\" or \"none\", got \"{0}\"")]
     BadRouting(String),
+    /// A `data-features` name the widget does not know.
+    #[error("data-features may list only \"data\", got \"{0}\"")]
+    UnknownFeature(String),
 }
 
 fn check_url(attribute: &'static str, raw: &str) -> Result<String, ConfigError> {
@@ -83,7 +115,14 @@ impl EmbedConfig {
             api,
             routing,
             merchant: merchant.trim().chars().take(64).collect(),
+            features: Features::default(),
         })
+    }
+
+    /// The same configuration with the `data-features` list applied.
+    pub fn with_features(mut self, raw: &str) -> Result<Self, ConfigError> {
+        self.features = Features::parse(raw)?;
+        Ok(self)
     }
 }
 
@@ -121,6 +160,23 @@ mod tests {
         assert_eq!(
             EmbedConfig::parse("https://a.example", "", "history", "").unwrap_err(),
             ConfigError::BadRouting("history".into())
+        );
+    }
+
+    #[test]
+    fn features_are_a_checked_list() {
+        let base = EmbedConfig::parse("https://a.example", "", "", "").unwrap();
+        assert!(!base.features.data);
+        for raw in ["data", " DATA ", "data,", "data data"] {
+            assert!(
+                base.clone().with_features(raw).unwrap().features.data,
+                "{raw}"
+            );
+        }
+        assert!(!base.clone().with_features("").unwrap().features.data);
+        assert_eq!(
+            base.with_features("data, airtime").unwrap_err(),
+            ConfigError::UnknownFeature("airtime".into())
         );
     }
 }

@@ -10,6 +10,7 @@ pub mod checkout;
 pub mod config;
 pub mod state;
 pub mod theme;
+pub mod topup;
 pub mod wording;
 
 #[cfg(target_arch = "wasm32")]

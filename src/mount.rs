@@ -144,8 +144,11 @@ pub fn mount_from_js(
     api: &str,
     routing: &str,
     merchant: &str,
+    features: &str,
 ) -> bool {
-    match EmbedConfig::parse(proxy, api, routing, merchant) {
+    let parsed =
+        EmbedConfig::parse(proxy, api, routing, merchant).and_then(|c| c.with_features(features));
+    match parsed {
         Ok(config) => match mount_store(host, config) {
             Ok(store) => {
                 // the store lives as long as the page

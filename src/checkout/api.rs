@@ -55,7 +55,7 @@ fn is_abort(e: &gloo_net::Error) -> bool {
     matches!(e, gloo_net::Error::JsError(js) if js.name == "AbortError")
 }
 
-async fn read<T: DeserializeOwned>(
+pub(crate) async fn read<T: DeserializeOwned>(
     sent: Result<gloo_net::http::Response, gloo_net::Error>,
 ) -> Result<T, CallError> {
     let resp = sent.map_err(|e| {

@@ -44,12 +44,12 @@ pub fn provide_checkout(api: &str, proxy: &str, merchant: &str) {
     provide_context(DraftKey(draft_storage_key(proxy, merchant)));
 }
 
-fn storage() -> Option<web_sys::Storage> {
+pub(crate) fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
 /// A fresh idempotency key: `amg-w-` and 128 random bits in hex.
-fn new_key() -> IdempotencyKey {
+pub(crate) fn new_key() -> IdempotencyKey {
     let mut bytes = [0u8; 16];
     if let Some(c) = web_sys::window().and_then(|w| w.crypto().ok()) {
         let _ = c.get_random_values_with_u8_array(&mut bytes);

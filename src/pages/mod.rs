@@ -1,5 +1,5 @@
 //! One routed page per module: browsing (nav, carousels, grid), a product, the cart,
-//! checkout (with its confirmation) and order tracking.
+//! checkout (with its confirmation), order tracking and "Buy data".
 
 pub mod browse;
 pub mod cart;
@@ -10,3 +10,5 @@ pub mod checkout_confirmation;
 #[cfg(feature = "checkout")]
 pub mod order_tracking;
 pub mod product;
+#[cfg(feature = "checkout")]
+pub mod topup;

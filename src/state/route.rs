@@ -1,5 +1,5 @@
 //! The widget's routes and their URL-hash form (`#/c/{slug}?q=&sort=`, `#/p/{slug}`, `#/cart`,
-//! `#/checkout`). Hashes that are not ours (`#top`) parse to `None` so the merchant's own
+//! `#/checkout`, `#/data`). Hashes that are not ours (`#top`) parse to `None` so the merchant's own
 //! anchors and routers are left alone.
 
 use amigo_types::catalog::{ProductSort, encode_pairs};
@@ -17,6 +17,8 @@ pub enum Route {
     Cart,
     /// Checkout (part 2 of the widget).
     Checkout,
+    /// "Buy data" (mobile data top-ups), when the merchant enabled it.
+    Data,
     /// Tracking one order: its reference and the phone it was placed with (both in the URL, so
     /// the link keeps working after a reload).
     Order {
@@ -83,6 +85,7 @@ impl Route {
             ("p", Some(slug)) if is_slug(slug) => Some(Route::Product(slug.to_owned())),
             ("cart", None) => Some(Route::Cart),
             ("checkout", None) => Some(Route::Checkout),
+            ("data", None) => Some(Route::Data),
             ("order", Some(reference)) if crate::checkout::tracking::is_reference(reference) => {
                 let phone = query
                     .split('&')
@@ -130,6 +133,7 @@ impl Route {
             Route::Product(slug) => format!("#/p/{slug}"),
             Route::Cart => "#/cart".to_owned(),
             Route::Checkout => "#/checkout".to_owned(),
+            Route::Data => "#/data".to_owned(),
             Route::Order { reference, phone } => {
                 crate::checkout::tracking::tracking_hash(reference, phone)
             }
@@ -170,6 +174,7 @@ mod tests {
     fn round_trips() {
         let routes = [
             Route::default(),
+            Route::Data,
             Route::Browse(Browse {
                 category: Some("power-banks".into()),
                 q: "fast & 20% off ₦".into(),

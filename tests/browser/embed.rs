@@ -10,7 +10,14 @@ use crate::helpers::*;
 async fn bad_configuration_shows_a_message_and_logs_once() {
     console_errors_start();
     let host = new_host();
-    assert!(!mount_from_js(&host, "{{AMIGO_PROXY}}", "", "hash", ""));
+    assert!(!mount_from_js(
+        &host,
+        "{{AMIGO_PROXY}}",
+        "",
+        "hash",
+        "",
+        "data"
+    ));
     let root = host.shadow_root().expect("shadow root");
     let alert = root
         .query_selector("[role=alert]")
@@ -25,6 +32,33 @@ async fn bad_configuration_shows_a_message_and_logs_once() {
     let errors = console_errors();
     assert_eq!(errors.lines().count(), 1, "{errors}");
     assert!(errors.starts_with("amigo-store: data-proxy"));
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_feature_is_reported() {
+    console_errors_start();
+    let host = new_host();
+    assert!(!mount_from_js(
+        &host,
+        proxy(),
+        api(),
+        "none",
+        "",
+        "data,airtime"
+    ));
+    let root = host.shadow_root().expect("shadow root");
+    let alert = root
+        .query_selector("[role=alert]")
+        .unwrap()
+        .expect("visible message");
+    assert!(
+        alert
+            .text_content()
+            .unwrap()
+            .contains("data-features may list only \"data\", got \"airtime\"")
+    );
+    assert_eq!(console_errors().lines().count(), 1);
     host.remove();
 }
 

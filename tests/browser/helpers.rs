@@ -1,7 +1,7 @@
 //! Mounting a store into a fresh host, querying inside its shadow root, driving inputs, waiting,
 //! and the `fetch` spy that counts, delays and rewrites proxy calls.
 
-use amigo_storefront::config::{EmbedConfig, Routing};
+use amigo_storefront::config::{EmbedConfig, Features, Routing};
 use amigo_storefront::mount::{MountedStore, mount_store};
 use amigo_storefront::state::cart::storage_key;
 use wasm_bindgen::JsCast;
@@ -168,6 +168,7 @@ impl TestStore {
             api: api().to_owned(),
             routing: Routing::None,
             merchant: merchant.to_owned(),
+            features: Features { data: true },
         };
         page_watch_install();
         let watch_from = page_watch_mark();

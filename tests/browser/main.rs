@@ -9,6 +9,7 @@ mod catalog;
 mod checkout;
 mod embed;
 mod helpers;
+mod topup;
 mod unmount;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -77,6 +77,18 @@ pub struct Cli {
     /// Order-tracking lookups a client IP may make per minute.
     #[arg(long, env = "AMIGO_LOOKUP_RATE_PER_IP", default_value = "120")]
     pub lookup_rate_per_ip: String,
+    /// Sell mobile data through the widget's "Buy data" view (off unless `true`/`1`/`yes`).
+    #[arg(long, env = "AMIGO_DATA_ENABLED")]
+    pub data_enabled: Option<String>,
+    /// Most Naira of data sold per Lagos calendar day, counting purchases in flight.
+    #[arg(long, env = "AMIGO_DATA_DAILY_LIMIT", default_value = "50000")]
+    pub data_daily_limit: String,
+    /// Data purchases per client IP per minute.
+    #[arg(long, env = "AMIGO_DATA_RATE_PER_IP", default_value = "10")]
+    pub data_rate_per_ip: String,
+    /// Data purchases per phone number per hour.
+    #[arg(long, env = "AMIGO_DATA_RATE_PER_PHONE", default_value = "5")]
+    pub data_rate_per_phone: String,
     /// With --sandbox: the embedded sandbox's per-token requests per minute.
     #[arg(long, default_value = "600", requires = "sandbox")]
     pub sandbox_rate_limit_per_minute: String,
@@ -124,6 +136,31 @@ impl Default for RateQuotas {
     }
 }
 
+/// The merchant's data-sales settings: off by default, because every purchase spends the
+/// merchant's wallet the moment a shopper asks, with no payment collected by the proxy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataSales {
+    /// `AMIGO_DATA_ENABLED`: whether `/api/data/*` answers at all.
+    pub enabled: bool,
+    /// `AMIGO_DATA_DAILY_LIMIT`: Naira per Lagos day, purchases in flight included.
+    pub daily_limit: i64,
+    /// `AMIGO_DATA_RATE_PER_IP`: purchases per client IP per minute.
+    pub per_ip_per_minute: u32,
+    /// `AMIGO_DATA_RATE_PER_PHONE`: purchases per phone per hour.
+    pub per_phone_per_hour: u32,
+}
+
+impl Default for DataSales {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            daily_limit: 50_000,
+            per_ip_per_minute: 10,
+            per_phone_per_hour: 5,
+        }
+    }
+}
+
 /// The validated configuration the library runs on.
 #[derive(Debug, Clone)]
 pub struct ProxyConfig {
@@ -149,6 +186,8 @@ pub struct ProxyConfig {
     pub rates: RateQuotas,
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Mobile-data sales.
+    pub data: DataSales,
 }
 
 impl ProxyConfig {
@@ -166,6 +205,7 @@ impl ProxyConfig {
             upstream_timeout: Duration::from_secs(10),
             rates: RateQuotas::default(),
             trusted_proxies: Vec::new(),
+            data: DataSales::default(),
         }
     }
 }
@@ -268,6 +308,24 @@ impl Cli {
                 1 << 20,
             )?,
         };
+        let data = DataSales {
+            enabled: parse_flag(self.data_enabled.as_deref(), "AMIGO_DATA_ENABLED")?,
+            daily_limit: i64::from(positive_u32(
+                &self.data_daily_limit,
+                "AMIGO_DATA_DAILY_LIMIT",
+                100_000_000,
+            )?),
+            per_ip_per_minute: positive_u32(
+                &self.data_rate_per_ip,
+                "AMIGO_DATA_RATE_PER_IP",
+                1 << 20,
+            )?,
+            per_phone_per_hour: positive_u32(
+                &self.data_rate_per_phone,
+                "AMIGO_DATA_RATE_PER_PHONE",
+                1 << 20,
+            )?,
+        };
         let sandbox_rate_limit_per_minute = positive_u32(
             &self.sandbox_rate_limit_per_minute,
             "--sandbox-rate-limit-per-minute",
@@ -314,6 +372,7 @@ impl Cli {
                 upstream_timeout: Duration::from_secs(u64::from(timeout)),
                 rates,
                 trusted_proxies,
+                data,
             },
             sandbox: self.sandbox,
             sandbox_info_file: self.sandbox_info_file,
@@ -329,6 +388,19 @@ pub fn loopback_for(addr: SocketAddr) -> SocketAddr {
         SocketAddr::from(([127, 0, 0, 1], addr.port()))
     } else {
         addr
+    }
+}
+
+/// An on/off setting: `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off` (any case); unset is off.
+fn parse_flag(raw: Option<&str>, var: &'static str) -> Result<bool, ConfigError> {
+    match raw.map(|r| r.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("") => Ok(false),
+        Some("true" | "1" | "yes" | "on") => Ok(true),
+        Some("false" | "0" | "no" | "off") => Ok(false),
+        Some(other) => Err(bad(
+            var,
+            format!("must be true or false (also 1/0, yes/no, on/off), got '{other}'"),
+        )),
     }
 }
 
@@ -461,6 +533,11 @@ mod tests {
                 "0",
                 "AMIGO_UPSTREAM_TIMEOUT_SECS",
             ),
+            ("--data-enabled", "maybe", "AMIGO_DATA_ENABLED"),
+            ("--data-daily-limit", "0", "AMIGO_DATA_DAILY_LIMIT"),
+            ("--data-daily-limit", "₦5000", "AMIGO_DATA_DAILY_LIMIT"),
+            ("--data-rate-per-ip", "-1", "AMIGO_DATA_RATE_PER_IP"),
+            ("--data-rate-per-phone", "x", "AMIGO_DATA_RATE_PER_PHONE"),
         ] {
             let arg = format!("{flag}={value}");
             let err = cli(&[key[0], key[1], &arg]).unwrap_err();
@@ -484,5 +561,26 @@ mod tests {
             vec!["https://shop.example.com", "http://localhost:3000"]
         );
         assert_eq!(s.config.webhook_secrets.len(), 2);
+    }
+
+    #[test]
+    fn data_sales_are_off_unless_enabled() {
+        let off = cli(&["--sandbox"]).unwrap().config.data;
+        assert_eq!(off, DataSales::default());
+        assert!(!off.enabled);
+        for yes in ["true", "1", "YES", " on "] {
+            let s = cli(&["--sandbox", "--data-enabled", yes]).unwrap();
+            assert!(s.config.data.enabled, "{yes}");
+        }
+        let s = cli(&[
+            "--sandbox",
+            "--data-enabled=no",
+            "--data-daily-limit=20000",
+            "--data-rate-per-phone=2",
+        ])
+        .unwrap();
+        assert!(!s.config.data.enabled);
+        assert_eq!(s.config.data.daily_limit, 20_000);
+        assert_eq!(s.config.data.per_phone_per_hour, 2);
     }
 }

@@ -68,6 +68,9 @@ pub enum ProxyError {
         /// Upstream `Retry-After`, if any.
         retry_after: Option<u64>,
     },
+    /// A data-sales refusal (see [`DataRefusal`]).
+    #[error(transparent)]
+    Data(#[from] DataRefusal),
     /// 500 `server_error`; the cause is logged.
     #[error("internal: {0}")]
     Internal(String),
@@ -80,6 +83,77 @@ pub enum ProxyError {
         /// The id the line asked for.
         product_id: u64,
     },
+}
+
+/// The data-sales refusals the proxy makes itself, before any spending call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DataRefusal {
+    /// 403 `data_sales_disabled`: the merchant has not set `AMIGO_DATA_ENABLED`.
+    #[error("data sales are off")]
+    Disabled,
+    /// 422 `data_daily_limit_reached`: `AMIGO_DATA_DAILY_LIMIT` has no room for this plan.
+    #[error("daily data budget reached")]
+    DailyLimit {
+        /// Naira spent or in flight today.
+        spent: i64,
+        /// The plan's price.
+        amount: i64,
+        /// The limit.
+        limit: i64,
+    },
+    /// 422 `idempotency_key_reused`: the key was used for another purchase body.
+    #[error("idempotency key reused for another body")]
+    KeyReused,
+    /// 404 `not_found`: no purchase matches that reference and phone.
+    #[error("no such purchase")]
+    NotFound,
+}
+
+impl DataRefusal {
+    fn to_parts(&self) -> (StatusCode, ErrorBody) {
+        match self {
+            Self::Disabled => (
+                StatusCode::FORBIDDEN,
+                ErrorBody::new(
+                    "data_sales_disabled",
+                    "This store does not sell mobile data. (The merchant turns it on with AMIGO_DATA_ENABLED.)",
+                ),
+            ),
+            Self::DailyLimit {
+                spent,
+                amount,
+                limit,
+            } => {
+                let mut b = ErrorBody::new(
+                    "data_daily_limit_reached",
+                    format!(
+                        "This store has sold all the data it sells today ({} of {}). Please try again tomorrow.",
+                        amigo_types::format_naira(*spent),
+                        amigo_types::format_naira(*limit)
+                    ),
+                )
+                .with_field("plan");
+                b.required = Some(*amount);
+                b.balance = Some((limit - spent).max(0));
+                (StatusCode::UNPROCESSABLE_ENTITY, b)
+            }
+            Self::KeyReused => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorBody::new(
+                    "idempotency_key_reused",
+                    "This Idempotency-Key was already used for a different purchase; send a new key for a new purchase.",
+                )
+                .with_field("Idempotency-Key"),
+            ),
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                ErrorBody::new(
+                    "not_found",
+                    "No data purchase matches that reference and phone number.",
+                ),
+            ),
+        }
+    }
 }
 
 impl From<sqlx::Error> for ProxyError {
@@ -107,7 +181,7 @@ impl ProxyError {
                 StatusCode::PRECONDITION_REQUIRED,
                 ErrorBody::new(
                     "idempotency_key_required",
-                    "Send an Idempotency-Key header (up to 80 visible ASCII characters) and reuse it when retrying the same order.",
+                    "Send an Idempotency-Key header (up to 80 visible ASCII characters) and reuse it when retrying the same order or purchase.",
                 )
                 .with_field("Idempotency-Key"),
             ),
@@ -199,6 +273,7 @@ impl ProxyError {
                 });
                 (*status, parsed)
             }
+            E::Data(refusal) => refusal.to_parts(),
             E::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ErrorBody::new("server_error", "Unexpected error. Please try again."),

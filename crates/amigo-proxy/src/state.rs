@@ -54,7 +54,7 @@ impl AppState {
         let (stopping, _) = watch::channel(false);
         Ok(Self {
             inner: Arc::new(Inner {
-                limits: RateLimits::new(config.rates),
+                limits: RateLimits::new(config.rates, &config.data),
                 assets: WidgetAssets::new(config.widget_dir.clone()),
                 origins,
                 amigo,

@@ -1,8 +1,13 @@
 //! Durable state in SQL (SQLite via `sqlx`, portable to Postgres): the orders this proxy knows,
-//! their status timelines, and the webhook deliveries already applied.
+//! their status timelines, the webhook deliveries already applied, and the mobile-data purchases
+//! (`data`).
 //!
 //! Status only moves forward (`OrderStatus::rank`; `cancelled` is final) whatever order events
 //! arrive in, and a webhook delivery id is applied at most once.
+
+mod data;
+
+pub use data::{Reservation, Reserved, StoredPurchase};
 
 use std::str::FromStr;
 use std::time::Duration;

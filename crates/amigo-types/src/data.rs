@@ -240,6 +240,61 @@ impl DataPurchaseRequest {
     }
 }
 
+impl ValidDataPurchase {
+    /// Checks the body against the catalog entry of its Plan ID (`None`: no such plan), then the
+    /// number's prefix against the network. Shared by the sandbox and the proxy, which runs it
+    /// before any spending call. First failure wins: `invalid_plan`, `plan_network_mismatch`
+    /// (`field: plan`), `network_mismatch` (`field: mobile_number`; a ported number passes).
+    pub fn check_against<'p>(&self, plan: Option<&'p DataPlan>) -> Result<&'p DataPlan, ApiError> {
+        let plan = plan.ok_or_else(|| {
+            ApiError::invalid(
+                "invalid_plan",
+                "plan",
+                format!(
+                    "There is no plan {}. Pick a Plan ID from the plan catalog.",
+                    self.plan
+                ),
+            )
+        })?;
+        if plan.network != self.network {
+            return Err(ApiError::invalid(
+                "plan_network_mismatch",
+                "plan",
+                format!(
+                    "Plan {} is a {} plan, but network {} is {}.",
+                    plan.plan_id,
+                    plan.network.name(),
+                    self.network.id(),
+                    self.network.name()
+                ),
+            ));
+        }
+        match Network::of_number(&self.mobile_number) {
+            Some(home) if home != self.network && !self.ported_number => Err(ApiError::invalid(
+                "network_mismatch",
+                "mobile_number",
+                format!(
+                    "{}… is a {} number, not {}. If it was ported, send \"Ported_number\": true.",
+                    &self.mobile_number.as_str()[..4],
+                    home.name(),
+                    self.network.name()
+                ),
+            )),
+            _ => Ok(plan),
+        }
+    }
+
+    /// The canonical body sent upstream: the documented fields, the number in national format.
+    pub fn to_body(&self) -> serde_json::Value {
+        serde_json::json!({
+            "network": self.network.id(),
+            "mobile_number": self.mobile_number.as_str(),
+            "plan": self.plan,
+            "Ported_number": self.ported_number,
+        })
+    }
+}
+
 /// Where a purchase stands (inferred).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

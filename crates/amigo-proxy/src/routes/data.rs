@@ -1,13 +1,41 @@
-//! `GET /api/data/plans`: the Data API's plan catalog (with each plan's efficiency score),
-//! validated, canonicalised and served through the same cache as the catalog reads.
+//! The Data API through the proxy: the plan catalog (`GET /api/data/plans`, cached, with each
+//! plan's efficiency), buying a plan (`POST /api/data/purchases`) and the shopper's view of a
+//! purchase (`GET /api/data/purchases/{reference}?phone=`).
+//!
+//! Every purchase spends the merchant's wallet at once, so the proxy refuses before any
+//! spending call unless: the merchant opted in (`AMIGO_DATA_ENABLED`), the body is valid against
+//! the catalog, the per-IP and per-phone limits allow a new purchase, and the day's Naira budget
+//! (`AMIGO_DATA_DAILY_LIMIT`) has room. The purchase is recorded under its Idempotency-Key before
+//! the upstream call, so a retry (same key, same body) is forwarded with the same key and never
+//! counted twice, and the key cannot be reused for another body.
 
-use amigo_types::data::Network;
-use axum::extract::State;
-use axum::response::Response;
+use amigo_types::DataEnvelope;
+use amigo_types::data::{DataPlan, DataPurchase, DataPurchaseRequest, DataPurchaseStatus, Network};
+use amigo_types::envelope::parse_json_body;
+use amigo_types::idempotency::IdempotencyKey;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use super::catalog::{Pairs, forward, pairs};
-use crate::error::ProxyResult;
+use super::orders::idempotency_key;
+use super::tracking::PhoneQuery;
+use crate::error::{DataRefusal, ProxyError, ProxyResult};
+use crate::middleware::ClientIp;
 use crate::state::AppState;
+use crate::store::{Reservation, Reserved};
+use crate::upstream::{UpstreamResponse, classify_failure};
+
+fn enabled(state: &AppState) -> ProxyResult<()> {
+    if state.config().data.enabled {
+        Ok(())
+    } else {
+        Err(DataRefusal::Disabled.into())
+    }
+}
 
 /// The data plans of one network (or all), each with capacity, validity, price and efficiency.
 #[utoipa::path(
@@ -19,16 +47,232 @@ use crate::state::AppState;
     ),
     responses(
         (status = 200, description = "Amigo's plan catalog body, unchanged: plans with `efficiency` (percent) and `efficiency_rating` (`excellent` ≥ 98, `poor` < 75)", content_type = "application/json"),
+        (status = 403, description = "`data_sales_disabled`: the merchant has not set `AMIGO_DATA_ENABLED`"),
         (status = 422, description = "`invalid_network` (no upstream call)"),
         (status = 502, description = "Amigo failed and nothing is cached"),
         (status = 504, description = "Amigo timed out and nothing is cached"),
     )
 )]
 pub(crate) async fn plans(State(state): State<AppState>, raw: Pairs) -> ProxyResult<Response> {
+    enabled(&state)?;
     let q = pairs(raw)?;
     let canonical = match q.non_empty("network") {
         Some(raw) => format!("network={}", Network::parse_query(raw)?.id()),
         None => String::new(),
     };
     forward(&state, "/data/plans/", canonical).await
+}
+
+/// The whole plan catalog, through the same cache entry as `GET /api/data/plans`.
+async fn catalog(state: &AppState) -> ProxyResult<Vec<DataPlan>> {
+    let amigo = state.amigo().clone();
+    let answer = state
+        .cache()
+        .get_or_fetch("/data/plans/?", move || async move {
+            amigo.get("/data/plans/", "").await
+        })
+        .await?;
+    serde_json::from_slice::<DataEnvelope<Vec<DataPlan>>>(&answer.entry.body)
+        .map(|env| env.data)
+        .map_err(|e| ProxyError::Upstream(format!("unreadable plan catalog: {e}")))
+}
+
+/// Today's date in Lagos (UTC+1, no daylight saving), which the daily budget counts in.
+fn lagos_day() -> String {
+    let lagos = time::UtcOffset::from_hms(1, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    let d = time::OffsetDateTime::now_utc().to_offset(lagos).date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// Buys a data plan for a line.
+#[utoipa::path(
+    post,
+    path = "/api/data/purchases",
+    tag = "data",
+    params(
+        ("Idempotency-Key" = String, Header, description = "Required; ≤ 80 visible ASCII characters; reuse it to retry the same purchase"),
+    ),
+    request_body(content_type = "application/json", description = "The documented Data API body: `network` (1 MTN, 2 Glo, 4 Airtel, 3 9mobile), `mobile_number`, `plan` (a Plan ID), `Ported_number` (optional boolean)"),
+    responses(
+        (status = 201, description = "Amigo's 201 body, unchanged: `{success, data: purchase}` with `reference` and `status: processing`", content_type = "application/json"),
+        (status = 403, description = "`data_sales_disabled`, or `origin_not_allowed`"),
+        (status = 422, description = "`invalid_<field>` with `field`, `plan_network_mismatch`, `network_mismatch`, `data_daily_limit_reached` (with `required` and `balance`: the room left today), `idempotency_key_reused`, `invalid_idempotency_key`, or Amigo's `insufficient_balance`"),
+        (status = 428, description = "`idempotency_key_required`"),
+        (status = 429, description = "`rate_limited` (per client IP per minute, per phone per hour), with `Retry-After`"),
+        (status = 502, description = "`upstream_error` (`retryable: true`): retry with the same key"),
+        (status = 504, description = "`upstream_timeout` (`retryable: true`): retry with the same key"),
+    )
+)]
+pub(crate) async fn purchase(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ProxyResult<Response> {
+    enabled(&state)?;
+    let key = idempotency_key(&headers)?;
+    let request: DataPurchaseRequest = parse_json_body(&body)?;
+    let valid = request.validate()?;
+    let plans = catalog(&state).await?;
+    let plan = valid.check_against(plans.iter().find(|p| p.plan_id == valid.plan))?;
+    let upstream_body = valid.to_body();
+    let body_hash = hex::encode(Sha256::digest(upstream_body.to_string().as_bytes()));
+    let phone_hash = state.store().phone_hash(valid.mobile_number.as_str());
+    let settings = state.config().data;
+    let reservation = Reservation {
+        key: key.as_str(),
+        body_hash: &body_hash,
+        phone_hash: &phone_hash,
+        plan: plan.plan_id,
+        amount: plan.price.amount,
+        lagos_day: &lagos_day(),
+        daily_limit: settings.daily_limit,
+    };
+    // A retry of a known key was counted when it was new: only new purchases meet the limits.
+    if state.store().data_key(key.as_str()).await?.is_none() {
+        state.limits().data_from_ip(ip)?;
+        state.limits().data_for_phone(&phone_hash)?;
+    }
+    match state.store().reserve_data(&reservation).await? {
+        Reserved::New | Reserved::Retry => {}
+        Reserved::OtherBody => return Err(DataRefusal::KeyReused.into()),
+        Reserved::OverBudget { spent } => {
+            return Err(DataRefusal::DailyLimit {
+                spent,
+                amount: plan.price.amount,
+                limit: settings.daily_limit,
+            }
+            .into());
+        }
+    }
+
+    let payload = serde_json::to_vec(&upstream_body)
+        .map_err(|e| ProxyError::Internal(format!("serialising the purchase: {e}")))?;
+    let resp = match send(&state, payload, &key).await {
+        Ok(resp) => resp,
+        Err(e) => {
+            state.store().data_unknown(key.as_str()).await?;
+            return Err(e);
+        }
+    };
+    if !matches!(resp.status, StatusCode::OK | StatusCode::CREATED) {
+        if resp.status.is_client_error() {
+            // Refused: nothing was charged, so the reservation must not hold budget.
+            state.store().release_data(key.as_str()).await?;
+        } else {
+            state.store().data_unknown(key.as_str()).await?;
+        }
+        return Err(classify_failure(resp));
+    }
+    match serde_json::from_slice::<DataEnvelope<DataPurchase>>(&resp.body) {
+        Ok(env) => {
+            state.store().settle_data(key.as_str(), &env.data).await?;
+            tracing::info!(reference = %env.data.reference, amount = env.data.amount.amount, "data purchase placed");
+        }
+        Err(e) => {
+            // The purchase exists upstream; keep it counted and let the shopper see the body.
+            state.store().data_unknown(key.as_str()).await?;
+            tracing::error!(error = %e, "could not read Amigo's data purchase body");
+        }
+    }
+    Ok(no_store((resp.status, resp.body).into_response()))
+}
+
+/// Sends the purchase upstream; a transport failure or 5xx is retried once, with the same key.
+async fn send(
+    state: &AppState,
+    payload: Vec<u8>,
+    key: &IdempotencyKey,
+) -> ProxyResult<UpstreamResponse> {
+    let headers = [("Idempotency-Key", key.as_str())];
+    let first = state
+        .amigo()
+        .post_json("/data/", payload.clone(), &headers)
+        .await;
+    let retry = match &first {
+        Err(ProxyError::Upstream(_)) => true,
+        Ok(r) => r.status.is_server_error(),
+        Err(_) => false,
+    };
+    if !retry {
+        return first;
+    }
+    tracing::warn!("data purchase call failed; retrying once with the same idempotency key");
+    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    state.amigo().post_json("/data/", payload, &headers).await
+}
+
+/// The shopper's view of one data purchase, refreshed from Amigo while it is processing.
+#[utoipa::path(
+    get,
+    path = "/api/data/purchases/{reference}",
+    tag = "data",
+    params(
+        ("reference" = String, Path, description = "The purchase reference (`AMG-DAT-…`)"),
+        ("phone" = String, Query, description = "The line the plan was bought for (any common format)"),
+    ),
+    responses(
+        (status = 200, description = "`{success, data: purchase}`: `status` is `processing`, `delivered` or `failed` (then `refunded` and `failure_reason`)", content_type = "application/json"),
+        (status = 403, description = "`data_sales_disabled`"),
+        (status = 404, description = "`not_found`: unknown reference, or wrong or missing phone"),
+        (status = 429, description = "`rate_limited`"),
+    )
+)]
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(reference): Path<String>,
+    Query(q): Query<PhoneQuery>,
+) -> ProxyResult<Response> {
+    enabled(&state)?;
+    state.limits().lookup_from_ip(ip)?;
+    // Hash first, so a known and an unknown reference cost the same.
+    let phone = q.phone.as_deref().unwrap_or("");
+    let given = state.store().phone_hash(phone);
+    if reference.len() > 64 || phone.trim().is_empty() {
+        return Err(DataRefusal::NotFound.into());
+    }
+    let stored = state
+        .store()
+        .data_purchase(&reference)
+        .await?
+        .ok_or(DataRefusal::NotFound)?;
+    if !bool::from(stored.phone_hash.as_bytes().ct_eq(given.as_bytes())) {
+        return Err(DataRefusal::NotFound.into());
+    }
+    let mut purchase = stored.purchase;
+    if purchase.status == DataPurchaseStatus::Processing {
+        // Live outcome; on any upstream trouble the stored view is still the truth we have.
+        match refresh(&state, &reference).await {
+            Ok(fresh) => {
+                state.store().refresh_data(&fresh).await?;
+                purchase = fresh;
+            }
+            Err(e) => tracing::warn!(error = %e, %reference, "data purchase refresh failed"),
+        }
+    }
+    Ok(no_store(
+        axum::Json(DataEnvelope::new(purchase)).into_response(),
+    ))
+}
+
+async fn refresh(state: &AppState, reference: &str) -> ProxyResult<DataPurchase> {
+    let query = amigo_types::catalog::encode_pairs(&[("ref".to_owned(), reference.to_owned())]);
+    let resp = state.amigo().get("/data/", &query).await?;
+    if resp.status != StatusCode::OK {
+        return Err(classify_failure(resp));
+    }
+    serde_json::from_slice::<DataEnvelope<DataPurchase>>(&resp.body)
+        .map(|env| env.data)
+        .map_err(|e| ProxyError::Upstream(format!("unreadable data purchase: {e}")))
+}
+
+fn no_store(mut resp: Response) -> Response {
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
 }

@@ -50,6 +50,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/catalog/products", get(catalog::products))
         .route("/api/catalog/curation", get(catalog::curation))
         .route("/api/data/plans", get(data::plans))
+        .route("/api/data/purchases", post(data::purchase))
+        .route("/api/data/purchases/{reference}", get(data::show))
         .route("/api/orders", post(orders::create))
         .route("/api/orders/{reference}", get(tracking::show))
         .route("/api/orders/{reference}/events", get(tracking::events))

@@ -19,6 +19,8 @@ use super::{catalog, data, health, orders, tracking, webhooks, widget};
         catalog::products,
         catalog::curation,
         data::plans,
+        data::purchase,
+        data::show,
         orders::create,
         tracking::show,
         tracking::events,

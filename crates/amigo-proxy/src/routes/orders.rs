@@ -46,16 +46,7 @@ pub(crate) async fn create(
     body: Bytes,
 ) -> ProxyResult<Response> {
     state.limits().order_from_ip(ip)?;
-    let key = match headers.get("idempotency-key") {
-        None => return Err(ProxyError::IdempotencyKeyRequired),
-        Some(v) => IdempotencyKey::parse(v.to_str().map_err(|_| {
-            ApiError::invalid(
-                "invalid_idempotency_key",
-                "Idempotency-Key",
-                "Idempotency-Key may contain only visible ASCII characters",
-            )
-        })?)?,
-    };
+    let key = idempotency_key(&headers)?;
     let request: CreateOrderRequest = parse_json_body(&body)?;
     let valid = request.validate()?;
     state
@@ -78,6 +69,20 @@ pub(crate) async fn create(
     out.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(out)
+}
+
+/// The request's `Idempotency-Key`: required (`428`) and checked (`422 invalid_idempotency_key`).
+pub(super) fn idempotency_key(headers: &HeaderMap) -> ProxyResult<IdempotencyKey> {
+    match headers.get("idempotency-key") {
+        None => Err(ProxyError::IdempotencyKeyRequired),
+        Some(v) => Ok(IdempotencyKey::parse(v.to_str().map_err(|_| {
+            ApiError::invalid(
+                "invalid_idempotency_key",
+                "Idempotency-Key",
+                "Idempotency-Key may contain only visible ASCII characters",
+            )
+        })?)?),
+    }
 }
 
 /// Items at catalog prices must not exceed `AMIGO_MAX_ORDER_TOTAL`; unknown products are

@@ -23,7 +23,7 @@ use crate::state::AppState;
 /// `?phone=…`.
 #[derive(Debug, Deserialize)]
 pub(crate) struct PhoneQuery {
-    phone: Option<String>,
+    pub(crate) phone: Option<String>,
 }
 
 /// Finds `reference` if `phone` is the one it was placed with.

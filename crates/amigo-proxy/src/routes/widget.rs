@@ -10,7 +10,8 @@ use crate::assets::{PLACEHOLDER_PAGE, content_type, is_hashed_name};
 use crate::state::AppState;
 
 /// The demo store page: the widget build's `index.html` with `{{AMIGO_PROXY}}` and
-/// `{{AMIGO_API}}` filled in, or a page explaining how to build the widget.
+/// `{{AMIGO_API}}` filled in (and `{{AMIGO_FEATURES}}`: `data` when data sales are on), or a
+/// page explaining how to build the widget.
 #[utoipa::path(
     get,
     path = "/",
@@ -22,7 +23,15 @@ pub(crate) async fn index(State(state): State<AppState>) -> Response {
         Some(bytes) => {
             let page = String::from_utf8_lossy(&bytes)
                 .replace("{{AMIGO_PROXY}}", &state.config().public_url)
-                .replace("{{AMIGO_API}}", &state.config().api_base);
+                .replace("{{AMIGO_API}}", &state.config().api_base)
+                .replace(
+                    "{{AMIGO_FEATURES}}",
+                    if state.config().data.enabled {
+                        "data"
+                    } else {
+                        ""
+                    },
+                );
             Html(page).into_response()
         }
         None => Html(PLACEHOLDER_PAGE).into_response(),

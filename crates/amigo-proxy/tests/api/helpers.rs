@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use amigo_proxy::config::RateQuotas;
+use amigo_proxy::config::{DataSales, RateQuotas};
 use amigo_proxy::{AppState, ProxyConfig};
 use amigo_sandbox::{Sandbox, SandboxConfig};
 use axum::Router;
@@ -210,6 +210,8 @@ pub(crate) struct Options {
     pub(crate) trusted_proxies: Vec<IpAddr>,
     /// The merchant token (a fresh test token when `None`).
     pub(crate) token: Option<String>,
+    /// Data sales (on, with room to spare, unless a test says otherwise).
+    pub(crate) data: DataSales,
 }
 
 impl Default for Options {
@@ -226,6 +228,12 @@ impl Default for Options {
             widget_dir: None,
             trusted_proxies: Vec::new(),
             token: None,
+            data: DataSales {
+                enabled: true,
+                daily_limit: 10_000_000,
+                per_ip_per_minute: 10_000,
+                per_phone_per_hour: 10_000,
+            },
         }
     }
 }
@@ -290,6 +298,7 @@ pub(crate) async fn spawn_app_with(options: Options) -> TestApp {
     config.upstream_timeout = options.timeout;
     config.widget_dir = options.widget_dir;
     config.trusted_proxies = options.trusted_proxies;
+    config.data = options.data;
     let state = AppState::build(config).await.unwrap();
     let router = amigo_proxy::router(state.clone());
     let served = router.clone();
@@ -478,6 +487,15 @@ impl TestApp {
             &json!({"reference": reference, "status": status, "reason": "Customer asked"}),
         )
         .await
+    }
+
+    /// The sandbox wallet's balance for this merchant.
+    pub(crate) fn balance(&self) -> i64 {
+        self.upstream
+            .sandbox
+            .state()
+            .merchants
+            .balance(&amigo_types::token::ApiToken::parse(&self.token).unwrap())
     }
 
     /// The shopper's view through the proxy.

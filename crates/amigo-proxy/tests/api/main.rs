@@ -2,6 +2,7 @@
 
 mod catalog;
 mod cross_cutting;
+mod data;
 mod golive;
 mod golive_cli;
 mod helpers;

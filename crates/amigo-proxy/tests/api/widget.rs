@@ -14,7 +14,7 @@ fn build_dir() -> tempfile::TempDir {
     let p = dir.path();
     std::fs::write(
         p.join("index.html"),
-        "<html><script>window.AMIGO = {proxy: '{{AMIGO_PROXY}}', api: '{{AMIGO_API}}'};</script>\
+        "<html><script>window.AMIGO = {proxy: '{{AMIGO_PROXY}}', api: '{{AMIGO_API}}', features: '{{AMIGO_FEATURES}}'};</script>\
          <script type=module src=\"/widget/amigo-widget-0123456789abcdef.js\"></script></html>",
     )
     .unwrap();
@@ -77,6 +77,8 @@ async fn the_demo_page_gets_the_proxy_and_api_urls() {
         page.contains(&format!("api: '{}'", app.upstream.api_base)),
         "{page}"
     );
+    // the test proxy sells data, so the demo page turns the "Buy data" view on
+    assert!(page.contains("features: 'data'"), "{page}");
     assert!(!page.contains("{{"));
     assert_eq!(r.header("cache-control"), Some("no-cache"));
     // files without a precompressed sibling are compressed on the fly when accepted

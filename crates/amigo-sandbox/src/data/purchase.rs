@@ -3,9 +3,7 @@
 //! A refused purchase changes nothing.
 
 use amigo_types::Money;
-use amigo_types::data::{
-    DataPurchase, DataPurchaseRequest, DataPurchaseStatus, Network, ValidDataPurchase,
-};
+use amigo_types::data::{DataPurchase, DataPurchaseRequest, DataPurchaseStatus};
 use amigo_types::envelope::ApiError;
 use amigo_types::token::Mode;
 use rand::Rng;
@@ -37,31 +35,8 @@ pub fn buy_data(
     let req: DataPurchaseRequest = json_body(body)?;
     let valid = req.validate()?;
     let now = state.clock.unix();
-    let plan = state.data_plans.plan(valid.plan, now).ok_or_else(|| {
-        ApiError::invalid(
-            "invalid_plan",
-            "plan",
-            format!(
-                "There is no plan {}. Pick a Plan ID from the plan catalog.",
-                valid.plan
-            ),
-        )
-    })?;
-    if plan.network != valid.network {
-        return Err(ApiError::invalid(
-            "plan_network_mismatch",
-            "plan",
-            format!(
-                "Plan {} is a {} plan, but network {} is {}.",
-                plan.plan_id,
-                plan.network.name(),
-                valid.network.id(),
-                valid.network.name()
-            ),
-        )
-        .into());
-    }
-    check_number(&valid)?;
+    let found = state.data_plans.plan(valid.plan, now);
+    let plan = valid.check_against(found.as_ref())?.clone();
     if let Err(short) = merchant.wallet.debit(plan.price.amount) {
         return Err(SandboxError::InsufficientBalance {
             required: short.required,
@@ -99,23 +74,6 @@ pub fn buy_data(
         .insert(purchase, destined, now + SETTLE_AFTER_SECS, || {
             new_reference(live, at, &mut rng).replacen("AMG-COM-", "AMG-DAT-", 1)
         }))
-}
-
-fn check_number(valid: &ValidDataPurchase) -> Result<(), SandboxError> {
-    match Network::of_number(&valid.mobile_number) {
-        Some(home) if home != valid.network && !valid.ported_number => Err(ApiError::invalid(
-            "network_mismatch",
-            "mobile_number",
-            format!(
-                "{}… is a {} number, not {}. If it was ported, send \"Ported_number\": true.",
-                &valid.mobile_number.as_str()[..4],
-                home.name(),
-                valid.network.name()
-            ),
-        )
-        .into()),
-        _ => Ok(()),
-    }
 }
 
 /// Body of the sandbox-only `POST /api/data/sandbox/advance/`.

@@ -1,0 +1,214 @@
+//! Mobile-data purchases: a reservation written before the upstream call, settled from the
+//! upstream's answer. The reservation is what makes the daily Naira budget hold under concurrent
+//! purchases and binds each Idempotency-Key to one body.
+
+use amigo_types::data::{DataPurchase, DataPurchaseStatus};
+use sqlx::Row;
+
+use super::{Store, now_iso};
+
+/// What a purchase asks the store to hold before the upstream is called.
+#[derive(Debug, Clone)]
+pub struct Reservation<'a> {
+    /// The browser's Idempotency-Key.
+    pub key: &'a str,
+    /// Hash of the validated body, so a key cannot be reused for another purchase.
+    pub body_hash: &'a str,
+    /// Keyed hash of the line.
+    pub phone_hash: &'a str,
+    /// Plan ID.
+    pub plan: u64,
+    /// Catalog price in Naira.
+    pub amount: i64,
+    /// Lagos calendar day, `YYYY-MM-DD`.
+    pub lagos_day: &'a str,
+    /// `AMIGO_DATA_DAILY_LIMIT`.
+    pub daily_limit: i64,
+}
+
+/// The outcome of [`Store::reserve_data`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reserved {
+    /// A new key: the amount now counts against today's budget.
+    New,
+    /// The key was seen before with this body (a retry): nothing new was counted.
+    Retry,
+    /// The key was seen before with another body.
+    OtherBody,
+    /// Today's budget has no room for this amount.
+    OverBudget {
+        /// Naira already spent or in flight today.
+        spent: i64,
+    },
+}
+
+/// A stored purchase, as a shopper's lookup needs it.
+#[derive(Debug, Clone)]
+pub struct StoredPurchase {
+    /// Keyed hash of the line it was bought for.
+    pub phone_hash: String,
+    /// The last purchase body the upstream returned.
+    pub purchase: DataPurchase,
+}
+
+fn state_of(status: DataPurchaseStatus) -> &'static str {
+    match status {
+        DataPurchaseStatus::Processing => "processing",
+        DataPurchaseStatus::Delivered => "delivered",
+        DataPurchaseStatus::Failed => "failed",
+    }
+}
+
+impl Store {
+    /// Records a purchase attempt before its upstream call, unless today's budget is spent.
+    /// The budget check and the insert are one statement, so two purchases racing for the last
+    /// Naira of the day cannot both pass.
+    pub async fn reserve_data(&self, r: &Reservation<'_>) -> Result<Reserved, sqlx::Error> {
+        if let Some(seen) = self.data_key(r.key).await? {
+            return Ok(if seen == r.body_hash {
+                Reserved::Retry
+            } else {
+                Reserved::OtherBody
+            });
+        }
+        let now = now_iso();
+        let inserted = sqlx::query(
+            "INSERT INTO data_purchases
+                 (idempotency_key, body_hash, phone_hash, plan, amount, lagos_day, state,
+                  created_at, updated_at)
+             SELECT $1, $2, $3, $4, $5, $6, 'pending', $7, $7
+             WHERE (SELECT COALESCE(SUM(amount), 0) FROM data_purchases
+                    WHERE lagos_day = $6 AND state <> 'failed') + $5 <= $8
+             ON CONFLICT (idempotency_key) DO NOTHING",
+        )
+        .bind(r.key)
+        .bind(r.body_hash)
+        .bind(r.phone_hash)
+        .bind(i64::try_from(r.plan).unwrap_or(i64::MAX))
+        .bind(r.amount)
+        .bind(r.lagos_day)
+        .bind(&now)
+        .bind(r.daily_limit)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if inserted == 1 {
+            return Ok(Reserved::New);
+        }
+        // Either the same key won a race with us, or the budget is spent.
+        if let Some(seen) = self.data_key(r.key).await? {
+            return Ok(if seen == r.body_hash {
+                Reserved::Retry
+            } else {
+                Reserved::OtherBody
+            });
+        }
+        Ok(Reserved::OverBudget {
+            spent: self.data_spent(r.lagos_day).await?,
+        })
+    }
+
+    /// The body hash a key was first used with, if it was used.
+    pub async fn data_key(&self, key: &str) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query("SELECT body_hash FROM data_purchases WHERE idempotency_key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| row.try_get("body_hash"))
+            .transpose()
+    }
+
+    /// Naira spent or in flight on `lagos_day` (failed purchases were refunded and do not count).
+    pub async fn data_spent(&self, lagos_day: &str) -> Result<i64, sqlx::Error> {
+        sqlx::query(
+            "SELECT COALESCE(SUM(amount), 0) AS n FROM data_purchases
+             WHERE lagos_day = $1 AND state <> 'failed'",
+        )
+        .bind(lagos_day)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("n")
+    }
+
+    /// Stores the upstream's purchase body under its key (after a `201`, a replay or a lookup).
+    /// The amount becomes what the wallet was really charged.
+    pub async fn settle_data(&self, key: &str, purchase: &DataPurchase) -> Result<(), sqlx::Error> {
+        let json = serde_json::to_string(purchase).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        sqlx::query(
+            "UPDATE data_purchases
+             SET state = $1, reference = $2, purchase_json = $3, amount = $4, updated_at = $5
+             WHERE idempotency_key = $6",
+        )
+        .bind(state_of(purchase.status))
+        .bind(&purchase.reference)
+        .bind(json)
+        .bind(purchase.amount.amount)
+        .bind(now_iso())
+        .bind(key)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Updates a known purchase from a fresh upstream read (a lookup), by reference.
+    pub async fn refresh_data(&self, purchase: &DataPurchase) -> Result<(), sqlx::Error> {
+        let json = serde_json::to_string(purchase).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        sqlx::query(
+            "UPDATE data_purchases SET state = $1, purchase_json = $2, updated_at = $3
+             WHERE reference = $4",
+        )
+        .bind(state_of(purchase.status))
+        .bind(json)
+        .bind(now_iso())
+        .bind(&purchase.reference)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Forgets a reservation the upstream definitively refused (a `4xx`): nothing was charged,
+    /// so it must not hold budget. A retry with the same key reserves anew.
+    pub async fn release_data(&self, key: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM data_purchases WHERE idempotency_key = $1 AND reference IS NULL")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Marks a reservation whose upstream call failed without an answer: the purchase may exist
+    /// upstream, so it keeps holding budget until a retry with the same key settles it.
+    pub async fn data_unknown(&self, key: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE data_purchases SET state = 'unknown', updated_at = $1
+             WHERE idempotency_key = $2 AND state = 'pending'",
+        )
+        .bind(now_iso())
+        .bind(key)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The stored purchase with `reference`, if this proxy placed it.
+    pub async fn data_purchase(
+        &self,
+        reference: &str,
+    ) -> Result<Option<StoredPurchase>, sqlx::Error> {
+        let Some(row) = sqlx::query(
+            "SELECT phone_hash, purchase_json FROM data_purchases
+             WHERE reference = $1 AND purchase_json IS NOT NULL",
+        )
+        .bind(reference)
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let json: String = row.try_get("purchase_json")?;
+        Ok(Some(StoredPurchase {
+            phone_hash: row.try_get("phone_hash")?,
+            purchase: serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        }))
+    }
+}

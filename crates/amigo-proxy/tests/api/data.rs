@@ -1,0 +1,447 @@
+//! Mobile data through the proxy: opt-in, validation before any spending call, the daily
+//! budget, per-IP and per-phone limits, idempotency bound to the body, the shopper's lookup, and
+//! token custody — each checked against the sandbox's wallet and purchase history.
+
+use amigo_proxy::config::DataSales;
+use axum::body::Body;
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{Options, TestApp, TestResponse, new_key, request, spawn_app_with};
+
+/// An MTN line (0803 is MTN in `ng-mobile-prefixes.csv`).
+const MTN_LINE: &str = "0803 123 4567";
+
+fn data_request(body: &Value, key: Option<&str>) -> axum::extract::Request {
+    let mut b =
+        request(Method::POST, "/api/data/purchases").header("content-type", "application/json");
+    if let Some(k) = key {
+        b = b.header("idempotency-key", k);
+    }
+    b.body(Body::from(serde_json::to_vec(body).unwrap()))
+        .unwrap()
+}
+
+fn buy_body(phone: &str, plan: u64) -> Value {
+    json!({"network": 1, "mobile_number": phone, "plan": plan, "Ported_number": false})
+}
+
+fn with_data(data: DataSales) -> Options {
+    Options {
+        data,
+        ..Options::default()
+    }
+}
+
+fn on() -> DataSales {
+    Options::default().data
+}
+
+impl TestApp {
+    /// The cheapest MTN plan: `(plan_id, price)`.
+    async fn cheap_mtn_plan(&self) -> (u64, i64) {
+        let v = self.upstream_get("/data/plans/?network=1").await;
+        v["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["plan_id"].as_u64().unwrap(),
+                    p["price"]["amount"].as_i64().unwrap(),
+                )
+            })
+            .min_by_key(|(_, price)| *price)
+            .unwrap()
+    }
+
+    /// A Glo plan id.
+    async fn glo_plan(&self) -> u64 {
+        self.upstream_get("/data/plans/?network=2").await["data"][0]["plan_id"]
+            .as_u64()
+            .unwrap()
+    }
+
+    /// Purchases the sandbox holds for this merchant.
+    async fn upstream_purchases(&self) -> u64 {
+        self.upstream_get("/data/?limit=1").await["pagination"]["total"]
+            .as_u64()
+            .unwrap()
+    }
+
+    async fn buy(&self, body: &Value, key: &str) -> TestResponse {
+        self.call(data_request(body, Some(key))).await
+    }
+
+    async fn lookup(&self, reference: &str, phone: &str) -> TestResponse {
+        let phone = phone.replace('+', "%2B").replace(' ', "%20");
+        self.get(&format!("/api/data/purchases/{reference}?phone={phone}"))
+            .await
+    }
+
+    fn data_posts(&self) -> usize {
+        self.upstream.controls.count(&Method::POST, "/api/data/")
+    }
+}
+
+#[tokio::test]
+async fn data_sales_are_off_unless_the_merchant_opts_in() {
+    let app = spawn_app_with(with_data(DataSales::default())).await;
+    let (plan, _) = app.cheap_mtn_plan().await;
+    let r = app.buy(&buy_body(MTN_LINE, plan), &new_key()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.json()["error"], "data_sales_disabled");
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("AMIGO_DATA_ENABLED")
+    );
+    let plans = app.get("/api/data/plans?network=1").await;
+    assert_eq!(plans.status, StatusCode::FORBIDDEN);
+    assert_eq!(plans.json()["error"], "data_sales_disabled");
+    let lookup = app.lookup("AMG-DAT-TEST-20261129-ABCDEF", MTN_LINE).await;
+    assert_eq!(lookup.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.data_posts(), 0);
+    assert_eq!(app.upstream_purchases().await, 0);
+}
+
+#[tokio::test]
+async fn a_purchase_debits_once_and_the_shopper_follows_it_to_delivery() {
+    let app = spawn_app_with(with_data(on())).await;
+    let (plan, price) = app.cheap_mtn_plan().await;
+    let start = app.balance();
+    let key = new_key();
+    let r = app.buy(&buy_body(MTN_LINE, plan), &key).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.everything());
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    let data = r.json()["data"].clone();
+    let reference = data["reference"].as_str().unwrap().to_owned();
+    assert!(reference.starts_with("AMG-DAT-TEST-"), "{reference}");
+    assert_eq!(data["status"], "processing");
+    assert_eq!(data["mobile_number"], "08031234567");
+    assert_eq!(data["amount"]["amount"], price);
+    assert_eq!(app.balance(), start - price);
+    assert_eq!(app.upstream_purchases().await, 1);
+
+    // A retry with the same key (a reload during submit) is the same purchase, not a second one.
+    let again = app.buy(&buy_body("+234 803 123 4567", plan), &key).await;
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.everything());
+    assert_eq!(again.json()["data"]["reference"], reference.as_str());
+    assert_eq!(app.balance(), start - price);
+    assert_eq!(app.upstream_purchases().await, 1);
+
+    // The shopper sees it with the line in any common format; a wrong line is a plain 404.
+    let seen = app.lookup(&reference, "+2348031234567").await;
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.everything());
+    assert_eq!(seen.json()["data"]["status"], "processing");
+    for wrong in ["08031234568", "", "not a phone"] {
+        let r = app.lookup(&reference, wrong).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{wrong}");
+        assert_eq!(r.json()["error"], "not_found");
+    }
+    let unknown = app.lookup("AMG-DAT-TEST-20261129-ZZZZZZ", MTN_LINE).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        unknown.json(),
+        app.lookup(&reference, "08031234568").await.json()
+    );
+
+    // Delivered upstream: the next lookup shows it.
+    app.upstream_post(
+        "/data/sandbox/advance/",
+        &json!({"reference": reference, "outcome": "delivered"}),
+    )
+    .await;
+    let done = app.lookup(&reference, MTN_LINE).await;
+    assert_eq!(done.json()["data"]["status"], "delivered");
+}
+
+#[tokio::test]
+async fn every_bad_body_is_refused_before_any_spending_call() {
+    let app = spawn_app_with(with_data(on())).await;
+    let (plan, _) = app.cheap_mtn_plan().await;
+    let glo = app.glo_plan().await;
+    let start = app.balance();
+
+    let no_key = app
+        .call(data_request(&buy_body(MTN_LINE, plan), None))
+        .await;
+    assert_eq!(no_key.status, StatusCode::PRECONDITION_REQUIRED);
+    assert_eq!(no_key.json()["error"], "idempotency_key_required");
+    let long_key = app.buy(&buy_body(MTN_LINE, plan), &"k".repeat(81)).await;
+    assert_eq!(long_key.json()["error"], "invalid_idempotency_key");
+
+    let cases: Vec<(Value, &str, &str)> = vec![
+        (
+            json!({"network": 7, "mobile_number": MTN_LINE, "plan": plan}),
+            "invalid_network",
+            "network",
+        ),
+        (
+            json!({"mobile_number": MTN_LINE, "plan": plan}),
+            "invalid_network",
+            "network",
+        ),
+        (
+            json!({"network": 1, "mobile_number": "12345", "plan": plan}),
+            "invalid_mobile_number",
+            "mobile_number",
+        ),
+        (
+            json!({"network": 1, "mobile_number": 8031234567u64, "plan": plan}),
+            "invalid_mobile_number",
+            "mobile_number",
+        ),
+        (
+            json!({"network": 1, "mobile_number": MTN_LINE, "plan": "1GB"}),
+            "invalid_plan",
+            "plan",
+        ),
+        (
+            json!({"network": 1, "mobile_number": MTN_LINE, "plan": 999_999}),
+            "invalid_plan",
+            "plan",
+        ),
+        (
+            json!({"network": 1, "mobile_number": MTN_LINE, "plan": plan, "Ported_number": "yes"}),
+            "invalid_ported_number",
+            "Ported_number",
+        ),
+        (
+            json!({"network": 1, "mobile_number": MTN_LINE, "plan": glo}),
+            "plan_network_mismatch",
+            "plan",
+        ),
+        // A Glo line sold an MTN plan: refused unless the shopper says it was ported.
+        (
+            json!({"network": 1, "mobile_number": "08051234567", "plan": plan}),
+            "network_mismatch",
+            "mobile_number",
+        ),
+    ];
+    for (body, code, field) in cases {
+        let r = app.buy(&body, &new_key()).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            r.everything()
+        );
+        assert_eq!(r.json()["error"], code, "{body}");
+        assert_eq!(r.json()["field"], field, "{body}");
+    }
+    let not_json = app
+        .call(
+            request(Method::POST, "/api/data/purchases")
+                .header("content-type", "application/json")
+                .header("idempotency-key", new_key())
+                .body(Body::from("{network: 1"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(not_json.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(not_json.json()["error"], "invalid_json");
+    assert_eq!(app.data_posts(), 0, "nothing reached the spending endpoint");
+    assert_eq!(app.balance(), start);
+
+    // The same Glo line, declared ported, is sold the MTN plan.
+    let ported =
+        json!({"network": 1, "mobile_number": "08051234567", "plan": plan, "Ported_number": true});
+    let r = app.buy(&ported, &new_key()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.everything());
+    assert_eq!(r.json()["data"]["ported_number"], true);
+}
+
+#[tokio::test]
+async fn a_key_is_bound_to_its_body() {
+    let app = spawn_app_with(with_data(on())).await;
+    let (plan, price) = app.cheap_mtn_plan().await;
+    let start = app.balance();
+    let key = new_key();
+    assert_eq!(
+        app.buy(&buy_body(MTN_LINE, plan), &key).await.status,
+        StatusCode::CREATED
+    );
+    let other = app.buy(&buy_body("08031112222", plan), &key).await;
+    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(other.json()["error"], "idempotency_key_reused");
+    assert_eq!(other.json()["field"], "Idempotency-Key");
+    assert!(
+        !other.everything().contains("08031234567"),
+        "no leak of the first body"
+    );
+    assert_eq!(app.data_posts(), 1);
+    assert_eq!(app.balance(), start - price);
+}
+
+#[tokio::test]
+async fn sixteen_tabs_with_one_key_make_one_purchase() {
+    let app = spawn_app_with(with_data(on())).await;
+    let (plan, price) = app.cheap_mtn_plan().await;
+    let start = app.balance();
+    let key = new_key();
+    let body = buy_body(MTN_LINE, plan);
+    let answers = futures::future::join_all((0..16).map(|_| app.buy(&body, &key))).await;
+    let mut references = std::collections::HashSet::new();
+    for a in &answers {
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.everything());
+        references.insert(a.json()["data"]["reference"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(references.len(), 1);
+    assert_eq!(app.upstream_purchases().await, 1);
+    assert_eq!(app.balance(), start - price);
+}
+
+#[tokio::test]
+async fn the_daily_budget_holds_under_a_race_and_a_refund_frees_it() {
+    let probe = spawn_app_with(with_data(on())).await;
+    let (plan, price) = probe.cheap_mtn_plan().await;
+    drop(probe);
+    let app = spawn_app_with(with_data(DataSales {
+        daily_limit: price * 3,
+        ..on()
+    }))
+    .await;
+    let start = app.balance();
+    // Ten shoppers at once, room for three.
+    let bodies: Vec<Value> = (0..10)
+        .map(|i| buy_body(&format!("0803{:07}", 1_000_000 + i), plan))
+        .collect();
+    let keys: Vec<String> = bodies.iter().map(|_| new_key()).collect();
+    let answers =
+        futures::future::join_all(bodies.iter().zip(&keys).map(|(b, k)| app.buy(b, k))).await;
+    let placed: Vec<&TestResponse> = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::CREATED)
+        .collect();
+    assert_eq!(placed.len(), 3);
+    for refused in answers.iter().filter(|a| a.status != StatusCode::CREATED) {
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let j = refused.json();
+        assert_eq!(j["error"], "data_daily_limit_reached");
+        assert_eq!(j["field"], "plan");
+        assert_eq!(j["required"], price);
+        assert_eq!(j["balance"], 0);
+    }
+    assert_eq!(app.data_posts(), 3);
+    assert_eq!(app.balance(), start - 3 * price);
+
+    // A purchase that failed was refunded: once the proxy learns it, its Naira count again.
+    let reference = placed[0].json()["data"]["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let phone = placed[0].json()["data"]["mobile_number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.upstream_post(
+        "/data/sandbox/advance/",
+        &json!({"reference": reference, "outcome": "failed"}),
+    )
+    .await;
+    let failed = app.lookup(&reference, &phone).await;
+    assert_eq!(failed.json()["data"]["status"], "failed");
+    assert_eq!(failed.json()["data"]["refunded"], true);
+    let r = app.buy(&bodies[9], &new_key()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.everything());
+}
+
+#[tokio::test]
+async fn per_phone_and_per_ip_limits_count_new_purchases_only() {
+    let app = spawn_app_with(with_data(DataSales {
+        per_phone_per_hour: 2,
+        per_ip_per_minute: 4,
+        ..on()
+    }))
+    .await;
+    let (plan, _) = app.cheap_mtn_plan().await;
+    let first_key = new_key();
+    for key in [first_key.clone(), new_key()] {
+        assert_eq!(
+            app.buy(&buy_body(MTN_LINE, plan), &key).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let third = app.buy(&buy_body(MTN_LINE, plan), &new_key()).await;
+    assert_eq!(third.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(third.json()["error"], "rate_limited");
+    let wait: u64 = third.header("retry-after").unwrap().parse().unwrap();
+    assert!((60..=1800).contains(&wait), "{wait}");
+    // A retry of a purchase already made is not a new purchase.
+    let retry = app.buy(&buy_body(MTN_LINE, plan), &first_key).await;
+    assert_eq!(retry.status, StatusCode::CREATED);
+    // Another line from the same IP: the IP counted three new attempts (the refused one too),
+    // so it has one left of four.
+    let other = app.buy(&buy_body("08039998888", plan), &new_key()).await;
+    assert_eq!(other.status, StatusCode::CREATED, "{}", other.everything());
+    let ip_spent = app.buy(&buy_body("08037776666", plan), &new_key()).await;
+    assert_eq!(ip_spent.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.data_posts(), 3 + 1, "three purchases and the retry");
+}
+
+#[tokio::test]
+async fn an_upstream_failure_keeps_the_key_and_a_retry_completes() {
+    let app = spawn_app_with(with_data(on())).await;
+    let (plan, price) = app.cheap_mtn_plan().await;
+    let start = app.balance();
+    let key = new_key();
+    app.upstream
+        .controls
+        .fail(Some(("/api/data/", StatusCode::SERVICE_UNAVAILABLE)));
+    let failed = app.buy(&buy_body(MTN_LINE, plan), &key).await;
+    assert_eq!(failed.status, StatusCode::BAD_GATEWAY);
+    assert_eq!(failed.json()["error"], "upstream_error");
+    assert_eq!(failed.json()["retryable"], true);
+    app.upstream.controls.fail(None);
+    let ok = app.buy(&buy_body(MTN_LINE, plan), &key).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.everything());
+    assert_eq!(app.upstream_purchases().await, 1);
+    assert_eq!(app.balance(), start - price);
+}
+
+#[tokio::test]
+async fn a_refusal_from_amigo_holds_no_budget_and_the_token_never_shows() {
+    let app = spawn_app_with(with_data(on())).await;
+    let (plan, price) = app.cheap_mtn_plan().await;
+    // Empty the wallet down to less than the plan, using the sandbox directly.
+    let balance = app.balance();
+    let dear = app.upstream_get("/data/plans/?network=1").await["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["price"]["amount"].as_i64().unwrap())
+        .max()
+        .unwrap();
+    assert!(dear < balance);
+    app.upstream
+        .sandbox
+        .state()
+        .merchants
+        .get(&amigo_types::token::ApiToken::parse(&app.token).unwrap())
+        .wallet
+        .debit(balance - price + 1)
+        .unwrap();
+    let r = app.buy(&buy_body(MTN_LINE, plan), &new_key()).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        r.everything()
+    );
+    assert_eq!(r.json()["error"], "insufficient_balance");
+    assert!(!r.everything().contains(&app.token));
+    let today_spent = app.state.store().data_spent(&lagos_today()).await.unwrap();
+    assert_eq!(today_spent, 0, "a refused purchase holds no budget");
+    let logs = crate::helpers::captured_logs();
+    assert!(!logs.contains(&app.token));
+    assert!(!logs.contains("08031234567") && !logs.contains("8031234567"));
+}
+
+fn lagos_today() -> String {
+    let d = time::OffsetDateTime::now_utc()
+        .to_offset(time::UtcOffset::from_hms(1, 0, 0).unwrap())
+        .date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}

@@ -1,0 +1,497 @@
+//! "Buy data" (`#/data`): the number (its network read from the prefix, or picked when ported),
+//! the plans grouped by validity with efficiency badges, Buy, then the purchase's live outcome.
+//! It wires the `topup::TopUp` state machine to the view, keeps the draft (with its idempotency
+//! key) in `localStorage`, and maps every failure to its place. Loaded lazily, like checkout.
+
+use std::time::Duration;
+
+use amigo_types::data::{DataPlan, DataPurchaseStatus, Network};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use crate::pages::checkout::{CHECKOUT_STYLES, new_key, storage};
+use crate::topup::api::TopUpApi;
+use crate::topup::failure::TopUpField;
+use crate::topup::plans::{PlanGroups, badge, group_plans, plan_label};
+use crate::topup::{TopUp, TopUpPhase, TopUpSubmission, topup_storage_key};
+
+/// The top-up's stylesheet, placed inside the shadow root with the page.
+pub const TOPUP_STYLES: &str = include_str!("../../style/topup.css");
+
+/// How often a processing purchase is asked about.
+const POLL_EVERY: Duration = Duration::from_secs(3);
+
+/// What the top-up needs from the embed configuration: the proxy client and the draft's key.
+#[derive(Debug, Clone)]
+pub struct TopUpContext {
+    api: TopUpApi,
+    storage_key: String,
+}
+
+/// Provides the top-up's context (only when the merchant enabled `data`).
+pub fn provide_topup(proxy: &str, merchant: &str) {
+    provide_context(TopUpContext {
+        api: TopUpApi::new(proxy),
+        storage_key: topup_storage_key(proxy, merchant),
+    });
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Catalog {
+    Loading,
+    Ready(Vec<DataPlan>),
+    Failed,
+}
+
+fn read_draft(key: &str) -> Option<TopUp> {
+    storage()?
+        .get_item(key)
+        .ok()
+        .flatten()
+        .and_then(|raw| TopUp::decode(&raw))
+}
+
+/// One plan as a radio card.
+fn plan_card(plan: &DataPlan, t: RwSignal<TopUp>, locked: Signal<bool>) -> impl IntoView {
+    let id = plan.plan_id;
+    let input_id = format!("topup-plan-{id}");
+    let badge = badge(plan);
+    view! {
+        <label class="tu-plan">
+            <input type="radio" name="topup-plan" id=input_id value=id.to_string()
+                aria-label=plan_label(plan)
+                prop:checked=move || t.with(|t| t.plan == Some(id))
+                prop:disabled=move || locked.get()
+                on:change=move |_| {
+                    t.update(|t| {
+                        t.edit(|t| t.plan = Some(id));
+                    });
+                }
+            />
+            <span class="tu-cap">{plan.capacity.clone()}</span>
+            <span class="tu-val">{plan.validity.clone()}</span>
+            <span class="tu-price">{plan.price.display.clone()}</span>
+            <span class="tu-eff">
+                {format!("{}% delivered", plan.efficiency)}
+                {badge.map(|(text, kind)| view! {
+                    " " <span class=format!("tu-badge {kind}")>{text}</span>
+                })}
+            </span>
+        </label>
+    }
+}
+
+fn plan_list(groups: PlanGroups, t: RwSignal<TopUp>, locked: Signal<bool>) -> impl IntoView {
+    let poor_chosen = t.with_untracked(|t| groups.poor.iter().any(|p| Some(p.plan_id) == t.plan));
+    let poor = groups.poor;
+    view! {
+        {groups
+            .groups
+            .into_iter()
+            .map(|g| view! {
+                <fieldset class="tu-group">
+                    <legend>{g.title}</legend>
+                    <div class="tu-plans">
+                        {g.plans.iter().map(|p| plan_card(p, t, locked)).collect_view()}
+                    </div>
+                </fieldset>
+            })
+            .collect_view()}
+        {(!poor.is_empty()).then(|| view! {
+            <details class="tu-poor" open=poor_chosen>
+                <summary>{format!("Less reliable plans ({})", poor.len())}</summary>
+                <p class="tu-warning">
+                    "These plans have often failed to deliver lately. If one fails you are refunded, but your line is not topped up."
+                </p>
+                <fieldset class="tu-group">
+                    <legend class="sr-only">"Less reliable plans"</legend>
+                    <div class="tu-plans">
+                        {poor.iter().map(|p| plan_card(p, t, locked)).collect_view()}
+                    </div>
+                </fieldset>
+            </details>
+        })}
+    }
+}
+
+/// The "Buy data" page.
+#[component]
+pub fn TopUpPage() -> impl IntoView {
+    let Some(TopUpContext { api, storage_key }) = use_context::<TopUpContext>() else {
+        return view! {
+            <div class="page tu-page">
+                <h2 class="title">"Buy data"</h2>
+                <p>"This store does not sell mobile data."</p>
+            </div>
+        }
+        .into_any();
+    };
+    let t = RwSignal::new(read_draft(&storage_key).unwrap_or_default());
+    let catalog = RwSignal::new(Catalog::Loading);
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let done_ref = NodeRef::<leptos::html::Div>::new();
+
+    {
+        let storage_key = storage_key.clone();
+        Effect::new(move |_| {
+            let raw = t.with(TopUp::encode);
+            if let Some(s) = storage() {
+                let _ = s.set_item(&storage_key, &raw);
+            }
+        });
+    }
+
+    let load_plans = {
+        let api = api.clone();
+        move || {
+            catalog.set(Catalog::Loading);
+            let api = api.clone();
+            spawn_local(async move {
+                let next = match api.plans().await {
+                    Ok(plans) => Catalog::Ready(plans),
+                    Err(_) => Catalog::Failed,
+                };
+                // the page may be gone by now: `try_`, as writing a disposed signal panics
+                let _ = catalog.try_set(next);
+            });
+        }
+    };
+    let load_plans = StoredValue::new_local(load_plans);
+    load_plans.with_value(|f| f());
+
+    let focus_id = move |id: &'static str| {
+        request_animation_frame(move || {
+            if let Some(form) = form_ref.try_get_untracked().flatten()
+                && let Ok(Some(el)) = form.query_selector(&format!("#{id}"))
+                && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
+            {
+                let _ = el.focus();
+            }
+        });
+    };
+
+    let send = {
+        let api = api.clone();
+        move |submission: TopUpSubmission| {
+            let api = api.clone();
+            spawn_local(async move {
+                let result = api.buy(&submission).await;
+                // the answer may land after the shopper left: one `try_` tells
+                let Some(failure) = t.try_update(|t| {
+                    t.finish(result);
+                    t.failure().cloned()
+                }) else {
+                    return;
+                };
+                match failure {
+                    None => request_animation_frame(move || {
+                        if let Some(el) = done_ref.try_get_untracked().flatten() {
+                            let _ = el.focus();
+                        }
+                    }),
+                    Some(f) => match f.field {
+                        Some(field) => focus_id(field.input_id()),
+                        None => focus_id("topup-notice"),
+                    },
+                }
+            });
+        }
+    };
+    let send = StoredValue::new_local(send);
+
+    let buy = {
+        let storage_key = storage_key.clone();
+        move || {
+            // another tab may hold a key for this very purchase: take it, so both make one
+            if let Some(binding) = read_draft(&storage_key).and_then(|d| d.binding().cloned()) {
+                t.update(|t| t.offer_binding(binding));
+            }
+            let mut submission = None;
+            t.update(|t| submission = t.begin_submit(new_key));
+            match submission {
+                Some(s) => send.with_value(|f| f(s)),
+                None => {
+                    if let Some(field) = t.with_untracked(|t| t.failure().and_then(|f| f.field)) {
+                        focus_id(field.input_id());
+                    }
+                }
+            }
+        }
+    };
+    let buy = StoredValue::new_local(buy);
+
+    // a reload during submit: resend with the same key (never a second purchase)
+    if let Some(resume) = t.with_untracked(|t| t.clone().take_resume()) {
+        send.with_value(|f| f(resume));
+    }
+
+    // follow a processing purchase until it settles
+    let poll = {
+        let api = api.clone();
+        set_interval_with_handle(
+            move || {
+                let Some(Some((reference, phone))) = t.try_with_untracked(|t| {
+                    t.purchase()
+                        .filter(|p| p.status == DataPurchaseStatus::Processing)
+                        .map(|p| (p.reference.clone(), p.mobile_number.clone()))
+                }) else {
+                    return;
+                };
+                let api = api.clone();
+                spawn_local(async move {
+                    if let Ok(fresh) = api.status(&reference, &phone).await {
+                        let _ = t.try_update(|t| t.update_purchase(fresh));
+                    }
+                });
+            },
+            POLL_EVERY,
+        )
+        .ok()
+    };
+    on_cleanup(move || {
+        if let Some(handle) = poll {
+            handle.clear();
+        }
+    });
+
+    let phase = Memo::new(move |_| t.with(TopUp::phase));
+    let locked = Signal::derive(move || phase.get() != TopUpPhase::Editing);
+    let failure = Memo::new(move |_| t.with(|t| t.failure().cloned()));
+    let field_error = move |field: TopUpField| {
+        Signal::derive(move || {
+            failure.with(|f| {
+                f.as_ref()
+                    .filter(|f| f.field == Some(field))
+                    .map(|f| f.message.clone())
+            })
+        })
+    };
+    let phone_error = field_error(TopUpField::Phone);
+    let network_error = field_error(TopUpField::Network);
+    let plan_error = field_error(TopUpField::Plan);
+    let notice =
+        Signal::derive(move || failure.with(|f| f.as_ref().filter(|f| f.field.is_none()).cloned()));
+    let network = Memo::new(move |_| t.with(TopUp::network));
+    let ported = Memo::new(move |_| t.with(|t| t.ported));
+    let groups = Memo::new(move |_| {
+        let n = network.get()?;
+        catalog.with(|c| match c {
+            Catalog::Ready(all) => Some(group_plans(all, n)),
+            _ => None,
+        })
+    });
+    let chosen = Memo::new(move |_| {
+        let id = t.with(|t| t.plan)?;
+        catalog.with(|c| match c {
+            Catalog::Ready(all) => all.iter().find(|p| p.plan_id == id).cloned(),
+            _ => None,
+        })
+    });
+    let phone_hint = move || match (network.get(), ported.get()) {
+        (Some(n), false) => format!("{} number", n.name()),
+        (_, true) => "Ported: choose the network below.".to_owned(),
+        (None, false) => "We read the network from the number.".to_owned(),
+    };
+    let described = |hint: &'static str, error: &'static str, has_error: Signal<Option<String>>| {
+        move || {
+            if has_error.with(Option::is_some) {
+                format!("{hint} {error}")
+            } else {
+                hint.to_owned()
+            }
+        }
+    };
+
+    let form = move || {
+        view! {
+            <form class="co-form tu-form" novalidate node_ref=form_ref
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    buy.with_value(|f| f());
+                }>
+                <div class="co-field">
+                    <label for="topup-phone">"Phone number to top up"</label>
+                    <p id="topup-phone-hint" class="co-hint" aria-live="polite">{phone_hint}</p>
+                    <input id="topup-phone" name="topup-phone" type="tel" inputmode="tel"
+                        autocomplete="tel" aria-required="true"
+                        aria-describedby=described("topup-phone-hint", "topup-phone-error", phone_error)
+                        aria-invalid=move || phone_error.with(Option::is_some).then_some("true")
+                        prop:value=move || t.with(|t| t.phone.clone())
+                        prop:disabled=move || locked.get()
+                        on:input=move |ev| {
+                            let v = event_target_value(&ev);
+                            t.update(|t| {
+                                t.edit(|t| t.phone = v.chars().take(20).collect());
+                            });
+                        }
+                        on:blur=move |_| {
+                            if t.with_untracked(|t| t.clone().normalise_phone()) {
+                                t.update(|t| {
+                                    t.normalise_phone();
+                                });
+                            }
+                        }
+                    />
+                    <p id="topup-phone-error" class="co-error" hidden=move || phone_error.with(Option::is_none)>
+                        {move || phone_error.get().unwrap_or_default()}
+                    </p>
+                </div>
+                <label class="tu-switch" for="topup-ported">
+                    <input id="topup-ported" type="checkbox" role="switch"
+                        prop:checked=move || ported.get()
+                        prop:disabled=move || locked.get()
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            t.update(|t| {
+                                t.edit(|t| t.ported = on);
+                            });
+                        }
+                    />
+                    " This number was ported to another network"
+                </label>
+                <Show when=move || ported.get()>
+                    <fieldset class="tu-group tu-networks" id="topup-network" tabindex="-1"
+                        aria-describedby=move || network_error.with(Option::is_some).then_some("topup-network-error")>
+                        <legend>"Network it is on now"</legend>
+                        <div class="tu-network-list">
+                            {Network::ALL
+                                .into_iter()
+                                .map(|n| view! {
+                                    <label class="tu-network">
+                                        <input type="radio" name="topup-network" value=n.id().to_string()
+                                            prop:checked=move || t.with(|t| t.picked_network == Some(n))
+                                            prop:disabled=move || locked.get()
+                                            on:change=move |_| {
+                                                t.update(|t| {
+                                                    t.edit(|t| {
+                                                        t.picked_network = Some(n);
+                                                        t.plan = None;
+                                                    });
+                                                });
+                                            }
+                                        />
+                                        " " {n.name()}
+                                    </label>
+                                })
+                                .collect_view()}
+                        </div>
+                        <p id="topup-network-error" class="co-error" hidden=move || network_error.with(Option::is_none)>
+                            {move || network_error.get().unwrap_or_default()}
+                        </p>
+                    </fieldset>
+                </Show>
+                <div class="tu-plans-wrap" id="topup-plans" tabindex="-1"
+                    aria-describedby=move || plan_error.with(Option::is_some).then_some("topup-plans-error")>
+                    <h3 class="tu-plans-title">
+                        {move || network.get().map_or_else(
+                            || "Plans".to_owned(),
+                            |n| format!("{} plans", n.name()),
+                        )}
+                    </h3>
+                    {move || match (catalog.get(), groups.get()) {
+                        (Catalog::Failed, _) => view! {
+                            <p class="co-error" role="alert">
+                                "We couldn't load the plans. "
+                                <button type="button" class="btn" on:click=move |_| load_plans.with_value(|f| f())>
+                                    "Retry"
+                                </button>
+                            </p>
+                        }
+                        .into_any(),
+                        (Catalog::Loading, _) => view! {
+                            <p class="state tu-state" role="status">"Loading plans…"</p>
+                        }
+                        .into_any(),
+                        (Catalog::Ready(_), None) => view! {
+                            <p class="co-hint tu-state">"Enter the phone number to see its plans."</p>
+                        }
+                        .into_any(),
+                        (Catalog::Ready(_), Some(g)) if g.is_empty() => view! {
+                            <p class="co-hint tu-state">"No plans are offered for this network right now."</p>
+                        }
+                        .into_any(),
+                        (Catalog::Ready(_), Some(g)) => plan_list(g, t, locked).into_any(),
+                    }}
+                    <p id="topup-plans-error" class="co-error" hidden=move || plan_error.with(Option::is_none)>
+                        {move || plan_error.get().unwrap_or_default()}
+                    </p>
+                </div>
+                <p id="topup-notice" class="co-notice" role="alert" tabindex="-1"
+                    hidden=move || notice.with(Option::is_none)>
+                    {move || notice.get().map(|n| n.message).unwrap_or_default()}
+                    {move || notice.get().filter(|n| n.keeps_key()).map(|_| view! {
+                        " "
+                        <button type="button" class="btn co-try-again" on:click=move |_| buy.with_value(|f| f())>
+                            "Try again"
+                        </button>
+                    })}
+                </p>
+                <button type="submit" class="btn primary wide tu-buy" id="topup-buy"
+                    prop:disabled=move || locked.get()
+                    aria-disabled=move || locked.get().then_some("true")>
+                    {move || match (phase.get(), chosen.get()) {
+                        (TopUpPhase::Submitting, _) => "Buying…".to_owned(),
+                        (_, Some(p)) => format!("Buy {} for {}", p.capacity, p.price.display),
+                        (_, None) => "Buy data".to_owned(),
+                    }}
+                </button>
+                <p class="co-hint co-fineprint">
+                    "You won't be charged twice: if the connection drops, trying again makes the same purchase."
+                </p>
+            </form>
+        }
+    };
+
+    let confirmation = move || {
+        let p = t.with(|t| t.purchase().cloned())?;
+        let (headline, line) = match p.status {
+            DataPurchaseStatus::Processing => (
+                "Topping up…".to_owned(),
+                "Your network is crediting the line. This usually takes under a minute.".to_owned(),
+            ),
+            DataPurchaseStatus::Delivered => (
+                format!("{} is on {}", p.capacity, p.mobile_number),
+                "Delivered. Enjoy your data.".to_owned(),
+            ),
+            DataPurchaseStatus::Failed => (
+                "The top-up failed".to_owned(),
+                format!(
+                    "{}. {} has been refunded.",
+                    p.failure_reason
+                        .clone()
+                        .unwrap_or_else(|| "The network refused it".to_owned()),
+                    p.amount.display
+                ),
+            ),
+        };
+        Some(view! {
+            <div class="co-confirmation tu-done" tabindex="-1" node_ref=done_ref>
+                <h3>{headline}</h3>
+                <p role="status" aria-live="polite" class="tu-outcome">{line}</p>
+                <dl class="co-totals tu-summary">
+                    <div><dt>"Reference"</dt><dd class="tu-ref">{p.reference.clone()}</dd></div>
+                    <div><dt>"Line"</dt><dd>{format!("{} ({})", p.mobile_number, p.network_name)}</dd></div>
+                    <div><dt>"Plan"</dt><dd>{format!("{}, {}", p.capacity, p.validity)}</dd></div>
+                    <div><dt>"Paid"</dt><dd>{p.amount.display.clone()}</dd></div>
+                </dl>
+                <button type="button" class="btn primary" on:click=move |_| {
+                    t.update(TopUp::buy_another);
+                    focus_id("topup-phone");
+                }>"Buy more data"</button>
+            </div>
+        })
+    };
+
+    view! {
+        <div class="page co-page tu-page">
+            <style>{CHECKOUT_STYLES}</style>
+            <style>{TOPUP_STYLES}</style>
+            <h2 class="title">"Buy data"</h2>
+            <Show when=move || phase.get() == TopUpPhase::Placed fallback=form>
+                {confirmation}
+            </Show>
+        </div>
+    }
+    .into_any()
+}

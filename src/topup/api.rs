@@ -1,0 +1,86 @@
+//! The top-up's network calls, all to the merchant's proxy (the Data API needs the token): the
+//! plan catalog, the purchase with its `Idempotency-Key`, and the purchase's current state.
+
+use std::sync::Arc;
+
+use amigo_types::DataEnvelope;
+use amigo_types::catalog::encode_pairs;
+use amigo_types::data::{DataPlan, DataPurchase};
+use wasm_bindgen::JsCast;
+
+use super::TopUpSubmission;
+use super::failure::TopUpFailure;
+use crate::checkout::api::{CallError, ORDER_TIMEOUT_MS, read};
+
+/// Client for the top-up. Cheap to clone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopUpApi {
+    proxy: Arc<str>,
+}
+
+impl TopUpApi {
+    /// A client for the proxy at `proxy` (no trailing slash).
+    pub fn new(proxy: &str) -> Self {
+        Self {
+            proxy: Arc::from(proxy.trim_end_matches('/')),
+        }
+    }
+
+    /// `GET {proxy}/api/data/plans` — every network's plans (one cached entry on the proxy).
+    pub async fn plans(&self) -> Result<Vec<DataPlan>, CallError> {
+        let url = format!("{}/api/data/plans", self.proxy);
+        let env: DataEnvelope<Vec<DataPlan>> =
+            read(gloo_net::http::Request::get(&url).send().await).await?;
+        Ok(env.data)
+    }
+
+    /// `POST {proxy}/api/data/purchases` with the submission's key. A request taking longer than
+    /// [`ORDER_TIMEOUT_MS`] is abandoned as a network failure (retried later with the same key).
+    pub async fn buy(&self, submission: &TopUpSubmission) -> Result<DataPurchase, TopUpFailure> {
+        let url = format!("{}/api/data/purchases", self.proxy);
+        let controller = web_sys::AbortController::new().ok();
+        let timer = controller.clone().and_then(|c| {
+            let cb = wasm_bindgen::closure::Closure::once_into_js(move || c.abort());
+            web_sys::window()?
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    cb.unchecked_ref(),
+                    ORDER_TIMEOUT_MS as i32,
+                )
+                .ok()
+        });
+        let signal = controller.as_ref().map(web_sys::AbortController::signal);
+        let req = gloo_net::http::Request::post(&url)
+            .header("Idempotency-Key", submission.key.as_str())
+            .abort_signal(signal.as_ref())
+            .json(&submission.body)
+            .map_err(|_| TopUpFailure::network())?;
+        let result: Result<DataEnvelope<DataPurchase>, CallError> = read(req.send().await).await;
+        if let (Some(id), Some(w)) = (timer, web_sys::window()) {
+            w.clear_timeout_with_handle(id);
+        }
+        match result {
+            Ok(env) => Ok(env.data),
+            Err(CallError::Http {
+                status,
+                body,
+                retry_after,
+            }) => Err(TopUpFailure::from_response(
+                status,
+                retry_after.as_deref(),
+                body.as_ref(),
+            )),
+            Err(CallError::Decode(status)) => Err(TopUpFailure::from_response(status, None, None)),
+            Err(CallError::Aborted | CallError::Network) => Err(TopUpFailure::network()),
+        }
+    }
+
+    /// `GET {proxy}/api/data/purchases/{reference}?phone=` — the purchase's current state.
+    pub async fn status(&self, reference: &str, phone: &str) -> Result<DataPurchase, CallError> {
+        // references are checked with `is_data_reference` (letters, digits, dashes)
+        let qs = encode_pairs(&[("phone".into(), phone.to_owned())]);
+        let url = format!("{}/api/data/purchases/{reference}?{qs}", self.proxy);
+        let env: DataEnvelope<DataPurchase> =
+            read(gloo_net::http::Request::get(&url).send().await).await?;
+        Ok(env.data)
+    }
+}

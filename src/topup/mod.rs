@@ -1,0 +1,519 @@
+//! "Buy data" as plain data: the plan catalog grouped for the shopper, the network read from the
+//! number's prefix (or chosen, for a ported number), the purchase state machine with the same
+//! never-twice key rules as checkout, the mapping of every error to its field, and the draft kept
+//! in `localStorage`.
+//!
+//! Everything here is unit-tested natively; only [`api`] (the network calls) is browser-only.
+
+pub mod failure;
+pub mod plans;
+
+#[cfg(all(target_arch = "wasm32", feature = "checkout"))]
+pub mod api;
+
+use amigo_types::data::{DataPurchase, Network};
+use amigo_types::idempotency::IdempotencyKey;
+use amigo_types::phone::NgMobile;
+use serde::{Deserialize, Serialize};
+
+use crate::checkout::details::network_hint;
+use crate::checkout::flow::KeyBinding;
+use failure::{TopUpFailure, TopUpField};
+
+/// Version tag of the stored draft; anything else is ignored.
+pub const TOPUP_DRAFT_VERSION: u32 = 1;
+
+/// The `localStorage` key of the top-up draft for one proxy and merchant.
+pub fn topup_storage_key(proxy: &str, merchant: &str) -> String {
+    format!("amigo:topup:v{TOPUP_DRAFT_VERSION}:{merchant}:{proxy}")
+}
+
+/// The network a partly typed number belongs to, by its prefix (`ng-mobile-prefixes.csv`).
+pub fn detect_network(raw: &str) -> Option<Network> {
+    network_hint(raw).and_then(Network::from_name)
+}
+
+/// The fingerprint a key is bound to: the body's JSON (fields in a fixed order, so equal bodies
+/// give equal text).
+fn fingerprint(body: &serde_json::Value) -> String {
+    body.to_string()
+}
+
+/// Whether `reference` looks like a data purchase reference (`AMG-DAT-…`): letters, digits
+/// and dashes only, so it is safe in a URL path and in the page.
+pub fn is_data_reference(reference: &str) -> bool {
+    reference.starts_with("AMG-DAT-")
+        && reference.len() <= 40
+        && reference
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Where the purchase stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopUpPhase {
+    /// Choosing a number and a plan.
+    Editing,
+    /// The purchase request is in flight.
+    Submitting,
+    /// Amigo accepted it; the outcome is followed.
+    Placed,
+}
+
+/// What the purchase form holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopUp {
+    /// The number as typed.
+    #[serde(default)]
+    pub phone: String,
+    /// "This number was ported": the shopper picks the network.
+    #[serde(default)]
+    pub ported: bool,
+    /// The network picked for a ported number.
+    #[serde(default)]
+    pub picked_network: Option<Network>,
+    /// The chosen Plan ID.
+    #[serde(default)]
+    pub plan: Option<u64>,
+    /// The idempotency key and the body it was made for.
+    #[serde(default)]
+    binding: Option<KeyBinding>,
+    /// Whether a request was in flight (persisted: a reload resends it with the same key).
+    #[serde(default)]
+    in_flight: bool,
+    /// The purchase Amigo made.
+    #[serde(default)]
+    purchase: Option<DataPurchase>,
+    /// The last failure (not persisted).
+    #[serde(skip)]
+    failure: Option<TopUpFailure>,
+}
+
+/// One purchase ready to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopUpSubmission {
+    /// `Idempotency-Key`.
+    pub key: IdempotencyKey,
+    /// The documented Data API body.
+    pub body: serde_json::Value,
+}
+
+impl TopUp {
+    /// Where it stands.
+    pub fn phase(&self) -> TopUpPhase {
+        if self.purchase.is_some() {
+            TopUpPhase::Placed
+        } else if self.in_flight {
+            TopUpPhase::Submitting
+        } else {
+            TopUpPhase::Editing
+        }
+    }
+
+    /// The network the purchase is for: the picked one for a ported number, else the prefix's.
+    pub fn network(&self) -> Option<Network> {
+        if self.ported {
+            self.picked_network
+        } else {
+            detect_network(&self.phone)
+        }
+    }
+
+    /// The purchase, once placed.
+    pub fn purchase(&self) -> Option<&DataPurchase> {
+        self.purchase.as_ref()
+    }
+
+    /// The last failure.
+    pub fn failure(&self) -> Option<&TopUpFailure> {
+        self.failure.as_ref()
+    }
+
+    /// The key binding (persisted, and offered to other tabs).
+    pub fn binding(&self) -> Option<&KeyBinding> {
+        self.binding.as_ref()
+    }
+
+    /// Whether a request is in flight.
+    pub fn in_flight(&self) -> bool {
+        self.in_flight
+    }
+
+    /// An edit; refused while a request is in flight or once placed. Clears a field failure
+    /// that the edit may have fixed.
+    pub fn edit(&mut self, change: impl FnOnce(&mut Self)) -> bool {
+        if self.phase() != TopUpPhase::Editing {
+            return false;
+        }
+        change(self);
+        if !self.ported {
+            self.picked_network = None;
+        }
+        self.failure = None;
+        true
+    }
+
+    /// Rewrites a valid number in the national format (`0XXXXXXXXXX`), as checkout does when the
+    /// field loses focus. The body is unchanged, so a saved key still matches it.
+    pub fn normalise_phone(&mut self) -> bool {
+        if self.phase() != TopUpPhase::Editing {
+            return false;
+        }
+        match NgMobile::parse(&self.phone) {
+            Ok(m) if m.as_str() != self.phone => {
+                self.phone = m.as_str().to_owned();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The body this form would send, or the first field to fix.
+    pub fn body(&self) -> Result<serde_json::Value, TopUpFailure> {
+        let phone = NgMobile::parse(&self.phone).map_err(|e| {
+            let message = if self.phone.trim().is_empty() {
+                "Enter the phone number to top up.".to_owned()
+            } else {
+                e.message
+            };
+            TopUpFailure::field(TopUpField::Phone, message)
+        })?;
+        let network = match (self.network(), self.ported) {
+            (Some(n), _) => n,
+            (None, true) => {
+                return Err(TopUpFailure::field(
+                    TopUpField::Network,
+                    "Choose the network this number is on now.",
+                ));
+            }
+            (None, false) => {
+                return Err(TopUpFailure::field(
+                    TopUpField::Phone,
+                    "We don't recognise this number's network. If it was ported, turn on \"This number was ported\" and choose the network.",
+                ));
+            }
+        };
+        let plan = self
+            .plan
+            .ok_or_else(|| TopUpFailure::field(TopUpField::Plan, "Choose a plan."))?;
+        Ok(serde_json::json!({
+            "network": network.id(),
+            "mobile_number": phone.as_str(),
+            "plan": plan,
+            "Ported_number": self.ported,
+        }))
+    }
+
+    /// Takes the key another tab saved when it was made for the body this form would send, so
+    /// two tabs buying the same plan for the same line share one key (and make one purchase).
+    pub fn offer_binding(&mut self, other: KeyBinding) {
+        if self.phase() != TopUpPhase::Editing {
+            return;
+        }
+        if let Ok(body) = self.body()
+            && other.fingerprint == fingerprint(&body)
+            && self.binding.as_ref() != Some(&other)
+        {
+            self.binding = Some(other);
+        }
+    }
+
+    /// Validates and moves to `Submitting`, choosing the key: the saved one when the body is
+    /// unchanged, otherwise a new one. `None` while a request is already in flight (a double
+    /// click) or once placed; a field to fix is recorded as the failure.
+    pub fn begin_submit(
+        &mut self,
+        new_key: impl FnOnce() -> IdempotencyKey,
+    ) -> Option<TopUpSubmission> {
+        if self.phase() != TopUpPhase::Editing {
+            return None;
+        }
+        let body = match self.body() {
+            Ok(b) => b,
+            Err(f) => {
+                self.failure = Some(f);
+                return None;
+            }
+        };
+        let fingerprint = fingerprint(&body);
+        let saved = self
+            .binding
+            .as_ref()
+            .filter(|b| b.fingerprint == fingerprint)
+            .and_then(|b| IdempotencyKey::parse(&b.key).ok());
+        let key = saved.unwrap_or_else(new_key);
+        self.binding = Some(KeyBinding {
+            key: key.as_str().to_owned(),
+            fingerprint,
+        });
+        self.in_flight = true;
+        self.failure = None;
+        Some(TopUpSubmission { key, body })
+    }
+
+    /// Whether a reload found a request in flight: resend it (same key, so no second purchase).
+    pub fn take_resume(&mut self) -> Option<TopUpSubmission> {
+        if !self.in_flight || self.purchase.is_some() {
+            return None;
+        }
+        let binding = self.binding.clone()?;
+        let key = IdempotencyKey::parse(&binding.key).ok()?;
+        let body = self
+            .body()
+            .ok()
+            .filter(|b| fingerprint(b) == binding.fingerprint)?;
+        Some(TopUpSubmission { key, body })
+    }
+
+    /// Records the answer. A purchase retires the key; a failure keeps it only when the
+    /// purchase may exist under it ([`TopUpFailure::keeps_key`]).
+    pub fn finish(&mut self, result: Result<DataPurchase, TopUpFailure>) {
+        self.in_flight = false;
+        match result {
+            Ok(purchase) => {
+                self.purchase = Some(purchase);
+                self.binding = None;
+                self.failure = None;
+            }
+            Err(failure) => {
+                if !failure.keeps_key() {
+                    self.binding = None;
+                }
+                self.failure = Some(failure);
+            }
+        }
+    }
+
+    /// A newer view of the placed purchase (its outcome).
+    pub fn update_purchase(&mut self, fresh: DataPurchase) {
+        if let Some(p) = &mut self.purchase
+            && p.reference == fresh.reference
+        {
+            *p = fresh;
+        }
+    }
+
+    /// Starts another purchase for the same line, keeping the number and network.
+    pub fn buy_another(&mut self) {
+        self.purchase = None;
+        self.plan = None;
+        self.failure = None;
+        self.binding = None;
+        self.in_flight = false;
+    }
+
+    /// The draft as stored.
+    pub fn encode(&self) -> String {
+        serde_json::to_string(&Stored {
+            v: TOPUP_DRAFT_VERSION,
+            topup: self.clone(),
+        })
+        .unwrap_or_default()
+    }
+
+    /// Reads a stored draft back, keeping only what passes its checks: a bad key binding, an
+    /// overlong number or a purchase without a reference is dropped, never trusted.
+    pub fn decode(raw: &str) -> Option<TopUp> {
+        let stored: Stored = serde_json::from_str(raw).ok()?;
+        if stored.v != TOPUP_DRAFT_VERSION {
+            return None;
+        }
+        let mut t = stored.topup;
+        if t.phone.chars().count() > 20 {
+            t.phone = String::new();
+        }
+        if t.binding
+            .as_ref()
+            .is_some_and(|b| IdempotencyKey::parse(&b.key).is_err() || b.fingerprint.len() > 400)
+        {
+            t.binding = None;
+        }
+        if t.binding.is_none() {
+            t.in_flight = false;
+        }
+        if t.purchase
+            .as_ref()
+            .is_some_and(|p| !is_data_reference(&p.reference))
+        {
+            t.purchase = None;
+        }
+        Some(t)
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    v: u32,
+    topup: TopUp,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: u8) -> IdempotencyKey {
+        IdempotencyKey::parse(&format!("amg-w-{n:032x}")).unwrap()
+    }
+
+    fn ready() -> TopUp {
+        let mut t = TopUp::default();
+        t.edit(|t| {
+            t.phone = "0803 123 4567".into();
+            t.plan = Some(1001);
+        });
+        t
+    }
+
+    fn purchase(reference: &str) -> DataPurchase {
+        serde_json::from_value(serde_json::json!({
+            "id": 1, "reference": reference, "status": "processing", "network": 1,
+            "network_name": "MTN", "mobile_number": "08031234567", "ported_number": false,
+            "plan": 1001, "capacity": "1GB", "validity": "1 day",
+            "amount": {"amount": 500, "display": "₦500"}, "refunded": false,
+            "failure_reason": null, "livemode": false,
+            "created_at": "2026-11-29T10:00:00+01:00", "completed_at": null
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_network_comes_from_the_prefix_unless_ported() {
+        let mut t = TopUp::default();
+        t.edit(|t| t.phone = "+234 805".into());
+        assert_eq!(t.network(), Some(Network::Glo));
+        t.edit(|t| t.ported = true);
+        assert_eq!(
+            t.network(),
+            None,
+            "a ported number's network is the shopper's choice"
+        );
+        t.edit(|t| t.picked_network = Some(Network::Mtn));
+        assert_eq!(t.network(), Some(Network::Mtn));
+        t.edit(|t| t.ported = false);
+        assert_eq!(t.picked_network, None);
+        assert_eq!(detect_network("0809 1"), Some(Network::NineMobile));
+        assert_eq!(detect_network("0804"), None);
+    }
+
+    #[test]
+    fn each_missing_piece_points_at_its_field() {
+        let mut t = TopUp::default();
+        assert_eq!(t.body().unwrap_err().field, Some(TopUpField::Phone));
+        t.edit(|t| t.phone = "0804 123 4567".into());
+        let unknown = t.body().unwrap_err();
+        assert_eq!(unknown.field, Some(TopUpField::Phone));
+        assert!(unknown.message.contains("ported"));
+        t.edit(|t| t.ported = true);
+        assert_eq!(t.body().unwrap_err().field, Some(TopUpField::Network));
+        t.edit(|t| t.picked_network = Some(Network::Airtel));
+        assert_eq!(t.body().unwrap_err().field, Some(TopUpField::Plan));
+        t.edit(|t| t.plan = Some(4001));
+        assert_eq!(
+            t.body().unwrap(),
+            serde_json::json!({"network": 4, "mobile_number": "08041234567", "plan": 4001, "Ported_number": true})
+        );
+    }
+
+    #[test]
+    fn a_double_click_sends_once_and_a_retry_reuses_the_key() {
+        let mut t = ready();
+        let first = t.begin_submit(|| key(1)).unwrap();
+        assert_eq!(t.phase(), TopUpPhase::Submitting);
+        assert!(!t.edit(|t| t.plan = Some(1002)), "locked while in flight");
+        assert!(
+            t.begin_submit(|| key(2)).is_none(),
+            "a second click sends nothing"
+        );
+        t.finish(Err(TopUpFailure::network()));
+        let retry = t.begin_submit(|| key(3)).unwrap();
+        assert_eq!(retry.key, first.key, "the purchase may exist: same key");
+        t.finish(Err(TopUpFailure::field(TopUpField::Plan, "no")));
+        let fresh = t.begin_submit(|| key(4)).unwrap();
+        assert_eq!(fresh.key, key(4), "a definite refusal retires the key");
+        t.finish(Ok(purchase("AMG-DAT-TEST-20261129-ABC123")));
+        assert_eq!(t.phase(), TopUpPhase::Placed);
+        assert!(t.begin_submit(|| key(5)).is_none());
+        t.buy_another();
+        assert_eq!(t.phase(), TopUpPhase::Editing);
+        assert_eq!(t.phone, "0803 123 4567");
+        assert_eq!(t.plan, None);
+    }
+
+    #[test]
+    fn the_number_is_normalised_without_changing_the_body() {
+        let mut t = ready();
+        let before = t.body().unwrap();
+        assert!(t.normalise_phone());
+        assert_eq!(t.phone, "08031234567");
+        assert_eq!(t.body().unwrap(), before);
+        assert!(!t.normalise_phone(), "already national");
+        t.edit(|t| t.phone = "12345".into());
+        assert!(!t.normalise_phone(), "an invalid number is left as typed");
+        assert_eq!(t.phone, "12345");
+    }
+
+    #[test]
+    fn a_changed_body_gets_a_new_key() {
+        let mut t = ready();
+        let first = t.begin_submit(|| key(1)).unwrap();
+        t.finish(Err(TopUpFailure::network()));
+        t.edit(|t| t.plan = Some(1002));
+        let second = t.begin_submit(|| key(2)).unwrap();
+        assert_ne!(second.key, first.key);
+    }
+
+    #[test]
+    fn a_reload_mid_submit_resends_with_the_same_key() {
+        let mut t = ready();
+        let sent = t.begin_submit(|| key(7)).unwrap();
+        let restored = TopUp::decode(&t.encode()).unwrap();
+        let mut restored = restored;
+        let resumed = restored.take_resume().unwrap();
+        assert_eq!(resumed.key, sent.key);
+        assert_eq!(resumed.body, sent.body);
+        // a tampered draft whose body no longer matches its key is not resent
+        let mut tampered = restored.clone();
+        tampered.plan = Some(1005);
+        assert!(tampered.take_resume().is_none());
+    }
+
+    #[test]
+    fn a_second_tab_takes_the_key_for_the_same_body_only() {
+        let mut first = ready();
+        let sent = first.begin_submit(|| key(1)).unwrap();
+        let binding = first.binding().unwrap().clone();
+        let mut second = ready();
+        second.offer_binding(binding.clone());
+        assert_eq!(second.begin_submit(|| key(2)).unwrap().key, sent.key);
+        let mut other = ready();
+        other.edit(|t| t.plan = Some(1003));
+        other.offer_binding(binding);
+        assert_eq!(other.begin_submit(|| key(3)).unwrap().key, key(3));
+    }
+
+    #[test]
+    fn a_bad_draft_is_dropped_piece_by_piece() {
+        assert!(TopUp::decode("not json").is_none());
+        assert!(TopUp::decode(r#"{"v":9,"topup":{}}"#).is_none());
+        let t = TopUp::decode(
+            r#"{"v":1,"topup":{"phone":"0803","binding":{"key":"bad key with spaces","fingerprint":"x"},"in_flight":true}}"#,
+        )
+        .unwrap();
+        assert!(t.binding().is_none());
+        assert!(!t.in_flight());
+        let mut placed = ready();
+        placed.finish(Ok(purchase("<script>")));
+        assert!(
+            TopUp::decode(&placed.encode())
+                .unwrap()
+                .purchase()
+                .is_none()
+        );
+        let long = TopUp::decode(&format!(
+            r#"{{"v":1,"topup":{{"phone":"{}"}}}}"#,
+            "9".repeat(40)
+        ))
+        .unwrap();
+        assert_eq!(long.phone, "");
+    }
+}
