@@ -147,13 +147,19 @@ pub async fn run(
     out: &mut impl Write,
     err: &mut impl Write,
 ) -> ExitCode {
-    let (config, _sandbox) = match sandbox_config(settings).await {
+    let (config, sandbox) = match sandbox_config(settings).await {
         Ok(c) => c,
         Err(e) => {
             let _ = writeln!(err, "amigo-proxy: {e}");
             return ExitCode::from(2);
         }
     };
+    if sandbox.is_some() {
+        let _ = writeln!(
+            err,
+            "amigo-proxy: a throwaway sandbox for this command only; pass the --sandbox-info-file of a running `amigo-proxy --sandbox` to work on that store"
+        );
+    }
     let result = match command {
         Command::Doctor { json } => return run_doctor(config, json, out).await,
         Command::Webhooks(cmd) => match GoLive::open(config).await {

@@ -312,3 +312,22 @@ async fn a_refused_token_fails_the_token_and_upstream_lines() {
         "the token was shown"
     );
 }
+
+#[tokio::test]
+async fn an_endpoint_deleted_elsewhere_is_listed_as_missing_and_delete_forgets_it() {
+    let (_app, golive, _widget) = bare_app().await;
+    let id = golive.register().await.unwrap().endpoint.id;
+    golive.platform().delete(id).await.unwrap();
+    let listing = golive.list().await.unwrap();
+    assert!(listing.endpoints.is_empty());
+    assert_eq!(listing.missing_upstream, vec![id]);
+    assert!(
+        golive.delete(id).await.unwrap(),
+        "already gone upstream is fine"
+    );
+    assert!(golive.list().await.unwrap().missing_upstream.is_empty());
+    assert!(matches!(
+        golive.set_active(None, false).await,
+        Err(GoLiveError::Refused(m)) if m.contains("webhooks list")
+    ));
+}
