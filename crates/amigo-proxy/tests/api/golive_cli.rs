@@ -286,6 +286,11 @@ fn sandbox_commands_work_against_a_running_sandbox_store() {
         "{}",
         text(&solo)
     );
+    assert!(
+        String::from_utf8_lossy(&solo.stderr).contains("a throwaway sandbox for this command only"),
+        "{}",
+        text(&solo)
+    );
 
     #[cfg(unix)]
     {
