@@ -30,7 +30,8 @@ pub struct Cli {
     /// Run the whole store on an embedded amigo-sandbox with a fresh test token.
     #[arg(long)]
     pub sandbox: bool,
-    /// With --sandbox: write `{sandbox_url, api_base, token, proxy_url}` JSON here (mode 0600).
+    /// With --sandbox: write `{sandbox_url, api_base, token, proxy_url}` JSON here (mode 0600);
+    /// with a command, read it to work against that running sandbox store.
     #[arg(long, requires = "sandbox")]
     pub sandbox_info_file: Option<PathBuf>,
     /// The merchant's Amigo token (required unless --sandbox). Never logged, never returned.
@@ -39,7 +40,8 @@ pub struct Cli {
     /// Base URL of the Amigo API.
     #[arg(long, env = "AMIGO_API_BASE")]
     pub api_base: Option<String>,
-    /// Webhook signing secrets, comma-separated; more than one while rotating.
+    /// Webhook signing secrets, comma-separated, accepted besides those `webhooks register` and
+    /// `webhooks rotate` keep in the database.
     #[arg(long, env = "AMIGO_WEBHOOK_SECRETS", hide_env_values = true)]
     pub webhook_secrets: Option<String>,
     /// Storefront origins allowed to call the API from a browser, comma-separated
@@ -96,6 +98,10 @@ pub struct Cli {
     /// With --sandbox: the embedded sandbox's per-token requests per minute.
     #[arg(long, default_value = "600", requires = "sandbox")]
     pub sandbox_rate_limit_per_minute: String,
+    /// A going-live command (`webhooks …`, `doctor`) to run instead of serving; settings go
+    /// before it (`amigo-proxy --sandbox doctor`).
+    #[command(subcommand)]
+    pub command: Option<crate::golive::cli::Command>,
 }
 
 /// A setting that could not be used; its `Display` is the one-line startup error.

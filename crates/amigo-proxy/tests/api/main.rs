@@ -4,6 +4,8 @@ mod admin;
 mod catalog;
 mod cross_cutting;
 mod data;
+mod golive;
+mod golive_cli;
 mod helpers;
 mod legacy_token;
 mod orders;
