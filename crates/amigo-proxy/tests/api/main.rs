@@ -2,6 +2,7 @@
 
 mod catalog;
 mod cross_cutting;
+mod faults;
 mod helpers;
 mod legacy_token;
 mod orders;
