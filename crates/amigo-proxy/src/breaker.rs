@@ -8,9 +8,9 @@
 //! cool-down. A probe abandoned without an outcome (its caller went away) frees the slot for
 //! the next caller.
 //!
-//! Small and hand-written: the crates that offer one (`failsafe`, `tower`'s lack of one) are
-//! either unmaintained or bring a policy framework larger than these sixty lines. Time is passed
-//! in, so the state machine is tested without sleeping.
+//! Small and hand-written: `tower` has no breaker, and the crates that offer one bring a policy
+//! framework larger than this state machine. Time is passed in, so it is tested without
+//! sleeping.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
