@@ -11,6 +11,7 @@
 mod admin;
 pub mod app;
 pub mod assets;
+pub mod breaker;
 pub mod cache;
 pub mod config;
 pub mod error;

@@ -4,6 +4,7 @@ mod admin;
 mod catalog;
 mod cross_cutting;
 mod data;
+mod faults;
 mod golive;
 mod golive_cli;
 mod helpers;
