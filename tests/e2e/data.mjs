@@ -1,7 +1,7 @@
-// End-to-end test of "Buy data" (#/data) in real Chromium (playwright-core), at 360×740 and
-// 1280×800, against `amigo-proxy --sandbox` with AMIGO_DATA_ENABLED: the network is read from the
-// number, plans are grouped by validity with efficiency badges (poor ones collapsed), a plan is
-// bought, and the outcome reaches the page without a reload once the sandbox settles it. A double
+// End-to-end test of "Buy data" (#/data) in real Chromium (playwright-core), at 360×740 (light)
+// and 1280×800 (dark), against `amigo-proxy --sandbox` with AMIGO_DATA_ENABLED: the network is read
+// from the number, plans are grouped by validity with efficiency badges (poor ones collapsed), a
+// plan is bought, and the outcome reaches the page without a reload once the sandbox settles it. A double
 // click and a reload during submit each make exactly one purchase, checked against the sandbox's
 // purchase history. axe-core scans every step (zero serious or critical violations); screenshots
 // of each step go to artifacts/. The module loads lazily: the browse view never fetches it.
@@ -44,9 +44,9 @@ async function choosePlan(page) {
   return (await card.locator('.tu-cap').textContent()).trim();
 }
 
-async function buy(viewport, phone, national, { doubleClick }) {
-  const vp = `${viewport.width}x${viewport.height}`;
-  const { ctx, page, wasm } = await launch(viewport);
+async function buy(viewport, phone, national, { doubleClick, colorScheme }) {
+  const vp = `${viewport.width}x${viewport.height}-${colorScheme}`;
+  const { ctx, page, wasm } = await launch(viewport, { colorScheme });
   try {
     await openDataView(page, vp, wasm);
     await shot(page, vp, '1-empty');
@@ -141,8 +141,8 @@ async function reloadDuringSubmit(viewport, phone, national) {
   }
 }
 
-await buy({ width: 360, height: 740 }, '0803 555 0101', '08035550101', { doubleClick: false });
-await buy({ width: 1280, height: 800 }, '+234 803 555 0102', '08035550102', { doubleClick: true });
+await buy({ width: 360, height: 740 }, '0803 555 0101', '08035550101', { doubleClick: false, colorScheme: 'light' });
+await buy({ width: 1280, height: 800 }, '+234 803 555 0102', '08035550102', { doubleClick: true, colorScheme: 'dark' });
 await reloadDuringSubmit({ width: 360, height: 740 }, '0803-555-0103', '08035550103');
 
 finish('DATA E2E');
