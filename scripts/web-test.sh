@@ -74,12 +74,16 @@ rm -rf "$trap_build"
 wasm-bindgen --target web --no-typescript --out-dir "$trap_build" --out-name amigo-trap \
   target/split-build/wasm32-unknown-unknown/wasm-release/amigo-storefront.wasm
 
+# The console's password for this run: random, so no test can depend on a fixed one.
+admin_password="e2e-$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+
 start_proxy() {
   local run_dir="$work/run-$1"
   mkdir -p "$run_dir"
   (
     cd "$run_dir"
-    AMIGO_ALLOWED_ORIGINS="http://127.0.0.1:$runner_port" RUST_LOG="${RUST_LOG:-warn}" AMIGO_DATA_ENABLED=true \
+    AMIGO_ALLOWED_ORIGINS="http://127.0.0.1:$runner_port" RUST_LOG="${RUST_LOG:-info}" AMIGO_DATA_ENABLED=true \
+      AMIGO_ADMIN_PASSWORD="$admin_password" \
       exec "$root/target/debug/amigo-proxy" --sandbox --listen 127.0.0.1:0 \
       --widget-dir "$root/dist" --sandbox-info-file "$run_dir/info.json"
   ) >"$run_dir/proxy.log" 2>&1 &
@@ -105,7 +109,7 @@ e2e() {
   local title=$1 label=$2 script=$3
   echo "== $title (playwright-core, Chromium)"
   if (cd tests/e2e && AMIGO_DEMO_URL="$proxy_url" AMIGO_SANDBOX_INFO="$info" \
-    AMIGO_TRAP_BUILD="$trap_build" node "$script"); then
+    AMIGO_TRAP_BUILD="$trap_build" AMIGO_ADMIN_PASSWORD="$admin_password" node "$script"); then
     echo "$label: PASS"
   else
     echo "$label: FAIL"
@@ -133,9 +137,19 @@ run_once() {
   e2e "end-to-end" E2E e2e.mjs || status=1
   e2e "end-to-end checkout" "CHECKOUT E2E" checkout.mjs || status=1
   e2e "end-to-end buy data" "DATA E2E" data.mjs || status=1
+  e2e "end-to-end merchant console" "ADMIN E2E" admin.mjs || status=1
   e2e "end-to-end split checkout module" "SPLIT E2E" split-smoke.mjs || status=1
   e2e "end-to-end trap fallback" "TRAP E2E" trap.mjs || status=1
   stop_proxy
+  # the whole run's log (at info) never holds the token, the console password or a full phone
+  local token
+  token=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["token"])' "$info")
+  if grep -qF -e "$token" -e "$admin_password" -e "8031234567" "$work/run-$n/proxy.log"; then
+    echo "PROXY LOG: FAIL (a secret or a full phone number is in $work/run-$n/proxy.log)"
+    status=1
+  else
+    echo "PROXY LOG: PASS (no token, console password or full phone number)"
+  fi
   return "$status"
 }
 

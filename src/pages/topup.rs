@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
+use crate::checkout::api::CallError;
 use crate::pages::checkout::{CHECKOUT_STYLES, new_key, storage};
 use crate::topup::api::TopUpApi;
 use crate::topup::failure::TopUpField;
@@ -42,6 +43,8 @@ enum Catalog {
     Loading,
     Ready(Vec<DataPlan>),
     Failed,
+    /// The proxy does not sell data (`403 data_sales_disabled`): retrying cannot help.
+    Disabled,
 }
 
 fn read_draft(key: &str) -> Option<TopUp> {
@@ -150,6 +153,11 @@ pub fn TopUpPage() -> impl IntoView {
             spawn_local(async move {
                 let next = match api.plans().await {
                     Ok(plans) => Catalog::Ready(plans),
+                    Err(CallError::Http { body: Some(b), .. })
+                        if b.error == "data_sales_disabled" =>
+                    {
+                        Catalog::Disabled
+                    }
                     Err(_) => Catalog::Failed,
                 };
                 // the page may be gone by now: `try_`, as writing a disposed signal panics
@@ -390,6 +398,10 @@ pub fn TopUpPage() -> impl IntoView {
                         )}
                     </h3>
                     {move || match (catalog.get(), groups.get()) {
+                        (Catalog::Disabled, _) => view! {
+                            <p class="co-error" role="alert">"This store does not sell mobile data right now."</p>
+                        }
+                        .into_any(),
                         (Catalog::Failed, _) => view! {
                             <p class="co-error" role="alert">
                                 "We couldn't load the plans. "

@@ -4,9 +4,27 @@
 //! across a remount mid-submit, and a refusal from the proxy shown at the plan list.
 
 use amigo_storefront::topup::{TopUp, topup_storage_key};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::helpers::*;
+
+#[wasm_bindgen(inline_js = r#"
+export function tu_refuse_plans_once(status, body) {
+  const inner = globalThis.fetch;
+  globalThis.fetch = function (input, init) {
+    const url = typeof input === "string" ? input : input.url;
+    if (url.includes("/api/data/plans")) {
+      globalThis.fetch = inner;
+      return Promise.resolve(new Response(body, { status, headers: { "content-type": "application/json" } }));
+    }
+    return inner(input, init);
+  };
+}
+"#)]
+extern "C" {
+    fn tu_refuse_plans_once(status: u16, body: &str);
+}
 
 fn open(merchant: &str) -> TestStore {
     storage()
@@ -86,7 +104,8 @@ async fn plans_follow_the_number_and_a_purchase_is_confirmed() {
             .unwrap(),
     )
     .unwrap();
-    assert_eq!(draft.phone, "0805 444 0001");
+    // normalised when focus left the field (the plan list took it)
+    assert_eq!(draft.phone, "08054440001");
     assert_eq!(draft.plan, None);
 }
 
@@ -108,4 +127,40 @@ async fn a_ported_number_needs_its_network_chosen() {
     store.click(".tu-network input[value='4']");
     assert!(wait_for(5000, || store.text(".tu-plans-title").contains("Airtel")).await);
     assert!(store.find("#topup-network-error:not([hidden])").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_proxy_that_does_not_sell_data_says_so_and_a_failure_can_be_retried() {
+    tu_refuse_plans_once(
+        403,
+        r#"{"success":false,"error":"data_sales_disabled","message":"This store does not sell mobile data."}"#,
+    );
+    let store = open("topup-c");
+    assert!(
+        wait_for(10_000, || store
+            .text(".tu-plans-wrap")
+            .contains("does not sell mobile data"))
+        .await
+    );
+    assert!(
+        store.find(".tu-plans-wrap button").is_none(),
+        "no Retry: retrying cannot help"
+    );
+    store.unmount();
+
+    tu_refuse_plans_once(
+        502,
+        r#"{"success":false,"error":"upstream_error","message":"x","retryable":true}"#,
+    );
+    let store = open("topup-d");
+    assert!(
+        wait_for(10_000, || store
+            .text(".tu-plans-wrap")
+            .contains("couldn't load the plans"))
+        .await
+    );
+    store.click(".tu-plans-wrap button");
+    store.type_into("#topup-phone", "0802 444 0003");
+    assert!(wait_for(10_000, || !store.all(".tu-plan").is_empty()).await);
+    assert!(store.text(".tu-plans-title").contains("Airtel"));
 }

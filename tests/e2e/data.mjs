@@ -1,29 +1,13 @@
-// End-to-end test of "Buy data" (#/data) in real Chromium (playwright-core), at 360×740 and
-// 1280×800, against `amigo-proxy --sandbox` with AMIGO_DATA_ENABLED: the network is read from the
-// number, plans are grouped by validity with efficiency badges (poor ones collapsed), a plan is
-// bought, and the outcome reaches the page without a reload once the sandbox settles it. A double
+// End-to-end test of "Buy data" (#/data) in real Chromium (playwright-core), at 360×740 (light)
+// and 1280×800 (dark), against `amigo-proxy --sandbox` with AMIGO_DATA_ENABLED: the network is read
+// from the number, plans are grouped by validity with efficiency badges (poor ones collapsed), a
+// plan is bought, and the outcome reaches the page without a reload once the sandbox settles it. A double
 // click and a reload during submit each make exactly one purchase, checked against the sandbox's
 // purchase history. axe-core scans every step (zero serious or critical violations); screenshots
 // of each step go to artifacts/. The module loads lazily: the browse view never fetches it.
 //
 // Env: AMIGO_DEMO_URL (the proxy), AMIGO_SANDBOX_INFO (the proxy's --sandbox-info-file JSON).
-import { chromium } from 'playwright-core';
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-
-const require = createRequire(import.meta.url);
-const info = JSON.parse(fs.readFileSync(process.env.AMIGO_SANDBOX_INFO, 'utf8'));
-const demo = (process.env.AMIGO_DEMO_URL || info.proxy_url).replace(/\/$/, '');
-const artifacts = path.join(path.dirname(new URL(import.meta.url).pathname), 'artifacts');
-fs.mkdirSync(artifacts, { recursive: true });
-const failures = [];
-
-function check(ok, what) {
-  if (!ok) failures.push(what);
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-}
+import { axeScan, check, demo, finish, info, launch, shot as shotAs } from './lib.mjs';
 
 // The sandbox's data purchases for one line (its own history API, with the merchant's token).
 async function purchasesFor(national) {
@@ -41,37 +25,7 @@ async function settle(reference, outcome) {
   check(r.status === 200, `sandbox settles ${reference} as ${outcome}`);
 }
 
-async function axeScan(page, label) {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const result = await page.evaluate(async () => {
-    const r = await globalThis.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, html: v.nodes[0]?.html?.slice(0, 160) }));
-  });
-  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  check(bad.length === 0, `axe: no serious/critical violations on ${label}${bad.length ? ' ' + JSON.stringify(bad) : ''}`);
-}
-
-async function shot(page, vp, step) {
-  await page.screenshot({ path: path.join(artifacts, `data-${vp}-${step}.png`), fullPage: true });
-}
-
-async function launch(viewport) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amigo-data-'));
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const page = ctx.pages()[0] || (await ctx.newPage());
-  const wasm = [];
-  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(r.url()); });
-  page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
-  // a console error is a failure unless the test expected it (none does)
-  page.on('console', (m) => m.type() === 'error' && failures.push(`console error: ${m.text()}`));
-  return { ctx, page, wasm };
-}
+const shot = (page, vp, step) => shotAs(page, `data-${vp}-${step}`);
 
 async function openDataView(page, vp, wasm) {
   await page.goto(`${demo}/`);
@@ -90,9 +44,9 @@ async function choosePlan(page) {
   return (await card.locator('.tu-cap').textContent()).trim();
 }
 
-async function buy(viewport, phone, national, { doubleClick }) {
-  const vp = `${viewport.width}x${viewport.height}`;
-  const { ctx, page, wasm } = await launch(viewport);
+async function buy(viewport, phone, national, { doubleClick, colorScheme }) {
+  const vp = `${viewport.width}x${viewport.height}-${colorScheme}`;
+  const { ctx, page, wasm } = await launch(viewport, { colorScheme });
   try {
     await openDataView(page, vp, wasm);
     await shot(page, vp, '1-empty');
@@ -187,13 +141,8 @@ async function reloadDuringSubmit(viewport, phone, national) {
   }
 }
 
-await buy({ width: 360, height: 740 }, '0803 555 0101', '08035550101', { doubleClick: false });
-await buy({ width: 1280, height: 800 }, '+234 803 555 0102', '08035550102', { doubleClick: true });
+await buy({ width: 360, height: 740 }, '0803 555 0101', '08035550101', { doubleClick: false, colorScheme: 'light' });
+await buy({ width: 1280, height: 800 }, '+234 803 555 0102', '08035550102', { doubleClick: true, colorScheme: 'dark' });
 await reloadDuringSubmit({ width: 360, height: 740 }, '0803-555-0103', '08035550103');
 
-if (failures.length) {
-  console.error(`DATA E2E: ${failures.length} failure(s)`);
-  for (const f of failures) console.error(`  - ${f}`);
-  process.exit(1);
-}
-console.log('DATA E2E: all checks passed');
+finish('DATA E2E');

@@ -7,9 +7,11 @@ use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 use crate::config::{ConfigError, DEFAULT_SANDBOX_DATABASE_URL, Settings, loopback_for};
+use crate::platform_webhooks::PlatformWebhooks;
 use crate::routes::router;
 use crate::sandbox::{self, EmbeddedSandbox};
 use crate::state::AppState;
+use crate::webhook_endpoints::{self, StoredEndpoint};
 
 /// Why the proxy could not start. `Display` is one line.
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +79,7 @@ impl Application {
             config.public_url = format!("http://{local}");
         }
         let mut sandbox = None;
+        let mut own_endpoint = None;
         if want_sandbox {
             let sb = sandbox::start(sandbox_rate_limit_per_minute)
                 .await
@@ -89,11 +92,23 @@ impl Application {
                     config.allowed_origins.push(origin);
                 }
             }
+            // Registered as `amigo-proxy webhooks register` would, and stored in the database
+            // (below), so the webhook commands and `doctor` see it and `rotate` can replace it.
             let hook = format!("{own}/webhooks/amigo");
-            let secret = sandbox::register_webhook(&sb.api_base, &sb.token, &hook)
-                .await
-                .map_err(StartupError::Sandbox)?;
-            config.webhook_secrets.insert(0, secret);
+            let registered =
+                PlatformWebhooks::new(&sb.api_base, sb.token.clone(), config.upstream_timeout)
+                    .map_err(|e| StartupError::Sandbox(e.to_string()))?
+                    .register(&hook, "*")
+                    .await
+                    .map_err(|e| StartupError::Sandbox(format!("registering the webhook: {e}")))?;
+            own_endpoint = Some(StoredEndpoint {
+                api_base: sb.api_base.clone(),
+                endpoint_id: registered.endpoint.id,
+                url: hook,
+                secret: registered.secret,
+                created_at: time::OffsetDateTime::now_utc(),
+                retire_at: None,
+            });
             if let Some(path) = &sandbox_info_file {
                 sandbox::write_info_file(path, &sb, &config.public_url).map_err(|e| {
                     StartupError::Sandbox(format!("--sandbox-info-file {}: {e}", path.display()))
@@ -109,6 +124,11 @@ impl Application {
         let state = AppState::build(config)
             .await
             .map_err(|e| StartupError::Database(e.to_string()))?;
+        if let Some(endpoint) = &own_endpoint {
+            webhook_endpoints::insert(state.store(), endpoint)
+                .await
+                .map_err(|e| StartupError::Database(e.to_string()))?;
+        }
         Ok(Self {
             listener,
             state,

@@ -188,8 +188,12 @@ impl CatalogCache {
                 Ok(CacheAnswer { entry, status })
             }
             Err(err) => {
-                let retry_with_stale =
-                    matches!(*err, ProxyError::Upstream(_) | ProxyError::UpstreamTimeout);
+                let retry_with_stale = matches!(
+                    *err,
+                    ProxyError::Upstream(_)
+                        | ProxyError::UpstreamTimeout
+                        | ProxyError::UpstreamUnavailable { .. }
+                );
                 if retry_with_stale && let Some(entry) = self.stale(key) {
                     tracing::warn!(error = %err, "upstream failed; serving the stale copy");
                     return Ok(CacheAnswer {
@@ -284,6 +288,9 @@ fn clone_error(e: &ProxyError) -> ProxyError {
     match e {
         ProxyError::Upstream(m) => ProxyError::Upstream(m.clone()),
         ProxyError::UpstreamTimeout => ProxyError::UpstreamTimeout,
+        ProxyError::UpstreamUnavailable { retry_after } => ProxyError::UpstreamUnavailable {
+            retry_after: *retry_after,
+        },
         ProxyError::UpstreamAuth(s) => ProxyError::UpstreamAuth(*s),
         ProxyError::Passthrough {
             status,

@@ -30,7 +30,8 @@ pub struct Cli {
     /// Run the whole store on an embedded amigo-sandbox with a fresh test token.
     #[arg(long)]
     pub sandbox: bool,
-    /// With --sandbox: write `{sandbox_url, api_base, token, proxy_url}` JSON here (mode 0600).
+    /// With --sandbox: write `{sandbox_url, api_base, token, proxy_url}` JSON here (mode 0600);
+    /// with a command, read it to work against that running sandbox store.
     #[arg(long, requires = "sandbox")]
     pub sandbox_info_file: Option<PathBuf>,
     /// The merchant's Amigo token (required unless --sandbox). Never logged, never returned.
@@ -39,7 +40,8 @@ pub struct Cli {
     /// Base URL of the Amigo API.
     #[arg(long, env = "AMIGO_API_BASE")]
     pub api_base: Option<String>,
-    /// Webhook signing secrets, comma-separated; more than one while rotating.
+    /// Webhook signing secrets, comma-separated, accepted besides those `webhooks register` and
+    /// `webhooks rotate` keep in the database.
     #[arg(long, env = "AMIGO_WEBHOOK_SECRETS", hide_env_values = true)]
     pub webhook_secrets: Option<String>,
     /// Storefront origins allowed to call the API from a browser, comma-separated
@@ -93,9 +95,26 @@ pub struct Cli {
     /// Data purchases per phone number per hour.
     #[arg(long, env = "AMIGO_DATA_RATE_PER_PHONE", default_value = "5")]
     pub data_rate_per_phone: String,
+    /// Extra attempts of an upstream call that is safe to repeat (reads; orders under their
+    /// Idempotency-Key), after a transport error, a timeout or a 5xx. 0 turns retries off.
+    #[arg(long, env = "AMIGO_UPSTREAM_RETRIES", default_value = "2")]
+    pub upstream_retries: String,
+    /// First retry backoff in milliseconds; doubles each time, with jitter, up to 16×.
+    #[arg(long, env = "AMIGO_UPSTREAM_RETRY_BASE_MS", default_value = "100")]
+    pub upstream_retry_base_ms: String,
+    /// Consecutive failed upstream calls that open the circuit breaker.
+    #[arg(long, env = "AMIGO_BREAKER_THRESHOLD", default_value = "5")]
+    pub breaker_threshold: String,
+    /// Seconds an open circuit breaker answers `503 upstream_unavailable` before one probe.
+    #[arg(long, env = "AMIGO_BREAKER_COOLDOWN_SECS", default_value = "10")]
+    pub breaker_cooldown_secs: String,
     /// With --sandbox: the embedded sandbox's per-token requests per minute.
     #[arg(long, default_value = "600", requires = "sandbox")]
     pub sandbox_rate_limit_per_minute: String,
+    /// A going-live command (`webhooks …`, `doctor`) to run instead of serving; settings go
+    /// before it (`amigo-proxy --sandbox doctor`).
+    #[command(subcommand)]
+    pub command: Option<crate::golive::cli::Command>,
 }
 
 /// A setting that could not be used; its `Display` is the one-line startup error.
@@ -190,6 +209,8 @@ pub struct ProxyConfig {
     pub data: DataSales,
     /// The console password as an argon2 PHC hash; `None` turns `/admin` off.
     pub admin_password_hash: Option<SecretString>,
+    /// Upstream retries and circuit breaker.
+    pub resilience: crate::upstream::Resilience,
 }
 
 impl ProxyConfig {
@@ -209,6 +230,7 @@ impl ProxyConfig {
             trusted_proxies: Vec::new(),
             data: DataSales::default(),
             admin_password_hash: None,
+            resilience: crate::upstream::Resilience::default(),
         }
     }
 }
@@ -348,6 +370,34 @@ impl Cli {
             "--sandbox-rate-limit-per-minute",
             u32::MAX,
         )?;
+        let retries = self.upstream_retries.trim();
+        let resilience = crate::upstream::Resilience {
+            retries: retries
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n <= 10)
+                .ok_or_else(|| {
+                    bad(
+                        "AMIGO_UPSTREAM_RETRIES",
+                        format!("must be a whole number from 0 to 10, got '{retries}'"),
+                    )
+                })?,
+            retry_base: Duration::from_millis(u64::from(positive_u32(
+                &self.upstream_retry_base_ms,
+                "AMIGO_UPSTREAM_RETRY_BASE_MS",
+                10_000,
+            )?)),
+            breaker_threshold: positive_u32(
+                &self.breaker_threshold,
+                "AMIGO_BREAKER_THRESHOLD",
+                1000,
+            )?,
+            breaker_cooldown: Duration::from_secs(u64::from(positive_u32(
+                &self.breaker_cooldown_secs,
+                "AMIGO_BREAKER_COOLDOWN_SECS",
+                3600,
+            )?)),
+        };
         let mut trusted_proxies = Vec::new();
         for part in self
             .trusted_proxies
@@ -391,6 +441,7 @@ impl Cli {
                 trusted_proxies,
                 data,
                 admin_password_hash,
+                resilience,
             },
             sandbox: self.sandbox,
             sandbox_info_file: self.sandbox_info_file,
@@ -621,12 +672,48 @@ mod tests {
                 "$pbkdf2-sha256$i=1000$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
                 "AMIGO_ADMIN_PASSWORD_HASH",
             ),
+            ("--upstream-retries", "11", "AMIGO_UPSTREAM_RETRIES"),
+            ("--upstream-retries", "-1", "AMIGO_UPSTREAM_RETRIES"),
+            (
+                "--upstream-retry-base-ms",
+                "0",
+                "AMIGO_UPSTREAM_RETRY_BASE_MS",
+            ),
+            ("--breaker-threshold", "0", "AMIGO_BREAKER_THRESHOLD"),
+            ("--breaker-threshold", "x", "AMIGO_BREAKER_THRESHOLD"),
+            (
+                "--breaker-cooldown-secs",
+                "3601",
+                "AMIGO_BREAKER_COOLDOWN_SECS",
+            ),
         ] {
             let arg = format!("{flag}={value}");
             let err = cli(&[key[0], key[1], &arg]).unwrap_err();
             assert_eq!(err.var, var, "{flag} {value}");
             assert!(!err.to_string().contains('\n'));
         }
+    }
+
+    #[test]
+    fn resilience_defaults_and_overrides() {
+        let key = ["--api-key", "amg_test_abcdefgh12"];
+        let d = cli(&[key[0], key[1]]).unwrap().config.resilience;
+        assert_eq!(d, crate::upstream::Resilience::default());
+        let s = cli(&[
+            key[0],
+            key[1],
+            "--upstream-retries=0",
+            "--upstream-retry-base-ms=20",
+            "--breaker-threshold=3",
+            "--breaker-cooldown-secs=2",
+        ])
+        .unwrap()
+        .config
+        .resilience;
+        assert_eq!(s.retries, 0);
+        assert_eq!(s.retry_base, Duration::from_millis(20));
+        assert_eq!(s.breaker_threshold, 3);
+        assert_eq!(s.breaker_cooldown, Duration::from_secs(2));
     }
 
     #[test]

@@ -55,6 +55,13 @@ pub enum ProxyError {
     /// retryable.
     #[error("upstream refused the token ({0})")]
     UpstreamAuth(StatusCode),
+    /// 503 `upstream_unavailable` (`retryable`, `Retry-After`): the circuit breaker is open
+    /// after repeated upstream failures; no call was made.
+    #[error("upstream circuit open")]
+    UpstreamUnavailable {
+        /// Seconds until the breaker lets a probe through.
+        retry_after: u64,
+    },
     /// 504 `upstream_timeout` (`retryable`).
     #[error("upstream timed out")]
     UpstreamTimeout,
@@ -259,6 +266,17 @@ impl ProxyError {
                 b.retryable = Some(false);
                 (StatusCode::BAD_GATEWAY, b)
             }
+            E::UpstreamUnavailable { retry_after } => {
+                let mut b = ErrorBody::new(
+                    "upstream_unavailable",
+                    format!(
+                        "The store's supplier is not answering right now. Please try again in {retry_after} s."
+                    ),
+                );
+                b.retryable = Some(true);
+                b.retry_after = Some(*retry_after);
+                (StatusCode::SERVICE_UNAVAILABLE, b)
+            }
             E::UpstreamTimeout => {
                 let mut b = ErrorBody::new(
                     "upstream_timeout",
@@ -297,7 +315,8 @@ impl IntoResponse for ProxyError {
         }
         let (status, mut body) = self.to_parts();
         let retry_after = match &self {
-            ProxyError::RateLimited { retry_after } => Some(*retry_after),
+            ProxyError::RateLimited { retry_after }
+            | ProxyError::UpstreamUnavailable { retry_after } => Some(*retry_after),
             ProxyError::Passthrough { retry_after, .. } => {
                 if status == StatusCode::TOO_MANY_REQUESTS {
                     let secs = retry_after.or(body.retry_after).unwrap_or(60);

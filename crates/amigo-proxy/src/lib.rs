@@ -11,17 +11,21 @@
 mod admin;
 pub mod app;
 pub mod assets;
+pub mod breaker;
 pub mod cache;
 pub mod config;
 pub mod error;
+pub mod golive;
 pub mod limits;
 pub mod middleware;
+pub mod platform_webhooks;
 mod routes;
 pub mod sandbox;
 pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod upstream;
+pub mod webhook_endpoints;
 
 pub use config::{Cli, ProxyConfig};
 pub use error::ProxyError;

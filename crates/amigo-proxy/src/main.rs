@@ -1,10 +1,12 @@
-//! `amigo-proxy` binary: settings → logging → build → serve until Ctrl-C/SIGTERM.
+//! `amigo-proxy` binary: settings → logging → build → serve until Ctrl-C/SIGTERM; or, with a
+//! subcommand (`webhooks …`, `doctor`), run it and exit.
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use amigo_proxy::Cli;
 use amigo_proxy::app::{Application, shutdown_signal};
+use amigo_proxy::golive::cli::Command;
 use clap::Parser;
 
 /// What the banner says of the token, never the token: its mode, and whether it is a legacy one
@@ -26,13 +28,28 @@ fn token_mode(settings: &amigo_proxy::config::Settings) -> &'static str {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let settings = match Cli::parse().into_settings() {
+    let mut cli = Cli::parse();
+    let command = cli.command.take();
+    let settings = match cli.into_settings() {
         Ok(s) => s,
         Err(e) => {
+            if let Some(Command::Doctor { .. }) = command {
+                return amigo_proxy::golive::cli::doctor_bad_settings(&e, &mut std::io::stdout());
+            }
             eprintln!("amigo-proxy: {e}");
             return ExitCode::from(2);
         }
     };
+    if let Some(command) = command {
+        // No logging set up: a command's output is its lines, and nothing else is written.
+        return amigo_proxy::golive::cli::run(
+            command,
+            &settings,
+            &mut std::io::stdout(),
+            &mut std::io::stderr(),
+        )
+        .await;
+    }
     amigo_proxy::telemetry::init();
     let sandbox = settings.sandbox;
     let token_mode = token_mode(&settings);

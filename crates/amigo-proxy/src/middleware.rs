@@ -168,7 +168,8 @@ pub async fn note_refusals(
     req: Request,
     next: Next,
 ) -> Response {
-    let route = req.uri().path().chars().take(64).collect::<String>();
+    // a `Uri` clone shares its bytes: nothing is copied on the (usual) path with no refusal
+    let uri = req.uri().clone();
     let resp = next.run(req).await;
     if let Some(note) = resp
         .extensions()
@@ -176,6 +177,7 @@ pub async fn note_refusals(
         .cloned()
         && state.limits().may_log_refusal()
     {
+        let route: String = uri.path().chars().take(64).collect();
         let state = state.clone();
         tokio::spawn(async move {
             if let Err(e) = state

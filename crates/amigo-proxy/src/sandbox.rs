@@ -2,7 +2,6 @@
 //! the proxy's webhook URL registered with it, and (optionally) a JSON file telling end-to-end
 //! tests where everything is.
 
-use std::net::SocketAddr;
 use std::path::Path;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -46,8 +45,7 @@ pub async fn start(rate_limit_per_minute: u32) -> std::io::Result<EmbeddedSandbo
     };
     let router = amigo_sandbox::router(config);
     let task = tokio::spawn(async move {
-        let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        if let Err(e) = axum::serve(listener, service).await {
+        if let Err(e) = amigo_sandbox::serve(listener, router, std::future::pending()).await {
             tracing::error!(error = %e, "embedded sandbox stopped");
         }
     });

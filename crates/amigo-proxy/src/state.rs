@@ -47,7 +47,8 @@ impl AppState {
             &config.api_base,
             config.api_key.clone(),
             config.upstream_timeout,
-        )?;
+        )?
+        .with_resilience(config.resilience);
         let mut origins: HashSet<String> = config.allowed_origins.iter().cloned().collect();
         origins.insert(config.public_url.clone());
         let (updates, _) = broadcast::channel(256);

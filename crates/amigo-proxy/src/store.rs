@@ -485,6 +485,12 @@ impl Store {
             .map(|_| ())
     }
 
+    /// The connection pool, for the modules that keep their own tables here
+    /// ([`crate::webhook_endpoints`]).
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// Closes the pool (graceful shutdown).
     pub async fn close(&self) {
         self.pool.close().await;

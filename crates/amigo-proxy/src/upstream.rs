@@ -1,14 +1,48 @@
 //! The one client of the Amigo API: holds the HTTP client, the base URL, the timeout and the
 //! token, and turns transport failures into [`ProxyError`]s. The token is marked sensitive on
 //! every request and never leaves this module except in the `X-API-Key` header.
+//!
+//! Every call passes the [`CircuitBreaker`]; calls that are safe to repeat (reads, and order
+//! creation under one `Idempotency-Key`) are retried on a transport error, a timeout or a 5xx,
+//! with exponential backoff and jitter (`backon`), at most [`Resilience::retries`] times.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use amigo_types::idempotency::IdempotencyKey;
 use axum::http::{HeaderValue, StatusCode};
+use backon::{ExponentialBuilder, Retryable};
 use bytes::Bytes;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::breaker::CircuitBreaker;
 use crate::error::ProxyError;
+
+/// How the client rides out upstream failures (`AMIGO_UPSTREAM_RETRIES`,
+/// `AMIGO_UPSTREAM_RETRY_BASE_MS`, `AMIGO_BREAKER_THRESHOLD`, `AMIGO_BREAKER_COOLDOWN_SECS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resilience {
+    /// Extra attempts after the first, for calls that are safe to repeat.
+    pub retries: u32,
+    /// The first backoff; each next one doubles (with jitter), up to 16 times this.
+    pub retry_base: Duration,
+    /// Consecutive failed calls that open the circuit breaker.
+    pub breaker_threshold: u32,
+    /// How long an open breaker refuses calls before one probe.
+    pub breaker_cooldown: Duration,
+}
+
+impl Default for Resilience {
+    fn default() -> Self {
+        Self {
+            retries: 2,
+            retry_base: Duration::from_millis(100),
+            breaker_threshold: 5,
+            breaker_cooldown: Duration::from_secs(10),
+        }
+    }
+}
 
 /// An upstream answer: status, the headers the proxy uses, and the raw body.
 #[derive(Debug, Clone)]
@@ -29,6 +63,35 @@ pub struct AmigoClient {
     http: reqwest::Client,
     base: String,
     token: SecretString,
+    resilience: Resilience,
+    breaker: CircuitBreaker,
+    retries_made: Arc<AtomicU64>,
+}
+
+/// Why one attempt did not succeed: a 5xx answer (kept, so the last one can be classified) or
+/// an error.
+enum Failure {
+    Status(UpstreamResponse),
+    Error(ProxyError),
+}
+
+impl Failure {
+    /// Worth another attempt: the upstream may answer next time. An open breaker, a refused
+    /// token or a 4xx are not.
+    fn retryable(&self) -> bool {
+        matches!(
+            self,
+            Failure::Status(_)
+                | Failure::Error(ProxyError::Upstream(_) | ProxyError::UpstreamTimeout)
+        )
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Failure::Status(r) => format!("upstream answered {}", r.status),
+            Failure::Error(e) => e.to_string(),
+        }
+    }
 }
 
 impl std::fmt::Debug for AmigoClient {
@@ -50,11 +113,93 @@ impl AmigoClient {
             .pool_max_idle_per_host(64)
             .build()
             .map_err(|e| ProxyError::Internal(format!("http client: {e}")))?;
+        let resilience = Resilience::default();
         Ok(Self {
             http,
             base: base.trim_end_matches('/').to_owned(),
             token,
+            breaker: CircuitBreaker::new(resilience.breaker_threshold, resilience.breaker_cooldown),
+            resilience,
+            retries_made: Arc::new(AtomicU64::new(0)),
         })
+    }
+
+    /// The same client with `resilience` (and a fresh breaker built from it).
+    pub fn with_resilience(mut self, resilience: Resilience) -> Self {
+        self.breaker =
+            CircuitBreaker::new(resilience.breaker_threshold, resilience.breaker_cooldown);
+        self.resilience = resilience;
+        self
+    }
+
+    /// The circuit breaker every call passes.
+    pub fn breaker(&self) -> &CircuitBreaker {
+        &self.breaker
+    }
+
+    /// Retries made since start (across all calls), for logs and tests.
+    pub fn retries_made(&self) -> u64 {
+        self.retries_made.load(Ordering::Relaxed)
+    }
+
+    /// One attempt through the breaker.
+    async fn attempt(&self, req: reqwest::RequestBuilder) -> Result<UpstreamResponse, Failure> {
+        let permit = self.breaker.acquire().map_err(|r| {
+            Failure::Error(ProxyError::UpstreamUnavailable {
+                retry_after: r.retry_after.as_secs_f64().ceil().max(1.0) as u64,
+            })
+        })?;
+        match send(req).await {
+            Ok(resp) if resp.status.is_server_error() => {
+                permit.record(false);
+                Err(Failure::Status(resp))
+            }
+            Ok(resp) => {
+                permit.record(true);
+                Ok(resp)
+            }
+            Err(e) => {
+                permit.record(false);
+                Err(Failure::Error(e))
+            }
+        }
+    }
+
+    /// Runs `build`'s request, retried when `repeatable`; a final 5xx comes back as `Ok` for the
+    /// caller to classify.
+    async fn call(
+        &self,
+        repeatable: bool,
+        what: &str,
+        build: impl Fn() -> Result<reqwest::RequestBuilder, ProxyError>,
+    ) -> Result<UpstreamResponse, ProxyError> {
+        let once = || async { self.attempt(build().map_err(Failure::Error)?).await };
+        let result = if repeatable && self.resilience.retries > 0 {
+            let backoff = ExponentialBuilder::new()
+                .with_min_delay(self.resilience.retry_base)
+                .with_max_delay(self.resilience.retry_base.saturating_mul(16))
+                .with_factor(2.0)
+                .with_max_times(self.resilience.retries as usize)
+                .with_jitter();
+            once.retry(backoff)
+                .when(Failure::retryable)
+                .notify(|failure, delay| {
+                    self.retries_made.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(
+                        call = what,
+                        failure = %failure.describe(),
+                        delay_ms = delay.as_millis() as u64,
+                        "upstream call failed; retrying"
+                    );
+                })
+                .await
+        } else {
+            once().await
+        };
+        match result {
+            Ok(resp) | Err(Failure::Status(resp)) => Ok(resp),
+            Err(Failure::Error(e)) => Err(e),
+        }
     }
 
     /// The API base URL.
@@ -69,28 +214,60 @@ impl AmigoClient {
         Ok(v)
     }
 
-    /// `GET {base}{path}?{query}` with the token.
+    /// `GET {base}{path}?{query}` with the token; a read, so retried.
     pub async fn get(&self, path: &str, query: &str) -> Result<UpstreamResponse, ProxyError> {
         let url = if query.is_empty() {
             format!("{}{path}", self.base)
         } else {
             format!("{}{path}?{query}", self.base)
         };
-        let req = self
-            .http
-            .get(url)
-            .header("X-API-Key", self.token_header()?)
-            .header("Accept", "application/json");
-        send(req).await
+        self.call(true, path, || {
+            Ok(self
+                .http
+                .get(&url)
+                .header("X-API-Key", self.token_header()?)
+                .header("Accept", "application/json"))
+        })
+        .await
     }
 
-    /// `POST {base}{path}` with the token, a JSON body and extra headers.
+    /// `POST {base}{path}` with the token, a JSON body and extra headers, made once: without an
+    /// idempotency key a repeat could act twice.
     pub async fn post_json(
         &self,
         path: &str,
         body: Vec<u8>,
         headers: &[(&'static str, &str)],
     ) -> Result<UpstreamResponse, ProxyError> {
+        let body = Bytes::from(body);
+        self.call(false, path, || {
+            self.post_request(path, body.clone(), headers)
+        })
+        .await
+    }
+
+    /// `POST {base}{path}` with `Idempotency-Key: key`, retried with the *same* key: Amigo
+    /// applies a key once and replays its answer, so a repeat can never act twice.
+    pub async fn post_idempotent(
+        &self,
+        path: &str,
+        body: Vec<u8>,
+        key: &IdempotencyKey,
+    ) -> Result<UpstreamResponse, ProxyError> {
+        let body = Bytes::from(body);
+        let headers = [("Idempotency-Key", key.as_str())];
+        self.call(true, path, || {
+            self.post_request(path, body.clone(), &headers)
+        })
+        .await
+    }
+
+    fn post_request(
+        &self,
+        path: &str,
+        body: Bytes,
+        headers: &[(&'static str, &str)],
+    ) -> Result<reqwest::RequestBuilder, ProxyError> {
         let mut req = self
             .http
             .post(format!("{}{path}", self.base))
@@ -101,7 +278,7 @@ impl AmigoClient {
         for (name, value) in headers {
             req = req.header(*name, *value);
         }
-        send(req).await
+        Ok(req)
     }
 }
 

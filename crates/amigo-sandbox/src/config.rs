@@ -28,6 +28,8 @@ pub struct SandboxConfig {
     pub public_base_url: String,
     /// How a used `Idempotency-Key` answers a different request (Stripe's `422` by default).
     pub idempotency_mode: crate::idempotency::IdempotencyMode,
+    /// Fault injection (a sandbox-only extension); off by default.
+    pub faults: crate::fault::FaultConfig,
 }
 
 impl Default for SandboxConfig {
@@ -43,6 +45,7 @@ impl Default for SandboxConfig {
             ip_whitelist: None,
             public_base_url: "http://127.0.0.1:7700".to_owned(),
             idempotency_mode: crate::idempotency::IdempotencyMode::Stripe,
+            faults: crate::fault::FaultConfig::default(),
         }
     }
 }

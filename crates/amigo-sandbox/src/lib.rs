@@ -16,12 +16,14 @@ pub mod data;
 pub mod delivery;
 pub mod error;
 pub mod extract;
+pub mod fault;
 pub mod idempotency;
 pub mod locations;
 pub mod merchants;
 pub mod orders;
 pub mod rate_limit;
 pub mod routes;
+mod serve;
 pub mod state;
 pub mod wallet;
 pub mod webhooks;
@@ -32,6 +34,8 @@ use axum::Router;
 
 pub use config::{IpWhitelist, SandboxConfig};
 pub use error::SandboxError;
+pub use fault::FaultConfig;
+pub use serve::serve;
 pub use state::AppState;
 
 /// A sandbox instance whose state tests can reach (to move the clock, say) while serving it.

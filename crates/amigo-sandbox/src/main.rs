@@ -3,8 +3,14 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use amigo_sandbox::{IpWhitelist, Sandbox, SandboxConfig};
+use amigo_sandbox::fault::{FaultKind, RouteFamily};
+use amigo_sandbox::{FaultConfig, IpWhitelist, Sandbox, SandboxConfig};
 use clap::Parser;
+
+/// One comma-separated flag value (an alias, so clap takes it whole rather than repeated).
+type Families = Vec<RouteFamily>;
+/// One comma-separated flag value.
+type Kinds = Vec<FaultKind>;
 
 /// A faithful, stateful local emulator of the Amigo Developer Platform.
 #[derive(Debug, Parser)]
@@ -41,6 +47,22 @@ struct Args {
     /// Base URL clients reach this sandbox at (for image URLs); defaults to http://{listen}.
     #[arg(long)]
     public_url: Option<String>,
+    /// Fault injection: share of requests (0 to 1) to the --fault-routes families that fault.
+    #[arg(long, env = "AMIGO_SANDBOX_FAULT_RATE", default_value = "0", value_parser = FaultConfig::parse_rate)]
+    fault_rate: f64,
+    /// Route families faults hit: catalog, orders, webhooks, locations, data, commerce, all.
+    #[arg(long, env = "AMIGO_SANDBOX_FAULT_ROUTES", default_value = "all", value_parser = FaultConfig::parse_routes)]
+    fault_routes: Families,
+    /// Fault kinds drawn from: 5xx (500 server_error), slow (answer after --fault-slow-ms),
+    /// drop (close the connection without a response).
+    #[arg(long, env = "AMIGO_SANDBOX_FAULT_KINDS", default_value = "5xx,slow,drop", value_parser = FaultConfig::parse_kinds)]
+    fault_kinds: Kinds,
+    /// Seed of the fault decisions: same seed and request sequence, same faults.
+    #[arg(long, env = "AMIGO_SANDBOX_FAULT_SEED", default_value_t = 0)]
+    fault_seed: u64,
+    /// How long a `slow` fault holds its answer, in milliseconds.
+    #[arg(long, env = "AMIGO_SANDBOX_FAULT_SLOW_MS", default_value = "15000", value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    fault_slow_ms: u64,
 }
 
 #[tokio::main]
@@ -96,23 +118,27 @@ async fn run(args: Args) -> Result<(), String> {
         ip_whitelist,
         public_base_url: args.public_url.unwrap_or_else(|| format!("http://{addr}")),
         idempotency_mode: args.idempotency_mode,
+        faults: FaultConfig {
+            rate: args.fault_rate,
+            routes: args.fault_routes,
+            kinds: args.fault_kinds,
+            seed: args.fault_seed,
+            slow_delay: std::time::Duration::from_millis(args.fault_slow_ms),
+        },
         ..SandboxConfig::default()
     };
+    if config.faults.enabled() {
+        tracing::warn!(faults = ?config.faults, "fault injection is on");
+    }
     let sandbox = Sandbox::new(config);
     let token = amigo_sandbox::random_test_token();
     tracing::info!(%addr, "amigo-sandbox listening");
     // The banner is the binary's interface: where to point clients and a token to try.
     eprintln!("amigo-sandbox listening on http://{addr}");
     eprintln!("  try: curl -H 'X-API-Key: {token}' 'http://{addr}/api/commerce/products/?limit=2'");
-    axum::serve(
-        listener,
-        sandbox
-            .router()
-            .into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| e.to_string())
+    amigo_sandbox::serve(listener, sandbox.router(), shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
 }
 
 async fn shutdown_signal() {

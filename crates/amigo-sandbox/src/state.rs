@@ -39,6 +39,8 @@ pub struct AppState {
     pub token_limiter: Arc<WindowLimiter<ApiToken>>,
     /// Per-IP request counts on public endpoints.
     pub ip_limiter: Arc<WindowLimiter<IpAddr>>,
+    /// Fault injection's decision stream (inert unless configured).
+    pub faults: Arc<crate::fault::FaultInjector>,
 }
 
 impl AppState {
@@ -58,6 +60,7 @@ impl AppState {
             data_plans: Arc::new(DataPlans::seed(config.seed)),
             token_limiter: Arc::new(WindowLimiter::new(config.rate_limit_per_minute)),
             ip_limiter: Arc::new(WindowLimiter::new(config.public_rate_limit_per_minute)),
+            faults: Arc::new(crate::fault::FaultInjector::new(config.faults.clone())),
             config: Arc::new(config),
             clock,
             catalog,

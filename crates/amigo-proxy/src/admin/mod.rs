@@ -90,7 +90,7 @@ fn page(status: StatusCode, markup: Markup) -> Response {
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if let Ok(v) = HeaderValue::from_str(&format!(
-        "default-src 'none'; style-src 'sha256-{style_hash}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; style-src 'sha256-{style_hash}'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     )) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
@@ -113,76 +113,22 @@ fn test_mode(state: &AppState) -> bool {
     ApiToken::parse(state.config().api_key.expose_secret()).is_some_and(|t| !t.mode().is_live())
 }
 
-/// The health strip: what a merchant must fix before going live, checked on each view.
+/// The health strip: `amigo-proxy doctor`'s checks, run on each view, each failing one with its
+/// fix.
 async fn health(state: &AppState) -> Vec<HealthLine> {
-    let mut lines = Vec::new();
-    let token = ApiToken::parse(state.config().api_key.expose_secret());
-    lines.push(HealthLine {
-        name: "Token".into(),
-        ok: token.is_some(),
-        detail: match token.as_ref() {
-            Some(t) if t.mode().is_live() => "live".into(),
-            Some(_) => "test (sandbox wallet)".into(),
-            None => "not an Amigo token: set AMIGO_API_KEY".into(),
-        },
-    });
-    let upstream = state.amigo().get("/commerce/categories/", "").await;
-    lines.push(HealthLine {
-        name: "Amigo API".into(),
-        ok: matches!(&upstream, Ok(r) if r.status.is_success()),
-        detail: match upstream {
-            Ok(r) if r.status.is_success() => "answers".into(),
-            Ok(r) => format!(
-                "answered HTTP {}: check the token and AMIGO_API_BASE",
-                r.status.as_u16()
-            ),
-            Err(_) => "unreachable: check AMIGO_API_BASE and the network".into(),
-        },
-    });
-    let live = token.as_ref().is_some_and(|t| t.mode().is_live());
-    let https = state.config().public_url.starts_with("https://");
-    lines.push(HealthLine {
-        name: "Public URL".into(),
-        ok: https || !live,
-        detail: if https {
-            "https".into()
-        } else if live {
-            "must be https in live mode: set AMIGO_PUBLIC_URL".into()
-        } else {
-            "http (fine for test mode)".into()
-        },
-    });
-    let secrets = state.config().webhook_secrets.len();
-    lines.push(HealthLine {
-        name: "Webhooks".into(),
-        ok: secrets > 0,
-        detail: if secrets > 0 {
-            format!("{secrets} signing secret(s) configured")
-        } else {
-            "no signing secret: register the endpoint and set AMIGO_WEBHOOK_SECRETS".into()
-        },
-    });
-    let db = state.store().ping().await.is_ok();
-    lines.push(HealthLine {
-        name: "Database".into(),
-        ok: db,
-        detail: if db {
-            "answers".into()
-        } else {
-            "does not answer: check AMIGO_DATABASE_URL".into()
-        },
-    });
-    let widget = state.assets().get("index.html").await.is_some();
-    lines.push(HealthLine {
-        name: "Widget build".into(),
-        ok: widget,
-        detail: if widget {
-            "present".into()
-        } else {
-            "missing: run scripts/build-widget.sh".into()
-        },
-    });
-    lines
+    crate::golive::doctor::run(state.config(), Ok(state.store()))
+        .await
+        .checks
+        .into_iter()
+        .map(|c| HealthLine {
+            name: c.name.to_owned(),
+            ok: c.ok,
+            detail: match (&c.fix, c.ok) {
+                (Some(fix), false) => format!("{} — {fix}", c.detail),
+                _ => c.detail.clone(),
+            },
+        })
+        .collect()
 }
 
 /// `?status=&from=&to=&q=&page=` of the orders page.

@@ -69,6 +69,8 @@ pub(crate) fn layout(title: &str, section: Section, csrf: Option<&str>, body: &M
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="robots" content="noindex";
+                // no favicon request (the console serves none)
+                link rel="icon" href="data:,";
                 title { (title) " · Amigo store console" }
                 style { (PreEscaped(STYLE)) }
             }

@@ -35,6 +35,7 @@ pub(super) fn pairs(raw: Pairs) -> ProxyResult<QueryPairs> {
     responses(
         (status = 200, description = "Amigo's `GET /api/commerce/categories/` body, unchanged", content_type = "application/json"),
         (status = 502, description = "Amigo failed and nothing is cached (`retryable: true`)"),
+        (status = 503, description = "`upstream_unavailable`: the circuit breaker is open and nothing is cached (`retryable: true`, `Retry-After`)"),
         (status = 504, description = "Amigo timed out and nothing is cached (`retryable: true`)"),
     )
 )]
@@ -63,6 +64,7 @@ pub(crate) async fn categories(State(state): State<AppState>) -> ProxyResult<Res
         (status = 404, description = "`not_found`: no such product"),
         (status = 422, description = "`invalid_<param>` naming the bad parameter (no upstream call)"),
         (status = 502, description = "Amigo failed and nothing is cached"),
+        (status = 503, description = "`upstream_unavailable`: the circuit breaker is open and nothing is cached"),
         (status = 504, description = "Amigo timed out and nothing is cached"),
     )
 )]
@@ -90,6 +92,7 @@ pub(crate) async fn products(State(state): State<AppState>, raw: Pairs) -> Proxy
         (status = 404, description = "`list_not_found`"),
         (status = 422, description = "`invalid_type` / `invalid_limit`"),
         (status = 502, description = "Amigo failed and nothing is cached"),
+        (status = 503, description = "`upstream_unavailable`: the circuit breaker is open and nothing is cached"),
         (status = 504, description = "Amigo timed out and nothing is cached"),
     )
 )]

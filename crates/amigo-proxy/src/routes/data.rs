@@ -12,7 +12,6 @@
 use amigo_types::DataEnvelope;
 use amigo_types::data::{DataPlan, DataPurchase, DataPurchaseRequest, DataPurchaseStatus, Network};
 use amigo_types::envelope::parse_json_body;
-use amigo_types::idempotency::IdempotencyKey;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -27,7 +26,7 @@ use crate::error::{DataRefusal, ProxyError, ProxyResult};
 use crate::middleware::ClientIp;
 use crate::state::AppState;
 use crate::store::{Reservation, Reserved};
-use crate::upstream::{UpstreamResponse, classify_failure};
+use crate::upstream::classify_failure;
 
 fn enabled(state: &AppState) -> ProxyResult<()> {
     if state.config().data.enabled {
@@ -100,6 +99,7 @@ fn lagos_day() -> String {
         (status = 428, description = "`idempotency_key_required`"),
         (status = 429, description = "`rate_limited` (per client IP per minute, per phone per hour), with `Retry-After`"),
         (status = 502, description = "`upstream_error` (`retryable: true`): retry with the same key"),
+        (status = 503, description = "`upstream_unavailable` (`retryable: true`, `Retry-After`): the circuit breaker is open"),
         (status = 504, description = "`upstream_timeout` (`retryable: true`): retry with the same key"),
     )
 )]
@@ -155,7 +155,8 @@ pub(crate) async fn purchase(
 
     let payload = serde_json::to_vec(&upstream_body)
         .map_err(|e| ProxyError::Internal(format!("serialising the purchase: {e}")))?;
-    let resp = match send(&state, payload, &key).await {
+    // retried (backoff, jitter, the circuit breaker) only ever with this same key
+    let resp = match state.amigo().post_idempotent("/data/", payload, &key).await {
         Ok(resp) => resp,
         Err(e) => {
             state.store().data_unknown(key.as_str()).await?;
@@ -183,30 +184,6 @@ pub(crate) async fn purchase(
         }
     }
     Ok(no_store((resp.status, resp.body).into_response()))
-}
-
-/// Sends the purchase upstream; a transport failure or 5xx is retried once, with the same key.
-async fn send(
-    state: &AppState,
-    payload: Vec<u8>,
-    key: &IdempotencyKey,
-) -> ProxyResult<UpstreamResponse> {
-    let headers = [("Idempotency-Key", key.as_str())];
-    let first = state
-        .amigo()
-        .post_json("/data/", payload.clone(), &headers)
-        .await;
-    let retry = match &first {
-        Err(ProxyError::Upstream(_)) => true,
-        Ok(r) => r.status.is_server_error(),
-        Err(_) => false,
-    };
-    if !retry {
-        return first;
-    }
-    tracing::warn!("data purchase call failed; retrying once with the same idempotency key");
-    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    state.amigo().post_json("/data/", payload, &headers).await
 }
 
 /// The shopper's view of one data purchase, refreshed from Amigo while it is processing.

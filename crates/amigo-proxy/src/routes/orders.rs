@@ -40,6 +40,7 @@ use crate::upstream::{UpstreamResponse, classify_failure};
         (status = 428, description = "`idempotency_key_required`"),
         (status = 429, description = "`rate_limited`, with `Retry-After` and `retry_after`"),
         (status = 502, description = "`upstream_error` (`retryable: true`): retry with the same key"),
+        (status = 503, description = "`upstream_unavailable` (`retryable: true`, `Retry-After`): the circuit breaker is open; retry with the same key later"),
         (status = 504, description = "`upstream_timeout` (`retryable: true`): retry with the same key"),
     )
 )]
@@ -125,9 +126,14 @@ enum Claimed {
 }
 
 /// Records `key` before the upstream call; when another request (on any instance) holds it,
-/// waits for that request's answer as long as it may take (two upstream attempts).
+/// waits for that request's answer as long as it may take (every attempt timing out, and the
+/// longest backoffs between them).
 async fn claim(state: &AppState, key: &IdempotencyKey, body_hash: &str) -> ProxyResult<Claimed> {
-    let patience = state.config().upstream_timeout * 2 + Duration::from_secs(1);
+    let config = state.config();
+    let retries = config.resilience.retries;
+    let patience = config.upstream_timeout * (retries + 1)
+        + config.resilience.retry_base * 32 * retries
+        + Duration::from_secs(1);
     let deadline = tokio::time::Instant::now() + patience;
     loop {
         match state
@@ -198,30 +204,16 @@ async fn spend_guard(state: &AppState, request: &CreateOrderRequest) -> ProxyRes
     Ok(())
 }
 
-/// Sends the order upstream; a transport failure or 5xx is retried once, with the same key.
+/// Sends the order upstream. A transport failure, timeout or 5xx is retried (bounded, with
+/// backoff and jitter) with the same key, so Amigo creates it at most once.
 async fn forward(
     state: &AppState,
     payload: Vec<u8>,
     key: &IdempotencyKey,
 ) -> ProxyResult<UpstreamResponse> {
-    let headers = [("Idempotency-Key", key.as_str())];
-    let first = state
-        .amigo()
-        .post_json("/commerce/orders/", payload.clone(), &headers)
-        .await;
-    let retry = match &first {
-        Err(ProxyError::Upstream(_)) => true,
-        Ok(r) => r.status.is_server_error(),
-        Err(_) => false,
-    };
-    if !retry {
-        return first;
-    }
-    tracing::warn!("order call failed; retrying once with the same idempotency key");
-    tokio::time::sleep(Duration::from_millis(250)).await;
     state
         .amigo()
-        .post_json("/commerce/orders/", payload, &headers)
+        .post_idempotent("/commerce/orders/", payload, key)
         .await
 }
 

@@ -1,5 +1,5 @@
 //! `POST /webhooks/amigo`: Amigo's signed order events. Verified on the raw bytes against every
-//! configured secret (rotation), ±300 s; stored (raw body included) before answering; a replayed
+//! configured secret and every secret in the database not yet retired (rotation), ±300 s; stored (raw body included) before answering; a replayed
 //! delivery id is acknowledged without being applied again. The body is read tolerantly
 //! ([`WebhookEvent`]): an event for an unknown order, with an unknown status, or missing fields
 //! the receiver does not use, is kept and acknowledged (2xx) and logged, never refused into a
@@ -97,10 +97,16 @@ pub(crate) async fn receive(
     headers: HeaderMap,
     body: Bytes,
 ) -> ProxyResult<Json<Value>> {
+    // `AMIGO_WEBHOOK_SECRETS` plus the secrets `amigo-proxy webhooks register/rotate` stored,
+    // read on every delivery so a registration or a rotation needs no restart.
+    let stored =
+        crate::webhook_endpoints::accepted_secrets(state.store(), time::OffsetDateTime::now_utc())
+            .await?;
     let secrets: Vec<&[u8]> = state
         .config()
         .webhook_secrets
         .iter()
+        .chain(&stored)
         .map(|s| s.expose_secret().as_bytes())
         .collect();
     if secrets.is_empty() {

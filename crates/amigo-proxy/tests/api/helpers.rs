@@ -65,7 +65,9 @@ fn init_logs() {
 #[derive(Default)]
 pub(crate) struct Controls {
     calls: Mutex<Vec<(Method, String)>>,
+    keys: Mutex<Vec<Option<String>>>,
     fail: Mutex<Option<(String, StatusCode)>>,
+    fail_next: Mutex<Option<(String, StatusCode, usize)>>,
     delay: Mutex<Option<(String, Duration)>>,
     cache_control: Mutex<Option<String>>,
 }
@@ -86,6 +88,23 @@ impl Controls {
         *self.fail.lock().unwrap() = rule.map(|(p, s)| (p.to_owned(), s));
     }
 
+    /// Answer `status` to the next `n` calls to paths starting with `prefix`, then heal.
+    pub(crate) fn fail_next(&self, prefix: &str, status: StatusCode, n: usize) {
+        *self.fail_next.lock().unwrap() = Some((prefix.to_owned(), status, n));
+    }
+
+    /// The `Idempotency-Key` of every POST to a path starting with `prefix`, in order.
+    pub(crate) fn post_keys(&self, prefix: &str) -> Vec<Option<String>> {
+        let calls = self.calls.lock().unwrap();
+        let keys = self.keys.lock().unwrap();
+        calls
+            .iter()
+            .zip(keys.iter())
+            .filter(|((m, p), _)| *m == Method::POST && p.starts_with(prefix))
+            .map(|(_, k)| k.clone())
+            .collect()
+    }
+
     /// Delay answers for paths starting with `prefix`.
     pub(crate) fn delay(&self, rule: Option<(&str, Duration)>) {
         *self.delay.lock().unwrap() = rule.map(|(p, d)| (p.to_owned(), d));
@@ -104,7 +123,30 @@ async fn control_layer(
 ) -> Response {
     let path = req.uri().path().to_owned();
     let method = req.method().clone();
-    c.calls.lock().unwrap().push((method.clone(), path.clone()));
+    {
+        let mut calls = c.calls.lock().unwrap();
+        calls.push((method.clone(), path.clone()));
+        c.keys.lock().unwrap().push(
+            req.headers()
+                .get("idempotency-key")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        );
+    }
+    let next_failure = {
+        let mut rule = c.fail_next.lock().unwrap();
+        match rule.as_mut() {
+            Some((p, status, n)) if *n > 0 && path.starts_with(p.as_str()) => {
+                *n -= 1;
+                Some(*status)
+            }
+            _ => None,
+        }
+    };
+    if let Some(status) = next_failure {
+        let body = json!({"success": false, "error": "server_error", "message": "injected"});
+        return (status, axum::Json(body)).into_response();
+    }
     let delay = c
         .delay
         .lock()
@@ -166,7 +208,7 @@ fn idempotency_mode_from_env() -> amigo_sandbox::idempotency::IdempotencyMode {
     }
 }
 
-async fn spawn_upstream() -> Upstream {
+async fn spawn_upstream(faults: amigo_sandbox::FaultConfig) -> Upstream {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let sandbox = Sandbox::new(SandboxConfig {
@@ -174,6 +216,7 @@ async fn spawn_upstream() -> Upstream {
         rate_limit_per_minute: 1_000_000,
         public_rate_limit_per_minute: 1_000_000,
         idempotency_mode: idempotency_mode_from_env(),
+        faults,
         ..SandboxConfig::default()
     });
     let controls = Arc::new(Controls::default());
@@ -181,14 +224,12 @@ async fn spawn_upstream() -> Upstream {
         controls.clone(),
         control_layer,
     ));
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
+    // amigo_sandbox::serve, not axum::serve: a `drop` fault must really close the connection.
+    tokio::spawn(amigo_sandbox::serve(
+        listener,
+        router,
+        std::future::pending(),
+    ));
     Upstream {
         api_base: format!("http://{addr}/api"),
         controls,
@@ -216,6 +257,10 @@ pub(crate) struct Options {
     pub(crate) data: DataSales,
     /// The console password (the console is off when `None`).
     pub(crate) admin_password: Option<String>,
+    /// Upstream retries and circuit breaker.
+    pub(crate) resilience: amigo_proxy::upstream::Resilience,
+    /// Fault injection in the upstream sandbox (off by default).
+    pub(crate) faults: amigo_sandbox::FaultConfig,
 }
 
 impl Default for Options {
@@ -239,6 +284,14 @@ impl Default for Options {
                 per_phone_per_hour: 10_000,
             },
             admin_password: None,
+            // Quick backoff; a breaker that only a long outage opens (its own tests set it).
+            resilience: amigo_proxy::upstream::Resilience {
+                retries: 2,
+                retry_base: Duration::from_millis(5),
+                breaker_threshold: 50,
+                breaker_cooldown: Duration::from_secs(60),
+            },
+            faults: amigo_sandbox::FaultConfig::default(),
         }
     }
 }
@@ -273,7 +326,7 @@ pub(crate) async fn spawn_app() -> TestApp {
 /// A proxy with `options`.
 pub(crate) async fn spawn_app_with(options: Options) -> TestApp {
     init_logs();
-    let upstream = Arc::new(spawn_upstream().await);
+    let upstream = Arc::new(spawn_upstream(options.faults.clone()).await);
     let token = options
         .token
         .clone()
@@ -397,6 +450,7 @@ async fn spawn_proxy(
                 .to_string(),
         )
     });
+    config.resilience = options.resilience;
     let state = AppState::build(config).await.unwrap();
     let router = amigo_proxy::router(state.clone());
     let served = router.clone();

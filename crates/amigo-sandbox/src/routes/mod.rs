@@ -139,6 +139,10 @@ pub fn router(state: AppState) -> Router {
             framework_errors::MAX_BODY_BYTES,
         ))
         .layer(axum::middleware::map_response(framework_errors::envelope))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::fault::inject,
+        ))
         .layer(
             tower_http::set_header::SetResponseHeaderLayer::if_not_present(
                 header::X_CONTENT_TYPE_OPTIONS,

@@ -8,6 +8,7 @@ mod curation;
 mod data;
 mod deliveries;
 mod docs_examples;
+mod faults;
 mod fixtures;
 mod idempotency;
 mod lifecycle;

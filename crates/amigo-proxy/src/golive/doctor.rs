@@ -1,0 +1,416 @@
+//! `amigo-proxy doctor`: is this configuration ready to take orders? One [`Check`] per concern,
+//! each passed or failed with what to do about it, as data (the admin console shows the same
+//! report) and as the command's lines (`✓`/`✗`), exit status 0 only when every check passes.
+
+use amigo_types::token::ApiToken;
+use amigo_types::webhooks::{DeliveryRecord, WebhookEndpoint};
+use secrecy::ExposeSecret;
+use serde::Serialize;
+
+use super::{is_live, webhook_url};
+use crate::assets::WidgetAssets;
+use crate::config::ProxyConfig;
+use crate::platform_webhooks::{PlatformError, PlatformWebhooks};
+use crate::store::Store;
+use crate::webhook_endpoints;
+
+/// Delivery attempts summarised on the webhook line.
+const DELIVERIES_SHOWN: usize = 3;
+
+/// One line of the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// Stable name (`token`, `upstream`, `public_url`, `origins`, `webhook`, `database`,
+    /// `widget`), for scripts and the admin console.
+    pub name: &'static str,
+    /// Whether it passed.
+    pub ok: bool,
+    /// What was found.
+    pub detail: String,
+    /// What to do, when it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+impl Check {
+    fn pass(name: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            name,
+            ok: true,
+            detail: detail.into(),
+            fix: None,
+        }
+    }
+
+    fn fail(name: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self {
+            name,
+            ok: false,
+            detail: detail.into(),
+            fix: Some(fix.into()),
+        }
+    }
+
+    /// The command's line: `✓ name: detail` or `✗ name: detail — fix: …`.
+    pub fn line(&self) -> String {
+        match &self.fix {
+            Some(fix) if !self.ok => format!("✗ {}: {} — fix: {fix}", self.name, self.detail),
+            _ => format!(
+                "{} {}: {}",
+                if self.ok { '✓' } else { '✗' },
+                self.name,
+                self.detail
+            ),
+        }
+    }
+}
+
+/// Every check, in a fixed order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The checks.
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    /// Whether every check passed.
+    pub fn passed(&self) -> bool {
+        self.checks.iter().all(|c| c.ok)
+    }
+
+    /// The check called `name`.
+    pub fn check(&self, name: &str) -> Option<&Check> {
+        self.checks.iter().find(|c| c.name == name)
+    }
+}
+
+/// Runs every check against `config`, the proxy's database (or why it could not be opened) and
+/// the platform. Never fails: what goes wrong is a failed check.
+pub async fn run(config: &ProxyConfig, store: Result<&Store, String>) -> Report {
+    let live = is_live(config);
+    let mut checks = vec![token(config)];
+    let platform = PlatformWebhooks::new(
+        &config.api_base,
+        config.api_key.clone(),
+        config.upstream_timeout,
+    );
+    let listed = match &platform {
+        Ok(p) => p.list().await,
+        Err(e) => Err(PlatformError::Unreachable {
+            base: config.api_base.clone(),
+            cause: e.to_string(),
+        }),
+    };
+    checks.push(upstream(config, &listed));
+    checks.push(public_url(config, live));
+    checks.push(origins(config, live));
+    checks.push(
+        webhook(
+            config,
+            platform.ok().as_ref(),
+            &listed,
+            store.as_ref().ok().copied(),
+        )
+        .await,
+    );
+    checks.push(database(store).await);
+    checks.push(widget(config).await);
+    Report { checks }
+}
+
+fn token(config: &ProxyConfig) -> Check {
+    match ApiToken::parse(config.api_key.expose_secret()) {
+        Some(t) => {
+            let mode = match (t.mode().is_live(), t.is_legacy()) {
+                (true, true) => "live mode (legacy token): real wallet",
+                (true, false) => "live mode: real wallet",
+                (false, _) => "test mode: sandbox wallet, fake money",
+            };
+            Check::pass("token", format!("{} — {mode}", t.redacted()))
+        }
+        None => Check::fail(
+            "token",
+            "AMIGO_API_KEY is not an Amigo token",
+            "set AMIGO_API_KEY to the token from the Amigo dashboard's API settings (amg_live_… to go live)",
+        ),
+    }
+}
+
+fn upstream(config: &ProxyConfig, listed: &Result<Vec<WebhookEndpoint>, PlatformError>) -> Check {
+    match listed {
+        Ok(_) => Check::pass(
+            "upstream",
+            format!("{} answers with this token", config.api_base),
+        ),
+        Err(e @ PlatformError::Unauthorized { .. }) => Check::fail(
+            "upstream",
+            e.to_string(),
+            "use a token the platform accepts (a test token works only against the sandbox, a revoked one nowhere); generate one in the dashboard's API settings",
+        ),
+        Err(e) => Check::fail(
+            "upstream",
+            e.to_string(),
+            "check AMIGO_API_BASE (default https://amigo.ng/api) and that this machine can reach it",
+        ),
+    }
+}
+
+fn is_loopback_host(url: &str) -> bool {
+    let Some(host) = reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+    else {
+        return false;
+    };
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn public_url(config: &ProxyConfig, live: bool) -> Check {
+    let url = &config.public_url;
+    if !live {
+        return Check::pass(
+            "public_url",
+            format!("{url} (test mode: http and loopback are fine)"),
+        );
+    }
+    if !url.starts_with("https://") {
+        return Check::fail(
+            "public_url",
+            format!("{url} is not https, and this is a live token"),
+            "serve the proxy behind TLS and set AMIGO_PUBLIC_URL=https://your-proxy.example",
+        );
+    }
+    if is_loopback_host(url) {
+        return Check::fail(
+            "public_url",
+            format!("{url} is a loopback address the platform cannot deliver to"),
+            "set AMIGO_PUBLIC_URL to the proxy's public https origin",
+        );
+    }
+    Check::pass("public_url", format!("{url} (https)"))
+}
+
+fn origins(config: &ProxyConfig, live: bool) -> Check {
+    if config.allowed_origins.is_empty() {
+        return Check::pass(
+            "origins",
+            format!(
+                "none besides the proxy's own ({}); set AMIGO_ALLOWED_ORIGINS to embed the widget on other sites",
+                config.public_url
+            ),
+        );
+    }
+    let insecure: Vec<&str> = config
+        .allowed_origins
+        .iter()
+        .map(String::as_str)
+        .filter(|o| o.starts_with("http://") && !is_loopback_host(o))
+        .collect();
+    if live && !insecure.is_empty() {
+        return Check::fail(
+            "origins",
+            format!(
+                "{} {} plain http, and this is a live token",
+                insecure.join(", "),
+                if insecure.len() == 1 { "is" } else { "are" }
+            ),
+            "list the shop's https origins in AMIGO_ALLOWED_ORIGINS (https://shop.example.com)",
+        );
+    }
+    Check::pass("origins", config.allowed_origins.join(", "))
+}
+
+fn describe(d: &DeliveryRecord) -> String {
+    let code = d
+        .response_code
+        .map_or_else(|| "no answer".to_owned(), |c| c.to_string());
+    let mut s = format!(
+        "#{} {} {} ({} attempt{}, {code})",
+        d.delivery_id,
+        d.event,
+        d.status,
+        d.attempts,
+        if d.attempts == 1 { "" } else { "s" }
+    );
+    if let Some(next) = &d.next_attempt_at {
+        s.push_str(&format!(", next {next}"));
+    }
+    s
+}
+
+async fn webhook(
+    config: &ProxyConfig,
+    platform: Option<&PlatformWebhooks>,
+    listed: &Result<Vec<WebhookEndpoint>, PlatformError>,
+    store: Option<&Store>,
+) -> Check {
+    let url = webhook_url(config);
+    let (Some(platform), Ok(endpoints)) = (platform, listed) else {
+        return Check::fail(
+            "webhook",
+            "cannot tell: the platform did not answer",
+            "fix the upstream line first",
+        );
+    };
+    let ours: Vec<&WebhookEndpoint> = endpoints.iter().filter(|e| e.url == url).collect();
+    let Some(endpoint) = ours.iter().rev().find(|e| e.status == "active").copied() else {
+        return match ours.last() {
+            Some(e) => Check::fail(
+                "webhook",
+                format!("endpoint {} for {url} is {}", e.id, e.status),
+                format!("run `amigo-proxy webhooks enable {}`", e.id),
+            ),
+            None => Check::fail(
+                "webhook",
+                format!("no endpoint is registered for {url}"),
+                "run `amigo-proxy webhooks register`",
+            ),
+        };
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let stored = match store.map(|s| webhook_endpoints::for_api(s, platform.base())) {
+        Some(read) => read.await.unwrap_or_default(),
+        None if config.webhook_secrets.is_empty() => {
+            return Check::fail(
+                "webhook",
+                format!(
+                    "endpoint {} for {url} is active; whether the proxy holds its secret cannot be told without the database",
+                    endpoint.id
+                ),
+                "fix the database line first",
+            );
+        }
+        None => Vec::new(),
+    };
+    let secret_held = stored
+        .iter()
+        .any(|s| s.endpoint_id == endpoint.id && s.accepted_at(now));
+    if !secret_held && config.webhook_secrets.is_empty() {
+        return Check::fail(
+            "webhook",
+            format!(
+                "endpoint {} for {url} is active, but the proxy holds no secret to verify its deliveries",
+                endpoint.id
+            ),
+            format!(
+                "put its secret in AMIGO_WEBHOOK_SECRETS, or run `amigo-proxy webhooks delete {}` then `amigo-proxy webhooks register`",
+                endpoint.id
+            ),
+        );
+    }
+    let mut detail = format!(
+        "endpoint {} for {url} is active{}",
+        endpoint.id,
+        if secret_held {
+            ", secret in the database"
+        } else {
+            ", secret assumed in AMIGO_WEBHOOK_SECRETS"
+        }
+    );
+    if let Some(retiring) = stored.iter().find(|s| s.retire_at.is_some()) {
+        let at = retiring
+            .retire_at
+            .map(super::webhooks::iso)
+            .unwrap_or_default();
+        if retiring.accepted_at(now) {
+            detail.push_str(&format!(
+                "; rotating: endpoint {}'s secret is accepted until {at}",
+                retiring.endpoint_id
+            ));
+        } else {
+            detail.push_str(&format!(
+                "; endpoint {}'s overlap ended {at} (its secret is refused): `amigo-proxy webhooks rotate --finish` deletes it",
+                retiring.endpoint_id
+            ));
+        }
+    }
+    let deliveries = match platform.detail(endpoint.id).await {
+        Ok(d) => d.deliveries,
+        Err(e) => {
+            return Check::fail(
+                "webhook",
+                format!("{detail}; its deliveries could not be read: {e}"),
+                "run `amigo-proxy doctor` again; if it persists, check the upstream line",
+            );
+        }
+    };
+    if deliveries.is_empty() {
+        detail.push_str("; no deliveries yet");
+        return Check::pass("webhook", detail);
+    }
+    let shown: Vec<String> = deliveries
+        .iter()
+        .take(DELIVERIES_SHOWN)
+        .map(describe)
+        .collect();
+    detail.push_str(&format!("; last deliveries: {}", shown.join("; ")));
+    match deliveries.first() {
+        Some(newest) if matches!(newest.status.as_str(), "retrying" | "exhausted") => Check::fail(
+            "webhook",
+            detail,
+            format!(
+                "the newest delivery failed: check that {url} reaches this proxy from the internet and look in its log for `webhook rejected` (a secret the proxy does not hold)"
+            ),
+        ),
+        _ => Check::pass("webhook", detail),
+    }
+}
+
+async fn database(store: Result<&Store, String>) -> Check {
+    let fix = "point AMIGO_DATABASE_URL at a file the proxy's user can write (sqlite://path/to/amigo-proxy.db)";
+    match store {
+        Err(e) => Check::fail("database", format!("cannot open: {e}"), fix),
+        Ok(store) => match probe_write(store).await {
+            Ok(()) => Check::pass("database", "opens, migrated, writable"),
+            Err(e) => Check::fail("database", format!("not writable: {e}"), fix),
+        },
+    }
+}
+
+/// Writes and deletes a row in one committed transaction: what an order or a webhook needs.
+async fn probe_write(store: &Store) -> Result<(), sqlx::Error> {
+    let mut tx = store.pool().begin().await?;
+    sqlx::query(
+        "INSERT INTO proxy_secrets (name, value) VALUES ('doctor_probe', $1)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+    )
+    .bind(super::webhooks::iso(time::OffsetDateTime::now_utc()))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM proxy_secrets WHERE name = 'doctor_probe'")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+async fn widget(config: &ProxyConfig) -> Check {
+    let assets = WidgetAssets::new(config.widget_dir.clone());
+    let source = config.widget_dir.as_ref().map_or_else(
+        || "the build embedded in this binary".to_owned(),
+        |d| d.display().to_string(),
+    );
+    let mut missing = Vec::new();
+    for file in ["index.html", "amigo-widget.js"] {
+        if assets.get(file).await.is_none() {
+            missing.push(file);
+        }
+    }
+    if missing.is_empty() {
+        Check::pass(
+            "widget",
+            format!("{source} has index.html and amigo-widget.js"),
+        )
+    } else {
+        Check::fail(
+            "widget",
+            format!("{source} lacks {}", missing.join(" and ")),
+            "build it with `scripts/build-widget.sh` (into dist/) and rebuild the proxy, or point AMIGO_WIDGET_DIR at a build",
+        )
+    }
+}
