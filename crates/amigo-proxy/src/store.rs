@@ -143,6 +143,25 @@ enum Write {
     Order { order: Order, at: String },
     /// A verified webhook delivery.
     Webhook(WebhookUpdate),
+    /// An order's Idempotency-Key and body hash, before its upstream call.
+    ClaimKey { key: String, body_hash: String },
+    /// The answer an order placed under a key got.
+    FinishKey {
+        key: String,
+        status: u16,
+        body: String,
+    },
+    /// An unanswered key whose order failed.
+    ReleaseKey { key: String },
+}
+
+/// What a write did.
+#[derive(Debug)]
+enum Outcome {
+    /// An order or webhook write.
+    Applied(WebhookOutcome),
+    /// A key write.
+    Key(KeyClaim),
 }
 
 /// What a verified webhook delivery asks the store to do. Only the reference is certain: the
@@ -173,7 +192,7 @@ pub struct WebhookUpdate {
 #[derive(Debug)]
 struct Job {
     write: Write,
-    reply: oneshot::Sender<Result<WebhookOutcome, String>>,
+    reply: oneshot::Sender<Result<Outcome, String>>,
 }
 
 /// Most writes committed together.
@@ -266,55 +285,34 @@ impl Store {
     /// Records `key` with the hash of its order body before the order is placed, or reports
     /// what an earlier use of the key left: its answer, a call still in flight, or a different
     /// body. One row per key under a primary key, so of several instances exactly one owns it.
+    /// Goes through the writer (batched with the other writes: no extra commit per order).
     pub async fn claim_order_key(
         &self,
         key: &str,
         body_hash: &str,
     ) -> Result<KeyClaim, sqlx::Error> {
-        let now = now_ms();
-        if now % 64 == 0 {
-            sqlx::query("DELETE FROM order_keys WHERE created_ms < $1")
-                .bind(now - KEY_TTL_MS)
-                .execute(&self.pool)
-                .await?;
-        }
-        let inserted = sqlx::query(
-            "INSERT INTO order_keys (idempotency_key, body_hash, created_ms) VALUES ($1, $2, $3)
-             ON CONFLICT (idempotency_key) DO NOTHING",
-        )
-        .bind(key)
-        .bind(body_hash)
-        .bind(now)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        if inserted == 1 {
-            return Ok(KeyClaim::Owner);
-        }
-        let Some(row) = sqlx::query(
-            "SELECT body_hash, response_status, response_body, created_ms FROM order_keys
+        self.submit_key(Write::ClaimKey {
+            key: key.to_owned(),
+            body_hash: body_hash.to_owned(),
+        })
+        .await
+    }
+
+    /// What a claimed `key` holds now, read without writing (for a request waiting on another
+    /// one's call): `None` once the key was released.
+    pub async fn order_key(
+        &self,
+        key: &str,
+        body_hash: &str,
+    ) -> Result<Option<KeyClaim>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT body_hash, response_status, response_body FROM order_keys
              WHERE idempotency_key = $1",
         )
         .bind(key)
         .fetch_optional(&self.pool)
-        .await?
-        else {
-            // Released between the two statements: claim again.
-            return Box::pin(self.claim_order_key(key, body_hash)).await;
-        };
-        let stored: String = row.try_get("body_hash")?;
-        if stored != body_hash {
-            return Ok(KeyClaim::Reused);
-        }
-        let status: Option<i64> = row.try_get("response_status")?;
-        let body: Option<String> = row.try_get("response_body")?;
-        Ok(match (status, body) {
-            (Some(status), Some(body)) => KeyClaim::Replay {
-                status: u16::try_from(status).unwrap_or(500),
-                body,
-            },
-            _ => KeyClaim::InFlight,
-        })
+        .await?;
+        row.map(|row| key_state(&row, body_hash)).transpose()
     }
 
     /// Stores the answer an order placed under `key` got, for replays.
@@ -324,14 +322,11 @@ impl Store {
         status: u16,
         body: &str,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE order_keys SET response_status = $1, response_body = $2
-             WHERE idempotency_key = $3 AND response_body IS NULL",
-        )
-        .bind(i64::from(status))
-        .bind(body)
-        .bind(key)
-        .execute(&self.pool)
+        self.submit_key(Write::FinishKey {
+            key: key.to_owned(),
+            status,
+            body: body.to_owned(),
+        })
         .await
         .map(|_| ())
     }
@@ -339,11 +334,11 @@ impl Store {
     /// Forgets an unanswered `key` after its order failed, so a retry places it again (the
     /// upstream, which saw the same key, decides what a retry gets).
     pub async fn release_order_key(&self, key: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM order_keys WHERE idempotency_key = $1 AND response_body IS NULL")
-            .bind(key)
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
+        self.submit_key(Write::ReleaseKey {
+            key: key.to_owned(),
+        })
+        .await
+        .map(|_| ())
     }
 
     /// A rate limit kept in the database, so it holds across every instance on it (the
@@ -387,7 +382,7 @@ impl Store {
         self.key.phone_hash(raw)
     }
 
-    async fn submit(&self, write: Write) -> Result<WebhookOutcome, sqlx::Error> {
+    async fn submit_any(&self, write: Write) -> Result<Outcome, sqlx::Error> {
         let (reply, answer) = oneshot::channel();
         self.writer
             .send(Job { write, reply })
@@ -397,6 +392,20 @@ impl Store {
             .await
             .map_err(|_| sqlx::Error::WorkerCrashed)?
             .map_err(sqlx::Error::Protocol)
+    }
+
+    async fn submit(&self, write: Write) -> Result<WebhookOutcome, sqlx::Error> {
+        match self.submit_any(write).await? {
+            Outcome::Applied(outcome) => Ok(outcome),
+            Outcome::Key(_) => Err(sqlx::Error::Protocol("a key outcome for a write".into())),
+        }
+    }
+
+    async fn submit_key(&self, write: Write) -> Result<KeyClaim, sqlx::Error> {
+        match self.submit_any(write).await? {
+            Outcome::Key(claim) => Ok(claim),
+            Outcome::Applied(_) => Err(sqlx::Error::Protocol("a write outcome for a key".into())),
+        }
     }
 
     /// Records `order` as reported by a `201` or a webhook, with `at` as the time it reached its
@@ -538,7 +547,7 @@ async fn write_batch(
     writes: &[&Write],
     key: &PhoneKey,
     backend: Backend,
-) -> Result<Vec<WebhookOutcome>, sqlx::Error> {
+) -> Result<Vec<Outcome>, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let mut outcomes = Vec::with_capacity(writes.len());
     for write in writes {
@@ -551,6 +560,33 @@ async fn write_batch(
                 &order.reference,
             ),
             Write::Webhook(update) => (apply_in(&mut tx, update, key).await?, &update.reference),
+            Write::ClaimKey { key, body_hash } => {
+                outcomes.push(Outcome::Key(claim_in(&mut tx, key, body_hash).await?));
+                continue;
+            }
+            Write::FinishKey { key, status, body } => {
+                sqlx::query(
+                    "UPDATE order_keys SET response_status = $1, response_body = $2
+                     WHERE idempotency_key = $3 AND response_body IS NULL",
+                )
+                .bind(i64::from(*status))
+                .bind(body)
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+                outcomes.push(Outcome::Key(KeyClaim::Owner));
+                continue;
+            }
+            Write::ReleaseKey { key } => {
+                sqlx::query(
+                    "DELETE FROM order_keys WHERE idempotency_key = $1 AND response_body IS NULL",
+                )
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+                outcomes.push(Outcome::Key(KeyClaim::Owner));
+                continue;
+            }
         };
         if outcome.changed && backend == Backend::Postgres {
             // Delivered to every listener when (and only if) this transaction commits.
@@ -560,10 +596,67 @@ async fn write_batch(
                 .fetch_one(&mut *tx)
                 .await?;
         }
-        outcomes.push(outcome);
+        outcomes.push(Outcome::Applied(outcome));
     }
     tx.commit().await?;
     Ok(outcomes)
+}
+
+/// Records an order's key before its upstream call, or reads what an earlier use left.
+async fn claim_in(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    key: &str,
+    body_hash: &str,
+) -> Result<KeyClaim, sqlx::Error> {
+    let now = now_ms();
+    if now % 64 == 0 {
+        sqlx::query("DELETE FROM order_keys WHERE created_ms < $1")
+            .bind(now - KEY_TTL_MS)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO order_keys (idempotency_key, body_hash, created_ms) VALUES ($1, $2, $3)
+         ON CONFLICT (idempotency_key) DO NOTHING",
+    )
+    .bind(key)
+    .bind(body_hash)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if inserted == 1 {
+        return Ok(KeyClaim::Owner);
+    }
+    let row = sqlx::query(
+        "SELECT body_hash, response_status, response_body FROM order_keys
+         WHERE idempotency_key = $1",
+    )
+    .bind(key)
+    .fetch_optional(&mut **tx)
+    .await?;
+    match row {
+        Some(row) => key_state(&row, body_hash),
+        // Released by another instance between the two statements: the caller polls again.
+        None => Ok(KeyClaim::InFlight),
+    }
+}
+
+/// What a stored key means for a request with `body_hash`.
+fn key_state(row: &sqlx::any::AnyRow, body_hash: &str) -> Result<KeyClaim, sqlx::Error> {
+    let stored: String = row.try_get("body_hash")?;
+    if stored != body_hash {
+        return Ok(KeyClaim::Reused);
+    }
+    let status: Option<i64> = row.try_get("response_status")?;
+    let body: Option<String> = row.try_get("response_body")?;
+    Ok(match (status, body) {
+        (Some(status), Some(body)) => KeyClaim::Replay {
+            status: u16::try_from(status).unwrap_or(500),
+            body,
+        },
+        _ => KeyClaim::InFlight,
+    })
 }
 
 /// Forwards `NOTIFY` payloads (order references) to this process. `PgListener` reconnects by

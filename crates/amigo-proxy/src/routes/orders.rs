@@ -135,12 +135,12 @@ async fn claim(state: &AppState, key: &IdempotencyKey, body_hash: &str) -> Proxy
         + config.resilience.retry_base * 32 * retries
         + Duration::from_secs(1);
     let deadline = tokio::time::Instant::now() + patience;
+    let mut found = state
+        .store()
+        .claim_order_key(key.as_str(), body_hash)
+        .await?;
     loop {
-        match state
-            .store()
-            .claim_order_key(key.as_str(), body_hash)
-            .await?
-        {
+        match found {
             KeyClaim::Owner => return Ok(Claimed::Owner),
             KeyClaim::Replay { status, body } => {
                 let status = StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED);
@@ -158,7 +158,19 @@ async fn claim(state: &AppState, key: &IdempotencyKey, body_hash: &str) -> Proxy
                 tracing::warn!("an order with this idempotency key never settled; forwarding it");
                 return Ok(Claimed::Unsettled);
             }
-            KeyClaim::InFlight => tokio::time::sleep(Duration::from_millis(25)).await,
+            KeyClaim::InFlight => {
+                tokio::time::sleep(Duration::from_millis(25)).await;
+                // Poll with a read; claim again only if the holder released the key.
+                found = match state.store().order_key(key.as_str(), body_hash).await? {
+                    Some(now) => now,
+                    None => {
+                        state
+                            .store()
+                            .claim_order_key(key.as_str(), body_hash)
+                            .await?
+                    }
+                };
+            }
         }
     }
 }
