@@ -114,7 +114,7 @@ impl AppState {
     /// Announces a changed order to SSE subscribers. On PostgreSQL this does nothing: the
     /// store's `NOTIFY` reaches every instance, this one included, and is relayed from there.
     pub fn publish(&self, view: OrderTracking) {
-        if self.inner.store.subscribe_changes().is_some() {
+        if self.inner.store.backend() == crate::store::Backend::Postgres {
             return;
         }
         // No subscribers is fine.
