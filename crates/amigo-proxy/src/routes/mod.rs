@@ -20,7 +20,9 @@ use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::TraceLayer;
 
 use crate::error::ProxyError;
@@ -30,14 +32,47 @@ use crate::middleware::{
 };
 use crate::state::AppState;
 
+/// Request ids `{process prefix}-{counter}`: unique per process (the 64-bit random prefix tells
+/// instances and restarts apart) without a call to the OS random source per request, which a
+/// UUID v4 makes.
+#[derive(Clone)]
+struct CountingRequestId {
+    prefix: std::sync::Arc<str>,
+    next: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl CountingRequestId {
+    fn new() -> Self {
+        Self {
+            prefix: format!("{:016x}", rand::random::<u64>()).into(),
+            next: std::sync::Arc::new(std::sync::atomic::AtomicU64::new(1)),
+        }
+    }
+}
+
+impl MakeRequestId for CountingRequestId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{}-{n:x}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
 /// Builds the whole HTTP surface over `state`.
 pub fn router(state: AppState) -> Router {
-    let origins: Vec<HeaderValue> = state
-        .allowed_origins()
-        .filter_map(|o| HeaderValue::from_str(o).ok())
-        .collect();
+    // a predicate over a shared set: the layer is cloned for every request, and a list would be
+    // cloned with it
+    let origins: std::sync::Arc<std::collections::HashSet<HeaderValue>> = std::sync::Arc::new(
+        state
+            .allowed_origins()
+            .filter_map(|o| HeaderValue::from_str(o).ok())
+            .collect(),
+    );
     let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::list(origins))
+        .allow_origin(AllowOrigin::predicate(move |origin, _| {
+            origins.contains(origin)
+        }))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([
             header::CONTENT_TYPE,
@@ -82,7 +117,7 @@ pub fn router(state: AppState) -> Router {
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(
                     x_request_id.clone(),
-                    MakeRequestUuid,
+                    CountingRequestId::new(),
                 ))
                 .layer(
                     TraceLayer::new_for_http()
