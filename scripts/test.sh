@@ -18,6 +18,8 @@ cargo test --workspace --locked
 # follows Stripe's reading by default. The proxy must be correct under the other reading too.
 echo "== cargo test -p amigo-proxy, upstream idempotency mode replay-any"
 AMIGO_TEST_IDEMPOTENCY_MODE=replay-any cargo test --locked -p amigo-proxy
+echo "== crash safety: kill -9 mid-traffic, restart, nothing acknowledged lost (scripts/crash-test.sh)"
+scripts/crash-test.sh
 
 echo "== cargo clippy -D warnings (widget, wasm32)"
 cargo clippy --locked --target wasm32-unknown-unknown -p amigo-storefront --all-targets -- -D warnings

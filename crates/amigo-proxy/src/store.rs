@@ -10,7 +10,7 @@ use std::time::Duration;
 use amigo_types::orders::{Order, OrderStatus};
 use amigo_types::tracking::{OrderTracking, TimelineEntry, lagos_to_iso, phone_match_key};
 use sha2::{Digest, Sha256};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
@@ -134,6 +134,9 @@ impl Store {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
+            // FULL, not WAL's usual NORMAL: a commit is on disk before its 2xx/201 goes out,
+            // so not even a power cut loses an acknowledged write (README "Crash safety")
+            .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(3))
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
