@@ -20,6 +20,8 @@ echo "== cargo test -p amigo-proxy, upstream idempotency mode replay-any"
 AMIGO_TEST_IDEMPOTENCY_MODE=replay-any cargo test --locked -p amigo-proxy
 echo "== crash safety: kill -9 mid-traffic, restart, nothing acknowledged lost (scripts/crash-test.sh)"
 scripts/crash-test.sh
+echo "== API fuzzing from the OpenAPI document (scripts/schemathesis.sh)"
+scripts/schemathesis.sh
 
 echo "== cargo clippy -D warnings (widget, wasm32)"
 cargo clippy --locked --target wasm32-unknown-unknown -p amigo-storefront --all-targets -- -D warnings

@@ -19,9 +19,9 @@ use crate::state::AppState;
     ),
     responses(
         (status = 200, description = "Amigo's plan catalog body, unchanged: plans with `efficiency` (percent) and `efficiency_rating` (`excellent` ≥ 98, `poor` < 75)", content_type = "application/json"),
-        (status = 422, description = "`invalid_network` (no upstream call)"),
-        (status = 502, description = "Amigo failed and nothing is cached"),
-        (status = 504, description = "Amigo timed out and nothing is cached"),
+        (status = 422, description = "`invalid_network` (no upstream call)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 502, description = "Amigo failed and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 504, description = "Amigo timed out and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
 pub(crate) async fn plans(State(state): State<AppState>, raw: Pairs) -> ProxyResult<Response> {
