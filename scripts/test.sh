@@ -22,6 +22,10 @@ AMIGO_TEST_IDEMPOTENCY_MODE=replay-any cargo test --locked -p amigo-proxy
 # every test on its own database, plus the two-instance tests that need LISTEN/NOTIFY.
 echo "== cargo test -p amigo-proxy on PostgreSQL (scripts/pg.sh)"
 scripts/pg.sh cargo test --locked -p amigo-proxy
+echo "== crash safety: kill -9 mid-traffic, restart, nothing acknowledged lost (scripts/crash-test.sh)"
+scripts/crash-test.sh
+echo "== API fuzzing from the OpenAPI document (scripts/schemathesis.sh)"
+scripts/schemathesis.sh
 
 echo "== cargo clippy -D warnings (widget, wasm32)"
 cargo clippy --locked --target wasm32-unknown-unknown -p amigo-storefront --all-targets -- -D warnings

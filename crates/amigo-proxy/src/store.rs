@@ -230,9 +230,15 @@ impl Store {
                     .max_connections(8)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
-                            conn.execute("PRAGMA busy_timeout = 3000; PRAGMA foreign_keys = ON")
-                                .await
-                                .map(|_| ())
+                            // synchronous=FULL, not WAL's usual NORMAL: a commit is on disk
+                            // before its 2xx/201 goes out, so not even a power cut loses an
+                            // acknowledged write (README "Crash safety")
+                            conn.execute(
+                                "PRAGMA busy_timeout = 3000; PRAGMA foreign_keys = ON; \
+                                 PRAGMA synchronous = FULL",
+                            )
+                            .await
+                            .map(|_| ())
                         })
                     })
                     .connect(url)

@@ -76,6 +76,7 @@ impl Pagination {
 ///
 /// Extras are omitted when absent so each error has exactly the shape the spec shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// Always `false`.
     pub success: bool,

@@ -34,9 +34,9 @@ pub(super) fn pairs(raw: Pairs) -> ProxyResult<QueryPairs> {
     tag = "catalog",
     responses(
         (status = 200, description = "Amigo's `GET /api/commerce/categories/` body, unchanged", content_type = "application/json"),
-        (status = 502, description = "Amigo failed and nothing is cached (`retryable: true`)"),
-        (status = 503, description = "`upstream_unavailable`: the circuit breaker is open and nothing is cached (`retryable: true`, `Retry-After`)"),
-        (status = 504, description = "Amigo timed out and nothing is cached (`retryable: true`)"),
+        (status = 502, description = "Amigo failed and nothing is cached (`retryable: true`)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 503, description = "`upstream_unavailable`: the circuit breaker is open and nothing is cached (`retryable: true`, `Retry-After`)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 504, description = "Amigo timed out and nothing is cached (`retryable: true`)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
 pub(crate) async fn categories(State(state): State<AppState>) -> ProxyResult<Response> {
@@ -61,11 +61,11 @@ pub(crate) async fn categories(State(state): State<AppState>) -> ProxyResult<Res
     ),
     responses(
         (status = 200, description = "Amigo's `GET /api/commerce/products/` body, unchanged", content_type = "application/json"),
-        (status = 404, description = "`not_found`: no such product"),
-        (status = 422, description = "`invalid_<param>` naming the bad parameter (no upstream call)"),
-        (status = 502, description = "Amigo failed and nothing is cached"),
-        (status = 503, description = "`upstream_unavailable`: the circuit breaker is open and nothing is cached"),
-        (status = 504, description = "Amigo timed out and nothing is cached"),
+        (status = 404, description = "`not_found`: no such product", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 422, description = "`invalid_<param>` naming the bad parameter (no upstream call)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 502, description = "Amigo failed and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 503, description = "`upstream_unavailable`: the circuit breaker is open and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 504, description = "Amigo timed out and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
 pub(crate) async fn products(State(state): State<AppState>, raw: Pairs) -> ProxyResult<Response> {
@@ -89,11 +89,11 @@ pub(crate) async fn products(State(state): State<AppState>, raw: Pairs) -> Proxy
     ),
     responses(
         (status = 200, description = "Amigo's `GET /api/commerce/curation/` body, unchanged", content_type = "application/json"),
-        (status = 404, description = "`list_not_found`"),
-        (status = 422, description = "`invalid_type` / `invalid_limit`"),
-        (status = 502, description = "Amigo failed and nothing is cached"),
-        (status = 503, description = "`upstream_unavailable`: the circuit breaker is open and nothing is cached"),
-        (status = 504, description = "Amigo timed out and nothing is cached"),
+        (status = 404, description = "`list_not_found`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 422, description = "`invalid_type` / `invalid_limit`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 502, description = "Amigo failed and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 503, description = "`upstream_unavailable`: the circuit breaker is open and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 504, description = "Amigo timed out and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
 pub(crate) async fn curation(State(state): State<AppState>, raw: Pairs) -> ProxyResult<Response> {

@@ -46,10 +46,10 @@ fn enabled(state: &AppState) -> ProxyResult<()> {
     ),
     responses(
         (status = 200, description = "Amigo's plan catalog body, unchanged: plans with `efficiency` (percent) and `efficiency_rating` (`excellent` ≥ 98, `poor` < 75)", content_type = "application/json"),
-        (status = 403, description = "`data_sales_disabled`: the merchant has not set `AMIGO_DATA_ENABLED`"),
-        (status = 422, description = "`invalid_network` (no upstream call)"),
-        (status = 502, description = "Amigo failed and nothing is cached"),
-        (status = 504, description = "Amigo timed out and nothing is cached"),
+        (status = 403, description = "`data_sales_disabled`: the merchant has not set `AMIGO_DATA_ENABLED`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 422, description = "`invalid_network` (no upstream call)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 502, description = "Amigo failed and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 504, description = "Amigo timed out and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
 pub(crate) async fn plans(State(state): State<AppState>, raw: Pairs) -> ProxyResult<Response> {
@@ -94,13 +94,13 @@ fn lagos_day() -> String {
     request_body(content_type = "application/json", description = "The documented Data API body: `network` (1 MTN, 2 Glo, 4 Airtel, 3 9mobile), `mobile_number`, `plan` (a Plan ID), `Ported_number` (optional boolean)"),
     responses(
         (status = 201, description = "Amigo's 201 body, unchanged: `{success, data: purchase}` with `reference` and `status: processing`", content_type = "application/json"),
-        (status = 403, description = "`data_sales_disabled`, or `origin_not_allowed`"),
-        (status = 422, description = "`invalid_<field>` with `field`, `plan_network_mismatch`, `network_mismatch`, `data_daily_limit_reached` (with `required` and `balance`: the room left today), `idempotency_key_reused`, `invalid_idempotency_key`, or Amigo's `insufficient_balance`"),
-        (status = 428, description = "`idempotency_key_required`"),
-        (status = 429, description = "`rate_limited` (per client IP per minute, per phone per hour), with `Retry-After`"),
-        (status = 502, description = "`upstream_error` (`retryable: true`): retry with the same key"),
-        (status = 503, description = "`upstream_unavailable` (`retryable: true`, `Retry-After`): the circuit breaker is open"),
-        (status = 504, description = "`upstream_timeout` (`retryable: true`): retry with the same key"),
+        (status = 403, description = "`data_sales_disabled`, or `origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 422, description = "`invalid_<field>` with `field`, `plan_network_mismatch`, `network_mismatch`, `data_daily_limit_reached` (with `required` and `balance`: the room left today), `idempotency_key_reused`, `invalid_idempotency_key`, or Amigo's `insufficient_balance`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 428, description = "`idempotency_key_required`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 429, description = "`rate_limited` (per client IP per minute, per phone per hour), with `Retry-After`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 502, description = "`upstream_error` (`retryable: true`): retry with the same key", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 503, description = "`upstream_unavailable` (`retryable: true`, `Retry-After`): the circuit breaker is open", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 504, description = "`upstream_timeout` (`retryable: true`): retry with the same key", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
 pub(crate) async fn purchase(
@@ -197,9 +197,9 @@ pub(crate) async fn purchase(
     ),
     responses(
         (status = 200, description = "`{success, data: purchase}`: `status` is `processing`, `delivered` or `failed` (then `refunded` and `failure_reason`)", content_type = "application/json"),
-        (status = 403, description = "`data_sales_disabled`"),
-        (status = 404, description = "`not_found`: unknown reference, or wrong or missing phone"),
-        (status = 429, description = "`rate_limited`"),
+        (status = 403, description = "`data_sales_disabled`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 404, description = "`not_found`: unknown reference, or wrong or missing phone", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 429, description = "`rate_limited`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
 pub(crate) async fn show(

@@ -28,7 +28,8 @@ use super::{catalog, data, health, orders, tracking, webhooks, widget};
         health::healthz,
         widget::index,
         widget::file,
-    )
+    ),
+    components(schemas(amigo_types::envelope::ErrorBody))
 )]
 pub(crate) struct ApiDoc;
 

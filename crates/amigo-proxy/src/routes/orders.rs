@@ -34,14 +34,14 @@ use crate::upstream::{UpstreamResponse, classify_failure};
     request_body(content_type = "application/json", description = "The Amigo order body: `customer`, `delivery`, `items`"),
     responses(
         (status = 201, description = "Amigo's 201 body, unchanged", content_type = "application/json"),
-        (status = 403, description = "`origin_not_allowed`"),
-        (status = 413, description = "`payload_too_large` (over 64 KiB)"),
-        (status = 422, description = "`invalid_<field>` with `field`, `invalid_idempotency_key`, `order_total_exceeds_limit`, or Amigo's `insufficient_balance` / `out_of_stock` / `unserviceable_delivery` / `idempotency_key_reused`"),
-        (status = 428, description = "`idempotency_key_required`"),
-        (status = 429, description = "`rate_limited`, with `Retry-After` and `retry_after`"),
-        (status = 502, description = "`upstream_error` (`retryable: true`): retry with the same key"),
-        (status = 503, description = "`upstream_unavailable` (`retryable: true`, `Retry-After`): the circuit breaker is open; retry with the same key later"),
-        (status = 504, description = "`upstream_timeout` (`retryable: true`): retry with the same key"),
+        (status = 403, description = "`origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 413, description = "`payload_too_large` (over 64 KiB)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 422, description = "`invalid_<field>` with `field`, `invalid_idempotency_key`, `order_total_exceeds_limit`, or Amigo's `insufficient_balance` / `out_of_stock` / `unserviceable_delivery` / `idempotency_key_reused`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 428, description = "`idempotency_key_required`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 429, description = "`rate_limited`, with `Retry-After` and `retry_after`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 502, description = "`upstream_error` (`retryable: true`): retry with the same key", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 503, description = "`upstream_unavailable` (`retryable: true`, `Retry-After`): the circuit breaker is open; retry with the same key later", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 504, description = "`upstream_timeout` (`retryable: true`): retry with the same key", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
 pub(crate) async fn create(

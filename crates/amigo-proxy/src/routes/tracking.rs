@@ -61,8 +61,8 @@ async fn find(
     ),
     responses(
         (status = 200, description = "`{success, data: OrderTracking}`: status, items, totals, delivery, timeline", content_type = "application/json"),
-        (status = 404, description = "`not_found`: unknown reference, or wrong or missing phone"),
-        (status = 429, description = "`rate_limited`"),
+        (status = 404, description = "`not_found`: unknown reference, or wrong or missing phone", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 429, description = "`rate_limited`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
 pub(crate) async fn show(
@@ -91,8 +91,8 @@ pub(crate) async fn show(
     ),
     responses(
         (status = 200, description = "`text/event-stream`; each event is named `status` and carries one OrderTracking", content_type = "text/event-stream"),
-        (status = 404, description = "`not_found`: unknown reference, or wrong or missing phone"),
-        (status = 429, description = "`rate_limited`"),
+        (status = 404, description = "`not_found`: unknown reference, or wrong or missing phone", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 429, description = "`rate_limited`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
 pub(crate) async fn events(

@@ -87,8 +87,8 @@ fn log_rejection(
     request_body(content_type = "application/json", description = "`{event, livemode, created_at, data: order}`"),
     responses(
         (status = 200, description = "Stored (or a duplicate, acknowledged)", content_type = "application/json"),
-        (status = 400, description = "`invalid_payload`: signed, but without a delivery id"),
-        (status = 401, description = "`invalid_signature`: unsigned, forged, tampered, stale or future"),
+        (status = 400, description = "`invalid_payload`: signed, but without a delivery id", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 401, description = "`invalid_signature`: unsigned, forged, tampered, stale or future", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
 pub(crate) async fn receive(

@@ -49,6 +49,49 @@ async fn openapi_documents_every_browser_facing_route() {
 }
 
 #[tokio::test]
+async fn openapi_describes_every_json_error_with_the_envelope_schema() {
+    let app = spawn_app().await;
+    let doc = app.get("/api/openapi.json").await.json();
+    let schema = &doc["components"]["schemas"]["ErrorBody"];
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .expect("ErrorBody has required fields")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    for field in ["success", "error", "message"] {
+        assert!(required.contains(&field), "{field} not required: {schema}");
+    }
+    assert!(schema["properties"]["field"].is_object());
+    assert!(!required.contains(&"field"), "field is optional");
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if !(path.starts_with("/api/") || path.starts_with("/webhooks/")) {
+            continue;
+        }
+        for (method, op) in item.as_object().unwrap() {
+            for (status, resp) in op["responses"].as_object().unwrap() {
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert_eq!(
+                        resp["content"]["application/json"]["schema"]["$ref"],
+                        "#/components/schemas/ErrorBody",
+                        "{method} {path} {status}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 20, "only {checked} error responses described");
+    // and a real error has that shape
+    let r = app.get("/api/catalog/products?limit=0").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.json();
+    assert_eq!(body["success"], false);
+    assert!(body["error"].is_string() && body["message"].is_string());
+}
+
+#[tokio::test]
 async fn security_headers_and_request_ids_on_every_response() {
     let app = spawn_app().await;
     let mut ids = Vec::new();
