@@ -322,6 +322,8 @@ def main():
         )
         if lost_hooks or lost_orders:
             log(f"acknowledged but missing after the restart: webhooks {lost_hooks[:5]} orders {lost_orders[:5]}")
+        if missing_after or missing_orders_after:
+            log(f"missing after the redelivery: webhooks {missing_after[:5]} orders {missing_orders_after[:5]}")
         ok = lost == 0 and dup_total == 0 and unplaced == 0 and failed_redeliveries == 0
         return 0 if ok else 1
     finally:

@@ -244,6 +244,20 @@ impl Store {
                     .connect(url)
                     .await?;
                 sqlx::migrate!("./migrations").run(&pool).await?;
+                // SQLite serves one instance, so an order key still in flight at start-up was
+                // held by this proxy's previous process, which died before Amigo answered: free
+                // it, so the shopper's retry (same key) is forwarded at once instead of waiting
+                // out a dead call. Amigo's own idempotency still returns the one order.
+                let freed = sqlx::query("DELETE FROM order_keys WHERE response_status IS NULL")
+                    .execute(&pool)
+                    .await?
+                    .rows_affected();
+                if freed > 0 {
+                    tracing::warn!(
+                        freed,
+                        "released order keys left in flight by a previous run"
+                    );
+                }
                 (pool, None)
             }
             Backend::Postgres => {

@@ -61,7 +61,14 @@ pub(crate) async fn create(
         .map_err(|e| ProxyError::Internal(format!("serialising the order: {e}")))?;
     let body_hash = hex::encode(Sha256::digest(&payload));
     let owner = match claim(&state, &key, &body_hash).await? {
-        Claimed::Replay(status, body) => return Ok(created(status, Bytes::from(body))),
+        Claimed::Replay(status, body) => {
+            // The answer was stored before the order was (two writes): a crash between them
+            // leaves only the answer, so a replay records the order too (a no-op when it is
+            // there already).
+            let body = Bytes::from(body);
+            remember(&state, &body).await;
+            return Ok(created(status, body));
+        }
         Claimed::Owner => true,
         Claimed::Unsettled => false,
     };
