@@ -27,6 +27,7 @@ RUST_LOG=warn target/debug/amigo-proxy --sandbox --listen 127.0.0.1:0 \
     --database-url "sqlite://$work/proxy.db" \
     --sandbox-rate-limit-per-minute 100000 --order-rate-per-ip 100000 \
     --order-rate-per-phone 100000 --lookup-rate-per-ip 100000 \
+    --data-enabled true --data-rate-per-ip 100000 --data-rate-per-phone 100000 \
     > "$work/proxy.out" 2>&1 &
 proxy_pid=$!
 for _ in $(seq 300); do

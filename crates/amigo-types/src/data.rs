@@ -107,6 +107,7 @@ fn invalid_network() -> ApiError {
 }
 
 /// How reliable a plan has been lately. Documented thresholds: ≥ 98 % excellent, < 75 % poor.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EfficiencyRating {
@@ -133,11 +134,13 @@ impl EfficiencyRating {
 
 /// One plan of the catalog (inferred shape; the docs show the columns Plan ID, Capacity,
 /// Validity, Price and Efficiency).
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DataPlan {
     /// The Plan ID sent as `plan`.
     pub plan_id: u64,
     /// The network id.
+    #[cfg_attr(feature = "schema", schema(value_type = u8))]
     pub network: Network,
     /// The network's name.
     pub network_name: String,
@@ -296,6 +299,7 @@ impl ValidDataPurchase {
 }
 
 /// Where a purchase stands (inferred).
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DataPurchaseStatus {
@@ -308,6 +312,7 @@ pub enum DataPurchaseStatus {
 }
 
 /// A data purchase as the API returns it (inferred shape).
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DataPurchase {
     /// Numeric id.
@@ -317,6 +322,7 @@ pub struct DataPurchase {
     /// Where it stands.
     pub status: DataPurchaseStatus,
     /// Network id.
+    #[cfg_attr(feature = "schema", schema(value_type = u8))]
     pub network: Network,
     /// Network name.
     pub network_name: String,

@@ -22,6 +22,7 @@ pub const MAX_ORDER_ITEMS: usize = 50;
 pub const MAX_QUANTITY: u32 = 1000;
 
 /// The delivery tiers.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DeliveryTier {

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A successful single-object or collection response: `{"success": true, "data": …}`.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataEnvelope<T> {
     /// Always `true` on this shape.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// An amount of integer Naira with the platform's display string (`"₦14,500"`).
 ///
 /// The display string is derived, never parsed: construct with [`Money::naira`].
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
     /// Whole Naira.

@@ -254,6 +254,7 @@ pub fn is_plausible_email(e: &str) -> bool {
 }
 
 /// Order status, in lifecycle order.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OrderStatus {
@@ -333,6 +334,7 @@ impl OrderStatus {
 }
 
 /// Payment state.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PaymentState {
@@ -357,6 +359,7 @@ impl PaymentState {
 }
 
 /// The customer as stored on an order.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderCustomer {
     /// Name.
@@ -368,6 +371,7 @@ pub struct OrderCustomer {
 }
 
 /// One scheme's delivery charge on an order.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryBreakdown {
     /// Scheme id (`null` for the no-scheme bucket).
@@ -388,6 +392,7 @@ pub struct DeliveryBreakdown {
 
 /// The delivery snapshot on an order. On legacy orders (no location) the scheme, tier,
 /// `was_free` and ETA fields are `null` and `breakdown` is empty.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderDelivery {
     /// Address line.
@@ -419,6 +424,7 @@ pub struct OrderDelivery {
 }
 
 /// One line of an order, priced at order time.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderItem {
     /// Product id.
@@ -434,6 +440,7 @@ pub struct OrderItem {
 }
 
 /// The order object (201 body's `data`, order reads, and webhook `data`).
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     /// Numeric id.

@@ -16,6 +16,7 @@ use crate::phone::NgMobile;
 pub const STATUS_EVENT: &str = "status";
 
 /// One order, as its shopper may see it.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderTracking {
     /// `AMG-COM-…` reference.
@@ -44,6 +45,7 @@ pub struct OrderTracking {
 }
 
 /// Delivery as the shopper sees it: tier, ETA and destination city/state, no street address.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrackingDelivery {
     /// Tier charged (`null` on legacy orders).
@@ -59,6 +61,7 @@ pub struct TrackingDelivery {
 }
 
 /// One status change.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     /// The status reached.

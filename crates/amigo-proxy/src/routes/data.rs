@@ -45,7 +45,7 @@ fn enabled(state: &AppState) -> ProxyResult<()> {
         ("network" = Option<u8>, Query, description = "1 MTN, 2 Glo, 4 Airtel, 3 9mobile; omit for all"),
     ),
     responses(
-        (status = 200, description = "Amigo's plan catalog body, unchanged: plans with `efficiency` (percent) and `efficiency_rating` (`excellent` ≥ 98, `poor` < 75)", content_type = "application/json"),
+        (status = 200, description = "Amigo's plan catalog body, unchanged: plans with `efficiency` (percent) and `efficiency_rating` (`excellent` ≥ 98, `poor` < 75)", body = amigo_types::DataEnvelope<Vec<amigo_types::data::DataPlan>>, content_type = "application/json"),
         (status = 403, description = "`data_sales_disabled`: the merchant has not set `AMIGO_DATA_ENABLED`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 422, description = "`invalid_network` (no upstream call)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 502, description = "Amigo failed and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -93,7 +93,7 @@ fn lagos_day() -> String {
     ),
     request_body(content_type = "application/json", description = "The documented Data API body: `network` (1 MTN, 2 Glo, 4 Airtel, 3 9mobile), `mobile_number`, `plan` (a Plan ID), `Ported_number` (optional boolean)"),
     responses(
-        (status = 201, description = "Amigo's 201 body, unchanged: `{success, data: purchase}` with `reference` and `status: processing`", content_type = "application/json"),
+        (status = 201, description = "Amigo's 201 body, unchanged: `{success, data: purchase}` with `reference` and `status: processing`", body = amigo_types::DataEnvelope<amigo_types::data::DataPurchase>, content_type = "application/json"),
         (status = 403, description = "`data_sales_disabled`, or `origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 422, description = "`invalid_<field>` with `field`, `plan_network_mismatch`, `network_mismatch`, `data_daily_limit_reached` (with `required` and `balance`: the room left today), `idempotency_key_reused`, `invalid_idempotency_key`, or Amigo's `insufficient_balance`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 428, description = "`idempotency_key_required`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -196,7 +196,7 @@ pub(crate) async fn purchase(
         ("phone" = String, Query, description = "The line the plan was bought for (any common format)"),
     ),
     responses(
-        (status = 200, description = "`{success, data: purchase}`: `status` is `processing`, `delivered` or `failed` (then `refunded` and `failure_reason`)", content_type = "application/json"),
+        (status = 200, description = "`{success, data: purchase}`: `status` is `processing`, `delivered` or `failed` (then `refunded` and `failure_reason`)", body = amigo_types::DataEnvelope<amigo_types::data::DataPurchase>, content_type = "application/json"),
         (status = 403, description = "`data_sales_disabled`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 404, description = "`not_found`: unknown reference, or wrong or missing phone", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 429, description = "`rate_limited`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),

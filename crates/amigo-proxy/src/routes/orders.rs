@@ -33,7 +33,7 @@ use crate::upstream::{UpstreamResponse, classify_failure};
     ),
     request_body(content_type = "application/json", description = "The Amigo order body: `customer`, `delivery`, `items`"),
     responses(
-        (status = 201, description = "Amigo's 201 body, unchanged", content_type = "application/json"),
+        (status = 201, description = "Amigo's 201 body, unchanged", body = amigo_types::DataEnvelope<amigo_types::orders::Order>, content_type = "application/json"),
         (status = 403, description = "`origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 413, description = "`payload_too_large` (over 64 KiB)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 422, description = "`invalid_<field>` with `field`, `invalid_idempotency_key`, `order_total_exceeds_limit`, or Amigo's `insufficient_balance` / `out_of_stock` / `unserviceable_delivery` / `idempotency_key_reused`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),

@@ -60,7 +60,7 @@ async fn find(
         ("phone" = String, Query, description = "The phone number the order was placed with (any common format)"),
     ),
     responses(
-        (status = 200, description = "`{success, data: OrderTracking}`: status, items, totals, delivery, timeline", content_type = "application/json"),
+        (status = 200, description = "`{success, data: OrderTracking}`: status, items, totals, delivery, timeline", body = amigo_types::DataEnvelope<amigo_types::tracking::OrderTracking>, content_type = "application/json"),
         (status = 404, description = "`not_found`: unknown reference, or wrong or missing phone", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 429, description = "`rate_limited`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )

@@ -91,6 +91,79 @@ async fn openapi_describes_every_json_error_with_the_envelope_schema() {
     assert!(body["error"].is_string() && body["message"].is_string());
 }
 
+/// Every property a schema requires is in `value`, recursively through `$ref`s, arrays and
+/// nested objects (a minimal conformance check: enough to catch a schema that drifted from the
+/// bodies the proxy really sends).
+fn conforms(
+    doc: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+    at: &str,
+) {
+    let schema = match schema["$ref"].as_str() {
+        Some(r) => &doc["components"]["schemas"][r.trim_start_matches("#/components/schemas/")],
+        None => schema,
+    };
+    if let Some(items) = schema.get("items") {
+        for (i, v) in value.as_array().into_iter().flatten().enumerate() {
+            conforms(doc, items, v, &format!("{at}[{i}]"));
+        }
+        return;
+    }
+    for field in schema["required"].as_array().into_iter().flatten() {
+        let f = field.as_str().unwrap();
+        assert!(
+            !value[f].is_null(),
+            "{at}.{f} is required by the schema: {value}"
+        );
+    }
+    for (name, prop) in schema["properties"].as_object().into_iter().flatten() {
+        if !value[name].is_null() && (prop.get("$ref").is_some() || prop.get("items").is_some()) {
+            conforms(doc, prop, &value[name], &format!("{at}.{name}"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn openapi_success_schemas_match_what_the_proxy_sends() {
+    let app = spawn_app().await;
+    let doc = app.get("/api/openapi.json").await.json();
+    let schema = |path: &str, method: &str, status: &str| {
+        doc["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"]
+            .clone()
+    };
+    let order = app.place_order("+234 803 123 4567").await;
+    conforms(
+        &doc,
+        &schema("/api/orders", "post", "201"),
+        &serde_json::json!({"success": true, "data": order}),
+        "order",
+    );
+    let reference = order["reference"].as_str().unwrap();
+    let tracking = app.tracking(reference, "08031234567").await.json();
+    conforms(
+        &doc,
+        &schema("/api/orders/{reference}", "get", "200"),
+        &tracking,
+        "tracking",
+    );
+    let plans = app.get("/api/data/plans?network=1").await.json();
+    conforms(
+        &doc,
+        &schema("/api/data/plans", "get", "200"),
+        &plans,
+        "plans",
+    );
+    assert!(
+        doc["components"]["schemas"]["DataPurchase"]["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "reference"),
+        "the purchase schema is described"
+    );
+}
+
 #[tokio::test]
 async fn security_headers_and_request_ids_on_every_response() {
     let app = spawn_app().await;
