@@ -84,6 +84,37 @@ pub(crate) async fn read<T: DeserializeOwned>(
     serde_json::from_str(&text).map_err(|_| CallError::Decode(status))
 }
 
+/// A spending `POST` with its `Idempotency-Key` (an order, a data purchase): a request taking
+/// longer than [`ORDER_TIMEOUT_MS`] is abandoned as a network failure, to be retried later with
+/// the same key. Callers classify the error for their own state machine.
+pub(crate) async fn post_keyed<T: DeserializeOwned>(
+    url: &str,
+    key: &str,
+    body: &impl serde::Serialize,
+) -> Result<T, CallError> {
+    let controller = web_sys::AbortController::new().ok();
+    let timer = controller.clone().and_then(|c| {
+        let cb = wasm_bindgen::closure::Closure::once_into_js(move || c.abort());
+        web_sys::window()?
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                cb.unchecked_ref(),
+                ORDER_TIMEOUT_MS as i32,
+            )
+            .ok()
+    });
+    let signal = controller.as_ref().map(web_sys::AbortController::signal);
+    let req = gloo_net::http::Request::post(url)
+        .header("Idempotency-Key", key)
+        .abort_signal(signal.as_ref())
+        .json(body)
+        .map_err(|_| CallError::Network)?;
+    let result = read(req.send().await).await;
+    if let (Some(id), Some(w)) = (timer, web_sys::window()) {
+        w.clear_timeout_with_handle(id);
+    }
+    result
+}
+
 impl CheckoutApi {
     /// A client for the public API at `api` and the proxy at `proxy` (no trailing slashes).
     pub fn new(api: &str, proxy: &str) -> Self {
@@ -151,26 +182,8 @@ impl CheckoutApi {
     /// abandoned as a network failure (retried later with the same key).
     pub async fn place_order(&self, submission: &Submission) -> Result<Order, Failure> {
         let url = format!("{}/api/orders", self.proxy);
-        let controller = web_sys::AbortController::new().ok();
-        let timer = controller.clone().and_then(|c| {
-            let cb = wasm_bindgen::closure::Closure::once_into_js(move || c.abort());
-            web_sys::window()?
-                .set_timeout_with_callback_and_timeout_and_arguments_0(
-                    cb.unchecked_ref(),
-                    ORDER_TIMEOUT_MS as i32,
-                )
-                .ok()
-        });
-        let signal = controller.as_ref().map(web_sys::AbortController::signal);
-        let req = gloo_net::http::Request::post(&url)
-            .header("Idempotency-Key", submission.key.as_str())
-            .abort_signal(signal.as_ref())
-            .json(&submission.body)
-            .map_err(|_| Failure::network())?;
-        let result: Result<DataEnvelope<Order>, CallError> = read(req.send().await).await;
-        if let (Some(id), Some(w)) = (timer, web_sys::window()) {
-            w.clear_timeout_with_handle(id);
-        }
+        let result: Result<DataEnvelope<Order>, CallError> =
+            post_keyed(&url, submission.key.as_str(), &submission.body).await;
         match result {
             Ok(env) => Ok(env.data),
             Err(CallError::Http {

@@ -6,11 +6,10 @@ use std::sync::Arc;
 use amigo_types::DataEnvelope;
 use amigo_types::catalog::encode_pairs;
 use amigo_types::data::{DataPlan, DataPurchase};
-use wasm_bindgen::JsCast;
 
 use super::TopUpSubmission;
 use super::failure::TopUpFailure;
-use crate::checkout::api::{CallError, ORDER_TIMEOUT_MS, read};
+use crate::checkout::api::{CallError, post_keyed, read};
 
 /// Client for the top-up. Cheap to clone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,30 +33,13 @@ impl TopUpApi {
         Ok(env.data)
     }
 
-    /// `POST {proxy}/api/data/purchases` with the submission's key. A request taking longer than
-    /// [`ORDER_TIMEOUT_MS`] is abandoned as a network failure (retried later with the same key).
+    /// `POST {proxy}/api/data/purchases` with the submission's key; a request taking longer than
+    /// [`ORDER_TIMEOUT_MS`](crate::checkout::api::ORDER_TIMEOUT_MS) is abandoned as a network
+    /// failure (retried later with the same key).
     pub async fn buy(&self, submission: &TopUpSubmission) -> Result<DataPurchase, TopUpFailure> {
         let url = format!("{}/api/data/purchases", self.proxy);
-        let controller = web_sys::AbortController::new().ok();
-        let timer = controller.clone().and_then(|c| {
-            let cb = wasm_bindgen::closure::Closure::once_into_js(move || c.abort());
-            web_sys::window()?
-                .set_timeout_with_callback_and_timeout_and_arguments_0(
-                    cb.unchecked_ref(),
-                    ORDER_TIMEOUT_MS as i32,
-                )
-                .ok()
-        });
-        let signal = controller.as_ref().map(web_sys::AbortController::signal);
-        let req = gloo_net::http::Request::post(&url)
-            .header("Idempotency-Key", submission.key.as_str())
-            .abort_signal(signal.as_ref())
-            .json(&submission.body)
-            .map_err(|_| TopUpFailure::network())?;
-        let result: Result<DataEnvelope<DataPurchase>, CallError> = read(req.send().await).await;
-        if let (Some(id), Some(w)) = (timer, web_sys::window()) {
-            w.clear_timeout_with_handle(id);
-        }
+        let result: Result<DataEnvelope<DataPurchase>, CallError> =
+            post_keyed(&url, submission.key.as_str(), &submission.body).await;
         match result {
             Ok(env) => Ok(env.data),
             Err(CallError::Http {
