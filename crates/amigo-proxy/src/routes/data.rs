@@ -17,11 +17,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
 use super::catalog::{Pairs, forward, pairs};
 use super::orders::idempotency_key;
-use super::tracking::PhoneQuery;
+use super::tracking::{PhoneProof, PhoneQuery};
 use crate::error::{DataRefusal, ProxyError, ProxyResult};
 use crate::middleware::ClientIp;
 use crate::state::AppState;
@@ -210,10 +209,8 @@ pub(crate) async fn show(
 ) -> ProxyResult<Response> {
     enabled(&state)?;
     state.limits().lookup_from_ip(ip)?;
-    // Hash first, so a known and an unknown reference cost the same.
-    let phone = q.phone.as_deref().unwrap_or("");
-    let given = state.store().phone_hash(phone);
-    if reference.len() > 64 || phone.trim().is_empty() {
+    let proof = PhoneProof::new(&state, q.phone.as_deref());
+    if reference.len() > 64 {
         return Err(DataRefusal::NotFound.into());
     }
     let stored = state
@@ -221,7 +218,7 @@ pub(crate) async fn show(
         .data_purchase(&reference)
         .await?
         .ok_or(DataRefusal::NotFound)?;
-    if !bool::from(stored.phone_hash.as_bytes().ct_eq(given.as_bytes())) {
+    if !proof.matches(&stored.phone_hash) {
         return Err(DataRefusal::NotFound.into());
     }
     let mut purchase = stored.purchase;

@@ -26,15 +26,35 @@ pub(crate) struct PhoneQuery {
     pub(crate) phone: Option<String>,
 }
 
+/// The phone a shopper's lookup gave, hashed before any database read so a known and an unknown
+/// reference cost the same. Shared by order tracking and data purchase lookups.
+pub(crate) struct PhoneProof {
+    hash: String,
+    given: bool,
+}
+
+impl PhoneProof {
+    /// Hashes `phone` (a missing or blank one never matches).
+    pub(crate) fn new(state: &AppState, phone: Option<&str>) -> Self {
+        Self {
+            hash: state.store().phone_hash(phone.unwrap_or("")),
+            given: phone.is_some_and(|p| !p.trim().is_empty()),
+        }
+    }
+
+    /// Whether it is the phone whose keyed hash is `stored` (constant-time).
+    pub(crate) fn matches(&self, stored: &str) -> bool {
+        self.given && bool::from(stored.as_bytes().ct_eq(self.hash.as_bytes()))
+    }
+}
+
 /// Finds `reference` if `phone` is the one it was placed with.
 async fn find(
     state: &AppState,
     reference: &str,
     phone: Option<&str>,
 ) -> ProxyResult<OrderTracking> {
-    // Hash first, so a known and an unknown reference cost the same.
-    let given = state.store().phone_hash(phone.unwrap_or(""));
-    let phone_given = phone.is_some_and(|p| !p.trim().is_empty());
+    let proof = PhoneProof::new(state, phone);
     if reference.len() > 64 {
         return Err(ProxyError::NotFound);
     }
@@ -43,7 +63,7 @@ async fn find(
         .tracking(reference)
         .await?
         .ok_or(ProxyError::NotFound)?;
-    if phone_given && bool::from(stored.as_bytes().ct_eq(given.as_bytes())) {
+    if proof.matches(&stored) {
         Ok(view)
     } else {
         Err(ProxyError::NotFound)
