@@ -5,6 +5,8 @@
 //       which the budget compares against;
 //   (b) the sandbox's product list, directly;
 //   (c) the same list through amigo-proxy (cached: X-Cache HIT after the warm-up);
+//   (c'') the same as a browser asks for it (Accept-Encoding: gzip, deflate, br): the Brotli
+//        form kept with the cache entry;
 //   (c') the same with the proxy's per-request INFO log turned off (RUST_LOG=warn), to show
 //        what logging costs;
 //   (d) order creation through the proxy, a new Idempotency-Key per request, against a sandbox
@@ -96,6 +98,11 @@ try {
 
   rows.b = await measure('(b) sandbox direct', `${sandbox.url}/api/commerce/products/?${LIST}`, { headers: [`X-API-Key: ${token}`] });
   rows.c = await measure('(c) proxy cached', `${proxy.url}/api/catalog/products?${LIST}`);
+  // (c'') as a browser asks: the Brotli form is kept with the cache entry, not made per request
+  const br = await fetch(`${proxy.url}/api/catalog/products?${LIST}`, { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+  await br.arrayBuffer();
+  if (br.headers.get('content-encoding') !== 'br') fail(`a browser-like read came back as ${br.headers.get('content-encoding')}, not br`);
+  rows.cBr = await measure("(c'') proxy cached, Accept-Encoding: br", `${proxy.url}/api/catalog/products?${LIST}`, { headers: ['Accept-Encoding: gzip, deflate, br'] });
   proxyRss.reads = peakRssKiB(proxy.child.pid);
 
   // (d) orders, with the wallet refilled every 50 ms
@@ -145,6 +152,7 @@ const names = {
   aFair: "(a') fair ceiling: same handler, the cached list's bytes",
   b: '(b) sandbox product list, direct',
   c: '(c) same list through the proxy (cached)',
+  cBr: "(c'') as (c), Accept-Encoding: gzip, deflate, br",
   cQuiet: "(c') as (c), RUST_LOG=warn",
   d: '(d) order creation through the proxy',
 };

@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 
 use crate::config::{ConfigError, DEFAULT_SANDBOX_DATABASE_URL, Settings, loopback_for};
 use crate::platform_webhooks::PlatformWebhooks;
-use crate::routes::router;
+use crate::routes::app;
 use crate::sandbox::{self, EmbeddedSandbox};
 use crate::state::AppState;
 use crate::webhook_endpoints::{self, StoredEndpoint};
@@ -162,18 +162,17 @@ impl Application {
     ) -> std::io::Result<()> {
         let store = self.state.store().clone();
         let state = self.state.clone();
-        let app = router(self.state);
+        let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+            SocketAddr,
+        >(app(self.state));
         let shutdown = async move {
             shutdown.await;
             // End event streams, which would otherwise keep the server waiting forever.
             state.begin_shutdown();
         };
-        let result = axum::serve(
-            self.listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        let result = axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await;
         store.close().await;
         drop(self.sandbox);
         result

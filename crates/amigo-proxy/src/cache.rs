@@ -8,10 +8,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
-use bytes::Bytes;
 use futures::FutureExt;
 use futures::future::{BoxFuture, Shared};
 
+use crate::encoding::Encoded;
 use crate::error::ProxyError;
 use crate::upstream::{UpstreamResponse, classify_failure};
 
@@ -50,10 +50,11 @@ impl CacheStatus {
 }
 
 /// A cached upstream body.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct CachedBody {
-    /// The upstream body, byte for byte.
-    pub body: Bytes,
+    /// The upstream body, byte for byte, and its compressed forms once a client has asked for
+    /// them (made once per entry, not once per request).
+    pub body: Encoded,
     /// When it stops being fresh.
     pub expires: Instant,
 }
@@ -220,7 +221,7 @@ impl CatalogCache {
                     let ttl = ttl_from_cache_control(resp.cache_control.as_deref());
                     let now = Instant::now();
                     let entry = Arc::new(CachedBody {
-                        body: resp.body,
+                        body: Encoded::new(resp.body),
                         expires: ttl.map_or(now, |t| now + t),
                     });
                     Ok((entry, ttl.is_some()))
@@ -307,6 +308,8 @@ fn clone_error(e: &ProxyError) -> ProxyError {
 
 #[cfg(test)]
 mod tests {
+    use bytes::Bytes;
+
     use super::*;
 
     #[test]
@@ -348,7 +351,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(
-            (b.status, &b.entry.body[..]),
+            (b.status, &b.entry.body.identity()[..]),
             (CacheStatus::Hit, &b"one"[..])
         );
         // expire it by hand, then fail upstream: the stale copy comes back
@@ -356,7 +359,7 @@ mod tests {
             let mut inner = cache.inner.lock().unwrap();
             let e = inner.entries.get_mut("k").unwrap();
             *e = Arc::new(CachedBody {
-                body: e.body.clone(),
+                body: Encoded::new(e.body.identity().clone()),
                 expires: Instant::now() - Duration::from_secs(1),
             });
         }
@@ -365,7 +368,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(
-            (c.status, &c.entry.body[..]),
+            (c.status, &c.entry.body.identity()[..]),
             (CacheStatus::Stale, &b"one"[..])
         );
         // a 4xx is passed on, never replaced by the stale copy

@@ -2,14 +2,18 @@
 //! envelope on body-limit rejections, security headers and the request-id tracing span.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use tower_http::request_id::{MakeRequestId, RequestId};
 
 use crate::error::ProxyError;
+use crate::ready::RequestIds;
 use crate::state::AppState;
 
 /// Largest request body accepted.
@@ -119,6 +123,44 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         set(header::CONTENT_SECURITY_POLICY, "frame-ancestors 'self'");
     }
     resp
+}
+
+/// Request ids `{process prefix}-{counter}`: unique per process (the 64-bit random prefix tells
+/// instances and restarts apart) without a call to the OS random source per request, which a
+/// UUID v4 makes.
+#[derive(Clone)]
+pub struct CountingRequestId {
+    prefix: Arc<str>,
+    next: Arc<AtomicU64>,
+}
+
+impl CountingRequestId {
+    /// A generator with a fresh random prefix.
+    pub fn new() -> Self {
+        Self {
+            prefix: format!("{:016x}", rand::random::<u64>()).into(),
+            next: Arc::new(AtomicU64::new(1)),
+        }
+    }
+}
+
+impl Default for CountingRequestId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MakeRequestId for CountingRequestId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        self.next_id().map(RequestId::new)
+    }
+}
+
+impl RequestIds for CountingRequestId {
+    fn next_id(&self) -> Option<HeaderValue> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{}-{n:x}", self.prefix)).ok()
+    }
 }
 
 /// The span of one request: method, path (never the query: it may hold a phone number) and

@@ -12,6 +12,7 @@ use crate::cache::CatalogCache;
 use crate::config::ProxyConfig;
 use crate::error::ProxyError;
 use crate::limits::RateLimits;
+use crate::ready::ReadyAnswers;
 use crate::store::Store;
 use crate::upstream::AmigoClient;
 
@@ -27,6 +28,7 @@ struct Inner {
     origins: HashSet<String>,
     amigo: AmigoClient,
     cache: CatalogCache,
+    ready: ReadyAnswers,
     store: Store,
     limits: RateLimits,
     assets: WidgetAssets,
@@ -63,6 +65,7 @@ impl AppState {
                 origins,
                 amigo,
                 cache: CatalogCache::default(),
+                ready: ReadyAnswers::default(),
                 store,
                 updates,
                 stopping,
@@ -94,6 +97,11 @@ impl AppState {
     /// The catalog cache.
     pub fn cache(&self) -> &CatalogCache {
         &self.inner.cache
+    }
+
+    /// The ready-made answers kept for fresh cached reads (see [`crate::ready`]).
+    pub fn ready_answers(&self) -> &ReadyAnswers {
+        &self.inner.ready
     }
 
     /// The database.

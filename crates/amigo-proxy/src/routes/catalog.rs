@@ -11,7 +11,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::cache::CacheStatus;
+use crate::encoding::{Coding, Precoded};
 use crate::error::{ProxyError, ProxyResult};
+use crate::ready::ReadyBody;
 use crate::state::AppState;
 
 pub(super) type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
@@ -39,8 +41,11 @@ pub(super) fn pairs(raw: Pairs) -> ProxyResult<QueryPairs> {
         (status = 504, description = "Amigo timed out and nothing is cached (`retryable: true`)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
-pub(crate) async fn categories(State(state): State<AppState>) -> ProxyResult<Response> {
-    forward(&state, "/commerce/categories/", String::new()).await
+pub(crate) async fn categories(
+    State(state): State<AppState>,
+    coding: Coding,
+) -> ProxyResult<Response> {
+    forward(&state, coding, "/commerce/categories/", String::new()).await
 }
 
 /// A product page, or one product by `id` or `slug`.
@@ -68,13 +73,17 @@ pub(crate) async fn categories(State(state): State<AppState>) -> ProxyResult<Res
         (status = 504, description = "Amigo timed out and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
-pub(crate) async fn products(State(state): State<AppState>, raw: Pairs) -> ProxyResult<Response> {
+pub(crate) async fn products(
+    State(state): State<AppState>,
+    coding: Coding,
+    raw: Pairs,
+) -> ProxyResult<Response> {
     let canonical = match ProductLookup::parse(&pairs(raw)?)? {
         ProductLookup::ById(id) => format!("id={id}"),
         ProductLookup::BySlug(slug) => encode_pairs(&[("slug".to_owned(), slug)]),
         ProductLookup::List(q) => q.to_query_string(),
     };
-    forward(&state, "/commerce/products/", canonical).await
+    forward(&state, coding, "/commerce/products/", canonical).await
 }
 
 /// Curation lists: discover them (no `type`) or fetch one list's products.
@@ -96,14 +105,21 @@ pub(crate) async fn products(State(state): State<AppState>, raw: Pairs) -> Proxy
         (status = 504, description = "Amigo timed out and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
-pub(crate) async fn curation(State(state): State<AppState>, raw: Pairs) -> ProxyResult<Response> {
+pub(crate) async fn curation(
+    State(state): State<AppState>,
+    coding: Coding,
+    raw: Pairs,
+) -> ProxyResult<Response> {
     let canonical = CurationQuery::parse(&pairs(raw)?)?.to_query_string();
-    forward(&state, "/commerce/curation/", canonical).await
+    forward(&state, coding, "/commerce/curation/", canonical).await
 }
 
-/// Serves `path?query` from the cache or upstream.
+/// Serves `path?query` from the cache or upstream, in the coding the client prefers (kept
+/// with the cache entry, so each body is compressed once, not per request). Answers from a
+/// fresh entry are marked [`ReadyBody`] so the outermost layer can replay them.
 pub(super) async fn forward(
     state: &AppState,
+    coding: Coding,
     path: &'static str,
     query: String,
 ) -> ProxyResult<Response> {
@@ -119,16 +135,25 @@ pub(super) async fn forward(
         }
         CacheStatus::Stale | CacheStatus::Bypass => "no-store".to_owned(),
     };
-    let mut resp = (StatusCode::OK, answer.entry.body.clone()).into_response();
+    let (coding, body) = answer.entry.body.pick(coding);
+    let mut resp = (StatusCode::OK, body).into_response();
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
+    if let Some(v) = coding.header_value() {
+        h.insert(header::CONTENT_ENCODING, v);
+    }
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if let Ok(v) = HeaderValue::from_str(&cache_control) {
         h.insert(header::CACHE_CONTROL, v);
     }
     h.insert("x-cache", HeaderValue::from_static(answer.status.as_str()));
+    resp.extensions_mut().insert(Precoded);
+    if matches!(answer.status, CacheStatus::Hit | CacheStatus::Miss) {
+        resp.extensions_mut().insert(ReadyBody(answer.entry));
+    }
     Ok(resp)
 }
 
@@ -147,7 +172,7 @@ pub(crate) async fn product_price(state: &AppState, id: u64) -> ProxyResult<Opti
     match answer {
         Ok(a) => {
             let env: amigo_types::DataEnvelope<amigo_types::catalog::Product> =
-                serde_json::from_slice(&a.entry.body)
+                serde_json::from_slice(a.entry.body.identity())
                     .map_err(|e| ProxyError::Upstream(format!("unreadable product: {e}")))?;
             Ok(Some(env.data.price.amount))
         }

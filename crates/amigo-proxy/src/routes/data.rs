@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 use super::catalog::{Pairs, forward, pairs};
 use super::orders::idempotency_key;
 use super::tracking::{PhoneProof, PhoneQuery};
+use crate::encoding::Coding;
 use crate::error::{DataRefusal, ProxyError, ProxyResult};
 use crate::middleware::ClientIp;
 use crate::state::AppState;
@@ -51,14 +52,18 @@ fn enabled(state: &AppState) -> ProxyResult<()> {
         (status = 504, description = "Amigo timed out and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
-pub(crate) async fn plans(State(state): State<AppState>, raw: Pairs) -> ProxyResult<Response> {
+pub(crate) async fn plans(
+    State(state): State<AppState>,
+    coding: Coding,
+    raw: Pairs,
+) -> ProxyResult<Response> {
     enabled(&state)?;
     let q = pairs(raw)?;
     let canonical = match q.non_empty("network") {
         Some(raw) => format!("network={}", Network::parse_query(raw)?.id()),
         None => String::new(),
     };
-    forward(&state, "/data/plans/", canonical).await
+    forward(&state, coding, "/data/plans/", canonical).await
 }
 
 /// The whole plan catalog, through the same cache entry as `GET /api/data/plans`.
@@ -70,7 +75,7 @@ async fn catalog(state: &AppState) -> ProxyResult<Vec<DataPlan>> {
             amigo.get("/data/plans/", "").await
         })
         .await?;
-    serde_json::from_slice::<DataEnvelope<Vec<DataPlan>>>(&answer.entry.body)
+    serde_json::from_slice::<DataEnvelope<Vec<DataPlan>>>(answer.entry.body.identity())
         .map(|env| env.data)
         .map_err(|e| ProxyError::Upstream(format!("unreadable plan catalog: {e}")))
 }

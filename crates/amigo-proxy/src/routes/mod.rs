@@ -13,54 +13,45 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::http::{
+    Extensions, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Version, header,
+};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
-use tower::ServiceBuilder;
+use tower::{Layer, ServiceBuilder};
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::request_id::{
-    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
-};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::encoding::Precoded;
 use crate::error::ProxyError;
 use crate::middleware::{
-    MAX_BODY_BYTES, envelope_413, log_response, note_refusals, origin_guard, request_span,
-    security_headers,
+    CountingRequestId, MAX_BODY_BYTES, envelope_413, log_response, note_refusals, origin_guard,
+    request_span, security_headers,
 };
+use crate::ready::{ReadyLayer, ReadyService};
 use crate::state::AppState;
 
-/// Request ids `{process prefix}-{counter}`: unique per process (the 64-bit random prefix tells
-/// instances and restarts apart) without a call to the OS random source per request, which a
-/// UUID v4 makes.
-#[derive(Clone)]
-struct CountingRequestId {
-    prefix: std::sync::Arc<str>,
-    next: std::sync::Arc<std::sync::atomic::AtomicU64>,
+/// The server's whole service: [`router`] behind the ready-made answers of fresh cached reads
+/// (see [`crate::ready`]). This is what `amigo-proxy` serves and what the API tests call.
+pub type App = ReadyService<Router, CountingRequestId>;
+
+/// Builds [`App`] over `state`.
+pub fn app(state: AppState) -> App {
+    let ids = CountingRequestId::new();
+    ReadyLayer::new(state.ready_answers().clone(), ids.clone()).layer(stack(state, &ids))
 }
 
-impl CountingRequestId {
-    fn new() -> Self {
-        Self {
-            prefix: format!("{:016x}", rand::random::<u64>()).into(),
-            next: std::sync::Arc::new(std::sync::atomic::AtomicU64::new(1)),
-        }
-    }
-}
-
-impl MakeRequestId for CountingRequestId {
-    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
-        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        HeaderValue::from_str(&format!("{}-{n:x}", self.prefix))
-            .ok()
-            .map(RequestId::new)
-    }
-}
-
-/// Builds the whole HTTP surface over `state`.
+/// Builds the HTTP surface over `state` without the ready-made answers in front (every request
+/// goes through every layer); [`app`] is what is served.
 pub fn router(state: AppState) -> Router {
+    stack(state, &CountingRequestId::new())
+}
+
+fn stack(state: AppState, request_ids: &CountingRequestId) -> Router {
     // a predicate over a shared set: the layer is cloned for every request, and a list would be
     // cloned with it
     let origins: std::sync::Arc<std::collections::HashSet<HeaderValue>> = std::sync::Arc::new(
@@ -98,6 +89,12 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), origin_guard));
 
     let x_request_id = HeaderName::from_static("x-request-id");
+    // bodies a handler already coded (cached catalog reads, kept compressed) are left alone
+    let compression = CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+        |_: StatusCode, _: Version, _: &HeaderMap, ext: &Extensions| {
+            ext.get::<Precoded>().is_none()
+        },
+    ));
     // the console exists only when a password is configured, and never under the API's CORS
     let console = if state.config().admin_password_hash.is_some() {
         crate::admin::router()
@@ -117,7 +114,7 @@ pub fn router(state: AppState) -> Router {
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(
                     x_request_id.clone(),
-                    CountingRequestId::new(),
+                    request_ids.clone(),
                 ))
                 .layer(
                     TraceLayer::new_for_http()
@@ -126,7 +123,7 @@ pub fn router(state: AppState) -> Router {
                 )
                 .layer(PropagateRequestIdLayer::new(x_request_id))
                 .layer(from_fn(security_headers))
-                .layer(CompressionLayer::new())
+                .layer(compression)
                 .layer(from_fn(envelope_413))
                 .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
         )

@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::assets::{PLACEHOLDER_PAGE, content_type, is_hashed_name};
+use crate::encoding::accepts;
 use crate::state::AppState;
 
 /// The demo store page: the widget build's `index.html` with `{{AMIGO_PROXY}}` and
@@ -39,25 +40,6 @@ pub(crate) async fn index(State(state): State<AppState>) -> Response {
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     resp
-}
-
-/// Which encodings the client accepts (`q=0` means refused).
-fn accepts(headers: &HeaderMap, coding: &str) -> bool {
-    headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|part| {
-            let mut bits = part.split(';').map(str::trim);
-            let name = bits.next().unwrap_or("");
-            let refused = bits.any(|p| {
-                p.strip_prefix("q=")
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            name.eq_ignore_ascii_case(coding) && !refused
-        })
 }
 
 /// Caching for files whose name does not change between builds (the loader): five minutes, then

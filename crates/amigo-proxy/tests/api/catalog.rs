@@ -296,3 +296,152 @@ async fn data_plans_come_from_the_cache_with_efficiency() {
         "one proxy call plus the test's own; the bad query never went upstream"
     );
 }
+
+/// A cached read answered from the kept, ready-made answer: the same headers and bytes the
+/// full stack gives, per origin, in the coding asked for, and gone when the entry expires.
+#[tokio::test]
+async fn cached_reads_are_replayed_ready_made_with_the_full_stacks_headers() {
+    use axum::body::Body;
+    use std::io::Read;
+
+    use crate::helpers::{SHOP_ORIGIN, request};
+
+    let app = spawn_app().await;
+    app.upstream.controls.cache_control(Some("max-age=2"));
+    let get = |origin: Option<&'static str>, accept: Option<&'static str>| {
+        let mut b = request(Method::GET, "/api/catalog/products?limit=12&sort=new");
+        if let Some(o) = origin {
+            b = b.header("origin", o);
+        }
+        if let Some(a) = accept {
+            b = b.header("accept-encoding", a);
+        }
+        app.call(b.body(Body::empty()).unwrap())
+    };
+    let miss = get(None, None).await;
+    assert_eq!(miss.header("x-cache"), Some("MISS"));
+    // the full stack's answer, then the kept one: the same headers but those made per answer
+    assert_eq!(app.state.ready_answers().len(), 1);
+    let ready = get(None, None).await;
+    assert_eq!(ready.header("x-cache"), Some("HIT"));
+    assert_eq!(ready.body, miss.body);
+    let per_answer = [
+        "x-cache",
+        "x-request-id",
+        "cache-control",
+        "content-length",
+        "date",
+    ];
+    let strip = |r: &crate::helpers::TestResponse| {
+        let mut h: Vec<(String, String)> = r
+            .headers
+            .iter()
+            .filter(|(k, _)| !per_answer.contains(&k.as_str()))
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_owned()))
+            .collect();
+        h.sort();
+        h
+    };
+    assert_eq!(strip(&ready), strip(&miss));
+    assert!(strip(&ready).contains(&("x-content-type-options".to_owned(), "nosniff".to_owned())));
+    assert!(
+        ready
+            .header("cache-control")
+            .unwrap()
+            .starts_with("public, max-age=")
+    );
+    let ids = [miss.header("x-request-id"), ready.header("x-request-id")];
+    assert!(
+        ids[0].is_some() && ids[1].is_some() && ids[0] != ids[1],
+        "{ids:?}"
+    );
+
+    // an allowed origin gets its own answer, with its CORS headers; a foreign one is refused
+    // even though an answer for this target is kept
+    let shop = get(Some(SHOP_ORIGIN), None).await;
+    let shop_again = get(Some(SHOP_ORIGIN), None).await;
+    assert_eq!(shop_again.header("x-cache"), Some("HIT"));
+    for r in [&shop, &shop_again] {
+        assert_eq!(r.header("access-control-allow-origin"), Some(SHOP_ORIGIN));
+    }
+    assert_eq!(ready.header("access-control-allow-origin"), None);
+    let foreign = get(Some("https://evil.example"), None).await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    assert_eq!(foreign.json()["error"], "origin_not_allowed");
+
+    // Brotli and gzip, from the slow path and the kept answer alike, decode to the same bytes
+    for accept in ["gzip, deflate, br", "br", "gzip"] {
+        for _ in 0..2 {
+            let r = get(Some(SHOP_ORIGIN), Some(accept)).await;
+            let mut plain = Vec::new();
+            match r.header("content-encoding") {
+                Some("br") => {
+                    assert!(accept.contains("br"));
+                    brotli::Decompressor::new(&r.body[..], 4096)
+                        .read_to_end(&mut plain)
+                        .unwrap();
+                }
+                Some("gzip") => {
+                    assert_eq!(accept, "gzip");
+                    flate2::read::GzDecoder::new(&r.body[..])
+                        .read_to_end(&mut plain)
+                        .unwrap();
+                }
+                other => panic!("{accept}: content-encoding {other:?}"),
+            }
+            assert_eq!(plain, miss.body, "{accept}");
+            assert!(r.body.len() < miss.body.len() / 3);
+            assert!(r.header("vary").is_some());
+            assert!(
+                r.headers
+                    .get_all("vary")
+                    .iter()
+                    .any(|v| v.to_str().unwrap().contains("accept-encoding"))
+            );
+        }
+    }
+
+    // one upstream call so far; after expiry the next read goes through the stack again
+    assert_eq!(
+        app.upstream
+            .controls
+            .count(&Method::GET, "/api/commerce/products"),
+        1
+    );
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(get(None, None).await.header("x-cache"), Some("MISS"));
+    assert_eq!(get(None, None).await.header("x-cache"), Some("HIT"));
+    assert_eq!(
+        app.upstream
+            .controls
+            .count(&Method::GET, "/api/commerce/products"),
+        2
+    );
+}
+
+/// Answers that must not be replayed are not kept: errors, and stale copies served while
+/// upstream is down.
+#[tokio::test]
+async fn errors_and_stale_copies_are_never_replayed() {
+    let app = spawn_app().await;
+    let bad = app.get("/api/catalog/products?limit=0").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.get("/api/catalog/products?limit=0").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    app.upstream.controls.cache_control(Some("max-age=1"));
+    app.get("/api/catalog/categories").await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    app.upstream
+        .controls
+        .fail(Some(("/api/commerce/", StatusCode::SERVICE_UNAVAILABLE)));
+    for _ in 0..2 {
+        let r = app.get("/api/catalog/categories").await;
+        assert_eq!(r.header("x-cache"), Some("STALE"));
+        assert_eq!(r.header("cache-control"), Some("no-store"));
+    }
+    // only the fresh read of the categories was ever kept, and it has expired
+    assert_eq!(app.state.ready_answers().len(), 1);
+    assert_eq!(app.state.ready_answers().fresh(), 0);
+}

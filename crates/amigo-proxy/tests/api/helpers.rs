@@ -14,7 +14,6 @@ use std::time::Duration;
 use amigo_proxy::config::{DataSales, RateQuotas};
 use amigo_proxy::{AppState, ProxyConfig};
 use amigo_sandbox::{Sandbox, SandboxConfig};
-use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -301,8 +300,8 @@ pub(crate) const SHOP_ORIGIN: &str = "https://shop.example.com";
 
 /// A proxy under test and its upstream.
 pub(crate) struct TestApp {
-    /// The router, for `oneshot`.
-    pub(crate) router: Router,
+    /// The proxy's whole service, for `oneshot`.
+    pub(crate) router: amigo_proxy::App,
     /// Its state.
     pub(crate) state: AppState,
     /// The upstream (shared by the instances of a pair).
@@ -452,12 +451,12 @@ async fn spawn_proxy(
     });
     config.resilience = options.resilience;
     let state = AppState::build(config).await.unwrap();
-    let router = amigo_proxy::router(state.clone());
+    let router = amigo_proxy::app(state.clone());
     let served = router.clone();
     tokio::spawn(async move {
         axum::serve(
             listener,
-            served.into_make_service_with_connect_info::<SocketAddr>(),
+            axum::ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(served),
         )
         .await
         .unwrap();
