@@ -15,13 +15,14 @@ use bytes::Bytes;
 pub const MIN_COMPRESSIBLE: usize = 256;
 
 /// A content coding the proxy can send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Coding {
     /// Brotli (`br`), preferred: about a fifth smaller than gzip on JSON.
     Brotli,
     /// gzip, for clients without Brotli.
     Gzip,
     /// The body as it is.
+    #[default]
     Identity,
 }
 
@@ -47,15 +48,44 @@ impl Coding {
     }
 }
 
-/// Extracted from a request: the coding its answer should use.
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Coding {
+/// What a read asks of its answer's form: the coding, and the validator it already holds.
+#[derive(Debug, Clone, Default)]
+pub struct ReadPreferences {
+    /// The coding to answer in.
+    pub coding: Coding,
+    if_none_match: Option<HeaderMap>,
+}
+
+impl ReadPreferences {
+    /// Read from a request's headers.
+    pub fn of(headers: &HeaderMap) -> Self {
+        let tags: HeaderMap = headers
+            .get_all(header::IF_NONE_MATCH)
+            .iter()
+            .map(|v| (header::IF_NONE_MATCH, v.clone()))
+            .collect();
+        Self {
+            coding: Coding::preferred(headers),
+            if_none_match: (!tags.is_empty()).then_some(tags),
+        }
+    }
+
+    /// Whether the client already holds `body` (answer `304 Not Modified`).
+    pub fn not_modified(&self, body: &Encoded) -> bool {
+        self.if_none_match
+            .as_ref()
+            .is_some_and(|h| body.not_modified(h))
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ReadPreferences {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
         _: &S,
     ) -> Result<Self, Self::Rejection> {
-        Ok(Coding::preferred(&parts.headers))
+        Ok(Self::of(&parts.headers))
     }
 }
 
@@ -83,10 +113,32 @@ pub fn accepts(headers: &HeaderMap, coding: &str) -> bool {
         })
 }
 
-/// One body and its compressed forms, each made on first use and kept.
-#[derive(Debug, Default)]
+/// A strong ETag for one representation: the first 16 bytes of its SHA-256, quoted.
+pub fn etag_of(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    format!("\"{}\"", hex::encode(&digest[..16]))
+}
+
+/// Whether `If-None-Match` lists `tag` (or `*`); weak forms match too (RFC 9110 weak comparison).
+pub fn if_none_match(headers: &HeaderMap, tag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == tag)
+}
+
+/// One body, its validator and its compressed forms, each made on first use and kept.
+#[derive(Debug)]
 pub struct Encoded {
     identity: Bytes,
+    /// `W/"…"`: weak, as one tag covers every coding of the same bytes.
+    etag: HeaderValue,
+    /// The quoted opaque tag, for [`if_none_match`].
+    tag: String,
     brotli: OnceLock<Option<Bytes>>,
     gzip: OnceLock<Option<Bytes>>,
 }
@@ -94,7 +146,11 @@ pub struct Encoded {
 impl Encoded {
     /// Wraps `body`; nothing is compressed yet.
     pub fn new(body: Bytes) -> Self {
+        let tag = etag_of(&body);
         Self {
+            etag: HeaderValue::try_from(format!("W/{tag}"))
+                .unwrap_or_else(|_| HeaderValue::from_static("W/\"-\"")),
+            tag,
             identity: body,
             brotli: OnceLock::new(),
             gzip: OnceLock::new(),
@@ -104,6 +160,16 @@ impl Encoded {
     /// The body as received.
     pub fn identity(&self) -> &Bytes {
         &self.identity
+    }
+
+    /// The `ETag` to send with any coding of this body.
+    pub fn etag(&self) -> &HeaderValue {
+        &self.etag
+    }
+
+    /// Whether the request's `If-None-Match` already holds this body (answer `304`).
+    pub fn not_modified(&self, request: &HeaderMap) -> bool {
+        request.contains_key(header::IF_NONE_MATCH) && if_none_match(request, &self.tag)
     }
 
     /// The bytes to send for `wanted`, and the coding they are in: identity when the body is

@@ -7,7 +7,7 @@
 //! answer's headers beside the cache entry it came from. Later requests for the same target and
 //! origin are answered here, before any other layer runs, for as long as the cache entry is
 //! fresh: the kept headers, a fresh `Cache-Control` age, `X-Cache: HIT`, a request id, and the
-//! entry's body in the coding the client accepts. When the entry expires the next request goes
+//! entry's body in the coding the client accepts (or `304` when `If-None-Match` holds its ETag). When the entry expires the next request goes
 //! through the stack again, which refreshes the cache (one upstream call however many wait)
 //! and keeps the new answer.
 //!
@@ -87,13 +87,22 @@ impl ReadyAnswers {
         if kept.entry.expires <= Instant::now() {
             return None;
         }
-        let (coding, body) = kept.entry.body.pick(Coding::preferred(req.headers()));
-        let mut resp = Response::new(Body::from(body));
+        let mut resp = if kept.entry.body.not_modified(req.headers()) {
+            let mut resp = Response::new(Body::empty());
+            *resp.status_mut() = StatusCode::NOT_MODIFIED;
+            resp.headers_mut().clone_from(&kept.headers);
+            resp
+        } else {
+            let (coding, body) = kept.entry.body.pick(Coding::preferred(req.headers()));
+            let mut resp = Response::new(Body::from(body));
+            let h = resp.headers_mut();
+            h.clone_from(&kept.headers);
+            if let Some(v) = coding.header_value() {
+                h.insert(header::CONTENT_ENCODING, v);
+            }
+            resp
+        };
         let h = resp.headers_mut();
-        h.clone_from(&kept.headers);
-        if let Some(v) = coding.header_value() {
-            h.insert(header::CONTENT_ENCODING, v);
-        }
         h.insert(header::CACHE_CONTROL, max_age(kept.entry.remaining_secs()));
         h.insert("x-cache", HeaderValue::from_static("HIT"));
         // a client's own request id is kept, as the request-id layer does

@@ -11,7 +11,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::cache::CacheStatus;
-use crate::encoding::{Coding, Precoded};
+use crate::encoding::{Precoded, ReadPreferences};
 use crate::error::{ProxyError, ProxyResult};
 use crate::ready::ReadyBody;
 use crate::state::AppState;
@@ -43,9 +43,9 @@ pub(super) fn pairs(raw: Pairs) -> ProxyResult<QueryPairs> {
 )]
 pub(crate) async fn categories(
     State(state): State<AppState>,
-    coding: Coding,
+    prefs: ReadPreferences,
 ) -> ProxyResult<Response> {
-    forward(&state, coding, "/commerce/categories/", String::new()).await
+    forward(&state, prefs, "/commerce/categories/", String::new()).await
 }
 
 /// A product page, or one product by `id` or `slug`.
@@ -75,7 +75,7 @@ pub(crate) async fn categories(
 )]
 pub(crate) async fn products(
     State(state): State<AppState>,
-    coding: Coding,
+    prefs: ReadPreferences,
     raw: Pairs,
 ) -> ProxyResult<Response> {
     let canonical = match ProductLookup::parse(&pairs(raw)?)? {
@@ -83,7 +83,7 @@ pub(crate) async fn products(
         ProductLookup::BySlug(slug) => encode_pairs(&[("slug".to_owned(), slug)]),
         ProductLookup::List(q) => q.to_query_string(),
     };
-    forward(&state, coding, "/commerce/products/", canonical).await
+    forward(&state, prefs, "/commerce/products/", canonical).await
 }
 
 /// Curation lists: discover them (no `type`) or fetch one list's products.
@@ -107,19 +107,20 @@ pub(crate) async fn products(
 )]
 pub(crate) async fn curation(
     State(state): State<AppState>,
-    coding: Coding,
+    prefs: ReadPreferences,
     raw: Pairs,
 ) -> ProxyResult<Response> {
     let canonical = CurationQuery::parse(&pairs(raw)?)?.to_query_string();
-    forward(&state, coding, "/commerce/curation/", canonical).await
+    forward(&state, prefs, "/commerce/curation/", canonical).await
 }
 
 /// Serves `path?query` from the cache or upstream, in the coding the client prefers (kept
-/// with the cache entry, so each body is compressed once, not per request). Answers from a
-/// fresh entry are marked [`ReadyBody`] so the outermost layer can replay them.
+/// with the cache entry, so each body is compressed once, not per request), or `304` when the
+/// client's `If-None-Match` holds the entry's `ETag`. Answers from a fresh entry are marked
+/// [`ReadyBody`] so the outermost layer can replay them.
 pub(super) async fn forward(
     state: &AppState,
-    coding: Coding,
+    prefs: ReadPreferences,
     path: &'static str,
     query: String,
 ) -> ProxyResult<Response> {
@@ -135,16 +136,23 @@ pub(super) async fn forward(
         }
         CacheStatus::Stale | CacheStatus::Bypass => "no-store".to_owned(),
     };
-    let (coding, body) = answer.entry.body.pick(coding);
-    let mut resp = (StatusCode::OK, body).into_response();
+    let mut resp = if prefs.not_modified(&answer.entry.body) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let (coding, body) = answer.entry.body.pick(prefs.coding);
+        let mut resp = (StatusCode::OK, body).into_response();
+        let h = resp.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        if let Some(v) = coding.header_value() {
+            h.insert(header::CONTENT_ENCODING, v);
+        }
+        resp
+    };
     let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    if let Some(v) = coding.header_value() {
-        h.insert(header::CONTENT_ENCODING, v);
-    }
+    h.insert(header::ETAG, answer.entry.body.etag().clone());
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if let Ok(v) = HeaderValue::from_str(&cache_control) {
         h.insert(header::CACHE_CONTROL, v);

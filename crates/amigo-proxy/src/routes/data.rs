@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use super::catalog::{Pairs, forward, pairs};
 use super::orders::idempotency_key;
 use super::tracking::{PhoneProof, PhoneQuery};
-use crate::encoding::Coding;
+use crate::encoding::ReadPreferences;
 use crate::error::{DataRefusal, ProxyError, ProxyResult};
 use crate::middleware::ClientIp;
 use crate::state::AppState;
@@ -54,7 +54,7 @@ fn enabled(state: &AppState) -> ProxyResult<()> {
 )]
 pub(crate) async fn plans(
     State(state): State<AppState>,
-    coding: Coding,
+    prefs: ReadPreferences,
     raw: Pairs,
 ) -> ProxyResult<Response> {
     enabled(&state)?;
@@ -63,7 +63,7 @@ pub(crate) async fn plans(
         Some(raw) => format!("network={}", Network::parse_query(raw)?.id()),
         None => String::new(),
     };
-    forward(&state, coding, "/data/plans/", canonical).await
+    forward(&state, prefs, "/data/plans/", canonical).await
 }
 
 /// The whole plan catalog, through the same cache entry as `GET /api/data/plans`.

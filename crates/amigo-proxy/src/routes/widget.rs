@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::assets::{PLACEHOLDER_PAGE, content_type, is_hashed_name};
-use crate::encoding::accepts;
+use crate::encoding::{accepts, etag_of, if_none_match};
 use crate::state::AppState;
 
 /// The demo store page: the widget build's `index.html` with `{{AMIGO_PROXY}}` and
@@ -45,24 +45,6 @@ pub(crate) async fn index(State(state): State<AppState>) -> Response {
 /// Caching for files whose name does not change between builds (the loader): five minutes, then
 /// revalidated with the ETag.
 const SHORT_CACHE: &str = "public, max-age=300";
-
-/// A strong ETag for one representation: the first 16 bytes of its SHA-256, quoted.
-fn etag_of(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(bytes);
-    format!("\"{}\"", hex::encode(&digest[..16]))
-}
-
-/// Whether `If-None-Match` lists `tag` (or `*`); weak forms match too (RFC 9110 weak comparison).
-fn if_none_match(headers: &HeaderMap, tag: &str) -> bool {
-    headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == tag)
-}
 
 /// One file of the widget build.
 #[utoipa::path(

@@ -445,3 +445,72 @@ async fn errors_and_stale_copies_are_never_replayed() {
     assert_eq!(app.state.ready_answers().len(), 1);
     assert_eq!(app.state.ready_answers().fresh(), 0);
 }
+
+/// Catalog reads carry a weak `ETag` shared by every coding of the same bytes, and a client
+/// holding it gets `304` with no body, from the full stack and the ready-made path alike.
+#[tokio::test]
+async fn revalidation_with_the_etag_gets_304_on_both_paths() {
+    use axum::body::Body;
+
+    use crate::helpers::{SHOP_ORIGIN, request};
+
+    let app = spawn_app().await;
+    let get = |origin: Option<&'static str>, accept: &'static str, tag: Option<String>| {
+        let mut b =
+            request(Method::GET, "/api/catalog/categories").header("accept-encoding", accept);
+        if let Some(o) = origin {
+            b = b.header("origin", o);
+        }
+        if let Some(t) = tag {
+            b = b.header("if-none-match", t);
+        }
+        app.call(b.body(Body::empty()).unwrap())
+    };
+    let first = get(None, "identity", None).await;
+    let tag = first.header("etag").unwrap().to_owned();
+    assert!(tag.starts_with("W/\"") && tag.len() == 2 + 2 + 32, "{tag}");
+    // the same tag for the Brotli form of the same bytes, kept answer or not
+    let br = get(None, "br", None).await;
+    assert_eq!(br.header("content-encoding"), Some("br"));
+    assert_eq!(br.header("etag"), Some(tag.as_str()));
+
+    // ready-made path (an answer for no Origin is kept)
+    assert!(!app.state.ready_answers().is_empty());
+    let ready_304 = get(None, "br", Some(tag.clone())).await;
+    assert_eq!(ready_304.status, StatusCode::NOT_MODIFIED);
+    assert!(ready_304.body.is_empty());
+    assert_eq!(ready_304.header("etag"), Some(tag.as_str()));
+    assert_eq!(ready_304.header("x-cache"), Some("HIT"));
+    assert!(
+        ready_304
+            .header("cache-control")
+            .unwrap()
+            .starts_with("public, max-age=")
+    );
+    assert_eq!(ready_304.header("content-encoding"), None);
+
+    // full-stack path: the first read from this origin, with the tag among others, strong form
+    let strong = tag.trim_start_matches("W/").to_owned();
+    let stack_304 = get(Some(SHOP_ORIGIN), "br", Some(format!("\"nope\", {strong}"))).await;
+    assert_eq!(stack_304.status, StatusCode::NOT_MODIFIED);
+    assert!(stack_304.body.is_empty());
+    assert_eq!(
+        stack_304.header("access-control-allow-origin"),
+        Some(SHOP_ORIGIN)
+    );
+    assert_eq!(stack_304.header("content-encoding"), None);
+
+    // another tag: the whole body, both paths
+    for origin in [None, Some(SHOP_ORIGIN)] {
+        let other = get(origin, "identity", Some("W/\"0123\"".to_owned())).await;
+        assert_eq!(other.status, StatusCode::OK);
+        assert_eq!(other.body, first.body);
+    }
+    // one upstream call for all of it
+    assert_eq!(
+        app.upstream
+            .controls
+            .count(&Method::GET, "/api/commerce/categories"),
+        1
+    );
+}
