@@ -92,7 +92,7 @@ fn lagos_day() -> String {
     params(
         ("Idempotency-Key" = String, Header, description = "Required; ≤ 80 visible ASCII characters; reuse it to retry the same purchase"),
     ),
-    request_body(content = amigo_types::data::DataPurchaseRequest, content_type = "application/json", description = "The documented Data API body: `network` (1 MTN, 2 Glo, 4 Airtel, 3 9mobile), `mobile_number`, `plan` (a Plan ID), `Ported_number` (optional boolean). Each field is checked on its own and refused with `422 invalid_<field>`."),
+    request_body(content = amigo_types::data::DataPurchaseRequest, content_type = "application/json", description = "The documented Data API body: `network` (1 MTN, 2 Glo, 4 Airtel, 3 9mobile), `mobile_number`, `plan` (a Plan ID), `Ported_number` (optional boolean). Each field is checked on its own and refused with `422 invalid_<field>`.", example = json!({"network": 1, "mobile_number": "08031234567", "plan": 1001, "Ported_number": false})),
     responses(
         (status = 201, description = "Amigo's 201 body, unchanged: `{success, data: purchase}` with `reference` and `status: processing`", body = amigo_types::DataEnvelope<amigo_types::data::DataPurchase>, content_type = "application/json"),
         (status = 200, description = "The same body, when Amigo answers a replayed key with 200", body = amigo_types::DataEnvelope<amigo_types::data::DataPurchase>, content_type = "application/json"),

@@ -31,7 +31,11 @@ use crate::upstream::{UpstreamResponse, classify_failure};
     params(
         ("Idempotency-Key" = String, Header, description = "Required; ≤ 80 visible ASCII characters; reuse it to retry the same order"),
     ),
-    request_body(content = amigo_types::orders::CreateOrderRequest, content_type = "application/json", description = "The Amigo order body: `customer`, `delivery` (address, optional location and tier), `items`. The schema states what a valid body is; each rule it cannot express (a real phone number, a known location) is refused with `422 invalid_<field>`."),
+    request_body(content = amigo_types::orders::CreateOrderRequest, content_type = "application/json", description = "The Amigo order body: `customer`, `delivery` (address, optional location and tier), `items`. The schema states what a valid body is; each rule it cannot express (a real phone number, a known location) is refused with `422 invalid_<field>`.", example = json!({
+        "customer": {"name": "Aisha Bello", "phone": "08012345678", "email": "aisha@example.com"},
+        "delivery": {"address": "Plot 12, Sabon Gari, off PZ Road", "state_code": "KD", "lga_name": "Zaria", "tier": "standard", "notes": "Call on arrival"},
+        "items": [{"product_id": 42, "quantity": 1}, {"product_id": 7, "quantity": 2}]
+    })),
     responses(
         (status = 201, description = "Amigo's 201 body, unchanged (also for a retry with the same key and body)", body = amigo_types::DataEnvelope<amigo_types::orders::Order>, content_type = "application/json"),
         (status = 200, description = "The same body, when Amigo answers a replayed key with 200", body = amigo_types::DataEnvelope<amigo_types::orders::Order>, content_type = "application/json"),

@@ -427,6 +427,17 @@ async fn openapi_request_schemas_accept_what_the_widget_and_amigo_send() {
     bad["data"].as_object_mut().unwrap().remove("reference");
     assert!(!violations(&doc, &webhook_schema, &bad).is_empty());
 
+    // the documented examples are valid bodies
+    for path in ["/api/orders", "/api/data/purchases"] {
+        let content = &doc["paths"][path]["post"]["requestBody"]["content"]["application/json"];
+        assert_conforms(
+            &doc,
+            &content["schema"],
+            &content["example"],
+            &format!("the example body of {path}"),
+        );
+    }
+
     // every JSON request body and 2xx answer of the API is a schema, not prose
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
