@@ -2,10 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::envelope::ApiError;
+use crate::envelope::{ApiError, DataEnvelope, ListEnvelope};
 use crate::query::{QueryPairs, shorten};
 
 /// The two catalog brands.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Brand {
@@ -35,6 +36,7 @@ impl Brand {
 
 /// A compare-at ("market") price: what the item sells for elsewhere. Present only when the
 /// catalog price is a discount on it; feeds the Deals list and the struck-through price.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MarketPrice {
     /// Compare-at price in whole Naira (always above the catalog price).
@@ -46,6 +48,7 @@ pub struct MarketPrice {
 }
 
 /// A product's price block.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Price {
     /// Whole Naira.
@@ -55,10 +58,12 @@ pub struct Price {
     /// Always `NGN`.
     pub currency: String,
     /// Compare-at price when discounted; `null` otherwise.
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub market: Option<MarketPrice>,
 }
 
 /// The category a product belongs to, as embedded in a product.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryRef {
     /// Category id.
@@ -70,6 +75,7 @@ pub struct CategoryRef {
 }
 
 /// Stock as documented: a flag plus the count.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stock {
     /// `count > 0`.
@@ -79,6 +85,7 @@ pub struct Stock {
 }
 
 /// Average rating and how many ratings it is built on (none yet: `0.0` from `0`).
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Rating {
     /// 0.0–5.0, one decimal.
@@ -88,6 +95,7 @@ pub struct Rating {
 }
 
 /// One product image.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductImage {
     /// 1-based order in the gallery.
@@ -97,6 +105,7 @@ pub struct ProductImage {
 }
 
 /// A catalog product, the same shape in lists, single reads and curation lists.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Product {
     /// Numeric id (may be renumbered; slugs are stable).
@@ -110,6 +119,7 @@ pub struct Product {
     /// Description. Untrusted text: render as text, never as HTML. Empty when missing: the
     /// widget reads catalog pages tolerantly, so a product without an optional field never
     /// blanks the store (the writer, the sandbox, always sends it).
+    #[cfg_attr(feature = "schema", schema(required = true))]
     #[serde(default)]
     pub description: String,
     /// Price block.
@@ -119,9 +129,11 @@ pub struct Product {
     /// Stock.
     pub stock: Stock,
     /// Rating (none yet when missing).
+    #[cfg_attr(feature = "schema", schema(required = true))]
     #[serde(default)]
     pub rating: Rating,
     /// 1–4 images in gallery order (none when missing: the card shows its empty image box).
+    #[cfg_attr(feature = "schema", schema(required = true))]
     #[serde(default)]
     pub images: Vec<ProductImage>,
     /// Delivery scheme id; `null` for products with no scheme (always-free bucket).
@@ -131,11 +143,13 @@ pub struct Product {
     #[serde(default)]
     pub free_delivery: bool,
     /// ISO 8601 with a `+01:00` offset (empty when missing).
+    #[cfg_attr(feature = "schema", schema(required = true))]
     #[serde(default)]
     pub updated_at: String,
 }
 
 /// A category with its product count (`GET categories/`).
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Category {
     /// Category id.
@@ -146,6 +160,20 @@ pub struct Category {
     pub name: String,
     /// Products in the category.
     pub product_count: u32,
+}
+
+/// A `GET products/` body, which has two shapes: a page of products with its pagination, or one
+/// product (`?id=` / `?slug=`). The proxy's OpenAPI document describes the endpoint with this
+/// type (`oneOf`); a reader that does not know which shape it asked for parses into it.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ProductsResponse {
+    /// The paginated list: `{success, data: [product…], pagination}`.
+    Page(ListEnvelope<Product>),
+    /// One product: `{success, data: product}`.
+    // boxed: a product is far larger than a page, which holds its products on the heap
+    One(Box<DataEnvelope<Product>>),
 }
 
 /// Sort orders of `GET products/`.
@@ -397,6 +425,30 @@ mod tests {
         assert_eq!(
             (p.description.as_str(), p.images.len(), p.rating.count),
             ("", 0, 0)
+        );
+    }
+
+    #[test]
+    fn a_products_body_reads_as_the_shape_it_has() {
+        let product = r#"{"id": 7, "slug": "p", "brand": "amigo", "name": "P",
+            "price": {"amount": 100, "currency": "NGN", "display": "₦100", "market": null},
+            "category": {"id": 1, "slug": "c", "name": "C"},
+            "stock": {"in_stock": true, "count": 3}}"#;
+        let one: ProductsResponse =
+            serde_json::from_str(&format!(r#"{{"success": true, "data": {product}}}"#)).unwrap();
+        assert!(matches!(one, ProductsResponse::One(env) if env.data.id == 7));
+        let page: ProductsResponse = serde_json::from_str(&format!(
+            r#"{{"success": true, "data": [{product}],
+                "pagination": {{"total": 1, "limit": 20, "offset": 0, "has_more": false}}}}"#
+        ))
+        .unwrap();
+        assert!(matches!(page, ProductsResponse::Page(env) if env.data.len() == 1));
+        // a list that lost its pagination is neither shape
+        assert!(
+            serde_json::from_str::<ProductsResponse>(&format!(
+                r#"{{"success": true, "data": [{product}]}}"#
+            ))
+            .is_err()
         );
     }
 

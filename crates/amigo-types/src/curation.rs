@@ -3,10 +3,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Product;
-use crate::envelope::ApiError;
+use crate::envelope::{ApiError, DataEnvelope};
 use crate::query::{QueryPairs, shorten};
 
 /// A list's description, as embedded in a fetch response.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurationListInfo {
     /// Slug (`featured`, `deals`, or a custom one).
@@ -24,6 +25,7 @@ pub struct CurationListInfo {
 }
 
 /// A list as enumerated by discovery: its info plus how many products it currently holds.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurationListSummary {
     /// The list.
@@ -34,12 +36,26 @@ pub struct CurationListSummary {
 }
 
 /// `GET curation/?type=…` data.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CurationProducts {
     /// The list.
     pub list: CurationListInfo,
     /// Token-seeded subset, in-stock only.
     pub products: Vec<Product>,
+}
+
+/// A `GET curation/` body, which has two shapes: discovery (no `type`) lists the active lists, a
+/// fetch (`type=<slug>`) gives one list and its products. The proxy's OpenAPI document describes
+/// the endpoint with this type (`oneOf`).
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CurationResponse {
+    /// Discovery: `{success, data: [list summary…]}`.
+    Lists(DataEnvelope<Vec<CurationListSummary>>),
+    /// One list: `{success, data: {list, products}}`.
+    List(DataEnvelope<CurationProducts>),
 }
 
 /// What a curation request asks for.
@@ -135,6 +151,22 @@ mod tests {
                 .code,
             "invalid_limit"
         );
+    }
+
+    #[test]
+    fn a_curation_body_reads_as_the_shape_it_has() {
+        let info = r#"{"slug": "deals", "name": "Deals", "source_type": "deals",
+            "description": "Products with market discount.", "default_limit": 8, "pool_size": 50"#;
+        let lists: CurationResponse = serde_json::from_str(&format!(
+            r#"{{"success": true, "data": [{info}, "product_count": 17}}]}}"#
+        ))
+        .unwrap();
+        assert!(matches!(lists, CurationResponse::Lists(env) if env.data[0].product_count == 17));
+        let list: CurationResponse = serde_json::from_str(&format!(
+            r#"{{"success": true, "data": {{"list": {info}}}, "products": []}}}}"#
+        ))
+        .unwrap();
+        assert!(matches!(list, CurationResponse::List(env) if env.data.list.slug == "deals"));
     }
 
     #[test]

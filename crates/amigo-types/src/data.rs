@@ -161,18 +161,33 @@ pub struct DataPlan {
 }
 
 /// The documented purchase body, read loosely so each field gets its own `invalid_*` error.
+/// Its schema (feature `schema`) states what a valid body is, not how loosely it is read.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct DataPurchaseRequest {
     /// 1 MTN, 2 Glo, 4 Airtel, 3 9mobile.
+    #[cfg_attr(
+        feature = "schema",
+        schema(value_type = u8, required = true, minimum = 1, maximum = 4)
+    )]
     #[serde(default)]
     pub network: Option<serde_json::Value>,
-    /// The line to top up.
+    /// The line to top up: a Nigerian mobile number in any common format (`0803…`, `+234 803…`).
+    #[cfg_attr(
+        feature = "schema",
+        schema(value_type = String, required = true, min_length = 1)
+    )]
     #[serde(default)]
     pub mobile_number: Option<serde_json::Value>,
     /// A Plan ID from the catalog.
+    #[cfg_attr(
+        feature = "schema",
+        schema(value_type = u64, required = true, minimum = 1)
+    )]
     #[serde(default)]
     pub plan: Option<serde_json::Value>,
-    /// `true` when the number was moved to another network (MNP).
+    /// `true` when the number was moved to another network (MNP); absent or `null` means `false`.
+    #[cfg_attr(feature = "schema", schema(value_type = Option<bool>))]
     #[serde(default, rename = "Ported_number")]
     pub ported_number: Option<serde_json::Value>,
 }
@@ -341,12 +356,14 @@ pub struct DataPurchase {
     /// Whether the amount went back to the wallet (failed purchases).
     pub refunded: bool,
     /// Why it failed, when it did.
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub failure_reason: Option<String>,
     /// `false` for test tokens.
     pub livemode: bool,
     /// When it was made (ISO 8601).
     pub created_at: String,
     /// When it was delivered or failed.
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub completed_at: Option<String>,
 }
 

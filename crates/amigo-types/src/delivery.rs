@@ -6,11 +6,14 @@ use serde::{Deserialize, Serialize};
 use crate::envelope::ApiError;
 
 /// A cart line: which product, how many.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct LineItem {
     /// Catalog product id.
+    #[cfg_attr(feature = "schema", schema(minimum = 1))]
     pub product_id: u64,
     /// Units, 1–1000.
+    #[cfg_attr(feature = "schema", schema(minimum = 1, maximum = 1000))]
     pub quantity: u32,
 }
 
@@ -59,15 +62,18 @@ pub enum TierResolution {
 
 /// Where to deliver, as the quote body and the order's `delivery` give it. Any subset may be
 /// present on the wire; [`DeliveryLocationInput::validate`] checks the combination.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DeliveryLocationInput {
     /// State code (`KD`).
+    #[cfg_attr(feature = "schema", schema(min_length = 1, max_length = 3))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// State id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_id: Option<u32>,
     /// LGA name (`Zaria`).
+    #[cfg_attr(feature = "schema", schema(min_length = 1, max_length = 80))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lga_name: Option<String>,
     /// LGA id.

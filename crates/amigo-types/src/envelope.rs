@@ -28,6 +28,7 @@ impl<T> DataEnvelope<T> {
 }
 
 /// A paginated list response: `{"success": true, "data": [...], "pagination": {...}}`.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListEnvelope<T> {
     /// Always `true` on this shape.
@@ -39,6 +40,7 @@ pub struct ListEnvelope<T> {
 }
 
 /// Offset pagination as documented: `{total, limit, offset, has_more}`.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pagination {
     /// Matching rows in total, across all pages.

@@ -23,43 +23,63 @@ pub const MAX_NOTES_LEN: usize = 500;
 pub const MAX_LEGACY_LEN: usize = 100;
 
 /// The customer block of an order body.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerInput {
     /// Required, ≤ 120 characters.
+    #[cfg_attr(
+        feature = "schema",
+        schema(required = true, min_length = 1, max_length = 120)
+    )]
     #[serde(default)]
     pub name: String,
     /// Required, ≤ 20 characters.
+    #[cfg_attr(
+        feature = "schema",
+        schema(required = true, max_length = 20, pattern = r"^[0-9+() -]*$")
+    )]
     #[serde(default)]
     pub phone: String,
     /// Optional; must look like an address when given.
+    #[cfg_attr(feature = "schema", schema(max_length = 254))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
 /// The delivery block of an order body.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DeliveryInput {
     /// Required address line.
+    #[cfg_attr(
+        feature = "schema",
+        schema(required = true, min_length = 1, max_length = 255)
+    )]
     #[serde(default)]
     pub address: String,
     /// Optional structured location; all absent means a legacy free-shipping order.
     #[serde(flatten)]
     pub location: DeliveryLocationInput,
     /// `standard` (default) or `premium`; kept as text so a bad value gets `invalid_delivery_tier`.
+    #[cfg_attr(feature = "schema", schema(value_type = Option<DeliveryTier>))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<String>,
     /// Legacy free-text city; auto-filled from the LGA.
+    #[cfg_attr(feature = "schema", schema(max_length = 100))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Legacy free-text state; auto-filled from the resolved state.
+    #[cfg_attr(feature = "schema", schema(max_length = 100))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Free-text notes for the rider.
+    #[cfg_attr(feature = "schema", schema(max_length = 500))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
 
 /// `POST orders/` body.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateOrderRequest {
     /// Who is buying.
@@ -67,6 +87,7 @@ pub struct CreateOrderRequest {
     /// Where it goes.
     pub delivery: DeliveryInput,
     /// 1–50 distinct lines.
+    #[cfg_attr(feature = "schema", schema(min_items = 1, max_items = 50))]
     pub items: Vec<LineItem>,
 }
 
@@ -367,6 +388,7 @@ pub struct OrderCustomer {
     /// Phone as sent.
     pub phone: String,
     /// Email, if given.
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub email: Option<String>,
 }
 
@@ -375,8 +397,10 @@ pub struct OrderCustomer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryBreakdown {
     /// Scheme id (`null` for the no-scheme bucket).
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub scheme_id: Option<u32>,
     /// Scheme name.
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub scheme_name: Option<String>,
     /// Tier charged.
     pub tier: DeliveryTier,
@@ -398,28 +422,39 @@ pub struct OrderDelivery {
     /// Address line.
     pub address: String,
     /// City (from the LGA, or legacy free text).
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub city: Option<String>,
     /// State name (resolved, or legacy free text).
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub state: Option<String>,
     /// Resolved state id.
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub state_id: Option<u32>,
     /// Resolved LGA id.
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub lga_id: Option<u32>,
     /// The cart's main scheme (the first scheme of the breakdown).
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub scheme_id: Option<u32>,
     /// Its name.
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub scheme_name: Option<String>,
     /// Tier charged.
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub tier: Option<DeliveryTier>,
     /// Whether the customer paid nothing for delivery.
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub was_free: Option<bool>,
     /// Cart ETA, fastest.
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub eta_min_days: Option<u32>,
     /// Cart ETA, slowest.
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub eta_max_days: Option<u32>,
     /// Per-scheme charges.
     pub breakdown: Vec<DeliveryBreakdown>,
     /// Notes for the rider.
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub notes: Option<String>,
 }
 
@@ -466,6 +501,7 @@ pub struct Order {
     /// `YYYY-MM-DD HH:MM:SS` (Africa/Lagos).
     pub created_at: String,
     /// When paid, same format.
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub paid_at: Option<String>,
     /// Why it was cancelled (cancelled orders only).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -49,14 +49,19 @@ pub struct OrderTracking {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrackingDelivery {
     /// Tier charged (`null` on legacy orders).
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub tier: Option<DeliveryTier>,
     /// ETA, fastest, in days (`null` on legacy orders).
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub eta_min_days: Option<u32>,
     /// ETA, slowest, in days (`null` on legacy orders).
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub eta_max_days: Option<u32>,
     /// Destination city.
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub city: Option<String>,
     /// Destination state.
+    #[cfg_attr(feature = "schema", schema(required = true))]
     pub state: Option<String>,
 }
 

@@ -186,6 +186,7 @@ impl EventFilter {
 }
 
 /// The event body: `{event, livemode, created_at, data}`.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookPayload {
     /// Event name.

@@ -46,9 +46,11 @@ fn enabled(state: &AppState) -> ProxyResult<()> {
     ),
     responses(
         (status = 200, description = "Amigo's plan catalog body, unchanged: plans with `efficiency` (percent) and `efficiency_rating` (`excellent` ≥ 98, `poor` < 75)", body = amigo_types::DataEnvelope<Vec<amigo_types::data::DataPlan>>, content_type = "application/json"),
-        (status = 403, description = "`data_sales_disabled`: the merchant has not set `AMIGO_DATA_ENABLED`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 403, description = "`data_sales_disabled`: the merchant has not set `AMIGO_DATA_ENABLED`; or `origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 422, description = "`invalid_network` (no upstream call)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 429, description = "Amigo's `rate_limited`, passed through (with `Retry-After`) when nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 502, description = "Amigo failed and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 503, description = "`upstream_unavailable`: the circuit breaker is open and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 504, description = "Amigo timed out and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
@@ -95,13 +97,16 @@ fn lagos_day() -> String {
     params(
         ("Idempotency-Key" = String, Header, description = "Required; ≤ 80 visible ASCII characters; reuse it to retry the same purchase"),
     ),
-    request_body(content_type = "application/json", description = "The documented Data API body: `network` (1 MTN, 2 Glo, 4 Airtel, 3 9mobile), `mobile_number`, `plan` (a Plan ID), `Ported_number` (optional boolean)"),
+    request_body(content = amigo_types::data::DataPurchaseRequest, content_type = "application/json", description = "The documented Data API body: `network` (1 MTN, 2 Glo, 4 Airtel, 3 9mobile), `mobile_number`, `plan` (a Plan ID), `Ported_number` (optional boolean). Each field is checked on its own and refused with `422 invalid_<field>`.", example = json!({"network": 1, "mobile_number": "08031234567", "plan": 1001, "Ported_number": false})),
     responses(
         (status = 201, description = "Amigo's 201 body, unchanged: `{success, data: purchase}` with `reference` and `status: processing`", body = amigo_types::DataEnvelope<amigo_types::data::DataPurchase>, content_type = "application/json"),
+        (status = 200, description = "The same body, when Amigo answers a replayed key with 200", body = amigo_types::DataEnvelope<amigo_types::data::DataPurchase>, content_type = "application/json"),
         (status = 403, description = "`data_sales_disabled`, or `origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 413, description = "`payload_too_large` (over 64 KiB)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 422, description = "`invalid_<field>` with `field`, `plan_network_mismatch`, `network_mismatch`, `data_daily_limit_reached` (with `required` and `balance`: the room left today), `idempotency_key_reused`, `invalid_idempotency_key`, or Amigo's `insufficient_balance`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 428, description = "`idempotency_key_required`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 429, description = "`rate_limited` (per client IP per minute, per phone per hour), with `Retry-After`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 500, description = "`server_error`: the proxy's database failed", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 502, description = "`upstream_error` (`retryable: true`): retry with the same key", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 503, description = "`upstream_unavailable` (`retryable: true`, `Retry-After`): the circuit breaker is open", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 504, description = "`upstream_timeout` (`retryable: true`): retry with the same key", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -201,9 +206,10 @@ pub(crate) async fn purchase(
     ),
     responses(
         (status = 200, description = "`{success, data: purchase}`: `status` is `processing`, `delivered` or `failed` (then `refunded` and `failure_reason`)", body = amigo_types::DataEnvelope<amigo_types::data::DataPurchase>, content_type = "application/json"),
-        (status = 403, description = "`data_sales_disabled`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 403, description = "`data_sales_disabled`, or `origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 404, description = "`not_found`: unknown reference, or wrong or missing phone", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 429, description = "`rate_limited`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 500, description = "`server_error`: the proxy's database failed", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
 pub(crate) async fn show(

@@ -38,7 +38,7 @@ pub(crate) struct ApiDoc;
     get,
     path = "/api/openapi.json",
     tag = "meta",
-    responses((status = 200, description = "This document", content_type = "application/json"))
+    responses((status = 200, description = "This document (an OpenAPI 3.1 object)", body = Object, content_type = "application/json"))
 )]
 pub(crate) async fn openapi_json() -> Response {
     let mut doc = ApiDoc::openapi();

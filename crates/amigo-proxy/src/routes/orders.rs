@@ -31,14 +31,21 @@ use crate::upstream::{UpstreamResponse, classify_failure};
     params(
         ("Idempotency-Key" = String, Header, description = "Required; ≤ 80 visible ASCII characters; reuse it to retry the same order"),
     ),
-    request_body(content_type = "application/json", description = "The Amigo order body: `customer`, `delivery`, `items`"),
+    request_body(content = amigo_types::orders::CreateOrderRequest, content_type = "application/json", description = "The Amigo order body: `customer`, `delivery` (address, optional location and tier), `items`. The schema states what a valid body is; each rule it cannot express (a real phone number, a known location) is refused with `422 invalid_<field>`.", example = json!({
+        "customer": {"name": "Aisha Bello", "phone": "08012345678", "email": "aisha@example.com"},
+        "delivery": {"address": "Plot 12, Sabon Gari, off PZ Road", "state_code": "KD", "lga_name": "Zaria", "tier": "standard", "notes": "Call on arrival"},
+        "items": [{"product_id": 42, "quantity": 1}, {"product_id": 7, "quantity": 2}]
+    })),
     responses(
-        (status = 201, description = "Amigo's 201 body, unchanged", body = amigo_types::DataEnvelope<amigo_types::orders::Order>, content_type = "application/json"),
+        (status = 201, description = "Amigo's 201 body, unchanged (also for a retry with the same key and body)", body = amigo_types::DataEnvelope<amigo_types::orders::Order>, content_type = "application/json"),
+        (status = 200, description = "The same body, when Amigo answers a replayed key with 200", body = amigo_types::DataEnvelope<amigo_types::orders::Order>, content_type = "application/json"),
         (status = 403, description = "`origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 404, description = "`not_found` naming the line (`field: items[i].product_id`, `product_ids`): a product the catalog does not have, refused before any spending call", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 413, description = "`payload_too_large` (over 64 KiB)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 422, description = "`invalid_<field>` with `field`, `invalid_idempotency_key`, `order_total_exceeds_limit`, or Amigo's `insufficient_balance` / `out_of_stock` / `unserviceable_delivery` / `idempotency_key_reused`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 428, description = "`idempotency_key_required`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 429, description = "`rate_limited`, with `Retry-After` and `retry_after`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 500, description = "`server_error`: the proxy's database failed; retry with the same key", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 502, description = "`upstream_error` (`retryable: true`): retry with the same key", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 503, description = "`upstream_unavailable` (`retryable: true`, `Retry-After`): the circuit breaker is open; retry with the same key later", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 504, description = "`upstream_timeout` (`retryable: true`): retry with the same key", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),

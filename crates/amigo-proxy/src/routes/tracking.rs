@@ -81,8 +81,10 @@ async fn find(
     ),
     responses(
         (status = 200, description = "`{success, data: OrderTracking}`: status, items, totals, delivery, timeline", body = amigo_types::DataEnvelope<amigo_types::tracking::OrderTracking>, content_type = "application/json"),
+        (status = 403, description = "`origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 404, description = "`not_found`: unknown reference, or wrong or missing phone", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 429, description = "`rate_limited`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 500, description = "`server_error`: the proxy's database failed", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
 pub(crate) async fn show(
@@ -111,8 +113,10 @@ pub(crate) async fn show(
     ),
     responses(
         (status = 200, description = "`text/event-stream`; each event is named `status` and carries one OrderTracking", content_type = "text/event-stream"),
+        (status = 403, description = "`origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 404, description = "`not_found`: unknown reference, or wrong or missing phone", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 429, description = "`rate_limited`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 500, description = "`server_error`: the proxy's database failed", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
 pub(crate) async fn events(

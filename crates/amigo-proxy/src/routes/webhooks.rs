@@ -5,6 +5,7 @@
 //! the receiver does not use, is kept and acknowledged (2xx) and logged, never refused into a
 //! retry storm.
 
+use amigo_types::DataEnvelope;
 use amigo_types::token::ApiToken;
 use amigo_types::webhooks::{
     DEFAULT_TOLERANCE_SECS, SignatureError, WebhookEvent, WebhookPayload, verify,
@@ -14,7 +15,6 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use bytes::Bytes;
 use secrecy::ExposeSecret;
-use serde_json::{Value, json};
 
 use std::net::IpAddr;
 
@@ -84,11 +84,13 @@ fn log_rejection(
         ("X-Amigo-Timestamp" = String, Header, description = "Unix seconds; within 300 s of now"),
         ("X-Amigo-Delivery" = String, Header, description = "Delivery id, repeated on retries"),
     ),
-    request_body(content_type = "application/json", description = "`{event, livemode, created_at, data: order}`"),
+    request_body(content = amigo_types::webhooks::WebhookPayload, content_type = "application/json", description = "The signed event as Amigo sends it: `{event, livemode, created_at, data: order}`. Read tolerantly: a signed body that lacks fields the receiver does not use is still stored and acknowledged."),
     responses(
-        (status = 200, description = "Stored (or a duplicate, acknowledged)", content_type = "application/json"),
+        (status = 200, description = "Stored (or a duplicate, acknowledged); `applied` says whether it changed an order", body = amigo_types::DataEnvelope<WebhookReceipt>, content_type = "application/json"),
         (status = 400, description = "`invalid_payload`: signed, but without a delivery id", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 401, description = "`invalid_signature`: unsigned, forged, tampered, stale or future", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 413, description = "`payload_too_large` (over 64 KiB)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 500, description = "`server_error`: the proxy's database failed; Amigo retries the delivery", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
 pub(crate) async fn receive(
@@ -96,7 +98,7 @@ pub(crate) async fn receive(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
-) -> ProxyResult<Json<Value>> {
+) -> ProxyResult<Json<DataEnvelope<WebhookReceipt>>> {
     // `AMIGO_WEBHOOK_SECRETS` plus the secrets `amigo-proxy webhooks register/rotate` stored,
     // read on every delivery so a registration or a rotation needs no restart.
     let stored =
@@ -169,10 +171,7 @@ pub(crate) async fn receive(
                     payload: raw,
                 })
                 .await?;
-            return Ok(Json(json!({
-                "success": true,
-                "data": {"received": true, "duplicate": outcome.duplicate, "applied": false}
-            })));
+            return Ok(receipt(Some(outcome.duplicate), false));
         }
     };
 
@@ -180,9 +179,7 @@ pub(crate) async fn receive(
         ApiToken::parse(state.config().api_key.expose_secret()).is_some_and(|t| t.mode().is_live());
     if event.livemode.is_some_and(|live| live != our_mode_is_live) {
         tracing::warn!(delivery_id, event = %event.event, "ignored a webhook from the other mode");
-        return Ok(Json(
-            json!({"success": true, "data": {"received": true, "applied": false}}),
-        ));
+        return Ok(receipt(None, false));
     }
 
     let status = event.status();
@@ -226,8 +223,26 @@ pub(crate) async fn receive(
     {
         state.publish(view);
     }
-    Ok(Json(json!({
-        "success": true,
-        "data": {"received": true, "duplicate": outcome.duplicate, "applied": outcome.changed}
-    })))
+    Ok(receipt(Some(outcome.duplicate), outcome.changed))
+}
+
+/// The `data` of a webhook acknowledgement.
+#[derive(Debug, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct WebhookReceipt {
+    /// Always `true`: the delivery was verified and kept (Amigo stops retrying it).
+    received: bool,
+    /// Whether this delivery id was seen before (then nothing is applied again); absent for an
+    /// event of the other mode, which is not stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duplicate: Option<bool>,
+    /// Whether the event changed a stored order.
+    applied: bool,
+}
+
+fn receipt(duplicate: Option<bool>, applied: bool) -> Json<DataEnvelope<WebhookReceipt>> {
+    Json(DataEnvelope::new(WebhookReceipt {
+        received: true,
+        duplicate,
+        applied,
+    }))
 }
