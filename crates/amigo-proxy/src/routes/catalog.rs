@@ -35,7 +35,8 @@ pub(super) fn pairs(raw: Pairs) -> ProxyResult<QueryPairs> {
     path = "/api/catalog/categories",
     tag = "catalog",
     responses(
-        (status = 200, description = "Amigo's `GET /api/commerce/categories/` body, unchanged: every category with its product count", body = amigo_types::DataEnvelope<Vec<amigo_types::catalog::Category>>, content_type = "application/json"),
+        (status = 200, description = "Amigo's `GET /api/commerce/categories/` body, unchanged: every category with its product count", body = amigo_types::DataEnvelope<Vec<amigo_types::catalog::Category>>, content_type = "application/json", headers(("ETag" = String, description = "Weak validator of this body, the same in every coding"))),
+        (status = 304, description = "Not modified: `If-None-Match` holds this body's `ETag`; no body", headers(("ETag" = String, description = "The validator the client holds"))),
         (status = 403, description = "`origin_not_allowed`: a browser `Origin` that is not the merchant's", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 429, description = "Amigo's `rate_limited`, passed through (with `Retry-After`) when nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 502, description = "Amigo failed and nothing is cached (`retryable: true`)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -67,7 +68,8 @@ pub(crate) async fn categories(
         ("offset" = Option<u64>, Query, description = "Default 0"),
     ),
     responses(
-        (status = 200, description = "Amigo's `GET /api/commerce/products/` body, unchanged: a page of products with `pagination` (the list), or `{success, data: product}` (`id` or `slug`)", body = amigo_types::catalog::ProductsResponse, content_type = "application/json"),
+        (status = 200, description = "Amigo's `GET /api/commerce/products/` body, unchanged: a page of products with `pagination` (the list), or `{success, data: product}` (`id` or `slug`)", body = amigo_types::catalog::ProductsResponse, content_type = "application/json", headers(("ETag" = String, description = "Weak validator of this body, the same in every coding"))),
+        (status = 304, description = "Not modified: `If-None-Match` holds this body's `ETag`; no body", headers(("ETag" = String, description = "The validator the client holds"))),
         (status = 403, description = "`origin_not_allowed`: a browser `Origin` that is not the merchant's", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 404, description = "`not_found`: no such product", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 422, description = "`invalid_<param>` naming the bad parameter (no upstream call)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -101,7 +103,8 @@ pub(crate) async fn products(
         ("limit" = Option<u32>, Query, description = "Override of the list's default size"),
     ),
     responses(
-        (status = 200, description = "Amigo's `GET /api/commerce/curation/` body, unchanged: the active lists (no `type`), or one list with its token-seeded, in-stock products", body = amigo_types::curation::CurationResponse, content_type = "application/json"),
+        (status = 200, description = "Amigo's `GET /api/commerce/curation/` body, unchanged: the active lists (no `type`), or one list with its token-seeded, in-stock products", body = amigo_types::curation::CurationResponse, content_type = "application/json", headers(("ETag" = String, description = "Weak validator of this body, the same in every coding"))),
+        (status = 304, description = "Not modified: `If-None-Match` holds this body's `ETag`; no body", headers(("ETag" = String, description = "The validator the client holds"))),
         (status = 403, description = "`origin_not_allowed`: a browser `Origin` that is not the merchant's", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 404, description = "`list_not_found`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 422, description = "`invalid_type` / `invalid_limit`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
