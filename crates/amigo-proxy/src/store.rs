@@ -451,36 +451,37 @@ impl Store {
     }
 
     /// The stored view of `reference` and its phone hash, if known.
+    ///
+    /// One statement, so the order row and its timeline come from one snapshot: read as two
+    /// statements, a status change committing between them gave a torn view (the old status
+    /// with the new timeline entry), which an event stream sent as a change.
     pub async fn tracking(
         &self,
         reference: &str,
     ) -> Result<Option<(String, OrderTracking)>, sqlx::Error> {
-        let Some(row) =
-            sqlx::query("SELECT phone_hash, view_json FROM orders WHERE reference = $1")
-                .bind(reference)
-                .fetch_optional(&self.pool)
-                .await?
-        else {
-            return Ok(None);
-        };
-        let hash: String = row.try_get("phone_hash")?;
-        let json: String = row.try_get("view_json")?;
-        let mut view: OrderTracking =
-            serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
         let rows = sqlx::query(
-            "SELECT status, at FROM order_timeline WHERE reference = $1
-             ORDER BY status_rank, at",
+            "SELECT o.phone_hash, o.view_json, t.status AS step, t.at AS step_at
+             FROM orders o LEFT JOIN order_timeline t ON t.reference = o.reference
+             WHERE o.reference = $1
+             ORDER BY t.status_rank, t.at",
         )
         .bind(reference)
         .fetch_all(&self.pool)
         .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let hash: String = first.try_get("phone_hash")?;
+        let json: String = first.try_get("view_json")?;
+        let mut view: OrderTracking =
+            serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
         view.timeline = rows
             .iter()
             .filter_map(|r| {
-                let status: String = r.try_get("status").ok()?;
+                let status: String = r.try_get::<Option<String>, _>("step").ok()??;
                 Some(TimelineEntry {
                     status: OrderStatus::parse(&status)?,
-                    at: r.try_get("at").ok()?,
+                    at: r.try_get::<Option<String>, _>("step_at").ok()??,
                 })
             })
             .collect();

@@ -176,3 +176,44 @@ async fn lookups_are_rate_limited_per_ip() {
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.header("retry-after").is_some());
 }
+
+/// A stored view is read in one snapshot: while webhooks move an order along, every read
+/// shows a status whose timeline ends at that same status (never the old status with the new
+/// step, which an event stream would send as a change).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_view_read_during_a_status_change_is_never_torn() {
+    let app = spawn_app().await;
+    let order = app.place_order("08031234567").await;
+    let reference = order["reference"].as_str().unwrap().to_owned();
+    let store = app.state.store().clone();
+    let reader = {
+        let reference = reference.clone();
+        tokio::spawn(async move {
+            let mut reads = 0u32;
+            loop {
+                let (_, view) = store.tracking(&reference).await.unwrap().unwrap();
+                reads += 1;
+                let last = view.timeline.last().map(|e| e.status);
+                assert_eq!(
+                    last,
+                    Some(view.status),
+                    "read {reads}: status {:?} with timeline {:?}",
+                    view.status,
+                    view.timeline
+                );
+                if view.status == amigo_types::orders::OrderStatus::Delivered {
+                    return reads;
+                }
+                tokio::task::yield_now().await;
+            }
+        })
+    };
+    for status in ["accepted", "shipped", "delivered"] {
+        app.advance(&reference, status).await;
+    }
+    let reads = tokio::time::timeout(Duration::from_secs(20), reader)
+        .await
+        .expect("the reader sees `delivered`")
+        .unwrap();
+    assert!(reads > 3, "{reads} reads");
+}
