@@ -64,12 +64,13 @@ pub struct ReadyAnswers {
 }
 
 /// Headers not kept: they are set per answer.
-const PER_ANSWER: [HeaderName; 5] = [
+const PER_ANSWER: [HeaderName; 6] = [
     header::CONTENT_ENCODING,
     header::CONTENT_LENGTH,
     header::CACHE_CONTROL,
     header::DATE,
     HeaderName::from_static("x-request-id"),
+    HeaderName::from_static("x-cache"),
 ];
 
 impl ReadyAnswers {
@@ -87,22 +88,22 @@ impl ReadyAnswers {
         if kept.entry.expires <= Instant::now() {
             return None;
         }
-        let mut resp = if kept.entry.body.not_modified(req.headers()) {
-            let mut resp = Response::new(Body::empty());
-            *resp.status_mut() = StatusCode::NOT_MODIFIED;
-            resp.headers_mut().clone_from(&kept.headers);
-            resp
+        let not_modified = kept.entry.body.not_modified(req.headers());
+        let (coding, body) = if not_modified {
+            (Coding::Identity, Body::empty())
         } else {
-            let (coding, body) = kept.entry.body.pick(Coding::preferred(req.headers()));
-            let mut resp = Response::new(Body::from(body));
-            let h = resp.headers_mut();
-            h.clone_from(&kept.headers);
-            if let Some(v) = coding.header_value() {
-                h.insert(header::CONTENT_ENCODING, v);
-            }
-            resp
+            let (coding, bytes) = kept.entry.body.pick(Coding::preferred(req.headers()));
+            (coding, Body::from(bytes))
         };
+        let mut resp = Response::new(body);
+        if not_modified {
+            *resp.status_mut() = StatusCode::NOT_MODIFIED;
+        }
         let h = resp.headers_mut();
+        h.clone_from(&kept.headers);
+        if let Some(v) = coding.header_value() {
+            h.insert(header::CONTENT_ENCODING, v);
+        }
         h.insert(header::CACHE_CONTROL, max_age(kept.entry.remaining_secs()));
         h.insert("x-cache", HeaderValue::from_static("HIT"));
         // a client's own request id is kept, as the request-id layer does
@@ -129,7 +130,6 @@ impl ReadyAnswers {
         for name in &PER_ANSWER {
             headers.remove(name);
         }
-        headers.remove("x-cache");
         let kept = Arc::new(Kept {
             origin,
             headers,
