@@ -25,25 +25,23 @@ fi
 # rust-toolchain.toml pins the toolchain and lists the wasm target; rustup installs both on first use.
 rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
 
-# PostgreSQL 15 server binaries: scripts/pg.sh runs the proxy suite on a throw-away cluster.
-if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
-  log "apt-get install postgresql (PostgreSQL 15, for the proxy suite on PostgreSQL)"
+# Debian packages, in one apt run: PostgreSQL 15 server binaries (scripts/pg.sh runs the proxy
+# suite on a throw-away cluster) and, with --web, Chromium, its driver and brotli.
+need_apt=()
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need_apt+=(postgresql)
+if [ "$want_web" = 1 ]; then
+  command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
+  command -v brotli >/dev/null 2>&1 || need_apt+=(brotli)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "apt-get install ${need_apt[*]} (about 1 minute)"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
+  apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
 if [ "$want_web" = 1 ]; then
   rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-
-  need_apt=()
-  command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
-  command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
-  command -v brotli >/dev/null 2>&1 || need_apt+=(brotli)
-  if [ ${#need_apt[@]} -gt 0 ]; then
-    log "apt-get install ${need_apt[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
-  fi
 
   # the shipped widget is built by scripts/build-widget.sh (wasm-split; Trunk cannot split), so
   # Trunk is only for a single-module comparison build: `scripts/setup.sh --web --trunk`
@@ -51,20 +49,29 @@ if [ "$want_web" = 1 ]; then
     log "cargo install trunk 0.21.14 (about 6 minutes on a cold machine)"
     cargo install --locked trunk@0.21.14 --quiet
   fi
+  # The two CLI builds run side by side (each is mostly single-threaded at its end); a binary
+  # already on PATH at the right version is used as it is.
+  pids=()
   if ! wasm-split-cli --help >/dev/null 2>&1; then
-    log "cargo install wasm_split_cli_support 0.2.4 (wasm-split-cli, about 2 minutes)"
-    cargo install --locked wasm_split_cli_support@0.2.4 --features build-binary --quiet
+    log "cargo install wasm_split_cli_support 0.2.4 (wasm-split-cli) in the background"
+    cargo install --locked wasm_split_cli_support@0.2.4 --features build-binary --quiet &
+    pids+=($!)
   fi
   if ! wasm-bindgen --version 2>/dev/null | grep -q '0.2.130'; then
-    log "cargo install wasm-bindgen-cli 0.2.130 (about 2 minutes)"
+    log "cargo install wasm-bindgen-cli 0.2.130 in the background"
     # Not --locked: its lockfile wants a crate version the registry lacks.
-    cargo install wasm-bindgen-cli --version 0.2.130 --quiet
+    cargo install wasm-bindgen-cli --version 0.2.130 --quiet &
+    pids+=($!)
   fi
   mkdir -p .tools
   if [ ! -x .tools/node_modules/.bin/wasm-opt ] || [ ! -d tests/e2e/node_modules/playwright-core ]; then
     log "npm install binaryen (wasm-opt 132) and the e2e driver"
     (cd .tools && [ -f package.json ] || echo '{"private":true}' > package.json; npm install --silent --no-audit --no-fund binaryen@132.0.0 >/dev/null)
     if [ -f tests/e2e/package.json ]; then (cd tests/e2e && npm ci --silent --no-audit --no-fund >/dev/null); fi
+  fi
+  if [ ${#pids[@]} -gt 0 ]; then
+    log "waiting for the cargo installs (about 4 minutes on a cold machine)"
+    for pid in "${pids[@]}"; do wait "$pid"; done
   fi
 fi
 log "ready"

@@ -9,7 +9,7 @@ export PATH="$PWD/.tools/node_modules/.bin:$PATH"
 
 out=target/size-browse
 rm -rf "$out" && mkdir -p "$out"
-cargo build --offline --locked --profile wasm-release --target wasm32-unknown-unknown \
+cargo build --locked --profile wasm-release --target wasm32-unknown-unknown \
   --no-default-features --bin amigo-storefront
 raw_wasm=target/wasm32-unknown-unknown/wasm-release/amigo-storefront.wasm
 cp "$raw_wasm" "$out/raw.wasm"

@@ -30,6 +30,16 @@ enum Page {
     Data,
 }
 
+impl Page {
+    /// Whether this page downloads the checkout module itself. The idle prefetch then stays out
+    /// of its way: two downloads of one module racing each other made what a failed download
+    /// logs (one failure or two, before or after the alert) depend on timing.
+    #[cfg(feature = "split")]
+    fn loads_checkout_module(&self) -> bool {
+        matches!(self, Page::Checkout | Page::Order(..))
+    }
+}
+
 /// One store.
 #[component]
 pub fn App(
@@ -75,7 +85,12 @@ pub fn App(
     // the checkout module downloads when the browser is idle, or at once when the cart opens
     #[cfg(feature = "split")]
     {
-        request_idle_callback(part::prefetch);
+        request_idle_callback(move || {
+            // a store unmounted before the browser idled has nothing to prefetch for
+            if page.try_with_untracked(|p| !p.loads_checkout_module()) == Some(true) {
+                part::prefetch();
+            }
+        });
         Effect::new(move |_| {
             if on_cart.get() {
                 part::prefetch();
