@@ -16,7 +16,7 @@ for arg in "$@"; do
   esac
 done
 
-log() { printf '[setup] %s\n' "$*" >&2; }
+log() { printf '[setup %3ds] %s\n' "$SECONDS" "$*" >&2; }
 
 if ! command -v cargo >/dev/null 2>&1; then
   log "cargo is missing: this project needs the machine's Rust toolchain (rustup)."
