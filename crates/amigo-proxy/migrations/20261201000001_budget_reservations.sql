@@ -1,0 +1,20 @@
+-- Daily Naira budgets on spending the merchant's wallet before anyone has paid (today: unpaid
+-- orders, AMIGO_ORDER_DAILY_LIMIT). One row per (budget, Idempotency-Key), written BEFORE the
+-- upstream call in one statement with the budget check, so racing requests cannot overspend
+-- and a retry under the same key is never counted twice. A definite upstream refusal deletes
+-- the row; an unknown outcome keeps it. Portable SQL (twin in ../migrations-postgres).
+CREATE TABLE budget_reservations (
+    budget          TEXT NOT NULL,
+    reservation_key TEXT NOT NULL,
+    body_hash       TEXT NOT NULL,
+    amount          BIGINT NOT NULL,
+    -- the Lagos calendar day (YYYY-MM-DD) the budget counts it against
+    lagos_day       TEXT NOT NULL,
+    -- pending (upstream not answered yet) | unknown (no answer: may have been spent) | settled
+    state           TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    PRIMARY KEY (budget, reservation_key)
+);
+
+CREATE INDEX budget_reservations_day ON budget_reservations (budget, lagos_day);
