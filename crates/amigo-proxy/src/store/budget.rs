@@ -1,10 +1,11 @@
 //! Daily Naira budgets for spending the merchant's wallet before anyone has paid: one table of
 //! reservations keyed by the budget's name and the request's Idempotency-Key, written before the
 //! upstream call, so the cap holds across concurrent requests and across every instance on one
-//! database. Today it caps unpaid orders (`AMIGO_ORDER_DAILY_LIMIT`); any other spending route
-//! gets its own [`Budget`] name and the same guarantees.
+//! database. It caps unpaid orders (`AMIGO_ORDER_DAILY_LIMIT`) and mobile-data sales
+//! (`AMIGO_DATA_DAILY_LIMIT`, whose purchase record is written in the same transaction); any
+//! other spending route gets its own [`Budget`] name and the same guarantees.
 
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 use super::{Backend, Store, now_iso};
 
@@ -13,6 +14,8 @@ use super::{Backend, Store, now_iso};
 pub enum Budget {
     /// Orders placed with `AMIGO_PAYMENT=none`: the wallet pays and no shopper has.
     UnpaidOrders,
+    /// Mobile-data purchases (`AMIGO_DATA_DAILY_LIMIT`): the wallet pays at once.
+    DataSales,
 }
 
 impl Budget {
@@ -20,6 +23,7 @@ impl Budget {
     pub fn name(self) -> &'static str {
         match self {
             Self::UnpaidOrders => "unpaid_orders",
+            Self::DataSales => "data_sales",
         }
     }
 }
@@ -74,8 +78,39 @@ impl Store {
         if let Some(seen) = self.budget_key(c.budget, c.key).await? {
             return Ok(same_body(&seen, c.body_hash));
         }
-        let now = now_iso();
         let mut tx = self.pool.begin().await?;
+        let inserted = self.reserve_in(&mut tx, c).await?;
+        tx.commit().await?;
+        if inserted {
+            return Ok(BudgetReserved::New);
+        }
+        // Either the same key won a race with us, or the budget is spent.
+        self.reservation_lost(c).await
+    }
+
+    /// What a reservation that was not inserted ran into: the same key (won by a racing
+    /// request), or a full day.
+    pub(super) async fn reservation_lost(
+        &self,
+        c: &BudgetClaim<'_>,
+    ) -> Result<BudgetReserved, sqlx::Error> {
+        if let Some(seen) = self.budget_key(c.budget, c.key).await? {
+            return Ok(same_body(&seen, c.body_hash));
+        }
+        Ok(BudgetReserved::OverBudget {
+            spent: self.budget_spent(c.budget, c.lagos_day).await?,
+        })
+    }
+
+    /// The budget check and the insert, inside `tx` (which the caller commits, with anything
+    /// else that must stand or fall with the reservation). `true` when the reservation was
+    /// written.
+    pub(super) async fn reserve_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        c: &BudgetClaim<'_>,
+    ) -> Result<bool, sqlx::Error> {
+        let now = now_iso();
         if self.backend == Backend::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))::text")
                 .bind(format!(
@@ -83,7 +118,7 @@ impl Store {
                     c.budget.name(),
                     c.lagos_day
                 ))
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?;
         }
         let inserted = sqlx::query(
@@ -102,20 +137,10 @@ impl Store {
         .bind(c.lagos_day)
         .bind(&now)
         .bind(c.daily_limit)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?
         .rows_affected();
-        tx.commit().await?;
-        if inserted == 1 {
-            return Ok(BudgetReserved::New);
-        }
-        // Either the same key won a race with us, or the budget is spent.
-        if let Some(seen) = self.budget_key(c.budget, c.key).await? {
-            return Ok(same_body(&seen, c.body_hash));
-        }
-        Ok(BudgetReserved::OverBudget {
-            spent: self.budget_spent(c.budget, c.lagos_day).await?,
-        })
+        Ok(inserted == 1)
     }
 
     /// The body hash `key` holds a reservation of `budget` for, if it holds one.
@@ -172,6 +197,38 @@ impl Store {
         .bind(key)
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    /// Records what the upstream really charged under `key`: the reservation is settled at
+    /// that amount (a price that moved between the catalog read and the purchase).
+    pub async fn settle_budget_at(
+        &self,
+        budget: Budget,
+        key: &str,
+        amount: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE budget_reservations SET state = 'settled', amount = $1, updated_at = $2
+             WHERE budget = $3 AND reservation_key = $4",
+        )
+        .bind(amount)
+        .bind(now_iso())
+        .bind(budget.name())
+        .bind(key)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Forgets `key`'s reservation, settled or not, because the spending was undone upstream
+    /// (a failed data purchase is refunded): it no longer counts against the day.
+    pub async fn refund_budget(&self, budget: Budget, key: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM budget_reservations WHERE budget = $1 AND reservation_key = $2")
+            .bind(budget.name())
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
