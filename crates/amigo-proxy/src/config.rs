@@ -89,6 +89,26 @@ pub struct Cli {
     /// Most Naira of data sold per Lagos calendar day, counting purchases in flight.
     #[arg(long, env = "AMIGO_DATA_DAILY_LIMIT", default_value = "50000")]
     pub data_daily_limit: String,
+    /// How shoppers pay for an order. `none`: the order is placed at once and the merchant's
+    /// wallet pays (a live token then needs --allow-unpaid-orders and --order-daily-limit).
+    /// `paystack` and `transfer` are not available in this version yet.
+    #[arg(long, env = "AMIGO_PAYMENT", value_enum, default_value_t = PaymentMode::None)]
+    pub payment: PaymentMode,
+    /// With `--payment none` and a live token: the merchant's explicit consent to orders that
+    /// nobody has paid for, each spending the real wallet at once.
+    #[arg(
+        long,
+        env = "AMIGO_ALLOW_UNPAID_ORDERS",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        num_args = 0..=1,
+        default_value_t = false,
+        default_missing_value = "true"
+    )]
+    pub allow_unpaid_orders: bool,
+    /// Most Naira of unpaid orders (items at catalog prices) placed per Lagos calendar day,
+    /// counting orders in flight; required with a live token and `--payment none`.
+    #[arg(long, env = "AMIGO_ORDER_DAILY_LIMIT")]
+    pub order_daily_limit: Option<String>,
     /// Data purchases per client IP per minute.
     #[arg(long, env = "AMIGO_DATA_RATE_PER_IP", default_value = "10")]
     pub data_rate_per_ip: String,
@@ -180,6 +200,81 @@ impl Default for DataSales {
     }
 }
 
+/// `AMIGO_PAYMENT`: how a shopper pays for an order before the merchant's wallet does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum PaymentMode {
+    /// Nobody pays the proxy: the order is placed at once and the wallet pays. Safe as is only
+    /// with a test token; a live token needs the opt-in and a daily budget
+    /// ([`OrderPayment::unpaid_orders`]).
+    #[default]
+    None,
+    /// Shoppers pay through Paystack first (issue 21; not built yet, refused at start).
+    Paystack,
+    /// Shoppers pay by bank transfer first (issue 21; not built yet, refused at start).
+    Transfer,
+}
+
+impl PaymentMode {
+    /// The setting's value as written (`none`, `paystack`, `transfer`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Paystack => "paystack",
+            Self::Transfer => "transfer",
+        }
+    }
+}
+
+/// The order payment settings. Every order spends the merchant's wallet, so with a live token
+/// nothing is placed unpaid unless the merchant said so and capped what a day may cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OrderPayment {
+    /// `AMIGO_PAYMENT`.
+    pub mode: PaymentMode,
+    /// `AMIGO_ALLOW_UNPAID_ORDERS`: consent to unpaid orders on a live token.
+    pub allow_unpaid: bool,
+    /// `AMIGO_ORDER_DAILY_LIMIT`: Naira of unpaid orders per Lagos day (items at catalog
+    /// prices, orders in flight included); `None` when not set.
+    pub daily_limit: Option<i64>,
+}
+
+/// Whether `POST /api/orders` may place orders, decided once from the settings and the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnpaidOrders {
+    /// Orders are placed at once; with `Some(limit)` their totals are capped per Lagos day.
+    Open {
+        /// `AMIGO_ORDER_DAILY_LIMIT`, when set.
+        daily_limit: Option<i64>,
+    },
+    /// Every order is refused before any upstream call (`403 orders_disabled`).
+    Off {
+        /// Why, and how to turn orders on: the start-up warning and `doctor`'s fix.
+        reason: &'static str,
+    },
+}
+
+impl OrderPayment {
+    /// What the order route does for a token of `mode`. A token not known to be a test token
+    /// (a live or legacy one, or one that does not parse) counts as live: the safe side.
+    pub fn unpaid_orders(&self, token: Option<amigo_types::token::Mode>) -> UnpaidOrders {
+        let live = !matches!(token, Some(amigo_types::token::Mode::Test));
+        match (live, self.allow_unpaid, self.daily_limit) {
+            (false, _, daily_limit) | (true, true, daily_limit @ Some(_)) => {
+                UnpaidOrders::Open { daily_limit }
+            }
+            (true, false, None) => UnpaidOrders::Off {
+                reason: "AMIGO_PAYMENT=none with a live token places orders nobody has paid for, from the real wallet: set AMIGO_ALLOW_UNPAID_ORDERS=true and a daily budget AMIGO_ORDER_DAILY_LIMIT (Naira) to take them",
+            },
+            (true, false, Some(_)) => UnpaidOrders::Off {
+                reason: "AMIGO_PAYMENT=none with a live token places orders nobody has paid for, from the real wallet: AMIGO_ORDER_DAILY_LIMIT is set but AMIGO_ALLOW_UNPAID_ORDERS=true is not",
+            },
+            (true, true, None) => UnpaidOrders::Off {
+                reason: "AMIGO_PAYMENT=none with a live token places orders nobody has paid for, from the real wallet: AMIGO_ALLOW_UNPAID_ORDERS is set but the daily budget AMIGO_ORDER_DAILY_LIMIT (Naira) is not",
+            },
+        }
+    }
+}
+
 /// The validated configuration the library runs on.
 #[derive(Debug, Clone)]
 pub struct ProxyConfig {
@@ -207,6 +302,8 @@ pub struct ProxyConfig {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Mobile-data sales.
     pub data: DataSales,
+    /// How orders are paid for, and the unpaid-order opt-in and budget.
+    pub payment: OrderPayment,
     /// The console password as an argon2 PHC hash; `None` turns `/admin` off.
     pub admin_password_hash: Option<SecretString>,
     /// Upstream retries and circuit breaker.
@@ -229,6 +326,7 @@ impl ProxyConfig {
             rates: RateQuotas::default(),
             trusted_proxies: Vec::new(),
             data: DataSales::default(),
+            payment: OrderPayment::default(),
             admin_password_hash: None,
             resilience: crate::upstream::Resilience::default(),
         }
@@ -361,6 +459,11 @@ impl Cli {
                 1 << 20,
             )?,
         };
+        let payment = order_payment(
+            self.payment,
+            self.allow_unpaid_orders,
+            self.order_daily_limit.as_deref(),
+        )?;
         let admin_password_hash = admin_password(
             self.admin_password.as_deref(),
             self.admin_password_hash.as_deref(),
@@ -440,6 +543,7 @@ impl Cli {
                 rates,
                 trusted_proxies,
                 data,
+                payment,
                 admin_password_hash,
                 resilience,
             },
@@ -507,6 +611,38 @@ fn admin_password(
             Ok(Some(SecretString::from(hash.to_string())))
         }
     }
+}
+
+/// The payment settings: a mode this version has (`paystack` and `transfer` are refused, so
+/// nobody believes shoppers are paying when they are not) and a budget that is a positive
+/// whole number of Naira.
+fn order_payment(
+    mode: PaymentMode,
+    allow_unpaid: bool,
+    daily_limit: Option<&str>,
+) -> Result<OrderPayment, ConfigError> {
+    if mode != PaymentMode::None {
+        return Err(bad(
+            "AMIGO_PAYMENT",
+            format!(
+                "'{}' is not available in this version yet (only 'none': orders are placed at once and paid from the wallet)",
+                mode.as_str()
+            ),
+        ));
+    }
+    let daily_limit = match daily_limit.map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => Some(i64::from(positive_u32(
+            raw,
+            "AMIGO_ORDER_DAILY_LIMIT",
+            100_000_000,
+        )?)),
+    };
+    Ok(OrderPayment {
+        mode,
+        allow_unpaid,
+        daily_limit,
+    })
 }
 
 /// An on/off setting: `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off` (any case); unset is off.
@@ -752,6 +888,70 @@ mod tests {
         assert!(!s.config.data.enabled);
         assert_eq!(s.config.data.daily_limit, 20_000);
         assert_eq!(s.config.data.per_phone_per_hour, 2);
+    }
+
+    #[test]
+    fn payment_modes_not_built_yet_are_refused_on_one_line() {
+        let key = "--api-key=amg_test_abcdefgh12";
+        for mode in ["paystack", "transfer"] {
+            let err = cli(&[key, &format!("--payment={mode}")]).unwrap_err();
+            assert_eq!(err.var, "AMIGO_PAYMENT");
+            assert!(
+                err.message.contains("not available in this version yet"),
+                "{err}"
+            );
+            assert!(!err.to_string().contains('\n'));
+        }
+        // an unknown mode is clap's typed refusal
+        assert!(Cli::try_parse_from(["amigo-proxy", key, "--payment=cash"]).is_err());
+        let s = cli(&[key]).unwrap();
+        assert_eq!(s.config.payment, OrderPayment::default());
+        assert_eq!(s.config.payment.mode, PaymentMode::None);
+        for bad_budget in ["0", "-1", "lots", "₦5000", "100000001"] {
+            let err = cli(&[key, &format!("--order-daily-limit={bad_budget}")]).unwrap_err();
+            assert_eq!(err.var, "AMIGO_ORDER_DAILY_LIMIT", "{bad_budget}");
+        }
+        let s = cli(&[key, "--allow-unpaid-orders", "--order-daily-limit=20000"]).unwrap();
+        assert_eq!(
+            s.config.payment,
+            OrderPayment {
+                mode: PaymentMode::None,
+                allow_unpaid: true,
+                daily_limit: Some(20_000),
+            }
+        );
+        let s = cli(&[key, "--allow-unpaid-orders=false"]).unwrap();
+        assert!(!s.config.payment.allow_unpaid);
+    }
+
+    #[test]
+    fn unpaid_orders_need_consent_and_a_budget_unless_the_token_is_a_test_token() {
+        use amigo_types::token::Mode;
+        let p = |allow_unpaid, daily_limit| OrderPayment {
+            mode: PaymentMode::None,
+            allow_unpaid,
+            daily_limit,
+        };
+        let open = |daily_limit| UnpaidOrders::Open { daily_limit };
+        // a test token: always on, capped when a budget is given
+        assert_eq!(p(false, None).unpaid_orders(Some(Mode::Test)), open(None));
+        assert_eq!(
+            p(false, Some(9)).unpaid_orders(Some(Mode::Test)),
+            open(Some(9))
+        );
+        // a live token, or one not known to be a test token: both settings or off
+        for token in [Some(Mode::Live), None] {
+            assert_eq!(p(true, Some(9)).unpaid_orders(token), open(Some(9)));
+            for (allow, limit) in [(false, None), (true, None), (false, Some(9))] {
+                assert!(
+                    matches!(
+                        p(allow, limit).unpaid_orders(token),
+                        UnpaidOrders::Off { .. }
+                    ),
+                    "{token:?} {allow} {limit:?}"
+                );
+            }
+        }
     }
 
     #[test]

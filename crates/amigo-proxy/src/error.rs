@@ -24,6 +24,22 @@ pub enum ProxyError {
         /// `AMIGO_MAX_ORDER_TOTAL`.
         limit: i64,
     },
+    /// 403 `orders_disabled`: unpaid orders are off for this token (a live token without
+    /// `AMIGO_ALLOW_UNPAID_ORDERS` and `AMIGO_ORDER_DAILY_LIMIT`); refused before any upstream
+    /// call, so the wallet is never touched.
+    #[error("unpaid orders are off")]
+    OrdersDisabled,
+    /// 422 `order_daily_limit_reached`: `AMIGO_ORDER_DAILY_LIMIT` has no room for this order;
+    /// refused before any upstream call.
+    #[error("daily order budget reached")]
+    OrderDailyLimit {
+        /// Naira of orders placed or in flight today.
+        spent: i64,
+        /// This order's total (items at catalog prices).
+        amount: i64,
+        /// The limit.
+        limit: i64,
+    },
     /// 404 `not_found` (also for a wrong phone, so lookups are no oracle).
     #[error("not found")]
     NotFound,
@@ -205,6 +221,31 @@ impl ProxyError {
                 b.required = Some(*total);
                 (StatusCode::UNPROCESSABLE_ENTITY, b)
             }
+            E::OrdersDisabled => (
+                StatusCode::FORBIDDEN,
+                ErrorBody::new(
+                    "orders_disabled",
+                    "This store is not taking orders online yet. (The merchant turns them on with the proxy's payment settings: AMIGO_PAYMENT, AMIGO_ALLOW_UNPAID_ORDERS, AMIGO_ORDER_DAILY_LIMIT.)",
+                ),
+            ),
+            E::OrderDailyLimit {
+                spent,
+                amount,
+                limit,
+            } => {
+                let mut b = ErrorBody::new(
+                    "order_daily_limit_reached",
+                    format!(
+                        "This store has taken all the orders it takes today ({} of {}). Please try again tomorrow.",
+                        amigo_types::format_naira(*spent),
+                        amigo_types::format_naira(*limit)
+                    ),
+                )
+                .with_field("items");
+                b.required = Some(*amount);
+                b.balance = Some((limit - spent).max(0));
+                (StatusCode::UNPROCESSABLE_ENTITY, b)
+            }
             E::NotFound => (
                 StatusCode::NOT_FOUND,
                 ErrorBody::new(
@@ -342,8 +383,9 @@ impl IntoResponse for ProxyError {
     }
 }
 
-/// Left on a refused response (spend guard, daily data budget, rate limits) so the layer that
-/// knows the route and the client can log it for the merchant console. Holds no personal data.
+/// Left on a refused response (spend guard, daily order and data budgets, orders off, rate
+/// limits) so the layer that knows the route and the client can log it for the merchant
+/// console. Holds no personal data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefusalNote {
     /// The error code answered.
@@ -365,6 +407,23 @@ impl ProxyError {
                 detail: format!(
                     "order of {} over the {} limit",
                     amigo_types::format_naira(*total),
+                    amigo_types::format_naira(*limit)
+                ),
+            }),
+            ProxyError::OrdersDisabled => Some(RefusalNote {
+                code: "orders_disabled",
+                detail: "unpaid orders are off for this live token".to_owned(),
+            }),
+            ProxyError::OrderDailyLimit {
+                spent,
+                amount,
+                limit,
+            } => Some(RefusalNote {
+                code: "order_daily_limit_reached",
+                detail: format!(
+                    "order of {} with {} of {} taken today",
+                    amigo_types::format_naira(*amount),
+                    amigo_types::format_naira(*spent),
                     amigo_types::format_naira(*limit)
                 ),
             }),

@@ -26,6 +26,7 @@ pub mod sandbox;
 pub mod state;
 pub mod store;
 pub mod telemetry;
+mod unpaid_orders;
 pub mod upstream;
 pub mod webhook_endpoints;
 

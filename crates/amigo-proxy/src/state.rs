@@ -9,7 +9,7 @@ use tokio::sync::{broadcast, watch};
 
 use crate::assets::WidgetAssets;
 use crate::cache::CatalogCache;
-use crate::config::ProxyConfig;
+use crate::config::{ProxyConfig, UnpaidOrders};
 use crate::error::ProxyError;
 use crate::limits::RateLimits;
 use crate::ready::ReadyAnswers;
@@ -25,6 +25,7 @@ pub struct AppState {
 #[derive(Debug)]
 struct Inner {
     config: ProxyConfig,
+    unpaid_orders: UnpaidOrders,
     origins: HashSet<String>,
     amigo: AmigoClient,
     cache: CatalogCache,
@@ -55,6 +56,15 @@ impl AppState {
         origins.insert(config.public_url.clone());
         let (updates, _) = broadcast::channel(256);
         let (stopping, _) = watch::channel(false);
+        let token = amigo_types::token::ApiToken::parse(secrecy::ExposeSecret::expose_secret(
+            &config.api_key,
+        ))
+        .map(|t| t.mode());
+        let unpaid_orders = config.payment.unpaid_orders(token);
+        if let UnpaidOrders::Off { reason } = &unpaid_orders {
+            // Once per start: the catalog still works, every order is refused.
+            tracing::warn!("orders are off: {reason}");
+        }
         if let Some(changes) = store.subscribe_changes() {
             tokio::spawn(relay_changes(changes, store.clone(), updates.clone()));
         }
@@ -66,6 +76,7 @@ impl AppState {
                 amigo,
                 cache: CatalogCache::default(),
                 ready: ReadyAnswers::default(),
+                unpaid_orders,
                 store,
                 updates,
                 stopping,
@@ -77,6 +88,12 @@ impl AppState {
     /// Configuration.
     pub fn config(&self) -> &ProxyConfig {
         &self.inner.config
+    }
+
+    /// Whether orders may be placed unpaid, and under which daily budget: decided at start
+    /// from the payment settings and the token's mode.
+    pub fn unpaid_orders(&self) -> &UnpaidOrders {
+        &self.inner.unpaid_orders
     }
 
     /// Whether a browser `Origin` may call the API (the allow-list plus the proxy's own origin).

@@ -1,15 +1,17 @@
 //! Durable state in SQL (SQLite or PostgreSQL through `sqlx::Any`, one set of `$n` queries):
 //! the orders this proxy knows, their status timelines, the webhook deliveries already applied,
-//! the Idempotency-Keys orders were placed with, the mobile-data purchases (`data`) and the
-//! merchant console's records (`admin`).
+//! the Idempotency-Keys orders were placed with, the daily budgets on unpaid spending
+//! (`budget`), the mobile-data purchases (`data`) and the merchant console's records (`admin`).
 //!
 //! Status only moves forward (`OrderStatus::rank`; `cancelled` is final) whatever order events
 //! arrive in, and a webhook delivery id is applied at most once. On PostgreSQL every committed
 //! change is also announced with `NOTIFY` so every instance's event streams see it.
 
 pub mod admin;
+mod budget;
 mod data;
 
+pub use budget::{Budget, BudgetClaim, BudgetReserved, lagos_day};
 pub use data::{Reservation, Reserved, StoredPurchase};
 
 use std::str::FromStr;

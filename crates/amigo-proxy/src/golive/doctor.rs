@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{is_live, webhook_url};
 use crate::assets::WidgetAssets;
-use crate::config::ProxyConfig;
+use crate::config::{ProxyConfig, UnpaidOrders};
 use crate::platform_webhooks::{PlatformError, PlatformWebhooks};
 use crate::store::Store;
 use crate::webhook_endpoints;
@@ -20,8 +20,8 @@ const DELIVERIES_SHOWN: usize = 3;
 /// One line of the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
-    /// Stable name (`token`, `upstream`, `public_url`, `origins`, `webhook`, `database`,
-    /// `widget`), for scripts and the admin console.
+    /// Stable name (`token`, `payment`, `upstream`, `public_url`, `origins`, `webhook`,
+    /// `database`, `widget`), for scripts and the admin console.
     pub name: &'static str,
     /// Whether it passed.
     pub ok: bool,
@@ -88,7 +88,10 @@ impl Report {
 /// the platform. Never fails: what goes wrong is a failed check.
 pub async fn run(config: &ProxyConfig, store: Result<&Store, String>) -> Report {
     let live = is_live(config);
-    let mut checks = vec![token(config)];
+    let mut checks = vec![
+        token(config),
+        payment(config, store.as_ref().ok().copied()).await,
+    ];
     let platform = PlatformWebhooks::new(
         &config.api_base,
         config.api_key.clone(),
@@ -133,6 +136,55 @@ fn token(config: &ProxyConfig) -> Check {
             "AMIGO_API_KEY is not an Amigo token",
             "set AMIGO_API_KEY to the token from the Amigo dashboard's API settings (amg_live_… to go live)",
         ),
+    }
+}
+
+/// The payment settings: the mode, whether orders are on for this token, and the daily budget
+/// with what today has used of it. Orders off is a failure: the proxy is not ready to take them.
+async fn payment(config: &ProxyConfig, store: Option<&Store>) -> Check {
+    let token = ApiToken::parse(config.api_key.expose_secret()).map(|t| t.mode());
+    let mode = config.payment.mode.as_str();
+    match config.payment.unpaid_orders(token) {
+        UnpaidOrders::Off { reason } => Check::fail(
+            "payment",
+            format!("AMIGO_PAYMENT={mode}: orders are off ({reason})"),
+            "to take orders the wallet pays for before any shopper has paid, set AMIGO_ALLOW_UNPAID_ORDERS=true and AMIGO_ORDER_DAILY_LIMIT=<Naira per Lagos day>; paid modes (AMIGO_PAYMENT=paystack, transfer) are not available in this version yet",
+        ),
+        UnpaidOrders::Open { daily_limit: None } => Check::pass(
+            "payment",
+            format!(
+                "AMIGO_PAYMENT={mode}: orders on, placed at once and paid from the wallet (test token); no daily budget"
+            ),
+        ),
+        UnpaidOrders::Open {
+            daily_limit: Some(limit),
+        } => {
+            let used = match store {
+                Some(store) => match store
+                    .budget_spent(
+                        crate::store::Budget::UnpaidOrders,
+                        &crate::store::lagos_day(),
+                    )
+                    .await
+                {
+                    Ok(spent) => format!("{} used today", amigo_types::format_naira(spent)),
+                    Err(e) => format!("today's use unknown: {e}"),
+                },
+                None => "today's use unknown: no database".to_owned(),
+            };
+            Check::pass(
+                "payment",
+                format!(
+                    "AMIGO_PAYMENT={mode}: orders on, placed at once and paid from the wallet{}; daily budget {} ({used})",
+                    if token.is_some_and(|m| !m.is_live()) {
+                        " (test token)"
+                    } else {
+                        " (unpaid orders allowed)"
+                    },
+                    amigo_types::format_naira(limit)
+                ),
+            )
+        }
     }
 }
 

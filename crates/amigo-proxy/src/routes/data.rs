@@ -25,7 +25,7 @@ use crate::encoding::ReadPreferences;
 use crate::error::{DataRefusal, ProxyError, ProxyResult};
 use crate::middleware::ClientIp;
 use crate::state::AppState;
-use crate::store::{Reservation, Reserved};
+use crate::store::{Reservation, Reserved, lagos_day};
 use crate::upstream::classify_failure;
 
 fn enabled(state: &AppState) -> ProxyResult<()> {
@@ -81,13 +81,6 @@ async fn catalog(state: &AppState) -> ProxyResult<Vec<DataPlan>> {
     serde_json::from_slice::<DataEnvelope<Vec<DataPlan>>>(answer.entry.body.identity())
         .map(|env| env.data)
         .map_err(|e| ProxyError::Upstream(format!("unreadable plan catalog: {e}")))
-}
-
-/// Today's date in Lagos (UTC+1, no daylight saving), which the daily budget counts in.
-fn lagos_day() -> String {
-    let lagos = time::UtcOffset::from_hms(1, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    let d = time::OffsetDateTime::now_utc().to_offset(lagos).date();
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
 /// Buys a data plan for a line.

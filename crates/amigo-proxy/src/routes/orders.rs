@@ -1,7 +1,8 @@
-//! `POST /api/orders`: validate here with the shared rules, apply the spend guard and the rate
-//! limits, record the browser's `Idempotency-Key` with a hash of the order in the database,
-//! then forward to Amigo with that key so retries are safe end to end, and remember the order
-//! for the shopper's tracking view. The record is what makes several instances on one
+//! `POST /api/orders`: refuse at once while unpaid orders are off (`crate::unpaid_orders`),
+//! validate here with the shared rules, apply the spend guard and the rate limits, record the
+//! browser's `Idempotency-Key` with a hash of the order in the database, reserve the order's
+//! total in the day's budget when there is one, then forward to Amigo with that key so retries
+//! are safe end to end, and remember the order for the shopper's tracking view. The record is what makes several instances on one
 //! database act as one: the same key sent to two of them at once places one order.
 
 use std::time::Duration;
@@ -21,6 +22,7 @@ use crate::middleware::ClientIp;
 use crate::routes::catalog::product_price;
 use crate::state::AppState;
 use crate::store::KeyClaim;
+use crate::unpaid_orders;
 use crate::upstream::{UpstreamResponse, classify_failure};
 
 /// Places an order.
@@ -39,10 +41,10 @@ use crate::upstream::{UpstreamResponse, classify_failure};
     responses(
         (status = 201, description = "Amigo's 201 body, unchanged (also for a retry with the same key and body)", body = amigo_types::DataEnvelope<amigo_types::orders::Order>, content_type = "application/json"),
         (status = 200, description = "The same body, when Amigo answers a replayed key with 200", body = amigo_types::DataEnvelope<amigo_types::orders::Order>, content_type = "application/json"),
-        (status = 403, description = "`origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 403, description = "`orders_disabled`: this store takes no unpaid orders on its live token (the merchant has not set both `AMIGO_ALLOW_UNPAID_ORDERS` and `AMIGO_ORDER_DAILY_LIMIT`); refused before any upstream call, not retryable. Or `origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 404, description = "`not_found` naming the line (`field: items[i].product_id`, `product_ids`): a product the catalog does not have, refused before any spending call", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 413, description = "`payload_too_large` (over 64 KiB)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
-        (status = 422, description = "`invalid_<field>` with `field`, `invalid_idempotency_key`, `order_total_exceeds_limit`, or Amigo's `insufficient_balance` / `out_of_stock` / `unserviceable_delivery` / `idempotency_key_reused`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 422, description = "`invalid_<field>` with `field`, `invalid_idempotency_key`, `order_total_exceeds_limit`, `order_daily_limit_reached` (`AMIGO_ORDER_DAILY_LIMIT` has no room today: `required` is the order's total, `balance` the room left; no upstream call), or Amigo's `insufficient_balance` / `out_of_stock` / `unserviceable_delivery` / `idempotency_key_reused`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 428, description = "`idempotency_key_required`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 429, description = "`rate_limited`, with `Retry-After` and `retry_after`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 500, description = "`server_error`: the proxy's database failed; retry with the same key", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -57,12 +59,13 @@ pub(crate) async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> ProxyResult<Response> {
+    unpaid_orders::admit(state.unpaid_orders())?;
     state.limits().order_from_ip(ip)?;
     let key = idempotency_key(&headers)?;
     let request: CreateOrderRequest = parse_json_body(&body)?;
     let valid = request.validate()?;
     limit_phone(&state, &state.store().phone_hash(&valid.phone)).await?;
-    spend_guard(&state, &request).await?;
+    let total = spend_guard(&state, &request).await?;
 
     let payload = serde_json::to_vec(&request)
         .map_err(|e| ProxyError::Internal(format!("serialising the order: {e}")))?;
@@ -79,9 +82,30 @@ pub(crate) async fn create(
         Claimed::Owner => true,
         Claimed::Unsettled => false,
     };
+    let hold = match unpaid_orders::hold(
+        state.store(),
+        state.unpaid_orders(),
+        key.as_str(),
+        &body_hash,
+        total,
+    )
+    .await
+    {
+        Ok(hold) => hold,
+        Err(refused) => {
+            if owner && let Err(e) = state.store().release_order_key(key.as_str()).await {
+                tracing::error!(error = %e, "could not release an idempotency key");
+            }
+            return Err(refused);
+        }
+    };
     let resp = match forward(&state, payload, &key).await {
-        Ok(resp) if matches!(resp.status, StatusCode::OK | StatusCode::CREATED) => resp,
+        Ok(resp) if matches!(resp.status, StatusCode::OK | StatusCode::CREATED) => {
+            hold.placed().await;
+            resp
+        }
         failed => {
+            hold.failed(&failed).await;
             if owner {
                 // Let a retry place it again; the upstream saw the same key and decides.
                 if let Err(e) = state.store().release_order_key(key.as_str()).await {
@@ -204,8 +228,8 @@ pub(super) fn idempotency_key(headers: &HeaderMap) -> ProxyResult<IdempotencyKey
 }
 
 /// Items at catalog prices must not exceed `AMIGO_MAX_ORDER_TOTAL`; unknown products are
-/// refused here, before any spending call.
-async fn spend_guard(state: &AppState, request: &CreateOrderRequest) -> ProxyResult<()> {
+/// refused here, before any spending call. Returns that total (what the daily budget holds).
+async fn spend_guard(state: &AppState, request: &CreateOrderRequest) -> ProxyResult<i64> {
     let prices = futures::future::try_join_all(
         request
             .items
@@ -227,7 +251,7 @@ async fn spend_guard(state: &AppState, request: &CreateOrderRequest) -> ProxyRes
     if total > limit {
         return Err(ProxyError::OrderTotalExceedsLimit { total, limit });
     }
-    Ok(())
+    Ok(total)
 }
 
 /// Sends the order upstream. A transport failure, timeout or 5xx is retried (bounded, with

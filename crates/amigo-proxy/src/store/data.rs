@@ -1,11 +1,13 @@
-//! Mobile-data purchases: a reservation written before the upstream call, settled from the
-//! upstream's answer. The reservation is what makes the daily Naira budget hold under concurrent
-//! purchases and binds each Idempotency-Key to one body.
+//! Mobile-data purchases: a record written before the upstream call, settled from the
+//! upstream's answer. The record binds each Idempotency-Key to one body; the daily Naira budget
+//! is the shared one of [`super::budget`] (budget `data_sales`), reserved in the same
+//! transaction, so it holds under concurrent purchases on every instance.
 
 use amigo_types::data::{DataPurchase, DataPurchaseStatus};
 use sqlx::Row;
 
-use super::{Backend, Store, now_iso};
+use super::budget::{Budget, BudgetClaim, BudgetReserved};
+use super::{Store, now_iso};
 
 /// What a purchase asks the store to hold before the upstream is called.
 #[derive(Debug, Clone)]
@@ -60,11 +62,10 @@ fn state_of(status: DataPurchaseStatus) -> &'static str {
 }
 
 impl Store {
-    /// Records a purchase attempt before its upstream call, unless today's budget is spent.
-    /// The budget check and the insert are one statement, so two purchases racing for the last
-    /// Naira of the day cannot both pass: on SQLite the write lock serialises them; on
-    /// PostgreSQL (READ COMMITTED, where two such statements would not see each other's row)
-    /// a transaction-scoped advisory lock on the day does, across every instance.
+    /// Records a purchase attempt before its upstream call, unless today's budget is spent:
+    /// the `data_sales` budget reservation ([`Store::reserve_budget`]'s check-and-insert, which
+    /// racing purchases on any instance cannot both pass) and the purchase record commit
+    /// together or not at all.
     pub async fn reserve_data(&self, r: &Reservation<'_>) -> Result<Reserved, sqlx::Error> {
         if let Some(seen) = self.data_key(r.key).await? {
             return Ok(if seen == r.body_hash {
@@ -74,38 +75,41 @@ impl Store {
             });
         }
         let now = now_iso();
+        let claim = BudgetClaim {
+            budget: Budget::DataSales,
+            key: r.key,
+            body_hash: r.body_hash,
+            amount: r.amount,
+            lagos_day: r.lagos_day,
+            daily_limit: r.daily_limit,
+        };
         let mut tx = self.pool.begin().await?;
-        if self.backend == Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))::text")
-                .bind(format!("amigo-proxy/data-budget/{}", r.lagos_day))
-                .fetch_one(&mut *tx)
-                .await?;
-        }
-        let inserted = sqlx::query(
-            "INSERT INTO data_purchases
-                 (idempotency_key, body_hash, phone_hash, plan, amount, lagos_day, state,
-                  created_at, updated_at)
-             SELECT $1, $2, $3, $4, $5, $6, 'pending', $7, $7
-             WHERE (SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM data_purchases
-                    WHERE lagos_day = $6 AND state <> 'failed') + $5 <= $8
-             ON CONFLICT (idempotency_key) DO NOTHING",
-        )
-        .bind(r.key)
-        .bind(r.body_hash)
-        .bind(r.phone_hash)
-        .bind(i64::try_from(r.plan).unwrap_or(i64::MAX))
-        .bind(r.amount)
-        .bind(r.lagos_day)
-        .bind(&now)
-        .bind(r.daily_limit)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        tx.commit().await?;
-        if inserted == 1 {
+        let inserted = self.reserve_in(&mut tx, &claim).await?
+            && sqlx::query(
+                "INSERT INTO data_purchases
+                     (idempotency_key, body_hash, phone_hash, plan, amount, lagos_day, state,
+                      created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7)
+                 ON CONFLICT (idempotency_key) DO NOTHING",
+            )
+            .bind(r.key)
+            .bind(r.body_hash)
+            .bind(r.phone_hash)
+            .bind(i64::try_from(r.plan).unwrap_or(i64::MAX))
+            .bind(r.amount)
+            .bind(r.lagos_day)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+        if inserted {
+            tx.commit().await?;
             return Ok(Reserved::New);
         }
-        // Either the same key won a race with us, or the budget is spent.
+        // Nothing of it stands (dropping `tx` rolls the reservation back): either the same key
+        // won a race with us, or the budget is spent.
+        drop(tx);
         if let Some(seen) = self.data_key(r.key).await? {
             return Ok(if seen == r.body_hash {
                 Reserved::Retry
@@ -113,8 +117,12 @@ impl Store {
                 Reserved::OtherBody
             });
         }
-        Ok(Reserved::OverBudget {
-            spent: self.data_spent(r.lagos_day).await?,
+        Ok(match self.reservation_lost(&claim).await? {
+            BudgetReserved::OverBudget { spent } => Reserved::OverBudget { spent },
+            // the key's purchase record went away (refused) while its reservation was seen
+            _ => Reserved::OverBudget {
+                spent: self.data_spent(r.lagos_day).await?,
+            },
         })
     }
 
@@ -130,14 +138,7 @@ impl Store {
 
     /// Naira spent or in flight on `lagos_day` (failed purchases were refunded and do not count).
     pub async fn data_spent(&self, lagos_day: &str) -> Result<i64, sqlx::Error> {
-        sqlx::query(
-            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS n FROM data_purchases
-             WHERE lagos_day = $1 AND state <> 'failed'",
-        )
-        .bind(lagos_day)
-        .fetch_one(&self.pool)
-        .await?
-        .try_get("n")
+        self.budget_spent(Budget::DataSales, lagos_day).await
     }
 
     /// Stores the upstream's purchase body under its key (after a `201`, a replay or a lookup).
@@ -157,7 +158,12 @@ impl Store {
         .bind(key)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        if purchase.status == DataPurchaseStatus::Failed {
+            self.refund_budget(Budget::DataSales, key).await
+        } else {
+            self.settle_budget_at(Budget::DataSales, key, purchase.amount.amount)
+                .await
+        }
     }
 
     /// Updates a known purchase from a fresh upstream read (a lookup), by reference.
@@ -173,6 +179,17 @@ impl Store {
         .bind(&purchase.reference)
         .execute(&self.pool)
         .await?;
+        if purchase.status == DataPurchaseStatus::Failed {
+            // refunded: it stops counting against the day
+            sqlx::query(
+                "DELETE FROM budget_reservations WHERE budget = $1 AND reservation_key IN
+                 (SELECT idempotency_key FROM data_purchases WHERE reference = $2)",
+            )
+            .bind(Budget::DataSales.name())
+            .bind(&purchase.reference)
+            .execute(&self.pool)
+            .await?;
+        }
         Ok(())
     }
 
@@ -183,7 +200,7 @@ impl Store {
             .bind(key)
             .execute(&self.pool)
             .await?;
-        Ok(())
+        self.release_budget(Budget::DataSales, key).await
     }
 
     /// Marks a reservation whose upstream call failed without an answer: the purchase may exist
@@ -197,7 +214,7 @@ impl Store {
         .bind(key)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        self.budget_unknown(Budget::DataSales, key).await
     }
 
     /// The stored purchase with `reference`, if this proxy placed it.

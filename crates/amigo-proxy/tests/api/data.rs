@@ -445,3 +445,90 @@ fn lagos_today() -> String {
         .date();
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
+
+/// A database written by the build before the shared budget table: today's data spending
+/// (pending, unknown and delivered purchases, not failed ones) still counts after the upgrade,
+/// and the upgraded store refuses what no longer fits.
+#[tokio::test]
+async fn an_upgrade_keeps_todays_data_spending_in_the_budget() {
+    use amigo_proxy::store::{Budget, BudgetClaim, BudgetReserved, Store};
+    use std::borrow::Cow;
+    sqlx::any::install_default_drivers();
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::helpers::fresh_database_url(dir.path()).await;
+    let folder = if crate::helpers::on_postgres() {
+        "migrations-postgres"
+    } else {
+        "migrations"
+    };
+    if !crate::helpers::on_postgres() {
+        std::fs::File::create(dir.path().join("proxy.db")).unwrap();
+    }
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let mut before =
+        sqlx::migrate::Migrator::new(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder))
+            .await
+            .unwrap();
+    let budget_version = 20261201000001;
+    before.migrations = Cow::Owned(
+        before
+            .migrations
+            .iter()
+            .filter(|m| m.version < budget_version)
+            .cloned()
+            .collect(),
+    );
+    assert!(before.migrations.len() >= 4);
+    before.run(&pool).await.unwrap();
+    let today = lagos_today();
+    for (key, amount, day, state) in [
+        ("k-pending", 1_000, today.as_str(), "pending"),
+        ("k-unknown", 2_000, today.as_str(), "unknown"),
+        ("k-delivered", 4_000, today.as_str(), "delivered"),
+        ("k-failed", 8_000, today.as_str(), "failed"),
+        ("k-yesterday", 16_000, "2000-01-01", "delivered"),
+    ] {
+        sqlx::query(
+            "INSERT INTO data_purchases (idempotency_key, body_hash, phone_hash, plan, amount,
+                 lagos_day, state, created_at, updated_at)
+             VALUES ($1, 'h', 'p', 1001, $2, $3, $4, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+        )
+        .bind(key)
+        .bind(amount as i64)
+        .bind(day)
+        .bind(state)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    pool.close().await;
+
+    let store = Store::connect(&url).await.unwrap();
+    assert_eq!(store.data_spent(&today).await.unwrap(), 7_000);
+    assert_eq!(store.data_spent("2000-01-01").await.unwrap(), 16_000);
+    let claim = |key, amount| BudgetClaim {
+        budget: Budget::DataSales,
+        key,
+        body_hash: "h2",
+        amount,
+        lagos_day: &today,
+        daily_limit: 10_000,
+    };
+    assert_eq!(
+        store.reserve_budget(&claim("k-new", 3_001)).await.unwrap(),
+        BudgetReserved::OverBudget { spent: 7_000 }
+    );
+    assert_eq!(
+        store.reserve_budget(&claim("k-new", 3_000)).await.unwrap(),
+        BudgetReserved::New
+    );
+    // the unpaid-order budget is another budget: the data spending does not touch it
+    assert_eq!(
+        store
+            .budget_spent(Budget::UnpaidOrders, &today)
+            .await
+            .unwrap(),
+        0
+    );
+    store.close().await;
+}

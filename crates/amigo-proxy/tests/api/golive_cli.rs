@@ -62,6 +62,7 @@ fn doctor_fails_the_webhook_line_until_webhooks_register() {
     );
     for name in [
         "token",
+        "payment",
         "upstream",
         "public_url",
         "origins",
@@ -93,7 +94,7 @@ fn doctor_fails_the_webhook_line_until_webhooks_register() {
         out.contains("✓ webhook: endpoint 1 for http://127.0.0.1:9/webhooks/amigo is active"),
         "{out}"
     );
-    assert_eq!(out.lines().count(), 7, "{out}");
+    assert_eq!(out.lines().count(), 8, "{out}");
 
     let json = run(&["doctor", "--json"]);
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();

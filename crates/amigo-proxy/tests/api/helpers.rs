@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use amigo_proxy::config::{DataSales, RateQuotas};
+use amigo_proxy::config::{DataSales, OrderPayment, RateQuotas};
 use amigo_proxy::{AppState, ProxyConfig};
 use amigo_sandbox::{Sandbox, SandboxConfig};
 use axum::body::Body;
@@ -260,6 +260,8 @@ pub(crate) struct Options {
     pub(crate) resilience: amigo_proxy::upstream::Resilience,
     /// Fault injection in the upstream sandbox (off by default).
     pub(crate) faults: amigo_sandbox::FaultConfig,
+    /// Order payment settings (`AMIGO_PAYMENT=none`, no opt-in, no budget unless a test says).
+    pub(crate) payment: OrderPayment,
 }
 
 impl Default for Options {
@@ -291,6 +293,7 @@ impl Default for Options {
                 breaker_cooldown: Duration::from_secs(60),
             },
             faults: amigo_sandbox::FaultConfig::default(),
+            payment: OrderPayment::default(),
         }
     }
 }
@@ -439,6 +442,7 @@ async fn spawn_proxy(
     config.widget_dir = options.widget_dir;
     config.trusted_proxies = options.trusted_proxies;
     config.data = options.data;
+    config.payment = options.payment;
     config.admin_password_hash = options.admin_password.as_deref().map(|p| {
         use argon2::password_hash::{PasswordHasher, SaltString};
         let salt = SaltString::encode_b64(b"test-salt-16byte").unwrap();

@@ -17,6 +17,9 @@ fn proxy() -> Command {
         "AMIGO_PUBLIC_URL",
         "AMIGO_WIDGET_DIR",
         "AMIGO_PROXY_LISTEN",
+        "AMIGO_PAYMENT",
+        "AMIGO_ALLOW_UNPAID_ORDERS",
+        "AMIGO_ORDER_DAILY_LIMIT",
     ] {
         c.env_remove(var);
     }
@@ -50,6 +53,14 @@ fn bad_configuration_stops_startup_with_one_line_naming_the_variable() {
             vec![key, ("AMIGO_WEBHOOK_SECRETS", "tiny")],
             "AMIGO_WEBHOOK_SECRETS",
         ),
+        (
+            vec![key, ("AMIGO_ORDER_DAILY_LIMIT", "0")],
+            "AMIGO_ORDER_DAILY_LIMIT",
+        ),
+        (
+            vec![key, ("AMIGO_ORDER_DAILY_LIMIT", "lots")],
+            "AMIGO_ORDER_DAILY_LIMIT",
+        ),
     ] {
         let out = proxy().envs(env.iter().copied()).output().unwrap();
         assert!(!out.status.success(), "{var}");
@@ -57,6 +68,30 @@ fn bad_configuration_stops_startup_with_one_line_naming_the_variable() {
         assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
         assert!(stderr.contains(var), "{var}: {stderr}");
         assert!(!stderr.contains(&live), "the token was echoed");
+    }
+}
+
+#[test]
+fn payment_modes_not_built_yet_are_refused_at_start_in_one_line() {
+    let live = amigo_sandbox::random_live_token();
+    for mode in ["paystack", "transfer"] {
+        let out = proxy()
+            .env("AMIGO_API_KEY", &live)
+            .env("AMIGO_PAYMENT", mode)
+            .env("AMIGO_ALLOW_UNPAID_ORDERS", "true")
+            .env("AMIGO_ORDER_DAILY_LIMIT", "10000")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{mode}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.starts_with(&format!(
+                "amigo-proxy: AMIGO_PAYMENT: '{mode}' is not available in this version yet"
+            )),
+            "{stderr}"
+        );
+        assert!(out.stdout.is_empty(), "it must not start: {:?}", out.stdout);
     }
 }
 
