@@ -12,7 +12,7 @@ use crate::cache::CatalogCache;
 use crate::config::ProxyConfig;
 use crate::error::ProxyError;
 use crate::limits::RateLimits;
-use crate::ready::ReadyAnswers;
+use crate::ready::{ReadyAnswers, ReadyLimits};
 use crate::store::Store;
 use crate::upstream::AmigoClient;
 
@@ -39,7 +39,7 @@ struct Inner {
 impl AppState {
     /// Opens the database (running migrations) and builds the state for `config`.
     pub async fn build(config: ProxyConfig) -> Result<Self, ProxyError> {
-        let store = Store::connect(&config.database_url).await?;
+        let store = Store::connect(config.database_url.as_str()).await?;
         Self::with_store(config, store)
     }
 
@@ -51,8 +51,14 @@ impl AppState {
             config.upstream_timeout,
         )?
         .with_resilience(config.resilience);
-        let mut origins: HashSet<String> = config.allowed_origins.iter().cloned().collect();
-        origins.insert(config.public_url.clone());
+        // canonical, as the origin guard and the ready-made answers compare them
+        let origins: HashSet<String> = config
+            .allowed_origins
+            .iter()
+            .chain(std::iter::once(&config.public_url))
+            .map(|o| crate::config::canonical_origin(o).unwrap_or_else(|| o.clone()))
+            .collect();
+        let ready = ReadyAnswers::new(origins.iter().cloned(), ReadyLimits::default());
         let (updates, _) = broadcast::channel(256);
         let (stopping, _) = watch::channel(false);
         if let Some(changes) = store.subscribe_changes() {
@@ -60,12 +66,12 @@ impl AppState {
         }
         Ok(Self {
             inner: Arc::new(Inner {
-                limits: RateLimits::new(config.rates, &config.data),
+                limits: RateLimits::new(config.rates, &config.data, config.ipv6_client_prefix),
                 assets: WidgetAssets::new(config.widget_dir.clone()),
                 origins,
                 amigo,
                 cache: CatalogCache::default(),
-                ready: ReadyAnswers::default(),
+                ready,
                 store,
                 updates,
                 stopping,
@@ -79,7 +85,8 @@ impl AppState {
         &self.inner.config
     }
 
-    /// Whether a browser `Origin` may call the API (the allow-list plus the proxy's own origin).
+    /// Whether a browser `Origin`, in canonical form ([`crate::config::canonical_origin`]), may
+    /// call the API (the allow-list plus the proxy's own origin).
     pub fn origin_allowed(&self, origin: &str) -> bool {
         self.inner.origins.contains(origin)
     }
