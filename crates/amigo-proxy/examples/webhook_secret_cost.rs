@@ -56,7 +56,7 @@ async fn main() {
         "http://127.0.0.1:9/api",
         SecretString::from("amg_test_bench0001"),
     );
-    config.database_url = db("env.db");
+    config.database_url = db("env.db").into();
     config.webhook_secrets = vec![SecretString::from(SECRET)];
     let from_env = AppState::build(config).await.expect("state");
     let env_us = run(&from_env, n, "env").await;
@@ -65,7 +65,7 @@ async fn main() {
         "http://127.0.0.1:9/api",
         SecretString::from("amg_test_bench0001"),
     );
-    config.database_url = db("stored.db");
+    config.database_url = db("stored.db").into();
     let stored = AppState::build(config).await.expect("state");
     let now = time::OffsetDateTime::now_utc();
     for (id, secret, retire_at) in [

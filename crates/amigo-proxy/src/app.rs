@@ -4,9 +4,11 @@
 use std::future::Future;
 use std::net::SocketAddr;
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 use crate::config::{ConfigError, DEFAULT_SANDBOX_DATABASE_URL, Settings, loopback_for};
+use crate::listener::CappedListener;
 use crate::platform_webhooks::PlatformWebhooks;
 use crate::routes::app;
 use crate::sandbox::{self, EmbeddedSandbox};
@@ -41,6 +43,7 @@ pub enum StartupError {
 /// A built, bound, not yet serving proxy.
 pub struct Application {
     listener: TcpListener,
+    max_connections: usize,
     state: AppState,
     sandbox: Option<EmbeddedSandbox>,
 }
@@ -63,6 +66,7 @@ impl Application {
             sandbox_info_file,
             public_url_given,
             sandbox_rate_limit_per_minute,
+            max_connections,
         } = settings;
         let listener = TcpListener::bind(listen)
             .await
@@ -116,7 +120,7 @@ impl Application {
             }
             sandbox = Some(sb);
             if config.database_url == DEFAULT_SANDBOX_DATABASE_URL {
-                reset_sandbox_database(&config.database_url).map_err(|e| {
+                reset_sandbox_database(config.database_url.as_str()).map_err(|e| {
                     StartupError::Database(format!("resetting {DEFAULT_SANDBOX_DATABASE_URL}: {e}"))
                 })?;
             }
@@ -131,6 +135,7 @@ impl Application {
         }
         Ok(Self {
             listener,
+            max_connections,
             state,
             sandbox,
         })
@@ -170,7 +175,9 @@ impl Application {
             // End event streams, which would otherwise keep the server waiting forever.
             state.begin_shutdown();
         };
-        let result = axum::serve(self.listener, app)
+        // `tap_io` (a no-op) gives the capped listener axum's `ConnectInfo<SocketAddr>`
+        let listener = CappedListener::new(self.listener, self.max_connections).tap_io(|_| {});
+        let result = axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
         store.close().await;

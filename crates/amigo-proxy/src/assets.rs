@@ -27,8 +27,13 @@ impl WidgetAssets {
     }
 
     /// The bytes of `path` (relative, `/`-separated), if the build has it. Paths that climb out
-    /// of the folder are refused.
+    /// of the folder are refused, and so is every file a widget build does not make (see
+    /// [`is_build_file`]): `--widget-dir` may point at a folder that also holds a `.env`, a
+    /// database or notes, and none of them is the widget.
     pub async fn get(&self, path: &str) -> Option<Cow<'static, [u8]>> {
+        if !is_build_file(path) {
+            return None;
+        }
         let rel = safe_relative(path)?;
         match self {
             WidgetAssets::Embedded => EmbeddedDist::get(path).map(|f| f.data),
@@ -41,6 +46,33 @@ impl WidgetAssets {
             }
         }
     }
+}
+
+/// The kinds of file a widget build makes (`scripts/build-widget.sh`): the page, scripts, wasm,
+/// styles, and any images or fonts.
+const BUILD_EXTENSIONS: [&str; 15] = [
+    "html", "js", "mjs", "wasm", "css", "svg", "png", "jpg", "jpeg", "webp", "gif", "ico", "avif",
+    "woff", "woff2",
+];
+
+/// Whether `path` is a file a widget build makes: one of [`BUILD_EXTENSIONS`], or its
+/// precompressed `.br` / `.gz` sibling, with no path component starting with `.` (no dotfiles,
+/// no `.git/`). Everything else in the folder (`.env`, `*.db`, notes) is never served.
+pub fn is_build_file(path: &str) -> bool {
+    if path.is_empty() || path.split('/').any(|c| c.is_empty() || c.starts_with('.')) {
+        return false;
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let name = name
+        .strip_suffix(".br")
+        .or_else(|| name.strip_suffix(".gz"))
+        .unwrap_or(name);
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && BUILD_EXTENSIONS
+                .iter()
+                .any(|known| ext.eq_ignore_ascii_case(known))
+    })
 }
 
 /// `path` as a relative path with only normal components, or `None`.
@@ -137,6 +169,38 @@ mod tests {
         assert!(safe_relative("/etc/passwd").is_none());
         assert!(safe_relative("a/../../b").is_none());
         assert!(safe_relative("a/b.js").is_some());
+    }
+
+    #[test]
+    fn only_the_kinds_of_file_a_build_makes() {
+        for ok in [
+            "index.html",
+            "amigo-widget.js",
+            "amigo-widget.js.br",
+            "amigo-0123456789abcdef_bg.wasm.gz",
+            "img/logo.svg",
+            "fonts/inter.woff2",
+            "style.CSS",
+        ] {
+            assert!(is_build_file(ok), "{ok}");
+        }
+        for refused in [
+            ".env",
+            "x.db",
+            "x.db.br",
+            "secret.txt",
+            ".git/config",
+            "sub/.hidden.js",
+            ".well-known/x.js",
+            "a//b.js",
+            "Cargo.toml",
+            "js",
+            ".js",
+            "x.js/",
+            "",
+        ] {
+            assert!(!is_build_file(refused), "{refused}");
+        }
     }
 
     #[test]

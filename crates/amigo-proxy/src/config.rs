@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 /// Where the real platform lives.
 pub const DEFAULT_API_BASE: &str = "https://amigo.ng/api";
@@ -35,23 +35,23 @@ pub struct Cli {
     #[arg(long, requires = "sandbox")]
     pub sandbox_info_file: Option<PathBuf>,
     /// The merchant's Amigo token (required unless --sandbox). Never logged, never returned.
-    #[arg(long, env = "AMIGO_API_KEY", hide_env_values = true)]
-    pub api_key: Option<String>,
+    #[arg(long, env = "AMIGO_API_KEY", hide_env_values = true, value_parser = secret)]
+    pub api_key: Option<SecretString>,
     /// Base URL of the Amigo API.
     #[arg(long, env = "AMIGO_API_BASE")]
     pub api_base: Option<String>,
     /// Webhook signing secrets, comma-separated, accepted besides those `webhooks register` and
     /// `webhooks rotate` keep in the database.
-    #[arg(long, env = "AMIGO_WEBHOOK_SECRETS", hide_env_values = true)]
-    pub webhook_secrets: Option<String>,
+    #[arg(long, env = "AMIGO_WEBHOOK_SECRETS", hide_env_values = true, value_parser = secret)]
+    pub webhook_secrets: Option<SecretString>,
     /// Storefront origins allowed to call the API from a browser, comma-separated
     /// (`https://shop.example.com,http://localhost:3000`).
     #[arg(long, env = "AMIGO_ALLOWED_ORIGINS")]
     pub allowed_origins: Option<String>,
     /// Database URL (`sqlite://file.db` or `postgres://user@host:port/db`); default `sqlite://amigo-proxy.db` in the working
     /// directory (`amigo-proxy-sandbox.db` with --sandbox).
-    #[arg(long, env = "AMIGO_DATABASE_URL")]
-    pub database_url: Option<String>,
+    #[arg(long, env = "AMIGO_DATABASE_URL", hide_env_values = true, value_parser = database_url)]
+    pub database_url: Option<DatabaseUrl>,
     /// Largest order total (items at catalog prices), in Naira.
     #[arg(long, env = "AMIGO_MAX_ORDER_TOTAL")]
     pub max_order_total: Option<String>,
@@ -78,11 +78,16 @@ pub struct Cli {
     #[arg(long, env = "AMIGO_LOOKUP_RATE_PER_IP", default_value = "120")]
     pub lookup_rate_per_ip: String,
     /// The merchant console's password (`/admin` is off unless this or the hash is set).
-    #[arg(long, env = "AMIGO_ADMIN_PASSWORD", hide_env_values = true)]
-    pub admin_password: Option<String>,
+    #[arg(long, env = "AMIGO_ADMIN_PASSWORD", hide_env_values = true, value_parser = secret)]
+    pub admin_password: Option<SecretString>,
     /// An argon2 hash (PHC string, `$argon2id$…`) of the console password, instead of it.
-    #[arg(long, env = "AMIGO_ADMIN_PASSWORD_HASH", hide_env_values = true)]
-    pub admin_password_hash: Option<String>,
+    #[arg(
+        long,
+        env = "AMIGO_ADMIN_PASSWORD_HASH",
+        hide_env_values = true,
+        value_parser = secret
+    )]
+    pub admin_password_hash: Option<SecretString>,
     /// Sell mobile data through the widget's "Buy data" view (off unless `true`/`1`/`yes`).
     #[arg(long, env = "AMIGO_DATA_ENABLED")]
     pub data_enabled: Option<String>,
@@ -128,6 +133,20 @@ pub struct Cli {
     /// Seconds an open circuit breaker answers `503 upstream_unavailable` before one probe.
     #[arg(long, env = "AMIGO_BREAKER_COOLDOWN_SECS", default_value = "10")]
     pub breaker_cooldown_secs: String,
+    /// IPv6 clients are rate-limited by this many leading bits of their address (32–128): one
+    /// subscriber usually holds a whole /64.
+    #[arg(long, env = "AMIGO_IPV6_CLIENT_PREFIX", default_value = "64")]
+    pub ipv6_client_prefix: String,
+    /// Seconds a request may take until its answer starts (event streams then run on); default
+    /// 60, or longer when an upstream call with its retries may take longer.
+    #[arg(long, env = "AMIGO_REQUEST_TIMEOUT_SECS")]
+    pub request_timeout_secs: Option<String>,
+    /// Seconds a client may pause while sending a request body.
+    #[arg(long, env = "AMIGO_BODY_TIMEOUT_SECS", default_value = "10")]
+    pub body_timeout_secs: String,
+    /// Most connections served at once; further clients wait to be accepted.
+    #[arg(long, env = "AMIGO_MAX_CONNECTIONS", default_value = "1024")]
+    pub max_connections: String,
     /// With --sandbox: the embedded sandbox's per-token requests per minute.
     #[arg(long, default_value = "600", requires = "sandbox")]
     pub sandbox_rate_limit_per_minute: String,
@@ -135,6 +154,110 @@ pub struct Cli {
     /// before it (`amigo-proxy --sandbox doctor`).
     #[command(subcommand)]
     pub command: Option<crate::golive::cli::Command>,
+}
+
+/// Reads a secret setting straight into a [`SecretString`], so the parsed command line's
+/// `Debug` (and anything that logs it) shows `[REDACTED]` instead of it.
+fn secret(raw: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(raw.to_owned()))
+}
+
+/// Reads `AMIGO_DATABASE_URL` into a [`DatabaseUrl`]; it is validated in
+/// [`Cli::into_settings`], where the error can name the variable.
+fn database_url(raw: &str) -> Result<DatabaseUrl, std::convert::Infallible> {
+    Ok(DatabaseUrl::from(raw.to_owned()))
+}
+
+/// A database URL whose `Debug` and `Display` hide the password (`postgres://u:***@h/db`, and a
+/// `password=` query parameter likewise), so settings, startup errors and `doctor` can show
+/// which database is meant without printing its credentials. [`DatabaseUrl::as_str`] gives the
+/// URL itself, for connecting.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// The URL as given, password included: for opening the database only.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        redact_url_password(&self.0)
+    }
+}
+
+impl From<String> for DatabaseUrl {
+    fn from(url: String) -> Self {
+        Self(url)
+    }
+}
+
+impl From<&str> for DatabaseUrl {
+    fn from(url: &str) -> Self {
+        Self(url.to_owned())
+    }
+}
+
+impl PartialEq<&str> for DatabaseUrl {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("DatabaseUrl")
+            .field(&self.redacted())
+            .finish()
+    }
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// `raw` with the password of its userinfo and of any `password`-like query parameter replaced
+/// by `***`. Text that is not a URL with a host (`sqlite://file.db`) has no credentials and is
+/// returned as is; anything else that does not parse is hidden whole, as it may still hold one.
+fn redact_url_password(raw: &str) -> String {
+    const HIDDEN: &str = "***";
+    let Ok(mut url) = reqwest::Url::parse(raw) else {
+        return if raw.contains('@') || raw.to_ascii_lowercase().contains("password") {
+            HIDDEN.to_owned()
+        } else {
+            raw.to_owned()
+        };
+    };
+    let query_password = url
+        .query_pairs()
+        .any(|(k, _)| k.to_ascii_lowercase().contains("password"));
+    if url.password().is_none() && !query_password {
+        return raw.to_owned();
+    }
+    if url.password().is_some() && url.set_password(Some(HIDDEN)).is_err() {
+        return HIDDEN.to_owned();
+    }
+    if query_password {
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| {
+                let hide = k.to_ascii_lowercase().contains("password");
+                (
+                    k.into_owned(),
+                    if hide {
+                        HIDDEN.to_owned()
+                    } else {
+                        v.into_owned()
+                    },
+                )
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    url.to_string()
 }
 
 /// A setting that could not be used; its `Display` is the one-line startup error.
@@ -286,8 +409,8 @@ pub struct ProxyConfig {
     pub webhook_secrets: Vec<SecretString>,
     /// Allowed browser origins, normalised (`scheme://host[:port]`).
     pub allowed_origins: Vec<String>,
-    /// Database URL.
-    pub database_url: String,
+    /// Database URL (its `Debug` hides the password).
+    pub database_url: DatabaseUrl,
     /// Spend guard, in Naira.
     pub max_order_total: i64,
     /// The proxy's public origin (`{{AMIGO_PROXY}}` on the demo page).
@@ -308,9 +431,35 @@ pub struct ProxyConfig {
     pub admin_password_hash: Option<SecretString>,
     /// Upstream retries and circuit breaker.
     pub resilience: crate::upstream::Resilience,
+    /// IPv6 clients are counted by this many leading bits in the per-client rate limits.
+    pub ipv6_client_prefix: u8,
+    /// How long a request may take until its answer starts: a stuck handler or database call
+    /// answers `408` instead of holding the connection. Event streams, once started, run on.
+    pub request_timeout: Duration,
+    /// How long a client may pause while sending a request body (slow-body clients).
+    pub body_timeout: Duration,
 }
 
+/// Default of [`ProxyConfig::ipv6_client_prefix`].
+pub const DEFAULT_IPV6_CLIENT_PREFIX: u8 = 64;
+/// Default of [`ProxyConfig::request_timeout`] (longer when upstream calls may take longer).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default of [`ProxyConfig::body_timeout`].
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default of [`Settings::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+
 impl ProxyConfig {
+    /// The longest an upstream call may take with all its retries and the backoffs between
+    /// them: how long an order waits for another request holding its key, and what the request
+    /// timeout must exceed.
+    pub fn upstream_patience(&self) -> Duration {
+        let retries = self.resilience.retries;
+        self.upstream_timeout * (retries + 1)
+            + self.resilience.retry_base * 32 * retries
+            + Duration::from_secs(1)
+    }
+
     /// A configuration for `api_base` and `api_key` with every other setting at its default.
     pub fn new(api_base: impl Into<String>, api_key: SecretString) -> Self {
         Self {
@@ -318,7 +467,7 @@ impl ProxyConfig {
             api_key,
             webhook_secrets: Vec::new(),
             allowed_origins: Vec::new(),
-            database_url: DEFAULT_DATABASE_URL.to_owned(),
+            database_url: DatabaseUrl::from(DEFAULT_DATABASE_URL),
             max_order_total: DEFAULT_MAX_ORDER_TOTAL,
             public_url: "http://127.0.0.1:8080".to_owned(),
             widget_dir: None,
@@ -329,6 +478,9 @@ impl ProxyConfig {
             payment: OrderPayment::default(),
             admin_password_hash: None,
             resilience: crate::upstream::Resilience::default(),
+            ipv6_client_prefix: DEFAULT_IPV6_CLIENT_PREFIX,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
         }
     }
 }
@@ -349,6 +501,8 @@ pub struct Settings {
     pub public_url_given: bool,
     /// Embedded sandbox per-token rate limit.
     pub sandbox_rate_limit_per_minute: u32,
+    /// Most connections served at once (`AMIGO_MAX_CONNECTIONS`).
+    pub max_connections: usize,
 }
 
 impl Cli {
@@ -360,7 +514,7 @@ impl Cli {
                 format!("'{}' is not an address such as 127.0.0.1:8080", self.listen),
             )
         })?;
-        let api_key = match self.api_key.as_deref().map(str::trim) {
+        let api_key = match self.api_key.as_ref().map(|k| k.expose_secret().trim()) {
             Some(k) if !k.is_empty() => {
                 if amigo_types::token::ApiToken::parse(k).is_none() {
                     return Err(bad(
@@ -382,9 +536,13 @@ impl Cli {
             None | Some("") => DEFAULT_API_BASE.to_owned(),
             Some(raw) => parse_base_url(raw).map_err(|m| bad("AMIGO_API_BASE", m))?,
         };
-        let webhook_secrets = parse_secrets(self.webhook_secrets.as_deref())?;
+        let webhook_secrets = parse_secrets(
+            self.webhook_secrets
+                .as_ref()
+                .map(ExposeSecret::expose_secret),
+        )?;
         let allowed_origins = parse_origins(self.allowed_origins.as_deref())?;
-        let database_url = match self.database_url.as_deref().map(str::trim) {
+        let database_url = match self.database_url.as_ref().map(|u| u.as_str().trim()) {
             None | Some("") if self.sandbox => DEFAULT_SANDBOX_DATABASE_URL.to_owned(),
             None | Some("") => DEFAULT_DATABASE_URL.to_owned(),
             Some(u) if u.starts_with("sqlite:") => u.to_owned(),
@@ -465,8 +623,12 @@ impl Cli {
             self.order_daily_limit.as_deref(),
         )?;
         let admin_password_hash = admin_password(
-            self.admin_password.as_deref(),
-            self.admin_password_hash.as_deref(),
+            self.admin_password
+                .as_ref()
+                .map(ExposeSecret::expose_secret),
+            self.admin_password_hash
+                .as_ref()
+                .map(ExposeSecret::expose_secret),
         )?;
         let sandbox_rate_limit_per_minute = positive_u32(
             &self.sandbox_rate_limit_per_minute,
@@ -501,6 +663,28 @@ impl Cli {
                 3600,
             )?)),
         };
+        let ipv6_client_prefix = self
+            .ipv6_client_prefix
+            .trim()
+            .parse::<u8>()
+            .ok()
+            .filter(|n| (32..=128).contains(n))
+            .ok_or_else(|| {
+                bad(
+                    "AMIGO_IPV6_CLIENT_PREFIX",
+                    format!(
+                        "must be a prefix length from 32 to 128, got '{}'",
+                        self.ipv6_client_prefix
+                    ),
+                )
+            })?;
+        let body_timeout = Duration::from_secs(u64::from(positive_u32(
+            &self.body_timeout_secs,
+            "AMIGO_BODY_TIMEOUT_SECS",
+            300,
+        )?));
+        let max_connections =
+            positive_u32(&self.max_connections, "AMIGO_MAX_CONNECTIONS", 1 << 20)? as usize;
         let mut trusted_proxies = Vec::new();
         for part in self
             .trusted_proxies
@@ -510,12 +694,14 @@ impl Cli {
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
-            trusted_proxies.push(part.parse().map_err(|_| {
+            let ip: std::net::IpAddr = part.parse().map_err(|_| {
                 bad(
                     "AMIGO_TRUSTED_PROXIES",
                     format!("'{part}' is not an IP address"),
                 )
-            })?);
+            })?;
+            // `::ffff:10.0.0.1` is 10.0.0.1, as client addresses are compared
+            trusted_proxies.push(ip.to_canonical());
         }
         if let Some(dir) = &self.widget_dir
             && !dir.join("index.html").is_file()
@@ -528,29 +714,53 @@ impl Cli {
                 ),
             ));
         }
+        let mut config = ProxyConfig {
+            api_base,
+            api_key,
+            webhook_secrets,
+            allowed_origins,
+            database_url: DatabaseUrl::from(database_url),
+            max_order_total,
+            public_url,
+            widget_dir: self.widget_dir,
+            upstream_timeout: Duration::from_secs(u64::from(timeout)),
+            rates,
+            trusted_proxies,
+            data,
+            payment,
+            admin_password_hash,
+            resilience,
+            ipv6_client_prefix,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            body_timeout,
+        };
+        let patience = config.upstream_patience();
+        config.request_timeout = match self.request_timeout_secs.as_deref().map(str::trim) {
+            None | Some("") => DEFAULT_REQUEST_TIMEOUT.max(patience + Duration::from_secs(5)),
+            Some(raw) => {
+                let secs = positive_u32(raw, "AMIGO_REQUEST_TIMEOUT_SECS", 3600)?;
+                let timeout = Duration::from_secs(u64::from(secs));
+                // an order still waiting on Amigo must not be cut off: its answer would be lost
+                if timeout <= patience {
+                    return Err(bad(
+                        "AMIGO_REQUEST_TIMEOUT_SECS",
+                        format!(
+                            "must be longer than an upstream call with its retries may take ({} s with AMIGO_UPSTREAM_TIMEOUT_SECS and AMIGO_UPSTREAM_RETRIES as set), got {secs}",
+                            patience.as_secs_f64().ceil()
+                        ),
+                    ));
+                }
+                timeout
+            }
+        };
         Ok(Settings {
             listen,
-            config: ProxyConfig {
-                api_base,
-                api_key,
-                webhook_secrets,
-                allowed_origins,
-                database_url,
-                max_order_total,
-                public_url,
-                widget_dir: self.widget_dir,
-                upstream_timeout: Duration::from_secs(u64::from(timeout)),
-                rates,
-                trusted_proxies,
-                data,
-                payment,
-                admin_password_hash,
-                resilience,
-            },
+            config,
             sandbox: self.sandbox,
             sandbox_info_file: self.sandbox_info_file,
             public_url_given,
             sandbox_rate_limit_per_minute,
+            max_connections,
         })
     }
 }
@@ -706,6 +916,22 @@ pub fn parse_origin(raw: &str) -> Result<String, String> {
     })
 }
 
+/// A browser `Origin` header's value in the allow-list's form (`scheme://host[:port]`, lowercase,
+/// the scheme's default port dropped), or `None` when it is not exactly an origin: a path (even a
+/// lone `/`), userinfo, a query, a fragment, surrounding spaces or anything unparsable. Browsers
+/// send exactly this form; a padded variant (`https://shop.example////`) is somebody else.
+pub fn canonical_origin(raw: &str) -> Option<String> {
+    let (_, authority) = raw.split_once("://")?;
+    if raw.len() > 512
+        || raw.trim() != raw
+        || authority.is_empty()
+        || authority.contains(['/', '?', '#', '@', '\\'])
+    {
+        return None;
+    }
+    parse_origin(raw).ok()
+}
+
 fn parse_origins(raw: Option<&str>) -> Result<Vec<String>, ConfigError> {
     let mut out = Vec::new();
     for part in raw
@@ -822,6 +1048,15 @@ mod tests {
                 "3601",
                 "AMIGO_BREAKER_COOLDOWN_SECS",
             ),
+            ("--ipv6-client-prefix", "16", "AMIGO_IPV6_CLIENT_PREFIX"),
+            ("--ipv6-client-prefix", "129", "AMIGO_IPV6_CLIENT_PREFIX"),
+            ("--ipv6-client-prefix", "/64", "AMIGO_IPV6_CLIENT_PREFIX"),
+            ("--request-timeout-secs", "0", "AMIGO_REQUEST_TIMEOUT_SECS"),
+            ("--request-timeout-secs", "20", "AMIGO_REQUEST_TIMEOUT_SECS"),
+            ("--body-timeout-secs", "0", "AMIGO_BODY_TIMEOUT_SECS"),
+            ("--body-timeout-secs", "ten", "AMIGO_BODY_TIMEOUT_SECS"),
+            ("--max-connections", "0", "AMIGO_MAX_CONNECTIONS"),
+            ("--max-connections", "-3", "AMIGO_MAX_CONNECTIONS"),
         ] {
             let arg = format!("{flag}={value}");
             let err = cli(&[key[0], key[1], &arg]).unwrap_err();
@@ -850,6 +1085,82 @@ mod tests {
         assert_eq!(s.retry_base, Duration::from_millis(20));
         assert_eq!(s.breaker_threshold, 3);
         assert_eq!(s.breaker_cooldown, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn abuse_settings_defaults_and_overrides() {
+        let key = ["--api-key", "amg_test_abcdefgh12"];
+        let d = cli(&[key[0], key[1]]).unwrap();
+        assert_eq!(d.config.ipv6_client_prefix, 64);
+        assert_eq!(d.config.body_timeout, Duration::from_secs(10));
+        assert_eq!(d.max_connections, 1024);
+        // 60 s, which is longer than an upstream call with its retries by default
+        assert_eq!(d.config.request_timeout, Duration::from_secs(60));
+        assert!(d.config.request_timeout > d.config.upstream_patience());
+        // a longer upstream timeout stretches the default with it
+        let slow = cli(&[key[0], key[1], "--upstream-timeout-secs=60"]).unwrap();
+        assert!(slow.config.request_timeout > slow.config.upstream_patience());
+        let s = cli(&[
+            key[0],
+            key[1],
+            "--ipv6-client-prefix=56",
+            "--request-timeout-secs=90",
+            "--body-timeout-secs=3",
+            "--max-connections=10",
+            "--trusted-proxies=::ffff:10.0.0.1",
+        ])
+        .unwrap();
+        assert_eq!(s.config.ipv6_client_prefix, 56);
+        assert_eq!(s.config.request_timeout, Duration::from_secs(90));
+        assert_eq!(s.config.body_timeout, Duration::from_secs(3));
+        assert_eq!(s.max_connections, 10);
+        assert_eq!(
+            s.config.trusted_proxies,
+            vec!["10.0.0.1".parse::<std::net::IpAddr>().unwrap()]
+        );
+    }
+
+    #[test]
+    fn browser_origins_are_exact_or_nothing() {
+        for (raw, want) in [
+            ("https://shop.example.com", Some("https://shop.example.com")),
+            ("HTTPS://Shop.Example.COM", Some("https://shop.example.com")),
+            (
+                "https://shop.example.com:443",
+                Some("https://shop.example.com"),
+            ),
+            ("http://localhost:3000", Some("http://localhost:3000")),
+            ("https://shop.example.com/", None),
+            ("https://shop.example.com////", None),
+            ("https://shop.example.com/path", None),
+            ("https://u:p@shop.example.com", None),
+            ("https://shop.example.com?x=1", None),
+            ("https://shop.example.com#x", None),
+            (" https://shop.example.com", None),
+            ("null", None),
+            ("ftp://shop.example.com", None),
+        ] {
+            assert_eq!(canonical_origin(raw).as_deref(), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn database_url_passwords_are_hidden() {
+        for (raw, shown) in [
+            ("postgres://u:pw@h/db", "postgres://u:***@h/db"),
+            ("postgres://u@h:5433/db", "postgres://u@h:5433/db"),
+            (
+                "postgres://u@h/db?sslmode=require&password=pw",
+                "postgres://u@h/db?sslmode=require&password=***",
+            ),
+            ("sqlite://amigo-proxy.db", "sqlite://amigo-proxy.db"),
+            ("not a url with pw@host", "***"),
+        ] {
+            let url = DatabaseUrl::from(raw);
+            assert_eq!(url.to_string(), shown, "{raw}");
+            assert!(format!("{url:?}").contains(shown));
+            assert_eq!(url.as_str(), raw);
+        }
     }
 
     #[test]

@@ -52,6 +52,10 @@ pub enum ProxyError {
     /// 413 `payload_too_large`.
     #[error("payload too large")]
     PayloadTooLarge,
+    /// 408 `request_timeout` (`retryable`): the request took longer than
+    /// `AMIGO_REQUEST_TIMEOUT_SECS`, or its body stalled longer than `AMIGO_BODY_TIMEOUT_SECS`.
+    #[error("request timed out")]
+    RequestTimeout,
     /// 429 `rate_limited` with `Retry-After`.
     #[error("rate limited")]
     RateLimited {
@@ -271,6 +275,14 @@ impl ProxyError {
                     "Request bodies are limited to 64 KiB.",
                 ),
             ),
+            E::RequestTimeout => {
+                let mut b = ErrorBody::new(
+                    "request_timeout",
+                    "The request took too long. Please try again.",
+                );
+                b.retryable = Some(true);
+                (StatusCode::REQUEST_TIMEOUT, b)
+            }
             E::RateLimited { retry_after } => {
                 let mut b = ErrorBody::new(
                     "rate_limited",
@@ -327,9 +339,15 @@ impl ProxyError {
                 (StatusCode::GATEWAY_TIMEOUT, b)
             }
             E::Passthrough { status, body, .. } => {
-                let parsed = serde_json::from_slice::<ErrorBody>(body).unwrap_or_else(|_| {
+                let mut parsed = serde_json::from_slice::<ErrorBody>(body).unwrap_or_else(|_| {
                     ErrorBody::new("upstream_error", "The store's supplier refused the request.")
                 });
+                if parsed.error == INSUFFICIENT_BALANCE {
+                    // The merchant's wallet is their business, not the shopper's: the balance
+                    // (and Amigo's wording, which may quote it) stays in the merchant's log.
+                    parsed.balance = None;
+                    parsed.message = "This store can't take this order right now. You have not been charged.".to_owned();
+                }
                 (*status, parsed)
             }
             E::Data(refusal) => refusal.to_parts(),
@@ -352,6 +370,15 @@ impl IntoResponse for ProxyError {
             ProxyError::UpstreamTimeout => tracing::warn!("upstream timed out"),
             ProxyError::WebhookRejected(reason) => tracing::warn!(%reason, "webhook rejected"),
             ProxyError::BadWebhook(cause) => tracing::warn!(%cause, "unreadable webhook payload"),
+            ProxyError::Passthrough { .. } => {
+                if let Some(short) = self.wallet_shortfall() {
+                    tracing::warn!(
+                        balance = ?short.balance,
+                        required = ?short.required,
+                        "Amigo refused a spend: the wallet balance is below it; top up the wallet"
+                    );
+                }
+            }
             _ => {}
         }
         let (status, mut body) = self.to_parts();
@@ -394,9 +421,46 @@ pub struct RefusalNote {
     pub detail: String,
 }
 
+/// Amigo's code for a spend the merchant's wallet cannot cover.
+const INSUFFICIENT_BALANCE: &str = "insufficient_balance";
+
+/// What Amigo said of the wallet when it refused a spend: for the merchant's log and console
+/// only, never for the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct WalletShortfall {
+    /// The wallet balance at the time.
+    balance: Option<i64>,
+    /// What the spend needed.
+    required: Option<i64>,
+}
+
 impl ProxyError {
+    /// Amigo's `insufficient_balance` figures, when this is that refusal passed through.
+    fn wallet_shortfall(&self) -> Option<WalletShortfall> {
+        let ProxyError::Passthrough { body, .. } = self else {
+            return None;
+        };
+        let parsed = serde_json::from_slice::<ErrorBody>(body).ok()?;
+        (parsed.error == INSUFFICIENT_BALANCE).then_some(WalletShortfall {
+            balance: parsed.balance,
+            required: parsed.required,
+        })
+    }
+
     /// The note the console logs for this error, when it is a refusal worth showing.
     fn refusal_note(&self) -> Option<RefusalNote> {
+        if let Some(short) = self.wallet_shortfall() {
+            let naira =
+                |n: Option<i64>| n.map_or_else(|| "?".to_owned(), amigo_types::format_naira);
+            return Some(RefusalNote {
+                code: INSUFFICIENT_BALANCE,
+                detail: format!(
+                    "wallet balance {} below the {} needed",
+                    naira(short.balance),
+                    naira(short.required)
+                ),
+            });
+        }
         match self {
             ProxyError::RateLimited { retry_after } => Some(RefusalNote {
                 code: "rate_limited",

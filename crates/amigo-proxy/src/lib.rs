@@ -18,6 +18,7 @@ pub mod encoding;
 pub mod error;
 pub mod golive;
 pub mod limits;
+pub mod listener;
 pub mod middleware;
 pub mod platform_webhooks;
 pub mod ready;

@@ -12,6 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_http::request_id::{MakeRequestId, RequestId};
 
+use crate::config::canonical_origin;
 use crate::error::ProxyError;
 use crate::ready::RequestIds;
 use crate::state::AppState;
@@ -44,9 +45,13 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
-/// See [`ClientIp`].
+/// See [`ClientIp`]. Every address is canonical (`::ffff:a.b.c.d` is `a.b.c.d`), in the
+/// peer, the forwarded hops and the trusted list alike, so one client has one address whichever
+/// way a dual-stack socket or a proxy writes it.
 pub fn client_ip(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
-    if !trusted.contains(&peer) {
+    let peer = peer.to_canonical();
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|t| t.to_canonical() == ip);
+    if !is_trusted(peer) {
         return peer;
     }
     let hops: Vec<&str> = headers
@@ -56,8 +61,8 @@ pub fn client_ip(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[IpAdd
         .flat_map(|v| v.split(','))
         .collect();
     for hop in hops.into_iter().rev() {
-        match hop.trim().parse::<IpAddr>() {
-            Ok(ip) if trusted.contains(&ip) => continue,
+        match hop.trim().parse::<IpAddr>().map(|ip| ip.to_canonical()) {
+            Ok(ip) if is_trusted(ip) => continue,
             Ok(ip) => return ip,
             // Garbage where an address should be: believe nothing further left.
             Err(_) => return peer,
@@ -66,33 +71,52 @@ pub fn client_ip(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[IpAdd
     peer
 }
 
-/// Refuses API calls whose browser `Origin` is not allowed (403 in the envelope). Requests
-/// without an `Origin` (same-origin GETs, servers, curl) pass.
-pub async fn origin_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// Refuses API calls whose browser `Origin` is not allowed (403 in the envelope): only an
+/// origin whose canonical form ([`canonical_origin`]) is on the allow-list passes, and the
+/// header goes on in that form, so CORS and everything after see one spelling. Requests without
+/// an `Origin` (same-origin GETs, servers, curl) pass.
+pub async fn origin_guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     if let Some(origin) = req.headers().get(header::ORIGIN) {
-        let allowed = origin
-            .to_str()
-            .is_ok_and(|o| state.origin_allowed(o.trim_end_matches('/')));
-        if !allowed {
+        let allowed = allowed_origin(&state, origin);
+        let Some(canonical) = allowed else {
             tracing::warn!(origin = ?origin, "refused a request from a foreign origin");
             return ProxyError::OriginNotAllowed.into_response();
-        }
+        };
+        req.headers_mut().insert(header::ORIGIN, canonical);
     }
     next.run(req).await
 }
 
-/// Turns a bare 413 from the body limit into the documented envelope.
-pub async fn envelope_413(req: Request, next: Next) -> Response {
-    let resp = next.run(req).await;
-    if resp.status() == StatusCode::PAYLOAD_TOO_LARGE
-        && resp
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .is_none_or(|v| !v.as_bytes().starts_with(b"application/json"))
-    {
-        return ProxyError::PayloadTooLarge.into_response();
+/// `origin` in its canonical form, if that form is allowed.
+pub fn allowed_origin(state: &AppState, origin: &HeaderValue) -> Option<HeaderValue> {
+    let raw = origin.to_str().ok()?;
+    // the usual case, a browser's exact origin, without parsing it
+    if state.origin_allowed(raw) {
+        return Some(origin.clone());
     }
-    resp
+    let canonical = canonical_origin(raw)?;
+    if !state.origin_allowed(&canonical) {
+        return None;
+    }
+    HeaderValue::from_str(&canonical).ok()
+}
+
+/// Turns the bare refusals of the layers into the documented envelope: a 413 from the body
+/// limit, a 408 from the request timeout.
+pub async fn envelope_bare_refusals(req: Request, next: Next) -> Response {
+    let resp = next.run(req).await;
+    let bare = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|v| !v.as_bytes().starts_with(b"application/json"));
+    match resp.status() {
+        StatusCode::PAYLOAD_TOO_LARGE if bare => ProxyError::PayloadTooLarge.into_response(),
+        StatusCode::REQUEST_TIMEOUT if bare => {
+            tracing::warn!("a request took longer than AMIGO_REQUEST_TIMEOUT_SECS");
+            ProxyError::RequestTimeout.into_response()
+        }
+        _ => resp,
+    }
 }
 
 /// Security headers on every response (kept if a handler set its own).
@@ -275,5 +299,19 @@ mod tests {
             client_ip(proxy, &axum::http::HeaderMap::new(), &[proxy]),
             proxy
         );
+    }
+
+    #[test]
+    fn ipv4_mapped_addresses_are_their_ipv4_address() {
+        let mapped: IpAddr = "::ffff:10.0.0.1".parse().unwrap();
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let none = axum::http::HeaderMap::new();
+        assert_eq!(client_ip(mapped, &none, &[]), proxy);
+        let mut h = axum::http::HeaderMap::new();
+        h.insert("x-forwarded-for", "::ffff:41.58.1.2".parse().unwrap());
+        // a trusted proxy written either way is trusted, and the hop is canonical too
+        let shopper: IpAddr = "41.58.1.2".parse().unwrap();
+        assert_eq!(client_ip(mapped, &h, &[proxy]), shopper);
+        assert_eq!(client_ip(proxy, &h, &[mapped]), shopper);
     }
 }

@@ -12,7 +12,7 @@ use crate::cache::CatalogCache;
 use crate::config::{ProxyConfig, UnpaidOrders};
 use crate::error::ProxyError;
 use crate::limits::RateLimits;
-use crate::ready::ReadyAnswers;
+use crate::ready::{ReadyAnswers, ReadyLimits};
 use crate::store::Store;
 use crate::upstream::AmigoClient;
 
@@ -40,7 +40,7 @@ struct Inner {
 impl AppState {
     /// Opens the database (running migrations) and builds the state for `config`.
     pub async fn build(config: ProxyConfig) -> Result<Self, ProxyError> {
-        let store = Store::connect(&config.database_url).await?;
+        let store = Store::connect(config.database_url.as_str()).await?;
         Self::with_store(config, store)
     }
 
@@ -52,8 +52,14 @@ impl AppState {
             config.upstream_timeout,
         )?
         .with_resilience(config.resilience);
-        let mut origins: HashSet<String> = config.allowed_origins.iter().cloned().collect();
-        origins.insert(config.public_url.clone());
+        // canonical, as the origin guard and the ready-made answers compare them
+        let origins: HashSet<String> = config
+            .allowed_origins
+            .iter()
+            .chain(std::iter::once(&config.public_url))
+            .map(|o| crate::config::canonical_origin(o).unwrap_or_else(|| o.clone()))
+            .collect();
+        let ready = ReadyAnswers::new(origins.iter().cloned(), ReadyLimits::default());
         let (updates, _) = broadcast::channel(256);
         let (stopping, _) = watch::channel(false);
         let token = amigo_types::token::ApiToken::parse(secrecy::ExposeSecret::expose_secret(
@@ -70,12 +76,12 @@ impl AppState {
         }
         Ok(Self {
             inner: Arc::new(Inner {
-                limits: RateLimits::new(config.rates, &config.data),
+                limits: RateLimits::new(config.rates, &config.data, config.ipv6_client_prefix),
                 assets: WidgetAssets::new(config.widget_dir.clone()),
                 origins,
                 amigo,
                 cache: CatalogCache::default(),
-                ready: ReadyAnswers::default(),
+                ready,
                 unpaid_orders,
                 store,
                 updates,
@@ -96,7 +102,8 @@ impl AppState {
         &self.inner.unpaid_orders
     }
 
-    /// Whether a browser `Origin` may call the API (the allow-list plus the proxy's own origin).
+    /// Whether a browser `Origin`, in canonical form ([`crate::config::canonical_origin`]), may
+    /// call the API (the allow-list plus the proxy's own origin).
     pub fn origin_allowed(&self, origin: &str) -> bool {
         self.inner.origins.contains(origin)
     }

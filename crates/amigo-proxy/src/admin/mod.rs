@@ -446,6 +446,7 @@ async fn login(
         return Ok((jar, resp).into_response());
     }
     if form.password.len() > 1024 || !password_matches(&state, form.password).await {
+        state.limits().admin_signin_failed(ip);
         tracing::warn!(%ip, "console sign-in failed");
         let (jar, csrf) = with_pre(&state, jar);
         return Ok((
@@ -463,6 +464,7 @@ async fn login(
         .store()
         .create_session(&token_hash(&token), expires)
         .await?;
+    state.limits().admin_signed_in(ip);
     tracing::info!(%ip, "console signed in");
     let jar = jar
         .remove(removal(PRE_COOKIE))

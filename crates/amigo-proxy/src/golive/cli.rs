@@ -177,7 +177,7 @@ pub async fn run(
 }
 
 async fn run_doctor(config: ProxyConfig, json: bool, out: &mut impl Write) -> ExitCode {
-    let store = Store::connect(&config.database_url).await;
+    let store = Store::connect(config.database_url.as_str()).await;
     let report = doctor::run(
         &config,
         store

@@ -50,7 +50,7 @@ pub struct GoLive {
 impl GoLive {
     /// Opens the database at `config.database_url` (running migrations).
     pub async fn open(config: ProxyConfig) -> Result<Self, GoLiveError> {
-        let store = Store::connect(&config.database_url).await?;
+        let store = Store::connect(config.database_url.as_str()).await?;
         Self::with_store(config, store)
     }
 

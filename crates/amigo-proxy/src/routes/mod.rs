@@ -24,13 +24,14 @@ use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::encoding::Precoded;
 use crate::error::ProxyError;
 use crate::middleware::{
-    CountingRequestId, MAX_BODY_BYTES, envelope_413, log_response, note_refusals, origin_guard,
-    request_span, security_headers,
+    CountingRequestId, MAX_BODY_BYTES, envelope_bare_refusals, log_response, note_refusals,
+    origin_guard, request_span, security_headers,
 };
 use crate::ready::{ReadyLayer, ReadyService};
 use crate::state::AppState;
@@ -96,6 +97,11 @@ fn stack(state: AppState, request_ids: &CountingRequestId) -> Router {
         },
     ));
     // the console exists only when a password is configured, and never under the API's CORS
+    // Until its answer starts: an event stream's handler answers at once and its stream then
+    // runs on, so only stuck requests are cut.
+    let request_timeout =
+        TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.config().request_timeout);
+    let body_timeout = RequestBodyTimeoutLayer::new(state.config().body_timeout);
     let console = if state.config().admin_password_hash.is_some() {
         crate::admin::router()
     } else {
@@ -110,6 +116,7 @@ fn stack(state: AppState, request_ids: &CountingRequestId) -> Router {
         .route("/widget/{*path}", get(widget::file))
         .fallback(|| async { ProxyError::NoRoute })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(request_timeout)
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(
@@ -124,7 +131,8 @@ fn stack(state: AppState, request_ids: &CountingRequestId) -> Router {
                 .layer(PropagateRequestIdLayer::new(x_request_id))
                 .layer(from_fn(security_headers))
                 .layer(compression)
-                .layer(from_fn(envelope_413))
+                .layer(from_fn(envelope_bare_refusals))
+                .layer(body_timeout)
                 .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
         )
         .with_state(state)

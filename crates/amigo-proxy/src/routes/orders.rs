@@ -167,12 +167,7 @@ enum Claimed {
 /// waits for that request's answer as long as it may take (every attempt timing out, and the
 /// longest backoffs between them).
 async fn claim(state: &AppState, key: &IdempotencyKey, body_hash: &str) -> ProxyResult<Claimed> {
-    let config = state.config();
-    let retries = config.resilience.retries;
-    let patience = config.upstream_timeout * (retries + 1)
-        + config.resilience.retry_base * 32 * retries
-        + Duration::from_secs(1);
-    let deadline = tokio::time::Instant::now() + patience;
+    let deadline = tokio::time::Instant::now() + state.config().upstream_patience();
     let mut found = state
         .store()
         .claim_order_key(key.as_str(), body_hash)

@@ -262,6 +262,10 @@ pub(crate) struct Options {
     pub(crate) faults: amigo_sandbox::FaultConfig,
     /// Order payment settings (`AMIGO_PAYMENT=none`, no opt-in, no budget unless a test says).
     pub(crate) payment: OrderPayment,
+    /// How long a request may take until its answer starts.
+    pub(crate) request_timeout: Duration,
+    /// How long a request body may stall.
+    pub(crate) body_timeout: Duration,
 }
 
 impl Default for Options {
@@ -294,6 +298,8 @@ impl Default for Options {
             },
             faults: amigo_sandbox::FaultConfig::default(),
             payment: OrderPayment::default(),
+            request_timeout: amigo_proxy::config::DEFAULT_REQUEST_TIMEOUT,
+            body_timeout: amigo_proxy::config::DEFAULT_BODY_TIMEOUT,
         }
     }
 }
@@ -427,7 +433,7 @@ async fn spawn_proxy(
         }
     };
     let mut config = ProxyConfig::new(upstream.api_base.clone(), token_secret);
-    config.database_url = database_url.clone();
+    config.database_url = database_url.clone().into();
     config.public_url = proxy_url.clone();
     config.allowed_origins = vec![SHOP_ORIGIN.to_owned()];
     config.webhook_secrets = options
@@ -446,14 +452,24 @@ async fn spawn_proxy(
     config.admin_password_hash = options.admin_password.as_deref().map(|p| {
         use argon2::password_hash::{PasswordHasher, SaltString};
         let salt = SaltString::encode_b64(b"test-salt-16byte").unwrap();
+        // The cheapest argon2id parameters (the proxy verifies with those the hash names): the
+        // tests check the sign-in flow and its limits, whose timing the default cost (about a
+        // second per attempt in a debug build) would blur.
+        let cheap = argon2::Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            argon2::Params::new(argon2::Params::MIN_M_COST, 1, 1, None).unwrap(),
+        );
         SecretString::from(
-            argon2::Argon2::default()
+            cheap
                 .hash_password(p.as_bytes(), &salt)
                 .unwrap()
                 .to_string(),
         )
     });
     config.resilience = options.resilience;
+    config.request_timeout = options.request_timeout;
+    config.body_timeout = options.body_timeout;
     let state = AppState::build(config).await.unwrap();
     let router = amigo_proxy::app(state.clone());
     let served = router.clone();

@@ -1,5 +1,6 @@
 //! Integration tests of amigo-proxy against an in-process amigo-sandbox as upstream.
 
+mod abuse;
 mod admin;
 mod catalog;
 mod cross_cutting;

@@ -1,0 +1,475 @@
+//! Issue 23, "amigo-proxy under abuse": one regression test per item, named `abuse_NN_…` after
+//! the item it guards.
+
+use axum::body::Body;
+use axum::http::{Method, StatusCode};
+use futures::StreamExt;
+
+use crate::helpers::{
+    Options, new_key, order_body, order_request, request, spawn_app, spawn_app_with,
+};
+
+/// Item 4: Amigo's `insufficient_balance` carries the merchant's wallet balance; the browser
+/// gets the refusal without it, and the merchant's log (and console) gets the figure.
+#[tokio::test]
+async fn abuse_04_insufficient_balance_hides_the_wallet_balance() {
+    let app = spawn_app().await;
+    let (id, price) = app.product(true).await;
+    // Leave the wallet one Naira short of the order.
+    let left = price - 1;
+    app.upstream
+        .sandbox
+        .state()
+        .merchants
+        .get(&amigo_types::token::ApiToken::parse(&app.token).unwrap())
+        .wallet
+        .debit(app.balance() - left)
+        .unwrap();
+    assert_eq!(app.balance(), left);
+    let r = app
+        .call(order_request(
+            &order_body("08031234567", id, 1),
+            Some(&new_key()),
+        ))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        r.everything()
+    );
+    let j = r.json();
+    assert_eq!(j["error"], "insufficient_balance");
+    assert!(j.get("balance").is_none(), "{j}");
+    let seen = r.everything();
+    let grouped = amigo_types::format_naira(left);
+    for figure in [left.to_string(), grouped.clone()] {
+        assert!(!seen.contains(&figure), "{figure} in {seen}");
+    }
+    assert!(!seen.to_lowercase().contains("wallet"), "{seen}");
+    // the merchant is told, in the log
+    let logs = crate::helpers::captured_logs();
+    assert!(
+        logs.lines()
+            .any(|l| l.contains("WARN") && l.contains(&format!("balance=Some({left})"))),
+        "no warning with the balance"
+    );
+}
+
+/// Item 16: `--widget-dir` serves the files a widget build makes and nothing else beside them:
+/// no dotfiles, no database, no notes, whatever encoding is asked for.
+#[tokio::test]
+async fn abuse_16_the_widget_dir_serves_only_the_builds_own_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("index.html"), "<html></html>").unwrap();
+    std::fs::write(p.join("amigo-widget.js"), "(function(){})()").unwrap();
+    std::fs::write(p.join(".env"), "AMIGO_API_KEY=amg_live_secret").unwrap();
+    std::fs::write(p.join("x.db"), "SQLite format 3").unwrap();
+    std::fs::write(p.join("x.db.br"), "SQLite format 3").unwrap();
+    std::fs::write(p.join("secret.txt"), "the safe's code").unwrap();
+    std::fs::create_dir(p.join(".git")).unwrap();
+    std::fs::write(p.join(".git/config"), "[remote]").unwrap();
+    std::fs::create_dir(p.join("sub")).unwrap();
+    std::fs::write(p.join("sub/.hidden.js"), "hidden").unwrap();
+    let app = spawn_app_with(Options {
+        widget_dir: Some(p.to_path_buf()),
+        ..Options::default()
+    })
+    .await;
+    let ok = app.get("/widget/amigo-widget.js").await;
+    assert_eq!(ok.status, StatusCode::OK);
+    for path in [
+        "/widget/.env",
+        "/widget/x.db",
+        "/widget/secret.txt",
+        "/widget/.git/config",
+        "/widget/sub/.hidden.js",
+        "/widget/%2Eenv",
+    ] {
+        for accept in ["identity", "br, gzip"] {
+            let r = app
+                .call(
+                    request(Method::GET, path)
+                        .header("accept-encoding", accept)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{path} ({accept})");
+            let seen = r.everything();
+            for content in [
+                "amg_live_secret",
+                "SQLite",
+                "safe's code",
+                "[remote]",
+                "hidden",
+            ] {
+                assert!(!seen.contains(content), "{path}: {seen}");
+            }
+        }
+    }
+}
+
+/// Item 17: the parsed command line and the settings print no secret and no database password
+/// when formatted with `{:?}` (as a startup log or a panic message would).
+#[test]
+fn abuse_17_debug_of_cli_and_settings_shows_no_secret() {
+    use clap::Parser;
+    use secrecy::ExposeSecret;
+
+    let token = "amg_test_Sup3rSecretTok3n99";
+    let password = "correct horse battery staple";
+    let hook_secret = "whsec0123456789abcdefSECRET";
+    let cli = amigo_proxy::Cli::try_parse_from([
+        "amigo-proxy",
+        "--api-key",
+        token,
+        "--admin-password",
+        password,
+        "--webhook-secrets",
+        hook_secret,
+        "--database-url",
+        "postgres://u:pw@h/db",
+    ])
+    .unwrap();
+    let settings = cli.clone().into_settings().unwrap();
+    let hash = settings
+        .config
+        .admin_password_hash
+        .as_ref()
+        .unwrap()
+        .expose_secret()
+        .to_owned();
+    for shown in [
+        format!("{cli:?}"),
+        format!("{cli:#?}"),
+        format!("{settings:?}"),
+        format!("{:#?}", settings.config),
+    ] {
+        for secret in [token, password, hook_secret, hash.as_str(), ":pw@"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        // still useful: which database is meant
+        assert!(shown.contains("postgres://u:***@h/db"), "{shown}");
+    }
+    // the URL itself is intact for connecting
+    assert_eq!(
+        settings.config.database_url.as_str(),
+        "postgres://u:pw@h/db"
+    );
+}
+
+/// Item 5: the ready-made answers are kept per `Origin`, and the origin guard used to accept
+/// `https://shop.example.com////…`: every padded variant was kept as an answer of its own.
+/// Now a padded (or otherwise not exactly an) origin is refused and never kept, another
+/// spelling of an allowed origin shares its one kept answer, and the count stays bounded.
+#[tokio::test]
+async fn abuse_05_padded_origins_are_refused_and_the_kept_answers_stay_bounded() {
+    use crate::helpers::SHOP_ORIGIN;
+
+    let app = spawn_app().await;
+    let get = |origin: String| {
+        app.call(
+            request(Method::GET, "/api/catalog/categories")
+                .header("origin", origin)
+                .body(Body::empty())
+                .unwrap(),
+        )
+    };
+    let first = get(SHOP_ORIGIN.to_owned()).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.everything());
+    assert_eq!(app.state.ready_answers().fresh(), 1);
+    for i in 1..=3000 {
+        let padded = match i % 4 {
+            0 => format!("{SHOP_ORIGIN}{}", "/".repeat(i)),
+            1 => format!("{SHOP_ORIGIN}/?pad={i}"),
+            2 => format!("{SHOP_ORIGIN}#{i}"),
+            _ => format!("https://u{i}@shop.example.com"),
+        };
+        let r = get(padded.clone()).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{padded}");
+        assert_eq!(r.json()["error"], "origin_not_allowed");
+    }
+    assert_eq!(app.state.ready_answers().fresh(), 1);
+    assert_eq!(app.state.ready_answers().answers(), 1);
+    // the same origin spelled otherwise (case, default port) is that origin: its kept answer
+    for spelling in ["HTTPS://Shop.Example.COM", "https://shop.example.com:443"] {
+        let r = get(spelling.to_owned()).await;
+        assert_eq!(r.status, StatusCode::OK, "{spelling}");
+        assert_eq!(r.header("x-cache"), Some("HIT"), "{spelling}");
+        assert_eq!(r.header("access-control-allow-origin"), Some(SHOP_ORIGIN));
+    }
+    assert_eq!(app.state.ready_answers().answers(), 1);
+}
+
+/// Item 7: a request that takes longer than the request timeout is answered `408
+/// request_timeout` instead of holding its connection, while an order's event stream, whose
+/// answer starts at once, runs on past that timeout.
+#[tokio::test]
+async fn abuse_07_a_stuck_request_times_out_but_event_streams_run_on() {
+    use std::time::Duration;
+
+    let app = spawn_app_with(Options {
+        request_timeout: Duration::from_secs(1),
+        ..Options::default()
+    })
+    .await;
+    let order = app.place_order("08031234567").await;
+    let reference = order["reference"].as_str().unwrap().to_owned();
+    // upstream answers after 2 s (within the 3 s upstream timeout), the proxy gives up at 1 s
+    app.upstream
+        .controls
+        .delay(Some(("/api/commerce/categories", Duration::from_secs(2))));
+    let started = std::time::Instant::now();
+    let slow = app.get("/api/catalog/categories").await;
+    assert_eq!(
+        slow.status,
+        StatusCode::REQUEST_TIMEOUT,
+        "{}",
+        slow.everything()
+    );
+    assert_eq!(slow.json()["error"], "request_timeout");
+    assert!(started.elapsed() < Duration::from_millis(1900));
+    app.upstream.controls.delay(None);
+
+    let mut resp = reqwest::Client::new()
+        .get(format!(
+            "{}/api/orders/{reference}/events?phone=08031234567",
+            app.proxy_url
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let mut seen = String::new();
+    let mut read_until = async |needle: &str, seen: &mut String| {
+        while !seen.contains(needle) {
+            let chunk = tokio::time::timeout(Duration::from_secs(10), resp.chunk())
+                .await
+                .expect("the stream is still open")
+                .unwrap()
+                .expect("the stream did not end");
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    };
+    read_until("\"status\":\"paid\"", &mut seen).await;
+    // well past the request timeout, the stream still delivers
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.advance(&reference, "accepted").await;
+    read_until("\"status\":\"accepted\"", &mut seen).await;
+}
+
+/// Item 7: a client that stops sending its body part-way is cut off after the body timeout.
+#[tokio::test]
+async fn abuse_07_a_stalled_request_body_is_cut_off() {
+    use std::time::Duration;
+
+    let app = spawn_app_with(Options {
+        body_timeout: Duration::from_millis(500),
+        ..Options::default()
+    })
+    .await;
+    let stalled = futures::stream::once(async {
+        Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"{\"customer\":"))
+    })
+    .chain(futures::stream::pending());
+    let req = request(Method::POST, "/api/orders")
+        .header("content-type", "application/json")
+        .header("idempotency-key", new_key())
+        .body(Body::from_stream(stalled))
+        .unwrap();
+    let r = tokio::time::timeout(Duration::from_secs(5), app.call(req))
+        .await
+        .expect("the stalled body was cut off");
+    assert!(r.status.is_client_error(), "{}", r.everything());
+}
+
+/// Item 7: no more than `AMIGO_MAX_CONNECTIONS` connections are served at once; the next
+/// client is served when one closes.
+#[tokio::test]
+async fn abuse_07_connections_beyond_the_cap_wait() {
+    use std::time::Duration;
+
+    use clap::Parser;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::helpers::fresh_database_url(dir.path()).await;
+    let settings = amigo_proxy::Cli::try_parse_from([
+        "amigo-proxy",
+        "--api-key",
+        "amg_test_abcdefgh12",
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        &url,
+        "--max-connections",
+        "2",
+    ])
+    .unwrap()
+    .into_settings()
+    .unwrap();
+    let app = amigo_proxy::app::Application::build(settings)
+        .await
+        .unwrap();
+    let addr = app.local_addr();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    let healthz = async |stream: &mut tokio::net::TcpStream| {
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await.unwrap();
+        String::from_utf8_lossy(&answer).into_owned()
+    };
+    // two idle connections take the two places
+    let idle_one = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let _idle_two = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut third = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let waiting = tokio::time::timeout(Duration::from_millis(700), healthz(&mut third)).await;
+    assert!(
+        waiting.is_err(),
+        "a third connection was served: {waiting:?}"
+    );
+    drop(idle_one);
+    let mut fourth = tokio::net::TcpStream::connect(addr).await.unwrap();
+    drop(third);
+    let answer = tokio::time::timeout(Duration::from_secs(5), healthz(&mut fourth))
+        .await
+        .expect("served once a place freed");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let _ = stop.send(());
+    drop(fourth);
+    drop(_idle_two);
+    let _ = tokio::time::timeout(Duration::from_secs(5), served).await;
+}
+
+/// Item 12: per-client limits counted each IPv6 address apart, so one subscriber's /64 had
+/// 2⁶⁴ quotas. Thirty orders from thirty addresses of one /64 are limited as one client's, an
+/// IPv4-mapped address is its IPv4 address, and another /64 is another client.
+#[tokio::test]
+async fn abuse_12_a_whole_ipv6_64_is_limited_as_one_client() {
+    use amigo_proxy::config::RateQuotas;
+
+    use crate::helpers::from_ip;
+
+    let app = spawn_app_with(Options {
+        rates: RateQuotas {
+            orders_per_ip: 5,
+            orders_per_phone: 10_000,
+            lookups_per_ip: 10_000,
+        },
+        ..Options::default()
+    })
+    .await;
+    let (id, _) = app.product(false).await;
+    let order = |ip: String| {
+        let req = order_request(&order_body("08031234567", id, 1), Some(&new_key()));
+        app.call(from_ip(req, &ip))
+    };
+    let mut placed = 0;
+    let mut limited = 0;
+    for i in 1..=30u32 {
+        let r = order(format!(
+            "2001:db8:abcd:12:{i:x}:{:x}::{i:x}",
+            (i * 7919) % 0xffff
+        ))
+        .await;
+        match r.status {
+            StatusCode::CREATED => placed += 1,
+            StatusCode::TOO_MANY_REQUESTS => limited += 1,
+            other => panic!("{other}: {}", r.everything()),
+        }
+    }
+    assert_eq!((placed, limited), (5, 25));
+    assert_eq!(
+        order("2001:db8:abcd:13::1".to_owned()).await.status,
+        StatusCode::CREATED,
+        "another /64 is another client"
+    );
+    // an IPv4 client is the same client written as an IPv4-mapped IPv6 address
+    for _ in 0..5 {
+        let r = order("::ffff:192.0.2.7".to_owned()).await;
+        assert_eq!(r.status, StatusCode::CREATED);
+    }
+    assert_eq!(
+        order("192.0.2.7".to_owned()).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+/// Item 14: the console's shared sign-in budget could be spent by anyone, locking the merchant
+/// out. Sixty wrong guesses from other addresses spend it; the right password from an address
+/// that has not been guessing still signs in.
+#[tokio::test]
+async fn abuse_14_guessers_cannot_lock_the_merchant_out_of_the_console() {
+    use crate::helpers::{TestApp, from_ip};
+
+    const PASSWORD: &str = "correct horse battery staple";
+    let app = spawn_app_with(Options {
+        admin_password: Some(PASSWORD.to_owned()),
+        ..Options::default()
+    })
+    .await;
+    async fn attempt(app: &TestApp, ip: &str, password: &str) -> StatusCode {
+        let page = app
+            .call(from_ip(
+                request(Method::GET, "/admin/login")
+                    .body(Body::empty())
+                    .unwrap(),
+                ip,
+            ))
+            .await;
+        let pre = page
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("amigo_admin_pre="))
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let html = String::from_utf8(page.body.to_vec()).unwrap();
+        let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+        let csrf = &html[at..at + 64];
+        let body = format!("csrf={csrf}&password={}", password.replace(' ', "+"));
+        let req = request(Method::POST, "/admin/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", pre)
+            .body(Body::from(body))
+            .unwrap();
+        app.call(from_ip(req, ip)).await.status
+    }
+    // twelve addresses, five guesses each, in turns: each within its own limit, the shared
+    // budget spent to the end
+    let mut refused = 0;
+    for guess in 0..5 {
+        for guesser in 0..12 {
+            let status = attempt(
+                &app,
+                &format!("198.51.100.{guesser}"),
+                &format!("guess {guess}"),
+            )
+            .await;
+            match status {
+                StatusCode::UNAUTHORIZED => {}
+                StatusCode::TOO_MANY_REQUESTS => refused += 1,
+                other => panic!("{other}"),
+            }
+        }
+    }
+    assert!(refused > 0, "the guessers were limited");
+    assert_eq!(
+        attempt(&app, "203.0.113.9", PASSWORD).await,
+        StatusCode::SEE_OTHER,
+        "the merchant signs in"
+    );
+}
