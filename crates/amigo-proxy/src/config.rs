@@ -55,6 +55,10 @@ pub struct Cli {
     /// Largest order total (items at catalog prices), in Naira.
     #[arg(long, env = "AMIGO_MAX_ORDER_TOTAL")]
     pub max_order_total: Option<String>,
+    /// The merchant's retail price rule on top of Amigo's prices: `15%`, `15%+200`, `+500`,
+    /// `15%+200 round 50`; default none (shoppers see Amigo's prices).
+    #[arg(long, env = "AMIGO_PRICE_MARKUP")]
+    pub price_markup: Option<String>,
     /// The proxy's public URL (for the demo page); default `http://` + the listen address.
     #[arg(long, env = "AMIGO_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -195,6 +199,9 @@ pub struct ProxyConfig {
     pub database_url: String,
     /// Spend guard, in Naira.
     pub max_order_total: i64,
+    /// Turns Amigo's prices (what the wallet pays) into the shopper's; applied to every
+    /// catalog body as it enters the cache.
+    pub price_rule: amigo_types::pricing::PriceRule,
     /// The proxy's public origin (`{{AMIGO_PROXY}}` on the demo page).
     pub public_url: String,
     /// Widget build folder; `None` serves the embedded build.
@@ -223,6 +230,7 @@ impl ProxyConfig {
             allowed_origins: Vec::new(),
             database_url: DEFAULT_DATABASE_URL.to_owned(),
             max_order_total: DEFAULT_MAX_ORDER_TOTAL,
+            price_rule: amigo_types::pricing::PriceRule::none(),
             public_url: "http://127.0.0.1:8080".to_owned(),
             widget_dir: None,
             upstream_timeout: Duration::from_secs(10),
@@ -316,6 +324,9 @@ impl Cli {
                 )
             })?,
         };
+        let price_rule =
+            amigo_types::pricing::PriceRule::parse(self.price_markup.as_deref().unwrap_or(""))
+                .map_err(|e| bad("AMIGO_PRICE_MARKUP", e.to_string()))?;
         let public_url_given = self.public_url.is_some();
         let public_url = match self.public_url.as_deref().map(str::trim) {
             None | Some("") => format!("http://{}", loopback_for(listen)),
@@ -434,6 +445,7 @@ impl Cli {
                 allowed_origins,
                 database_url,
                 max_order_total,
+                price_rule,
                 public_url,
                 widget_dir: self.widget_dir,
                 upstream_timeout: Duration::from_secs(u64::from(timeout)),

@@ -21,6 +21,7 @@ pub mod limits;
 pub mod middleware;
 pub mod platform_webhooks;
 pub mod ready;
+mod retail;
 mod routes;
 pub mod sandbox;
 pub mod state;

@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{ProxyError, ProxyResult};
 use crate::middleware::ClientIp;
-use crate::routes::catalog::product_price;
+use crate::routes::catalog::product_prices;
 use crate::state::AppState;
 use crate::store::KeyClaim;
 use crate::upstream::{UpstreamResponse, classify_failure};
@@ -203,14 +203,15 @@ pub(super) fn idempotency_key(headers: &HeaderMap) -> ProxyResult<IdempotencyKey
     }
 }
 
-/// Items at catalog prices must not exceed `AMIGO_MAX_ORDER_TOTAL`; unknown products are
-/// refused here, before any spending call.
+/// Items at Amigo's prices (what the wallet pays, not the retail prices the shopper sees) must
+/// not exceed `AMIGO_MAX_ORDER_TOTAL`; unknown products are refused here, before any spending
+/// call.
 async fn spend_guard(state: &AppState, request: &CreateOrderRequest) -> ProxyResult<()> {
     let prices = futures::future::try_join_all(
         request
             .items
             .iter()
-            .map(|item| product_price(state, item.product_id)),
+            .map(|item| product_prices(state, item.product_id)),
     )
     .await?;
     let mut total: i64 = 0;
@@ -221,7 +222,7 @@ async fn spend_guard(state: &AppState, request: &CreateOrderRequest) -> ProxyRes
                 product_id: item.product_id,
             });
         };
-        total = total.saturating_add(price.saturating_mul(i64::from(item.quantity)));
+        total = total.saturating_add(price.cost.saturating_mul(i64::from(item.quantity)));
     }
     let limit = state.config().max_order_total;
     if total > limit {

@@ -11,6 +11,7 @@ mod helpers;
 mod instances;
 mod legacy_token;
 mod orders;
+mod retail;
 mod startup;
 mod tracking;
 mod webhooks;

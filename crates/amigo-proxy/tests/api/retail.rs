@@ -1,0 +1,173 @@
+//! Retail prices (`AMIGO_PRICE_MARKUP`): every catalog read shows the merchant's price, worked
+//! out here by hand from the sandbox's own answer, and the spend guard still counts Amigo's.
+
+use amigo_types::pricing::PriceRule;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{Options, TestApp, new_key, order_body, order_request, spawn_app_with};
+
+/// `15%+100 round 50`, worked out without the proxy's code: the percent's fraction rounded up
+/// to a Naira, plus 100, rounded up to a multiple of 50.
+fn by_hand(cost: i64) -> i64 {
+    let marked = cost + (cost * 15 + 99) / 100 + 100;
+    (marked + 49) / 50 * 50
+}
+
+/// The sandbox's body with every product's price block as `15%+100 round 50` should make it.
+fn expected(upstream: &Value) -> (Value, usize) {
+    let mut body = upstream.clone();
+    let mut markets = 0;
+    let mut fix = |product: &mut Value| {
+        let price = &mut product["price"];
+        let retail = by_hand(price["amount"].as_i64().unwrap());
+        price["amount"] = json!(retail);
+        price["display"] = json!(amigo_types::format_naira(retail));
+        if let Some(m) = price["market"]["amount"].as_i64() {
+            let compare_at = by_hand(m);
+            price["market"] = if compare_at > retail {
+                markets += 1;
+                json!({
+                    "amount": compare_at,
+                    "display": amigo_types::format_naira(compare_at),
+                    "discount_percent": (compare_at - retail) * 100 / compare_at,
+                })
+            } else {
+                Value::Null
+            };
+        }
+    };
+    match &mut body["data"] {
+        Value::Array(products) => products.iter_mut().for_each(&mut fix),
+        Value::Object(o) if o.contains_key("products") => o["products"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .for_each(&mut fix),
+        data => fix(data),
+    }
+    (body, markets)
+}
+
+async fn marked_up() -> TestApp {
+    spawn_app_with(Options {
+        price_rule: PriceRule::parse("15%+100 round 50").unwrap(),
+        ..Options::default()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn every_catalog_read_shows_the_rule_applied_to_amigos_prices() {
+    let app = marked_up().await;
+    let page = app.upstream_get("/commerce/products/?limit=100").await;
+    let first = &page["data"][0];
+    let (id, slug) = (
+        first["id"].as_u64().unwrap(),
+        first["slug"].as_str().unwrap(),
+    );
+    let mut markets = 0;
+    for (proxy, upstream) in [
+        (
+            "/api/catalog/products?limit=100".to_owned(),
+            "/commerce/products/?limit=100".to_owned(),
+        ),
+        (
+            format!("/api/catalog/products?id={id}"),
+            format!("/commerce/products/?id={id}"),
+        ),
+        (
+            format!("/api/catalog/products?slug={slug}"),
+            format!("/commerce/products/?slug={slug}"),
+        ),
+        (
+            "/api/catalog/curation?type=deals".to_owned(),
+            "/commerce/curation/?type=deals".to_owned(),
+        ),
+        (
+            "/api/catalog/curation?type=featured".to_owned(),
+            "/commerce/curation/?type=featured".to_owned(),
+        ),
+    ] {
+        let (want, m) = expected(&app.upstream_get(&upstream).await);
+        markets += m;
+        let first = app.get(&proxy).await;
+        assert_eq!(first.status, StatusCode::OK, "{proxy}");
+        assert_eq!(first.header("x-cache"), Some("MISS"), "{proxy}");
+        assert_eq!(first.json(), want, "{proxy}");
+        // the ready-made second answer is the same retail body
+        let second = app.get(&proxy).await;
+        assert_eq!(second.header("x-cache"), Some("HIT"), "{proxy}");
+        assert_eq!(second.body, first.body, "{proxy}");
+        assert_eq!(second.header("etag"), first.header("etag"), "{proxy}");
+    }
+    assert!(markets > 0, "no compare-at price was checked");
+    // discovery and categories carry no prices: Amigo's body as it is
+    for (proxy, upstream) in [
+        ("/api/catalog/curation", "/commerce/curation/"),
+        ("/api/catalog/categories", "/commerce/categories/"),
+    ] {
+        assert_eq!(
+            app.get(proxy).await.json(),
+            app.upstream_get(upstream).await
+        );
+    }
+}
+
+#[tokio::test]
+async fn without_a_markup_the_catalog_is_amigos_prices() {
+    let app = spawn_app_with(Options::default()).await;
+    let upstream = app.upstream_get("/commerce/products/?limit=100").await;
+    assert_eq!(
+        app.get("/api/catalog/products?limit=100").await.json(),
+        upstream
+    );
+    let deals = app.upstream_get("/commerce/curation/?type=deals").await;
+    assert_eq!(
+        app.get("/api/catalog/curation?type=deals").await.json(),
+        deals
+    );
+}
+
+#[tokio::test]
+async fn the_spend_guard_counts_what_the_wallet_pays_not_the_retail_price() {
+    let rule = PriceRule::parse("1000%").unwrap();
+    let probe = spawn_app_with(Options::default()).await;
+    let (_, cost) = probe.product(false).await;
+    drop(probe);
+    // the limit is between Amigo's price and the retail price (eleven times it)
+    let app = spawn_app_with(Options {
+        price_rule: rule,
+        max_order_total: cost * 2,
+        ..Options::default()
+    })
+    .await;
+    let (id, cost_here) = app.product(false).await;
+    assert_eq!(cost_here, cost);
+    let shown = app
+        .get(&format!("/api/catalog/products?id={id}"))
+        .await
+        .json();
+    assert_eq!(shown["data"]["price"]["amount"], json!(cost * 11));
+    let placed = app
+        .call(order_request(
+            &order_body("08031234567", id, 1),
+            Some(&new_key()),
+        ))
+        .await;
+    assert_eq!(
+        placed.status,
+        StatusCode::CREATED,
+        "{}",
+        placed.everything()
+    );
+    // and Amigo's price above the limit is still refused
+    let refused = app
+        .call(order_request(
+            &order_body("08031234568", id, 3),
+            Some(&new_key()),
+        ))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json()["error"], "order_total_exceeds_limit");
+}
