@@ -7,12 +7,15 @@
 //! retail body, and nothing is rewritten per request. The upstream bytes are kept beside it
 //! (see [`crate::cache::CachedBody::upstream`]) for the spend guard, which needs the cost.
 
+use amigo_types::DataEnvelope;
 use amigo_types::catalog::Price;
+use amigo_types::orders::Order;
 use amigo_types::pricing::PriceRule;
 use bytes::Bytes;
 use serde_json::Value;
 
 use crate::error::ProxyError;
+use crate::store::RetailSale;
 
 /// `upstream` (a products or curation `200` body) with every product's price block at retail.
 ///
@@ -64,6 +67,20 @@ fn mark_up(rule: &PriceRule, item: &mut Value) -> Result<bool, ProxyError> {
     *block = serde_json::to_value(rule.retail_price(&price))
         .map_err(|e| ProxyError::Internal(format!("writing a retail price: {e}")))?;
     Ok(true)
+}
+
+/// Amigo's order answer (`{success, data: order}`) as the shopper gets it: lines, subtotal and
+/// total at what `sale` says the shopper was shown, the delivery fee at cost. With no markup,
+/// or a body that cannot be read (logged where the order is recorded), the bytes are Amigo's.
+pub(crate) fn order_body(rule: &PriceRule, sale: &RetailSale, body: Bytes) -> Bytes {
+    if rule.is_identity() {
+        return body;
+    }
+    let Ok(mut env) = serde_json::from_slice::<DataEnvelope<Order>>(&body) else {
+        return body;
+    };
+    env.data = env.data.at_retail(|item| sale.unit_price(item, rule));
+    serde_json::to_vec(&env).map_or(body, Bytes::from)
 }
 
 /// The catalog price of the product in a single-product body (`{data: product}`), as that body

@@ -171,3 +171,133 @@ async fn the_spend_guard_counts_what_the_wallet_pays_not_the_retail_price() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.json()["error"], "order_total_exceeds_limit");
 }
+
+/// Places `quantity` of product `id` through the proxy; the 201 body's `data`.
+async fn place(app: &TestApp, id: u64, quantity: u32) -> Value {
+    let r = app
+        .call(order_request(
+            &order_body("08031234567", id, quantity),
+            Some(&new_key()),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.everything());
+    r.json()["data"].clone()
+}
+
+#[tokio::test]
+async fn orders_show_the_shopper_the_catalogs_prices_and_the_console_adds_up() {
+    let app = spawn_app_with(Options {
+        price_rule: PriceRule::parse("15%+100 round 50").unwrap(),
+        admin_password: Some(crate::admin::PASSWORD.to_owned()),
+        ..Options::default()
+    })
+    .await;
+    let page = app
+        .upstream_get("/commerce/products/?in_stock=true&sort=price_asc&limit=1")
+        .await;
+    let mut sold = Vec::new();
+    for (product, quantity) in [(&page["data"][0], 2), (&page["data"][0], 1)] {
+        let id = product["id"].as_u64().unwrap();
+        let cost = product["price"]["amount"].as_i64().unwrap();
+        let shown = app
+            .get(&format!("/api/catalog/products?id={id}"))
+            .await
+            .json()["data"]["price"]["amount"]
+            .as_i64()
+            .unwrap();
+        assert_eq!(shown, by_hand(cost));
+        let before = app.balance();
+        let order = place(&app, id, quantity).await;
+        let fee = order["delivery_fee"]["amount"].as_i64().unwrap();
+        let amigo_total = cost * i64::from(quantity) + fee;
+        // the wallet paid Amigo's price
+        assert_eq!(before - app.balance(), amigo_total);
+        let retail_total = shown * i64::from(quantity) + fee;
+        // the confirmation (201), the tracking view and its event stream's source: retail
+        let reference = order["reference"].as_str().unwrap().to_owned();
+        let view = app.tracking(&reference, "08031234567").await.json()["data"].clone();
+        for body in [&order, &view] {
+            assert_eq!(
+                body["items"][0]["unit_price"]["amount"],
+                json!(shown),
+                "{body}"
+            );
+            assert_eq!(
+                body["items"][0]["line_total"]["amount"],
+                json!(shown * i64::from(quantity))
+            );
+            assert_eq!(
+                body["subtotal"]["amount"],
+                json!(shown * i64::from(quantity))
+            );
+            assert_eq!(body["delivery_fee"]["amount"], json!(fee));
+            assert_eq!(body["total"]["amount"], json!(retail_total));
+            assert_eq!(
+                body["total"]["display"],
+                json!(amigo_types::format_naira(retail_total))
+            );
+            assert!(!body.to_string().contains(&format!("\"amount\":{cost},")));
+        }
+        sold.push((reference, retail_total, amigo_total));
+    }
+
+    let session = crate::admin::sign_in(&app).await;
+    let console = crate::admin::html(&app.call(crate::admin::get_with("/admin", &session)).await);
+    let naira = amigo_types::format_naira;
+    for (reference, revenue, cost) in &sold {
+        let row_at = console
+            .find(&format!(">{reference}</a>"))
+            .expect("the order's row");
+        let row = &console[row_at..row_at + console[row_at..].find("</tr>").unwrap()];
+        let cells = format!(
+            "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+            naira(*revenue),
+            naira(*cost),
+            naira(revenue - cost)
+        );
+        assert!(row.contains(&cells), "{row}");
+    }
+    // one day: the two orders summed
+    let days_at = console
+        .find("<table class=\"days\">")
+        .expect("the sales by day");
+    let days = &console[days_at..days_at + console[days_at..].find("</table>").unwrap()];
+    let revenue: i64 = sold.iter().map(|s| s.1).sum();
+    let cost: i64 = sold.iter().map(|s| s.2).sum();
+    let cells = format!(
+        "<td class=\"num\">2</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+        naira(revenue),
+        naira(cost),
+        naira(revenue - cost)
+    );
+    assert!(days.contains(&cells), "{days}");
+    assert!(revenue > cost);
+}
+
+#[tokio::test]
+async fn without_a_markup_an_order_is_shown_at_amigos_prices_with_no_margin() {
+    let app = spawn_app_with(Options {
+        admin_password: Some(crate::admin::PASSWORD.to_owned()),
+        ..Options::default()
+    })
+    .await;
+    let (id, cost) = app.product(false).await;
+    let order = place(&app, id, 1).await;
+    let upstream = app
+        .upstream_get(&format!(
+            "/commerce/orders/?ref={}",
+            order["reference"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(order, upstream["data"], "the 201 body is Amigo's");
+    let total = cost + order["delivery_fee"]["amount"].as_i64().unwrap();
+    assert_eq!(order["total"]["amount"], json!(total));
+    let session = crate::admin::sign_in(&app).await;
+    let console = crate::admin::html(&app.call(crate::admin::get_with("/admin", &session)).await);
+    let naira = amigo_types::format_naira;
+    assert!(console.contains(&format!(
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">₦0</td>",
+        naira(total),
+        naira(total)
+    )));
+}
