@@ -301,3 +301,59 @@ async fn without_a_markup_an_order_is_shown_at_amigos_prices_with_no_margin() {
         naira(total)
     )));
 }
+
+#[tokio::test]
+async fn the_event_stream_shows_retail_prices_through_later_webhooks() {
+    let app = marked_up().await;
+    let (id, cost) = app.product(false).await;
+    let order = place(&app, id, 3).await;
+    let reference = order["reference"].as_str().unwrap().to_owned();
+    let fee = order["delivery_fee"]["amount"].as_i64().unwrap();
+    let retail_total = by_hand(cost) * 3 + fee;
+    let mut resp = reqwest::Client::new()
+        .get(format!(
+            "{}/api/orders/{reference}/events?phone=08031234567",
+            app.proxy_url
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let mut buf = String::new();
+    let mut next_status = async || -> Value {
+        loop {
+            if let Some(end) = buf.find("\n\n") {
+                let frame: String = buf.drain(..end + 2).collect();
+                if let Some(data) = frame.lines().find_map(|l| l.strip_prefix("data: "))
+                    && frame.contains("event: status")
+                {
+                    return serde_json::from_str(data).unwrap();
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), resp.chunk())
+                .await
+                .expect("an event within 10 s")
+                .unwrap()
+                .expect("the stream stays open");
+            buf.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    };
+    let first = next_status().await;
+    assert_eq!(first["total"]["amount"], json!(retail_total), "{first}");
+    // Amigo's webhook brings the whole order again, at Amigo's prices: the view stays retail
+    app.advance(&reference, "accepted").await;
+    let accepted = next_status().await;
+    assert_eq!(accepted["status"], "accepted");
+    assert_eq!(
+        accepted["total"]["amount"],
+        json!(retail_total),
+        "{accepted}"
+    );
+    assert_eq!(
+        accepted["items"][0]["unit_price"]["amount"],
+        json!(by_hand(cost))
+    );
+    let view = app.tracking(&reference, "08031234567").await.json();
+    assert_eq!(view["data"], accepted);
+}
