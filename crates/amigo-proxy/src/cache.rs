@@ -7,7 +7,9 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use amigo_types::pricing::PriceRule;
 use axum::http::StatusCode;
+use bytes::Bytes;
 use futures::FutureExt;
 use futures::future::{BoxFuture, Shared};
 
@@ -55,6 +57,10 @@ pub struct CachedBody {
     /// The upstream body, byte for byte, and its compressed forms once a client has asked for
     /// them (made once per entry, not once per request).
     pub body: Encoded,
+    /// Amigo's bytes as they arrived: the same as `body` unless a price rule rewrote it at
+    /// retail. Kept because the spend guard and the order record need Amigo's price (what the
+    /// wallet pays), which the shopper's body no longer says.
+    pub upstream: Bytes,
     /// When it stops being fresh.
     pub expires: Instant,
 }
@@ -152,6 +158,24 @@ impl CatalogCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<UpstreamResponse, ProxyError>> + Send + 'static,
     {
+        self.get_or_fetch_priced(key, PriceRule::none(), fetch)
+            .await
+    }
+
+    /// [`Self::get_or_fetch`] for a catalog body: its products are stored at `rule`'s retail
+    /// prices (once, as the body enters the cache), Amigo's bytes kept beside them. A body the
+    /// rule cannot read is a failed fetch (the stale copy, if any, is served), never Amigo's
+    /// prices.
+    pub async fn get_or_fetch_priced<F, Fut>(
+        &self,
+        key: &str,
+        rule: PriceRule,
+        fetch: F,
+    ) -> Result<CacheAnswer, ProxyError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<UpstreamResponse, ProxyError>> + Send + 'static,
+    {
         if let Some(entry) = self.fresh(key) {
             return Ok(CacheAnswer {
                 entry,
@@ -174,7 +198,7 @@ impl CatalogCache {
             if let Some(f) = inner.inflight.get(key) {
                 f.clone()
             } else {
-                let fut = self.spawn_fetch(key.to_owned(), fetch());
+                let fut = self.spawn_fetch(key.to_owned(), rule, fetch());
                 inner.inflight.insert(key.to_owned(), fut.clone());
                 fut
             }
@@ -212,19 +236,26 @@ impl CatalogCache {
     fn spawn_fetch(
         &self,
         key: String,
+        rule: PriceRule,
         fut: impl Future<Output = Result<UpstreamResponse, ProxyError>> + Send + 'static,
     ) -> Fetch {
         let cache = self.clone();
         let handle = tokio::spawn(async move {
             let result = match fut.await {
                 Ok(resp) if resp.status == StatusCode::OK => {
-                    let ttl = ttl_from_cache_control(resp.cache_control.as_deref());
-                    let now = Instant::now();
-                    let entry = Arc::new(CachedBody {
-                        body: Encoded::new(resp.body),
-                        expires: ttl.map_or(now, |t| now + t),
-                    });
-                    Ok((entry, ttl.is_some()))
+                    match crate::retail::retail_body(&rule, &resp.body) {
+                        Ok(retail) => {
+                            let ttl = ttl_from_cache_control(resp.cache_control.as_deref());
+                            let now = Instant::now();
+                            let entry = Arc::new(CachedBody {
+                                body: Encoded::new(retail),
+                                upstream: resp.body,
+                                expires: ttl.map_or(now, |t| now + t),
+                            });
+                            Ok((entry, ttl.is_some()))
+                        }
+                        Err(e) => Err(Arc::new(e)),
+                    }
                 }
                 Ok(resp) => Err(Arc::new(failure(resp))),
                 Err(e) => Err(Arc::new(e)),
@@ -308,8 +339,6 @@ fn clone_error(e: &ProxyError) -> ProxyError {
 
 #[cfg(test)]
 mod tests {
-    use bytes::Bytes;
-
     use super::*;
 
     #[test]
@@ -360,6 +389,7 @@ mod tests {
             let e = inner.entries.get_mut("k").unwrap();
             *e = Arc::new(CachedBody {
                 body: Encoded::new(e.body.identity().clone()),
+                upstream: e.upstream.clone(),
                 expires: Instant::now() - Duration::from_secs(1),
             });
         }
@@ -389,6 +419,32 @@ mod tests {
             .get_or_fetch("other", || async {
                 Err(ProxyError::Upstream("down".into()))
             })
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ProxyError::Upstream(_)));
+    }
+
+    #[tokio::test]
+    async fn a_priced_entry_keeps_amigos_bytes_beside_the_retail_body() {
+        let cache = CatalogCache::default();
+        let rule = PriceRule::parse("+100").unwrap();
+        let upstream = r#"{"success":true,"data":{"price":{"amount":1000,"display":"₦1,000","currency":"NGN","market":null}}}"#;
+        let a = cache
+            .get_or_fetch_priced("k", rule, move || async move { Ok(ok(upstream, None)) })
+            .await
+            .unwrap();
+        assert_eq!(&a.entry.upstream[..], upstream.as_bytes());
+        assert_eq!(
+            crate::retail::product_price(&a.entry.upstream).unwrap(),
+            1000
+        );
+        assert_eq!(
+            crate::retail::product_price(a.entry.body.identity()).unwrap(),
+            1100
+        );
+        // an unreadable body under a markup is a failure, not Amigo's prices
+        let e = cache
+            .get_or_fetch_priced("other", rule, || async { Ok(ok("<html>", None)) })
             .await
             .unwrap_err();
         assert!(matches!(e, ProxyError::Upstream(_)));

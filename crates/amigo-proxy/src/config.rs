@@ -52,9 +52,13 @@ pub struct Cli {
     /// directory (`amigo-proxy-sandbox.db` with --sandbox).
     #[arg(long, env = "AMIGO_DATABASE_URL", hide_env_values = true, value_parser = database_url)]
     pub database_url: Option<DatabaseUrl>,
-    /// Largest order total (items at catalog prices), in Naira.
+    /// Largest order total (items at Amigo's prices), in Naira.
     #[arg(long, env = "AMIGO_MAX_ORDER_TOTAL")]
     pub max_order_total: Option<String>,
+    /// The merchant's retail price rule on top of Amigo's prices: `15%`, `15%+200`, `+500`,
+    /// `15%+200 round 50`; default none (shoppers see Amigo's prices).
+    #[arg(long, env = "AMIGO_PRICE_MARKUP")]
+    pub price_markup: Option<String>,
     /// The proxy's public URL (for the demo page); default `http://` + the listen address.
     #[arg(long, env = "AMIGO_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -110,7 +114,7 @@ pub struct Cli {
         default_missing_value = "true"
     )]
     pub allow_unpaid_orders: bool,
-    /// Most Naira of unpaid orders (items at catalog prices) placed per Lagos calendar day,
+    /// Most Naira of unpaid orders (items at Amigo's prices) placed per Lagos calendar day,
     /// counting orders in flight; required with a live token and `--payment none`.
     #[arg(long, env = "AMIGO_ORDER_DAILY_LIMIT")]
     pub order_daily_limit: Option<String>,
@@ -413,6 +417,9 @@ pub struct ProxyConfig {
     pub database_url: DatabaseUrl,
     /// Spend guard, in Naira.
     pub max_order_total: i64,
+    /// Turns Amigo's prices (what the wallet pays) into the shopper's; applied to every
+    /// catalog body as it enters the cache.
+    pub price_rule: amigo_types::pricing::PriceRule,
     /// The proxy's public origin (`{{AMIGO_PROXY}}` on the demo page).
     pub public_url: String,
     /// Widget build folder; `None` serves the embedded build.
@@ -469,6 +476,7 @@ impl ProxyConfig {
             allowed_origins: Vec::new(),
             database_url: DatabaseUrl::from(DEFAULT_DATABASE_URL),
             max_order_total: DEFAULT_MAX_ORDER_TOTAL,
+            price_rule: amigo_types::pricing::PriceRule::none(),
             public_url: "http://127.0.0.1:8080".to_owned(),
             widget_dir: None,
             upstream_timeout: Duration::from_secs(10),
@@ -572,6 +580,9 @@ impl Cli {
                 )
             })?,
         };
+        let price_rule =
+            amigo_types::pricing::PriceRule::parse(self.price_markup.as_deref().unwrap_or(""))
+                .map_err(|e| bad("AMIGO_PRICE_MARKUP", e.to_string()))?;
         let public_url_given = self.public_url.is_some();
         let public_url = match self.public_url.as_deref().map(str::trim) {
             None | Some("") => format!("http://{}", loopback_for(listen)),
@@ -721,6 +732,7 @@ impl Cli {
             allowed_origins,
             database_url: DatabaseUrl::from(database_url),
             max_order_total,
+            price_rule,
             public_url,
             widget_dir: self.widget_dir,
             upstream_timeout: Duration::from_secs(u64::from(timeout)),

@@ -19,7 +19,7 @@ pub enum ProxyError {
     /// 422 `order_total_exceeds_limit`: the spend guard.
     #[error("order total {total} exceeds the limit {limit}")]
     OrderTotalExceedsLimit {
-        /// Items total at catalog prices.
+        /// Items total at Amigo's prices.
         total: i64,
         /// `AMIGO_MAX_ORDER_TOTAL`.
         limit: i64,
@@ -35,7 +35,7 @@ pub enum ProxyError {
     OrderDailyLimit {
         /// Naira of orders placed or in flight today.
         spent: i64,
-        /// This order's total (items at catalog prices).
+        /// This order's total (items at Amigo's prices).
         amount: i64,
         /// The limit.
         limit: i64,

@@ -22,6 +22,7 @@ pub mod listener;
 pub mod middleware;
 pub mod platform_webhooks;
 pub mod ready;
+mod retail;
 mod routes;
 pub mod sandbox;
 pub mod state;

@@ -427,8 +427,10 @@ mod tests {
     use crate::encoding::Encoded;
 
     fn answer(body_len: usize) -> Response {
+        let body = Bytes::from(vec![b'x'; body_len]);
         let entry = Arc::new(CachedBody {
-            body: Encoded::new(Bytes::from(vec![b'x'; body_len])),
+            body: Encoded::new(body.clone()),
+            upstream: body,
             expires: Instant::now() + Duration::from_secs(60),
         });
         let mut resp = Response::new(Body::empty());

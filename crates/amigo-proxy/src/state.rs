@@ -46,6 +46,7 @@ impl AppState {
 
     /// Builds the state over an already opened store.
     pub fn with_store(config: ProxyConfig, store: Store) -> Result<Self, ProxyError> {
+        let store = store.with_price_rule(config.price_rule);
         let amigo = AmigoClient::new(
             &config.api_base,
             config.api_key.clone(),

@@ -10,14 +10,17 @@
 pub mod admin;
 mod budget;
 mod data;
+mod retail;
 
 pub use budget::{Budget, BudgetClaim, BudgetReserved, lagos_day};
 pub use data::{Reservation, Reserved, StoredPurchase};
+pub use retail::RetailSale;
 
 use std::str::FromStr;
 use std::time::Duration;
 
 use amigo_types::orders::{Order, OrderStatus};
+use amigo_types::pricing::PriceRule;
 use amigo_types::tracking::{OrderTracking, TimelineEntry, lagos_to_iso, phone_match_key};
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyPoolOptions;
@@ -104,6 +107,8 @@ pub struct Store {
     key: PhoneKey,
     /// On PostgreSQL: references of changed orders, from every instance (`LISTEN`).
     changes: Option<broadcast::Sender<String>>,
+    /// The retail price rule, for orders without a recorded sale.
+    price_rule: PriceRule,
 }
 
 /// What recording an order's Idempotency-Key found.
@@ -142,7 +147,12 @@ fn now_ms() -> i64 {
 #[derive(Debug)]
 enum Write {
     /// An order as a `201` reported it.
-    Order { order: Order, at: String },
+    Order {
+        order: Order,
+        at: String,
+        /// What the shopper was shown, for an order placed through this proxy.
+        sale: Option<RetailSale>,
+    },
     /// A verified webhook delivery.
     Webhook(WebhookUpdate),
     /// An order's Idempotency-Key and body hash, before its upstream call.
@@ -289,6 +299,7 @@ impl Store {
             writer,
             key,
             changes,
+            price_rule: PriceRule::none(),
         })
     }
 
@@ -433,13 +444,32 @@ impl Store {
     /// Records `order` as reported by a `201` or a webhook, with `at` as the time it reached its
     /// status. Returns whether anything changed. Never moves the status backwards.
     pub async fn record_order(&self, order: &Order, at: &str) -> Result<bool, sqlx::Error> {
+        self.record_sale(order, at, None).await
+    }
+
+    /// [`Self::record_order`] for an order placed through this proxy, with what the shopper
+    /// was shown for it (`sale`), in the same transaction.
+    pub async fn record_sale(
+        &self,
+        order: &Order,
+        at: &str,
+        sale: Option<RetailSale>,
+    ) -> Result<bool, sqlx::Error> {
         let outcome = self
             .submit(Write::Order {
                 order: order.clone(),
                 at: at.to_owned(),
+                sale,
             })
             .await?;
         Ok(outcome.changed)
+    }
+
+    /// The same store, showing shoppers their orders at `rule`'s prices when an order has no
+    /// recorded sale (one this proxy only heard of by webhook).
+    pub fn with_price_rule(mut self, rule: PriceRule) -> Self {
+        self.price_rule = rule;
+        self
     }
 
     /// Applies a verified webhook delivery once: a replayed `delivery_id` is reported as a
@@ -462,7 +492,7 @@ impl Store {
         reference: &str,
     ) -> Result<Option<(String, OrderTracking)>, sqlx::Error> {
         let rows = sqlx::query(
-            "SELECT o.phone_hash, o.view_json, t.status AS step, t.at AS step_at
+            "SELECT o.phone_hash, o.view_json, o.retail_units, t.status AS step, t.at AS step_at
              FROM orders o LEFT JOIN order_timeline t ON t.reference = o.reference
              WHERE o.reference = $1
              ORDER BY t.status_rank, t.at",
@@ -475,8 +505,10 @@ impl Store {
         };
         let hash: String = first.try_get("phone_hash")?;
         let json: String = first.try_get("view_json")?;
-        let mut view: OrderTracking =
+        let units: Option<String> = first.try_get("retail_units")?;
+        let view: OrderTracking =
             serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let mut view = retail::shopper_view(view, units.as_deref(), &self.price_rule);
         view.timeline = rows
             .iter()
             .filter_map(|r| {
@@ -575,13 +607,19 @@ async fn write_batch(
     let mut outcomes = Vec::with_capacity(writes.len());
     for write in writes {
         let (outcome, reference) = match write {
-            Write::Order { order, at } => (
-                WebhookOutcome {
-                    duplicate: false,
-                    changed: record_in(&mut tx, order, at, key).await?,
-                },
-                &order.reference,
-            ),
+            Write::Order { order, at, sale } => {
+                let changed = record_in(&mut tx, order, at, key).await?;
+                if let Some(sale) = sale {
+                    retail::record_sale_in(&mut tx, order, sale).await?;
+                }
+                (
+                    WebhookOutcome {
+                        duplicate: false,
+                        changed,
+                    },
+                    &order.reference,
+                )
+            }
             Write::Webhook(update) => (apply_in(&mut tx, update, key).await?, &update.reference),
             Write::ClaimKey { key, body_hash } => {
                 outcomes.push(Outcome::Key(claim_in(&mut tx, key, body_hash).await?));

@@ -37,7 +37,7 @@ pub(crate) struct Hold<'a> {
     key: Option<&'a str>,
 }
 
-/// Reserves the order's `total` (items at catalog prices, the spend guard's figure) under its
+/// Reserves the order's `total` (items at Amigo's prices, the spend guard's figure) under its
 /// Idempotency-Key, refusing with `422 order_daily_limit_reached` when the day has no room.
 /// A retry with the same key and body reuses its reservation; the same key with another body
 /// is refused as `idempotency_key_reused`.

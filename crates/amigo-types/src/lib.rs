@@ -17,6 +17,7 @@ pub mod locations;
 pub mod money;
 pub mod orders;
 pub mod phone;
+pub mod pricing;
 pub mod query;
 pub mod token;
 pub mod tracking;

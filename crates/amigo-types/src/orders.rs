@@ -508,6 +508,46 @@ pub struct Order {
     pub cancelled_reason: Option<String>,
 }
 
+impl Order {
+    /// The order as its shopper paid for it: each line at the unit price `retail` gives it (the
+    /// merchant's price; Amigo's order carries Amigo's), line totals, subtotal and total
+    /// recomputed, the delivery fee as charged (passed on at cost).
+    pub fn at_retail(&self, retail: impl Fn(&OrderItem) -> i64) -> Self {
+        let (items, subtotal, total) = lines_at_retail(&self.items, &self.delivery_fee, retail);
+        Self {
+            items,
+            subtotal,
+            total,
+            ..self.clone()
+        }
+    }
+}
+
+/// `items` at the unit prices `retail` gives, with the subtotal and the total (`fee` added).
+/// Saturating: an absurd price can never wrap into a small one.
+pub fn lines_at_retail(
+    items: &[OrderItem],
+    fee: &Money,
+    retail: impl Fn(&OrderItem) -> i64,
+) -> (Vec<OrderItem>, Money, Money) {
+    let items: Vec<OrderItem> = items
+        .iter()
+        .map(|item| {
+            let unit = retail(item);
+            OrderItem {
+                unit_price: Money::naira(unit),
+                line_total: Money::naira(unit.saturating_mul(i64::from(item.quantity))),
+                ..item.clone()
+            }
+        })
+        .collect();
+    let subtotal = items
+        .iter()
+        .fold(0i64, |sum, item| sum.saturating_add(item.line_total.amount));
+    let total = subtotal.saturating_add(fee.amount);
+    (items, Money::naira(subtotal), Money::naira(total))
+}
+
 /// A validated `YYYY-MM-DD` date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CivilDate {

@@ -100,6 +100,23 @@ impl OrderTracking {
     }
 }
 
+impl OrderTracking {
+    /// The view with each line at the unit price `retail` gives it (the merchant's price, not
+    /// Amigo's, which is what the order body carries), line totals and subtotal recomputed, and
+    /// the delivery fee as charged (delivery is passed on at cost). Saturating: an absurd price
+    /// can never wrap into a small one.
+    pub fn at_retail(&self, retail: impl Fn(&OrderItem) -> i64) -> Self {
+        let (items, subtotal, total) =
+            crate::orders::lines_at_retail(&self.items, &self.delivery_fee, retail);
+        Self {
+            items,
+            subtotal,
+            total,
+            ..self.clone()
+        }
+    }
+}
+
 /// Turns the order's `YYYY-MM-DD HH:MM:SS` (Africa/Lagos, UTC+1, no DST) into ISO 8601 with
 /// `+01:00`; anything else is returned unchanged.
 pub fn lagos_to_iso(raw: &str) -> String {
@@ -142,6 +159,50 @@ mod tests {
             "2026-05-17T03:48:11+01:00"
         );
         assert_eq!(lagos_to_iso("2026-05-20x03:12:08"), "2026-05-20x03:12:08");
+    }
+
+    #[test]
+    fn a_view_at_retail_recomputes_lines_and_totals_and_keeps_the_fee() {
+        let item = |id, qty, unit| OrderItem {
+            product_id: id,
+            name: format!("p{id}"),
+            quantity: qty,
+            unit_price: Money::naira(unit),
+            line_total: Money::naira(unit * i64::from(qty)),
+        };
+        let view = OrderTracking {
+            reference: "AMG-COM-1".into(),
+            status: OrderStatus::Paid,
+            payment_state: PaymentState::Paid,
+            items: vec![item(1, 2, 1_000), item(2, 1, 500)],
+            subtotal: Money::naira(2_500),
+            delivery_fee: Money::naira(1_200),
+            total: Money::naira(3_700),
+            delivery: TrackingDelivery {
+                tier: None,
+                eta_min_days: None,
+                eta_max_days: None,
+                city: None,
+                state: None,
+            },
+            timeline: Vec::new(),
+            cancelled_reason: None,
+            created_at: "2026-05-20T03:12:08+01:00".into(),
+        };
+        let retail =
+            view.at_retail(|i| i.unit_price.amount + 100 * i64::try_from(i.product_id).unwrap());
+        assert_eq!(retail.items[0].unit_price, Money::naira(1_100));
+        assert_eq!(retail.items[0].line_total, Money::naira(2_200));
+        assert_eq!(retail.items[1].line_total, Money::naira(700));
+        assert_eq!(retail.subtotal, Money::naira(2_900));
+        assert_eq!(retail.delivery_fee, Money::naira(1_200));
+        assert_eq!(retail.total, Money::naira(4_100));
+        assert_eq!(retail.items[1].name, "p2");
+        // at cost it is the same view
+        assert_eq!(view.at_retail(|i| i.unit_price.amount), view);
+        // no wrap-around
+        let huge = view.at_retail(|_| i64::MAX);
+        assert_eq!(huge.total.amount, i64::MAX);
     }
 
     #[test]

@@ -194,12 +194,16 @@ fn parse_filter(q: &OrdersQuery) -> Result<(OrderFilter, u64), String> {
     Ok((f, page))
 }
 
+/// Days of sales the orders page sums (two weeks, newest first).
+const SALES_DAYS: u32 = 14;
+
 async fn orders(
     signed: Signed,
     State(state): State<AppState>,
     Query(q): Query<OrdersQuery>,
 ) -> Result<Response, AdminError> {
     let lines = health(&state).await;
+    let days = state.store().admin_days(SALES_DAYS).await?;
     let mut v = OrdersView {
         status: q.status.trim().to_owned(),
         from: q.from.trim().to_owned(),
@@ -231,7 +235,7 @@ async fn orders(
             "Orders",
             Section::Orders,
             Some(&signed.csrf),
-            &views::orders(&lines, &v, &rows),
+            &views::orders(&lines, &v, &rows, &days),
         ),
     ))
 }
@@ -269,7 +273,6 @@ async fn order(
             0,
         )
         .await?;
-    let last4 = rows.first().and_then(|r| r.phone_last4.clone());
     let flash_text = match (&flash.moved, &flash.refused) {
         (Some(s), _) if OrderStatus::parse(s).is_some() => {
             Some((format!("The sandbox moved it to \"{s}\"; its webhook updates this page."), true))
@@ -288,7 +291,7 @@ async fn order(
             Some(&signed.csrf),
             &views::order(
                 &view,
-                last4.as_deref(),
+                rows.first(),
                 &signed.csrf,
                 test_mode(&state),
                 flash_text.as_ref().map(|(t, ok)| (t.as_str(), *ok)),

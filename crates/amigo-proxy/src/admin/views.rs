@@ -5,7 +5,7 @@
 use amigo_types::format_naira;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use crate::store::admin::{AcceptedDelivery, OrderRow, Refusal, RejectedDelivery};
+use crate::store::admin::{AcceptedDelivery, DaySales, OrderRow, Refusal, RejectedDelivery};
 
 /// The console's stylesheet, inline (its hash is in the page's CSP).
 pub(crate) const STYLE: &str = "\
@@ -189,10 +189,32 @@ const STATUSES: [&str; 6] = [
 ];
 
 /// The orders page body.
-pub(crate) fn orders(health_lines: &[HealthLine], v: &OrdersView, rows: &[OrderRow]) -> Markup {
+pub(crate) fn orders(
+    health_lines: &[HealthLine],
+    v: &OrdersView,
+    rows: &[OrderRow],
+    days: &[DaySales],
+) -> Markup {
     html! {
         (health(health_lines))
         h1 { "Orders" }
+        @if !days.is_empty() {
+            h2 { "Sales by day" }
+            p { "Orders sold through this proxy, cancelled ones left out. Revenue is what shoppers paid (items at your prices, delivery at cost); cost is what the wallet paid Amigo." }
+            div.scroll { table.days {
+                caption.sr-only { "Revenue, Amigo cost and margin per day, newest first" }
+                thead { tr {
+                    th scope="col" { "Day" } th scope="col" class="num" { "Orders" }
+                    th scope="col" class="num" { "Revenue" } th scope="col" class="num" { "Amigo cost" }
+                    th scope="col" class="num" { "Margin" }
+                } }
+                tbody { @for d in days { tr {
+                    td { (d.day) } td.num { (d.orders) }
+                    td.num { (format_naira(d.revenue)) } td.num { (format_naira(d.cost)) }
+                    td.num { (format_naira(d.margin())) }
+                } } }
+            } }
+        }
         form.filters method="get" action="/admin" aria-describedby=[v.error.as_ref().map(|_| "filter-error")] {
             label { "Status"
                 select name="status" {
@@ -215,7 +237,8 @@ pub(crate) fn orders(health_lines: &[HealthLine], v: &OrdersView, rows: &[OrderR
                     caption.sr-only { "Orders, newest first" }
                     thead { tr {
                         th scope="col" { "Reference" } th scope="col" { "Placed" } th scope="col" { "Status" }
-                        th scope="col" class="num" { "Total" } th scope="col" { "Tier" } th scope="col" { "City" }
+                        th scope="col" class="num" { "Revenue" } th scope="col" class="num" { "Amigo cost" }
+                        th scope="col" class="num" { "Margin" } th scope="col" { "Tier" } th scope="col" { "City" }
                         th scope="col" { "Phone" }
                     } }
                     tbody {
@@ -224,7 +247,9 @@ pub(crate) fn orders(health_lines: &[HealthLine], v: &OrdersView, rows: &[OrderR
                                 td { a href=(format!("/admin/orders/{}", r.reference)) { (r.reference) } }
                                 td { (r.created_at) }
                                 td { (r.status) }
+                                td.num { @if let Some(n) = r.revenue { (format_naira(n)) } @else { "—" } }
                                 td.num { (format_naira(r.total)) }
+                                td.num { @if let Some(n) = r.margin() { (format_naira(n)) } @else { "—" } }
                                 td { @if let Some(t) = r.tier { (t.as_str()) } @else { "—" } }
                                 td { (r.city.clone().unwrap_or_default()) @if let Some(s) = &r.state { ", " (s) } }
                                 td { @if let Some(l) = &r.phone_last4 { "•••• " (l) } @else { "—" } }
@@ -247,7 +272,7 @@ pub(crate) fn orders(health_lines: &[HealthLine], v: &OrdersView, rows: &[OrderR
 /// One order: its facts, its timeline and (test mode) the sandbox's buttons.
 pub(crate) fn order(
     view: &amigo_types::tracking::OrderTracking,
-    last4: Option<&str>,
+    row: Option<&OrderRow>,
     csrf: &str,
     test_mode: bool,
     flash: Option<(&str, bool)>,
@@ -263,12 +288,17 @@ pub(crate) fn order(
             tbody {
                 tr { th scope="row" { "Status" } td { (view.status.as_str()) } }
                 tr { th scope="row" { "Payment" } td { (format!("{:?}", view.payment_state).to_lowercase()) } }
-                tr { th scope="row" { "Total" } td { (view.total.display) " (items " (view.subtotal.display) ", delivery " (view.delivery_fee.display) ")" } }
+                tr { th scope="row" { "Shopper's total" } td { (view.total.display) " (items " (view.subtotal.display) ", delivery " (view.delivery_fee.display) ")" } }
+                @if let Some(r) = row {
+                    tr { th scope="row" { "Revenue" } td { @if let Some(n) = r.revenue { (format_naira(n)) } @else { "— (not sold through this proxy)" } } }
+                    tr { th scope="row" { "Amigo cost" } td { (format_naira(r.total)) } }
+                    tr { th scope="row" { "Margin" } td { @if let Some(n) = r.margin() { (format_naira(n)) } @else { "—" } } }
+                }
                 tr { th scope="row" { "Delivery" } td {
                     @if let Some(t) = view.delivery.tier { (t.as_str()) " · " }
                     (view.delivery.city.clone().unwrap_or_default()) @if let Some(s) = &view.delivery.state { ", " (s) }
                 } }
-                tr { th scope="row" { "Phone" } td { @if let Some(l) = last4 { "•••• " (l) } @else { "—" } } }
+                tr { th scope="row" { "Phone" } td { @if let Some(l) = row.and_then(|r| r.phone_last4.as_ref()) { "•••• " (l) } @else { "—" } } }
                 tr { th scope="row" { "Placed" } td { (view.created_at) } }
                 @if let Some(r) = &view.cancelled_reason { tr { th scope="row" { "Cancelled because" } td { (r) } } }
             }

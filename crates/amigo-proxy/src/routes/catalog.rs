@@ -1,9 +1,11 @@
 //! `GET /api/catalog/{categories,products,curation}`: validated, canonicalised and cached
-//! forwards of the Amigo catalog reads. Bodies are the upstream bytes, unchanged.
+//! forwards of the Amigo catalog reads. Bodies are the upstream bytes, except that products are
+//! at the merchant's retail prices (`AMIGO_PRICE_MARKUP`, rewritten as they enter the cache).
 
 use amigo_types::catalog::{ProductLookup, encode_pairs};
 use amigo_types::curation::CurationQuery;
 use amigo_types::envelope::ApiError;
+use amigo_types::pricing::PriceRule;
 use amigo_types::query::QueryPairs;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -14,6 +16,7 @@ use crate::cache::CacheStatus;
 use crate::encoding::{Precoded, ReadPreferences};
 use crate::error::{ProxyError, ProxyResult};
 use crate::ready::ReadyBody;
+use crate::retail;
 use crate::state::AppState;
 
 pub(super) type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
@@ -48,7 +51,15 @@ pub(crate) async fn categories(
     State(state): State<AppState>,
     prefs: ReadPreferences,
 ) -> ProxyResult<Response> {
-    forward(&state, prefs, "/commerce/categories/", String::new()).await
+    // no prices in categories: the body is served as Amigo sent it
+    forward(
+        &state,
+        prefs,
+        "/commerce/categories/",
+        String::new(),
+        PriceRule::none(),
+    )
+    .await
 }
 
 /// A product page, or one product by `id` or `slug`.
@@ -68,7 +79,7 @@ pub(crate) async fn categories(
         ("offset" = Option<u64>, Query, description = "Default 0"),
     ),
     responses(
-        (status = 200, description = "Amigo's `GET /api/commerce/products/` body, unchanged: a page of products with `pagination` (the list), or `{success, data: product}` (`id` or `slug`)", body = amigo_types::catalog::ProductsResponse, content_type = "application/json", headers(("ETag" = String, description = "Weak validator of this body, the same in every coding"))),
+        (status = 200, description = "Amigo's `GET /api/commerce/products/` body with every product's `price` (and its `market` compare-at price) at the merchant's retail price (`AMIGO_PRICE_MARKUP`): a page of products with `pagination` (the list), or `{success, data: product}` (`id` or `slug`)", body = amigo_types::catalog::ProductsResponse, content_type = "application/json", headers(("ETag" = String, description = "Weak validator of this body, the same in every coding"))),
         (status = 304, description = "Not modified: `If-None-Match` holds this body's `ETag`; no body", headers(("ETag" = String, description = "The validator the client holds"))),
         (status = 403, description = "`origin_not_allowed`: a browser `Origin` that is not the merchant's", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 404, description = "`not_found`: no such product", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -89,7 +100,8 @@ pub(crate) async fn products(
         ProductLookup::BySlug(slug) => encode_pairs(&[("slug".to_owned(), slug)]),
         ProductLookup::List(q) => q.to_query_string(),
     };
-    forward(&state, prefs, "/commerce/products/", canonical).await
+    let rule = state.config().price_rule;
+    forward(&state, prefs, "/commerce/products/", canonical, rule).await
 }
 
 /// Curation lists: discover them (no `type`) or fetch one list's products.
@@ -103,7 +115,7 @@ pub(crate) async fn products(
         ("limit" = Option<u32>, Query, description = "Override of the list's default size"),
     ),
     responses(
-        (status = 200, description = "Amigo's `GET /api/commerce/curation/` body, unchanged: the active lists (no `type`), or one list with its token-seeded, in-stock products", body = amigo_types::curation::CurationResponse, content_type = "application/json", headers(("ETag" = String, description = "Weak validator of this body, the same in every coding"))),
+        (status = 200, description = "Amigo's `GET /api/commerce/curation/` body, products at retail prices as in `/api/catalog/products`: the active lists (no `type`), or one list with its token-seeded, in-stock products", body = amigo_types::curation::CurationResponse, content_type = "application/json", headers(("ETag" = String, description = "Weak validator of this body, the same in every coding"))),
         (status = 304, description = "Not modified: `If-None-Match` holds this body's `ETag`; no body", headers(("ETag" = String, description = "The validator the client holds"))),
         (status = 403, description = "`origin_not_allowed`: a browser `Origin` that is not the merchant's", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 404, description = "`list_not_found`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -120,7 +132,8 @@ pub(crate) async fn curation(
     raw: Pairs,
 ) -> ProxyResult<Response> {
     let canonical = CurationQuery::parse(&pairs(raw)?)?.to_query_string();
-    forward(&state, prefs, "/commerce/curation/", canonical).await
+    let rule = state.config().price_rule;
+    forward(&state, prefs, "/commerce/curation/", canonical, rule).await
 }
 
 /// Serves `path?query` from the cache or upstream, in the coding the client prefers (kept
@@ -132,12 +145,17 @@ pub(super) async fn forward(
     prefs: ReadPreferences,
     path: &'static str,
     query: String,
+    rule: PriceRule,
 ) -> ProxyResult<Response> {
     let key = format!("{path}?{query}");
     let amigo = state.amigo().clone();
     let answer = state
         .cache()
-        .get_or_fetch(&key, move || async move { amigo.get(path, &query).await })
+        .get_or_fetch_priced(
+            &key,
+            rule,
+            move || async move { amigo.get(path, &query).await },
+        )
         .await?;
     let cache_control = match answer.status {
         CacheStatus::Hit | CacheStatus::Miss => {
@@ -174,25 +192,36 @@ pub(super) async fn forward(
     Ok(resp)
 }
 
-/// Looks up one product (through the cache) for the spend guard: `Ok(None)` when it does not
-/// exist.
-pub(crate) async fn product_price(state: &AppState, id: u64) -> ProxyResult<Option<i64>> {
+/// One product's two prices: what the merchant's wallet pays Amigo, and what the shopper was
+/// shown (the same when there is no markup).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ProductPrices {
+    /// Amigo's price, from the upstream bytes kept with the cache entry.
+    pub(crate) cost: i64,
+    /// The retail price, from the body the shopper's catalog reads are served.
+    pub(crate) retail: i64,
+}
+
+/// Looks up one product (through the cache, the same entry the shopper's `?id=` read uses)
+/// for the spend guard and the order record: `Ok(None)` when it does not exist.
+pub(crate) async fn product_prices(
+    state: &AppState,
+    id: u64,
+) -> ProxyResult<Option<ProductPrices>> {
     let query = format!("id={id}");
     let key = format!("/commerce/products/?{query}");
     let amigo = state.amigo().clone();
     let answer = state
         .cache()
-        .get_or_fetch(&key, move || async move {
+        .get_or_fetch_priced(&key, state.config().price_rule, move || async move {
             amigo.get("/commerce/products/", &query).await
         })
         .await;
     match answer {
-        Ok(a) => {
-            let env: amigo_types::DataEnvelope<amigo_types::catalog::Product> =
-                serde_json::from_slice(a.entry.body.identity())
-                    .map_err(|e| ProxyError::Upstream(format!("unreadable product: {e}")))?;
-            Ok(Some(env.data.price.amount))
-        }
+        Ok(a) => Ok(Some(ProductPrices {
+            cost: retail::product_price(&a.entry.upstream)?,
+            retail: retail::product_price(a.entry.body.identity())?,
+        })),
         Err(ProxyError::Passthrough { status, .. }) if status == StatusCode::NOT_FOUND => Ok(None),
         Err(e) => Err(e),
     }

@@ -66,7 +66,15 @@ pub(crate) async fn plans(
         Some(raw) => format!("network={}", Network::parse_query(raw)?.id()),
         None => String::new(),
     };
-    forward(&state, prefs, "/data/plans/", canonical).await
+    // data plans are sold at Amigo's price: the catalog's price rule does not apply
+    forward(
+        &state,
+        prefs,
+        "/data/plans/",
+        canonical,
+        amigo_types::pricing::PriceRule::none(),
+    )
+    .await
 }
 
 /// The whole plan catalog, through the same cache entry as `GET /api/data/plans`.

@@ -19,9 +19,9 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{ProxyError, ProxyResult};
 use crate::middleware::ClientIp;
-use crate::routes::catalog::product_price;
+use crate::routes::catalog::product_prices;
 use crate::state::AppState;
-use crate::store::KeyClaim;
+use crate::store::{KeyClaim, RetailSale};
 use crate::unpaid_orders;
 use crate::upstream::{UpstreamResponse, classify_failure};
 
@@ -39,7 +39,7 @@ use crate::upstream::{UpstreamResponse, classify_failure};
         "items": [{"product_id": 42, "quantity": 1}, {"product_id": 7, "quantity": 2}]
     })),
     responses(
-        (status = 201, description = "Amigo's 201 body, unchanged (also for a retry with the same key and body)", body = amigo_types::DataEnvelope<amigo_types::orders::Order>, content_type = "application/json"),
+        (status = 201, description = "Amigo's 201 body (also for a retry with the same key and body), its items, subtotal and total at the retail prices the catalog showed (`AMIGO_PRICE_MARKUP`; the delivery fee at cost)", body = amigo_types::DataEnvelope<amigo_types::orders::Order>, content_type = "application/json"),
         (status = 200, description = "The same body, when Amigo answers a replayed key with 200", body = amigo_types::DataEnvelope<amigo_types::orders::Order>, content_type = "application/json"),
         (status = 403, description = "`orders_disabled`: this store takes no unpaid orders on its live token (the merchant has not set both `AMIGO_ALLOW_UNPAID_ORDERS` and `AMIGO_ORDER_DAILY_LIMIT`); refused before any upstream call, not retryable. Or `origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 404, description = "`not_found` naming the line (`field: items[i].product_id`, `product_ids`): a product the catalog does not have, refused before any spending call", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -65,7 +65,7 @@ pub(crate) async fn create(
     let request: CreateOrderRequest = parse_json_body(&body)?;
     let valid = request.validate()?;
     limit_phone(&state, &state.store().phone_hash(&valid.phone)).await?;
-    let total = spend_guard(&state, &request).await?;
+    let (total, sale) = spend_guard(&state, &request).await?;
 
     let payload = serde_json::to_vec(&request)
         .map_err(|e| ProxyError::Internal(format!("serialising the order: {e}")))?;
@@ -76,8 +76,8 @@ pub(crate) async fn create(
             // leaves only the answer, so a replay records the order too (a no-op when it is
             // there already).
             let body = Bytes::from(body);
-            remember(&state, &body).await;
-            return Ok(created(status, body));
+            remember(&state, &body, &sale).await;
+            return Ok(created(status, shopper_body(&state, &sale, body)));
         }
         Claimed::Owner => true,
         Claimed::Unsettled => false,
@@ -124,8 +124,13 @@ pub(crate) async fn create(
         // The order exists upstream; a retry is forwarded with the same key and replayed there.
         tracing::error!(error = %e, "could not store an order's answer for replays");
     }
-    remember(&state, &resp.body).await;
-    Ok(created(resp.status, resp.body))
+    remember(&state, &resp.body, &sale).await;
+    Ok(created(resp.status, shopper_body(&state, &sale, resp.body)))
+}
+
+/// Amigo's order body at the prices the shopper was shown (Amigo's are the wallet's).
+fn shopper_body(state: &AppState, sale: &RetailSale, body: Bytes) -> Bytes {
+    crate::retail::order_body(&state.config().price_rule, sale, body)
 }
 
 /// Amigo's success answer as the browser gets it (first time or replayed).
@@ -222,17 +227,24 @@ pub(super) fn idempotency_key(headers: &HeaderMap) -> ProxyResult<IdempotencyKey
     }
 }
 
-/// Items at catalog prices must not exceed `AMIGO_MAX_ORDER_TOTAL`; unknown products are
-/// refused here, before any spending call. Returns that total (what the daily budget holds).
-async fn spend_guard(state: &AppState, request: &CreateOrderRequest) -> ProxyResult<i64> {
+/// Items at Amigo's prices (what the wallet pays, not the retail prices the shopper sees) must
+/// not exceed `AMIGO_MAX_ORDER_TOTAL`; unknown products are refused here, before any spending
+/// call. Returns that total (what the daily budget for unpaid orders holds) and what the shopper
+/// is paying for each product (the catalog's retail prices, read from the same cache entries),
+/// to record with the order.
+async fn spend_guard(
+    state: &AppState,
+    request: &CreateOrderRequest,
+) -> ProxyResult<(i64, RetailSale)> {
     let prices = futures::future::try_join_all(
         request
             .items
             .iter()
-            .map(|item| product_price(state, item.product_id)),
+            .map(|item| product_prices(state, item.product_id)),
     )
     .await?;
     let mut total: i64 = 0;
+    let mut units = Vec::with_capacity(prices.len());
     for (i, (item, price)) in request.items.iter().zip(prices).enumerate() {
         let Some(price) = price else {
             return Err(ProxyError::UnknownProduct {
@@ -240,13 +252,14 @@ async fn spend_guard(state: &AppState, request: &CreateOrderRequest) -> ProxyRes
                 product_id: item.product_id,
             });
         };
-        total = total.saturating_add(price.saturating_mul(i64::from(item.quantity)));
+        total = total.saturating_add(price.cost.saturating_mul(i64::from(item.quantity)));
+        units.push((item.product_id, price.retail));
     }
     let limit = state.config().max_order_total;
     if total > limit {
         return Err(ProxyError::OrderTotalExceedsLimit { total, limit });
     }
-    Ok(total)
+    Ok((total, RetailSale::new(units)))
 }
 
 /// Sends the order upstream. A transport failure, timeout or 5xx is retried (bounded, with
@@ -263,8 +276,9 @@ async fn forward(
 }
 
 /// Stores the created order for tracking. A failure here is logged, not returned: the order
-/// exists upstream, and its `order.created` webhook records it again.
-async fn remember(state: &AppState, body: &[u8]) {
+/// exists upstream, and its `order.created` webhook records it again (then shown to the shopper
+/// at the price rule applied to Amigo's prices).
+async fn remember(state: &AppState, body: &[u8], sale: &RetailSale) {
     let order = match serde_json::from_slice::<DataEnvelope<Order>>(body) {
         Ok(env) => env.data,
         Err(e) => {
@@ -276,7 +290,11 @@ async fn remember(state: &AppState, body: &[u8]) {
         .paid_at
         .clone()
         .unwrap_or_else(|| order.created_at.clone());
-    match state.store().record_order(&order, &at).await {
+    match state
+        .store()
+        .record_sale(&order, &at, Some(sale.clone()))
+        .await
+    {
         Ok(true) => {
             tracing::info!(reference = %order.reference, "order placed");
             if let Ok(Some((_, view))) = state.store().tracking(&order.reference).await {

@@ -38,8 +38,11 @@ pub struct OrderRow {
     pub reference: String,
     /// Status as stored.
     pub status: String,
-    /// Total in Naira.
+    /// Amigo's total in Naira: what the wallet paid (items at Amigo's prices plus delivery).
     pub total: i64,
+    /// What the shopper paid (items at retail plus delivery at cost); `None` for an order this
+    /// proxy only heard of by webhook, whose selling price it never knew.
+    pub revenue: Option<i64>,
     /// Delivery tier, when known.
     pub tier: Option<DeliveryTier>,
     /// Delivery city, when known.
@@ -50,6 +53,34 @@ pub struct OrderRow {
     pub created_at: String,
     /// The phone's last four digits (orders stored before the console have none).
     pub phone_last4: Option<String>,
+}
+
+impl OrderRow {
+    /// Revenue less Amigo's cost, when the revenue is known.
+    pub fn margin(&self) -> Option<i64> {
+        self.revenue.map(|r| r.saturating_sub(self.total))
+    }
+}
+
+/// One Lagos day of orders sold through this proxy (cancelled ones left out: they were
+/// refunded to the wallet and to the shopper).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaySales {
+    /// `YYYY-MM-DD`, Lagos time.
+    pub day: String,
+    /// Orders.
+    pub orders: i64,
+    /// What shoppers paid, in Naira.
+    pub revenue: i64,
+    /// What the wallet paid Amigo, in Naira.
+    pub cost: i64,
+}
+
+impl DaySales {
+    /// Revenue less cost.
+    pub fn margin(&self) -> i64 {
+        self.revenue.saturating_sub(self.cost)
+    }
 }
 
 /// A webhook delivery the proxy accepted.
@@ -138,7 +169,7 @@ impl Store {
         .await?
         .try_get("n")?;
         let rows = sqlx::query(concat!(
-            "SELECT reference, status, total, view_json, created_at, phone_last4 FROM orders ",
+            "SELECT reference, status, total, retail_total, view_json, created_at, phone_last4 FROM orders ",
             order_filter!(),
             " ORDER BY created_at DESC, reference DESC LIMIT $6 OFFSET $7"
         ))
@@ -160,6 +191,7 @@ impl Store {
                 reference: r.try_get("reference")?,
                 status: r.try_get("status")?,
                 total: r.try_get("total")?,
+                revenue: r.try_get("retail_total")?,
                 tier: delivery.as_ref().and_then(|d| d.tier),
                 city: delivery.as_ref().and_then(|d| d.city.clone()),
                 state: delivery.and_then(|d| d.state),
@@ -168,6 +200,31 @@ impl Store {
             });
         }
         Ok((out, total))
+    }
+
+    /// Revenue, cost and margin of the newest `days` Lagos days with orders sold through this
+    /// proxy, newest first.
+    pub async fn admin_days(&self, days: u32) -> Result<Vec<DaySales>, sqlx::Error> {
+        // PostgreSQL sums BIGINT as NUMERIC: cast back so both backends give a 64-bit integer.
+        sqlx::query(
+            "SELECT substr(created_at, 1, 10) AS day, COUNT(*) AS n,
+                    CAST(SUM(retail_total) AS BIGINT) AS revenue, CAST(SUM(total) AS BIGINT) AS cost
+             FROM orders WHERE retail_total IS NOT NULL AND status <> 'cancelled'
+             GROUP BY substr(created_at, 1, 10) ORDER BY day DESC LIMIT $1",
+        )
+        .bind(i64::from(days))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(DaySales {
+                day: r.try_get("day")?,
+                orders: r.try_get("n")?,
+                revenue: r.try_get("revenue")?,
+                cost: r.try_get("cost")?,
+            })
+        })
+        .collect()
     }
 
     /// The newest accepted webhook deliveries.

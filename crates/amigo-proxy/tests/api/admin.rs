@@ -11,7 +11,7 @@ use crate::helpers::{
     order_request, request, spawn_app, spawn_app_with, webhook_request,
 };
 
-const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 const PHONE: &str = "+234 803 123 4567";
 
 async fn console() -> TestApp {
@@ -22,7 +22,7 @@ async fn console() -> TestApp {
     .await
 }
 
-fn html(r: &TestResponse) -> String {
+pub(crate) fn html(r: &TestResponse) -> String {
     String::from_utf8(r.body.to_vec()).unwrap()
 }
 
@@ -53,7 +53,7 @@ fn form(uri: &str, cookies: &str, body: &str) -> axum::extract::Request {
         .unwrap()
 }
 
-fn get_with(uri: &str, cookies: &str) -> axum::extract::Request {
+pub(crate) fn get_with(uri: &str, cookies: &str) -> axum::extract::Request {
     request(Method::GET, uri)
         .header("cookie", cookies)
         .body(Body::empty())
@@ -65,7 +65,7 @@ fn encode(s: &str) -> String {
 }
 
 /// Signs in and returns the session cookie pair.
-async fn sign_in(app: &TestApp) -> String {
+pub(crate) async fn sign_in(app: &TestApp) -> String {
     let page = app.get("/admin/login").await;
     let (pre, _) = cookie(&page, "amigo_admin_pre").unwrap();
     let csrf = csrf_in(&html(&page));

@@ -240,6 +240,8 @@ async fn spawn_upstream(faults: amigo_sandbox::FaultConfig) -> Upstream {
 pub(crate) struct Options {
     /// Spend guard.
     pub(crate) max_order_total: i64,
+    /// The merchant's retail price rule (none unless a test sets one).
+    pub(crate) price_rule: amigo_types::pricing::PriceRule,
     /// Proxy rate limits.
     pub(crate) rates: RateQuotas,
     /// Webhook secrets instead of the one the sandbox issued (rotation tests).
@@ -272,6 +274,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             max_order_total: 500_000,
+            price_rule: amigo_types::pricing::PriceRule::none(),
             rates: RateQuotas {
                 orders_per_ip: 10_000,
                 orders_per_phone: 10_000,
@@ -443,6 +446,7 @@ async fn spawn_proxy(
         .map(SecretString::from)
         .collect();
     config.max_order_total = options.max_order_total;
+    config.price_rule = options.price_rule;
     config.rates = options.rates;
     config.upstream_timeout = options.timeout;
     config.widget_dir = options.widget_dir;

@@ -13,6 +13,7 @@ mod instances;
 mod legacy_token;
 mod orders;
 mod payment;
+mod retail;
 mod startup;
 mod tracking;
 mod webhooks;

@@ -14,6 +14,7 @@ fn proxy() -> Command {
         "AMIGO_ALLOWED_ORIGINS",
         "AMIGO_DATABASE_URL",
         "AMIGO_MAX_ORDER_TOTAL",
+        "AMIGO_PRICE_MARKUP",
         "AMIGO_PUBLIC_URL",
         "AMIGO_WIDGET_DIR",
         "AMIGO_PROXY_LISTEN",
@@ -44,6 +45,14 @@ fn bad_configuration_stops_startup_with_one_line_naming_the_variable() {
         (
             vec![key, ("AMIGO_MAX_ORDER_TOTAL", "lots")],
             "AMIGO_MAX_ORDER_TOTAL",
+        ),
+        (
+            vec![key, ("AMIGO_PRICE_MARKUP", "15")],
+            "AMIGO_PRICE_MARKUP",
+        ),
+        (
+            vec![key, ("AMIGO_PRICE_MARKUP", "15%+200 round 0")],
+            "AMIGO_PRICE_MARKUP",
         ),
         (
             vec![key, ("AMIGO_DATABASE_URL", "mysql://x")],
