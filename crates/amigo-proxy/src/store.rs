@@ -80,7 +80,7 @@ impl PhoneKey {
 /// What applying a webhook delivery did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WebhookOutcome {
-    /// The delivery id was seen before; nothing was applied.
+    /// This delivery (its id with the same signed body) was seen before; nothing was applied.
     pub duplicate: bool,
     /// The order's view changed (new status or a new timeline entry).
     pub changed: bool,
@@ -181,8 +181,12 @@ enum Outcome {
 /// the body had the complete documented shape.
 #[derive(Debug, Clone)]
 pub struct WebhookUpdate {
-    /// `X-Amigo-Delivery`, the dedupe key.
+    /// `X-Amigo-Delivery`, the dedupe key together with `body_sha256`.
     pub delivery_id: String,
+    /// Hex SHA-256 of the signed body. The delivery id is not under the signature, so a replay
+    /// is a known id WITH the same body; a known id with another body is a real delivery
+    /// (applied) and a sign that someone replayed a captured body under that id (logged).
+    pub body_sha256: String,
     /// Event name as sent.
     pub event: String,
     /// The order's reference.
@@ -524,13 +528,14 @@ impl Store {
 
     /// The raw body stored for a webhook delivery, if that delivery was received.
     pub async fn delivery_payload(&self, delivery_id: &str) -> Result<Option<String>, sqlx::Error> {
-        Ok(
-            sqlx::query("SELECT payload FROM webhook_deliveries WHERE delivery_id = $1")
-                .bind(delivery_id)
-                .fetch_optional(&self.pool)
-                .await?
-                .and_then(|r| r.try_get::<Option<String>, _>("payload").ok().flatten()),
+        Ok(sqlx::query(
+            "SELECT payload FROM webhook_deliveries WHERE delivery_id = $1
+                 ORDER BY received_at LIMIT 1",
         )
+        .bind(delivery_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .and_then(|r| r.try_get::<Option<String>, _>("payload").ok().flatten()))
     }
 
     /// Number of stored orders (for tests and health).
@@ -743,13 +748,17 @@ async fn apply_in(
     update: &WebhookUpdate,
     key: &PhoneKey,
 ) -> Result<WebhookOutcome, sqlx::Error> {
+    // Written first, so the transaction takes SQLite's write lock at once (no read-to-write
+    // upgrade, which another writer on the database would make fail).
     let inserted = sqlx::query(
         "INSERT INTO webhook_deliveries
-             (delivery_id, event, reference, status, event_created_at, received_at, payload)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (delivery_id) DO NOTHING",
+             (delivery_id, body_sha256, event, reference, status, event_created_at, received_at,
+              payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (delivery_id, body_sha256) DO NOTHING",
     )
     .bind(&update.delivery_id)
+    .bind(&update.body_sha256)
     .bind(&update.event)
     .bind(&update.reference)
     .bind(&update.raw_status)
@@ -764,6 +773,29 @@ async fn apply_in(
             duplicate: true,
             changed: false,
         });
+    }
+    let others: Vec<String> = sqlx::query_scalar(
+        "SELECT body_sha256 FROM webhook_deliveries WHERE delivery_id = $1 AND body_sha256 <> $2",
+    )
+    .bind(&update.delivery_id)
+    .bind(&update.body_sha256)
+    .fetch_all(&mut **tx)
+    .await?;
+    // Rows received before bodies were hashed have an empty hash and still dedupe by id.
+    if others.iter().any(String::is_empty) {
+        return Ok(WebhookOutcome {
+            duplicate: true,
+            changed: false,
+        });
+    }
+    if !others.is_empty() {
+        tracing::warn!(
+            delivery_id = %update.delivery_id,
+            event = %update.event,
+            reference = %update.reference,
+            "suspicious webhook: a delivery id already received with another signed body \
+             (a captured delivery replayed under this id?); applying this one"
+        );
     }
     let changed = match (&update.order, update.status) {
         // the complete documented shape: record it (an order placed elsewhere is added)

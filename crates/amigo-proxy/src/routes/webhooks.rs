@@ -1,6 +1,8 @@
 //! `POST /webhooks/amigo`: Amigo's signed order events. Verified on the raw bytes against every
 //! configured secret and every secret in the database not yet retired (rotation), ±300 s; stored (raw body included) before answering; a replayed
-//! delivery id is acknowledged without being applied again. The body is read tolerantly
+//! delivery (the same delivery id with the same signed body: the id is not under the signature)
+//! is acknowledged without being applied again; a known id with another body is applied, and
+//! logged as suspicious. The body is read tolerantly
 //! ([`WebhookEvent`]): an event for an unknown order, with an unknown status, or missing fields
 //! the receiver does not use, is kept and acknowledged (2xx) and logged, never refused into a
 //! retry storm.
@@ -15,6 +17,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use bytes::Bytes;
 use secrecy::ExposeSecret;
+use sha2::{Digest, Sha256};
 
 use std::net::IpAddr;
 
@@ -151,6 +154,8 @@ pub(crate) async fn receive(
     // is kept and acknowledged too: the platform would only retry it until the delivery is
     // exhausted, and nothing a retry sends could make it readable.
     let raw = String::from_utf8_lossy(&body).into_owned();
+    // The delivery id is not signed: a delivery is its id AND its signed body.
+    let body_sha256 = hex::encode(Sha256::digest(&body));
     let event = match WebhookEvent::parse(&body) {
         Ok(event) => event,
         Err(e) => {
@@ -159,6 +164,7 @@ pub(crate) async fn receive(
                 .store()
                 .apply_webhook(WebhookUpdate {
                     delivery_id: delivery_id.to_owned(),
+                    body_sha256: body_sha256.clone(),
                     event: header(&headers, "x-amigo-event")
                         .unwrap_or_default()
                         .to_owned(),
@@ -188,6 +194,7 @@ pub(crate) async fn receive(
         .store()
         .apply_webhook(WebhookUpdate {
             delivery_id: delivery_id.to_owned(),
+            body_sha256,
             event: event.event.clone(),
             reference: reference.clone(),
             raw_status: event.data.status.clone().unwrap_or_default(),
@@ -231,7 +238,7 @@ pub(crate) async fn receive(
 pub(crate) struct WebhookReceipt {
     /// Always `true`: the delivery was verified and kept (Amigo stops retrying it).
     received: bool,
-    /// Whether this delivery id was seen before (then nothing is applied again); absent for an
+    /// Whether this delivery (its id with the same signed body) was seen before (then nothing is applied again); absent for an
     /// event of the other mode, which is not stored.
     #[serde(skip_serializing_if = "Option::is_none")]
     duplicate: Option<bool>,

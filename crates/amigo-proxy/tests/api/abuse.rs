@@ -6,7 +6,8 @@ use axum::http::{Method, StatusCode};
 use futures::StreamExt;
 
 use crate::helpers::{
-    Options, new_key, order_body, order_request, request, spawn_app, spawn_app_with,
+    Options, new_key, now, order_body, order_request, payload, request, spawn_app, spawn_app_with,
+    webhook_request,
 };
 
 /// Item 4: Amigo's `insufficient_balance` carries the merchant's wallet balance; the browser
@@ -471,5 +472,54 @@ async fn abuse_14_guessers_cannot_lock_the_merchant_out_of_the_console() {
         attempt(&app, "203.0.113.9", PASSWORD).await,
         StatusCode::SEE_OTHER,
         "the merchant signs in"
+    );
+}
+
+/// Item 9: `X-Amigo-Delivery` is not under the signature. A captured `order.accepted` replayed
+/// under the next (sequential) delivery ids used to make the real deliveries with those ids
+/// "duplicates", acknowledged and dropped. A delivery is now its id AND its signed body: the
+/// real `order.shipped` under a replayed id is applied.
+#[tokio::test]
+async fn abuse_09_a_replay_under_the_next_delivery_ids_does_not_swallow_them() {
+    let app = spawn_app().await;
+    let order = app.place_order("08031234567").await;
+    let reference = order["reference"].as_str().unwrap().to_owned();
+    let secret = app.webhook_secret.clone();
+    let accepted = payload(&order, "accepted", "2026-11-23T12:00:00+01:00");
+    let ts = now();
+    let first = app
+        .call(webhook_request(&accepted, Some(&secret), ts, "evt-1000"))
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.everything());
+    // the attacker replays the captured delivery (headers and body as sent) under the next ids
+    for id in ["evt-1001", "evt-1002", "evt-1003"] {
+        let r = app
+            .call(webhook_request(&accepted, Some(&secret), ts, id))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.everything());
+    }
+    // then Amigo's real delivery with id N+1 arrives
+    let shipped = payload(&order, "shipped", "2026-11-23T13:00:00+01:00");
+    let real = app
+        .call(webhook_request(&shipped, Some(&secret), now(), "evt-1001"))
+        .await;
+    assert_eq!(real.status, StatusCode::OK, "{}", real.everything());
+    assert_eq!(
+        real.json()["data"]["duplicate"],
+        false,
+        "{}",
+        real.everything()
+    );
+    let view = app.tracking(&reference, "08031234567").await.json();
+    assert_eq!(view["data"]["status"], "shipped", "{view}");
+    // Amigo's retry of that same delivery is still a duplicate
+    let retry = app
+        .call(webhook_request(&shipped, Some(&secret), now(), "evt-1001"))
+        .await;
+    assert_eq!(
+        retry.json()["data"]["duplicate"],
+        true,
+        "{}",
+        retry.everything()
     );
 }

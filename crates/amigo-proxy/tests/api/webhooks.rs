@@ -121,11 +121,10 @@ async fn a_replayed_delivery_is_acknowledged_not_reapplied() {
         ))
         .await;
     assert_eq!(first.json()["data"]["duplicate"], false);
-    // the same delivery id again, even with another body, is a duplicate
-    let shipped = payload(&order, "shipped", "2026-11-23T13:00:00+01:00");
+    // the same delivery again (its id with the same signed body) is a duplicate
     let again = app
         .call(webhook_request(
-            &shipped,
+            &accepted,
             Some(&app.webhook_secret),
             now(),
             "d-77",
@@ -133,6 +132,7 @@ async fn a_replayed_delivery_is_acknowledged_not_reapplied() {
         .await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.json()["data"]["duplicate"], true);
+    assert_eq!(again.json()["data"]["applied"], false);
     assert_eq!(
         status_of(&app, &reference).await,
         (
@@ -140,6 +140,24 @@ async fn a_replayed_delivery_is_acknowledged_not_reapplied() {
             vec!["paid".to_owned(), "accepted".to_owned()]
         )
     );
+    // the id is not signed: the same id with another signed body is another delivery (issue 23
+    // item 9), applied
+    let shipped = payload(&order, "shipped", "2026-11-23T13:00:00+01:00");
+    let other = app
+        .call(webhook_request(
+            &shipped,
+            Some(&app.webhook_secret),
+            now(),
+            "d-77",
+        ))
+        .await;
+    assert_eq!(
+        other.json()["data"]["duplicate"],
+        false,
+        "{}",
+        other.everything()
+    );
+    assert_eq!(status_of(&app, &reference).await.0, "shipped");
 }
 
 #[tokio::test]
