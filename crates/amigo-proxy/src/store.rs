@@ -10,6 +10,7 @@
 pub mod admin;
 mod budget;
 mod data;
+mod pending;
 mod retail;
 
 pub use budget::{Budget, BudgetClaim, BudgetReserved, lagos_day};
@@ -820,8 +821,8 @@ async fn apply_in(
     })
 }
 
-/// Moves a stored order to `status` (never backwards) from a partial event; an order this proxy
-/// does not know is left alone.
+/// Moves a stored order to `status` (never backwards) from a partial event. An order this proxy
+/// does not know yet keeps the event waiting ([`pending`]) until it is recorded.
 async fn advance_in(
     tx: &mut sqlx::Transaction<'_, Any>,
     reference: &str,
@@ -834,6 +835,7 @@ async fn advance_in(
         .fetch_optional(&mut **tx)
         .await?
     else {
+        pending::keep_in(tx, reference, status, cancelled_reason, at).await?;
         return Ok(false);
     };
     let rank = i64::from(status.rank());
@@ -968,7 +970,9 @@ async fn record_in(
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    Ok(advanced > 0 || timeline > 0)
+    // events that arrived before the order did
+    let caught_up = pending::apply_in(tx, &order.reference).await?;
+    Ok(advanced > 0 || timeline > 0 || caught_up)
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 //! logged as suspicious. The body is read tolerantly
 //! ([`WebhookEvent`]): an event for an unknown order, with an unknown status, or missing fields
 //! the receiver does not use, is kept and acknowledged (2xx) and logged, never refused into a
-//! retry storm.
+//! retry storm. An event for an order not recorded yet waits and is applied when it is
+//! (`store/pending.rs`).
 
 use amigo_types::DataEnvelope;
 use amigo_types::token::ApiToken;

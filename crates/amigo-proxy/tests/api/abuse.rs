@@ -523,3 +523,62 @@ async fn abuse_09_a_replay_under_the_next_delivery_ids_does_not_swallow_them() {
         retry.everything()
     );
 }
+
+/// Item 10: an event for an order the proxy does not know yet (it beat the order's own answer)
+/// used to be acknowledged and lost. It now waits, and is applied when the order is recorded.
+#[tokio::test]
+async fn abuse_10_an_event_that_beats_its_order_is_applied_when_the_order_is_recorded() {
+    let app = spawn_app().await;
+    // the sandbox's own deliveries are off: the proxy hears only what this test sends
+    let endpoints = app.upstream_get("/commerce/webhooks/").await;
+    let endpoint = endpoints["data"][0]["id"].as_u64().unwrap();
+    let patched = reqwest::Client::new()
+        .patch(format!(
+            "{}/commerce/webhooks/?id={endpoint}",
+            app.upstream.api_base
+        ))
+        .header("X-API-Key", &app.token)
+        .json(&serde_json::json!({"status": "disabled"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(patched.status().is_success());
+    let (id, _) = app.product(false).await;
+    let created = app
+        .upstream_post("/commerce/orders/", &order_body("08031234567", id, 1))
+        .await;
+    let order: amigo_types::orders::Order =
+        serde_json::from_value(created["data"].clone()).unwrap();
+    // a partial event (only the reference and the status) arrives first
+    let event = serde_json::to_vec(&serde_json::json!({
+        "event": "order.shipped",
+        "livemode": false,
+        "created_at": "2026-11-23T13:00:00+01:00",
+        "data": {"reference": order.reference, "status": "shipped"},
+    }))
+    .unwrap();
+    let r = app
+        .call(webhook_request(
+            &event,
+            Some(&app.webhook_secret),
+            now(),
+            "early-1",
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.everything());
+    // then the order's own answer is recorded
+    app.state
+        .store()
+        .record_order(&order, "2026-11-23T12:00:00+01:00")
+        .await
+        .unwrap();
+    let view = app.tracking(&order.reference, "08031234567").await.json();
+    assert_eq!(view["data"]["status"], "shipped", "{view}");
+    let timeline: Vec<&str> = view["data"]["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(timeline, ["paid", "shipped"], "{view}");
+}

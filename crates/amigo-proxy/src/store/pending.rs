@@ -1,0 +1,88 @@
+//! Webhook events for orders this proxy does not know yet (issue 23 item 10): the event can beat
+//! the order's own `201` answer, or arrive for an order still being recorded. Such an event is
+//! kept here and applied when the order is recorded, instead of being acknowledged and lost.
+//!
+//! Anyone holding a valid signature could only send what Amigo sent, but the table is still
+//! bounded so it can never fill the disk: an event waits at most [`MAX_AGE_MS`], and at most
+//! [`MAX_ROWS`] events wait, the oldest dropped first.
+
+use amigo_types::orders::OrderStatus;
+use sqlx::{Any, Row};
+
+use super::{advance_in, now_ms};
+
+/// How long an event waits for its order (the platform retries a delivery for about a day).
+pub(super) const MAX_AGE_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Most events waiting at once; the oldest are dropped beyond it.
+pub(super) const MAX_ROWS: i64 = 10_000;
+
+/// Keeps a partial event for `reference` until the order is recorded, then trims the table to
+/// its bounds.
+pub(super) async fn keep_in(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    reference: &str,
+    status: OrderStatus,
+    cancelled_reason: Option<&str>,
+    at: &str,
+) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO pending_webhook_events (reference, status, cancelled_reason, at, received_ms)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (reference, status) DO NOTHING",
+    )
+    .bind(reference)
+    .bind(status.as_str())
+    .bind(cancelled_reason)
+    .bind(at)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM pending_webhook_events WHERE received_ms < $1")
+        .bind(now - MAX_AGE_MS)
+        .execute(&mut **tx)
+        .await?;
+    // the newest MAX_ROWS stay; everything at or before the first one past them goes
+    sqlx::query(
+        "DELETE FROM pending_webhook_events WHERE received_ms <= (
+             SELECT received_ms FROM pending_webhook_events
+             ORDER BY received_ms DESC LIMIT 1 OFFSET $1)",
+    )
+    .bind(MAX_ROWS)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Applies (in status order) and forgets the events that waited for `reference`, now that the
+/// order is recorded. Returns whether any of them moved the order.
+pub(super) async fn apply_in(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    reference: &str,
+) -> Result<bool, sqlx::Error> {
+    let rows = sqlx::query(
+        "DELETE FROM pending_webhook_events WHERE reference = $1 AND received_ms >= $2
+         RETURNING status, cancelled_reason, at",
+    )
+    .bind(reference)
+    .bind(now_ms() - MAX_AGE_MS)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut events = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let status: String = row.try_get("status")?;
+        let Some(status) = OrderStatus::parse(&status) else {
+            continue;
+        };
+        let reason: Option<String> = row.try_get("cancelled_reason")?;
+        let at: String = row.try_get("at")?;
+        events.push((status, reason, at));
+    }
+    events.sort_by_key(|(status, _, _)| status.rank());
+    let mut changed = false;
+    for (status, reason, at) in events {
+        changed |= advance_in(tx, reference, status, reason.as_deref(), &at).await?;
+    }
+    Ok(changed)
+}
