@@ -148,6 +148,15 @@ pub struct Cli {
     /// Seconds a client may pause while sending a request body.
     #[arg(long, env = "AMIGO_BODY_TIMEOUT_SECS", default_value = "10")]
     pub body_timeout_secs: String,
+    /// Order event streams one client may hold open at once (then `429`).
+    #[arg(long, env = "AMIGO_EVENT_STREAMS_PER_CLIENT", default_value = "8")]
+    pub event_streams_per_client: String,
+    /// Order event streams open at once on this instance, all clients together (then `503`).
+    #[arg(long, env = "AMIGO_MAX_EVENT_STREAMS", default_value = "1000")]
+    pub max_event_streams: String,
+    /// Seconds an order event stream lasts before the proxy ends it (the browser reconnects).
+    #[arg(long, env = "AMIGO_EVENT_STREAM_LIFETIME_SECS", default_value = "1800")]
+    pub event_stream_lifetime_secs: String,
     /// Most connections served at once; further clients wait to be accepted.
     #[arg(long, env = "AMIGO_MAX_CONNECTIONS", default_value = "1024")]
     pub max_connections: String,
@@ -445,6 +454,8 @@ pub struct ProxyConfig {
     pub request_timeout: Duration,
     /// How long a client may pause while sending a request body (slow-body clients).
     pub body_timeout: Duration,
+    /// Caps on the orders' event streams, which hold a connection for as long as they last.
+    pub event_streams: crate::event_streams::EventStreamCaps,
 }
 
 /// Default of [`ProxyConfig::ipv6_client_prefix`].
@@ -489,6 +500,7 @@ impl ProxyConfig {
             ipv6_client_prefix: DEFAULT_IPV6_CLIENT_PREFIX,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             body_timeout: DEFAULT_BODY_TIMEOUT,
+            event_streams: crate::event_streams::EventStreamCaps::default(),
         }
     }
 }
@@ -694,6 +706,20 @@ impl Cli {
             "AMIGO_BODY_TIMEOUT_SECS",
             300,
         )?));
+        let event_streams = crate::event_streams::EventStreamCaps {
+            per_client: positive_u32(
+                &self.event_streams_per_client,
+                "AMIGO_EVENT_STREAMS_PER_CLIENT",
+                1 << 16,
+            )? as usize,
+            total: positive_u32(&self.max_event_streams, "AMIGO_MAX_EVENT_STREAMS", 1 << 20)?
+                as usize,
+            lifetime: Duration::from_secs(u64::from(positive_u32(
+                &self.event_stream_lifetime_secs,
+                "AMIGO_EVENT_STREAM_LIFETIME_SECS",
+                24 * 3600,
+            )?)),
+        };
         let max_connections =
             positive_u32(&self.max_connections, "AMIGO_MAX_CONNECTIONS", 1 << 20)? as usize;
         let mut trusted_proxies = Vec::new();
@@ -745,6 +771,7 @@ impl Cli {
             ipv6_client_prefix,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             body_timeout,
+            event_streams,
         };
         let patience = config.upstream_patience();
         config.request_timeout = match self.request_timeout_secs.as_deref().map(str::trim) {

@@ -82,6 +82,13 @@ pub enum ProxyError {
         /// Seconds until the breaker lets a probe through.
         retry_after: u64,
     },
+    /// 503 `busy` (`retryable`, `Retry-After`): this instance holds as many of a kind of
+    /// long-lived request (order event streams) as it is set to; no client is at fault.
+    #[error("at capacity")]
+    Busy {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
     /// 504 `upstream_timeout` (`retryable`).
     #[error("upstream timed out")]
     UpstreamTimeout,
@@ -330,6 +337,15 @@ impl ProxyError {
                 b.retry_after = Some(*retry_after);
                 (StatusCode::SERVICE_UNAVAILABLE, b)
             }
+            E::Busy { retry_after } => {
+                let mut b = ErrorBody::new(
+                    "busy",
+                    format!("The store is busy right now. Please try again in {retry_after} s."),
+                );
+                b.retryable = Some(true);
+                b.retry_after = Some(*retry_after);
+                (StatusCode::SERVICE_UNAVAILABLE, b)
+            }
             E::UpstreamTimeout => {
                 let mut b = ErrorBody::new(
                     "upstream_timeout",
@@ -384,6 +400,7 @@ impl IntoResponse for ProxyError {
         let (status, mut body) = self.to_parts();
         let retry_after = match &self {
             ProxyError::RateLimited { retry_after }
+            | ProxyError::Busy { retry_after }
             | ProxyError::UpstreamUnavailable { retry_after } => Some(*retry_after),
             ProxyError::Passthrough { retry_after, .. } => {
                 if status == StatusCode::TOO_MANY_REQUESTS {

@@ -16,6 +16,7 @@ pub mod cache;
 pub mod config;
 pub mod encoding;
 pub mod error;
+pub mod event_streams;
 pub mod golive;
 pub mod limits;
 pub mod listener;

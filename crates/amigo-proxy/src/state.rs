@@ -32,6 +32,7 @@ struct Inner {
     ready: ReadyAnswers,
     store: Store,
     limits: RateLimits,
+    event_streams: crate::event_streams::EventStreamSlots,
     assets: WidgetAssets,
     updates: broadcast::Sender<Arc<OrderTracking>>,
     stopping: watch::Sender<bool>,
@@ -78,6 +79,10 @@ impl AppState {
         Ok(Self {
             inner: Arc::new(Inner {
                 limits: RateLimits::new(config.rates, &config.data, config.ipv6_client_prefix),
+                event_streams: crate::event_streams::EventStreamSlots::new(
+                    config.event_streams,
+                    config.ipv6_client_prefix,
+                ),
                 assets: WidgetAssets::new(config.widget_dir.clone()),
                 origins,
                 amigo,
@@ -137,6 +142,11 @@ impl AppState {
     /// Rate limits.
     pub fn limits(&self) -> &RateLimits {
         &self.inner.limits
+    }
+
+    /// The open order event streams, against their caps.
+    pub fn event_streams(&self) -> &crate::event_streams::EventStreamSlots {
+        &self.inner.event_streams
     }
 
     /// Widget files.

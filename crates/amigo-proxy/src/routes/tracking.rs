@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use futures::Stream;
+use futures::{Stream, StreamExt};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use tokio::sync::broadcast::error::RecvError;
@@ -102,7 +102,8 @@ pub(crate) async fn show(
 }
 
 /// Status changes of one order as they arrive: the current view first, then one `status`
-/// event per change.
+/// event per change. Capped per client and in total, and ended after its lifetime
+/// ([`crate::event_streams`]).
 #[utoipa::path(
     get,
     path = "/api/orders/{reference}/events",
@@ -115,8 +116,9 @@ pub(crate) async fn show(
         (status = 200, description = "`text/event-stream`; each event is named `status` and carries one OrderTracking", content_type = "text/event-stream"),
         (status = 403, description = "`origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 404, description = "`not_found`: unknown reference, or wrong or missing phone", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
-        (status = 429, description = "`rate_limited`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 429, description = "`rate_limited` (`Retry-After`): too many lookups, or this client already holds `AMIGO_EVENT_STREAMS_PER_CLIENT` open streams", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 500, description = "`server_error`: the proxy's database failed", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 503, description = "`busy` (`Retry-After`): this instance holds `AMIGO_MAX_EVENT_STREAMS` open streams", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
 pub(crate) async fn events(
@@ -126,6 +128,9 @@ pub(crate) async fn events(
     Query(q): Query<PhoneQuery>,
 ) -> ProxyResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     state.limits().lookup_from_ip(ip)?;
+    // Taken before the lookup and held by the stream until it ends (dropped with it).
+    let slot = state.event_streams().acquire(ip)?;
+    let lifetime = Box::pin(tokio::time::sleep(state.event_streams().lifetime()));
     // Subscribe before reading, so no change falls between the read and the stream.
     let rx = state.subscribe();
     let view = find(&state, &reference, q.phone.as_deref()).await?;
@@ -163,7 +168,16 @@ pub(crate) async fn events(
             }
         },
     );
-    Ok(Sse::new(futures::StreamExt::chain(first, updates)).keep_alive(KeepAlive::default()))
+    // Ends after its lifetime (the browser's EventSource reconnects), giving its slot back.
+    let stream =
+        first
+            .chain(updates)
+            .take_until(lifetime)
+            .map(move |e: Result<Event, Infallible>| {
+                let _held = &slot;
+                e
+            });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
 fn event(view: &OrderTracking) -> Event {

@@ -582,3 +582,75 @@ async fn abuse_10_an_event_that_beats_its_order_is_applied_when_the_order_is_rec
         .collect();
     assert_eq!(timeline, ["paid", "shipped"], "{view}");
 }
+
+/// Item 6: order event streams had no caps. One client may hold 8 at once (the 9th gets `429`
+/// with `Retry-After`), the instance `AMIGO_MAX_EVENT_STREAMS` (then `503 busy`), and a stream
+/// ends after `AMIGO_EVENT_STREAM_LIFETIME_SECS`, giving its place back.
+#[tokio::test]
+async fn abuse_06_event_streams_are_capped_per_client_in_total_and_in_lifetime() {
+    use std::time::Duration;
+
+    async fn open(app: &crate::helpers::TestApp, reference: &str) -> reqwest::Response {
+        reqwest::Client::new()
+            .get(format!(
+                "{}/api/orders/{reference}/events?phone=08031234567",
+                app.proxy_url
+            ))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    let app = spawn_app_with(Options {
+        event_streams: amigo_proxy::event_streams::EventStreamCaps {
+            per_client: 8,
+            total: 1000,
+            lifetime: Duration::from_secs(1),
+        },
+        ..Options::default()
+    })
+    .await;
+    let order = app.place_order("08031234567").await;
+    let reference = order["reference"].as_str().unwrap().to_owned();
+    let mut held = Vec::new();
+    for _ in 0..8 {
+        let r = open(&app, &reference).await;
+        assert_eq!(r.status(), 200);
+        held.push(r);
+    }
+    let ninth = open(&app, &reference).await;
+    assert_eq!(ninth.status(), 429);
+    assert!(ninth.headers().get("retry-after").is_some());
+    let body: serde_json::Value = ninth.json().await.unwrap();
+    assert_eq!(body["error"], "rate_limited", "{body}");
+    // each stream ends after its lifetime, and its place is given back
+    for mut r in held {
+        let ended = tokio::time::timeout(Duration::from_secs(10), async {
+            while r.chunk().await.unwrap().is_some() {}
+        })
+        .await;
+        assert!(ended.is_ok(), "a stream outlived its lifetime");
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(open(&app, &reference).await.status(), 200);
+
+    // the total cap, whoever asks
+    let app = spawn_app_with(Options {
+        event_streams: amigo_proxy::event_streams::EventStreamCaps {
+            per_client: 8,
+            total: 2,
+            lifetime: Duration::from_secs(60),
+        },
+        ..Options::default()
+    })
+    .await;
+    let order = app.place_order("08031234567").await;
+    let reference = order["reference"].as_str().unwrap().to_owned();
+    let _a = open(&app, &reference).await;
+    let _b = open(&app, &reference).await;
+    let third = open(&app, &reference).await;
+    assert_eq!(third.status(), 503);
+    assert!(third.headers().get("retry-after").is_some());
+    let body: serde_json::Value = third.json().await.unwrap();
+    assert_eq!(body["error"], "busy", "{body}");
+}

@@ -268,6 +268,8 @@ pub(crate) struct Options {
     pub(crate) request_timeout: Duration,
     /// How long a request body may stall.
     pub(crate) body_timeout: Duration,
+    /// Caps on order event streams.
+    pub(crate) event_streams: amigo_proxy::event_streams::EventStreamCaps,
 }
 
 impl Default for Options {
@@ -303,6 +305,7 @@ impl Default for Options {
             payment: OrderPayment::default(),
             request_timeout: amigo_proxy::config::DEFAULT_REQUEST_TIMEOUT,
             body_timeout: amigo_proxy::config::DEFAULT_BODY_TIMEOUT,
+            event_streams: amigo_proxy::event_streams::EventStreamCaps::default(),
         }
     }
 }
@@ -474,6 +477,7 @@ async fn spawn_proxy(
     config.resilience = options.resilience;
     config.request_timeout = options.request_timeout;
     config.body_timeout = options.body_timeout;
+    config.event_streams = options.event_streams;
     let state = AppState::build(config).await.unwrap();
     let router = amigo_proxy::app(state.clone());
     let served = router.clone();
