@@ -157,6 +157,10 @@ pub struct Cli {
     /// Seconds an order event stream lasts before the proxy ends it (the browser reconnects).
     #[arg(long, env = "AMIGO_EVENT_STREAM_LIFETIME_SECS", default_value = "1800")]
     pub event_stream_lifetime_secs: String,
+    /// Seconds a reference's phone-proof lookups stay locked after 5 wrong phones (the failures
+    /// count within the same window).
+    #[arg(long, env = "AMIGO_LOOKUP_LOCK_SECS", default_value = "600")]
+    pub lookup_lock_secs: String,
     /// Most connections served at once; further clients wait to be accepted.
     #[arg(long, env = "AMIGO_MAX_CONNECTIONS", default_value = "1024")]
     pub max_connections: String,
@@ -456,6 +460,8 @@ pub struct ProxyConfig {
     pub body_timeout: Duration,
     /// Caps on the orders' event streams, which hold a connection for as long as they last.
     pub event_streams: crate::event_streams::EventStreamCaps,
+    /// How long a reference's lookups stay locked after repeated wrong phones, from any address.
+    pub lookup_lock: Duration,
 }
 
 /// Default of [`ProxyConfig::ipv6_client_prefix`].
@@ -501,6 +507,7 @@ impl ProxyConfig {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             body_timeout: DEFAULT_BODY_TIMEOUT,
             event_streams: crate::event_streams::EventStreamCaps::default(),
+            lookup_lock: crate::lookup_locks::DEFAULT_LOOKUP_LOCK,
         }
     }
 }
@@ -720,6 +727,11 @@ impl Cli {
                 24 * 3600,
             )?)),
         };
+        let lookup_lock = Duration::from_secs(u64::from(positive_u32(
+            &self.lookup_lock_secs,
+            "AMIGO_LOOKUP_LOCK_SECS",
+            24 * 3600,
+        )?));
         let max_connections =
             positive_u32(&self.max_connections, "AMIGO_MAX_CONNECTIONS", 1 << 20)? as usize;
         let mut trusted_proxies = Vec::new();
@@ -772,6 +784,7 @@ impl Cli {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             body_timeout,
             event_streams,
+            lookup_lock,
         };
         let patience = config.upstream_patience();
         config.request_timeout = match self.request_timeout_secs.as_deref().map(str::trim) {

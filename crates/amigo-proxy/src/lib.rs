@@ -20,6 +20,7 @@ pub mod event_streams;
 pub mod golive;
 pub mod limits;
 pub mod listener;
+pub mod lookup_locks;
 pub mod middleware;
 pub mod platform_webhooks;
 pub mod ready;

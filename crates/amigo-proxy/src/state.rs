@@ -32,6 +32,7 @@ struct Inner {
     ready: ReadyAnswers,
     store: Store,
     limits: RateLimits,
+    lookup_locks: crate::lookup_locks::LookupLocks,
     event_streams: crate::event_streams::EventStreamSlots,
     assets: WidgetAssets,
     updates: broadcast::Sender<Arc<OrderTracking>>,
@@ -79,6 +80,7 @@ impl AppState {
         Ok(Self {
             inner: Arc::new(Inner {
                 limits: RateLimits::new(config.rates, &config.data, config.ipv6_client_prefix),
+                lookup_locks: crate::lookup_locks::LookupLocks::new(config.lookup_lock),
                 event_streams: crate::event_streams::EventStreamSlots::new(
                     config.event_streams,
                     config.ipv6_client_prefix,
@@ -142,6 +144,11 @@ impl AppState {
     /// Rate limits.
     pub fn limits(&self) -> &RateLimits {
         &self.inner.limits
+    }
+
+    /// Locks on references after repeated wrong phones.
+    pub fn lookup_locks(&self) -> &crate::lookup_locks::LookupLocks {
+        &self.inner.lookup_locks
     }
 
     /// The open order event streams, against their caps.

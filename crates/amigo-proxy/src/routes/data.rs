@@ -210,7 +210,7 @@ pub(crate) async fn purchase(
         (status = 200, description = "`{success, data: purchase}`: `status` is `processing`, `delivered` or `failed` (then `refunded` and `failure_reason`)", body = amigo_types::DataEnvelope<amigo_types::data::DataPurchase>, content_type = "application/json"),
         (status = 403, description = "`data_sales_disabled`, or `origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 404, description = "`not_found`: unknown reference, or wrong or missing phone", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
-        (status = 429, description = "`rate_limited`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 429, description = "`rate_limited` (`Retry-After`): too many lookups from this client, or this reference's lookups are locked after 5 wrong phones (`AMIGO_LOOKUP_LOCK_SECS`)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 500, description = "`server_error`: the proxy's database failed", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
@@ -226,14 +226,14 @@ pub(crate) async fn show(
     if reference.len() > 64 {
         return Err(DataRefusal::NotFound.into());
     }
-    let stored = state
-        .store()
-        .data_purchase(&reference)
-        .await?
-        .ok_or(DataRefusal::NotFound)?;
-    if !proof.matches(&stored.phone_hash) {
-        return Err(DataRefusal::NotFound.into());
-    }
+    state.lookup_locks().check(&reference)?;
+    let stored = match state.store().data_purchase(&reference).await? {
+        Some(stored) if proof.matches(&stored.phone_hash) => stored,
+        _ => {
+            state.lookup_locks().failed(&reference);
+            return Err(DataRefusal::NotFound.into());
+        }
+    };
     let mut purchase = stored.purchase;
     if purchase.status == DataPurchaseStatus::Processing {
         // Live outcome; on any upstream trouble the stored view is still the truth we have.

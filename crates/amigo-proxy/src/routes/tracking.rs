@@ -58,15 +58,13 @@ async fn find(
     if reference.len() > 64 {
         return Err(ProxyError::NotFound);
     }
-    let (stored, view) = state
-        .store()
-        .tracking(reference)
-        .await?
-        .ok_or(ProxyError::NotFound)?;
-    if proof.matches(&stored) {
-        Ok(view)
-    } else {
-        Err(ProxyError::NotFound)
+    state.lookup_locks().check(reference)?;
+    match state.store().tracking(reference).await? {
+        Some((stored, view)) if proof.matches(&stored) => Ok(view),
+        _ => {
+            state.lookup_locks().failed(reference);
+            Err(ProxyError::NotFound)
+        }
     }
 }
 
@@ -83,7 +81,7 @@ async fn find(
         (status = 200, description = "`{success, data: OrderTracking}`: status, items, totals, delivery, timeline", body = amigo_types::DataEnvelope<amigo_types::tracking::OrderTracking>, content_type = "application/json"),
         (status = 403, description = "`origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 404, description = "`not_found`: unknown reference, or wrong or missing phone", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
-        (status = 429, description = "`rate_limited`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 429, description = "`rate_limited` (`Retry-After`): too many lookups from this client, or this reference's lookups are locked after 5 wrong phones (`AMIGO_LOOKUP_LOCK_SECS`)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 500, description = "`server_error`: the proxy's database failed", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]

@@ -654,3 +654,47 @@ async fn abuse_06_event_streams_are_capped_per_client_in_total_and_in_lifetime()
     let body: serde_json::Value = third.json().await.unwrap();
     assert_eq!(body["error"], "busy", "{body}");
 }
+
+/// Item 13: phone-proof lookups were limited only per address, so wrong phones spread over
+/// many addresses were never stopped. Five wrong phones for one reference, from five
+/// addresses, lock that reference's lookups (the right phone from a sixth address gets `429`
+/// with `Retry-After`) until the lock expires.
+#[tokio::test]
+async fn abuse_13_wrong_phones_from_many_addresses_lock_the_reference() {
+    use std::time::Duration;
+
+    use crate::helpers::from_ip;
+
+    let app = spawn_app_with(Options {
+        lookup_lock: Duration::from_secs(1),
+        ..Options::default()
+    })
+    .await;
+    let order = app.place_order("08031234567").await;
+    let reference = order["reference"].as_str().unwrap().to_owned();
+    let lookup = |ip: String, phone: &str| {
+        let req = request(
+            Method::GET,
+            &format!("/api/orders/{reference}?phone={phone}"),
+        )
+        .body(Body::empty())
+        .unwrap();
+        app.call(from_ip(req, &ip))
+    };
+    for i in 1..=5 {
+        let r = lookup(format!("198.51.100.{i}"), "08039999999").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.everything());
+    }
+    let locked = lookup("198.51.100.6".into(), "08031234567").await;
+    assert_eq!(
+        locked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        locked.everything()
+    );
+    assert!(locked.header("retry-after").is_some());
+    assert_eq!(locked.json()["error"], "rate_limited");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let after = lookup("198.51.100.6".into(), "08031234567").await;
+    assert_eq!(after.status, StatusCode::OK, "{}", after.everything());
+}

@@ -270,6 +270,8 @@ pub(crate) struct Options {
     pub(crate) body_timeout: Duration,
     /// Caps on order event streams.
     pub(crate) event_streams: amigo_proxy::event_streams::EventStreamCaps,
+    /// How long a reference's lookups stay locked after repeated wrong phones.
+    pub(crate) lookup_lock: Duration,
 }
 
 impl Default for Options {
@@ -306,6 +308,7 @@ impl Default for Options {
             request_timeout: amigo_proxy::config::DEFAULT_REQUEST_TIMEOUT,
             body_timeout: amigo_proxy::config::DEFAULT_BODY_TIMEOUT,
             event_streams: amigo_proxy::event_streams::EventStreamCaps::default(),
+            lookup_lock: amigo_proxy::lookup_locks::DEFAULT_LOOKUP_LOCK,
         }
     }
 }
@@ -478,6 +481,7 @@ async fn spawn_proxy(
     config.request_timeout = options.request_timeout;
     config.body_timeout = options.body_timeout;
     config.event_streams = options.event_streams;
+    config.lookup_lock = options.lookup_lock;
     let state = AppState::build(config).await.unwrap();
     let router = amigo_proxy::app(state.clone());
     let served = router.clone();
