@@ -15,6 +15,7 @@ mod orders;
 mod payment;
 mod retail;
 mod startup;
+mod token_shapes;
 mod tracking;
 mod webhooks;
 mod widget;
