@@ -11,6 +11,7 @@ mod golive_cli;
 mod helpers;
 mod instances;
 mod legacy_token;
+mod market_prices;
 mod orders;
 mod payment;
 mod retail;
