@@ -546,7 +546,7 @@ impl Cli {
                 if amigo_types::token::ApiToken::parse(k).is_none() {
                     return Err(bad(
                         "AMIGO_API_KEY",
-                        "not an Amigo token (expected amg_live_… or amg_test_… followed by 8–64 letters or digits, or a legacy live token: 16–256 printable characters without spaces)",
+                        "not an Amigo token (expected amg_live_… or amg_test_… followed by the rest of the token, or a legacy live token of at least 16 characters; at most 512 printable characters, without spaces)",
                     ));
                 }
                 SecretString::from(k.to_owned())

@@ -22,8 +22,10 @@ use crate::store::RetailSale;
 /// The products are where the documented shapes put them: `data` (one product), `data[…]` (a
 /// page) and `data.products[…]` (a curation list); a body without products (curation discovery,
 /// categories) comes back as the same bytes. With no markup the bytes are never parsed. A body
-/// that is not JSON, or a price block that is not the documented shape, is refused rather than
-/// passed on, because passing it on would show the shopper Amigo's price.
+/// that is not JSON, or a price block without a whole-Naira `amount`, is refused rather than
+/// passed on, because passing it on would show the shopper Amigo's price. The rest of the block
+/// is read tolerantly ([`Price`]): a `market` with only its `amount` is marked up with its
+/// display and discount derived, and an unreadable one is dropped (no compare-at price).
 pub(crate) fn retail_body(rule: &PriceRule, upstream: &Bytes) -> Result<Bytes, ProxyError> {
     if rule.is_identity() {
         return Ok(upstream.clone());
@@ -85,11 +87,18 @@ pub(crate) fn order_body(rule: &PriceRule, sale: &RetailSale, body: Bytes) -> By
 
 /// The catalog price of the product in a single-product body (`{data: product}`), as that body
 /// says: Amigo's price in an upstream body, the shopper's in a retail one.
+///
+/// Only `data.price.amount` is read: it is all the spend guard and the order record need, so no
+/// other field (the elided `market`, the display string, anything the docs do not show) can
+/// fail an order.
 pub(crate) fn product_price(body: &[u8]) -> Result<i64, ProxyError> {
-    /// Only the price is read: it is all the spend guard and the order record need.
     #[derive(serde::Deserialize)]
     struct Priced {
-        price: Price,
+        price: Amount,
+    }
+    #[derive(serde::Deserialize)]
+    struct Amount {
+        amount: i64,
     }
     let env: amigo_types::DataEnvelope<Priced> = serde_json::from_slice(body)
         .map_err(|e| ProxyError::Upstream(format!("unreadable product: {e}")))?;
@@ -132,6 +141,33 @@ mod tests {
         let out = rewrite("round 1000", &list);
         assert_eq!(out["data"]["products"][0]["price"]["amount"], 1000);
         assert_eq!(out["data"]["products"][1]["price"]["amount"], 1000);
+    }
+
+    #[test]
+    fn a_market_price_with_only_an_amount_is_marked_up_with_its_discount() {
+        let bare = json!({"success": true, "data": {"id": 1,
+            "price": {"amount": 1000, "currency": "NGN", "market": {"amount": 2000}}}});
+        let out = rewrite("10%", &bare);
+        let market = &out["data"]["price"]["market"];
+        assert_eq!(market["amount"], 2200);
+        assert_eq!(market["display"], "₦2,200");
+        assert_eq!(market["discount_percent"], 50);
+        assert_eq!(out["data"]["price"]["display"], "₦1,100");
+        // an unreadable market is no compare-at price, not a refused body
+        let odd = json!({"success": true, "data": [{"id": 1,
+            "price": {"amount": 1000, "display": "x", "currency": "NGN", "market": "soon"}}],
+            "pagination": {"total": 1}});
+        let out = rewrite("10%", &odd);
+        assert_eq!(out["data"][0]["price"]["amount"], 1100);
+        assert!(out["data"][0]["price"]["market"].is_null());
+    }
+
+    #[test]
+    fn the_spend_guard_reads_only_the_amount() {
+        let body = br#"{"success": true, "data": {"id": 3, "brand": "tecno",
+            "price": {"amount": 4200, "market": {"amount": "lots"}}}}"#;
+        assert_eq!(product_price(body).unwrap(), 4200);
+        assert!(product_price(br#"{"success": true, "data": {"price": {}}}"#).is_err());
     }
 
     #[test]

@@ -84,7 +84,7 @@ impl IpWhitelist {
                 .split_once(char::is_whitespace)
                 .ok_or_else(|| err("expected `TOKEN IP[,IP…]`".into()))?;
             if amigo_types::token::ApiToken::parse(token).is_none() {
-                return Err(err("the token is not of the form amg_(test|live)_…".into()));
+                return Err(err("the token is not amg_test_…, amg_live_… or a legacy token (printable, no spaces)".into()));
             }
             let mut list = Vec::new();
             for ip in ips.split(',').map(str::trim).filter(|s| !s.is_empty()) {

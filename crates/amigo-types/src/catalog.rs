@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::envelope::{ApiError, DataEnvelope, ListEnvelope};
+use crate::money::format_naira;
 use crate::query::{QueryPairs, shorten};
 
 /// The two catalog brands.
@@ -36,20 +37,93 @@ impl Brand {
 
 /// A compare-at ("market") price: what the item sells for elsewhere. Present only when the
 /// catalog price is a discount on it; feeds the Deals list and the struck-through price.
+///
+/// The docs elide its contents (`"market": {…}`), so it is read tolerantly (see [`Price`]): only
+/// `amount` is needed; `display` and `discount_percent` are derived when missing.
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MarketPrice {
     /// Compare-at price in whole Naira (always above the catalog price).
     pub amount: i64,
-    /// Display string of `amount`.
+    /// Display string of `amount` (derived with [`format_naira`] when the platform sends none).
     pub display: String,
-    /// Whole-percent saving against `amount`, rounded down.
+    /// Whole-percent saving against `amount`, rounded down (derived when the platform sends
+    /// none).
     pub discount_percent: u8,
 }
 
+impl MarketPrice {
+    /// The compare-at price `compare_at` of something sold at `amount`, its display and discount
+    /// derived; `None` when it is not above `amount` (a "saving" of nothing misleads).
+    pub fn derived(compare_at: i64, amount: i64) -> Option<Self> {
+        (amount >= 0 && compare_at > amount).then(|| Self {
+            amount: compare_at,
+            display: format_naira(compare_at),
+            discount_percent: discount_percent(compare_at, amount),
+        })
+    }
+
+    /// Reads the wire `market` of a price of `amount`: an object with a whole-Naira `amount`
+    /// above the price, with `display` and `discount_percent` taken when they are readable and
+    /// derived when not. Anything else (absent, `null`, another shape) is no compare-at price:
+    /// never an error, since a product is sellable without one.
+    fn from_wire(raw: Option<&serde_json::Value>, amount: i64) -> Option<Self> {
+        let raw = raw.filter(|v| !v.is_null())?;
+        let read = raw
+            .get("amount")
+            .and_then(whole_naira)
+            .and_then(|compare_at| Self::derived(compare_at, amount));
+        let Some(mut market) = read else {
+            #[cfg(feature = "tracing")]
+            tracing::debug!(
+                price = amount,
+                "product price: unreadable market price (or not above the price), shown as none"
+            );
+            return None;
+        };
+        if let Some(display) = raw
+            .get("display")
+            .and_then(serde_json::Value::as_str)
+            .filter(|d| !d.is_empty())
+        {
+            display.clone_into(&mut market.display);
+        }
+        if let Some(percent) = raw
+            .get("discount_percent")
+            .and_then(serde_json::Value::as_u64)
+            .filter(|p| (1..=100).contains(p))
+            .and_then(|p| u8::try_from(p).ok())
+        {
+            market.discount_percent = percent;
+        }
+        Some(market)
+    }
+}
+
+/// A whole number of Naira from JSON: an integer, or a float with no fraction (`19999.0`).
+fn whole_naira(v: &serde_json::Value) -> Option<i64> {
+    v.as_i64().or_else(|| {
+        v.as_f64()
+            .filter(|f| f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15)
+            .map(|f| f as i64)
+    })
+}
+
+/// Whole-percent saving of `amount` against `compare_at`, rounded down, as the platform
+/// computes it (`compare_at > amount ≥ 0`).
+pub(crate) fn discount_percent(compare_at: i64, amount: i64) -> u8 {
+    let saving = (i128::from(compare_at) - i128::from(amount)) * 100 / i128::from(compare_at);
+    u8::try_from(saving.clamp(0, 100)).unwrap_or(100)
+}
+
 /// A product's price block.
+///
+/// Read tolerantly, because a product that cannot be read cannot be sold: only `amount` is
+/// required. The docs say "most responses also include" the display string, so a missing
+/// `display` is derived ([`format_naira`]); a missing `currency` is `NGN` (money is integer
+/// Naira); `market`, whose contents the docs elide, is read by [`MarketPrice`]'s rules.
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Price {
     /// Whole Naira.
     pub amount: i64,
@@ -60,6 +134,33 @@ pub struct Price {
     /// Compare-at price when discounted; `null` otherwise.
     #[cfg_attr(feature = "schema", schema(required = true))]
     pub market: Option<MarketPrice>,
+}
+
+impl<'de> Deserialize<'de> for Price {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// The wire block: everything but `amount` kept raw, to be read by the rules above.
+        #[derive(Deserialize)]
+        struct Wire {
+            amount: i64,
+            #[serde(default)]
+            display: Option<serde_json::Value>,
+            #[serde(default)]
+            currency: Option<serde_json::Value>,
+            #[serde(default)]
+            market: Option<serde_json::Value>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        let text = |v: Option<serde_json::Value>| match v {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s),
+            _ => None,
+        };
+        Ok(Self {
+            amount: wire.amount,
+            display: text(wire.display).unwrap_or_else(|| format_naira(wire.amount)),
+            currency: text(wire.currency).unwrap_or_else(|| "NGN".to_owned()),
+            market: MarketPrice::from_wire(wire.market.as_ref(), wire.amount),
+        })
+    }
 }
 
 /// The category a product belongs to, as embedded in a product.
@@ -450,6 +551,124 @@ mod tests {
             ))
             .is_err()
         );
+    }
+
+    fn price(raw: &str) -> Price {
+        serde_json::from_str(raw).unwrap_or_else(|e| panic!("{raw}: {e}"))
+    }
+
+    #[test]
+    fn a_full_market_price_is_read_as_sent() {
+        let p = price(
+            r#"{"amount": 14500, "display": "₦14,500", "currency": "NGN",
+                "market": {"amount": 20000, "display": "₦20,000", "discount_percent": 27}}"#,
+        );
+        assert_eq!(
+            p.market,
+            Some(MarketPrice {
+                amount: 20000,
+                display: "₦20,000".into(),
+                discount_percent: 27,
+            })
+        );
+    }
+
+    #[test]
+    fn a_market_price_with_only_an_amount_has_its_display_and_discount_derived() {
+        let p = price(
+            r#"{"amount": 14500, "display": "₦14,500", "currency": "NGN", "market": {"amount": 19999}}"#,
+        );
+        // (19999 − 14500) × 100 / 19999 = 27.49…: rounded down
+        assert_eq!(
+            p.market,
+            Some(MarketPrice {
+                amount: 19999,
+                display: "₦19,999".into(),
+                discount_percent: 27,
+            })
+        );
+        // a whole float is whole Naira; extra fields are ignored
+        let p = price(r#"{"amount": 900, "market": {"amount": 1000.0, "was": "x"}}"#);
+        assert_eq!(
+            p.market.map(|m| (m.amount, m.discount_percent)),
+            Some((1000, 10))
+        );
+    }
+
+    #[test]
+    fn a_missing_or_null_market_is_no_compare_at_price() {
+        assert_eq!(
+            price(r#"{"amount": 100, "display": "₦100", "currency": "NGN"}"#).market,
+            None
+        );
+        assert_eq!(
+            price(r#"{"amount": 100, "display": "₦100", "currency": "NGN", "market": null}"#)
+                .market,
+            None
+        );
+    }
+
+    #[test]
+    fn an_unreadable_market_is_no_compare_at_price_never_an_error() {
+        for market in [
+            r#"{}"#,
+            r#"{"amount": "20000"}"#,
+            r#"{"amount": 19999.5}"#,
+            r#"{"amount": null, "display": "₦20,000", "discount_percent": 10}"#,
+            r#"{"price": 20000}"#,
+            r#"20000"#,
+            r#""₦20,000""#,
+            r#"[20000]"#,
+            r#"true"#,
+            // not above the price: no saving to show
+            r#"{"amount": 14500}"#,
+            r#"{"amount": 100}"#,
+            r#"{"amount": -5}"#,
+        ] {
+            let raw = format!(
+                r#"{{"amount": 14500, "display": "₦14,500", "currency": "NGN", "market": {market}}}"#
+            );
+            assert_eq!(price(&raw).market, None, "{market}");
+        }
+    }
+
+    #[test]
+    fn an_unreadable_discount_or_display_is_derived() {
+        for extra in [
+            r#""discount_percent": "50%", "display": 2000"#,
+            r#""discount_percent": 0, "display": null"#,
+            r#""discount_percent": 250, "display": """#,
+            r#""discount_percent": -3"#,
+        ] {
+            let raw = format!(r#"{{"amount": 1000, "market": {{"amount": 2000, {extra}}}}}"#);
+            let m = price(&raw).market.unwrap_or_else(|| panic!("{extra}"));
+            assert_eq!(
+                (m.display.as_str(), m.discount_percent),
+                ("₦2,000", 50),
+                "{extra}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_price_needs_only_its_amount() {
+        let p = price(r#"{"amount": 14500}"#);
+        assert_eq!(
+            (p.display.as_str(), p.currency.as_str(), p.market),
+            ("₦14,500", "NGN", None)
+        );
+        assert!(serde_json::from_str::<Price>(r#"{"display": "₦1"}"#).is_err());
+        assert!(serde_json::from_str::<Price>(r#"{"amount": "cheap"}"#).is_err());
+    }
+
+    #[test]
+    fn a_product_whose_market_has_only_an_amount_reads() {
+        let raw = r#"{"id": 7, "slug": "p", "brand": "oraimo", "name": "P",
+            "price": {"amount": 750, "currency": "NGN", "display": "₦750", "market": {"amount": 1000}},
+            "category": {"id": 1, "slug": "c", "name": "C"},
+            "stock": {"in_stock": true, "count": 3}}"#;
+        let p: Product = serde_json::from_str(raw).unwrap();
+        assert_eq!(p.price.market.map(|m| m.discount_percent), Some(25));
     }
 
     fn q(pairs: &[(&str, &str)]) -> QueryPairs {

@@ -132,14 +132,10 @@ impl PriceRule {
     /// when it is no longer above the retail price, since a "saving" of nothing misleads).
     pub fn retail_price(&self, price: &Price) -> Price {
         let amount = self.retail(price.amount);
-        let market = price.market.as_ref().and_then(|m| {
-            let compare_at = self.retail(m.amount);
-            (compare_at > amount).then(|| MarketPrice {
-                amount: compare_at,
-                display: format_naira(compare_at),
-                discount_percent: discount_percent(compare_at, amount),
-            })
-        });
+        let market = price
+            .market
+            .as_ref()
+            .and_then(|m| MarketPrice::derived(self.retail(m.amount), amount));
         Price {
             amount,
             display: format_naira(amount),
@@ -147,13 +143,6 @@ impl PriceRule {
             market,
         }
     }
-}
-
-/// Whole-percent saving of `amount` against `compare_at`, rounded down, as the platform
-/// computes it (`compare_at > amount ≥ 0`).
-fn discount_percent(compare_at: i64, amount: i64) -> u8 {
-    let saving = (i128::from(compare_at) - i128::from(amount)) * 100 / i128::from(compare_at);
-    u8::try_from(saving.clamp(0, 100)).unwrap_or(100)
 }
 
 fn parse_percent(number: &str) -> Result<u32, PriceRuleError> {
@@ -291,7 +280,7 @@ mod tests {
             market: market.map(|m| MarketPrice {
                 amount: m,
                 display: format_naira(m),
-                discount_percent: discount_percent(m, amount),
+                discount_percent: crate::catalog::discount_percent(m, amount),
             }),
         }
     }

@@ -1,9 +1,12 @@
-//! API tokens: `amg_test_…` / `amg_live_…` plus 8–64 letters or digits, the prefix deciding the
-//! mode; or a *legacy* token. The platform's docs list live tokens as "`amg_live_…` (or legacy)":
-//! a merchant with an older token must be able to go live, so any token without the `amg_` prefix
-//! is taken as live, and only what is safe is checked (printable ASCII, no whitespace, a sane
-//! length). A token that does start with `amg_` must have the documented shape. Debug output
-//! never shows the token.
+//! API tokens: `amg_test_…` / `amg_live_…`, the prefix deciding the mode, or a *legacy* token.
+//! The platform's docs show only the prefixes (`amg_live_xxxxxxxxxxxxxxxx`) and list live tokens
+//! as "`amg_live_…` (or legacy)"; they fix no alphabet and no length for what follows. So only
+//! what is safe is checked, never an invented shape: printable ASCII without whitespace or
+//! control characters, at most [`MAX_LEN`] characters, and a non-empty tail after the prefix. A
+//! token without the `amg_` prefix is legacy and taken as live (a merchant with an older token
+//! must be able to go live); it must be at least [`LEGACY_MIN_LEN`] long. A token that starts
+//! with `amg_` but with neither documented prefix (`amg_prod_…`) is refused rather than taken as
+//! a live legacy one. Debug output never shows the token.
 
 use std::fmt;
 
@@ -23,32 +26,39 @@ impl Mode {
     }
 }
 
-/// The shortest legacy token accepted: shorter strings are typing slips, not credentials.
+/// The shortest legacy token accepted: shorter strings without the `amg_` prefix are typing
+/// slips (`changeme`), not credentials.
 pub const LEGACY_MIN_LEN: usize = 16;
-/// The longest legacy token accepted: room for any opaque token, and a bound on what a header can
-/// make the proxy or sandbox hold.
-pub const LEGACY_MAX_LEN: usize = 256;
+/// The longest token accepted, prefix included: room for any opaque token the platform may
+/// issue, and a bound on what a header can make the proxy or sandbox hold.
+pub const MAX_LEN: usize = 512;
+
+/// The characters of the secret part shown by [`ApiToken::redacted`], and the shortest secret
+/// part that shows them (a shorter one is not revealed at all).
+const REDACTED_TAIL: usize = 4;
+const REDACTED_TAIL_FROM: usize = 12;
 
 /// A well-formed token. Holding one proves only its shape, not that it is authorised.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct ApiToken(String);
 
 impl ApiToken {
-    /// Parses a token: `amg_(test|live)_[A-Za-z0-9]{8,64}`, or a legacy token (no `amg_` prefix,
-    /// printable ASCII without whitespace, 16 to 256 characters). `None` for anything else,
-    /// including an `amg_` token of another shape.
+    /// Parses a token: `amg_test_` or `amg_live_` followed by at least one character, or a legacy
+    /// token (no `amg_` prefix, at least [`LEGACY_MIN_LEN`] characters); in both cases printable
+    /// ASCII without whitespace, at most [`MAX_LEN`] characters. `None` for anything else,
+    /// including an `amg_` token with neither documented prefix.
     pub fn parse(raw: &str) -> Option<Self> {
-        if raw.starts_with("amg_") {
-            let rest = raw
-                .strip_prefix("amg_test_")
-                .or_else(|| raw.strip_prefix("amg_live_"))?;
-            return ((8..=64).contains(&rest.len())
-                && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
-            .then(|| Self(raw.to_owned()));
+        if raw.len() > MAX_LEN || !raw.bytes().all(|b| b.is_ascii_graphic()) {
+            return None;
         }
-        ((LEGACY_MIN_LEN..=LEGACY_MAX_LEN).contains(&raw.len())
-            && raw.bytes().all(|b| b.is_ascii_graphic()))
-        .then(|| Self(raw.to_owned()))
+        let well_formed = if raw.starts_with("amg_") {
+            raw.strip_prefix("amg_test_")
+                .or_else(|| raw.strip_prefix("amg_live_"))
+                .is_some_and(|tail| !tail.is_empty())
+        } else {
+            raw.len() >= LEGACY_MIN_LEN
+        };
+        well_formed.then(|| Self(raw.to_owned()))
     }
 
     /// The token's mode: legacy tokens are live, as the platform's docs say.
@@ -70,14 +80,21 @@ impl ApiToken {
         &self.0
     }
 
-    /// A short, non-reversible label for logs and metrics (`amg_test_…a1b2`, `legacy…a1b2`).
+    /// A short, non-reversible label for logs and metrics (`amg_test_…a1b2`, `legacy…a1b2`): the
+    /// last four characters of the secret part, and none of a short one (`amg_test_…`).
     pub fn redacted(&self) -> String {
-        let tail = &self.0[self.0.len() - 4..];
-        if self.is_legacy() {
-            format!("legacy…{tail}")
+        let (label, secret) = if self.is_legacy() {
+            ("legacy", self.0.as_str())
         } else {
-            format!("{}…{tail}", &self.0[..9])
-        }
+            // "amg_test_" and "amg_live_" are both nine ASCII bytes
+            (&self.0[..9], &self.0[9..])
+        };
+        let tail = if secret.len() >= REDACTED_TAIL_FROM {
+            &secret[secret.len() - REDACTED_TAIL..]
+        } else {
+            ""
+        };
+        format!("{label}…{tail}")
     }
 }
 
@@ -103,14 +120,54 @@ mod tests {
                 .mode(),
             Mode::Live
         );
-        for bad in [
-            "",
-            "amg_test_short",
-            "amg_test_has-dash1",
-            "amg_prod_abcdefgh",
-            &format!("amg_test_{}", "a".repeat(65)),
-        ] {
+        for bad in ["", "amg_test_", "amg_live_", "amg_prod_abcdefgh", "amg_"] {
             assert!(ApiToken::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    /// The docs fix only the prefixes: a tail with `-` or `_`, a long one or a short one is the
+    /// platform's business, not a reason to stop the proxy at start.
+    #[test]
+    fn any_printable_tail_after_a_documented_prefix_is_accepted() {
+        for (raw, mode) in [
+            ("amg_live_ab-cd_ef-0123456789", Mode::Live),
+            ("amg_test_under_score_and-dash", Mode::Test),
+            (&format!("amg_live_{}", "A9".repeat(50)), Mode::Live),
+            (&format!("amg_test_{}", "z".repeat(100)), Mode::Test),
+            ("amg_test_x", Mode::Test),
+            ("amg_live_a.b~c+d/e=", Mode::Live),
+            (&format!("amg_live_{}", "k".repeat(MAX_LEN - 9)), Mode::Live),
+        ] {
+            let t = ApiToken::parse(raw).unwrap_or_else(|| panic!("{raw} is a token"));
+            assert_eq!(t.mode(), mode, "{raw}");
+            assert!(!t.is_legacy());
+            assert_eq!(t.expose(), raw);
+        }
+    }
+
+    #[test]
+    fn only_what_is_unsafe_is_refused() {
+        for bad in [
+            // empty tail
+            "amg_test_",
+            "amg_live_",
+            // whitespace
+            "amg_test_has space",
+            "amg_live_tab\there",
+            "amg_test_new\nline",
+            " amg_test_leading",
+            "amg_test_trailing ",
+            // control characters
+            "amg_test_bell\u{7}",
+            "amg_live_nul\0byte",
+            "amg_test_del\u{7f}",
+            "amg_live_esc\u{1b}[0m",
+            // not ASCII
+            "amg_test_tökén",
+            // too long
+            &format!("amg_test_{}", "a".repeat(MAX_LEN - 8)),
+        ] {
+            assert!(ApiToken::parse(bad).is_none(), "{bad:?}");
         }
     }
 
@@ -118,9 +175,15 @@ mod tests {
     fn debug_redacts() {
         let t = ApiToken::parse("amg_test_supersecret99").unwrap();
         assert!(!format!("{t:?}").contains("supersecret"));
+        assert_eq!(t.redacted(), "amg_test_…et99");
         let legacy = ApiToken::parse("9f8e7d6c5b4a3210supersecret").unwrap();
         assert_eq!(format!("{legacy:?}"), "ApiToken(legacy…cret)");
         assert!(!legacy.redacted().contains("9f8e"));
+        // a short secret part shows none of itself
+        assert_eq!(
+            ApiToken::parse("amg_live_abc").unwrap().redacted(),
+            "amg_live_…"
+        );
     }
 
     #[test]
@@ -129,7 +192,7 @@ mod tests {
             "9f8e7d6c5b4a32100123",
             "sk_live_0123456789abcdef",
             "Tok.en-with_punctuation:1234",
-            &"x".repeat(LEGACY_MAX_LEN),
+            &"x".repeat(MAX_LEN),
         ] {
             let t = ApiToken::parse(raw).unwrap_or_else(|| panic!("{raw} is a legacy token"));
             assert_eq!(t.mode(), Mode::Live);
@@ -146,11 +209,12 @@ mod tests {
             "tab\tinside-the-token-here",
             "new\nline-inside-the-token",
             "nön-ascii-tökenvalue-1234",
-            &"x".repeat(LEGACY_MAX_LEN + 1),
+            "control\u{1}characters-inside",
+            &"x".repeat(MAX_LEN + 1),
             &"x".repeat(LEGACY_MIN_LEN - 1),
-            // an amg_ token must have the documented shape, never fall back to legacy
+            // an amg_ token must have a documented prefix, never fall back to legacy
             "amg_prod_abcdefghijkl",
-            "amg_live_has-dash-12345",
+            "amg_livE_abcdefghijkl",
         ] {
             assert!(ApiToken::parse(bad).is_none(), "{bad:?}");
         }
@@ -158,12 +222,18 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn parsing_never_panics_and_accepts_only_safe_text(raw in "\\PC{0,300}") {
+        fn parsing_never_panics_and_accepts_only_safe_text(raw in "\\PC{0,600}") {
             if let Some(t) = ApiToken::parse(&raw) {
                 proptest::prop_assert!(t.expose().bytes().all(|b| b.is_ascii_graphic()));
-                proptest::prop_assert!(t.expose().len() <= LEGACY_MAX_LEN);
+                proptest::prop_assert!(t.expose().len() <= MAX_LEN);
                 let _ = t.redacted();
             }
+        }
+
+        #[test]
+        fn every_printable_tail_is_a_token(tail in "[!-~]{1,503}") {
+            let t = ApiToken::parse(&format!("amg_live_{tail}"));
+            proptest::prop_assert!(t.is_some_and(|t| t.mode() == Mode::Live));
         }
     }
 }

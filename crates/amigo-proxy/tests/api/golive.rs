@@ -295,7 +295,7 @@ async fn an_unreachable_platform_fails_the_upstream_line_and_says_so_on_the_webh
 async fn a_refused_token_fails_the_token_and_upstream_lines() {
     let (app, _, _widget) = bare_app().await;
     let mut config = app.state.config().clone();
-    config.api_key = secrecy::SecretString::from("amg_test_short");
+    config.api_key = secrecy::SecretString::from("amg_test_has space");
     let r = doctor::run(&config, Ok(app.state.store())).await;
     assert!(!r.check("token").unwrap().ok);
     let upstream = r.check("upstream").unwrap();
@@ -308,7 +308,7 @@ async fn a_refused_token_fails_the_token_and_upstream_lines() {
     );
     let printed: Vec<String> = r.checks.iter().map(doctor::Check::line).collect();
     assert!(
-        !printed.concat().contains("amg_test_short"),
+        !printed.concat().contains("amg_test_has space"),
         "the token was shown"
     );
 }

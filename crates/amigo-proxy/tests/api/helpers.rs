@@ -1,5 +1,5 @@
 //! Test harness: a real amigo-sandbox on a loopback socket behind a controllable layer (call
-//! counts, injected failures, delays, Cache-Control overrides), and a proxy on a fresh SQLite
+//! counts, injected failures, delays, Cache-Control overrides, catalog bodies reshaped), and a proxy on a fresh SQLite
 //! database, called in-process with `oneshot` and also served on a socket for webhooks.
 //! With `AMIGO_TEST_DATABASE_URL` set to a PostgreSQL superuser URL (`scripts/pg.sh` does), each
 //! proxy gets a fresh PostgreSQL database on that server instead.
@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -69,6 +70,7 @@ pub(crate) struct Controls {
     fail_next: Mutex<Option<(String, StatusCode, usize)>>,
     delay: Mutex<Option<(String, Duration)>>,
     cache_control: Mutex<Option<String>>,
+    bare_market: AtomicBool,
 }
 
 impl Controls {
@@ -107,6 +109,13 @@ impl Controls {
     /// Delay answers for paths starting with `prefix`.
     pub(crate) fn delay(&self, rule: Option<(&str, Duration)>) {
         *self.delay.lock().unwrap() = rule.map(|(p, d)| (p.to_owned(), d));
+    }
+
+    /// With `on`, every product's `price.market` in a successful catalog answer (products and
+    /// curation) keeps only its `amount`: the docs elide the block (`"market": {…}`), so the live
+    /// platform may send less than the sandbox does.
+    pub(crate) fn bare_market_prices(&self, on: bool) {
+        self.bare_market.store(on, Ordering::Relaxed);
     }
 
     /// Replace `Cache-Control` on successful GETs.
@@ -175,6 +184,13 @@ async fn control_layer(
         return resp;
     }
     let mut resp = next.run(req).await;
+    if c.bare_market.load(Ordering::Relaxed)
+        && resp.status() == StatusCode::OK
+        && (path.starts_with("/api/commerce/products")
+            || path.starts_with("/api/commerce/curation"))
+    {
+        resp = bare_market_prices(resp).await;
+    }
     if method == Method::GET
         && resp.status() == StatusCode::OK
         && let Some(cc) = c.cache_control.lock().unwrap().clone()
@@ -183,6 +199,31 @@ async fn control_layer(
             .insert("cache-control", HeaderValue::from_str(&cc).unwrap());
     }
     resp
+}
+
+/// `resp` with every `price.market` object cut down to its `amount`.
+async fn bare_market_prices(resp: Response) -> Response {
+    fn strip(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::Object(market)) =
+                    map.get_mut("price").and_then(|p| p.get_mut("market"))
+                {
+                    market.retain(|k, _| k == "amount");
+                }
+                map.values_mut().for_each(strip);
+            }
+            Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let (mut parts, body) = resp.into_parts();
+    let bytes = body.collect().await.unwrap().to_bytes();
+    let mut json: Value = serde_json::from_slice(&bytes).unwrap();
+    strip(&mut json);
+    let bytes = serde_json::to_vec(&json).unwrap();
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// The sandbox, served on loopback behind the control layer.

@@ -48,7 +48,10 @@ async fn missing_or_malformed_token_is_401() {
         assert_envelope(&app.get(uri, None).await, 401, "invalid_token");
     }
     for headers in [
-        vec![("x-api-key", "amg_test_short")],
+        // a documented prefix with nothing after it, or with whitespace or a control character
+        vec![("x-api-key", "amg_test_")],
+        vec![("x-api-key", "amg_live_has space")],
+        vec![("authorization", "Bearer amg_test_")],
         // neither an amg_ token nor a legacy one: too short, or with whitespace inside
         vec![("x-api-key", "sk_test_short")],
         vec![("x-api-key", "legacy token with spaces")],
@@ -69,11 +72,38 @@ async fn missing_or_malformed_token_is_401() {
             Method::GET,
             PRODUCTS,
             None,
-            &[("x-api-key", "amg_test_short"), ("authorization", &bearer)],
+            &[("x-api-key", "amg_test_"), ("authorization", &bearer)],
             None,
         )
         .await;
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+}
+
+/// The docs fix only the prefixes: a tail with `-` and `_`, or of 100 characters, is a merchant
+/// of the mode its prefix says, as the proxy takes it.
+#[tokio::test]
+async fn any_printable_tail_after_a_documented_prefix_is_a_merchant() {
+    let app = app();
+    let tail = &amigo_sandbox::random_test_token()["amg_test_".len()..];
+    let test = format!("amg_test_{tail}-{tail}_{tail}-{tail}");
+    let long = format!("amg_live_{}", &tail.repeat(5)[..100]);
+    for token in [&test, &long] {
+        let r = app.get(PRODUCTS, Some(token.as_str())).await;
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    }
+    // the prefix decides the mode: only the test token may refill its wallet
+    for (token, status) in [(&test, 200), (&long, 403)] {
+        let r = app
+            .request(
+                Method::POST,
+                "/api/commerce/sandbox/reset-balance/",
+                None,
+                &[("x-api-key", token.as_str())],
+                None,
+            )
+            .await;
+        assert_eq!(r.status, status, "{}", String::from_utf8_lossy(&r.body));
+    }
 }
 
 /// The docs list live tokens as "`amg_live_…` (or legacy)": a token without the `amg_` prefix is
