@@ -35,6 +35,9 @@ async function purchase(viewport, products, { doubleClick }) {
     // submitting empty: inline errors, focus on the first invalid field
     await page.click('#co-place');
     await page.locator('#co-name-error:not([hidden])').waitFor();
+    // focus may move in the frame after the errors show: wait for it (up to 5 s), then check
+    await page.waitForFunction(() => document.querySelector('#amigo-store').shadowRoot.activeElement?.id === 'co-name',
+      null, { timeout: 5000 }).catch(() => {});
     const focused = await page.evaluate(() => {
       const host = document.querySelector('#amigo-store');
       return host.shadowRoot.activeElement?.id;

@@ -201,7 +201,7 @@ pub(crate) fn orders(
         @if !days.is_empty() {
             h2 { "Sales by day" }
             p { "Orders sold through this proxy, cancelled ones left out. Revenue is what shoppers paid (items at your prices, delivery at cost); cost is what the wallet paid Amigo." }
-            div.scroll { table.days {
+            div.scroll tabindex="0" role="region" aria-label="Sales by day" { table.days {
                 caption.sr-only { "Revenue, Amigo cost and margin per day, newest first" }
                 thead { tr {
                     th scope="col" { "Day" } th scope="col" class="num" { "Orders" }
@@ -232,7 +232,7 @@ pub(crate) fn orders(
         @if let Some(e) = &v.error { p.error #filter-error role="alert" { (e) } }
         p role="status" { (v.total) " order" @if v.total != 1 { "s" } }
         @if !rows.is_empty() {
-            div.scroll {
+            div.scroll tabindex="0" role="region" aria-label="Orders" {
                 table {
                     caption.sr-only { "Orders, newest first" }
                     thead { tr {
@@ -283,7 +283,7 @@ pub(crate) fn order(
         @if let Some((text, ok)) = flash {
             @if ok { p.notice role="status" { (text) } } @else { p.error role="alert" { (text) } }
         }
-        div.scroll { table {
+        div.scroll tabindex="0" role="region" aria-label="Order facts" { table {
             caption.sr-only { "Order facts" }
             tbody {
                 tr { th scope="row" { "Status" } td { (view.status.as_str()) } }
@@ -329,7 +329,7 @@ pub(crate) fn webhooks(accepted: &[AcceptedDelivery], rejected: &[RejectedDelive
         h1 { "Webhook deliveries" }
         h2 #refused { "Refused (" (rejected.len()) ")" }
         @if rejected.is_empty() { p { "None." } } @else {
-            div.scroll { table aria-labelledby="refused" {
+            div.scroll tabindex="0" role="region" aria-labelledby="refused" { table aria-labelledby="refused" {
                 thead { tr { th scope="col" { "Received" } th scope="col" { "Why" } th scope="col" { "Delivery id" } th scope="col" { "Event" } th scope="col" { "From" } th scope="col" class="num" { "Bytes" } } }
                 tbody { @for r in rejected { tr {
                     td { (r.received_at) } td.bad { (r.reason) }
@@ -341,7 +341,7 @@ pub(crate) fn webhooks(accepted: &[AcceptedDelivery], rejected: &[RejectedDelive
         }
         h2 #accepted { "Accepted (" (accepted.len()) ")" }
         @if accepted.is_empty() { p { "None yet." } } @else {
-            div.scroll { table aria-labelledby="accepted" {
+            div.scroll tabindex="0" role="region" aria-labelledby="accepted" { table aria-labelledby="accepted" {
                 thead { tr { th scope="col" { "Received" } th scope="col" { "Delivery id" } th scope="col" { "Event" } th scope="col" { "Order" } th scope="col" { "Status" } } }
                 tbody { @for a in accepted { tr {
                     td { (a.received_at) } td { (a.delivery_id) } td { (a.event) }
@@ -364,7 +364,7 @@ pub(crate) fn refusals(list: &[Refusal], counts: &[(String, i64)], unrecorded: u
             p.notice { (unrecorded) " more refusals since the proxy started were counted but not itemised (the log keeps at most 120 a minute)." }
         }
         @if !list.is_empty() {
-            div.scroll { table {
+            div.scroll tabindex="0" role="region" aria-label="Refusals" { table {
                 caption.sr-only { "Refusals, newest first" }
                 thead { tr { th scope="col" { "When" } th scope="col" { "Code" } th scope="col" { "Route" } th scope="col" { "From" } th scope="col" { "Detail" } } }
                 tbody { @for r in list { tr {
