@@ -65,7 +65,9 @@ async fn abuse_16_the_widget_dir_serves_only_the_builds_own_files() {
     let p = dir.path();
     std::fs::write(p.join("index.html"), "<html></html>").unwrap();
     std::fs::write(p.join("amigo-widget.js"), "(function(){})()").unwrap();
-    std::fs::write(p.join(".env"), "AMIGO_API_KEY=amg_live_secret").unwrap();
+    // a secret made for this run, so the check below looks for something only that file holds
+    let secret = format!("amg_live_{}", new_key().replace('-', ""));
+    std::fs::write(p.join(".env"), format!("AMIGO_API_KEY={secret}")).unwrap();
     std::fs::write(p.join("x.db"), "SQLite format 3").unwrap();
     std::fs::write(p.join("x.db.br"), "SQLite format 3").unwrap();
     std::fs::write(p.join("secret.txt"), "the safe's code").unwrap();
@@ -100,7 +102,7 @@ async fn abuse_16_the_widget_dir_serves_only_the_builds_own_files() {
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{path} ({accept})");
             let seen = r.everything();
             for content in [
-                "amg_live_secret",
+                secret.as_str(),
                 "SQLite",
                 "safe's code",
                 "[remote]",

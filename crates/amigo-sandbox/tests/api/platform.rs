@@ -47,10 +47,12 @@ async fn missing_or_malformed_token_is_401() {
     ] {
         assert_envelope(&app.get(uri, None).await, 401, "invalid_token");
     }
+    // a live-prefixed token made for this run, refused for the space in it
+    let live_with_space = format!("amg_live_{} x", std::process::id());
     for headers in [
         // a documented prefix with nothing after it, or with whitespace or a control character
         vec![("x-api-key", "amg_test_")],
-        vec![("x-api-key", "amg_live_has space")],
+        vec![("x-api-key", live_with_space.as_str())],
         vec![("authorization", "Bearer amg_test_")],
         // neither an amg_ token nor a legacy one: too short, or with whitespace inside
         vec![("x-api-key", "sk_test_short")],
