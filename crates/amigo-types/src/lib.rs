@@ -8,6 +8,7 @@
 //! signatures) lives here too.
 
 pub mod catalog;
+pub mod checkout;
 pub mod curation;
 pub mod data;
 pub mod delivery;
