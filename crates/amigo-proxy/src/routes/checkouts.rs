@@ -143,7 +143,13 @@ pub(crate) async fn paystack_return(
     if !amigo_types::checkout::is_checkout_reference(&reference) {
         return Err(ProxyError::NotFound);
     }
-    let Some(row) = state.store().checkout(&reference).await? else {
+    // Only a Paystack checkout has a way back from Paystack.
+    let Some(row) = state
+        .store()
+        .checkout(&reference)
+        .await?
+        .filter(|r| r.method == PaymentMethod::Paystack)
+    else {
         return Err(ProxyError::NotFound);
     };
     if row.status == CheckoutStatus::AwaitingPayment
