@@ -82,7 +82,7 @@ start_proxy() {
   mkdir -p "$run_dir"
   (
     cd "$run_dir"
-    AMIGO_ALLOWED_ORIGINS="http://127.0.0.1:$runner_port" RUST_LOG="${RUST_LOG:-info}" AMIGO_DATA_ENABLED=true \
+    AMIGO_ALLOWED_ORIGINS="http://127.0.0.1:$runner_port,http://127.0.0.1:$csp_port" RUST_LOG="${RUST_LOG:-info}" AMIGO_DATA_ENABLED=true \
       AMIGO_ADMIN_PASSWORD="$admin_password" \
       exec "$root/target/debug/amigo-proxy" --sandbox --listen 127.0.0.1:0 \
       --widget-dir "$root/dist" --sandbox-info-file "$run_dir/info.json"
@@ -108,7 +108,7 @@ start_proxy() {
 e2e() {
   local title=$1 label=$2 script=$3
   echo "== $title (playwright-core, Chromium)"
-  if (cd tests/e2e && AMIGO_DEMO_URL="$proxy_url" AMIGO_SANDBOX_INFO="$info" \
+  if (cd tests/e2e && AMIGO_DEMO_URL="$proxy_url" AMIGO_SANDBOX_INFO="$info" AMIGO_CSP_PORT="$csp_port" \
     AMIGO_TRAP_BUILD="$trap_build" AMIGO_ADMIN_PASSWORD="$admin_password" node "$script"); then
     echo "$label: PASS"
   else
@@ -121,6 +121,8 @@ e2e() {
 run_once() {
   local n=$1 status=0
   runner_port=$(free_port)
+  # the strict-CSP merchant page's origin (csp.mjs serves it), allowed by the proxy
+  csp_port=$(free_port)
   start_proxy "$n"
 
   echo "== browser tests (wasm-bindgen-test, headless Chromium)"
@@ -140,6 +142,7 @@ run_once() {
   e2e "end-to-end merchant console" "ADMIN E2E" admin.mjs || status=1
   e2e "end-to-end split checkout module" "SPLIT E2E" split-smoke.mjs || status=1
   e2e "end-to-end trap fallback" "TRAP E2E" trap.mjs || status=1
+  e2e "end-to-end strict Content-Security-Policy" "CSP E2E" csp.mjs || status=1
   stop_proxy
   # the whole run's log (at info) never holds the token, the console password or a full phone
   local token

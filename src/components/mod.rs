@@ -7,6 +7,8 @@ pub mod error_state;
 pub mod lga_typeahead;
 pub mod link;
 #[cfg(feature = "checkout")]
+pub mod module_styles;
+#[cfg(feature = "checkout")]
 pub mod order_timeline;
 pub mod price;
 pub mod product_card;

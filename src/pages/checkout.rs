@@ -24,6 +24,7 @@ use crate::checkout::flow::{Blocked, Checkout, Phase};
 use crate::checkout::quote::{price_label, quote_view};
 use crate::components::lga_typeahead::LgaTypeahead;
 use crate::components::link::StoreLink;
+use crate::components::module_styles::ModuleStyles;
 use crate::components::quote_tiers::{QuoteStatus, QuoteTiers};
 use crate::pages::checkout_confirmation::Confirmation;
 use crate::state::cart_store::CartStore;
@@ -634,7 +635,7 @@ pub fn CheckoutPage() -> impl IntoView {
     });
     view! {
         <div class="page co-page">
-            <style>{CHECKOUT_STYLES}</style>
+            <ModuleStyles name="checkout" css=CHECKOUT_STYLES/>
             {move || match mode.get() {
                 2 => {
                     let order = co.with(|c| c.order().cloned());

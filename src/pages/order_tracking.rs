@@ -15,6 +15,7 @@ use crate::checkout::api::{CallError, CheckoutApi};
 use crate::checkout::quote::{eta_label, price_label};
 use crate::checkout::tracking::{is_final, is_newer, timeline};
 use crate::components::link::StoreLink;
+use crate::components::module_styles::ModuleStyles;
 use crate::components::order_timeline::OrderTimeline;
 use crate::pages::checkout::CHECKOUT_STYLES;
 use crate::state::route::Route;
@@ -171,7 +172,7 @@ pub fn OrderTrackingPage(
     });
     view! {
         <div class="page co-page co-tracking">
-            <style>{CHECKOUT_STYLES}</style>
+            <ModuleStyles name="checkout" css=CHECKOUT_STYLES/>
             <h2 class="title">{title}</h2>
             <p class="co-hint" role="status" aria-live="polite">
                 {move || match shown.with(|s| s.as_ref().map(|t| t.status)) {

@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::checkout::api::CallError;
+use crate::components::module_styles::ModuleStyles;
 use crate::pages::checkout::{CHECKOUT_STYLES, new_key, storage};
 use crate::topup::api::TopUpApi;
 use crate::topup::failure::TopUpField;
@@ -497,8 +498,8 @@ pub fn TopUpPage() -> impl IntoView {
 
     view! {
         <div class="page co-page tu-page">
-            <style>{CHECKOUT_STYLES}</style>
-            <style>{TOPUP_STYLES}</style>
+            <ModuleStyles name="checkout" css=CHECKOUT_STYLES/>
+            <ModuleStyles name="topup" css=TOPUP_STYLES/>
             <h2 class="title">"Buy data"</h2>
             <Show when=move || phase.get() == TopUpPhase::Placed fallback=form>
                 {confirmation}
