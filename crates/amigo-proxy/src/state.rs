@@ -91,9 +91,11 @@ impl AppState {
                 "shoppers pay first: orders are placed from paid checkouts"
             ),
         }
-        if let Some(changes) = store.subscribe_changes() {
-            tokio::spawn(relay_changes(changes, store.clone(), updates.clone()));
-        }
+        tokio::spawn(relay_changes(
+            store.subscribe_changes(),
+            store.clone(),
+            updates.clone(),
+        ));
         Ok(Self {
             inner: Arc::new(Inner {
                 limits: RateLimits::new(config.rates, &config.data, config.ipv6_client_prefix),
@@ -184,16 +186,6 @@ impl AppState {
         &self.inner.assets
     }
 
-    /// Announces a changed order to SSE subscribers. On PostgreSQL this does nothing: the
-    /// store's `NOTIFY` reaches every instance, this one included, and is relayed from there.
-    pub fn publish(&self, view: OrderTracking) {
-        if self.inner.store.backend() == crate::store::Backend::Postgres {
-            return;
-        }
-        // No subscribers is fine.
-        let _ = self.inner.updates.send(Arc::new(view));
-    }
-
     /// Tells long-lived responses (event streams) to end: the server is shutting down.
     pub fn begin_shutdown(&self) {
         self.inner.stopping.send_replace(true);
@@ -213,8 +205,8 @@ impl AppState {
     }
 }
 
-/// Turns the references of changed orders (from any instance, via the store's `LISTEN`) into
-/// fresh views for this instance's event streams.
+/// Turns the order feed's references ([`Store::subscribe_changes`], the same on both
+/// databases) into fresh views for this instance's event streams.
 async fn relay_changes(
     mut changes: broadcast::Receiver<String>,
     store: Store,

@@ -108,8 +108,10 @@ pub struct Store {
     backend: Backend,
     writer: mpsc::Sender<Job>,
     key: PhoneKey,
-    /// On PostgreSQL: references of changed orders, from every instance (`LISTEN`).
-    changes: Option<broadcast::Sender<String>>,
+    /// The order feed: references of orders whose shopper view changed, announced once their
+    /// write commits, the same way on both databases (on PostgreSQL from every instance, via
+    /// `LISTEN`; on SQLite by this process's single writer).
+    changes: broadcast::Sender<String>,
     /// The retail price rule, for orders without a recorded sale.
     price_rule: PriceRule,
 }
@@ -277,7 +279,8 @@ impl Store {
                         "released order keys left in flight by a previous run"
                     );
                 }
-                (pool, None)
+                let (changes, _) = broadcast::channel(1024);
+                (pool, changes)
             }
             Backend::Postgres => {
                 // One plain connection first: a wrong host, password or database name is
@@ -294,12 +297,18 @@ impl Store {
                 listener.listen(CHANGES_CHANNEL).await?;
                 let (changes, _) = broadcast::channel(1024);
                 tokio::spawn(relay_changes(listener, changes.clone()));
-                (pool, Some(changes))
+                (pool, changes)
             }
         };
         let key = phone_key_in(&pool).await?;
         let (writer, jobs) = mpsc::channel(1024);
-        tokio::spawn(run_writer(pool.clone(), jobs, key.clone(), backend));
+        tokio::spawn(run_writer(
+            pool.clone(),
+            jobs,
+            key.clone(),
+            backend,
+            changes.clone(),
+        ));
         Ok(Self {
             pool,
             backend,
@@ -315,11 +324,10 @@ impl Store {
         self.backend
     }
 
-    /// On PostgreSQL, the references of orders whose view changed, committed by any instance
-    /// on this database (this one included); `None` on SQLite, where the only writer is this
-    /// process and changes are announced in process.
-    pub fn subscribe_changes(&self) -> Option<broadcast::Receiver<String>> {
-        self.changes.as_ref().map(broadcast::Sender::subscribe)
+    /// The order feed: the reference of every order whose shopper view changed, once its
+    /// write has committed, on either database (on PostgreSQL, committed by any instance).
+    pub fn subscribe_changes(&self) -> broadcast::Receiver<String> {
+        self.changes.subscribe()
     }
 
     /// Records `key` with the hash of its order body before the order is placed, or reports
@@ -573,7 +581,23 @@ impl Store {
 /// transaction, so a burst costs one commit (one fsync) instead of one each, and no request
 /// ever sleeps in SQLite's busy handler. If a batch fails, its writes are retried one by one so
 /// one bad write cannot fail the others.
-async fn run_writer(pool: AnyPool, mut jobs: mpsc::Receiver<Job>, key: PhoneKey, backend: Backend) {
+async fn run_writer(
+    pool: AnyPool,
+    mut jobs: mpsc::Receiver<Job>,
+    key: PhoneKey,
+    backend: Backend,
+    feed: broadcast::Sender<String>,
+) {
+    // On SQLite this process is the only writer: it announces each committed change itself,
+    // where PostgreSQL's NOTIFY (sent inside the transaction) announces it to every instance.
+    let announce = |changed: Vec<String>| {
+        if backend == Backend::Sqlite {
+            for reference in changed {
+                // No subscriber is fine.
+                let _ = feed.send(reference);
+            }
+        }
+    };
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -584,7 +608,8 @@ async fn run_writer(pool: AnyPool, mut jobs: mpsc::Receiver<Job>, key: PhoneKey,
         }
         let writes: Vec<&Write> = batch.iter().map(|j| &j.write).collect();
         match write_batch(&pool, &writes, &key, backend).await {
-            Ok(outcomes) => {
+            Ok((outcomes, changed)) => {
+                announce(changed);
                 for (job, outcome) in batch.into_iter().zip(outcomes) {
                     let _ = job.reply.send(Ok(outcome));
                 }
@@ -594,10 +619,13 @@ async fn run_writer(pool: AnyPool, mut jobs: mpsc::Receiver<Job>, key: PhoneKey,
             }
             Err(_) => {
                 for job in batch {
-                    let result = write_batch(&pool, &[&job.write], &key, backend)
-                        .await
-                        .map(|mut o| o.remove(0))
-                        .map_err(|e| e.to_string());
+                    let result = match write_batch(&pool, &[&job.write], &key, backend).await {
+                        Ok((mut o, changed)) => {
+                            announce(changed);
+                            Ok(o.remove(0))
+                        }
+                        Err(e) => Err(e.to_string()),
+                    };
                     let _ = job.reply.send(result);
                 }
             }
@@ -605,14 +633,17 @@ async fn run_writer(pool: AnyPool, mut jobs: mpsc::Receiver<Job>, key: PhoneKey,
     }
 }
 
+/// Commits `writes` in one transaction; returns each write's outcome and the references of
+/// the orders whose shopper view changed (the order feed's announcements).
 async fn write_batch(
     pool: &AnyPool,
     writes: &[&Write],
     key: &PhoneKey,
     backend: Backend,
-) -> Result<Vec<Outcome>, sqlx::Error> {
+) -> Result<(Vec<Outcome>, Vec<String>), sqlx::Error> {
     let mut tx = pool.begin().await?;
     let mut outcomes = Vec::with_capacity(writes.len());
+    let mut changed = Vec::new();
     for write in writes {
         let (outcome, reference) = match write {
             Write::Order { order, at, sale } => {
@@ -657,18 +688,21 @@ async fn write_batch(
                 continue;
             }
         };
-        if outcome.changed && backend == Backend::Postgres {
-            // Delivered to every listener when (and only if) this transaction commits.
-            sqlx::query("SELECT pg_notify($1, $2)::text")
-                .bind(CHANGES_CHANNEL)
-                .bind(reference)
-                .fetch_one(&mut *tx)
-                .await?;
+        if outcome.changed {
+            if backend == Backend::Postgres {
+                // Delivered to every listener when (and only if) this transaction commits.
+                sqlx::query("SELECT pg_notify($1, $2)::text")
+                    .bind(CHANGES_CHANNEL)
+                    .bind(reference)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            }
+            changed.push(reference.to_owned());
         }
         outcomes.push(Outcome::Applied(outcome));
     }
     tx.commit().await?;
-    Ok(outcomes)
+    Ok((outcomes, changed))
 }
 
 /// Records an order's key before its upstream call, or reads what an earlier use left.

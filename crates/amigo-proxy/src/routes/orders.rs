@@ -325,12 +325,8 @@ pub(crate) async fn remember(state: &AppState, body: &[u8], sale: &RetailSale) {
         .record_sale(&order, &at, Some(sale.clone()))
         .await
     {
-        Ok(true) => {
-            tracing::info!(reference = %order.reference, "order placed");
-            if let Ok(Some((_, view))) = state.store().tracking(&order.reference).await {
-                state.publish(view);
-            }
-        }
+        // its event streams hear of it from the store's order feed
+        Ok(true) => tracing::info!(reference = %order.reference, "order placed"),
         Ok(false) => tracing::info!(reference = %order.reference, "order replayed"),
         Err(e) => tracing::error!(error = %e, "could not store the order"),
     }

@@ -226,11 +226,7 @@ pub(crate) async fn receive(
         changed = outcome.changed,
         "webhook received"
     );
-    if outcome.changed
-        && let Ok(Some((_, view))) = state.store().tracking(&reference).await
-    {
-        state.publish(view);
-    }
+    // a change reaches the order's event streams through the store's order feed
     Ok(receipt(Some(outcome.duplicate), outcome.changed))
 }
 
