@@ -6,6 +6,7 @@ pub(crate) mod data;
 pub(crate) mod health;
 pub(crate) mod openapi;
 pub(crate) mod orders;
+pub(crate) mod quote;
 pub(crate) mod tracking;
 pub(crate) mod webhooks;
 pub(crate) mod widget;
@@ -81,6 +82,7 @@ fn stack(state: AppState, request_ids: &CountingRequestId) -> Router {
         .route("/api/data/plans", get(data::plans))
         .route("/api/data/purchases", post(data::purchase))
         .route("/api/data/purchases/{reference}", get(data::show))
+        .route("/api/delivery/quote", post(quote::quote))
         .route("/api/payment", get(checkouts::payment))
         .route("/api/checkouts", post(checkouts::create))
         .route("/api/checkouts/{reference}", get(checkouts::show))

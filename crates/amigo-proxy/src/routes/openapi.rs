@@ -5,7 +5,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 
-use super::{catalog, checkouts, data, health, orders, tracking, webhooks, widget};
+use super::{catalog, checkouts, data, health, orders, quote, tracking, webhooks, widget};
 
 /// The document.
 #[derive(OpenApi)]
@@ -21,6 +21,7 @@ use super::{catalog, checkouts, data, health, orders, tracking, webhooks, widget
         data::plans,
         data::purchase,
         data::show,
+        quote::quote,
         checkouts::payment,
         checkouts::create,
         checkouts::show,

@@ -15,6 +15,7 @@ mod legacy_token;
 mod market_prices;
 mod orders;
 mod payment;
+mod quote;
 mod retail;
 mod startup;
 mod token_shapes;
