@@ -67,6 +67,7 @@ impl Application {
             sandbox_info_file,
             public_url_given,
             sandbox_rate_limit_per_minute,
+            sandbox_quote_cors,
             max_connections,
         } = settings;
         let listener = TcpListener::bind(listen)
@@ -87,7 +88,7 @@ impl Application {
         let mut paystack_sandbox = None;
         let mut own_endpoint = None;
         if want_sandbox {
-            let sb = sandbox::start(sandbox_rate_limit_per_minute)
+            let sb = sandbox::start(sandbox_rate_limit_per_minute, sandbox_quote_cors)
                 .await
                 .map_err(|e| StartupError::Sandbox(e.to_string()))?;
             config.api_base.clone_from(&sb.api_base);

@@ -192,6 +192,11 @@ pub struct Cli {
     /// With --sandbox: the embedded sandbox's per-token requests per minute.
     #[arg(long, default_value = "600", requires = "sandbox")]
     pub sandbox_rate_limit_per_minute: String,
+    /// With --sandbox: the embedded sandbox answers delivery quotes without CORS headers, as
+    /// the live platform may (its docs promise browser use only for locations), so the
+    /// widget's fallback to the proxy's quote route can be seen and tested.
+    #[arg(long, requires = "sandbox")]
+    pub sandbox_no_quote_cors: bool,
     /// A going-live command (`webhooks …`, `doctor`) to run instead of serving; settings go
     /// before it (`amigo-proxy --sandbox doctor`).
     #[command(subcommand)]
@@ -562,6 +567,8 @@ pub struct Settings {
     pub public_url_given: bool,
     /// Embedded sandbox per-token rate limit.
     pub sandbox_rate_limit_per_minute: u32,
+    /// `--sandbox-no-quote-cors`.
+    pub sandbox_quote_cors: bool,
     /// Most connections served at once (`AMIGO_MAX_CONNECTIONS`).
     pub max_connections: usize,
 }
@@ -861,6 +868,7 @@ impl Cli {
             sandbox_info_file: self.sandbox_info_file,
             public_url_given,
             sandbox_rate_limit_per_minute,
+            sandbox_quote_cors: !self.sandbox_no_quote_cors,
             max_connections,
         })
     }

@@ -33,14 +33,19 @@ impl Drop for EmbeddedSandbox {
     }
 }
 
-/// Starts amigo-sandbox on `127.0.0.1:0` with a fresh `amg_test_` token.
-pub async fn start(rate_limit_per_minute: u32) -> std::io::Result<EmbeddedSandbox> {
+/// Starts amigo-sandbox on `127.0.0.1:0` with a fresh `amg_test_` token; `quote_cors` off
+/// makes its delivery quote unreadable from browsers on other origins.
+pub async fn start(
+    rate_limit_per_minute: u32,
+    quote_cors: bool,
+) -> std::io::Result<EmbeddedSandbox> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}");
     let config = amigo_sandbox::SandboxConfig {
         public_base_url: url.clone(),
         rate_limit_per_minute,
+        quote_cors,
         ..amigo_sandbox::SandboxConfig::default()
     };
     let router = amigo_sandbox::router(config);

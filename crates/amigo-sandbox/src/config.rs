@@ -30,6 +30,10 @@ pub struct SandboxConfig {
     pub idempotency_mode: crate::idempotency::IdempotencyMode,
     /// Fault injection (a sandbox-only extension); off by default.
     pub faults: crate::fault::FaultConfig,
+    /// Whether the delivery quote answers browsers from other origins (CORS). The docs promise
+    /// browser use only for the locations endpoint, so tests turn this off to see the widget
+    /// fall back to the proxy's quote route. On by default.
+    pub quote_cors: bool,
 }
 
 impl Default for SandboxConfig {
@@ -46,6 +50,7 @@ impl Default for SandboxConfig {
             public_base_url: "http://127.0.0.1:7700".to_owned(),
             idempotency_mode: crate::idempotency::IdempotencyMode::Stripe,
             faults: crate::fault::FaultConfig::default(),
+            quote_cors: true,
         }
     }
 }

@@ -63,6 +63,10 @@ struct Args {
     /// How long a `slow` fault holds its answer, in milliseconds.
     #[arg(long, env = "AMIGO_SANDBOX_FAULT_SLOW_MS", default_value = "15000", value_parser = clap::value_parser!(u64).range(1..=600_000))]
     fault_slow_ms: u64,
+    /// Answer the delivery quote without CORS headers, so browsers on other origins cannot read
+    /// it (the docs promise browser use only for locations): the widget's fallback then shows.
+    #[arg(long)]
+    no_quote_cors: bool,
 }
 
 #[tokio::main]
@@ -125,6 +129,7 @@ async fn run(args: Args) -> Result<(), String> {
             seed: args.fault_seed,
             slow_delay: std::time::Duration::from_millis(args.fault_slow_ms),
         },
+        quote_cors: !args.no_quote_cors,
         ..SandboxConfig::default()
     };
     if config.faults.enabled() {

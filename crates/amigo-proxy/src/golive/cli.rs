@@ -92,9 +92,12 @@ async fn sandbox_config(
         }
         return Ok((config, None));
     }
-    let sb = sandbox::start(settings.sandbox_rate_limit_per_minute)
-        .await
-        .map_err(|e| format!("--sandbox: {e}"))?;
+    let sb = sandbox::start(
+        settings.sandbox_rate_limit_per_minute,
+        settings.sandbox_quote_cors,
+    )
+    .await
+    .map_err(|e| format!("--sandbox: {e}"))?;
     config.api_base.clone_from(&sb.api_base);
     config.api_key = sb.token.clone();
     Ok((config, Some(sb)))

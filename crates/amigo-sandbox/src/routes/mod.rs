@@ -56,8 +56,9 @@ pub fn router(state: AppState) -> Router {
         "/api/commerce/locations.php",
         get(locations::get).fallback(not_allowed("GET")),
     );
-    public = both(
-        public,
+    let mut quotes = Router::new();
+    quotes = both(
+        quotes,
         "/api/commerce/delivery/quote/",
         post(quote::post).fallback(not_allowed("POST")),
     );
@@ -68,7 +69,13 @@ pub fn router(state: AppState) -> Router {
     ] {
         public = both(public, path, get(data::plans).fallback(not_allowed("GET")));
     }
-    let public = public.layer(public_cors);
+    // without CORS a browser on another origin cannot read the quote (`quote_cors` off)
+    let quotes = if state.config.quote_cors {
+        quotes.layer(public_cors.clone())
+    } else {
+        quotes
+    };
+    let public = public.layer(public_cors).merge(quotes);
 
     let mut r = Router::new();
     r = both(

@@ -313,6 +313,41 @@ async fn public_with_open_cors() {
     assert_eq!(r.headers["access-control-allow-origin"], "*");
 }
 
+#[tokio::test]
+async fn with_quote_cors_off_browsers_elsewhere_cannot_read_the_quote_but_locations_stay_open() {
+    let app = crate::helpers::app_with(amigo_sandbox::SandboxConfig {
+        quote_cors: false,
+        ..amigo_sandbox::SandboxConfig::default()
+    });
+    let ids = products(&app, 1, |_| true);
+    let r = app
+        .request(
+            Method::POST,
+            QUOTE,
+            None,
+            &[("origin", "https://shop.example")],
+            Some(serde_json::to_vec(&json!({"state_code": "LA", "items": items(&ids)})).unwrap()),
+        )
+        .await;
+    // the quote itself still works (a server or the proxy can ask), but no CORS header
+    assert_eq!(r.status, 200);
+    assert!(
+        r.headers.get("access-control-allow-origin").is_none(),
+        "{:?}",
+        r.headers
+    );
+    let r = app
+        .request(
+            Method::GET,
+            "/api/commerce/locations.php?q=zar",
+            None,
+            &[("origin", "https://shop.example")],
+            None,
+        )
+        .await;
+    assert_eq!(r.headers["access-control-allow-origin"], "*");
+}
+
 struct World {
     catalog: Catalog,
     locations: Locations,
