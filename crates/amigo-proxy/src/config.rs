@@ -81,6 +81,10 @@ pub struct Cli {
     /// Order-tracking lookups a client IP may make per minute.
     #[arg(long, env = "AMIGO_LOOKUP_RATE_PER_IP", default_value = "120")]
     pub lookup_rate_per_ip: String,
+    /// Catalog reads a client IP may send on to Amigo per minute (answers from the cache are
+    /// free): every uncached read spends the merchant's Amigo rate limit.
+    #[arg(long, env = "AMIGO_CATALOG_RATE_PER_IP", default_value = "60")]
+    pub catalog_rate_per_ip: String,
     /// The merchant console's password (`/admin` is off unless this or the hash is set).
     #[arg(long, env = "AMIGO_ADMIN_PASSWORD", hide_env_values = true, value_parser = secret)]
     pub admin_password: Option<SecretString>,
@@ -328,6 +332,9 @@ pub struct RateQuotas {
     pub orders_per_phone: u32,
     /// Order-tracking lookups per client IP per minute.
     pub lookups_per_ip: u32,
+    /// Catalog reads per client IP per minute that the cache cannot answer, so reach Amigo and
+    /// spend the merchant's rate limit (shared with orders and data purchases).
+    pub catalog_per_ip: u32,
 }
 
 impl Default for RateQuotas {
@@ -336,6 +343,7 @@ impl Default for RateQuotas {
             orders_per_ip: 20,
             orders_per_phone: 5,
             lookups_per_ip: 120,
+            catalog_per_ip: 60,
         }
     }
 }
@@ -660,6 +668,11 @@ impl Cli {
             lookups_per_ip: positive_u32(
                 &self.lookup_rate_per_ip,
                 "AMIGO_LOOKUP_RATE_PER_IP",
+                1 << 20,
+            )?,
+            catalog_per_ip: positive_u32(
+                &self.catalog_rate_per_ip,
+                "AMIGO_CATALOG_RATE_PER_IP",
                 1 << 20,
             )?,
         };

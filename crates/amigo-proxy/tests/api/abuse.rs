@@ -367,6 +367,7 @@ async fn abuse_12_a_whole_ipv6_64_is_limited_as_one_client() {
             orders_per_ip: 5,
             orders_per_phone: 10_000,
             lookups_per_ip: 10_000,
+            catalog_per_ip: 10_000,
         },
         ..Options::default()
     })
@@ -699,4 +700,100 @@ async fn abuse_13_wrong_phones_from_many_addresses_lock_the_reference() {
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let after = lookup("198.51.100.6".into(), "08031234567").await;
     assert_eq!(after.status, StatusCode::OK, "{}", after.everything());
+}
+
+/// Item 2: anyone could spend the merchant's Amigo rate limit (shared by orders and data): every
+/// new catalog search was an upstream call, `404`s were asked again every time, and an order
+/// naming 50 unknown ids made 50 lookups. Now a client's uncached catalog reads are limited, a
+/// `404` is remembered, the spend guard stops at the first unknown product, and the merchant's
+/// own order still goes through after ten junk orders of 50 unknown ids.
+#[tokio::test]
+async fn abuse_02_junk_reads_and_orders_cannot_spend_the_merchants_amigo_quota() {
+    use amigo_proxy::config::RateQuotas;
+
+    use crate::helpers::from_ip;
+
+    let app = spawn_app_with(Options {
+        rates: RateQuotas {
+            catalog_per_ip: 20,
+            ..Options::default().rates
+        },
+        ..Options::default()
+    })
+    .await;
+    let (id, _) = app.product(false).await;
+    let lookups = || {
+        app.upstream
+            .controls
+            .count(&Method::GET, "/api/commerce/products")
+    };
+    let read = |uri: String, ip: &'static str| {
+        app.call(from_ip(
+            request(Method::GET, &uri).body(Body::empty()).unwrap(),
+            ip,
+        ))
+    };
+
+    // 100 distinct searches from one client: 20 reach Amigo, the rest are refused here
+    let before = lookups();
+    let mut limited = 0;
+    for n in 0..100 {
+        let r = read(format!("/api/catalog/products?q=junk{n}"), "203.0.113.9").await;
+        match r.status {
+            StatusCode::OK => {}
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert!(r.header("retry-after").is_some());
+                assert_eq!(r.json()["error"], "rate_limited");
+                limited += 1;
+            }
+            other => panic!("{other}: {}", r.everything()),
+        }
+    }
+    assert_eq!((lookups() - before, limited), (20, 80));
+    // what is cached is still served to that client, and another client reads as before
+    let r = read("/api/catalog/products?q=junk0".to_owned(), "203.0.113.9").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.everything());
+    let r = read(format!("/api/catalog/products?id={id}"), "198.51.100.1").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.everything());
+
+    // a product that does not exist is asked for once, then remembered
+    let before = lookups();
+    for _ in 0..5 {
+        let r = read("/api/catalog/products?id=987654".to_owned(), "198.51.100.2").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.everything());
+        assert_eq!(r.json()["error"], "not_found");
+    }
+    assert_eq!(lookups() - before, 1);
+
+    // ten orders of 50 unknown ids each cost one lookup apiece
+    let before = lookups();
+    for o in 0..10u64 {
+        let mut body = order_body("08031234567", id, 1);
+        body["items"] = (0..50u64)
+            .map(|i| serde_json::json!({"product_id": 500_000 + o * 50 + i, "quantity": 1}))
+            .collect();
+        let r = app
+            .call(from_ip(
+                order_request(&body, Some(&new_key())),
+                "203.0.113.10",
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.everything());
+        assert_eq!(r.json()["field"], "items[0].product_id");
+    }
+    assert_eq!(lookups() - before, 10);
+    assert_eq!(
+        app.upstream
+            .controls
+            .count(&Method::POST, "/api/commerce/orders"),
+        0
+    );
+    // and the merchant's own order goes through
+    let r = app
+        .call(from_ip(
+            order_request(&order_body("08031234567", id, 1), Some(&new_key())),
+            "198.51.100.3",
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.everything());
 }

@@ -326,6 +326,7 @@ impl Default for Options {
                 orders_per_ip: 10_000,
                 orders_per_phone: 10_000,
                 lookups_per_ip: 10_000,
+                catalog_per_ip: 10_000,
             },
             secrets: None,
             timeout: Duration::from_secs(3),
