@@ -190,6 +190,10 @@ pub struct Cli {
     /// count within the same window).
     #[arg(long, env = "AMIGO_LOOKUP_LOCK_SECS", default_value = "600")]
     pub lookup_lock_secs: String,
+    /// Days the log tables (webhook deliveries and rejections, data purchases) keep a row,
+    /// so a flood of requests cannot grow the database for ever.
+    #[arg(long, env = "AMIGO_RETENTION_DAYS", default_value = "90")]
+    pub retention_days: String,
     /// Most connections served at once; further clients wait to be accepted.
     #[arg(long, env = "AMIGO_MAX_CONNECTIONS", default_value = "1024")]
     pub max_connections: String,
@@ -503,6 +507,8 @@ pub struct ProxyConfig {
     pub event_streams: crate::event_streams::EventStreamCaps,
     /// How long a reference's lookups stay locked after repeated wrong phones, from any address.
     pub lookup_lock: Duration,
+    /// How long rows of the tables that only grow are kept, and how often they are pruned.
+    pub retention: crate::store::retention::Retention,
 }
 
 /// Default of [`ProxyConfig::ipv6_client_prefix`].
@@ -550,6 +556,7 @@ impl ProxyConfig {
             body_timeout: DEFAULT_BODY_TIMEOUT,
             event_streams: crate::event_streams::EventStreamCaps::default(),
             lookup_lock: crate::lookup_locks::DEFAULT_LOOKUP_LOCK,
+            retention: crate::store::retention::Retention::default(),
         }
     }
 }
@@ -793,6 +800,17 @@ impl Cli {
             "AMIGO_LOOKUP_LOCK_SECS",
             24 * 3600,
         )?));
+        let retention = crate::store::retention::Retention {
+            keep: Duration::from_secs(
+                86_400
+                    * u64::from(positive_u32(
+                        &self.retention_days,
+                        "AMIGO_RETENTION_DAYS",
+                        3650,
+                    )?),
+            ),
+            ..crate::store::retention::Retention::default()
+        };
         let max_connections =
             positive_u32(&self.max_connections, "AMIGO_MAX_CONNECTIONS", 1 << 20)? as usize;
         let mut trusted_proxies = Vec::new();
@@ -847,6 +865,7 @@ impl Cli {
             body_timeout,
             event_streams,
             lookup_lock,
+            retention,
         };
         let patience = config.upstream_patience();
         config.request_timeout = match self.request_timeout_secs.as_deref().map(str::trim) {

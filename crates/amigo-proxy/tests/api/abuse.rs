@@ -797,3 +797,151 @@ async fn abuse_02_junk_reads_and_orders_cannot_spend_the_merchants_amigo_quota()
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.everything());
 }
+
+/// Item 8: the tables anyone's requests grow (webhook deliveries and rejections, data
+/// purchases, the refusal log, order keys, console sessions and, on PostgreSQL, the shared limit
+/// rows) were never pruned. The pruner, on its schedule, removes the rows past their age and
+/// keeps the recent ones, on either database.
+#[tokio::test]
+async fn abuse_08_old_rows_are_pruned_on_a_schedule() {
+    use std::time::Duration;
+
+    use amigo_proxy::store::retention::Retention;
+
+    use crate::helpers::{eventually, on_postgres};
+
+    let app = spawn_app_with(Options {
+        retention: Retention {
+            every: Duration::from_millis(200),
+            ..Retention::default()
+        },
+        ..Options::default()
+    })
+    .await;
+    let db = sqlx::AnyPool::connect(&app.database_url).await.unwrap();
+    let unix = now();
+    let ms = unix * 1000;
+    let iso = |t: i64| {
+        time::OffsetDateTime::from_unix_timestamp(t)
+            .unwrap()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap()
+    };
+    let (long_ago, today) = (unix - 200 * 86_400, unix - 60);
+    for (n, at) in [("old", long_ago), ("new", today)] {
+        sqlx::query(
+            "INSERT INTO webhook_deliveries (delivery_id, body_sha256, event, reference, status,
+                 event_created_at, received_at, payload)
+             VALUES ($1, 'h', 'order.shipped', 'AMG-X', 'shipped', $2, $2, NULL)",
+        )
+        .bind(format!("{n}-delivery"))
+        .bind(iso(at))
+        .execute(&db)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO webhook_rejections (received_at, received_unix, reason, client_ip,
+                 body_bytes)
+             VALUES ($1, $2, $3, '192.0.2.1', 10)",
+        )
+        .bind(iso(at))
+        .bind(at)
+        .bind(n)
+        .execute(&db)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO data_purchases (idempotency_key, body_hash, phone_hash, plan, amount,
+                 lagos_day, state, created_at, updated_at)
+             VALUES ($1, 'h', 'p', 1, 100, '2026-01-01', 'delivered', $2, $2)",
+        )
+        .bind(format!("{n}-purchase"))
+        .bind(iso(at))
+        .execute(&db)
+        .await
+        .unwrap();
+        // the refusal log keeps a week, order keys Amigo's 24 hours
+        let refused_at = if n == "old" { unix - 8 * 86_400 } else { today };
+        sqlx::query(
+            "INSERT INTO refusals (at_unix, at, code, route, client_ip, detail)
+             VALUES ($1, $2, $3, '/api/orders', '192.0.2.1', '')",
+        )
+        .bind(refused_at)
+        .bind(iso(refused_at))
+        .bind(n)
+        .execute(&db)
+        .await
+        .unwrap();
+        let key_ms = if n == "old" { ms - 25 * 3_600_000 } else { ms };
+        sqlx::query(
+            "INSERT INTO order_keys (idempotency_key, body_hash, created_ms) VALUES ($1, 'h', $2)",
+        )
+        .bind(format!("{n}-key"))
+        .bind(key_ms)
+        .execute(&db)
+        .await
+        .unwrap();
+        let expires = if n == "old" { unix - 1 } else { unix + 3600 };
+        sqlx::query(
+            "INSERT INTO admin_sessions (token_hash, created_at, expires_at) VALUES ($1, $2, $3)",
+        )
+        .bind(format!("{n}-session"))
+        .bind(iso(at))
+        .bind(expires)
+        .execute(&db)
+        .await
+        .unwrap();
+        if on_postgres() {
+            let tat = if n == "old" {
+                ms - 1000
+            } else {
+                ms + 3_600_000
+            };
+            sqlx::query("INSERT INTO shared_limits (limit_key, tat_ms) VALUES ($1, $2)")
+                .bind(format!("{n}-limit"))
+                .bind(tat)
+                .execute(&db)
+                .await
+                .unwrap();
+        }
+    }
+    let tables: &[(&str, &str)] = &[
+        ("webhook_deliveries", "delivery_id"),
+        ("webhook_rejections", "reason"),
+        ("data_purchases", "idempotency_key"),
+        ("refusals", "code"),
+        ("order_keys", "idempotency_key"),
+        ("admin_sessions", "token_hash"),
+        ("shared_limits", "limit_key"),
+    ];
+    let left = || async {
+        let mut left = Vec::new();
+        for (table, column) in tables {
+            if *table == "shared_limits" && !on_postgres() {
+                continue;
+            }
+            // table and column names come from the list above
+            let sql = format!("SELECT {column} FROM {table} ORDER BY {column}");
+            let rows: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&db)
+                .await
+                .unwrap();
+            left.extend(rows.into_iter().map(|(v,)| format!("{table}:{v}")));
+        }
+        left
+    };
+    eventually(5, || async {
+        !left().await.iter().any(|r| r.contains(":old"))
+    })
+    .await;
+    let kept = left().await;
+    for (table, _) in tables {
+        if *table == "shared_limits" && !on_postgres() {
+            continue;
+        }
+        assert!(
+            kept.iter().any(|r| r.starts_with(&format!("{table}:new"))),
+            "{table}: {kept:?}"
+        );
+    }
+}

@@ -315,6 +315,8 @@ pub(crate) struct Options {
     pub(crate) lookup_lock: Duration,
     /// Paystack keys or the bank account, and the checkout expiry.
     pub(crate) checkout: amigo_proxy::config::CheckoutSettings,
+    /// How long old rows are kept and how often they are pruned.
+    pub(crate) retention: amigo_proxy::store::retention::Retention,
 }
 
 impl Default for Options {
@@ -354,6 +356,7 @@ impl Default for Options {
             event_streams: amigo_proxy::event_streams::EventStreamCaps::default(),
             lookup_lock: amigo_proxy::lookup_locks::DEFAULT_LOOKUP_LOCK,
             checkout: amigo_proxy::config::CheckoutSettings::default(),
+            retention: amigo_proxy::store::retention::Retention::default(),
         }
     }
 }
@@ -528,6 +531,7 @@ async fn spawn_proxy(
     config.body_timeout = options.body_timeout;
     config.event_streams = options.event_streams;
     config.lookup_lock = options.lookup_lock;
+    config.retention = options.retention;
     let state = AppState::build(config).await.unwrap();
     let router = amigo_proxy::app(state.clone());
     let served = router.clone();
