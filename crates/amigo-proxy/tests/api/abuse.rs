@@ -945,3 +945,80 @@ async fn abuse_08_old_rows_are_pruned_on_a_schedule() {
         );
     }
 }
+
+/// Item 11: every stored webhook secret was accepted, whatever platform and token mode it was
+/// registered with, so a secret from a sandbox registration could sign events for the live
+/// store. Now only secrets registered with this proxy's API base in its token's mode sign.
+#[tokio::test]
+async fn abuse_11_stored_secrets_sign_only_for_their_platform_and_mode() {
+    use amigo_proxy::webhook_endpoints::{StoredEndpoint, insert};
+    use amigo_types::token::Mode;
+    use secrecy::SecretString;
+
+    let app = spawn_app_with(Options {
+        secrets: Some(Vec::new()),
+        ..Options::default()
+    })
+    .await;
+    let here = app.state.config().api_base.clone();
+    let order = app.place_order("08031234567").await;
+    let cases = [
+        // (secret, api base, mode, accepted): the test token's proxy on `here`
+        (
+            "sandbox-elsewhere-0123456789abcdef",
+            "http://127.0.0.1:9/api",
+            Some(Mode::Test),
+            false,
+        ),
+        (
+            "live-registration-0123456789abcdef",
+            here.as_str(),
+            Some(Mode::Live),
+            false,
+        ),
+        (
+            "this-registration-0123456789abcdef",
+            here.as_str(),
+            Some(Mode::Test),
+            true,
+        ),
+        (
+            "before-modes-kept-0123456789abcdef",
+            here.as_str(),
+            None,
+            true,
+        ),
+    ];
+    for (n, (secret, api_base, mode, _)) in cases.iter().enumerate() {
+        insert(
+            app.state.store(),
+            &StoredEndpoint {
+                api_base: (*api_base).to_owned(),
+                mode: *mode,
+                endpoint_id: 100 + n as u64,
+                url: format!("{}/webhooks/amigo", app.proxy_url),
+                secret: SecretString::from(*secret),
+                created_at: time::OffsetDateTime::now_utc(),
+                retire_at: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    for (n, (secret, api_base, mode, accepted)) in cases.iter().enumerate() {
+        let r = app
+            .call(webhook_request(
+                &payload(&order, "accepted", "2026-11-23T12:00:00+01:00"),
+                Some(secret),
+                now(),
+                &format!("scope-{n}"),
+            ))
+            .await;
+        let want = if *accepted {
+            StatusCode::OK
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
+        assert_eq!(r.status, want, "{api_base} {mode:?}: {}", r.everything());
+    }
+}
