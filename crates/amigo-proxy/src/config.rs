@@ -907,6 +907,21 @@ pub fn loopback_for(addr: SocketAddr) -> SocketAddr {
     }
 }
 
+/// Whether an argon2 hash's cost meets one of OWASP's minimum configurations (memory in KiB,
+/// passes): a leaked hash with a lower cost is cheap to guess offline.
+fn strong_enough(params: &argon2::Params) -> bool {
+    const MINIMUMS: [(u32, u32); 5] = [
+        (47_104, 1),
+        (19_456, 2),
+        (12_288, 3),
+        (9_216, 4),
+        (7_168, 5),
+    ];
+    MINIMUMS
+        .iter()
+        .any(|&(m, t)| params.m_cost() >= m && params.t_cost() >= t)
+}
+
 /// The console password as an argon2 hash: a given hash is checked to be one, a plain password
 /// (at least 12 characters) is hashed here with a random salt, so only the hash stays in memory.
 fn admin_password(
@@ -934,6 +949,18 @@ fn admin_password(
                 return Err(bad(
                     "AMIGO_ADMIN_PASSWORD_HASH",
                     "must be an argon2 hash (argon2id, argon2i or argon2d)",
+                ));
+            }
+            let params = argon2::Params::try_from(&parsed)
+                .map_err(|e| bad("AMIGO_ADMIN_PASSWORD_HASH", format!("its parameters: {e}")))?;
+            if !strong_enough(&params) {
+                return Err(bad(
+                    "AMIGO_ADMIN_PASSWORD_HASH",
+                    format!(
+                        "its parameters (m={}, t={}) are too weak: use at least m=19456 (19 MiB) with t=2, or m=47104 with t=1 (OWASP's minimums)",
+                        params.m_cost(),
+                        params.t_cost()
+                    ),
                 ));
             }
             Ok(Some(SecretString::from(h.to_owned())))
@@ -1372,6 +1399,12 @@ mod tests {
             (
                 "--admin-password-hash",
                 "$pbkdf2-sha256$i=1000$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+                "AMIGO_ADMIN_PASSWORD_HASH",
+            ),
+            // argon2id at the `argon2` tool's defaults (4 MiB, 3 passes): too cheap to guess
+            (
+                "--admin-password-hash",
+                "$argon2id$v=19$m=4096,t=3,p=1$c29tZXNhbHRzb21lc2FsdA$JfVx0GbhNhN7TyWGI7uYdLOw2hmBzZJ0AV0hO7yTjWM",
                 "AMIGO_ADMIN_PASSWORD_HASH",
             ),
             ("--upstream-retries", "11", "AMIGO_UPSTREAM_RETRIES"),

@@ -1022,3 +1022,87 @@ async fn abuse_11_stored_secrets_sign_only_for_their_platform_and_mode() {
         assert_eq!(r.status, want, "{api_base} {mode:?}: {}", r.everything());
     }
 }
+
+/// Item 15: console hardening. A supplied argon2 hash with a cost below OWASP's minimums is
+/// refused at start in one line; over https the console's cookies carry the `__Host-` prefix
+/// (so `Secure`, `Path=/`, no `Domain`: no sibling host can plant one); and a session signed in
+/// under one password ends when the proxy restarts with another.
+#[tokio::test]
+async fn abuse_15_console_cookies_sessions_and_password_hashes_are_hardened() {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    use clap::Parser;
+
+    use crate::admin::{cookie, csrf_in, encode, form, get_with, html};
+    use crate::helpers::spawn_beside;
+
+    let settings = |hash: &str| {
+        amigo_proxy::Cli::try_parse_from([
+            "amigo-proxy",
+            "--api-key",
+            "amg_test_abcdefgh12",
+            "--admin-password-hash",
+            hash,
+        ])
+        .unwrap()
+        .into_settings()
+    };
+    // the `argon2` tool's defaults: 4 MiB, 3 passes
+    let weak = "$argon2id$v=19$m=4096,t=3,p=1$c29tZXNhbHRzb21lc2FsdA$JfVx0GbhNhN7TyWGI7uYdLOw2hmBzZJ0AV0hO7yTjWM";
+    let err = settings(weak).unwrap_err();
+    assert_eq!(err.var, "AMIGO_ADMIN_PASSWORD_HASH");
+    let line = err.to_string();
+    assert!(line.contains("too weak") && !line.contains('\n'), "{line}");
+    let salt = SaltString::encode_b64(b"abuse-15-salt-16").unwrap();
+    let strong = argon2::Argon2::default()
+        .hash_password(b"correct horse battery staple", &salt)
+        .unwrap()
+        .to_string();
+    assert!(settings(&strong).is_ok());
+
+    let public = "https://shop-admin.example.com";
+    let options = |password: &str| Options {
+        admin_password: Some(password.to_owned()),
+        public_url: Some(public.to_owned()),
+        ..Options::default()
+    };
+    let first_password = "correct horse battery staple";
+    let app = spawn_app_with(options(first_password)).await;
+    let host_cookie = |attrs: &str| {
+        let parts: Vec<&str> = attrs.split(';').map(str::trim).collect();
+        parts.contains(&"Secure")
+            && parts.contains(&"Path=/")
+            && !parts.iter().any(|p| p.starts_with("Domain"))
+    };
+    let page = app.get("/admin/login").await;
+    let (pre, attrs) = cookie(&page, "__Host-amigo_admin_pre").expect("a __Host- cookie");
+    assert!(host_cookie(&attrs), "{attrs}");
+    let r = app
+        .call(form(
+            "/admin/login",
+            &pre,
+            &format!(
+                "csrf={}&password={}",
+                csrf_in(&html(&page)),
+                encode(first_password)
+            ),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.everything());
+    let (session, attrs) = cookie(&r, "__Host-amigo_admin").expect("a __Host- session");
+    assert!(host_cookie(&attrs), "{attrs}");
+    assert_eq!(
+        app.call(get_with("/admin", &session)).await.status,
+        StatusCode::OK
+    );
+    // the proxy restarted on the same database with a new password: that session is over
+    let restarted = spawn_beside(&app, options("a new password for the console")).await;
+    let r = restarted.call(get_with("/admin", &session)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.header("location"), Some("/admin/login"));
+    // (under the old password it still holds: it is the password that ended it)
+    let same = spawn_beside(&app, options(first_password)).await;
+    assert_eq!(
+        same.call(get_with("/admin", &session)).await.status,
+        StatusCode::OK
+    );
+}

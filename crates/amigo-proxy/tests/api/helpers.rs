@@ -317,6 +317,8 @@ pub(crate) struct Options {
     pub(crate) checkout: amigo_proxy::config::CheckoutSettings,
     /// How long old rows are kept and how often they are pruned.
     pub(crate) retention: amigo_proxy::store::retention::Retention,
+    /// `AMIGO_PUBLIC_URL` instead of the proxy's own loopback URL.
+    pub(crate) public_url: Option<String>,
 }
 
 impl Default for Options {
@@ -357,6 +359,7 @@ impl Default for Options {
             lookup_lock: amigo_proxy::lookup_locks::DEFAULT_LOOKUP_LOCK,
             checkout: amigo_proxy::config::CheckoutSettings::default(),
             retention: amigo_proxy::store::retention::Retention::default(),
+            public_url: None,
         }
     }
 }
@@ -448,6 +451,20 @@ pub(crate) async fn spawn_pair(rates: RateQuotas) -> (TestApp, TestApp) {
     .await
 }
 
+/// Another proxy on `first`'s database and sandbox, built from `options` (a restart with other
+/// settings, for instance).
+pub(crate) async fn spawn_beside(first: &TestApp, options: Options) -> TestApp {
+    spawn_proxy(
+        first.upstream.clone(),
+        first.token.clone(),
+        first.database_url.clone(),
+        first._db.clone(),
+        Some(first.webhook_secret.clone()),
+        options,
+    )
+    .await
+}
+
 /// [`spawn_pair`] with each instance built from `options()`.
 pub(crate) async fn spawn_pair_with(options: impl Fn() -> Options) -> (TestApp, TestApp) {
     let first = spawn_app_with(options()).await;
@@ -491,7 +508,10 @@ async fn spawn_proxy(
     };
     let mut config = ProxyConfig::new(upstream.api_base.clone(), token_secret);
     config.database_url = database_url.clone().into();
-    config.public_url = proxy_url.clone();
+    config.public_url = options
+        .public_url
+        .clone()
+        .unwrap_or_else(|| proxy_url.clone());
     config.allowed_origins = vec![SHOP_ORIGIN.to_owned()];
     config.webhook_secrets = options
         .secrets
