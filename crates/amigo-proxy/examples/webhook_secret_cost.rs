@@ -80,6 +80,7 @@ async fn main() {
             stored.store(),
             &StoredEndpoint {
                 api_base: "http://127.0.0.1:9/api".into(),
+                mode: Some(amigo_types::token::Mode::Test),
                 endpoint_id: id,
                 url: "http://127.0.0.1:8080/webhooks/amigo".into(),
                 secret: SecretString::from(secret),
@@ -94,10 +95,14 @@ async fn main() {
 
     let start = Instant::now();
     for _ in 0..n {
-        let s =
-            webhook_endpoints::accepted_secrets(stored.store(), time::OffsetDateTime::now_utc())
-                .await
-                .expect("lookup");
+        let s = webhook_endpoints::accepted_secrets(
+            stored.store(),
+            "http://127.0.0.1:9/api",
+            amigo_types::token::Mode::Test,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+        .expect("lookup");
         assert_eq!(s.len(), 2);
     }
     let lookup_us = start.elapsed().as_secs_f64() * 1e6 / f64::from(n);

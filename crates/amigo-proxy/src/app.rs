@@ -110,6 +110,7 @@ impl Application {
                     .map_err(|e| StartupError::Sandbox(format!("registering the webhook: {e}")))?;
             own_endpoint = Some(StoredEndpoint {
                 api_base: sb.api_base.clone(),
+                mode: Some(crate::webhook_endpoints::mode_of(&sb.token)),
                 endpoint_id: registered.endpoint.id,
                 url: hook,
                 secret: registered.secret,

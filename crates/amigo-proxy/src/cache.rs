@@ -1,6 +1,8 @@
 //! The catalog cache: upstream `200` bodies kept in memory for as long as their
 //! `Cache-Control` allows (60 s when it says nothing), one upstream call for any number of
-//! concurrent identical misses, and the stale copy served when upstream fails.
+//! concurrent identical misses, and the stale copy served when upstream fails. Upstream `404`s
+//! are remembered for [`NOT_FOUND_TTL`], so asking again and again for a product that does not
+//! exist costs the merchant's Amigo rate limit once, not every time.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -25,6 +27,11 @@ pub const MAX_TTL: Duration = Duration::from_secs(3600);
 pub const STALE_FOR: Duration = Duration::from_secs(24 * 3600);
 /// Most entries kept; the oldest go first beyond it.
 pub const MAX_ENTRIES: usize = 4096;
+/// How long an upstream `404` is answered from memory. Short, so a product the platform adds
+/// shows up soon; long enough that a flood of lookups of unknown ids reaches Amigo once.
+pub const NOT_FOUND_TTL: Duration = Duration::from_secs(30);
+/// Most remembered `404`s; beyond it the expired go, then all of them (they are cheap to relearn).
+pub const MAX_NOT_FOUND: usize = 16_384;
 
 /// How a response was produced, for the `X-Cache` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +95,8 @@ type Fetch = Shared<BoxFuture<'static, Result<Arc<CachedBody>, Arc<ProxyError>>>
 #[derive(Default)]
 struct Inner {
     entries: HashMap<String, Arc<CachedBody>>,
+    /// Keys upstream answered `404` for: the body it sent and when to ask again.
+    not_found: HashMap<String, (Bytes, Instant)>,
     inflight: HashMap<String, Fetch>,
 }
 
@@ -141,6 +150,22 @@ impl CatalogCache {
             .cloned()
     }
 
+    /// Whether `key` has a fresh copy (answering it costs no upstream call).
+    pub fn is_fresh(&self, key: &str) -> bool {
+        self.fresh(key).is_some() || self.known_missing(key).is_some()
+    }
+
+    /// Upstream's recent `404` for `key`, if it answered one less than [`NOT_FOUND_TTL`] ago.
+    fn known_missing(&self, key: &str) -> Option<ProxyError> {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let (body, until) = inner.not_found.get(key)?;
+        (*until > Instant::now()).then(|| ProxyError::Passthrough {
+            status: StatusCode::NOT_FOUND,
+            body: body.clone(),
+            retry_after: None,
+        })
+    }
+
     fn stale(&self, key: &str) -> Option<Arc<CachedBody>> {
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         inner
@@ -152,7 +177,7 @@ impl CatalogCache {
 
     /// Answers `key` from the cache, or through `fetch` (one call for all concurrent misses of
     /// the same key). An upstream 5xx, timeout or transport failure falls back to the stale
-    /// copy if there is one; upstream 4xx answers are passed on and never cached.
+    /// copy if there is one; upstream 4xx answers are passed on, and only a `404` is remembered (briefly).
     pub async fn get_or_fetch<F, Fut>(&self, key: &str, fetch: F) -> Result<CacheAnswer, ProxyError>
     where
         F: FnOnce() -> Fut,
@@ -181,6 +206,9 @@ impl CatalogCache {
                 entry,
                 status: CacheStatus::Hit,
             });
+        }
+        if let Some(missing) = self.known_missing(key) {
+            return Err(missing);
         }
         let shared = {
             let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
@@ -262,6 +290,12 @@ impl CatalogCache {
             };
             let mut inner = cache.inner.lock().unwrap_or_else(|e| e.into_inner());
             inner.inflight.remove(&key);
+            if let Err(e) = &result
+                && let ProxyError::Passthrough { status, body, .. } = &**e
+                && *status == StatusCode::NOT_FOUND
+            {
+                remember_missing(&mut inner.not_found, key.clone(), body.clone());
+            }
             match result {
                 Ok((entry, store)) => {
                     if store {
@@ -297,6 +331,18 @@ impl CatalogCache {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// Remembers upstream's `404` for `key` for [`NOT_FOUND_TTL`], within [`MAX_NOT_FOUND`] keys.
+fn remember_missing(not_found: &mut HashMap<String, (Bytes, Instant)>, key: String, body: Bytes) {
+    let now = Instant::now();
+    if not_found.len() >= MAX_NOT_FOUND {
+        not_found.retain(|_, (_, until)| *until > now);
+        if not_found.len() >= MAX_NOT_FOUND {
+            not_found.clear();
+        }
+    }
+    not_found.insert(key, (body, now + NOT_FOUND_TTL));
 }
 
 /// Drops expired-beyond-stale entries, then the oldest quarter if still full.
@@ -448,6 +494,42 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(e, ProxyError::Upstream(_)));
+    }
+
+    #[tokio::test]
+    async fn a_not_found_is_remembered_briefly() {
+        let cache = CatalogCache::default();
+        let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        for _ in 0..3 {
+            let calls = calls.clone();
+            let e = cache
+                .get_or_fetch("gone", move || async move {
+                    calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    Ok(UpstreamResponse {
+                        status: StatusCode::NOT_FOUND,
+                        cache_control: None,
+                        retry_after: None,
+                        body: Bytes::from_static(b"{\"error\":\"not_found\"}"),
+                    })
+                })
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(e, ProxyError::Passthrough { status, .. } if status == StatusCode::NOT_FOUND)
+            );
+        }
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert!(cache.is_fresh("gone"));
+        // once it has expired, upstream is asked again
+        cache
+            .inner
+            .lock()
+            .unwrap()
+            .not_found
+            .get_mut("gone")
+            .unwrap()
+            .1 = Instant::now();
+        assert!(!cache.is_fresh("gone"));
     }
 
     #[tokio::test]

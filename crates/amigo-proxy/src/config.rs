@@ -81,6 +81,10 @@ pub struct Cli {
     /// Order-tracking lookups a client IP may make per minute.
     #[arg(long, env = "AMIGO_LOOKUP_RATE_PER_IP", default_value = "120")]
     pub lookup_rate_per_ip: String,
+    /// Catalog reads a client IP may send on to Amigo per minute (answers from the cache are
+    /// free): every uncached read spends the merchant's Amigo rate limit.
+    #[arg(long, env = "AMIGO_CATALOG_RATE_PER_IP", default_value = "60")]
+    pub catalog_rate_per_ip: String,
     /// The merchant console's password (`/admin` is off unless this or the hash is set).
     #[arg(long, env = "AMIGO_ADMIN_PASSWORD", hide_env_values = true, value_parser = secret)]
     pub admin_password: Option<SecretString>,
@@ -186,6 +190,10 @@ pub struct Cli {
     /// count within the same window).
     #[arg(long, env = "AMIGO_LOOKUP_LOCK_SECS", default_value = "600")]
     pub lookup_lock_secs: String,
+    /// Days the log tables (webhook deliveries and rejections, data purchases) keep a row,
+    /// so a flood of requests cannot grow the database for ever.
+    #[arg(long, env = "AMIGO_RETENTION_DAYS", default_value = "90")]
+    pub retention_days: String,
     /// Most connections served at once; further clients wait to be accepted.
     #[arg(long, env = "AMIGO_MAX_CONNECTIONS", default_value = "1024")]
     pub max_connections: String,
@@ -333,6 +341,9 @@ pub struct RateQuotas {
     pub orders_per_phone: u32,
     /// Order-tracking lookups per client IP per minute.
     pub lookups_per_ip: u32,
+    /// Catalog reads per client IP per minute that the cache cannot answer, so reach Amigo and
+    /// spend the merchant's rate limit (shared with orders and data purchases).
+    pub catalog_per_ip: u32,
 }
 
 impl Default for RateQuotas {
@@ -341,6 +352,7 @@ impl Default for RateQuotas {
             orders_per_ip: 20,
             orders_per_phone: 5,
             lookups_per_ip: 120,
+            catalog_per_ip: 60,
         }
     }
 }
@@ -500,6 +512,8 @@ pub struct ProxyConfig {
     pub event_streams: crate::event_streams::EventStreamCaps,
     /// How long a reference's lookups stay locked after repeated wrong phones, from any address.
     pub lookup_lock: Duration,
+    /// How long rows of the tables that only grow are kept, and how often they are pruned.
+    pub retention: crate::store::retention::Retention,
 }
 
 /// Default of [`ProxyConfig::ipv6_client_prefix`].
@@ -547,6 +561,7 @@ impl ProxyConfig {
             body_timeout: DEFAULT_BODY_TIMEOUT,
             event_streams: crate::event_streams::EventStreamCaps::default(),
             lookup_lock: crate::lookup_locks::DEFAULT_LOOKUP_LOCK,
+            retention: crate::store::retention::Retention::default(),
         }
     }
 }
@@ -669,6 +684,11 @@ impl Cli {
                 "AMIGO_LOOKUP_RATE_PER_IP",
                 1 << 20,
             )?,
+            catalog_per_ip: positive_u32(
+                &self.catalog_rate_per_ip,
+                "AMIGO_CATALOG_RATE_PER_IP",
+                1 << 20,
+            )?,
         };
         let data = DataSales {
             enabled: parse_flag(self.data_enabled.as_deref(), "AMIGO_DATA_ENABLED")?,
@@ -787,6 +807,17 @@ impl Cli {
             "AMIGO_LOOKUP_LOCK_SECS",
             24 * 3600,
         )?));
+        let retention = crate::store::retention::Retention {
+            keep: Duration::from_secs(
+                86_400
+                    * u64::from(positive_u32(
+                        &self.retention_days,
+                        "AMIGO_RETENTION_DAYS",
+                        3650,
+                    )?),
+            ),
+            ..crate::store::retention::Retention::default()
+        };
         let max_connections =
             positive_u32(&self.max_connections, "AMIGO_MAX_CONNECTIONS", 1 << 20)? as usize;
         let mut trusted_proxies = Vec::new();
@@ -841,6 +872,7 @@ impl Cli {
             body_timeout,
             event_streams,
             lookup_lock,
+            retention,
         };
         let patience = config.upstream_patience();
         config.request_timeout = match self.request_timeout_secs.as_deref().map(str::trim) {
@@ -883,6 +915,21 @@ pub fn loopback_for(addr: SocketAddr) -> SocketAddr {
     }
 }
 
+/// Whether an argon2 hash's cost meets one of OWASP's minimum configurations (memory in KiB,
+/// passes): a leaked hash with a lower cost is cheap to guess offline.
+fn strong_enough(params: &argon2::Params) -> bool {
+    const MINIMUMS: [(u32, u32); 5] = [
+        (47_104, 1),
+        (19_456, 2),
+        (12_288, 3),
+        (9_216, 4),
+        (7_168, 5),
+    ];
+    MINIMUMS
+        .iter()
+        .any(|&(m, t)| params.m_cost() >= m && params.t_cost() >= t)
+}
+
 /// The console password as an argon2 hash: a given hash is checked to be one, a plain password
 /// (at least 12 characters) is hashed here with a random salt, so only the hash stays in memory.
 fn admin_password(
@@ -910,6 +957,18 @@ fn admin_password(
                 return Err(bad(
                     "AMIGO_ADMIN_PASSWORD_HASH",
                     "must be an argon2 hash (argon2id, argon2i or argon2d)",
+                ));
+            }
+            let params = argon2::Params::try_from(&parsed)
+                .map_err(|e| bad("AMIGO_ADMIN_PASSWORD_HASH", format!("its parameters: {e}")))?;
+            if !strong_enough(&params) {
+                return Err(bad(
+                    "AMIGO_ADMIN_PASSWORD_HASH",
+                    format!(
+                        "its parameters (m={}, t={}) are too weak: use at least m=19456 (19 MiB) with t=2, or m=47104 with t=1 (OWASP's minimums)",
+                        params.m_cost(),
+                        params.t_cost()
+                    ),
                 ));
             }
             Ok(Some(SecretString::from(h.to_owned())))
@@ -1348,6 +1407,12 @@ mod tests {
             (
                 "--admin-password-hash",
                 "$pbkdf2-sha256$i=1000$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+                "AMIGO_ADMIN_PASSWORD_HASH",
+            ),
+            // argon2id at the `argon2` tool's defaults (4 MiB, 3 passes): too cheap to guess
+            (
+                "--admin-password-hash",
+                "$argon2id$v=19$m=4096,t=3,p=1$c29tZXNhbHRzb21lc2FsdA$JfVx0GbhNhN7TyWGI7uYdLOw2hmBzZJ0AV0hO7yTjWM",
                 "AMIGO_ADMIN_PASSWORD_HASH",
             ),
             ("--upstream-retries", "11", "AMIGO_UPSTREAM_RETRIES"),

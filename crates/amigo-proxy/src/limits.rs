@@ -1,6 +1,6 @@
 //! The proxy's own rate limits (GCRA via `governor`): orders per client IP, orders per
-//! customer phone (keyed by its hash, never the number), order lookups per client IP, and data
-//! purchases per client IP and per phone.
+//! customer phone (keyed by its hash, never the number), order lookups per client IP, uncached
+//! catalog reads per client IP, and data purchases per client IP and per phone.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -74,6 +74,7 @@ pub struct RateLimits {
     orders_per_ip: Limiter<IpAddr>,
     orders_per_phone: Limiter<String>,
     lookups_per_ip: Limiter<IpAddr>,
+    catalog_per_ip: Limiter<IpAddr>,
     data_per_ip: Limiter<IpAddr>,
     data_per_phone: Limiter<String>,
     signin: SigninLimits,
@@ -172,6 +173,7 @@ impl RateLimits {
             orders_per_ip: Limiter::per_minute(q.orders_per_ip),
             orders_per_phone: Limiter::per_minute(q.orders_per_phone),
             lookups_per_ip: Limiter::per_minute(q.lookups_per_ip),
+            catalog_per_ip: Limiter::per_minute(q.catalog_per_ip),
             data_per_ip: Limiter::per_minute(data.per_ip_per_minute),
             data_per_phone: Limiter::per_hour(data.per_phone_per_hour),
             signin: SigninLimits::new(),
@@ -239,6 +241,12 @@ impl RateLimits {
         self.orders_per_phone.check(&phone_hash.to_owned())
     }
 
+    /// Counts a catalog read from `ip` that the cache cannot answer: it would spend the
+    /// merchant's Amigo rate limit, which orders and data purchases share.
+    pub fn catalog_from_ip(&self, ip: IpAddr) -> Result<(), ProxyError> {
+        self.catalog_per_ip.check(&self.key(ip))
+    }
+
     /// Counts an order lookup (or event subscription) from `ip`.
     pub fn lookup_from_ip(&self, ip: IpAddr) -> Result<(), ProxyError> {
         self.lookups_per_ip.check(&self.key(ip))
@@ -274,6 +282,7 @@ mod tests {
                 orders_per_ip: 2,
                 orders_per_phone: 1,
                 lookups_per_ip: 1,
+                catalog_per_ip: 1,
             },
             &DataSales::default(),
             64,

@@ -96,7 +96,7 @@ impl AppState {
             store.clone(),
             updates.clone(),
         ));
-        Ok(Self {
+        let state = Self {
             inner: Arc::new(Inner {
                 limits: RateLimits::new(config.rates, &config.data, config.ipv6_client_prefix),
                 lookup_locks: crate::lookup_locks::LookupLocks::new(config.lookup_lock),
@@ -116,7 +116,13 @@ impl AppState {
                 stopping,
                 config,
             }),
-        })
+        };
+        tokio::spawn(crate::store::retention::run_pruner(
+            state.store().clone(),
+            state.config().retention,
+            state.stopping(),
+        ));
+        Ok(state)
     }
 
     /// Configuration.

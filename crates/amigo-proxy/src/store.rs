@@ -13,6 +13,7 @@ mod checkouts;
 mod data;
 mod pending;
 mod retail;
+pub mod retention;
 
 pub use budget::{Budget, BudgetClaim, BudgetReserved, lagos_day};
 pub use checkouts::{CheckoutInsert, CheckoutRow, NewCheckout};

@@ -3,10 +3,15 @@
 //! restart and no secret copied by hand: the receiver reads the secrets it accepts from here on
 //! every delivery, alongside `AMIGO_WEBHOOK_SECRETS`.
 //!
+//! Each secret is scoped to the API base and the token mode (test or live) it was registered
+//! with: the receiver accepts only those of the platform and mode it is running against, so a
+//! secret from a sandbox registration never signs a live event.
+//!
 //! A rotated-out endpoint keeps its row with a `retire_at` time; its secret is accepted until
 //! then (the overlap window), and never after, whether or not anyone runs
 //! `webhooks rotate --finish`.
 
+use amigo_types::token::{ApiToken, Mode};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::Row;
 use time::OffsetDateTime;
@@ -19,6 +24,9 @@ use crate::store::Store;
 pub struct StoredEndpoint {
     /// The Amigo API base it was registered with (endpoint ids are unique per platform only).
     pub api_base: String,
+    /// The mode of the token it was registered with; `None` for rows stored before modes were
+    /// recorded (accepted for test tokens only).
+    pub mode: Option<Mode>,
     /// The platform's endpoint id.
     pub endpoint_id: u64,
     /// The URL registered (`{AMIGO_PUBLIC_URL}/webhooks/amigo`).
@@ -35,6 +43,34 @@ impl StoredEndpoint {
     /// Whether its secret is still accepted at `now`.
     pub fn accepted_at(&self, now: OffsetDateTime) -> bool {
         self.retire_at.is_none_or(|at| at > now)
+    }
+
+    /// Whether its secret may sign events for a proxy on `api_base` with a token of `mode`:
+    /// registered there in that mode (a row without a mode only for a test token).
+    pub fn scoped_to(&self, api_base: &str, mode: Mode) -> bool {
+        self.api_base == api_base && self.mode.unwrap_or(Mode::Test) == mode
+    }
+}
+
+/// The mode of `api_key`: test for an `amg_test_` token, live for any other (a legacy token is
+/// treated as live, the stricter side).
+pub fn mode_of(api_key: &SecretString) -> Mode {
+    ApiToken::parse(api_key.expose_secret()).map_or(Mode::Live, |t| t.mode())
+}
+
+fn mode_text(mode: Option<Mode>) -> &'static str {
+    match mode {
+        Some(Mode::Test) => "test",
+        Some(Mode::Live) => "live",
+        None => "",
+    }
+}
+
+fn parse_mode(raw: &str) -> Option<Mode> {
+    match raw {
+        "test" => Some(Mode::Test),
+        "live" => Some(Mode::Live),
+        _ => None,
     }
 }
 
@@ -53,11 +89,12 @@ fn parse_time(raw: &str) -> Result<OffsetDateTime, sqlx::Error> {
 /// row describes an endpoint that no longer exists.
 pub async fn insert(store: &Store, endpoint: &StoredEndpoint) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO webhook_endpoints (api_base, endpoint_id, url, secret, created_at, retire_at)
-         VALUES ($1, $2, $3, $4, $5, $6)
+        "INSERT INTO webhook_endpoints (api_base, endpoint_id, url, secret, created_at, retire_at,
+             token_mode)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (api_base, endpoint_id) DO UPDATE SET url = excluded.url,
              secret = excluded.secret, created_at = excluded.created_at,
-             retire_at = excluded.retire_at",
+             retire_at = excluded.retire_at, token_mode = excluded.token_mode",
     )
     .bind(&endpoint.api_base)
     .bind(endpoint.endpoint_id.to_string())
@@ -65,6 +102,7 @@ pub async fn insert(store: &Store, endpoint: &StoredEndpoint) -> Result<(), sqlx
     .bind(endpoint.secret.expose_secret())
     .bind(iso(endpoint.created_at))
     .bind(endpoint.retire_at.map(iso))
+    .bind(mode_text(endpoint.mode))
     .execute(store.pool())
     .await
     .map(|_| ())
@@ -73,7 +111,7 @@ pub async fn insert(store: &Store, endpoint: &StoredEndpoint) -> Result<(), sqlx
 /// Every stored endpoint, oldest first.
 pub async fn all(store: &Store) -> Result<Vec<StoredEndpoint>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT api_base, endpoint_id, url, secret, created_at, retire_at
+        "SELECT api_base, endpoint_id, url, secret, created_at, retire_at, token_mode
          FROM webhook_endpoints ORDER BY created_at, endpoint_id",
     )
     .fetch_all(store.pool())
@@ -85,6 +123,7 @@ pub async fn all(store: &Store) -> Result<Vec<StoredEndpoint>, sqlx::Error> {
             let retire_at: Option<String> = r.try_get("retire_at")?;
             Ok(StoredEndpoint {
                 api_base: r.try_get("api_base")?,
+                mode: parse_mode(&r.try_get::<String, _>("token_mode")?),
                 endpoint_id: id.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
                 url: r.try_get("url")?,
                 secret: SecretString::from(r.try_get::<String, _>("secret")?),
@@ -107,15 +146,18 @@ pub async fn for_api(store: &Store, api_base: &str) -> Result<Vec<StoredEndpoint
         .collect())
 }
 
-/// The secrets the receiver accepts at `now`: every stored endpoint's not yet retired.
+/// The secrets the receiver accepts at `now` for a proxy on `api_base` with a token of `mode`:
+/// those registered there in that mode and not yet retired.
 pub async fn accepted_secrets(
     store: &Store,
+    api_base: &str,
+    mode: Mode,
     now: OffsetDateTime,
 ) -> Result<Vec<SecretString>, sqlx::Error> {
     Ok(all(store)
         .await?
         .into_iter()
-        .filter(|e| e.accepted_at(now))
+        .filter(|e| e.scoped_to(api_base, mode) && e.accepted_at(now))
         .map(|e| e.secret)
         .collect())
 }
@@ -166,6 +208,7 @@ mod tests {
                 &store,
                 &StoredEndpoint {
                     api_base: "http://a/api".into(),
+                    mode: Some(Mode::Test),
                     endpoint_id: id,
                     url: "https://shop.example/webhooks/amigo".into(),
                     secret: SecretString::from(secret),
@@ -183,7 +226,7 @@ mod tests {
         let secrets = |at| {
             let store = store.clone();
             async move {
-                accepted_secrets(&store, at)
+                accepted_secrets(&store, "http://a/api", Mode::Test, at)
                     .await
                     .expect("secrets")
                     .iter()
@@ -202,6 +245,7 @@ mod tests {
             &store,
             &StoredEndpoint {
                 api_base: "http://a/api".into(),
+                mode: Some(Mode::Test),
                 endpoint_id: 2,
                 url: "https://shop.example/webhooks/amigo".into(),
                 secret: SecretString::from("newer-secret-0123456789"),

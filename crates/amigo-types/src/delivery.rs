@@ -152,6 +152,25 @@ impl QuoteRequest {
     }
 }
 
+/// The lines with each repeated `product_id` folded into its first line, quantities added
+/// (saturating): how the platform's sandbox reads an order or quote that names a product twice,
+/// since the docs ("up to 50 distinct line items") do not say to refuse one. The merged lines
+/// are then held to [`validate_items`] (a total over 1000 is refused like one line of it).
+pub fn merge_repeated_lines(items: &[LineItem]) -> Vec<LineItem> {
+    let mut merged: Vec<LineItem> = Vec::with_capacity(items.len());
+    let mut at: std::collections::HashMap<u64, usize> =
+        std::collections::HashMap::with_capacity(items.len());
+    for item in items {
+        if let Some(line) = at.get(&item.product_id).and_then(|&i| merged.get_mut(i)) {
+            line.quantity = line.quantity.saturating_add(item.quantity);
+        } else {
+            at.insert(item.product_id, merged.len());
+            merged.push(*item);
+        }
+    }
+    merged
+}
+
 /// Checks a line-item list: 1..=`max` lines, no duplicate product, quantities 1–1000.
 /// Errors are `invalid_items` with a field such as `items[3].quantity`.
 pub fn validate_items(items: &[LineItem], max: usize, field: &str) -> Result<(), ApiError> {

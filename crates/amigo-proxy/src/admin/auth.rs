@@ -1,6 +1,8 @@
 //! Console sign-in: the password checked against its argon2 hash, sessions kept in the database
-//! by the hash of a random token (so several instances share them and a leaked table signs
-//! nobody in), the session cookie (HttpOnly, SameSite=Strict, Secure behind https, expiring),
+//! by the hash of a random token keyed by the password hash (so several instances share them, a
+//! leaked table signs nobody in, and every session ends when the password changes), the session
+//! cookie (HttpOnly, SameSite=Strict, expiring; behind https `Secure` with the `__Host-` prefix,
+//! so no other host or path can plant or shadow it),
 //! CSRF tokens derived from the session (or, before sign-in, from a pre-session cookie), and the
 //! same-origin rule for every state-changing request.
 
@@ -35,9 +37,45 @@ fn is_token(raw: &str) -> bool {
     raw.len() == 64 && raw.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// What the database keeps of a session token.
-pub(crate) fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(format!("amigo-admin-session:{token}")))
+/// What the database keeps of a session token: its hash keyed by the console password's hash,
+/// so a new password (a new hash) finds none of the sessions signed in under the old one.
+pub(crate) fn token_hash(password_hash: &str, token: &str) -> String {
+    let key = Sha256::digest(password_hash.as_bytes());
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    mac.update(b"amigo-admin-session:");
+    mac.update(token.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// [`token_hash`] under the configured password.
+pub(crate) fn session_hash(state: &AppState, token: &str) -> String {
+    let password = state
+        .config()
+        .admin_password_hash
+        .as_ref()
+        .map_or("", |h| h.expose_secret());
+    token_hash(password, token)
+}
+
+/// Whether the console is served over https: its cookies are then `Secure` and `__Host-`.
+fn over_https(state: &AppState) -> bool {
+    state.config().public_url.starts_with("https://")
+}
+
+/// The name cookie `name` is sent under: `__Host-{name}` over https (the browser then insists on
+/// `Secure`, `Path=/` and no `Domain`, so a sibling subdomain cannot set it), `name` otherwise.
+pub(crate) fn cookie_name(state: &AppState, name: &'static str) -> String {
+    if over_https(state) {
+        format!("__Host-{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// The path the console's cookies are scoped to: `/admin`, or `/` where `__Host-` requires it.
+fn cookie_path(state: &AppState) -> &'static str {
+    if over_https(state) { "/" } else { "/admin" }
 }
 
 /// A CSRF token bound to `secret` (the session or pre-session token) and a purpose.
@@ -70,24 +108,27 @@ pub(crate) async fn password_matches(state: &AppState, password: String) -> bool
     .unwrap_or(false)
 }
 
-/// A cookie scoped to the console, Secure when the proxy is served over https.
+/// A console cookie: HttpOnly, SameSite=Strict, expiring; over https `Secure` and `__Host-`.
 pub(crate) fn console_cookie(
     state: &AppState,
     name: &'static str,
     value: String,
 ) -> Cookie<'static> {
-    Cookie::build((name, value))
-        .path("/admin")
+    Cookie::build((cookie_name(state, name), value))
+        .path(cookie_path(state))
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(state.config().public_url.starts_with("https://"))
+        .secure(over_https(state))
         .max_age(time::Duration::seconds(SESSION_SECS))
         .build()
 }
 
-/// A cookie that removes `name`.
-pub(crate) fn removal(name: &'static str) -> Cookie<'static> {
-    Cookie::build((name, "")).path("/admin").build()
+/// A cookie that removes console cookie `name`.
+pub(crate) fn removal(state: &AppState, name: &'static str) -> Cookie<'static> {
+    Cookie::build((cookie_name(state, name), ""))
+        .path(cookie_path(state))
+        .secure(over_https(state))
+        .build()
 }
 
 /// A state-changing request must come from the console's own pages: a browser's `Origin` (when
@@ -123,13 +164,16 @@ impl FromRequestParts<AppState> for Signed {
     ) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
         let to_login = || Redirect::to("/admin/login").into_response();
-        let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
+        let Some(token) = jar
+            .get(&cookie_name(state, SESSION_COOKIE))
+            .map(|c| c.value().to_owned())
+        else {
             return Err(to_login());
         };
         if !is_token(&token) {
             return Err(to_login());
         }
-        let hash = token_hash(&token);
+        let hash = session_hash(state, &token);
         match state.store().session_valid(&hash).await {
             Ok(true) => Ok(Signed {
                 csrf: csrf_for(&token, "console"),
@@ -142,8 +186,8 @@ impl FromRequestParts<AppState> for Signed {
 }
 
 /// The pre-session token of a sign-in form (a fresh one when the cookie is missing or malformed).
-pub(crate) fn pre_token(jar: &CookieJar) -> Option<String> {
-    jar.get(PRE_COOKIE)
+pub(crate) fn pre_token(state: &AppState, jar: &CookieJar) -> Option<String> {
+    jar.get(&cookie_name(state, PRE_COOKIE))
         .map(|c| c.value().to_owned())
         .filter(|t| is_token(t))
 }
@@ -157,8 +201,9 @@ mod tests {
         let t = random_token();
         assert!(is_token(&t));
         assert_ne!(t, random_token());
-        assert_eq!(token_hash(&t), token_hash(&t));
-        assert_ne!(token_hash(&t), t);
+        assert_eq!(token_hash("pw1", &t), token_hash("pw1", &t));
+        assert_ne!(token_hash("pw1", &t), t);
+        assert_ne!(token_hash("pw1", &t), token_hash("pw2", &t));
         let c = csrf_for(&t, "console");
         assert_eq!(c, csrf_for(&t, "console"));
         assert_ne!(c, csrf_for(&t, "login"));

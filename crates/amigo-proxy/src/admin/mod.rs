@@ -28,7 +28,7 @@ use crate::state::AppState;
 use crate::store::admin::OrderFilter;
 use auth::{
     PRE_COOKIE, SESSION_COOKIE, SESSION_SECS, Signed, console_cookie, csrf_for, password_matches,
-    pre_token, random_token, removal, same_origin, same_token, token_hash,
+    pre_token, random_token, removal, same_origin, same_token, session_hash,
 };
 use views::{HealthLine, OrdersView, Section};
 
@@ -401,7 +401,7 @@ async fn login_page(State(state): State<AppState>, jar: CookieJar) -> Response {
 
 /// The jar with a pre-session cookie (kept if valid) and the sign-in form's CSRF token.
 fn with_pre(state: &AppState, jar: CookieJar) -> (CookieJar, String) {
-    match pre_token(&jar) {
+    match pre_token(state, &jar) {
         Some(pre) => {
             let csrf = csrf_for(&pre, "login");
             (jar, csrf)
@@ -429,7 +429,7 @@ async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AdminError> {
-    let expected = pre_token(&jar).map(|pre| csrf_for(&pre, "login"));
+    let expected = pre_token(&state, &jar).map(|pre| csrf_for(&pre, "login"));
     if !same_origin(&state, &headers) || !expected.is_some_and(|e| same_token(&e, &form.csrf)) {
         return Err(AdminError::Forbidden(
             "This sign-in form expired or came from another site. Open the sign-in page again.",
@@ -471,13 +471,13 @@ async fn login(
     let expires = time::OffsetDateTime::now_utc().unix_timestamp() + SESSION_SECS;
     state
         .store()
-        .create_session(&token_hash(&token), expires)
+        .create_session(&session_hash(&state, &token), expires)
         .await?;
     state.limits().admin_signed_in(ip);
     tracing::info!(%ip, "console signed in");
-    let jar = jar
-        .remove(removal(PRE_COOKIE))
-        .add(console_cookie(&state, SESSION_COOKIE, token));
+    let jar =
+        jar.remove(removal(&state, PRE_COOKIE))
+            .add(console_cookie(&state, SESSION_COOKIE, token));
     Ok((jar, Redirect::to("/admin")).into_response())
 }
 
@@ -501,7 +501,7 @@ async fn logout(
     }
     state.store().end_session(&signed.token_hash).await?;
     Ok((
-        jar.remove(removal(SESSION_COOKIE)),
+        jar.remove(removal(&state, SESSION_COOKIE)),
         Redirect::to("/admin/login"),
     )
         .into_response())

@@ -111,6 +111,7 @@ impl GoLive {
             self.store(),
             &StoredEndpoint {
                 api_base: self.platform().base().to_owned(),
+                mode: Some(stored::mode_of(&self.config().api_key)),
                 endpoint_id: registered.endpoint.id,
                 url,
                 secret: registered.secret.clone(),

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use crate::cache::CacheStatus;
 use crate::encoding::{Precoded, ReadPreferences};
 use crate::error::{ProxyError, ProxyResult};
+use crate::middleware::ClientIp;
 use crate::ready::ReadyBody;
 use crate::retail;
 use crate::state::AppState;
@@ -41,7 +42,7 @@ pub(super) fn pairs(raw: Pairs) -> ProxyResult<QueryPairs> {
         (status = 200, description = "Amigo's `GET /api/commerce/categories/` body, unchanged: every category with its product count", body = amigo_types::DataEnvelope<Vec<amigo_types::catalog::Category>>, content_type = "application/json", headers(("ETag" = String, description = "Weak validator of this body, the same in every coding"))),
         (status = 304, description = "Not modified: `If-None-Match` holds this body's `ETag`; no body", headers(("ETag" = String, description = "The validator the client holds"))),
         (status = 403, description = "`origin_not_allowed`: a browser `Origin` that is not the merchant's", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
-        (status = 429, description = "Amigo's `rate_limited`, passed through (with `Retry-After`) when nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 429, description = "`rate_limited` (with `Retry-After`): this client's reads that the cache cannot answer are over `AMIGO_CATALOG_RATE_PER_IP` this minute; or Amigo's, passed through when nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 502, description = "Amigo failed and nothing is cached (`retryable: true`)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 503, description = "`upstream_unavailable`: the circuit breaker is open and nothing is cached (`retryable: true`, `Retry-After`)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 504, description = "Amigo timed out and nothing is cached (`retryable: true`)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -49,11 +50,13 @@ pub(super) fn pairs(raw: Pairs) -> ProxyResult<QueryPairs> {
 )]
 pub(crate) async fn categories(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     prefs: ReadPreferences,
 ) -> ProxyResult<Response> {
     // no prices in categories: the body is served as Amigo sent it
-    forward(
+    forward_for(
         &state,
+        ip,
         prefs,
         "/commerce/categories/",
         String::new(),
@@ -84,7 +87,7 @@ pub(crate) async fn categories(
         (status = 403, description = "`origin_not_allowed`: a browser `Origin` that is not the merchant's", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 404, description = "`not_found`: no such product", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 422, description = "`invalid_<param>` naming the bad parameter (no upstream call)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
-        (status = 429, description = "Amigo's `rate_limited`, passed through (with `Retry-After`) when nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 429, description = "`rate_limited` (with `Retry-After`): this client's reads that the cache cannot answer are over `AMIGO_CATALOG_RATE_PER_IP` this minute; or Amigo's, passed through when nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 502, description = "Amigo failed and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 503, description = "`upstream_unavailable`: the circuit breaker is open and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 504, description = "Amigo timed out and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -92,6 +95,7 @@ pub(crate) async fn categories(
 )]
 pub(crate) async fn products(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     prefs: ReadPreferences,
     raw: Pairs,
 ) -> ProxyResult<Response> {
@@ -101,7 +105,7 @@ pub(crate) async fn products(
         ProductLookup::List(q) => q.to_query_string(),
     };
     let rule = state.config().price_rule;
-    forward(&state, prefs, "/commerce/products/", canonical, rule).await
+    forward_for(&state, ip, prefs, "/commerce/products/", canonical, rule).await
 }
 
 /// Curation lists: discover them (no `type`) or fetch one list's products.
@@ -120,7 +124,7 @@ pub(crate) async fn products(
         (status = 403, description = "`origin_not_allowed`: a browser `Origin` that is not the merchant's", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 404, description = "`list_not_found`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 422, description = "`invalid_type` / `invalid_limit`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
-        (status = 429, description = "Amigo's `rate_limited`, passed through (with `Retry-After`) when nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 429, description = "`rate_limited` (with `Retry-After`): this client's reads that the cache cannot answer are over `AMIGO_CATALOG_RATE_PER_IP` this minute; or Amigo's, passed through when nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 502, description = "Amigo failed and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 503, description = "`upstream_unavailable`: the circuit breaker is open and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 504, description = "Amigo timed out and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -128,12 +132,13 @@ pub(crate) async fn products(
 )]
 pub(crate) async fn curation(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     prefs: ReadPreferences,
     raw: Pairs,
 ) -> ProxyResult<Response> {
     let canonical = CurationQuery::parse(&pairs(raw)?)?.to_query_string();
     let rule = state.config().price_rule;
-    forward(&state, prefs, "/commerce/curation/", canonical, rule).await
+    forward_for(&state, ip, prefs, "/commerce/curation/", canonical, rule).await
 }
 
 /// Serves `path?query` from the cache or upstream, in the coding the client prefers (kept
@@ -190,6 +195,23 @@ pub(super) async fn forward(
         resp.extensions_mut().insert(ReadyBody(answer.entry));
     }
     Ok(resp)
+}
+
+/// [`forward`] for a client's catalog read: one the cache cannot answer counts against the
+/// client's catalog limit first, because it would spend the merchant's Amigo rate limit, which
+/// orders and data purchases share.
+async fn forward_for(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    prefs: ReadPreferences,
+    path: &'static str,
+    query: String,
+    rule: PriceRule,
+) -> ProxyResult<Response> {
+    if !state.cache().is_fresh(&format!("{path}?{query}")) {
+        state.limits().catalog_from_ip(ip)?;
+    }
+    forward(state, prefs, path, query, rule).await
 }
 
 /// One product's two prices: what the merchant's wallet pays Amigo, and what the shopper was

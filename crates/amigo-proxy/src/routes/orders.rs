@@ -261,17 +261,12 @@ pub(crate) async fn spend_guard_lines(
     state: &AppState,
     request: &CreateOrderRequest,
 ) -> ProxyResult<(i64, Vec<PricedLine>)> {
-    let prices = futures::future::try_join_all(
-        request
-            .items
-            .iter()
-            .map(|item| product_prices(state, item.product_id)),
-    )
-    .await?;
+    // One line at a time, stopping at the first unknown product: an order naming fifty ids that
+    // do not exist costs the merchant's Amigo rate limit one lookup, not fifty.
     let mut total: i64 = 0;
-    let mut lines = Vec::with_capacity(prices.len());
-    for (i, (item, price)) in request.items.iter().zip(prices).enumerate() {
-        let Some(price) = price else {
+    let mut lines = Vec::with_capacity(request.items.len());
+    for (i, item) in request.items.iter().enumerate() {
+        let Some(price) = product_prices(state, item.product_id).await? else {
             return Err(ProxyError::UnknownProduct {
                 index: i,
                 product_id: item.product_id,

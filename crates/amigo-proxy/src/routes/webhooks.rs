@@ -105,9 +105,15 @@ pub(crate) async fn receive(
 ) -> ProxyResult<Json<DataEnvelope<WebhookReceipt>>> {
     // `AMIGO_WEBHOOK_SECRETS` plus the secrets `amigo-proxy webhooks register/rotate` stored,
     // read on every delivery so a registration or a rotation needs no restart.
-    let stored =
-        crate::webhook_endpoints::accepted_secrets(state.store(), time::OffsetDateTime::now_utc())
-            .await?;
+    // Only those registered with this platform in this token's mode: a sandbox registration's
+    // secret never signs a live event.
+    let stored = crate::webhook_endpoints::accepted_secrets(
+        state.store(),
+        &state.config().api_base,
+        crate::webhook_endpoints::mode_of(&state.config().api_key),
+        time::OffsetDateTime::now_utc(),
+    )
+    .await?;
     let secrets: Vec<&[u8]> = state
         .config()
         .webhook_secrets

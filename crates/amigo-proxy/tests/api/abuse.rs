@@ -367,6 +367,7 @@ async fn abuse_12_a_whole_ipv6_64_is_limited_as_one_client() {
             orders_per_ip: 5,
             orders_per_phone: 10_000,
             lookups_per_ip: 10_000,
+            catalog_per_ip: 10_000,
         },
         ..Options::default()
     })
@@ -699,4 +700,409 @@ async fn abuse_13_wrong_phones_from_many_addresses_lock_the_reference() {
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let after = lookup("198.51.100.6".into(), "08031234567").await;
     assert_eq!(after.status, StatusCode::OK, "{}", after.everything());
+}
+
+/// Item 2: anyone could spend the merchant's Amigo rate limit (shared by orders and data): every
+/// new catalog search was an upstream call, `404`s were asked again every time, and an order
+/// naming 50 unknown ids made 50 lookups. Now a client's uncached catalog reads are limited, a
+/// `404` is remembered, the spend guard stops at the first unknown product, and the merchant's
+/// own order still goes through after ten junk orders of 50 unknown ids.
+#[tokio::test]
+async fn abuse_02_junk_reads_and_orders_cannot_spend_the_merchants_amigo_quota() {
+    use amigo_proxy::config::RateQuotas;
+
+    use crate::helpers::from_ip;
+
+    let app = spawn_app_with(Options {
+        rates: RateQuotas {
+            catalog_per_ip: 20,
+            ..Options::default().rates
+        },
+        ..Options::default()
+    })
+    .await;
+    let (id, _) = app.product(false).await;
+    let lookups = || {
+        app.upstream
+            .controls
+            .count(&Method::GET, "/api/commerce/products")
+    };
+    let read = |uri: String, ip: &'static str| {
+        app.call(from_ip(
+            request(Method::GET, &uri).body(Body::empty()).unwrap(),
+            ip,
+        ))
+    };
+
+    // 100 distinct searches from one client: 20 reach Amigo, the rest are refused here
+    let before = lookups();
+    let mut limited = 0;
+    for n in 0..100 {
+        let r = read(format!("/api/catalog/products?q=junk{n}"), "203.0.113.9").await;
+        match r.status {
+            StatusCode::OK => {}
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert!(r.header("retry-after").is_some());
+                assert_eq!(r.json()["error"], "rate_limited");
+                limited += 1;
+            }
+            other => panic!("{other}: {}", r.everything()),
+        }
+    }
+    assert_eq!((lookups() - before, limited), (20, 80));
+    // what is cached is still served to that client, and another client reads as before
+    let r = read("/api/catalog/products?q=junk0".to_owned(), "203.0.113.9").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.everything());
+    let r = read(format!("/api/catalog/products?id={id}"), "198.51.100.1").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.everything());
+
+    // a product that does not exist is asked for once, then remembered
+    let before = lookups();
+    for _ in 0..5 {
+        let r = read("/api/catalog/products?id=987654".to_owned(), "198.51.100.2").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.everything());
+        assert_eq!(r.json()["error"], "not_found");
+    }
+    assert_eq!(lookups() - before, 1);
+
+    // ten orders of 50 unknown ids each cost one lookup apiece
+    let before = lookups();
+    for o in 0..10u64 {
+        let mut body = order_body("08031234567", id, 1);
+        body["items"] = (0..50u64)
+            .map(|i| serde_json::json!({"product_id": 500_000 + o * 50 + i, "quantity": 1}))
+            .collect();
+        let r = app
+            .call(from_ip(
+                order_request(&body, Some(&new_key())),
+                "203.0.113.10",
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.everything());
+        assert_eq!(r.json()["field"], "items[0].product_id");
+    }
+    assert_eq!(lookups() - before, 10);
+    assert_eq!(
+        app.upstream
+            .controls
+            .count(&Method::POST, "/api/commerce/orders"),
+        0
+    );
+    // and the merchant's own order goes through
+    let r = app
+        .call(from_ip(
+            order_request(&order_body("08031234567", id, 1), Some(&new_key())),
+            "198.51.100.3",
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.everything());
+}
+
+/// Item 8: the tables anyone's requests grow (webhook deliveries and rejections, data
+/// purchases, the refusal log, order keys, console sessions and, on PostgreSQL, the shared limit
+/// rows) were never pruned. The pruner, on its schedule, removes the rows past their age and
+/// keeps the recent ones, on either database.
+#[tokio::test]
+async fn abuse_08_old_rows_are_pruned_on_a_schedule() {
+    use std::time::Duration;
+
+    use amigo_proxy::store::retention::Retention;
+
+    use crate::helpers::{eventually, on_postgres};
+
+    let app = spawn_app_with(Options {
+        retention: Retention {
+            every: Duration::from_millis(200),
+            ..Retention::default()
+        },
+        ..Options::default()
+    })
+    .await;
+    let db = sqlx::AnyPool::connect(&app.database_url).await.unwrap();
+    let unix = now();
+    let ms = unix * 1000;
+    let iso = |t: i64| {
+        time::OffsetDateTime::from_unix_timestamp(t)
+            .unwrap()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap()
+    };
+    let (long_ago, today) = (unix - 200 * 86_400, unix - 60);
+    for (n, at) in [("old", long_ago), ("new", today)] {
+        sqlx::query(
+            "INSERT INTO webhook_deliveries (delivery_id, body_sha256, event, reference, status,
+                 event_created_at, received_at, payload)
+             VALUES ($1, 'h', 'order.shipped', 'AMG-X', 'shipped', $2, $2, NULL)",
+        )
+        .bind(format!("{n}-delivery"))
+        .bind(iso(at))
+        .execute(&db)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO webhook_rejections (received_at, received_unix, reason, client_ip,
+                 body_bytes)
+             VALUES ($1, $2, $3, '192.0.2.1', 10)",
+        )
+        .bind(iso(at))
+        .bind(at)
+        .bind(n)
+        .execute(&db)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO data_purchases (idempotency_key, body_hash, phone_hash, plan, amount,
+                 lagos_day, state, created_at, updated_at)
+             VALUES ($1, 'h', 'p', 1, 100, '2026-01-01', 'delivered', $2, $2)",
+        )
+        .bind(format!("{n}-purchase"))
+        .bind(iso(at))
+        .execute(&db)
+        .await
+        .unwrap();
+        // the refusal log keeps a week, order keys Amigo's 24 hours
+        let refused_at = if n == "old" { unix - 8 * 86_400 } else { today };
+        sqlx::query(
+            "INSERT INTO refusals (at_unix, at, code, route, client_ip, detail)
+             VALUES ($1, $2, $3, '/api/orders', '192.0.2.1', '')",
+        )
+        .bind(refused_at)
+        .bind(iso(refused_at))
+        .bind(n)
+        .execute(&db)
+        .await
+        .unwrap();
+        let key_ms = if n == "old" { ms - 25 * 3_600_000 } else { ms };
+        sqlx::query(
+            "INSERT INTO order_keys (idempotency_key, body_hash, created_ms) VALUES ($1, 'h', $2)",
+        )
+        .bind(format!("{n}-key"))
+        .bind(key_ms)
+        .execute(&db)
+        .await
+        .unwrap();
+        let expires = if n == "old" { unix - 1 } else { unix + 3600 };
+        sqlx::query(
+            "INSERT INTO admin_sessions (token_hash, created_at, expires_at) VALUES ($1, $2, $3)",
+        )
+        .bind(format!("{n}-session"))
+        .bind(iso(at))
+        .bind(expires)
+        .execute(&db)
+        .await
+        .unwrap();
+        if on_postgres() {
+            let tat = if n == "old" {
+                ms - 1000
+            } else {
+                ms + 3_600_000
+            };
+            sqlx::query("INSERT INTO shared_limits (limit_key, tat_ms) VALUES ($1, $2)")
+                .bind(format!("{n}-limit"))
+                .bind(tat)
+                .execute(&db)
+                .await
+                .unwrap();
+        }
+    }
+    let tables: &[(&str, &str)] = &[
+        ("webhook_deliveries", "delivery_id"),
+        ("webhook_rejections", "reason"),
+        ("data_purchases", "idempotency_key"),
+        ("refusals", "code"),
+        ("order_keys", "idempotency_key"),
+        ("admin_sessions", "token_hash"),
+        ("shared_limits", "limit_key"),
+    ];
+    let left = || async {
+        let mut left = Vec::new();
+        for (table, column) in tables {
+            if *table == "shared_limits" && !on_postgres() {
+                continue;
+            }
+            // table and column names come from the list above
+            let sql = format!("SELECT {column} FROM {table} ORDER BY {column}");
+            let rows: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&db)
+                .await
+                .unwrap();
+            left.extend(rows.into_iter().map(|(v,)| format!("{table}:{v}")));
+        }
+        left
+    };
+    eventually(5, || async {
+        !left().await.iter().any(|r| r.contains(":old"))
+    })
+    .await;
+    let kept = left().await;
+    for (table, _) in tables {
+        if *table == "shared_limits" && !on_postgres() {
+            continue;
+        }
+        assert!(
+            kept.iter().any(|r| r.starts_with(&format!("{table}:new"))),
+            "{table}: {kept:?}"
+        );
+    }
+}
+
+/// Item 11: every stored webhook secret was accepted, whatever platform and token mode it was
+/// registered with, so a secret from a sandbox registration could sign events for the live
+/// store. Now only secrets registered with this proxy's API base in its token's mode sign.
+#[tokio::test]
+async fn abuse_11_stored_secrets_sign_only_for_their_platform_and_mode() {
+    use amigo_proxy::webhook_endpoints::{StoredEndpoint, insert};
+    use amigo_types::token::Mode;
+    use secrecy::SecretString;
+
+    let app = spawn_app_with(Options {
+        secrets: Some(Vec::new()),
+        ..Options::default()
+    })
+    .await;
+    let here = app.state.config().api_base.clone();
+    let order = app.place_order("08031234567").await;
+    let cases = [
+        // (secret, api base, mode, accepted): the test token's proxy on `here`
+        (
+            "sandbox-elsewhere-0123456789abcdef",
+            "http://127.0.0.1:9/api",
+            Some(Mode::Test),
+            false,
+        ),
+        (
+            "live-registration-0123456789abcdef",
+            here.as_str(),
+            Some(Mode::Live),
+            false,
+        ),
+        (
+            "this-registration-0123456789abcdef",
+            here.as_str(),
+            Some(Mode::Test),
+            true,
+        ),
+        (
+            "before-modes-kept-0123456789abcdef",
+            here.as_str(),
+            None,
+            true,
+        ),
+    ];
+    for (n, (secret, api_base, mode, _)) in cases.iter().enumerate() {
+        insert(
+            app.state.store(),
+            &StoredEndpoint {
+                api_base: (*api_base).to_owned(),
+                mode: *mode,
+                endpoint_id: 100 + n as u64,
+                url: format!("{}/webhooks/amigo", app.proxy_url),
+                secret: SecretString::from(*secret),
+                created_at: time::OffsetDateTime::now_utc(),
+                retire_at: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    for (n, (secret, api_base, mode, accepted)) in cases.iter().enumerate() {
+        let r = app
+            .call(webhook_request(
+                &payload(&order, "accepted", "2026-11-23T12:00:00+01:00"),
+                Some(secret),
+                now(),
+                &format!("scope-{n}"),
+            ))
+            .await;
+        let want = if *accepted {
+            StatusCode::OK
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
+        assert_eq!(r.status, want, "{api_base} {mode:?}: {}", r.everything());
+    }
+}
+
+/// Item 15: console hardening. A supplied argon2 hash with a cost below OWASP's minimums is
+/// refused at start in one line; over https the console's cookies carry the `__Host-` prefix
+/// (so `Secure`, `Path=/`, no `Domain`: no sibling host can plant one); and a session signed in
+/// under one password ends when the proxy restarts with another.
+#[tokio::test]
+async fn abuse_15_console_cookies_sessions_and_password_hashes_are_hardened() {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    use clap::Parser;
+
+    use crate::admin::{cookie, csrf_in, encode, form, get_with, html};
+    use crate::helpers::spawn_beside;
+
+    let settings = |hash: &str| {
+        amigo_proxy::Cli::try_parse_from([
+            "amigo-proxy",
+            "--api-key",
+            "amg_test_abcdefgh12",
+            "--admin-password-hash",
+            hash,
+        ])
+        .unwrap()
+        .into_settings()
+    };
+    // the `argon2` tool's defaults: 4 MiB, 3 passes
+    let weak = "$argon2id$v=19$m=4096,t=3,p=1$c29tZXNhbHRzb21lc2FsdA$JfVx0GbhNhN7TyWGI7uYdLOw2hmBzZJ0AV0hO7yTjWM";
+    let err = settings(weak).unwrap_err();
+    assert_eq!(err.var, "AMIGO_ADMIN_PASSWORD_HASH");
+    let line = err.to_string();
+    assert!(line.contains("too weak") && !line.contains('\n'), "{line}");
+    let salt = SaltString::encode_b64(b"abuse-15-salt-16").unwrap();
+    let strong = argon2::Argon2::default()
+        .hash_password(b"correct horse battery staple", &salt)
+        .unwrap()
+        .to_string();
+    assert!(settings(&strong).is_ok());
+
+    let public = "https://shop-admin.example.com";
+    let options = |password: &str| Options {
+        admin_password: Some(password.to_owned()),
+        public_url: Some(public.to_owned()),
+        ..Options::default()
+    };
+    let first_password = "correct horse battery staple";
+    let app = spawn_app_with(options(first_password)).await;
+    let host_cookie = |attrs: &str| {
+        let parts: Vec<&str> = attrs.split(';').map(str::trim).collect();
+        parts.contains(&"Secure")
+            && parts.contains(&"Path=/")
+            && !parts.iter().any(|p| p.starts_with("Domain"))
+    };
+    let page = app.get("/admin/login").await;
+    let (pre, attrs) = cookie(&page, "__Host-amigo_admin_pre").expect("a __Host- cookie");
+    assert!(host_cookie(&attrs), "{attrs}");
+    let r = app
+        .call(form(
+            "/admin/login",
+            &pre,
+            &format!(
+                "csrf={}&password={}",
+                csrf_in(&html(&page)),
+                encode(first_password)
+            ),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.everything());
+    let (session, attrs) = cookie(&r, "__Host-amigo_admin").expect("a __Host- session");
+    assert!(host_cookie(&attrs), "{attrs}");
+    assert_eq!(
+        app.call(get_with("/admin", &session)).await.status,
+        StatusCode::OK
+    );
+    // the proxy restarted on the same database with a new password: that session is over
+    let restarted = spawn_beside(&app, options("a new password for the console")).await;
+    let r = restarted.call(get_with("/admin", &session)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.header("location"), Some("/admin/login"));
+    // (under the old password it still holds: it is the password that ended it)
+    let same = spawn_beside(&app, options(first_password)).await;
+    assert_eq!(
+        same.call(get_with("/admin", &session)).await.status,
+        StatusCode::OK
+    );
 }

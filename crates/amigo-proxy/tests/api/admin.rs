@@ -27,13 +27,13 @@ pub(crate) fn html(r: &TestResponse) -> String {
 }
 
 /// The value of `name="csrf"` in a page.
-fn csrf_in(page: &str) -> String {
+pub(crate) fn csrf_in(page: &str) -> String {
     let at = page.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
     page[at..at + 64].to_owned()
 }
 
 /// `name=value` of a `Set-Cookie` for `name`.
-fn cookie(r: &TestResponse, name: &str) -> Option<(String, String)> {
+pub(crate) fn cookie(r: &TestResponse, name: &str) -> Option<(String, String)> {
     r.headers
         .get_all("set-cookie")
         .iter()
@@ -45,7 +45,7 @@ fn cookie(r: &TestResponse, name: &str) -> Option<(String, String)> {
         })
 }
 
-fn form(uri: &str, cookies: &str, body: &str) -> axum::extract::Request {
+pub(crate) fn form(uri: &str, cookies: &str, body: &str) -> axum::extract::Request {
     request(Method::POST, uri)
         .header("content-type", "application/x-www-form-urlencoded")
         .header("cookie", cookies)
@@ -60,7 +60,7 @@ pub(crate) fn get_with(uri: &str, cookies: &str) -> axum::extract::Request {
         .unwrap()
 }
 
-fn encode(s: &str) -> String {
+pub(crate) fn encode(s: &str) -> String {
     amigo_types::catalog::encode_pairs(&[("x".to_owned(), s.to_owned())])[2..].to_owned()
 }
 

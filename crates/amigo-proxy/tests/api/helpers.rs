@@ -315,6 +315,10 @@ pub(crate) struct Options {
     pub(crate) lookup_lock: Duration,
     /// Paystack keys or the bank account, and the checkout expiry.
     pub(crate) checkout: amigo_proxy::config::CheckoutSettings,
+    /// How long old rows are kept and how often they are pruned.
+    pub(crate) retention: amigo_proxy::store::retention::Retention,
+    /// `AMIGO_PUBLIC_URL` instead of the proxy's own loopback URL.
+    pub(crate) public_url: Option<String>,
 }
 
 impl Default for Options {
@@ -326,6 +330,7 @@ impl Default for Options {
                 orders_per_ip: 10_000,
                 orders_per_phone: 10_000,
                 lookups_per_ip: 10_000,
+                catalog_per_ip: 10_000,
             },
             secrets: None,
             timeout: Duration::from_secs(3),
@@ -353,6 +358,8 @@ impl Default for Options {
             event_streams: amigo_proxy::event_streams::EventStreamCaps::default(),
             lookup_lock: amigo_proxy::lookup_locks::DEFAULT_LOOKUP_LOCK,
             checkout: amigo_proxy::config::CheckoutSettings::default(),
+            retention: amigo_proxy::store::retention::Retention::default(),
+            public_url: None,
         }
     }
 }
@@ -444,6 +451,20 @@ pub(crate) async fn spawn_pair(rates: RateQuotas) -> (TestApp, TestApp) {
     .await
 }
 
+/// Another proxy on `first`'s database and sandbox, built from `options` (a restart with other
+/// settings, for instance).
+pub(crate) async fn spawn_beside(first: &TestApp, options: Options) -> TestApp {
+    spawn_proxy(
+        first.upstream.clone(),
+        first.token.clone(),
+        first.database_url.clone(),
+        first._db.clone(),
+        Some(first.webhook_secret.clone()),
+        options,
+    )
+    .await
+}
+
 /// [`spawn_pair`] with each instance built from `options()`.
 pub(crate) async fn spawn_pair_with(options: impl Fn() -> Options) -> (TestApp, TestApp) {
     let first = spawn_app_with(options()).await;
@@ -487,7 +508,10 @@ async fn spawn_proxy(
     };
     let mut config = ProxyConfig::new(upstream.api_base.clone(), token_secret);
     config.database_url = database_url.clone().into();
-    config.public_url = proxy_url.clone();
+    config.public_url = options
+        .public_url
+        .clone()
+        .unwrap_or_else(|| proxy_url.clone());
     config.allowed_origins = vec![SHOP_ORIGIN.to_owned()];
     config.webhook_secrets = options
         .secrets
@@ -527,6 +551,7 @@ async fn spawn_proxy(
     config.body_timeout = options.body_timeout;
     config.event_streams = options.event_streams;
     config.lookup_lock = options.lookup_lock;
+    config.retention = options.retention;
     let state = AppState::build(config).await.unwrap();
     let router = amigo_proxy::app(state.clone());
     let served = router.clone();

@@ -19,6 +19,7 @@ fn generous() -> RateQuotas {
         orders_per_ip: 10_000,
         orders_per_phone: 10_000,
         lookups_per_ip: 10_000,
+        catalog_per_ip: 10_000,
     }
 }
 

@@ -286,6 +286,7 @@ async fn per_ip_and_per_phone_rate_limits() {
             orders_per_ip: 2,
             orders_per_phone: 1,
             lookups_per_ip: 100,
+            catalog_per_ip: 10_000,
         },
         ..Options::default()
     })
@@ -475,6 +476,7 @@ async fn behind_a_trusted_reverse_proxy_the_forwarded_client_is_limited() {
             orders_per_ip: 1,
             orders_per_phone: 100,
             lookups_per_ip: 100,
+            catalog_per_ip: 10_000,
         },
         trusted_proxies: vec!["10.0.0.1".parse().unwrap()],
         ..Options::default()

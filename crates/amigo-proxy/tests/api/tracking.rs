@@ -150,6 +150,7 @@ async fn lookups_are_rate_limited_per_ip() {
             orders_per_ip: 100,
             orders_per_phone: 100,
             lookups_per_ip: 3,
+            catalog_per_ip: 10_000,
         },
         ..Options::default()
     })

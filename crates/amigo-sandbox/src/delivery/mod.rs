@@ -88,7 +88,9 @@ pub fn parse_quote_request(bytes: &[u8]) -> Result<QuoteRequest, SandboxError> {
             "items is required: a list of {product_id, quantity}",
         )));
     }
-    let request: QuoteRequest = crate::extract::json_body(bytes)?;
+    let mut request: QuoteRequest = crate::extract::json_body(bytes)?;
+    // a product named on two lines is one line of both quantities (README: lenient readings)
+    request.items = amigo_types::delivery::merge_repeated_lines(&request.items);
     request.validate()?;
     Ok(request)
 }

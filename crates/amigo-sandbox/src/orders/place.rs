@@ -29,7 +29,9 @@ pub fn place_order(
     merchant: &Merchant,
     body: &[u8],
 ) -> Result<Order, SandboxError> {
-    let req: CreateOrderRequest = json_body(body)?;
+    let mut req: CreateOrderRequest = json_body(body)?;
+    // a product named on two lines is one line of both quantities (README: lenient readings)
+    req.items = amigo_types::delivery::merge_repeated_lines(&req.items);
     let valid = req.validate()?;
     let products = lookup_products(&valid.items, |id| state.catalog.product(id))?;
     let quote = if valid.location.is_present() {

@@ -63,7 +63,8 @@ pub(crate) async fn get(
             .ok_or_else(|| purchase_not_found(reference))?;
         return Ok(Json(DataEnvelope::new(p)).into_response());
     }
-    let limit = q.bounded_u64("limit", 1, 100)?.unwrap_or(20);
+    // above 100 is capped, as on products and orders (README: lenient readings)
+    let limit = q.capped_u64("limit", 1, 100)?.unwrap_or(20);
     let offset = q.bounded_u64("offset", 0, u64::MAX)?.unwrap_or(0);
     let (data, total) = merchant.data.page(
         usize::try_from(limit).unwrap_or(100),
@@ -87,7 +88,7 @@ pub(crate) async fn post(
     let merchant = state.merchants.get(&caller.token);
     settle(&state, &merchant);
     idempotent(&state, &merchant, &headers, DATA_PATH, &body, || {
-        buy_data(&state, &merchant, &body)
+        buy_data(&state, &merchant, &body).map(DataEnvelope::new)
     })
     .await
 }

@@ -61,23 +61,24 @@ pub(crate) async fn post(
 ) -> Response {
     let merchant = state.merchants.get(&caller.token);
     idempotent(&state, &merchant, &headers, ORDERS_PATH, &body, || {
-        place_order(&state, &merchant, &body)
+        place_order(&state, &merchant, &body).map(DataEnvelope::new)
     })
     .await
 }
 
-/// Runs a state-changing POST under the platform's `Idempotency-Key` rules, shared by orders and
-/// data purchases (one key store per merchant, so a key used on one is reused on the other): a
+/// Runs a state-changing POST under the platform's `Idempotency-Key` rules, shared by orders,
+/// data purchases and webhook registrations (one key store per merchant, so a key used on one
+/// is reused on the other); `run` gives the `201` envelope (with its note, if any): a
 /// bad key is `422 invalid_idempotency_key`; no key runs `run` once; a new key claims the key,
 /// runs `run` and stores its outcome when [`is_replayable`]; a used key replays the stored bytes
 /// (or is `idempotency_key_reused` for another body, depending on the sandbox's mode).
-pub(super) async fn idempotent<T: serde::Serialize>(
+pub(crate) async fn idempotent<T: serde::Serialize>(
     state: &AppState,
     merchant: &Merchant,
     headers: &HeaderMap,
     path: &str,
     body: &Bytes,
-    run: impl FnOnce() -> Result<T, SandboxError>,
+    run: impl FnOnce() -> Result<DataEnvelope<T>, SandboxError>,
 ) -> Response {
     let key = match idempotency_key(headers) {
         Ok(k) => k,
@@ -125,12 +126,9 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, Sandbo
 }
 
 /// The exact status and bytes of an outcome, as sent and as stored for replay.
-fn render<T: serde::Serialize>(outcome: &Result<T, SandboxError>) -> StoredResponse {
+fn render<T: serde::Serialize>(outcome: &Result<DataEnvelope<T>, SandboxError>) -> StoredResponse {
     let (status, bytes) = match outcome {
-        Ok(created) => (
-            StatusCode::CREATED,
-            serde_json::to_vec(&DataEnvelope::new(created)),
-        ),
+        Ok(created) => (StatusCode::CREATED, serde_json::to_vec(created)),
         Err(e) => {
             if let SandboxError::Internal(cause) = e {
                 tracing::error!(%cause, "internal error");

@@ -1,5 +1,7 @@
 //! `POST/GET/PATCH/DELETE /api/commerce/webhooks/`: HTTP in and out only; the rules live in
-//! `crate::webhooks::registry`.
+//! `crate::webhooks::registry`. A registration honours `Idempotency-Key` as orders do (the docs
+//! promise it on every state-changing POST): a retried registration replays the same endpoint
+//! and secret instead of making a second endpoint that would deliver every event twice.
 
 use amigo_types::DataEnvelope;
 use amigo_types::envelope::ApiError;
@@ -8,7 +10,7 @@ use amigo_types::webhooks::{CreateWebhookRequest, UpdateWebhookRequest};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -49,20 +51,28 @@ pub(crate) async fn get(
     }
 }
 
-/// Registers an endpoint: 201 with its secret, shown this once.
+/// The path idempotency fingerprints name for a registration.
+const WEBHOOKS_PATH: &str = "/api/commerce/webhooks/";
+
+/// Registers an endpoint: 201 with its secret, shown this once (and replayed byte for byte to a
+/// retry with the same `Idempotency-Key`).
 pub(crate) async fn post(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, SandboxError> {
-    let req: CreateWebhookRequest = json_body(&body)?;
+) -> Response {
     let merchant = state.merchants.get(&caller.token);
-    let endpoint = merchant
-        .webhooks
-        .create(state.merchants.next_endpoint_id(), &req)?;
-    let mut envelope = DataEnvelope::new(endpoint);
-    envelope.message = Some(SAVE_SECRET.to_owned());
-    Ok((StatusCode::CREATED, Json(envelope)).into_response())
+    super::orders::idempotent(&state, &merchant, &headers, WEBHOOKS_PATH, &body, || {
+        let req: CreateWebhookRequest = json_body(&body)?;
+        let endpoint = merchant
+            .webhooks
+            .create(state.merchants.next_endpoint_id(), &req)?;
+        let mut envelope = DataEnvelope::new(endpoint);
+        envelope.message = Some(SAVE_SECRET.to_owned());
+        Ok(envelope)
+    })
+    .await
 }
 
 /// Updates `url`, `events` and/or `status` of `?id=N`.

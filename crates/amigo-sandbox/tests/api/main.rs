@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod abuse;
 mod catalog;
 mod curation;
 mod data;
