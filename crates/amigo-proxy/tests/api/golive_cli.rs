@@ -36,7 +36,7 @@ fn widget_dir(dir: &Path) -> std::path::PathBuf {
 #[test]
 fn doctor_fails_the_webhook_line_until_webhooks_register() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let sandbox = rt.block_on(amigo_proxy::sandbox::start(600)).unwrap();
+    let sandbox = rt.block_on(amigo_proxy::sandbox::start(600, true)).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let widget = widget_dir(dir.path());
     let run = |args: &[&str]| {
@@ -174,7 +174,7 @@ fn doctor_fails_the_webhook_line_until_webhooks_register() {
 #[test]
 fn register_shows_the_secret_only_when_asked() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let sandbox = rt.block_on(amigo_proxy::sandbox::start(600)).unwrap();
+    let sandbox = rt.block_on(amigo_proxy::sandbox::start(600, true)).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let out = proxy()
         .args(["webhooks", "register", "--show-secret"])
