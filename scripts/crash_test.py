@@ -16,7 +16,15 @@ Run through scripts/crash-test.sh, which builds the binaries and passes their pa
    Retries every unanswered order with its same Idempotency-Key, then checks the sandbox holds
    exactly one order per key (no double debit) and the proxy's database holds all of them.
 
-Prints one summary line and exits 0 only when lost = 0 and duplicates = 0.
+5. With --paystack (issue 21): the payment path. Starts paystack-sandbox as its own process and
+   the proxy in `--payment paystack` mode on a fixed port (Paystack's webhooks go there), makes
+   PAYMENTS checkouts, pays each on Paystack (whose signed `charge.success` makes the proxy
+   verify, mark paid and place the Amigo order) and sends SIGKILL to the proxy half-way through
+   the payments, while webhooks and placements are in flight. Restarts it on the same database
+   and port; Paystack retries its webhooks and each shopper comes back through the return URL.
+   Then every paid checkout must be placed, with exactly one Amigo order each.
+
+Prints one summary line per phase and exits 0 only when lost = 0 and duplicates = 0.
 """
 
 import argparse
@@ -79,6 +87,133 @@ def start(cmd, env=None):
             threading.Thread(target=proc.stdout.read, daemon=True).start()
             return proc, url
     raise SystemExit(f"crash-test: {cmd[0]} did not start")
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_paystack_proxy(args, sandbox_url, db_url, port, paystack_url, secret, public):
+    env = dict(os.environ)
+    env.update(
+        {
+            "AMIGO_API_KEY": TOKEN,
+            "AMIGO_WEBHOOK_SECRETS": WEBHOOK_SECRET,
+            "AMIGO_PAYMENT": "paystack",
+            "AMIGO_PAYSTACK_SECRET_KEY": secret,
+            "AMIGO_PAYSTACK_PUBLIC_KEY": public,
+            "AMIGO_PAYSTACK_API_BASE": paystack_url,
+            "RUST_LOG": "warn",
+        }
+    )
+    return start(
+        [
+            args.proxy,
+            "--listen", f"127.0.0.1:{port}",
+            "--api-base", sandbox_url + "/api",
+            "--database-url", db_url,
+            "--order-rate-per-ip", "100000",
+            "--order-rate-per-phone", "100000",
+        ],
+        env,
+    )
+
+
+def payment_phase(args, sandbox_url, product_id, procs):
+    """Step 5: kill -9 between payment and Amigo order. Returns (ok, summary line)."""
+    secret = "sk_test_" + hashlib.sha256(f"crash{os.getpid()}".encode()).hexdigest()[:40]
+    public = "pk_test_" + hashlib.sha256(f"crashpk{os.getpid()}".encode()).hexdigest()[:40]
+    port = free_port()
+    proxy_url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ)
+    env["PAYSTACK_SANDBOX_SECRET_KEY"] = secret
+    paystack, paystack_url = start(
+        [
+            args.paystack, "--listen", "127.0.0.1:0",
+            "--webhook-url", f"{proxy_url}/webhooks/paystack",
+            "--public-key", public,
+            # Paystack's hourly test-mode retries every 3.6 s
+            "--webhook-time-scale", "0.001",
+            "--webhook-timeout-secs", "5",
+        ],
+        env,
+    )
+    procs.append(paystack)
+    db_path = os.path.join(args.workdir, "crash-pay.db")
+    db_url = f"sqlite://{db_path}"
+    proxy, _ = start_paystack_proxy(args, sandbox_url, db_url, port, paystack_url, secret, public)
+    procs.append(proxy)
+    before = set(sandbox_orders(sandbox_url))
+
+    checkouts = []
+    for i in range(args.payments):
+        body = {"order": order_body(5000 + i, product_id), "return_url": f"{proxy_url}/"}
+        status, resp = http(
+            "POST", f"{proxy_url}/api/checkouts", body, {"Idempotency-Key": f"crash-pay-{i:04d}"}
+        )
+        if status != 201:
+            raise SystemExit(f"crash-test: checkout {i} answered {status} {resp}")
+        checkouts.append(resp["data"]["reference"])
+    auth = {"Authorization": f"Bearer {secret}"}
+    kill_at = args.payments // 2
+    paid = 0
+    lock = threading.Lock()
+
+    def pay(reference):
+        nonlocal paid
+        status, resp = http(
+            "POST", f"{paystack_url}/_sandbox/transactions/{reference}/pay", {"channel": "card"}, auth
+        )
+        if status != 200:
+            raise SystemExit(f"crash-test: paying {reference} answered {status} {resp}")
+        with lock:
+            paid += 1
+            if paid == kill_at:
+                os.kill(proxy.pid, signal.SIGKILL)
+        # paced, so the kill finds checkouts in every state: placed, paid, unheard of
+        time.sleep(0.1)
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        list(pool.map(pay, checkouts))
+    proxy.wait()
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    placed_at_kill = db.execute("SELECT count(*) FROM checkouts WHERE status = 'placed'").fetchone()[0]
+    paid_at_kill = db.execute("SELECT count(*) FROM checkouts WHERE status = 'paid'").fetchone()[0]
+    db.close()
+
+    # restart on the same database and port: Paystack retries its webhooks, shoppers come back
+    proxy, _ = start_paystack_proxy(args, sandbox_url, db_url, port, paystack_url, secret, public)
+    procs.append(proxy)
+    for reference in checkouts:
+        http("GET", f"{proxy_url}/pay/{reference}/return?reference={reference}")
+    deadline = time.monotonic() + 90
+    statuses = {}
+    while time.monotonic() < deadline:
+        db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        statuses = dict(db.execute("SELECT reference, status FROM checkouts"))
+        db.close()
+        if all(statuses.get(r) == "placed" for r in checkouts):
+            break
+        time.sleep(0.5)
+    unplaced = [r for r in checkouts if statuses.get(r) != "placed"]
+    upstream = [r for r in sandbox_orders(sandbox_url) if r not in before]
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    order_refs = [r[0] for r in db.execute("SELECT order_reference FROM checkouts WHERE status = 'placed'")]
+    db.close()
+    duplicates = max(0, len(upstream) - len(checkouts)) + (len(order_refs) - len(set(order_refs)))
+    lost = len(unplaced)
+    line = (
+        f"crash-test payments: checkouts={len(checkouts)} paid={paid} killed_after_paid={kill_at} "
+        f"placed_at_kill={placed_at_kill} paid_unplaced_at_kill={paid_at_kill} placed={len(checkouts) - lost} "
+        f"upstream_orders={len(upstream)} lost={lost} duplicates={duplicates}"
+    )
+    if unplaced:
+        log(f"paid but not placed: {[(r, statuses.get(r)) for r in unplaced[:5]]}")
+    return lost == 0 and duplicates == 0, line
 
 
 def start_proxy(args, sandbox_url, db_url):
@@ -169,6 +304,8 @@ def main():
     p.add_argument("--orders", type=int, default=100)
     p.add_argument("--kill-after", type=int, default=None, help="answers before SIGKILL (default: half)")
     p.add_argument("--concurrency", type=int, default=32)
+    p.add_argument("--paystack", help="paystack-sandbox binary: also crash the payment path")
+    p.add_argument("--payments", type=int, default=40)
     args = p.parse_args()
     total = args.webhooks + args.orders
     kill_after = args.kill_after if args.kill_after is not None else total // 2
@@ -325,6 +462,10 @@ def main():
         if missing_after or missing_orders_after:
             log(f"missing after the redelivery: webhooks {missing_after[:5]} orders {missing_orders_after[:5]}")
         ok = lost == 0 and dup_total == 0 and unplaced == 0 and failed_redeliveries == 0
+        if args.paystack:
+            pay_ok, line = payment_phase(args, sandbox_url, product_id, procs)
+            print(line, flush=True)
+            ok = ok and pay_ok
         return 0 if ok else 1
     finally:
         for proc in procs:

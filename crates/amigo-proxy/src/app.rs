@@ -46,6 +46,7 @@ pub struct Application {
     max_connections: usize,
     state: AppState,
     sandbox: Option<EmbeddedSandbox>,
+    paystack_sandbox: Option<paystack_sandbox::RunningSandbox>,
 }
 
 impl std::fmt::Debug for Application {
@@ -83,6 +84,7 @@ impl Application {
             config.public_url = format!("http://{local}");
         }
         let mut sandbox = None;
+        let mut paystack_sandbox = None;
         let mut own_endpoint = None;
         if want_sandbox {
             let sb = sandbox::start(sandbox_rate_limit_per_minute)
@@ -119,6 +121,20 @@ impl Application {
                 })?;
             }
             sandbox = Some(sb);
+            if config.payment.mode == crate::config::PaymentMode::Paystack
+                && config.checkout.paystack.is_none()
+            {
+                let ps = start_paystack_sandbox(&own).await?;
+                tracing::info!(url = %ps.url(), "Paystack sandbox started");
+                paystack_sandbox = Some(ps);
+            }
+            if let Some(ps) = &paystack_sandbox {
+                config.checkout.paystack = Some(crate::config::PaystackSettings {
+                    api_base: ps.url().as_str().trim_end_matches('/').to_owned(),
+                    secret_key: ps.sandbox().secret_key().clone(),
+                    public_key: ps.sandbox().public_key().to_owned(),
+                });
+            }
             if config.database_url == DEFAULT_SANDBOX_DATABASE_URL {
                 reset_sandbox_database(config.database_url.as_str()).map_err(|e| {
                     StartupError::Database(format!("resetting {DEFAULT_SANDBOX_DATABASE_URL}: {e}"))
@@ -138,7 +154,13 @@ impl Application {
             max_connections,
             state,
             sandbox,
+            paystack_sandbox,
         })
+    }
+
+    /// The embedded Paystack emulator's URL, in `--sandbox --payment paystack` mode.
+    pub fn paystack_sandbox_url(&self) -> Option<&str> {
+        self.paystack_sandbox.as_ref().map(|s| s.url().as_str())
     }
 
     /// Where the server listens (loopback if bound to all interfaces).
@@ -167,6 +189,9 @@ impl Application {
     ) -> std::io::Result<()> {
         let store = self.state.store().clone();
         let state = self.state.clone();
+        if state.config().payment.mode != crate::config::PaymentMode::None {
+            tokio::spawn(crate::checkout::settle::run_sweeper(state.clone()));
+        }
         let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
             SocketAddr,
         >(app(self.state));
@@ -182,8 +207,32 @@ impl Application {
             .await;
         store.close().await;
         drop(self.sandbox);
+        drop(self.paystack_sandbox);
         result
     }
+}
+
+/// Starts the Paystack emulator on a free loopback port, its webhooks going to this proxy's
+/// `/webhooks/paystack` (`own` is the proxy's `http://127.0.0.1:PORT`), its retries quick
+/// enough for a demo.
+async fn start_paystack_sandbox(
+    own: &str,
+) -> Result<paystack_sandbox::RunningSandbox, StartupError> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| StartupError::Sandbox(format!("Paystack sandbox: {e}")))?;
+    let webhook = reqwest::Url::parse(&format!("{own}/webhooks/paystack"))
+        .map_err(|e| StartupError::Sandbox(format!("Paystack sandbox: {e}")))?;
+    let config = paystack_sandbox::SandboxConfig {
+        webhook_url: Some(webhook),
+        // an hour between retries becomes 3.6 s
+        webhook_time_scale: 0.001,
+        webhook_timeout: std::time::Duration::from_secs(10),
+        merchant_name: "Amigo demo store (Paystack sandbox)".to_owned(),
+        ..paystack_sandbox::SandboxConfig::default()
+    };
+    paystack_sandbox::PaystackSandbox::start(config, listener)
+        .map_err(|e| StartupError::Sandbox(format!("Paystack sandbox: {e}")))
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -98,11 +98,36 @@ pub struct Cli {
     /// Most Naira of data sold per Lagos calendar day, counting purchases in flight.
     #[arg(long, env = "AMIGO_DATA_DAILY_LIMIT", default_value = "50000")]
     pub data_daily_limit: String,
-    /// How shoppers pay for an order. `none`: the order is placed at once and the merchant's
-    /// wallet pays (a live token then needs --allow-unpaid-orders and --order-daily-limit).
-    /// `paystack` and `transfer` are not available in this version yet.
+    /// How shoppers pay for an order. `paystack`: on Paystack's page before the order is placed
+    /// (needs the Paystack keys, or --sandbox, which starts a Paystack emulator). `transfer`: by
+    /// bank transfer to the merchant's account, confirmed with "Mark paid" in the console.
+    /// `none`: the order is placed at once and the merchant's wallet pays (a live token then
+    /// needs --allow-unpaid-orders and --order-daily-limit).
     #[arg(long, env = "AMIGO_PAYMENT", value_enum, default_value_t = PaymentMode::None)]
     pub payment: PaymentMode,
+    /// Paystack's secret key (`sk_test_…`/`sk_live_…`), with `--payment paystack`; not needed
+    /// with --sandbox. Never logged, never sent to a browser.
+    #[arg(long, env = "AMIGO_PAYSTACK_SECRET_KEY", hide_env_values = true, value_parser = secret)]
+    pub paystack_secret_key: Option<SecretString>,
+    /// Paystack's public key (`pk_test_…`/`pk_live_…`), the same mode as the secret key.
+    #[arg(long, env = "AMIGO_PAYSTACK_PUBLIC_KEY")]
+    pub paystack_public_key: Option<String>,
+    /// Paystack's API base URL.
+    #[arg(long, env = "AMIGO_PAYSTACK_API_BASE")]
+    pub paystack_api_base: Option<String>,
+    /// With `--payment transfer`: the name on the merchant's account.
+    #[arg(long, env = "AMIGO_TRANSFER_ACCOUNT_NAME")]
+    pub transfer_account_name: Option<String>,
+    /// With `--payment transfer`: the bank's name.
+    #[arg(long, env = "AMIGO_TRANSFER_BANK_NAME")]
+    pub transfer_bank_name: Option<String>,
+    /// With `--payment transfer`: the 10-digit account number (NUBAN).
+    #[arg(long, env = "AMIGO_TRANSFER_ACCOUNT_NUMBER")]
+    pub transfer_account_number: Option<String>,
+    /// Minutes an unpaid checkout waits before it expires; default 60 with Paystack, 2880
+    /// (48 h) with bank transfers.
+    #[arg(long, env = "AMIGO_CHECKOUT_EXPIRY_MINUTES")]
+    pub checkout_expiry_minutes: Option<String>,
     /// With `--payment none` and a live token: the merchant's explicit consent to orders that
     /// nobody has paid for, each spending the real wallet at once.
     #[arg(
@@ -348,9 +373,10 @@ pub enum PaymentMode {
     /// ([`OrderPayment::unpaid_orders`]).
     #[default]
     None,
-    /// Shoppers pay through Paystack first (issue 21; not built yet, refused at start).
+    /// Shoppers pay on Paystack's page first; the order is placed once Paystack verifies the
+    /// payment ([`crate::checkout`]).
     Paystack,
-    /// Shoppers pay by bank transfer first (issue 21; not built yet, refused at start).
+    /// Shoppers transfer to the merchant's account; the merchant's "Mark paid" places the order.
     Transfer,
 }
 
@@ -397,6 +423,11 @@ impl OrderPayment {
     /// What the order route does for a token of `mode`. A token not known to be a test token
     /// (a live or legacy one, or one that does not parse) counts as live: the safe side.
     pub fn unpaid_orders(&self, token: Option<amigo_types::token::Mode>) -> UnpaidOrders {
+        if self.mode != PaymentMode::None {
+            return UnpaidOrders::Off {
+                reason: "shoppers pay before the order is placed (AMIGO_PAYMENT): orders come from paid checkouts (POST /api/checkouts), never straight from POST /api/orders",
+            };
+        }
         let live = !matches!(token, Some(amigo_types::token::Mode::Test));
         match (live, self.allow_unpaid, self.daily_limit) {
             (false, _, daily_limit) | (true, true, daily_limit @ Some(_)) => {
@@ -447,6 +478,8 @@ pub struct ProxyConfig {
     pub data: DataSales,
     /// How orders are paid for, and the unpaid-order opt-in and budget.
     pub payment: OrderPayment,
+    /// Paystack's keys or the merchant's bank account, and how long a checkout waits.
+    pub checkout: CheckoutSettings,
     /// The console password as an argon2 PHC hash; `None` turns `/admin` off.
     pub admin_password_hash: Option<SecretString>,
     /// Upstream retries and circuit breaker.
@@ -501,6 +534,7 @@ impl ProxyConfig {
             trusted_proxies: Vec::new(),
             data: DataSales::default(),
             payment: OrderPayment::default(),
+            checkout: CheckoutSettings::default(),
             admin_password_hash: None,
             resilience: crate::upstream::Resilience::default(),
             ipv6_client_prefix: DEFAULT_IPV6_CLIENT_PREFIX,
@@ -652,6 +686,20 @@ impl Cli {
             self.allow_unpaid_orders,
             self.order_daily_limit.as_deref(),
         )?;
+        let checkout = checkout_settings(
+            CheckoutInputs {
+                mode: self.payment,
+                sandbox: self.sandbox,
+                paystack_secret_key: self.paystack_secret_key.as_ref(),
+                paystack_public_key: self.paystack_public_key.as_deref(),
+                paystack_api_base: self.paystack_api_base.as_deref(),
+                account_name: self.transfer_account_name.as_deref(),
+                bank_name: self.transfer_bank_name.as_deref(),
+                account_number: self.transfer_account_number.as_deref(),
+                expiry_minutes: self.checkout_expiry_minutes.as_deref(),
+            },
+            &api_key,
+        )?;
         let admin_password_hash = admin_password(
             self.admin_password
                 .as_ref()
@@ -778,6 +826,7 @@ impl Cli {
             trusted_proxies,
             data,
             payment,
+            checkout,
             admin_password_hash,
             resilience,
             ipv6_client_prefix,
@@ -875,23 +924,230 @@ fn admin_password(
     }
 }
 
-/// The payment settings: a mode this version has (`paystack` and `transfer` are refused, so
-/// nobody believes shoppers are paying when they are not) and a budget that is a positive
-/// whole number of Naira.
+/// Paystack's API base when `AMIGO_PAYSTACK_API_BASE` is not set.
+pub const DEFAULT_PAYSTACK_API_BASE: &str = "https://api.paystack.co";
+
+/// Paystack's side of `--payment paystack`: where its API is and the integration's keys.
+#[derive(Debug, Clone)]
+pub struct PaystackSettings {
+    /// API base without a trailing slash.
+    pub api_base: String,
+    /// `sk_…`: authorises every call and keys the webhook signature. Never logged.
+    pub secret_key: SecretString,
+    /// `pk_…`: the only Paystack value a browser may see.
+    pub public_key: String,
+}
+
+/// The merchant's account for `--payment transfer`, shown to the shopper with the amount and
+/// the checkout reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferAccount {
+    /// The name on the account.
+    pub account_name: String,
+    /// The bank.
+    pub bank_name: String,
+    /// 10 digits (NUBAN).
+    pub account_number: String,
+}
+
+/// How checkouts are paid, besides [`OrderPayment::mode`]: Paystack's keys (in `--sandbox`
+/// mode filled in when the emulator starts) or the bank account, and the expiry.
+#[derive(Debug, Clone)]
+pub struct CheckoutSettings {
+    /// With `paystack`.
+    pub paystack: Option<PaystackSettings>,
+    /// With `transfer`.
+    pub transfer: Option<TransferAccount>,
+    /// How long an unpaid checkout waits before it expires.
+    pub expiry: Duration,
+}
+
+impl Default for CheckoutSettings {
+    fn default() -> Self {
+        Self {
+            paystack: None,
+            transfer: None,
+            expiry: Duration::from_secs(60 * 60),
+        }
+    }
+}
+
+/// The raw checkout settings, as given.
+#[derive(Clone, Copy)]
+struct CheckoutInputs<'a> {
+    mode: PaymentMode,
+    sandbox: bool,
+    paystack_secret_key: Option<&'a SecretString>,
+    paystack_public_key: Option<&'a str>,
+    paystack_api_base: Option<&'a str>,
+    account_name: Option<&'a str>,
+    bank_name: Option<&'a str>,
+    account_number: Option<&'a str>,
+    expiry_minutes: Option<&'a str>,
+}
+
+/// Whether `key` is `{prefix}_test_…` or `{prefix}_live_…` with 16 to 100 letters or digits
+/// after it (Paystack's keys); `Some(true)` for live.
+fn paystack_key_mode(key: &str, prefix: &str) -> Option<bool> {
+    let (live, tail) = if let Some(t) = key.strip_prefix(&format!("{prefix}_live_")) {
+        (true, t)
+    } else {
+        (false, key.strip_prefix(&format!("{prefix}_test_"))?)
+    };
+    ((16..=100).contains(&tail.len()) && tail.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then_some(live)
+}
+
+/// Reads the checkout settings for `mode`. A live Amigo token with a Paystack test key is
+/// refused: shoppers would "pay" on a test page while the real wallet pays Amigo.
+fn checkout_settings(
+    i: CheckoutInputs<'_>,
+    amigo_token: &SecretString,
+) -> Result<CheckoutSettings, ConfigError> {
+    let default_minutes = if i.mode == PaymentMode::Transfer {
+        2880
+    } else {
+        60
+    };
+    let minutes = match i.expiry_minutes.map(str::trim) {
+        None | Some("") => default_minutes,
+        Some(raw) => positive_u32(raw, "AMIGO_CHECKOUT_EXPIRY_MINUTES", 30 * 24 * 60)?,
+    };
+    let mut out = CheckoutSettings {
+        paystack: None,
+        transfer: None,
+        expiry: Duration::from_secs(u64::from(minutes) * 60),
+    };
+    match i.mode {
+        PaymentMode::None => {}
+        PaymentMode::Paystack => {
+            let secret = i
+                .paystack_secret_key
+                .map(|k| k.expose_secret().trim().to_owned())
+                .filter(|k| !k.is_empty());
+            let public = i
+                .paystack_public_key
+                .map(str::trim)
+                .filter(|k| !k.is_empty());
+            match (secret, public) {
+                // --sandbox starts the Paystack emulator and takes its keys
+                (None, None) if i.sandbox => {}
+                (None, _) => {
+                    return Err(bad(
+                        "AMIGO_PAYSTACK_SECRET_KEY",
+                        "required with AMIGO_PAYMENT=paystack (your Paystack dashboard, Settings > API Keys)",
+                    ));
+                }
+                (Some(_), None) => {
+                    return Err(bad(
+                        "AMIGO_PAYSTACK_PUBLIC_KEY",
+                        "required with AMIGO_PAYMENT=paystack (pk_test_… or pk_live_…)",
+                    ));
+                }
+                (Some(secret), Some(public)) => {
+                    let secret_live = paystack_key_mode(&secret, "sk").ok_or_else(|| {
+                        bad(
+                            "AMIGO_PAYSTACK_SECRET_KEY",
+                            "expected sk_test_ or sk_live_ followed by 16-100 letters or digits",
+                        )
+                    })?;
+                    let public_live = paystack_key_mode(public, "pk").ok_or_else(|| {
+                        bad(
+                            "AMIGO_PAYSTACK_PUBLIC_KEY",
+                            "expected pk_test_ or pk_live_ followed by 16-100 letters or digits",
+                        )
+                    })?;
+                    if secret_live != public_live {
+                        return Err(bad(
+                            "AMIGO_PAYSTACK_PUBLIC_KEY",
+                            "is not in the secret key's mode (one is test, the other live)",
+                        ));
+                    }
+                    let amigo_live = matches!(
+                        amigo_types::token::ApiToken::parse(amigo_token.expose_secret())
+                            .map(|t| t.mode()),
+                        Some(amigo_types::token::Mode::Live)
+                    );
+                    if amigo_live && !secret_live {
+                        return Err(bad(
+                            "AMIGO_PAYSTACK_SECRET_KEY",
+                            "is a test key but AMIGO_API_KEY is live: shoppers would pay nothing while the wallet pays Amigo",
+                        ));
+                    }
+                    let api_base = match i.paystack_api_base.map(str::trim) {
+                        None | Some("") => DEFAULT_PAYSTACK_API_BASE.to_owned(),
+                        Some(raw) => {
+                            parse_base_url(raw).map_err(|m| bad("AMIGO_PAYSTACK_API_BASE", m))?
+                        }
+                    };
+                    out.paystack = Some(PaystackSettings {
+                        api_base,
+                        secret_key: SecretString::from(secret),
+                        public_key: public.to_owned(),
+                    });
+                }
+            }
+        }
+        PaymentMode::Transfer
+            if i.sandbox
+                && [i.account_name, i.bank_name, i.account_number]
+                    .iter()
+                    .all(|v| v.is_none_or(|v| v.trim().is_empty())) =>
+        {
+            // --sandbox: a demo account, plainly not a real one
+            out.transfer = Some(TransferAccount {
+                account_name: "Amigo Demo Store (sandbox)".to_owned(),
+                bank_name: "Sandbox Bank".to_owned(),
+                account_number: "0000000000".to_owned(),
+            });
+        }
+        PaymentMode::Transfer => {
+            let text = |raw: Option<&str>, var: &'static str, what: &str| {
+                let v = raw.map(str::trim).unwrap_or("");
+                if v.is_empty() {
+                    return Err(bad(
+                        var,
+                        format!("required with AMIGO_PAYMENT=transfer ({what})"),
+                    ));
+                }
+                if v.chars().count() > 80 || v.chars().any(char::is_control) {
+                    return Err(bad(var, "at most 80 characters, on one line"));
+                }
+                Ok(v.to_owned())
+            };
+            let account_name = text(
+                i.account_name,
+                "AMIGO_TRANSFER_ACCOUNT_NAME",
+                "the name on the account",
+            )?;
+            let bank_name = text(i.bank_name, "AMIGO_TRANSFER_BANK_NAME", "the bank's name")?;
+            let account_number = text(
+                i.account_number,
+                "AMIGO_TRANSFER_ACCOUNT_NUMBER",
+                "the 10-digit account number",
+            )?;
+            if account_number.len() != 10 || !account_number.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad(
+                    "AMIGO_TRANSFER_ACCOUNT_NUMBER",
+                    format!("must be the 10-digit NUBAN, got '{account_number}'"),
+                ));
+            }
+            out.transfer = Some(TransferAccount {
+                account_name,
+                bank_name,
+                account_number,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The payment settings: the mode and a budget that is a positive whole number of Naira.
 fn order_payment(
     mode: PaymentMode,
     allow_unpaid: bool,
     daily_limit: Option<&str>,
 ) -> Result<OrderPayment, ConfigError> {
-    if mode != PaymentMode::None {
-        return Err(bad(
-            "AMIGO_PAYMENT",
-            format!(
-                "'{}' is not available in this version yet (only 'none': orders are placed at once and paid from the wallet)",
-                mode.as_str()
-            ),
-        ));
-    }
     let daily_limit = match daily_limit.map(str::trim) {
         None | Some("") => None,
         Some(raw) => Some(i64::from(positive_u32(
@@ -1254,17 +1510,83 @@ mod tests {
     }
 
     #[test]
-    fn payment_modes_not_built_yet_are_refused_on_one_line() {
+    fn paystack_and_transfer_need_their_settings_checked_on_one_line() {
         let key = "--api-key=amg_test_abcdefgh12";
-        for mode in ["paystack", "transfer"] {
-            let err = cli(&[key, &format!("--payment={mode}")]).unwrap_err();
-            assert_eq!(err.var, "AMIGO_PAYMENT");
-            assert!(
-                err.message.contains("not available in this version yet"),
-                "{err}"
-            );
-            assert!(!err.to_string().contains('\n'));
+        let sk = format!("--paystack-secret-key=sk_test_{}", "a1".repeat(10));
+        let pk = format!("--paystack-public-key=pk_test_{}", "b2".repeat(10));
+        let err = cli(&[key, "--payment=paystack"]).unwrap_err();
+        assert_eq!(err.var, "AMIGO_PAYSTACK_SECRET_KEY");
+        assert!(!err.to_string().contains('\n'));
+        let err = cli(&[key, "--payment=paystack", &sk]).unwrap_err();
+        assert_eq!(err.var, "AMIGO_PAYSTACK_PUBLIC_KEY");
+        let err = cli(&[
+            key,
+            "--payment=paystack",
+            "--paystack-secret-key=sk_nope",
+            &pk,
+        ])
+        .unwrap_err();
+        assert_eq!(err.var, "AMIGO_PAYSTACK_SECRET_KEY");
+        assert!(
+            !err.to_string().contains("sk_nope"),
+            "a secret is never echoed: {err}"
+        );
+        let live_pk = format!("--paystack-public-key=pk_live_{}", "b2".repeat(10));
+        let err = cli(&[key, "--payment=paystack", &sk, &live_pk]).unwrap_err();
+        assert!(err.message.contains("mode"), "{err}");
+        // a live Amigo token with a Paystack test key: shoppers would pay nothing
+        let live = format!("--api-key=amg_live_{}", "c3".repeat(10));
+        let err = cli(&[&live, "--payment=paystack", &sk, &pk]).unwrap_err();
+        assert!(err.message.contains("test key"), "{err}");
+        let s = cli(&[key, "--payment=paystack", &sk, &pk]).unwrap();
+        let ps = s.config.checkout.paystack.unwrap();
+        assert_eq!(ps.api_base, DEFAULT_PAYSTACK_API_BASE);
+        assert_eq!(s.config.checkout.expiry, Duration::from_secs(3600));
+        // --sandbox starts an emulator: no keys needed
+        assert!(
+            cli(&["--sandbox", "--payment=paystack"])
+                .unwrap()
+                .config
+                .checkout
+                .paystack
+                .is_none()
+        );
+
+        let err = cli(&[key, "--payment=transfer"]).unwrap_err();
+        assert_eq!(err.var, "AMIGO_TRANSFER_ACCOUNT_NAME");
+        let account = [
+            "--transfer-account-name=Bello Gadgets",
+            "--transfer-bank-name=Zenith Bank",
+        ];
+        for bad in ["123", "12345678901", "10123456a8"] {
+            let n = format!("--transfer-account-number={bad}");
+            let err = cli(&[key, "--payment=transfer", account[0], account[1], &n]).unwrap_err();
+            assert_eq!(err.var, "AMIGO_TRANSFER_ACCOUNT_NUMBER", "{bad}");
         }
+        let s = cli(&[
+            key,
+            "--payment=transfer",
+            account[0],
+            account[1],
+            "--transfer-account-number=1012345678",
+        ])
+        .unwrap();
+        assert_eq!(
+            s.config.checkout.transfer.unwrap().account_number,
+            "1012345678"
+        );
+        assert_eq!(s.config.checkout.expiry, Duration::from_secs(48 * 3600));
+        let s = cli(&[
+            "--sandbox",
+            "--payment=transfer",
+            "--checkout-expiry-minutes=5",
+        ])
+        .unwrap();
+        assert!(s.config.checkout.transfer.is_some());
+        assert_eq!(s.config.checkout.expiry, Duration::from_secs(300));
+        let err = cli(&[key, "--checkout-expiry-minutes=0"]).unwrap_err();
+        assert_eq!(err.var, "AMIGO_CHECKOUT_EXPIRY_MINUTES");
+
         // an unknown mode is clap's typed refusal
         assert!(Cli::try_parse_from(["amigo-proxy", key, "--payment=cash"]).is_err());
         let s = cli(&[key]).unwrap();

@@ -29,6 +29,18 @@ pub enum ProxyError {
     /// call, so the wallet is never touched.
     #[error("unpaid orders are off")]
     OrdersDisabled,
+    /// 403 `checkouts_disabled`: this store has no payment step (`AMIGO_PAYMENT=none`); its
+    /// orders go to `POST /api/orders`.
+    #[error("checkouts are off")]
+    CheckoutsDisabled,
+    /// 502 `payment_unavailable` (`retryable`): Paystack could not be reached or refused to
+    /// open a payment; nothing was charged, and a retry with the same key continues.
+    #[error("the payment provider is unavailable")]
+    PaymentUnavailable,
+    /// 401 `invalid_signature`: a Paystack webhook whose `x-paystack-signature` is missing or
+    /// is not the body's HMAC under the secret key.
+    #[error("bad Paystack signature")]
+    PaystackSignature,
     /// 422 `order_daily_limit_reached`: `AMIGO_ORDER_DAILY_LIMIT` has no room for this order;
     /// refused before any upstream call.
     #[error("daily order budget reached")]
@@ -237,6 +249,28 @@ impl ProxyError {
                 ErrorBody::new(
                     "orders_disabled",
                     "This store is not taking orders online yet. (The merchant turns them on with the proxy's payment settings: AMIGO_PAYMENT, AMIGO_ALLOW_UNPAID_ORDERS, AMIGO_ORDER_DAILY_LIMIT.)",
+                ),
+            ),
+            E::CheckoutsDisabled => (
+                StatusCode::FORBIDDEN,
+                ErrorBody::new(
+                    "checkouts_disabled",
+                    "This store places orders without a payment step (AMIGO_PAYMENT=none): send the order to POST /api/orders.",
+                ),
+            ),
+            E::PaymentUnavailable => {
+                let mut b = ErrorBody::new(
+                    "payment_unavailable",
+                    "Payment could not be started right now. You have not been charged; please try again.",
+                );
+                b.retryable = Some(true);
+                (StatusCode::BAD_GATEWAY, b)
+            }
+            E::PaystackSignature => (
+                StatusCode::UNAUTHORIZED,
+                ErrorBody::new(
+                    "invalid_signature",
+                    "The x-paystack-signature header is missing or does not match the body.",
                 ),
             ),
             E::OrderDailyLimit {

@@ -13,6 +13,7 @@ pub mod app;
 pub mod assets;
 pub mod breaker;
 pub mod cache;
+pub mod checkout;
 pub mod config;
 pub mod encoding;
 pub mod error;

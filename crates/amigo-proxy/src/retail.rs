@@ -105,6 +105,18 @@ pub(crate) fn product_price(body: &[u8]) -> Result<i64, ProxyError> {
     Ok(env.data.price.amount)
 }
 
+/// A product body's `data.name`, read tolerantly (empty when absent).
+pub(crate) fn product_name(body: &[u8]) -> String {
+    serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| {
+            v.pointer("/data/name")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

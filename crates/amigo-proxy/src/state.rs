@@ -28,6 +28,7 @@ struct Inner {
     unpaid_orders: UnpaidOrders,
     origins: HashSet<String>,
     amigo: AmigoClient,
+    paystack: Option<crate::checkout::paystack::Paystack>,
     cache: CatalogCache,
     ready: ReadyAnswers,
     store: Store,
@@ -62,6 +63,15 @@ impl AppState {
             .chain(std::iter::once(&config.public_url))
             .map(|o| crate::config::canonical_origin(o).unwrap_or_else(|| o.clone()))
             .collect();
+        let paystack = config
+            .checkout
+            .paystack
+            .as_ref()
+            .map(|settings| {
+                crate::checkout::paystack::Paystack::new(settings, config.upstream_timeout)
+            })
+            .transpose()
+            .map_err(ProxyError::Internal)?;
         let ready = ReadyAnswers::new(origins.iter().cloned(), ReadyLimits::default());
         let (updates, _) = broadcast::channel(256);
         let (stopping, _) = watch::channel(false);
@@ -70,9 +80,16 @@ impl AppState {
         ))
         .map(|t| t.mode());
         let unpaid_orders = config.payment.unpaid_orders(token);
-        if let UnpaidOrders::Off { reason } = &unpaid_orders {
-            // Once per start: the catalog still works, every order is refused.
-            tracing::warn!("orders are off: {reason}");
+        match (&unpaid_orders, config.payment.mode) {
+            (UnpaidOrders::Off { reason }, crate::config::PaymentMode::None) => {
+                // Once per start: the catalog still works, every order is refused.
+                tracing::warn!("orders are off: {reason}");
+            }
+            (_, crate::config::PaymentMode::None) => {}
+            (_, mode) => tracing::info!(
+                payment = mode.as_str(),
+                "shoppers pay first: orders are placed from paid checkouts"
+            ),
         }
         if let Some(changes) = store.subscribe_changes() {
             tokio::spawn(relay_changes(changes, store.clone(), updates.clone()));
@@ -88,6 +105,7 @@ impl AppState {
                 assets: WidgetAssets::new(config.widget_dir.clone()),
                 origins,
                 amigo,
+                paystack,
                 cache: CatalogCache::default(),
                 ready,
                 unpaid_orders,
@@ -124,6 +142,11 @@ impl AppState {
     /// The Amigo client.
     pub fn amigo(&self) -> &AmigoClient {
         &self.inner.amigo
+    }
+
+    /// The Paystack client, with `AMIGO_PAYMENT=paystack`.
+    pub(crate) fn paystack(&self) -> Option<&crate::checkout::paystack::Paystack> {
+        self.inner.paystack.as_ref()
     }
 
     /// The catalog cache.

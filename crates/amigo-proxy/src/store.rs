@@ -9,11 +9,13 @@
 
 pub mod admin;
 mod budget;
+mod checkouts;
 mod data;
 mod pending;
 mod retail;
 
 pub use budget::{Budget, BudgetClaim, BudgetReserved, lagos_day};
+pub use checkouts::{CheckoutInsert, CheckoutRow, NewCheckout};
 pub use data::{Reservation, Reserved, StoredPurchase};
 pub use retail::RetailSale;
 

@@ -7,6 +7,7 @@
 //! every state-changing form is same-origin only and carries a CSRF token bound to the session.
 
 mod auth;
+mod checkouts;
 mod views;
 
 use amigo_types::orders::OrderStatus;
@@ -105,6 +106,11 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/admin/logout", post(logout))
         .route("/admin/orders/{reference}", get(order))
         .route("/admin/orders/{reference}/advance", post(advance))
+        .route("/admin/checkouts", get(checkouts::list))
+        .route(
+            "/admin/checkouts/{reference}/mark-paid",
+            post(checkouts::mark_paid),
+        )
         .route("/admin/webhooks", get(webhooks))
         .route("/admin/refusals", get(refusals))
 }

@@ -36,6 +36,8 @@ button.quiet{background:var(--bg);color:var(--accent)}\
 pub(crate) enum Section {
     /// Orders (the home page).
     Orders,
+    /// Checkouts and their payments.
+    Payments,
     /// Webhook deliveries.
     Webhooks,
     /// Refusals.
@@ -82,6 +84,7 @@ pub(crate) fn layout(title: &str, section: Section, csrf: Option<&str>, body: &M
                         nav aria-label="Console" {
                             ul {
                                 (item(Section::Orders, "/admin", "Orders"))
+                                (item(Section::Payments, "/admin/checkouts", "Payments"))
                                 (item(Section::Webhooks, "/admin/webhooks", "Webhooks"))
                                 (item(Section::Refusals, "/admin/refusals", "Refusals"))
                             }

@@ -142,13 +142,37 @@ fn token(config: &ProxyConfig) -> Check {
 /// The payment settings: the mode, whether orders are on for this token, and the daily budget
 /// with what today has used of it. Orders off is a failure: the proxy is not ready to take them.
 async fn payment(config: &ProxyConfig, store: Option<&Store>) -> Check {
+    use crate::config::PaymentMode;
+    match config.payment.mode {
+        PaymentMode::Paystack => return paystack(config).await,
+        PaymentMode::Transfer => {
+            return match &config.checkout.transfer {
+                Some(a) => Check::pass(
+                    "payment",
+                    format!(
+                        "AMIGO_PAYMENT=transfer: shoppers transfer to {} at {} (account ending {}); you confirm each with Mark paid in /admin/checkouts; unpaid checkouts expire after {} min",
+                        a.account_name,
+                        a.bank_name,
+                        &a.account_number[a.account_number.len().saturating_sub(4)..],
+                        config.checkout.expiry.as_secs() / 60
+                    ),
+                ),
+                None => Check::fail(
+                    "payment",
+                    "AMIGO_PAYMENT=transfer without an account".to_owned(),
+                    "set AMIGO_TRANSFER_ACCOUNT_NAME, AMIGO_TRANSFER_BANK_NAME and AMIGO_TRANSFER_ACCOUNT_NUMBER",
+                ),
+            };
+        }
+        PaymentMode::None => {}
+    }
     let token = ApiToken::parse(config.api_key.expose_secret()).map(|t| t.mode());
     let mode = config.payment.mode.as_str();
     match config.payment.unpaid_orders(token) {
         UnpaidOrders::Off { reason } => Check::fail(
             "payment",
             format!("AMIGO_PAYMENT={mode}: orders are off ({reason})"),
-            "to take orders the wallet pays for before any shopper has paid, set AMIGO_ALLOW_UNPAID_ORDERS=true and AMIGO_ORDER_DAILY_LIMIT=<Naira per Lagos day>; paid modes (AMIGO_PAYMENT=paystack, transfer) are not available in this version yet",
+            "let shoppers pay first: AMIGO_PAYMENT=paystack (with AMIGO_PAYSTACK_SECRET_KEY and AMIGO_PAYSTACK_PUBLIC_KEY) or AMIGO_PAYMENT=transfer (with the AMIGO_TRANSFER_* account); or, to take orders the wallet pays for before any shopper has paid, set AMIGO_ALLOW_UNPAID_ORDERS=true and AMIGO_ORDER_DAILY_LIMIT=<Naira per Lagos day>",
         ),
         UnpaidOrders::Open { daily_limit: None } => Check::pass(
             "payment",
@@ -185,6 +209,53 @@ async fn payment(config: &ProxyConfig, store: Option<&Store>) -> Check {
                 ),
             )
         }
+    }
+}
+
+/// `paystack`: the keys are set, and Paystack accepts the secret key (a verify of a reference
+/// that cannot exist: "not found" means the key was accepted; `401` means it was not).
+async fn paystack(config: &ProxyConfig) -> Check {
+    let Some(settings) = &config.checkout.paystack else {
+        return Check::fail(
+            "payment",
+            "AMIGO_PAYMENT=paystack without Paystack keys".to_owned(),
+            "set AMIGO_PAYSTACK_SECRET_KEY and AMIGO_PAYSTACK_PUBLIC_KEY (Paystack dashboard, Settings > API Keys & Webhooks)",
+        );
+    };
+    let webhook = format!(
+        "{}/webhooks/paystack",
+        config.public_url.trim_end_matches('/')
+    );
+    let client = match crate::checkout::paystack::Paystack::new(settings, config.upstream_timeout) {
+        Ok(c) => c,
+        Err(e) => return Check::fail("payment", e, "check AMIGO_PAYSTACK_API_BASE"),
+    };
+    match client.verify("amigo-proxy-doctor-probe").await {
+        Ok(_)
+        | Err(crate::checkout::paystack::PaystackError::Refused {
+            status: 400 | 404, ..
+        }) => Check::pass(
+            "payment",
+            format!(
+                "AMIGO_PAYMENT=paystack: {} accepts the secret key ({} mode); set the dashboard's webhook URL to {webhook}",
+                settings.api_base,
+                if settings.public_key.starts_with("pk_live_") {
+                    "live"
+                } else {
+                    "test"
+                }
+            ),
+        ),
+        Err(crate::checkout::paystack::PaystackError::Refused { status: 401, .. }) => Check::fail(
+            "payment",
+            format!("{} refuses AMIGO_PAYSTACK_SECRET_KEY", settings.api_base),
+            "copy the secret key again from Paystack's dashboard (Settings > API Keys & Webhooks)",
+        ),
+        Err(e) => Check::fail(
+            "payment",
+            format!("Paystack: {e}"),
+            "check the network path to Paystack (AMIGO_PAYSTACK_API_BASE) and try again",
+        ),
     }
 }
 

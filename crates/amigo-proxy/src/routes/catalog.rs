@@ -194,12 +194,14 @@ pub(super) async fn forward(
 
 /// One product's two prices: what the merchant's wallet pays Amigo, and what the shopper was
 /// shown (the same when there is no markup).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ProductPrices {
     /// Amigo's price, from the upstream bytes kept with the cache entry.
     pub(crate) cost: i64,
     /// The retail price, from the body the shopper's catalog reads are served.
     pub(crate) retail: i64,
+    /// The product's name (empty when the upstream gave none), for a checkout's lines.
+    pub(crate) name: String,
 }
 
 /// Looks up one product (through the cache, the same entry the shopper's `?id=` read uses)
@@ -221,6 +223,7 @@ pub(crate) async fn product_prices(
         Ok(a) => Ok(Some(ProductPrices {
             cost: retail::product_price(&a.entry.upstream)?,
             retail: retail::product_price(a.entry.body.identity())?,
+            name: retail::product_name(&a.entry.upstream),
         })),
         Err(ProxyError::Passthrough { status, .. }) if status == StatusCode::NOT_FOUND => Ok(None),
         Err(e) => Err(e),

@@ -1,6 +1,7 @@
 //! The route table and the layers around it.
 
 pub(crate) mod catalog;
+pub(crate) mod checkouts;
 pub(crate) mod data;
 pub(crate) mod health;
 pub(crate) mod openapi;
@@ -80,6 +81,9 @@ fn stack(state: AppState, request_ids: &CountingRequestId) -> Router {
         .route("/api/data/plans", get(data::plans))
         .route("/api/data/purchases", post(data::purchase))
         .route("/api/data/purchases/{reference}", get(data::show))
+        .route("/api/payment", get(checkouts::payment))
+        .route("/api/checkouts", post(checkouts::create))
+        .route("/api/checkouts/{reference}", get(checkouts::show))
         .route("/api/orders", post(orders::create))
         .route("/api/orders/{reference}", get(tracking::show))
         .route("/api/orders/{reference}/events", get(tracking::events))
@@ -111,6 +115,8 @@ fn stack(state: AppState, request_ids: &CountingRequestId) -> Router {
         .merge(api)
         .merge(console)
         .route("/webhooks/amigo", post(webhooks::receive))
+        .route("/webhooks/paystack", post(checkouts::paystack_webhook))
+        .route("/pay/{reference}/return", get(checkouts::paystack_return))
         .route("/healthz", get(health::healthz))
         .route("/", get(widget::index))
         .route("/widget/{*path}", get(widget::file))

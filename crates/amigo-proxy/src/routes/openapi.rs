@@ -5,7 +5,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 
-use super::{catalog, data, health, orders, tracking, webhooks, widget};
+use super::{catalog, checkouts, data, health, orders, tracking, webhooks, widget};
 
 /// The document.
 #[derive(OpenApi)]
@@ -21,6 +21,9 @@ use super::{catalog, data, health, orders, tracking, webhooks, widget};
         data::plans,
         data::purchase,
         data::show,
+        checkouts::payment,
+        checkouts::create,
+        checkouts::show,
         orders::create,
         tracking::show,
         tracking::events,

@@ -146,7 +146,7 @@ fn created(status: StatusCode, body: Bytes) -> Response {
 }
 
 /// The per-phone order limit (shared by every instance on PostgreSQL).
-async fn limit_phone(state: &AppState, phone_hash: &str) -> ProxyResult<()> {
+pub(crate) async fn limit_phone(state: &AppState, phone_hash: &str) -> ProxyResult<()> {
     crate::limits::per_phone(
         state.store(),
         &format!("orders/phone/{phone_hash}"),
@@ -214,7 +214,7 @@ async fn claim(state: &AppState, key: &IdempotencyKey, body_hash: &str) -> Proxy
 }
 
 /// The request's `Idempotency-Key`: required (`428`) and checked (`422 invalid_idempotency_key`).
-pub(super) fn idempotency_key(headers: &HeaderMap) -> ProxyResult<IdempotencyKey> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> ProxyResult<IdempotencyKey> {
     match headers.get("idempotency-key") {
         None => Err(ProxyError::IdempotencyKeyRequired),
         Some(v) => Ok(IdempotencyKey::parse(v.to_str().map_err(|_| {
@@ -227,15 +227,40 @@ pub(super) fn idempotency_key(headers: &HeaderMap) -> ProxyResult<IdempotencyKey
     }
 }
 
+/// One order line as the spend guard priced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PricedLine {
+    /// Product id.
+    pub(crate) product_id: u64,
+    /// The product's name.
+    pub(crate) name: String,
+    /// Units.
+    pub(crate) quantity: u32,
+    /// The retail unit price the shopper was shown.
+    pub(crate) retail: i64,
+}
+
 /// Items at Amigo's prices (what the wallet pays, not the retail prices the shopper sees) must
 /// not exceed `AMIGO_MAX_ORDER_TOTAL`; unknown products are refused here, before any spending
 /// call. Returns that total (what the daily budget for unpaid orders holds) and what the shopper
 /// is paying for each product (the catalog's retail prices, read from the same cache entries),
 /// to record with the order.
-async fn spend_guard(
+pub(crate) async fn spend_guard(
     state: &AppState,
     request: &CreateOrderRequest,
 ) -> ProxyResult<(i64, RetailSale)> {
+    let (total, lines) = spend_guard_lines(state, request).await?;
+    Ok((
+        total,
+        RetailSale::new(lines.into_iter().map(|l| (l.product_id, l.retail))),
+    ))
+}
+
+/// [`spend_guard`], line by line (a checkout shows each line at its retail price).
+pub(crate) async fn spend_guard_lines(
+    state: &AppState,
+    request: &CreateOrderRequest,
+) -> ProxyResult<(i64, Vec<PricedLine>)> {
     let prices = futures::future::try_join_all(
         request
             .items
@@ -244,7 +269,7 @@ async fn spend_guard(
     )
     .await?;
     let mut total: i64 = 0;
-    let mut units = Vec::with_capacity(prices.len());
+    let mut lines = Vec::with_capacity(prices.len());
     for (i, (item, price)) in request.items.iter().zip(prices).enumerate() {
         let Some(price) = price else {
             return Err(ProxyError::UnknownProduct {
@@ -253,18 +278,23 @@ async fn spend_guard(
             });
         };
         total = total.saturating_add(price.cost.saturating_mul(i64::from(item.quantity)));
-        units.push((item.product_id, price.retail));
+        lines.push(PricedLine {
+            product_id: item.product_id,
+            name: price.name,
+            quantity: item.quantity,
+            retail: price.retail,
+        });
     }
     let limit = state.config().max_order_total;
     if total > limit {
         return Err(ProxyError::OrderTotalExceedsLimit { total, limit });
     }
-    Ok((total, RetailSale::new(units)))
+    Ok((total, lines))
 }
 
 /// Sends the order upstream. A transport failure, timeout or 5xx is retried (bounded, with
 /// backoff and jitter) with the same key, so Amigo creates it at most once.
-async fn forward(
+pub(crate) async fn forward(
     state: &AppState,
     payload: Vec<u8>,
     key: &IdempotencyKey,
@@ -278,7 +308,7 @@ async fn forward(
 /// Stores the created order for tracking. A failure here is logged, not returned: the order
 /// exists upstream, and its `order.created` webhook records it again (then shown to the shopper
 /// at the price rule applied to Amigo's prices).
-async fn remember(state: &AppState, body: &[u8], sale: &RetailSale) {
+pub(crate) async fn remember(state: &AppState, body: &[u8], sale: &RetailSale) {
     let order = match serde_json::from_slice::<DataEnvelope<Order>>(body) {
         Ok(env) => env.data,
         Err(e) => {

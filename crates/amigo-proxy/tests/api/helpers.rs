@@ -313,6 +313,8 @@ pub(crate) struct Options {
     pub(crate) event_streams: amigo_proxy::event_streams::EventStreamCaps,
     /// How long a reference's lookups stay locked after repeated wrong phones.
     pub(crate) lookup_lock: Duration,
+    /// Paystack keys or the bank account, and the checkout expiry.
+    pub(crate) checkout: amigo_proxy::config::CheckoutSettings,
 }
 
 impl Default for Options {
@@ -350,6 +352,7 @@ impl Default for Options {
             body_timeout: amigo_proxy::config::DEFAULT_BODY_TIMEOUT,
             event_streams: amigo_proxy::event_streams::EventStreamCaps::default(),
             lookup_lock: amigo_proxy::lookup_locks::DEFAULT_LOOKUP_LOCK,
+            checkout: amigo_proxy::config::CheckoutSettings::default(),
         }
     }
 }
@@ -500,6 +503,7 @@ async fn spawn_proxy(
     config.trusted_proxies = options.trusted_proxies;
     config.data = options.data;
     config.payment = options.payment;
+    config.checkout = options.checkout;
     config.admin_password_hash = options.admin_password.as_deref().map(|p| {
         use argon2::password_hash::{PasswordHasher, SaltString};
         let salt = SaltString::encode_b64(b"test-salt-16byte").unwrap();

@@ -3,6 +3,7 @@
 mod abuse;
 mod admin;
 mod catalog;
+mod checkouts;
 mod cross_cutting;
 mod data;
 mod faults;

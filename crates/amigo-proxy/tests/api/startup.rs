@@ -81,14 +81,15 @@ fn bad_configuration_stops_startup_with_one_line_naming_the_variable() {
 }
 
 #[test]
-fn payment_modes_not_built_yet_are_refused_at_start_in_one_line() {
+fn paid_modes_without_their_settings_are_refused_at_start_in_one_line() {
     let live = amigo_sandbox::random_live_token();
-    for mode in ["paystack", "transfer"] {
+    for (mode, var) in [
+        ("paystack", "AMIGO_PAYSTACK_SECRET_KEY"),
+        ("transfer", "AMIGO_TRANSFER_ACCOUNT_NAME"),
+    ] {
         let out = proxy()
             .env("AMIGO_API_KEY", &live)
             .env("AMIGO_PAYMENT", mode)
-            .env("AMIGO_ALLOW_UNPAID_ORDERS", "true")
-            .env("AMIGO_ORDER_DAILY_LIMIT", "10000")
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{mode}");
@@ -96,7 +97,7 @@ fn payment_modes_not_built_yet_are_refused_at_start_in_one_line() {
         assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
         assert!(
             stderr.starts_with(&format!(
-                "amigo-proxy: AMIGO_PAYMENT: '{mode}' is not available in this version yet"
+                "amigo-proxy: {var}: required with AMIGO_PAYMENT={mode}"
             )),
             "{stderr}"
         );

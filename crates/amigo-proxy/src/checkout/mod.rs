@@ -1,0 +1,284 @@
+//! Checkouts: the shopper pays the merchant before the merchant's wallet pays Amigo.
+//!
+//! A checkout is created from the order body (`POST /api/checkouts`) at the retail prices the
+//! catalog shows plus Amigo's delivery quote, and kept in the database
+//! ([`crate::store::CheckoutRow`]). It moves `awaiting_payment → paid → placed`, or ends
+//! `expired`, `failed` or `refunded`:
+//!
+//! - **paystack**: a Paystack transaction for the retail total is initialized at creation; the
+//!   checkout is marked paid only when Paystack's `verify` says `success` for exactly that
+//!   amount in NGN, whichever comes first, the shopper's return or the signed webhook
+//!   ([`settle`]);
+//! - **transfer**: the merchant's "Mark paid" in the console marks it paid.
+//!
+//! A paid checkout is placed with Amigo once ([`settle::place`]), under the key
+//! `chk-{reference}` made and kept here, so a retry, a second caller or a restart after a
+//! crash returns the one order. A refusal from Amigo ends it `failed` with the money owed back,
+//! refunded through Paystack at once ([`settle::refund`]). A background sweep
+//! ([`settle::sweep`]) expires unpaid checkouts and finishes what a crash or an outage left.
+
+pub mod paystack;
+pub mod settle;
+mod view;
+
+use amigo_types::Money;
+use amigo_types::checkout::{CheckoutView, CreateCheckoutRequest, PaymentMethod};
+use amigo_types::envelope::ApiError;
+use amigo_types::idempotency::IdempotencyKey;
+use amigo_types::orders::{CreateOrderRequest, OrderItem, ValidOrderRequest};
+use rand::Rng;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::error::{ProxyError, ProxyResult};
+use crate::state::AppState;
+use crate::store::{CheckoutInsert, CheckoutRow, NewCheckout};
+
+pub(crate) use view::shopper_view;
+
+/// The Amigo Idempotency-Key of a checkout's order: made and kept by the proxy, one per
+/// checkout, so the order is created at most once whoever places it.
+pub(crate) fn amigo_key(reference: &str) -> ProxyResult<IdempotencyKey> {
+    Ok(IdempotencyKey::parse(&format!("chk-{reference}"))?)
+}
+
+/// A new checkout reference: `CHK-` and 12 characters of an unambiguous alphabet (~60 bits).
+fn new_reference() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    let tail: String = (0..12)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect();
+    format!("CHK-{tail}")
+}
+
+fn now_ms() -> i64 {
+    i64::try_from(time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000)
+        .unwrap_or(i64::MAX)
+}
+
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// The return URL, checked: `http(s)`, at most 2,000 characters, on an origin the proxy
+/// allows (so Paystack's way back can never be turned into an open redirect), without its
+/// fragment (the widget's route is appended on the way back).
+pub(crate) fn return_url(state: &AppState, raw: &str) -> ProxyResult<String> {
+    let refuse = |why: &str| {
+        ProxyError::from(ApiError::invalid(
+            "invalid_return_url",
+            "return_url",
+            format!("return_url {why}"),
+        ))
+    };
+    if raw.len() > 2000 {
+        return Err(refuse("is longer than 2,000 characters"));
+    }
+    let mut url = reqwest::Url::parse(raw.trim()).map_err(|_| refuse("is not a URL"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(refuse("must be an http or https page"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(refuse("must not carry a user name or password"));
+    }
+    let origin = url.origin().ascii_serialization();
+    let canonical = crate::config::canonical_origin(&origin).unwrap_or(origin);
+    if !state.origin_allowed(&canonical) {
+        return Err(refuse(
+            "is not on an origin this store allows (AMIGO_ALLOWED_ORIGINS)",
+        ));
+    }
+    url.set_fragment(None);
+    Ok(url.to_string())
+}
+
+/// What Amigo's quote charges for delivering `order` at its tier; 0 for an order without a
+/// location (Amigo's legacy free shipping). An area the cart cannot ship to is refused here,
+/// before the shopper is asked to pay.
+async fn delivery_fee(
+    state: &AppState,
+    order: &CreateOrderRequest,
+    valid: &ValidOrderRequest,
+) -> ProxyResult<i64> {
+    if !order.delivery.location.is_present() {
+        return Ok(0);
+    }
+    let mut body = serde_json::to_value(&order.delivery.location)
+        .map_err(|e| ProxyError::Internal(format!("serialising a quote: {e}")))?;
+    body["items"] = serde_json::to_value(&order.items)
+        .map_err(|e| ProxyError::Internal(format!("serialising a quote: {e}")))?;
+    let payload = serde_json::to_vec(&body)
+        .map_err(|e| ProxyError::Internal(format!("serialising a quote: {e}")))?;
+    let resp = state
+        .amigo()
+        .post_json("/commerce/delivery/quote/", payload, &[])
+        .await?;
+    if !resp.status.is_success() {
+        return Err(crate::upstream::classify_failure(resp));
+    }
+    // Read tolerantly: only `serviceable` and the chosen tier's total.
+    let quote: Value = serde_json::from_slice(&resp.body)
+        .map_err(|e| ProxyError::Upstream(format!("unreadable delivery quote: {e}")))?;
+    let data = quote.get("data").unwrap_or(&Value::Null);
+    if data.get("serviceable").and_then(Value::as_bool) == Some(false) {
+        return Err(ApiError::invalid(
+            "unserviceable_delivery",
+            "delivery",
+            "One or more products in the cart can't ship to this area.",
+        )
+        .into());
+    }
+    data.pointer(&format!("/totals/{}", valid.tier.as_str()))
+        .and_then(Value::as_i64)
+        .filter(|fee| *fee >= 0)
+        .ok_or_else(|| ProxyError::Upstream("delivery quote without the tier's total".into()))
+}
+
+/// Creates (or, for the same key and body, finds again) the checkout for `request`, and for
+/// Paystack the transaction the shopper pays. Answers the shopper's view.
+pub(crate) async fn create(
+    state: &AppState,
+    key: &IdempotencyKey,
+    request: CreateCheckoutRequest,
+) -> ProxyResult<CheckoutView> {
+    let method = match state.config().payment.mode {
+        crate::config::PaymentMode::Paystack => PaymentMethod::Paystack,
+        crate::config::PaymentMode::Transfer => PaymentMethod::Transfer,
+        crate::config::PaymentMode::None => return Err(ProxyError::CheckoutsDisabled),
+    };
+    let valid = request.order.validate()?;
+    let return_url = return_url(state, &request.return_url)?;
+    let phone_hash = state.store().phone_hash(&valid.phone);
+    crate::routes::orders::limit_phone(state, &phone_hash).await?;
+    let (amigo_cost, lines) =
+        crate::routes::orders::spend_guard_lines(state, &request.order).await?;
+    let fee = delivery_fee(state, &request.order, &valid).await?;
+
+    let order_body = serde_json::to_string(&request.order)
+        .map_err(|e| ProxyError::Internal(format!("serialising the order: {e}")))?;
+    let body_hash = hex::encode(Sha256::digest(
+        json!({"order": &request.order, "return_url": &return_url}).to_string(),
+    ));
+    let items: Vec<OrderItem> = lines
+        .iter()
+        .map(|l| OrderItem {
+            product_id: l.product_id,
+            name: l.name.clone(),
+            quantity: l.quantity,
+            unit_price: Money::naira(l.retail),
+            line_total: Money::naira(l.retail.saturating_mul(i64::from(l.quantity))),
+        })
+        .collect();
+    let subtotal: i64 = items.iter().map(|i| i.line_total.amount).sum();
+    let total = subtotal.saturating_add(fee);
+    let units: std::collections::BTreeMap<u64, i64> =
+        lines.iter().map(|l| (l.product_id, l.retail)).collect();
+    let now = time::OffsetDateTime::now_utc();
+    let expiry =
+        time::Duration::try_from(state.config().checkout.expiry).unwrap_or(time::Duration::HOUR);
+    let expires = now + expiry;
+    let mut row = CheckoutRow {
+        reference: new_reference(),
+        idempotency_key: key.as_str().to_owned(),
+        body_hash,
+        method,
+        status: amigo_types::checkout::CheckoutStatus::AwaitingPayment,
+        phone_hash,
+        order_body,
+        return_url,
+        items_json: to_json(&items)?,
+        retail_units: to_json(&units)?,
+        subtotal,
+        delivery_fee: fee,
+        total,
+        amigo_cost,
+        payment_reference: None,
+        authorization_url: None,
+        paid_via: None,
+        paid_amount_kobo: None,
+        paid_at: None,
+        placing_since: None,
+        order_reference: None,
+        failure_code: None,
+        failure_message: None,
+        refund_state: None,
+        created_at: rfc3339(now),
+        expires_at: rfc3339(expires),
+        expires_at_ms: i64::try_from(expires.unix_timestamp_nanos() / 1_000_000)
+            .unwrap_or(i64::MAX),
+    };
+    let mut tries = 0;
+    let row = loop {
+        match state
+            .store()
+            .insert_checkout(&NewCheckout { row: row.clone() })
+            .await
+        {
+            Ok(CheckoutInsert::Created) => {
+                tracing::info!(reference = %row.reference, total, "checkout created");
+                break row;
+            }
+            Ok(CheckoutInsert::Existing(existing)) => break *existing,
+            Ok(CheckoutInsert::Reused) => {
+                return Err(ApiError::invalid(
+                    "idempotency_key_reused",
+                    "Idempotency-Key",
+                    "This Idempotency-Key was already used for a different order; use a new key for a new order.",
+                )
+                .into());
+            }
+            Err(sqlx::Error::Protocol(_)) if tries < 3 => {
+                tries += 1;
+                row.reference = new_reference();
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    let row = if row.method == PaymentMethod::Paystack && row.authorization_url.is_none() {
+        settle::open_payment_page(state, row).await?
+    } else {
+        row
+    };
+    Ok(shopper_view(state, &row))
+}
+
+/// The shopper's checkout, if `phone` is the one it was made with (a wrong phone gets exactly
+/// the answer an unknown reference gets, and counts toward the reference's lookup lock).
+pub(crate) async fn find(
+    state: &AppState,
+    reference: &str,
+    phone: Option<&str>,
+) -> ProxyResult<CheckoutRow> {
+    let proof = crate::routes::tracking::PhoneProof::new(state, phone);
+    if !amigo_types::checkout::is_checkout_reference(reference) {
+        return Err(ProxyError::NotFound);
+    }
+    state.lookup_locks().check(reference)?;
+    match state.store().checkout(reference).await? {
+        Some(row) if proof.matches(&row.phone_hash) => Ok(row),
+        _ => {
+            state.lookup_locks().failed(reference);
+            Err(ProxyError::NotFound)
+        }
+    }
+}
+
+/// The phone the checkout's order was made with (for the way back to the tracking page).
+pub(crate) fn order_phone(row: &CheckoutRow) -> String {
+    serde_json::from_str::<Value>(&row.order_body)
+        .ok()
+        .and_then(|v| {
+            v.pointer("/customer/phone")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .unwrap_or_default()
+}
+
+/// JSON text of a value, as a checkout column.
+fn to_json<T: serde::Serialize>(value: &T) -> ProxyResult<String> {
+    serde_json::to_string(value)
+        .map_err(|e| ProxyError::Internal(format!("serialising a checkout: {e}")))
+}
