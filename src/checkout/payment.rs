@@ -12,7 +12,7 @@ use amigo_types::format_naira;
 
 /// The longest `return_url` sent. Browsers allow longer addresses, but a page with kilobytes of
 /// query is not one a shopper returns to, and the proxy stores the value.
-pub const MAX_RETURN_URL_LEN: usize = 2048;
+pub const MAX_RETURN_URL_LEN: usize = 2000;
 
 /// Where reading the payment settings stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
