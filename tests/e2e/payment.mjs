@@ -5,6 +5,8 @@
 //   same amount) → Pay → back on the checkout's tracking page → the order is placed, exactly one,
 //   the cart is emptied, and the order's timeline shows and follows the sandbox; a reload resumes;
 // - decline: the same way to the hosted page → Decline → back on the tracking page, no order;
+// - the payment settings failing to load: an alert with Retry, and the last button sends nothing
+//   until Retry has read them;
 // - a reload while the checkout's POST is in flight resends it with the same key: one checkout
 //   (the same reference), and going back to #/checkout shows that checkout instead of the form.
 // axe-core scans the review, the hosted page's way back and the tracking page at 320, 360 and
@@ -162,6 +164,43 @@ async function reloadDuringCheckout(viewport, products) {
   }
 }
 
+async function settingsFailure(viewport, products) {
+  const vp = vpName(viewport);
+  const { ctx, page, expectConsoleError } = await launch(viewport);
+  try {
+    let refused = 0;
+    let checkouts = 0;
+    await page.route('**/api/payment', async (route) => {
+      if (refused++ === 0) {
+        expectConsoleError(/status of 503/);
+        await route.fulfill({ status: 503, contentType: 'application/json', body: '{"success":false,"error":"upstream_unavailable","message":"down"}' });
+      } else {
+        await route.continue();
+      }
+    });
+    await page.route('**/api/checkouts', async (route) => { checkouts++; await route.continue(); });
+    await addToCart(page, products.slice(0, 1));
+    await page.evaluate(() => { location.hash = '#/checkout'; });
+    await page.locator('#co-name').waitFor({ timeout: 20000 });
+    await fillDetails(page);
+    await chooseZaria(page);
+    await page.locator('#co-tier-standard').waitFor({ timeout: 15000 });
+    await page.locator('.co-payment-alert:not([hidden]) button:has-text("Retry")').waitFor({ timeout: 10000 });
+    const label = (await page.locator('#co-place').textContent()).trim();
+    check(label === 'Place order', `${vp}: without the settings the button promises no payment method (${label})`);
+    await axeScan(page, `${vp} payment settings alert`);
+    await page.click('#co-place');
+    await page.locator('#co-notice:has-text("couldn\'t check how this store takes payment")').waitFor({ timeout: 5000 });
+    await page.waitForTimeout(500);
+    check(checkouts === 0, `${vp}: nothing is sent while the payment method is unknown`);
+    await page.click('.co-payment-alert button:has-text("Retry")');
+    await page.locator('#co-place:has-text("Pay ₦")').waitFor({ timeout: 10000 });
+    check(await page.locator('.co-payment-alert').isHidden(), `${vp}: Retry reads the settings and the alert goes`);
+  } finally {
+    await ctx.close();
+  }
+}
+
 // The tracking page of one checkout at every width in both colour schemes.
 async function scanEverywhere(url, label) {
   for (const colorScheme of ['light', 'dark']) {
@@ -181,6 +220,7 @@ async function scanEverywhere(url, label) {
 const products = await pickProducts();
 const placed = await payFlow({ width: 360, height: 740 }, products);
 const declined = await declineFlow({ width: 1280, height: 800 }, products);
+await settingsFailure({ width: 320, height: 740 }, products);
 const awaiting = await reloadDuringCheckout({ width: 360, height: 740 }, products);
 await scanEverywhere(placed, 'a paid and placed checkout');
 await scanEverywhere(declined, 'a declined checkout');
