@@ -266,6 +266,25 @@ pub fn check_view(asked: &str, view: CheckoutView) -> Result<CheckoutView, ViewR
     Ok(view)
 }
 
+/// Where to send the shopper right after "Pay ₦X" made the checkout: Paystack's page when the
+/// answer is a well-formed Paystack checkout for exactly the total the button showed, else
+/// `None`, and the shopper goes to the checkout's own page, which shows the amount it charges
+/// (a price that changed between review and checkout is never paid unseen).
+pub fn paystack_redirect(
+    reference: &str,
+    view: CheckoutView,
+    shown_total: Option<i64>,
+) -> Option<String> {
+    let view = check_view(reference, view).ok()?;
+    if view.status != CheckoutStatus::AwaitingPayment || Some(view.total.amount) != shown_total {
+        return None;
+    }
+    match view.pay? {
+        PaymentInstructions::Paystack { authorization_url } => Some(authorization_url),
+        PaymentInstructions::Transfer { .. } => None,
+    }
+}
+
 fn rank(status: CheckoutStatus) -> u8 {
     match status {
         CheckoutStatus::AwaitingPayment => 0,
@@ -448,6 +467,28 @@ pub(crate) mod tests {
             check_view(CHK, placed),
             Err(ViewRejected::BadOrderReference)
         );
+    }
+
+    #[test]
+    fn paystack_opens_only_for_the_amount_the_button_showed() {
+        let v = view(CheckoutStatus::AwaitingPayment, PaymentMethod::Paystack);
+        assert_eq!(
+            paystack_redirect(CHK, v.clone(), Some(31_500)).as_deref(),
+            Some("http://127.0.0.1:7800/checkout/abc")
+        );
+        // the price changed between review and checkout: the shopper sees the new amount first
+        assert_eq!(paystack_redirect(CHK, v.clone(), Some(31_000)), None);
+        assert_eq!(paystack_redirect(CHK, v.clone(), None), None);
+        assert_eq!(paystack_redirect("CHK-OTHER00000", v, Some(31_500)), None);
+        let t = view(CheckoutStatus::AwaitingPayment, PaymentMethod::Transfer);
+        assert_eq!(paystack_redirect(CHK, t, Some(31_500)), None);
+        let paid = view(CheckoutStatus::Paid, PaymentMethod::Paystack);
+        assert_eq!(paystack_redirect(CHK, paid, Some(31_500)), None);
+        let mut evil = view(CheckoutStatus::AwaitingPayment, PaymentMethod::Paystack);
+        evil.pay = Some(PaymentInstructions::Paystack {
+            authorization_url: "javascript:alert(1)".into(),
+        });
+        assert_eq!(paystack_redirect(CHK, evil, Some(31_500)), None);
     }
 
     #[test]

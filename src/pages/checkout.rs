@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use amigo_types::checkout::PaymentMethod;
+use amigo_types::checkout::{CheckoutView, PaymentMethod};
 use amigo_types::delivery::{DeliveryTier, LineItem};
 use amigo_types::format_naira;
 use amigo_types::idempotency::IdempotencyKey;
@@ -25,7 +25,7 @@ use crate::checkout::draft::{decode, draft_storage_key, encode, stored_binding};
 use crate::checkout::failure::Failure;
 use crate::checkout::flow::{Blocked, Checkout, Phase};
 use crate::checkout::payment::{PaymentLoad, fine_print, place_label, return_url};
-use crate::checkout::payment_status::check_view;
+use crate::checkout::payment_status::paystack_redirect;
 use crate::checkout::quote::{price_label, quote_view};
 use crate::components::lga_typeahead::LgaTypeahead;
 use crate::components::link::StoreLink;
@@ -330,7 +330,8 @@ pub fn CheckoutPage() -> impl IntoView {
     let refresh_stock = StoredValue::new_local(refresh_stock);
 
     let submit: StoredValue<Box<dyn Fn()>, LocalStorage> = StoredValue::new_local(Box::new(|| {}));
-    let after_answer = move |made_view: Option<amigo_types::checkout::CheckoutView>| {
+    // `made_view`: the checkout made, with the total the last button showed
+    let after_answer = move |made_view: Option<(CheckoutView, Option<i64>)>| {
         // runs when the order's answer lands, which may be after the shopper left the page:
         // every value below belongs to this page, so one `try_` read tells whether it is still
         // there (reading a disposed signal panics, and a panic traps the whole module)
@@ -351,13 +352,7 @@ pub fn CheckoutPage() -> impl IntoView {
                 draft_key_answer.with_value(|k| s.set_item(k, &raw).ok());
             }
             let pay_url = made_view
-                .and_then(|v| check_view(pending.reference(), v).ok())
-                .and_then(|v| match v.pay {
-                    Some(amigo_types::checkout::PaymentInstructions::Paystack {
-                        authorization_url,
-                    }) => Some(authorization_url),
-                    _ => None,
-                });
+                .and_then(|(view, shown)| paystack_redirect(pending.reference(), view, shown));
             match pay_url.zip(web_sys::window()) {
                 // Paystack's page, in this tab; it sends the shopper back to the tracking page
                 Some((url, w)) => {
@@ -466,13 +461,17 @@ pub fn CheckoutPage() -> impl IntoView {
                 sold_out.set(Vec::new());
                 notice.set(None);
                 let api = api.clone();
+                // the total "Pay ₦X" showed: Paystack opens only for exactly that amount
+                let shown_total = co
+                    .with_untracked(Checkout::delivery_fee)
+                    .map(|fee| fee + cart.cart().with_untracked(|c| c.subtotal()));
                 spawn_local(async move {
                     let (answer, view) = match method {
                         PaymentMethod::None => (api.place_order(&submission).await, None),
                         PaymentMethod::Paystack | PaymentMethod::Transfer => {
                             match page_href().as_deref().and_then(return_url) {
                                 Some(back) => match api.create_checkout(&submission, back).await {
-                                    Ok((made, view)) => (Ok(made), Some(view)),
+                                    Ok((made, view)) => (Ok(made), Some((view, shown_total))),
                                     Err(f) => (Err(f), None),
                                 },
                                 None => (Err(Failure::bad_return_url()), None),
