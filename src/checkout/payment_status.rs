@@ -223,8 +223,8 @@ pub fn stage(view: &CheckoutView) -> Stage {
         CheckoutStatus::Refunded => Stage {
             title: "Refunded",
             detail: format!(
-                "{} Your payment of {total} was refunded: it is back on your card or account \
-                 within a few working days.",
+                "{} Refund of {total} sent: it reaches your card or account within a few \
+                 working days.",
                 failure_sentence(view)
             ),
             tone: Tone::Bad,
@@ -418,7 +418,9 @@ pub(crate) mod tests {
         let s = stage(&v);
         assert_eq!(s.title, "Refunded");
         assert!(s.detail.starts_with("An item sold out"));
-        assert!(s.detail.contains("was refunded"));
+        assert!(s.detail.ends_with(
+            "Refund of ₦31,500 sent: it reaches your card or account within a few working days."
+        ));
 
         let mut v = view(CheckoutStatus::Failed, PaymentMethod::Transfer);
         v.failure = Some(CheckoutFailure {

@@ -5,6 +5,9 @@
 //   same amount) → Pay → back on the checkout's tracking page → the order is placed, exactly one,
 //   the cart is emptied, and the order's timeline shows and follows the sandbox; a reload resumes;
 // - decline: the same way to the hosted page → Decline → back on the tracking page, no order;
+// - refused after paying: the wallet is drained (direct sandbox orders) between checkout and
+//   payment, so Amigo refuses the paid checkout; the proxy refunds it and the tracking page says
+//   "Refunded" with the reason; no order, the cart kept;
 // - the payment settings failing to load: an alert with Retry, and the last button sends nothing
 //   until Retry has read them;
 // - a reload while the checkout's POST is in flight resends it with the same key: one checkout
@@ -164,6 +167,71 @@ async function reloadDuringCheckout(viewport, products) {
   }
 }
 
+const sandboxHeaders = { 'X-API-Key': info.token, 'content-type': 'application/json' };
+
+// Spends the test wallet (refilled to ₦1,000,000 first) below `below` with direct sandbox orders
+// of `product` to the same address (test orders check stock but do not take it), each charged
+// `fee` for delivery. Returns what is left.
+async function drainWallet(order, product, below, fee) {
+  const reset = await fetch(`${info.sandbox_url}/api/commerce/sandbox/reset-balance/`, { method: 'POST', headers: sandboxHeaders });
+  check(reset.status === 200, 'sandbox refills the test wallet');
+  let left = 1_000_000;
+  for (let i = 0; i < 60 && left >= below; i++) {
+    const quantity = Math.min(product.stock.count, Math.floor((left - fee) / product.price.amount));
+    if (quantity < 1) break;
+    const r = await fetch(`${info.sandbox_url}/api/commerce/orders/`, {
+      method: 'POST',
+      headers: { ...sandboxHeaders, 'Idempotency-Key': `e2e-drain-${Date.now()}-${i}` },
+      body: JSON.stringify({ ...order, customer: { name: 'Wallet Drain', phone: '08020000000' }, items: [{ product_id: product.id, quantity }] }),
+    });
+    const body = await r.json();
+    if (body.error === 'insufficient_balance' && typeof body.balance === 'number') {
+      left = body.balance;
+      break;
+    }
+    if (r.status !== 201) throw new Error(`draining the wallet: ${r.status} ${JSON.stringify(body)}`);
+    left -= body.data.total.amount;
+  }
+  return left;
+}
+
+async function refusedAfterPaying(viewport, products) {
+  const vp = vpName(viewport);
+  const { ctx, page } = await launch(viewport);
+  try {
+    let sent;
+    await page.route('**/api/checkouts', async (route) => {
+      sent = JSON.parse(route.request().postData());
+      await route.continue();
+    });
+    const total = await toReview(page, products.slice(0, 1));
+    await toPaystack(page, vp, total);
+    const amount = Number(total.replace(/[₦,]/g, ''));
+    const fee = amount - products[0].price.amount;
+    const left = await drainWallet(sent.order, products[0], amount, fee);
+    check(left < amount, `${vp}: the wallet holds less than the checkout (₦${left} < ${total})`);
+    const before = await orderCount();
+    await page.click('button[value=pay]');
+    await page.waitForURL(/#\/order\/CHK-/, { timeout: 20000 });
+    await page.locator('.co-stage[data-status=refunded], .co-stage[data-status=failed]').waitFor({ timeout: 60000 });
+    const status = await page.locator('.co-stage').getAttribute('data-status');
+    check(status === 'refunded', `${vp}: a paid checkout Amigo refuses is refunded (${status})`);
+    const title = (await page.locator('#co-stage-title').textContent()).trim();
+    const detail = (await page.locator('.co-stage-detail').textContent()).trim();
+    check(title === 'Refunded' && detail.includes(`Refund of ${total} sent`), `${vp}: the shopper is told ("${title}: ${detail}")`);
+    check(await page.locator('.co-stage a:has-text("Check out again")').isVisible(), `${vp}: "Check out again" is offered`);
+    check((await orderCount()) === before, `${vp}: no Amigo order for the refused checkout`);
+    check((await page.locator('.cart-count').textContent()).trim() !== '0', `${vp}: the cart is kept`);
+    await shot(page, vp, '4-refunded');
+    const url = page.url();
+    // the wallet back to full for whatever runs next
+    await fetch(`${info.sandbox_url}/api/commerce/sandbox/reset-balance/`, { method: 'POST', headers: sandboxHeaders });
+    return url;
+  } finally {
+    await ctx.close();
+  }
+}
+
 async function settingsFailure(viewport, products) {
   const vp = vpName(viewport);
   const { ctx, page, expectConsoleError } = await launch(viewport);
@@ -222,7 +290,9 @@ const placed = await payFlow({ width: 360, height: 740 }, products);
 const declined = await declineFlow({ width: 1280, height: 800 }, products);
 await settingsFailure({ width: 320, height: 740 }, products);
 const awaiting = await reloadDuringCheckout({ width: 360, height: 740 }, products);
+const refunded = await refusedAfterPaying({ width: 360, height: 740 }, products);
 await scanEverywhere(placed, 'a paid and placed checkout');
+await scanEverywhere(refunded, 'a refunded checkout');
 await scanEverywhere(declined, 'a declined checkout');
 await scanEverywhere(awaiting, 'a checkout awaiting payment');
 
