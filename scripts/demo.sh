@@ -60,6 +60,9 @@ proxy=target/release/amigo-proxy
 
 # the demo sells mobile data too ("Buy data"); AMIGO_DATA_ENABLED=false turns it off
 export AMIGO_DATA_ENABLED="${AMIGO_DATA_ENABLED:-true}"
+# and takes payment first, on the Paystack emulator --sandbox starts beside the Amigo one, so the
+# whole path shows: cart → checkout → pay → order → tracking (AMIGO_PAYMENT=none: no payment step)
+export AMIGO_PAYMENT="${AMIGO_PAYMENT:-paystack}"
 # and opens the merchant console at /admin with a password made for this run (unless given)
 if [ -z "${AMIGO_ADMIN_PASSWORD:-}${AMIGO_ADMIN_PASSWORD_HASH:-}" ]; then
   AMIGO_ADMIN_PASSWORD="demo-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -110,6 +113,7 @@ ask /healthz "health" '"status"'
 ask / "demo page" 'amigo-widget.js'
 ask /widget/amigo-widget.js "loader" 'amigo-storefront-'
 ask "/api/catalog/products?limit=1" "catalog read" '"price"'
+ask /api/payment "payment settings" "\"method\":\"$AMIGO_PAYMENT\""
 rm -rf "$db_dir"
 if [ "$failed" = 1 ]; then
   echo "--- proxy log" >&2

@@ -6,6 +6,11 @@
 #   scripts/web-test.sh              one run
 #   scripts/web-test.sh --repeat N   N runs, each on a fresh proxy and sandbox; prints one line per
 #                                    run and a closing "N passed, M failed" (a flaky test shows here)
+#   scripts/web-test.sh --payments   only the payment suites (paystack and transfer mode)
+#
+# The suites run on a proxy in the default payment mode (`none`); then payment.mjs runs on a fresh
+# proxy in paystack mode (its Paystack emulator started by --sandbox) and transfer.mjs on one in
+# transfer mode with a made-up merchant account.
 #
 # Every suite fails on any page error or unexpected console.error. The trap test serves a build
 # with the `test-hooks` feature (the release profile, built here into target/trap-test) in place
@@ -16,14 +21,19 @@ root=$PWD
 export PATH="$root/.tools/node_modules/.bin:$PATH"
 
 repeat=1
+payments_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --repeat)
       repeat="${2:-}"
       shift 2 || true
       ;;
+    --payments)
+      payments_only=1
+      shift
+      ;;
     *)
-      echo "usage: scripts/web-test.sh [--repeat N]" >&2
+      echo "usage: scripts/web-test.sh [--repeat N] [--payments]" >&2
       exit 2
       ;;
   esac
@@ -77,13 +87,20 @@ wasm-bindgen --target web --no-typescript --out-dir "$trap_build" --out-name ami
 # The console's password for this run: random, so no test can depend on a fixed one.
 admin_password="e2e-$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
+# The merchant account transfer mode shows (made up; transfer.mjs checks the page shows it).
+export AMIGO_TRANSFER_ACCOUNT_NAME="Amigo Demo Store Ltd"
+export AMIGO_TRANSFER_BANK_NAME="Sandbox Bank"
+export AMIGO_TRANSFER_ACCOUNT_NUMBER="0123456789"
+
+# start_proxy RUN [PAYMENT]: a fresh proxy and sandbox, taking payment as PAYMENT says (`none`,
+# the default, `paystack` or `transfer`).
 start_proxy() {
-  local run_dir="$work/run-$1"
+  local run_dir="$work/run-$1" payment="${2:-none}"
   mkdir -p "$run_dir"
   (
     cd "$run_dir"
     AMIGO_ALLOWED_ORIGINS="http://127.0.0.1:$runner_port,http://127.0.0.1:$csp_port" RUST_LOG="${RUST_LOG:-info}" AMIGO_DATA_ENABLED=true \
-      AMIGO_ADMIN_PASSWORD="$admin_password" \
+      AMIGO_ADMIN_PASSWORD="$admin_password" AMIGO_PAYMENT="$payment" \
       exec "$root/target/debug/amigo-proxy" --sandbox --listen 127.0.0.1:0 \
       --widget-dir "$root/dist" --sandbox-info-file "$run_dir/info.json"
   ) >"$run_dir/proxy.log" 2>&1 &
@@ -117,12 +134,41 @@ e2e() {
   fi
 }
 
+# The proxy log of run RUN (at info) never holds the token, the console password or a full phone.
+check_log() {
+  local token
+  token=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["token"])' "$info")
+  if grep -qF -e "$token" -e "$admin_password" -e "8031234567" "$work/run-$1/proxy.log"; then
+    echo "PROXY LOG ($1): FAIL (a secret or a full phone number is in $work/run-$1/proxy.log)"
+    return 1
+  fi
+  echo "PROXY LOG ($1): PASS (no token, console password or full phone number)"
+}
+
+# The payment suites, each on a fresh proxy in its mode; returns non-zero if any failed.
+run_payments() {
+  local n=$1 status=0
+  start_proxy "$n-paystack" paystack
+  e2e "end-to-end paying with Paystack" "PAYMENT E2E" payment.mjs || status=1
+  stop_proxy
+  check_log "$n-paystack" || status=1
+  start_proxy "$n-transfer" transfer
+  e2e "end-to-end paying by transfer" "TRANSFER E2E" transfer.mjs || status=1
+  stop_proxy
+  check_log "$n-transfer" || status=1
+  return "$status"
+}
+
 # One run of every suite on a fresh proxy; returns non-zero if any failed.
 run_once() {
   local n=$1 status=0
   runner_port=$(free_port)
   # the strict-CSP merchant page's origin (csp.mjs serves it), allowed by the proxy
   csp_port=$(free_port)
+  if [ "$payments_only" = 1 ]; then
+    run_payments "$n"
+    return
+  fi
   start_proxy "$n"
 
   echo "== browser tests (wasm-bindgen-test, headless Chromium)"
@@ -144,15 +190,8 @@ run_once() {
   e2e "end-to-end trap fallback" "TRAP E2E" trap.mjs || status=1
   e2e "end-to-end strict Content-Security-Policy" "CSP E2E" csp.mjs || status=1
   stop_proxy
-  # the whole run's log (at info) never holds the token, the console password or a full phone
-  local token
-  token=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["token"])' "$info")
-  if grep -qF -e "$token" -e "$admin_password" -e "8031234567" "$work/run-$n/proxy.log"; then
-    echo "PROXY LOG: FAIL (a secret or a full phone number is in $work/run-$n/proxy.log)"
-    status=1
-  else
-    echo "PROXY LOG: PASS (no token, console password or full phone number)"
-  fi
+  check_log "$n" || status=1
+  run_payments "$n" || status=1
   return "$status"
 }
 

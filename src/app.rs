@@ -12,7 +12,7 @@ use crate::pages::cart::CartPage;
 use crate::pages::checkout::provide_checkout;
 use crate::pages::product::ProductPage;
 #[cfg(all(feature = "checkout", not(feature = "split")))]
-use crate::pages::{checkout::CheckoutPage, order_tracking::OrderTrackingPage};
+use crate::pages::{checkout::CheckoutPage, checkout_tracking::tracking_page};
 use crate::state::cart::storage_key;
 use crate::state::cart_store::CartStore;
 use crate::state::route::Route;
@@ -131,9 +131,7 @@ pub fn App(
                 #[cfg(all(feature = "checkout", not(feature = "split")))]
                 Page::Checkout => view! { <CheckoutPage/> }.into_any(),
                 #[cfg(all(feature = "checkout", not(feature = "split")))]
-                Page::Order(reference, phone) => {
-                    view! { <OrderTrackingPage reference=reference phone=phone/> }.into_any()
-                }
+                Page::Order(reference, phone) => tracking_page(reference, phone),
                 // built without checkout: the slot a separately loaded checkout part mounts into
                 #[cfg(not(feature = "checkout"))]
                 Page::Checkout | Page::Order(..) | Page::Data => view! {
@@ -157,7 +155,7 @@ mod part {
 
     use crate::components::error_state::ErrorState;
     use crate::pages::checkout::CheckoutPage;
-    use crate::pages::order_tracking::OrderTrackingPage;
+    use crate::pages::checkout_tracking::tracking_page;
     use crate::pages::topup::TopUpPage;
 
     /// The checkout module could not be downloaded.
@@ -186,7 +184,7 @@ mod part {
         fallible
     )]
     fn order_view(reference: String, phone: String) -> Result<AnyView, PartMissing> {
-        Ok(view! { <OrderTrackingPage reference=reference phone=phone/> }.into_any())
+        Ok(tracking_page(reference, phone))
     }
 
     // "Buy data" is its own module: neither the first load nor checkout pays for it

@@ -1,9 +1,11 @@
 //! Checkout's network calls: locations and the delivery quote go straight to the public Amigo API
-//! (`data-api`), the order and its tracking go to the merchant's proxy (`data-proxy`).
+//! (`data-api`); the payment settings, the order or checkout, and their tracking go to the
+//! merchant's proxy (`data-proxy`).
 
 use std::sync::Arc;
 
 use amigo_types::catalog::encode_pairs;
+use amigo_types::checkout::{CheckoutView, CreateCheckoutRequest, PaymentSettings};
 use amigo_types::delivery::{Quote, QuoteRequest};
 use amigo_types::locations::{Lga, LocationList, LocationSearch};
 use amigo_types::orders::Order;
@@ -14,7 +16,7 @@ use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 use super::failure::Failure;
-use super::flow::Submission;
+use super::flow::{Made, PendingCheckout, Submission};
 
 /// How long an order request may take before it counts as a network failure (and is retried
 /// with the same key).
@@ -115,6 +117,19 @@ pub(crate) async fn post_keyed<T: DeserializeOwned>(
     result
 }
 
+/// An order's or checkout's failed `POST`, for the state machine.
+fn classify(error: CallError) -> Failure {
+    match error {
+        CallError::Http {
+            status,
+            body,
+            retry_after,
+        } => Failure::from_response(status, retry_after.as_deref(), body.as_ref()),
+        CallError::Decode(status) => Failure::from_response(status, None, None),
+        CallError::Aborted | CallError::Network => Failure::network(),
+    }
+}
+
 impl CheckoutApi {
     /// A client for the public API at `api` and the proxy at `proxy` (no trailing slashes).
     pub fn new(api: &str, proxy: &str) -> Self {
@@ -180,24 +195,55 @@ impl CheckoutApi {
     /// `POST {proxy}/api/orders` with the submission's `Idempotency-Key`. Every failure is
     /// classified for the state machine; a request taking longer than [`ORDER_TIMEOUT_MS`] is
     /// abandoned as a network failure (retried later with the same key).
-    pub async fn place_order(&self, submission: &Submission) -> Result<Order, Failure> {
+    pub async fn place_order(&self, submission: &Submission) -> Result<Made, Failure> {
         let url = format!("{}/api/orders", self.proxy);
         let result: Result<DataEnvelope<Order>, CallError> =
             post_keyed(&url, submission.key.as_str(), &submission.body).await;
-        match result {
-            Ok(env) => Ok(env.data),
-            Err(CallError::Http {
-                status,
-                body,
-                retry_after,
-            }) => Err(Failure::from_response(
-                status,
-                retry_after.as_deref(),
-                body.as_ref(),
-            )),
-            Err(CallError::Decode(status)) => Err(Failure::from_response(status, None, None)),
-            Err(CallError::Aborted | CallError::Network) => Err(Failure::network()),
+        result
+            .map(|env| Made::Order(Box::new(env.data)))
+            .map_err(classify)
+    }
+
+    /// `GET {proxy}/api/payment`: how this store takes money.
+    pub async fn payment_settings(&self) -> Result<PaymentSettings, CallError> {
+        let url = format!("{}/api/payment", self.proxy);
+        let env: DataEnvelope<PaymentSettings> =
+            read(gloo_net::http::Request::get(&url).send().await).await?;
+        Ok(env.data)
+    }
+
+    /// `POST {proxy}/api/checkouts` with the submission's `Idempotency-Key` (the same key and
+    /// body answer the same checkout) and the page to come back to after paying. Failures are
+    /// classified as an order's are; an answer that is not a well-formed checkout for the sent
+    /// phone counts as the store's error (retried with the same key).
+    pub async fn create_checkout(
+        &self,
+        submission: &Submission,
+        return_url: String,
+    ) -> Result<(Made, CheckoutView), Failure> {
+        let url = format!("{}/api/checkouts", self.proxy);
+        let body = CreateCheckoutRequest {
+            order: submission.body.clone(),
+            return_url,
+        };
+        let result: Result<DataEnvelope<CheckoutView>, CallError> =
+            post_keyed(&url, submission.key.as_str(), &body).await;
+        let view = result.map_err(classify)?.data;
+        let phone = submission.body.customer.phone.as_str();
+        match PendingCheckout::new(&view.reference, phone) {
+            Some(pending) => Ok((Made::Checkout(pending), view)),
+            None => Err(Failure::from_response(502, None, None)),
         }
+    }
+
+    /// `GET {proxy}/api/checkouts/{reference}?phone=`: the shopper's view of their checkout.
+    /// The reference is a checked `CHK-…` (letters, digits, a dash).
+    pub async fn checkout(&self, reference: &str, phone: &str) -> Result<CheckoutView, CallError> {
+        let qs = encode_pairs(&[("phone".into(), phone.to_owned())]);
+        let url = format!("{}/api/checkouts/{reference}?{qs}", self.proxy);
+        let env: DataEnvelope<CheckoutView> =
+            read(gloo_net::http::Request::get(&url).send().await).await?;
+        Ok(env.data)
     }
 
     fn order_path(&self, reference: &str, phone: &str, suffix: &str) -> String {

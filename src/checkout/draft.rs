@@ -1,5 +1,6 @@
 //! The checkout draft as `localStorage` keeps it: the details, area, tier, the idempotency key
-//! with its body fingerprint, whether a submit was in flight, and the confirmed order. What is
+//! with its body fingerprint, whether a submit was in flight, the confirmed order, and the
+//! checkout awaiting payment (its reference and phone). What is
 //! read back is checked field by field; anything malformed is dropped, never trusted.
 
 use amigo_types::delivery::{DeliveryTier, LineItem};
@@ -10,7 +11,7 @@ use amigo_types::orders::{
 use serde::{Deserialize, Serialize};
 
 use super::details::{ChosenLocation, CustomerDetails};
-use super::flow::{Checkout, KeyBinding};
+use super::flow::{Checkout, KeyBinding, Made, PendingCheckout};
 
 /// Version tag of the stored format; anything else is ignored.
 pub const DRAFT_VERSION: u32 = 1;
@@ -35,6 +36,14 @@ struct Stored {
     in_flight: bool,
     #[serde(default)]
     confirmed: Option<Order>,
+    #[serde(default)]
+    checkout: Option<StoredCheckout>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredCheckout {
+    reference: String,
+    phone: String,
 }
 
 /// Serialises what must survive a reload.
@@ -47,6 +56,10 @@ pub fn encode(checkout: &Checkout) -> String {
         binding: checkout.binding().cloned(),
         in_flight: checkout.in_flight(),
         confirmed: checkout.order().cloned(),
+        checkout: checkout.pending().map(|p| StoredCheckout {
+            reference: p.reference().to_owned(),
+            phone: p.phone().to_owned(),
+        }),
     };
     serde_json::to_string(&stored).unwrap_or_default()
 }
@@ -100,15 +113,37 @@ pub fn decode(raw: Option<&str>, items: Vec<LineItem>) -> Checkout {
         address: clip(d.address, MAX_ADDRESS_LEN * 2),
         notes: clip(d.notes, MAX_NOTES_LEN * 2),
     };
+    let pending = stored
+        .checkout
+        .and_then(|c| PendingCheckout::new(&c.reference, &c.phone));
+    let made = match stored.confirmed.and_then(sane_order) {
+        Some(order) => Some(Made::Order(Box::new(order))),
+        None => pending.map(Made::Checkout),
+    };
     Checkout::restore(
         details,
         stored.location.filter(ChosenLocation::is_well_formed),
         stored.tier.unwrap_or_default(),
         stored.binding.and_then(sane_binding),
         stored.in_flight,
-        stored.confirmed.and_then(sane_order),
+        made,
         items,
     )
+}
+
+/// What the checkout `reference` ending means for the stored draft (see
+/// [`Checkout::settle`]): the draft to store instead, or `None` when the stored draft is not
+/// that checkout's (another checkout, or none) and stays as it is.
+pub fn settle_stored(
+    raw: Option<&str>,
+    items: Vec<LineItem>,
+    reference: &str,
+    placed: bool,
+) -> Option<String> {
+    let mut draft = decode(raw, items.clone());
+    draft
+        .settle(reference, placed, items)
+        .then(|| encode(&draft))
 }
 
 #[cfg(test)]
@@ -162,10 +197,64 @@ mod tests {
         c.apply_quote(asked, quote(true));
         c.begin_submit(|| IdempotencyKey::parse("k").unwrap())
             .unwrap();
-        c.finish(Ok(order()));
+        c.finish(Ok(Made::Order(Box::new(order()))));
         let back = decode(Some(&encode(&c)), vec![]);
         assert_eq!(back.phase(), Phase::Confirmed);
         assert_eq!(back.order().unwrap().reference, order().reference);
+    }
+
+    fn paying() -> Checkout {
+        let mut c = Checkout::new(items());
+        c.edit_details(|d| *d = aisha());
+        c.set_location(Some(zaria()));
+        let asked = c.quote_request().unwrap();
+        c.apply_quote(asked, quote(true));
+        c.begin_submit(|| IdempotencyKey::parse("k").unwrap())
+            .unwrap();
+        c.finish(Ok(Made::Checkout(
+            PendingCheckout::new("CHK-7H3K9Q2M4X", "08031234567").unwrap(),
+        )));
+        c
+    }
+
+    #[test]
+    fn a_checkout_awaiting_payment_survives_a_reload() {
+        let c = paying();
+        let raw = encode(&c);
+        let back = decode(Some(&raw), items());
+        assert_eq!(back.phase(), Phase::Paying);
+        assert_eq!(back.pending(), c.pending());
+        // a reference or phone changed in storage is not trusted
+        for (from, to) in [
+            ("CHK-7H3K9Q2M4X", "CHK-../../x"),
+            ("08031234567", "javascript:1"),
+        ] {
+            let back = decode(Some(&raw.replace(from, to)), items());
+            assert_eq!(back.pending(), None, "{to}");
+            assert_ne!(back.phase(), Phase::Paying);
+        }
+    }
+
+    #[test]
+    fn a_checkout_ending_settles_its_stored_draft() {
+        let raw = encode(&paying());
+        // another checkout's ending leaves it alone
+        assert_eq!(
+            settle_stored(Some(&raw), items(), "CHK-OTHER0000000", true),
+            None
+        );
+        assert_eq!(settle_stored(None, items(), "CHK-7H3K9Q2M4X", true), None);
+        // expired: the form again, details kept
+        let after = settle_stored(Some(&raw), items(), "CHK-7H3K9Q2M4X", false).unwrap();
+        let back = decode(Some(&after), items());
+        assert_eq!(back.phase(), Phase::Draft);
+        assert_eq!(back.details(), &aisha());
+        // placed: the next order starts fresh, keeping the shopper
+        let after = settle_stored(Some(&raw), vec![], "CHK-7H3K9Q2M4X", true).unwrap();
+        let back = decode(Some(&after), vec![]);
+        assert_eq!(back.pending(), None);
+        assert_eq!(back.details(), &aisha());
+        assert_eq!(back.binding(), None);
     }
 
     #[test]

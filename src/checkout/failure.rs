@@ -128,6 +128,16 @@ impl Failure {
         }
     }
 
+    /// The page the widget is on can't be returned to after paying (`invalid_return_url`, or
+    /// not an `http(s)` page at all): nothing the shopper can fix, and nothing was made.
+    pub fn bad_return_url() -> Self {
+        Failure::Rejected {
+            message: "This page can't take payments for the store: its address isn't one the \
+                      store allows. Please tell the store."
+                .into(),
+        }
+    }
+
     /// Classifies an HTTP error answer: its status, its `Retry-After` header and its body (when
     /// it was the documented envelope).
     pub fn from_response(status: u16, retry_after: Option<&str>, body: Option<&ErrorBody>) -> Self {
@@ -152,6 +162,9 @@ impl Failure {
                 return Failure::StoreUnavailable;
             }
             "idempotency_key_reused" => return Failure::KeyConflict,
+            // the page's address is not one the store allows to come back to after paying:
+            // nothing the shopper can fix, and nothing was made
+            "invalid_return_url" => return Failure::bad_return_url(),
             _ => {}
         }
         // the docs' error table: a product that doesn't exist is `404 not_found`, naming its line
@@ -385,6 +398,9 @@ mod tests {
         let f = Failure::from_response(422, None, Some(&body("idempotency_key_reused")));
         assert_eq!(f, Failure::KeyConflict);
         assert!(!f.keeps_key());
+        let f = Failure::from_response(422, None, Some(&body("invalid_return_url")));
+        assert!(matches!(&f, Failure::Rejected { message } if message.contains("tell the store")));
+        assert!(!f.keeps_key() && !f.offers_retry());
         let f = Failure::from_response(403, None, Some(&body("origin_not_allowed")));
         assert!(matches!(f, Failure::Rejected { .. }));
         assert!(!f.keeps_key());

@@ -1,5 +1,10 @@
-//! The checkout state machine — `Draft → Quoted → Submitting → Confirmed / Failed` — and the
-//! rules for keeping or renewing the order's `Idempotency-Key`.
+//! The checkout state machine — `Draft → Quoted → Submitting → Confirmed / Paying / Failed` —
+//! and the rules for keeping or renewing the order's `Idempotency-Key`.
+//!
+//! `Confirmed` is an Amigo order placed at once (payment method `none`); `Paying` is a checkout
+//! the proxy made (`paystack`, `transfer`) that the shopper pays and follows on its tracking
+//! page. A `Paying` draft keeps the checkout's reference and phone, so a reload (or a second
+//! press) never makes a second checkout; it is settled once the checkout ends.
 //!
 //! The key is bound to a fingerprint of the exact order body. Submitting the same body again (a
 //! retry after a timeout, a reload, a second tab) reuses the key, so the platform answers with the
@@ -7,9 +12,11 @@
 //! platform refuses a key reused for another body. After a definite failure (no order was made)
 //! the key is dropped too, because the platform would only replay that failure for it.
 
+use amigo_types::checkout::is_checkout_reference;
 use amigo_types::delivery::{DeliveryTier, LineItem, Quote, QuoteRequest};
 use amigo_types::idempotency::IdempotencyKey;
 use amigo_types::orders::{CreateOrderRequest, Order};
+use amigo_types::phone::NgMobile;
 use serde::{Deserialize, Serialize};
 
 use super::details::{ChosenLocation, CustomerDetails, FieldError, order_request, validate};
@@ -46,8 +53,55 @@ pub enum Phase {
     Submitting,
     /// The order exists.
     Confirmed,
+    /// A checkout exists and awaits the shopper's payment (or the store's order); see
+    /// [`Checkout::pending`].
+    Paying,
     /// The last attempt failed; see [`Checkout::failure`].
     Failed,
+}
+
+/// A checkout the proxy made for this draft (`CHK-…`) and the phone that opens its tracking
+/// page. Both are checked when built, as they come back from storage and go into a URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingCheckout {
+    reference: String,
+    phone: String,
+}
+
+impl PendingCheckout {
+    /// A checkout reference (`CHK-…`) and a normalised Nigerian mobile number (`0XXXXXXXXXX`),
+    /// or `None`.
+    pub fn new(reference: &str, phone: &str) -> Option<Self> {
+        let phone_ok = NgMobile::parse(phone).is_ok_and(|m| m.as_str() == phone);
+        (is_checkout_reference(reference) && phone_ok).then(|| Self {
+            reference: reference.to_owned(),
+            phone: phone.to_owned(),
+        })
+    }
+
+    /// `CHK-…`.
+    pub fn reference(&self) -> &str {
+        &self.reference
+    }
+
+    /// The customer's phone, as the order was sent.
+    pub fn phone(&self) -> &str {
+        &self.phone
+    }
+
+    /// The reference and the phone, for a tracking link.
+    pub fn into_parts(self) -> (String, String) {
+        (self.reference, self.phone)
+    }
+}
+
+/// What a finished submit made: an order at once, or a checkout to pay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Made {
+    /// `POST /api/orders` answered with the Amigo order (payment method `none`).
+    Order(Box<Order>),
+    /// `POST /api/checkouts` answered with a checkout to pay.
+    Checkout(PendingCheckout),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +109,7 @@ enum Status {
     Editing,
     Submitting,
     Confirmed(Box<Order>),
+    Paying(PendingCheckout),
     Failed(Failure),
 }
 
@@ -119,7 +174,7 @@ impl Checkout {
         tier: DeliveryTier,
         binding: Option<KeyBinding>,
         in_flight: bool,
-        confirmed: Option<Order>,
+        made: Option<Made>,
         items: Vec<LineItem>,
     ) -> Self {
         let mut c = Self::new(items);
@@ -127,8 +182,9 @@ impl Checkout {
         c.location = location;
         c.tier = tier;
         c.binding = binding;
-        match confirmed {
-            Some(order) => c.status = Status::Confirmed(Box::new(order)),
+        match made {
+            Some(Made::Order(order)) => c.status = Status::Confirmed(order),
+            Some(Made::Checkout(pending)) => c.status = Status::Paying(pending),
             None => c.resume = in_flight && c.binding.is_some(),
         }
         c
@@ -139,6 +195,7 @@ impl Checkout {
         match &self.status {
             Status::Submitting => Phase::Submitting,
             Status::Confirmed(_) => Phase::Confirmed,
+            Status::Paying(_) => Phase::Paying,
             Status::Failed(_) => Phase::Failed,
             Status::Editing if self.quote().is_some() => Phase::Quoted,
             Status::Editing => Phase::Draft,
@@ -179,6 +236,14 @@ impl Checkout {
     pub fn order(&self) -> Option<&Order> {
         match &self.status {
             Status::Confirmed(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// The checkout awaiting payment, made by the last submit.
+    pub fn pending(&self) -> Option<&PendingCheckout> {
+        match &self.status {
+            Status::Paying(p) => Some(p),
             _ => None,
         }
     }
@@ -355,16 +420,21 @@ impl Checkout {
         Ok(Submission { key, body })
     }
 
-    /// Records the answer to the request in flight. A confirmed order retires the key; a
+    /// Records the answer to the request in flight. A confirmed order or a made checkout
+    /// retires the key (the checkout's reference, kept in its place, stops a second one); a
     /// failure keeps it only when the order may exist under it ([`Failure::keeps_key`]).
-    pub fn finish(&mut self, result: Result<Order, Failure>) {
+    pub fn finish(&mut self, result: Result<Made, Failure>) {
         if self.status != Status::Submitting {
             return;
         }
         match result {
-            Ok(order) => {
+            Ok(Made::Order(order)) => {
                 self.binding = None;
-                self.status = Status::Confirmed(Box::new(order));
+                self.status = Status::Confirmed(order);
+            }
+            Ok(Made::Checkout(pending)) => {
+                self.binding = None;
+                self.status = Status::Paying(pending);
             }
             Err(failure) => {
                 if !failure.keeps_key() {
@@ -372,6 +442,31 @@ impl Checkout {
                 }
                 self.status = Status::Failed(failure);
             }
+        }
+    }
+
+    /// The checkout `reference` ended (seen on its tracking page). Placed: a fresh checkout for
+    /// the next order, as after a confirmation (the caller empties the cart). Ended without an
+    /// order (expired, failed, refunded): the form again, with the same cart and details, and
+    /// a new key at the next submit. Returns whether this draft was that checkout's.
+    pub fn settle(&mut self, reference: &str, placed: bool, items: Vec<LineItem>) -> bool {
+        if self.pending().is_none_or(|p| p.reference != reference) {
+            return false;
+        }
+        if placed {
+            self.start_over(items);
+        } else {
+            self.items = items;
+            self.status = Status::Editing;
+        }
+        true
+    }
+
+    /// The shopper leaves a checkout that awaits payment to check out again ("Start again"):
+    /// the form comes back as it was, and the next submit makes a new checkout with a new key.
+    pub fn abandon_checkout(&mut self) {
+        if matches!(self.status, Status::Paying(_)) {
+            self.status = Status::Editing;
         }
     }
 
@@ -518,7 +613,7 @@ pub(crate) mod tests {
         assert_eq!(c.begin_submit(|| keys.next()), Err(Blocked::Busy));
         assert_eq!(keys.0, 1);
         assert!(!c.edit_details(|d| d.name = "Other".into()));
-        c.finish(Ok(order()));
+        c.finish(Ok(Made::Order(Box::new(order()))));
         assert_eq!(c.phase(), Phase::Confirmed);
         assert_eq!(c.binding(), None);
         assert_eq!(c.begin_submit(|| keys.next()), Err(Blocked::Busy));
@@ -697,7 +792,7 @@ pub(crate) mod tests {
         let mut keys = Keys(0);
         let mut c = ready();
         c.begin_submit(|| keys.next()).unwrap();
-        c.finish(Ok(order()));
+        c.finish(Ok(Made::Order(Box::new(order()))));
         c.start_over(vec![]);
         assert_eq!(c.phase(), Phase::Draft);
         assert_eq!(c.details(), &aisha());
@@ -705,10 +800,72 @@ pub(crate) mod tests {
         assert_eq!(c.binding(), None);
     }
 
+    fn pending() -> PendingCheckout {
+        PendingCheckout::new("CHK-7H3K9Q2M4X", "08031234567").unwrap()
+    }
+
+    #[test]
+    fn pending_checkouts_are_checked() {
+        assert!(PendingCheckout::new("CHK-7H3K9Q2M4X", "08031234567").is_some());
+        assert_eq!(PendingCheckout::new("AMG-COM-1", "08031234567"), None);
+        assert_eq!(
+            PendingCheckout::new("CHK-7H3K9Q2M4X", "+2348031234567"),
+            None
+        );
+        assert_eq!(PendingCheckout::new("CHK-7H3K9Q2M4X", "0803<b>"), None);
+    }
+
+    #[test]
+    fn a_made_checkout_blocks_a_second_one_until_it_settles() {
+        let mut keys = Keys(0);
+        let mut c = ready();
+        c.begin_submit(|| keys.next()).unwrap();
+        c.finish(Ok(Made::Checkout(pending())));
+        assert_eq!(c.phase(), Phase::Paying);
+        assert_eq!(c.pending(), Some(&pending()));
+        assert_eq!(c.binding(), None);
+        // a second press, or the form edited: nothing is sent
+        assert_eq!(c.begin_submit(|| keys.next()), Err(Blocked::Busy));
+        assert!(!c.edit_details(|d| d.name = "Other".into()));
+        // another checkout's ending changes nothing
+        assert!(!c.settle("CHK-OTHER0000000", false, items()));
+        assert_eq!(c.phase(), Phase::Paying);
+        // it expired: the form comes back with the cart, and a new key
+        assert!(c.settle("CHK-7H3K9Q2M4X", false, items()));
+        assert_eq!(c.phase(), Phase::Quoted);
+        assert_eq!(c.items(), items().as_slice());
+        assert_eq!(
+            c.begin_submit(|| keys.next()).unwrap().key.as_str(),
+            "key-2"
+        );
+        c.finish(Ok(Made::Checkout(pending())));
+        // placed: a fresh checkout for the next order, keeping the shopper
+        assert!(c.settle("CHK-7H3K9Q2M4X", true, vec![]));
+        assert_eq!(c.phase(), Phase::Draft);
+        assert_eq!(c.details(), &aisha());
+        assert!(!c.settle("CHK-7H3K9Q2M4X", true, vec![]));
+    }
+
+    #[test]
+    fn start_again_leaves_an_unpaid_checkout() {
+        let mut keys = Keys(0);
+        let mut c = ready();
+        c.abandon_checkout();
+        assert_eq!(c.phase(), Phase::Quoted);
+        c.begin_submit(|| keys.next()).unwrap();
+        c.finish(Ok(Made::Checkout(pending())));
+        c.abandon_checkout();
+        assert_eq!(c.phase(), Phase::Quoted);
+        assert_eq!(
+            c.begin_submit(|| keys.next()).unwrap().key.as_str(),
+            "key-2"
+        );
+    }
+
     #[test]
     fn a_late_answer_after_restart_is_ignored() {
         let mut c = Checkout::new(items());
-        c.finish(Ok(order()));
+        c.finish(Ok(Made::Order(Box::new(order()))));
         assert_eq!(c.phase(), Phase::Draft);
     }
 }

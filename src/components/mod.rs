@@ -1,6 +1,6 @@
 //! Reusable view pieces: product card, price and rating, stock badge, quantity stepper,
 //! in-widget links, skeletons and the error state; checkout's state/LGA typeahead, delivery
-//! tiers and order timeline.
+//! tiers, order timeline and a transfer's bank details.
 
 pub mod error_state;
 #[cfg(feature = "checkout")]
@@ -16,3 +16,5 @@ pub mod product_card;
 pub mod quote_tiers;
 pub mod skeleton;
 pub mod stepper;
+#[cfg(feature = "checkout")]
+pub mod transfer_details;

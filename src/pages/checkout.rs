@@ -1,9 +1,12 @@
-//! The checkout page: details, delivery area, delivery option, review and "Place order", then the
-//! confirmation. It wires the `checkout::flow::Checkout` state machine to the view, keeps the
-//! draft (with its idempotency key) in `localStorage`, and maps every failure to its place.
+//! The checkout page: details, delivery area, delivery option, review and the last button
+//! ("Place order", "Pay ₦X" or "Place order, pay by transfer", as the store's payment settings
+//! say), then the confirmation or the checkout's payment. It wires the `checkout::flow::Checkout`
+//! state machine to the view, keeps the draft (with its idempotency key and any checkout
+//! awaiting payment) in `localStorage`, and maps every failure to its place.
 
 use std::time::Duration;
 
+use amigo_types::checkout::{CheckoutView, PaymentMethod};
 use amigo_types::delivery::{DeliveryTier, LineItem};
 use amigo_types::format_naira;
 use amigo_types::idempotency::IdempotencyKey;
@@ -21,12 +24,15 @@ use crate::checkout::details::{
 use crate::checkout::draft::{decode, draft_storage_key, encode, stored_binding};
 use crate::checkout::failure::Failure;
 use crate::checkout::flow::{Blocked, Checkout, Phase};
+use crate::checkout::payment::{PaymentLoad, fine_print, place_label, return_url};
+use crate::checkout::payment_status::paystack_redirect;
 use crate::checkout::quote::{price_label, quote_view};
 use crate::components::lga_typeahead::LgaTypeahead;
 use crate::components::link::StoreLink;
 use crate::components::module_styles::ModuleStyles;
 use crate::components::quote_tiers::{QuoteStatus, QuoteTiers};
 use crate::pages::checkout_confirmation::Confirmation;
+use crate::pages::checkout_pending::{PaymentSettingsAlert, PendingCheckoutPanel};
 use crate::state::cart_store::CartStore;
 use crate::state::route::Route;
 use crate::state::shop::Shop;
@@ -38,11 +44,35 @@ pub const CHECKOUT_STYLES: &str = include_str!("../../style/checkout.css");
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DraftKey(pub String);
 
+/// How this store takes payment, read once per store from the proxy and shared through context,
+/// so a second visit to the checkout does not ask again.
+#[derive(Debug, Clone, Copy)]
+pub struct PaymentInfo(pub RwSignal<PaymentLoad>);
+
 /// Provides what checkout and tracking need from the embed configuration: the API client (public
-/// API and proxy) and the draft's storage key.
+/// API and proxy), the draft's storage key and the payment settings (read by the checkout).
 pub fn provide_checkout(api: &str, proxy: &str, merchant: &str) {
     provide_context(CheckoutApi::new(api, proxy));
     provide_context(DraftKey(draft_storage_key(proxy, merchant)));
+    provide_context(PaymentInfo(RwSignal::new(PaymentLoad::Loading)));
+}
+
+/// Asks the proxy how this store takes payment (`GET /api/payment`) unless that is known.
+fn load_payment(api: &CheckoutApi, payment: RwSignal<PaymentLoad>) {
+    if payment.get_untracked().method().is_some() {
+        return;
+    }
+    payment.set(PaymentLoad::Loading);
+    let api = api.clone();
+    spawn_local(async move {
+        let answer = api.payment_settings().await.ok();
+        payment.try_set(PaymentLoad::from_answer(answer));
+    });
+}
+
+/// The embedding page's address, for the way back from Paystack.
+fn page_href() -> Option<String> {
+    web_sys::window()?.location().href().ok()
 }
 
 pub(crate) fn storage() -> Option<web_sys::Storage> {
@@ -59,7 +89,7 @@ pub(crate) fn new_key() -> IdempotencyKey {
     IdempotencyKey::parse(&format!("amg-w-{hex}")).unwrap_or_else(|_| unreachable!())
 }
 
-fn cart_items(cart: CartStore) -> Vec<LineItem> {
+pub(crate) fn cart_items(cart: CartStore) -> Vec<LineItem> {
     cart.cart().with(|c| {
         c.lines()
             .iter()
@@ -175,6 +205,12 @@ pub fn CheckoutPage() -> impl IntoView {
     let DraftKey(draft_key) = expect_context::<DraftKey>();
     let cart = shop.cart;
     let router = shop.router;
+    let PaymentInfo(payment) = expect_context::<PaymentInfo>();
+    load_payment(&api, payment);
+    let retry_payment = {
+        let api = api.clone();
+        Callback::new(move |()| load_payment(&api, payment))
+    };
 
     let saved = storage().and_then(|s| s.get_item(&draft_key).ok().flatten());
     let co = RwSignal::new(decode(saved.as_deref(), cart_items(cart)));
@@ -193,6 +229,7 @@ pub fn CheckoutPage() -> impl IntoView {
     let confirmation_ref = NodeRef::<leptos::html::Div>::new();
 
     let draft_key_submit = draft_key.clone();
+    let draft_key_answer = StoredValue::new(draft_key.clone());
     // keep the draft (and the key) in storage after every change
     Effect::new(move |_| {
         let raw = co.with(encode);
@@ -294,15 +331,41 @@ pub fn CheckoutPage() -> impl IntoView {
     let refresh_stock = StoredValue::new_local(refresh_stock);
 
     let submit: StoredValue<Box<dyn Fn()>, LocalStorage> = StoredValue::new_local(Box::new(|| {}));
-    let after_answer = move || {
+    // `made_view`: the checkout made, with the total the last button showed
+    let after_answer = move |made_view: Option<(CheckoutView, Option<i64>)>| {
         // runs when the order's answer lands, which may be after the shopper left the page:
         // every value below belongs to this page, so one `try_` read tells whether it is still
         // there (reading a disposed signal panics, and a panic traps the whole module)
-        let Some((failure, confirmed)) =
-            co.try_with_untracked(|c| (c.failure().cloned(), c.phase() == Phase::Confirmed))
-        else {
+        let Some((failure, confirmed, pending)) = co.try_with_untracked(|c| {
+            (
+                c.failure().cloned(),
+                c.phase() == Phase::Confirmed,
+                c.pending().cloned(),
+            )
+        }) else {
             return;
         };
+        if let Some(pending) = pending {
+            // stored now, before the page may be left for Paystack's: a reload or the way back
+            // finds this checkout instead of making another
+            if let Some(s) = storage() {
+                let raw = co.with_untracked(encode);
+                draft_key_answer.with_value(|k| s.set_item(k, &raw).ok());
+            }
+            let pay_url = made_view
+                .and_then(|(view, shown)| paystack_redirect(pending.reference(), view, shown));
+            match pay_url.zip(web_sys::window()) {
+                // Paystack's page, in this tab; it sends the shopper back to the tracking page
+                Some((url, w)) => {
+                    let _ = w.location().assign(&url);
+                }
+                None => router.go(Route::Order {
+                    reference: pending.reference().to_owned(),
+                    phone: pending.phone().to_owned(),
+                }),
+            }
+            return;
+        }
         if confirmed {
             cart.clear();
             notice.set(None);
@@ -349,6 +412,14 @@ pub fn CheckoutPage() -> impl IntoView {
             h.clear();
         }
         retry_timer.set_value(None);
+        // the last button does what the store's payment settings say, never a guess
+        let load = payment.get_untracked();
+        if let Some(message) = load.blocked_message() {
+            notice.set(Some(message.to_owned()));
+            focus_id("co-notice");
+            return;
+        }
+        let method = load.method().unwrap_or(PaymentMethod::None);
         // another tab may have saved a key for this very order: share it
         let shared = storage()
             .and_then(|s| s.get_item(&draft_key_submit).ok().flatten())
@@ -391,19 +462,39 @@ pub fn CheckoutPage() -> impl IntoView {
                 sold_out.set(Vec::new());
                 notice.set(None);
                 let api = api.clone();
+                // the total "Pay ₦X" showed: Paystack opens only for exactly that amount
+                let shown_total = co
+                    .with_untracked(Checkout::delivery_fee)
+                    .map(|fee| fee + cart.cart().with_untracked(|c| c.subtotal()));
                 spawn_local(async move {
-                    let answer = api.place_order(&submission).await;
-                    co.update(|c| c.finish(answer));
-                    after_answer();
+                    let (answer, view) = match method {
+                        PaymentMethod::None => (api.place_order(&submission).await, None),
+                        PaymentMethod::Paystack | PaymentMethod::Transfer => {
+                            match page_href().as_deref().and_then(return_url) {
+                                Some(back) => match api.create_checkout(&submission, back).await {
+                                    Ok((made, view)) => (Ok(made), Some((view, shown_total))),
+                                    Err(f) => (Err(f), None),
+                                },
+                                None => (Err(Failure::bad_return_url()), None),
+                            }
+                        }
+                    };
+                    if co.try_update(|c| c.finish(answer)).is_some() {
+                        after_answer(view);
+                    }
                 });
             }
         }
     }));
     let place_order = move || submit.with_value(|f| f());
 
-    // a reload interrupted a submit: resend it (same key) as soon as the quote is back
+    // a reload interrupted a submit: resend it (same key, same route) as soon as the quote and
+    // the payment settings are back
     Effect::new(move |_| {
-        if resume.get() && co.with(|c| c.phase() == Phase::Quoted) {
+        if resume.get()
+            && co.with(|c| c.phase() == Phase::Quoted)
+            && payment.with(|p| p.method().is_some())
+        {
             resume.set(false);
             place_order();
         }
@@ -513,9 +604,10 @@ pub fn CheckoutPage() -> impl IntoView {
 
     let subtotal = Memo::new(move |_| cart.cart().with(|c| c.subtotal()));
     let fee = Memo::new(move |_| co.with(Checkout::delivery_fee));
-    let button_label = move || match phase.get() {
-        Phase::Submitting => "Placing your order…",
-        _ => "Place order",
+    let method = Memo::new(move |_| payment.with(|p| p.method()));
+    let button_label = move || {
+        let total = fee.get().map(|f| subtotal.get() + f);
+        place_label(method.get(), total, phase.get() == Phase::Submitting)
     };
     let retry_offer = move || co.with(|c| c.failure().is_some_and(Failure::offers_retry));
 
@@ -606,14 +698,13 @@ pub fn CheckoutPage() -> impl IntoView {
                             </button>
                         })}
                     </p>
+                    <PaymentSettingsAlert load=payment on_retry=retry_payment/>
                     <button type="submit" class="btn primary wide co-place" id="co-place"
                         prop:disabled=move || busy.get()
                         aria-disabled=move || busy.get().then_some("true")>
                         {button_label}
                     </button>
-                    <p class="co-hint co-fineprint">
-                        "You won't be charged twice: if the connection drops, trying again places the same order."
-                    </p>
+                    <p class="co-hint co-fineprint">{move || fine_print(method.get())}</p>
                 </section>
             </form>
         }
@@ -627,6 +718,8 @@ pub fn CheckoutPage() -> impl IntoView {
     let mode = Memo::new(move |_| {
         if phase.get() == Phase::Confirmed {
             2
+        } else if phase.get() == Phase::Paying {
+            3
         } else if cart.cart().with(|c| c.is_empty()) {
             1
         } else {
@@ -645,6 +738,13 @@ pub fn CheckoutPage() -> impl IntoView {
                                 <Confirmation order=o node=confirmation_ref start_over=start_over/>
                             }
                         })
+                        .into_any()
+                }
+                3 => {
+                    let pending = co.with(|c| c.pending().cloned());
+                    let start_again = Callback::new(move |()| co.update(Checkout::abandon_checkout));
+                    pending
+                        .map(|p| view! { <PendingCheckoutPanel pending=p start_again=start_again/> })
                         .into_any()
                 }
                 1 => view! {

@@ -1,5 +1,5 @@
 //! One routed page per module: browsing (nav, carousels, grid), a product, the cart,
-//! checkout (with its confirmation), order tracking and "Buy data".
+//! checkout (with its confirmation and payment), checkout and order tracking and "Buy data".
 
 pub mod browse;
 pub mod cart;
@@ -7,6 +7,10 @@ pub mod cart;
 pub mod checkout;
 #[cfg(feature = "checkout")]
 pub mod checkout_confirmation;
+#[cfg(feature = "checkout")]
+pub mod checkout_pending;
+#[cfg(feature = "checkout")]
+pub mod checkout_tracking;
 #[cfg(feature = "checkout")]
 pub mod order_tracking;
 pub mod product;

@@ -41,7 +41,9 @@ pub fn OrderTrackingPage(
     let listeners: StoredValue<Vec<Listener>, LocalStorage> = StoredValue::new_local(Vec::new());
     let poller: StoredValue<Option<IntervalHandle>> = StoredValue::new(None);
 
-    let stop = move || {
+    // closes the stream and the poller; touches no signal, so it is safe while the page is
+    // being disposed (a signal set then re-runs a view effect that reads disposed signals)
+    let close = move || {
         if let Some(es) = source.try_get_value().flatten() {
             es.close();
         }
@@ -50,6 +52,9 @@ pub fn OrderTrackingPage(
             h.clear();
         }
         poller.try_set_value(None);
+    };
+    let stop = move || {
+        close();
         live.try_set(false);
     };
     // `accept`, `load`'s answer and the stream's listeners can all run after the page is gone
@@ -152,7 +157,7 @@ pub fn OrderTrackingPage(
         Err(_) => start_polling(),
     }
     on_cleanup(move || {
-        stop();
+        close();
         listeners.try_set_value(Vec::new());
     });
 

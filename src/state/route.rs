@@ -86,7 +86,12 @@ impl Route {
             ("cart", None) => Some(Route::Cart),
             ("checkout", None) => Some(Route::Checkout),
             ("data", None) => Some(Route::Data),
-            ("order", Some(reference)) if crate::checkout::tracking::is_reference(reference) => {
+            // an Amigo order (`AMG-COM-…`) or a checkout awaiting payment (`CHK-…`), which
+            // the tracking page tells apart
+            ("order", Some(reference))
+                if crate::checkout::tracking::is_reference(reference)
+                    || amigo_types::checkout::is_checkout_reference(reference) =>
+            {
                 let phone = query
                     .split('&')
                     .filter_map(|p| p.split_once('='))
@@ -193,6 +198,11 @@ mod tests {
                 reference: "AMG-COM-TEST-20260520-AB12CD".into(),
                 phone: "08031234567".into(),
             },
+            // where the proxy sends the shopper back after paying
+            Route::Order {
+                reference: "CHK-7H3K9Q2M4X".into(),
+                phone: "08031234567".into(),
+            },
         ];
         for r in routes {
             assert_eq!(
@@ -236,6 +246,8 @@ mod tests {
             "#/p/a/b",
             "#/order/AMG-COM-1",
             "#/order/AMG-COM-<x>?phone=0803",
+            "#/order/CHK-short?phone=08031234567",
+            "#/order/CHK-7H3K9Q2M4X",
         ] {
             assert_eq!(Route::parse_hash(h), None, "{h}");
         }
