@@ -65,6 +65,9 @@ pub struct AmigoClient {
     token: SecretString,
     resilience: Resilience,
     breaker: CircuitBreaker,
+    /// The breaker of the calls that spend (keyed order and data POSTs), apart from the one of
+    /// reads and quotes: a flood of catalog reads that time out must not stop orders too.
+    spending: CircuitBreaker,
     retries_made: Arc<AtomicU64>,
 }
 
@@ -119,22 +122,33 @@ impl AmigoClient {
             base: base.trim_end_matches('/').to_owned(),
             token,
             breaker: CircuitBreaker::new(resilience.breaker_threshold, resilience.breaker_cooldown),
+            spending: CircuitBreaker::new(
+                resilience.breaker_threshold,
+                resilience.breaker_cooldown,
+            ),
             resilience,
             retries_made: Arc::new(AtomicU64::new(0)),
         })
     }
 
-    /// The same client with `resilience` (and a fresh breaker built from it).
+    /// The same client with `resilience` (and fresh breakers built from it).
     pub fn with_resilience(mut self, resilience: Resilience) -> Self {
         self.breaker =
+            CircuitBreaker::new(resilience.breaker_threshold, resilience.breaker_cooldown);
+        self.spending =
             CircuitBreaker::new(resilience.breaker_threshold, resilience.breaker_cooldown);
         self.resilience = resilience;
         self
     }
 
-    /// The circuit breaker every call passes.
+    /// The circuit breaker every read (and unkeyed POST: quotes, sandbox moves) passes.
     pub fn breaker(&self) -> &CircuitBreaker {
         &self.breaker
+    }
+
+    /// The circuit breaker the keyed spending POSTs (orders, data purchases) pass.
+    pub fn spending_breaker(&self) -> &CircuitBreaker {
+        &self.spending
     }
 
     /// Retries made since start (across all calls), for logs and tests.
@@ -142,9 +156,12 @@ impl AmigoClient {
         self.retries_made.load(Ordering::Relaxed)
     }
 
-    /// One attempt through the breaker.
-    async fn attempt(&self, req: reqwest::RequestBuilder) -> Result<UpstreamResponse, Failure> {
-        let permit = self.breaker.acquire().map_err(|r| {
+    /// One attempt through `breaker`.
+    async fn attempt(
+        breaker: &CircuitBreaker,
+        req: reqwest::RequestBuilder,
+    ) -> Result<UpstreamResponse, Failure> {
+        let permit = breaker.acquire().map_err(|r| {
             Failure::Error(ProxyError::UpstreamUnavailable {
                 retry_after: r.retry_after.as_secs_f64().ceil().max(1.0) as u64,
             })
@@ -169,11 +186,12 @@ impl AmigoClient {
     /// caller to classify.
     async fn call(
         &self,
+        breaker: &CircuitBreaker,
         repeatable: bool,
         what: &str,
         build: impl Fn() -> Result<reqwest::RequestBuilder, ProxyError>,
     ) -> Result<UpstreamResponse, ProxyError> {
-        let once = || async { self.attempt(build().map_err(Failure::Error)?).await };
+        let once = || async { Self::attempt(breaker, build().map_err(Failure::Error)?).await };
         let result = if repeatable && self.resilience.retries > 0 {
             let backoff = ExponentialBuilder::new()
                 .with_min_delay(self.resilience.retry_base)
@@ -221,7 +239,7 @@ impl AmigoClient {
         } else {
             format!("{}{path}?{query}", self.base)
         };
-        self.call(true, path, || {
+        self.call(&self.breaker, true, path, || {
             Ok(self
                 .http
                 .get(&url)
@@ -240,7 +258,7 @@ impl AmigoClient {
         headers: &[(&'static str, &str)],
     ) -> Result<UpstreamResponse, ProxyError> {
         let body = Bytes::from(body);
-        self.call(false, path, || {
+        self.call(&self.breaker, false, path, || {
             self.post_request(path, body.clone(), headers)
         })
         .await
@@ -256,7 +274,7 @@ impl AmigoClient {
     ) -> Result<UpstreamResponse, ProxyError> {
         let body = Bytes::from(body);
         let headers = [("Idempotency-Key", key.as_str())];
-        self.call(true, path, || {
+        self.call(&self.spending, true, path, || {
             self.post_request(path, body.clone(), &headers)
         })
         .await

@@ -1106,3 +1106,48 @@ async fn abuse_15_console_cookies_sessions_and_password_hashes_are_hardened() {
         StatusCode::OK
     );
 }
+
+/// Item 2, the breaker: reads that fail opened the one circuit breaker every call shared, so a
+/// flood of failing catalog reads refused the shop's orders too. Orders now pass a breaker of
+/// their own: with the reads' breaker open, an order for a product the shopper has seen (its
+/// price cached) is placed.
+#[tokio::test]
+async fn abuse_02_failing_reads_do_not_open_the_orders_breaker() {
+    use std::time::Duration;
+
+    let app = spawn_app_with(Options {
+        resilience: amigo_proxy::upstream::Resilience {
+            retries: 0,
+            retry_base: Duration::from_millis(5),
+            breaker_threshold: 3,
+            breaker_cooldown: Duration::from_secs(60),
+        },
+        ..Options::default()
+    })
+    .await;
+    let (id, _) = app.product(false).await;
+    // the shopper's product page: its price is now cached
+    let r = app.get(&format!("/api/catalog/products?id={id}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    app.upstream.controls.fail(Some((
+        "/api/commerce/categories",
+        StatusCode::INTERNAL_SERVER_ERROR,
+    )));
+    for _ in 0..3 {
+        let r = app.get("/api/catalog/categories").await;
+        assert_eq!(r.status, StatusCode::BAD_GATEWAY);
+    }
+    let r = app.get("/api/catalog/categories").await;
+    assert_eq!(
+        r.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the reads' breaker is open"
+    );
+    let r = app
+        .call(order_request(
+            &order_body("08031234567", id, 1),
+            Some(&new_key()),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.everything());
+}
