@@ -23,6 +23,7 @@ pub mod limits;
 pub mod listener;
 pub mod lookup_locks;
 pub mod middleware;
+pub mod plan_catalog;
 pub mod platform_webhooks;
 pub mod ready;
 mod retail;

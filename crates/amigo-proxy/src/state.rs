@@ -28,6 +28,7 @@ struct Inner {
     unpaid_orders: UnpaidOrders,
     origins: HashSet<String>,
     amigo: AmigoClient,
+    plan_catalog: Arc<crate::plan_catalog::PlanCatalogSource>,
     paystack: Option<crate::checkout::paystack::Paystack>,
     cache: CatalogCache,
     ready: ReadyAnswers,
@@ -104,6 +105,10 @@ impl AppState {
                 ),
                 assets: WidgetAssets::new(config.widget_dir.clone()),
                 origins,
+                plan_catalog: Arc::new(crate::plan_catalog::PlanCatalogSource::new(
+                    &config.api_base,
+                    config.plans_url.as_deref(),
+                )),
                 amigo,
                 paystack,
                 cache: CatalogCache::default(),
@@ -115,6 +120,11 @@ impl AppState {
                 config,
             }),
         })
+    }
+
+    /// Where the data-plan catalog lives (probed, remembered) and its reader.
+    pub fn plan_catalog(&self) -> &Arc<crate::plan_catalog::PlanCatalogSource> {
+        &self.inner.plan_catalog
     }
 
     /// Configuration.

@@ -231,6 +231,25 @@ impl AmigoClient {
         .await
     }
 
+    /// `GET url` for a document the docs place outside `{base}` (the plan catalog, which may
+    /// live at the host root); a read, so retried. The token goes only to the base's own origin:
+    /// an override on another host never receives it.
+    pub async fn get_url(&self, url: &str) -> Result<UpstreamResponse, ProxyError> {
+        let same_origin = match (reqwest::Url::parse(url), reqwest::Url::parse(&self.base)) {
+            (Ok(a), Ok(b)) => a.origin() == b.origin(),
+            _ => false,
+        };
+        self.call(true, url, || {
+            let req = self.http.get(url).header("Accept", "application/json");
+            Ok(if same_origin {
+                req.header("X-API-Key", self.token_header()?)
+            } else {
+                req
+            })
+        })
+        .await
+    }
+
     /// `POST {base}{path}` with the token, a JSON body and extra headers, made once: without an
     /// idempotency key a repeat could act twice.
     pub async fn post_json(

@@ -30,6 +30,10 @@ pub struct SandboxConfig {
     pub idempotency_mode: crate::idempotency::IdempotencyMode,
     /// Fault injection (a sandbox-only extension); off by default.
     pub faults: crate::fault::FaultConfig,
+    /// `--docs-only`: turn off every invented endpoint and table a client might come to depend
+    /// on (the README's inventions table says which), so a client can be tested against only
+    /// what the docs publish.
+    pub docs_only: bool,
 }
 
 impl Default for SandboxConfig {
@@ -46,6 +50,7 @@ impl Default for SandboxConfig {
             public_base_url: "http://127.0.0.1:7700".to_owned(),
             idempotency_mode: crate::idempotency::IdempotencyMode::Stripe,
             faults: crate::fault::FaultConfig::default(),
+            docs_only: false,
         }
     }
 }

@@ -63,6 +63,11 @@ struct Args {
     /// How long a `slow` fault holds its answer, in milliseconds.
     #[arg(long, env = "AMIGO_SANDBOX_FAULT_SLOW_MS", default_value = "15000", value_parser = clap::value_parser!(u64).range(1..=600_000))]
     fault_slow_ms: u64,
+    /// Serve only what the docs publish: the invented endpoints a client might lean on
+    /// (`/api/data/plans/`, `GET /api/data/`) answer `404 not_found`, and the plan catalog has
+    /// only the docs' MTN, Glo and Airtel tables.
+    #[arg(long)]
+    docs_only: bool,
 }
 
 #[tokio::main]
@@ -125,6 +130,7 @@ async fn run(args: Args) -> Result<(), String> {
             seed: args.fault_seed,
             slow_delay: std::time::Duration::from_millis(args.fault_slow_ms),
         },
+        docs_only: args.docs_only,
         ..SandboxConfig::default()
     };
     if config.faults.enabled() {

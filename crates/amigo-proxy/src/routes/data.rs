@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
-use super::catalog::{Pairs, forward, pairs};
+use super::catalog::{Pairs, cached_response, pairs};
 use super::orders::idempotency_key;
 use super::tracking::{PhoneProof, PhoneQuery};
 use crate::encoding::ReadPreferences;
@@ -45,7 +45,7 @@ fn enabled(state: &AppState) -> ProxyResult<()> {
         ("network" = Option<u8>, Query, description = "1 MTN, 2 Glo, 4 Airtel, 3 9mobile; omit for all"),
     ),
     responses(
-        (status = 200, description = "Amigo's plan catalog body, unchanged: plans with `efficiency` (percent) and `efficiency_rating` (`excellent` ≥ 98, `poor` < 75)", body = amigo_types::DataEnvelope<Vec<amigo_types::data::DataPlan>>, content_type = "application/json", headers(("ETag" = String, description = "Weak validator of this body, the same in every coding"))),
+        (status = 200, description = "The plans the proxy could read from Amigo's `/plans_catalog.php` (a plan it cannot read is left out and logged), in one shape whatever Amigo's: plans with `efficiency` (percent) and `efficiency_rating` (`excellent` ≥ 98, `poor` < 75)", body = amigo_types::DataEnvelope<Vec<amigo_types::data::DataPlan>>, content_type = "application/json", headers(("ETag" = String, description = "Weak validator of this body, the same in every coding"))),
         (status = 304, description = "Not modified: `If-None-Match` holds this body's `ETag`; no body", headers(("ETag" = String, description = "The validator the client holds"))),
         (status = 403, description = "`data_sales_disabled`: the merchant has not set `AMIGO_DATA_ENABLED`; or `origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 422, description = "`invalid_network` (no upstream call)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -62,33 +62,38 @@ pub(crate) async fn plans(
 ) -> ProxyResult<Response> {
     enabled(&state)?;
     let q = pairs(raw)?;
-    let canonical = match q.non_empty("network") {
-        Some(raw) => format!("network={}", Network::parse_query(raw)?.id()),
-        None => String::new(),
+    let network = q
+        .non_empty("network")
+        .map(Network::parse_query)
+        .transpose()?;
+    let key = match network {
+        Some(n) => format!("plans_catalog?network={}", n.id()),
+        None => "plans_catalog?".to_owned(),
     };
+    let (source, amigo) = (state.plan_catalog().clone(), state.amigo().clone());
     // data plans are sold at Amigo's price: the catalog's price rule does not apply
-    forward(
-        &state,
-        prefs,
-        "/data/plans/",
-        canonical,
-        amigo_types::pricing::PriceRule::none(),
-    )
-    .await
+    let answer = state
+        .cache()
+        .get_or_fetch(&key, move || async move {
+            source.fetch(&amigo).await?.answer(network)
+        })
+        .await?;
+    Ok(cached_response(&prefs, answer))
 }
 
 /// The whole plan catalog, through the same cache entry as `GET /api/data/plans`.
 async fn catalog(state: &AppState) -> ProxyResult<Vec<DataPlan>> {
-    let amigo = state.amigo().clone();
+    let (source, amigo) = (state.plan_catalog().clone(), state.amigo().clone());
     let answer = state
         .cache()
-        .get_or_fetch("/data/plans/?", move || async move {
-            amigo.get("/data/plans/", "").await
+        .get_or_fetch("plans_catalog?", move || async move {
+            source.fetch(&amigo).await?.answer(None)
         })
         .await?;
+    // the proxy's own normalised body: its shape is ours, so a strict read is right here
     serde_json::from_slice::<DataEnvelope<Vec<DataPlan>>>(answer.entry.body.identity())
         .map(|env| env.data)
-        .map_err(|e| ProxyError::Upstream(format!("unreadable plan catalog: {e}")))
+        .map_err(|e| ProxyError::Internal(format!("reading the normalised plan catalog: {e}")))
 }
 
 /// Buys a data plan for a line.

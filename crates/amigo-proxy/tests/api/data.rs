@@ -532,3 +532,145 @@ async fn an_upgrade_keeps_todays_data_spending_in_the_budget() {
     );
     store.close().await;
 }
+
+/// Issue 22 §1: the plans come from the documented `/plans_catalog.php` (here under the API
+/// base, as `{base}/plans_catalog.php`), never from the sandbox's invented `/api/data/plans/`,
+/// and reach the widget in its own shape with the efficiency taken from the separate table.
+#[tokio::test]
+async fn plans_come_from_the_documented_catalog_in_the_widgets_shape() {
+    // the sandbox's scores drift by the hour: compare within one hour's reading
+    let (app, plans, direct) = loop {
+        let app = spawn_app_with(with_data(on())).await;
+        let before = app.upstream_get("/data/plans/?network=1").await;
+        let r = app.get("/api/data/plans?network=1").await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.everything());
+        let after = app.upstream_get("/data/plans/?network=1").await;
+        if before == after {
+            let direct = after["data"].as_array().unwrap().clone();
+            break (app, r.json()["data"].as_array().unwrap().clone(), direct);
+        }
+    };
+    assert_eq!(plans.len(), direct.len());
+    for (mine, theirs) in plans.iter().zip(&direct) {
+        for field in [
+            "plan_id",
+            "network",
+            "network_name",
+            "capacity",
+            "capacity_mb",
+            "validity",
+            "validity_days",
+            "price",
+            "efficiency",
+            "efficiency_rating",
+        ] {
+            assert_eq!(
+                mine[field], theirs[field],
+                "{field} of {}",
+                theirs["plan_id"]
+            );
+        }
+    }
+    let get = Method::GET;
+    assert_eq!(
+        app.upstream.controls.count(&get, "/api/data/plans"),
+        2,
+        "only the test's own reads"
+    );
+    assert_eq!(
+        app.upstream.controls.count(&get, "/api/plans_catalog.php"),
+        1
+    );
+    // and a purchase checks its plan against the same catalog
+    let (plan, _) = app.cheap_mtn_plan().await;
+    let ok = app.buy(&buy_body(MTN_LINE, plan), &new_key()).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.everything());
+    assert_eq!(app.upstream.controls.count(&get, "/api/data/plans"), 3);
+}
+
+/// Issue 22 §1: where `{base}/plans_catalog.php` is missing, the host root's answers, and the
+/// proxy remembers it (the next uncached read goes there first).
+#[tokio::test]
+async fn the_catalog_at_the_host_root_is_found_and_remembered() {
+    let app = spawn_app_with(with_data(on())).await;
+    app.upstream
+        .controls
+        .fail(Some(("/api/plans_catalog.php", StatusCode::NOT_FOUND)));
+    let r = app.get("/api/data/plans?network=2").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.everything());
+    assert_eq!(r.json()["data"][0]["network"], 2);
+    let get = Method::GET;
+    assert_eq!(
+        app.upstream.controls.count(&get, "/api/plans_catalog.php"),
+        1
+    );
+    assert_eq!(app.upstream.controls.count(&get, "/plans_catalog.php"), 1);
+    assert_eq!(
+        app.state.plan_catalog().answered(),
+        Some(app.state.plan_catalog().candidates()[1].as_str())
+    );
+    let again = app.get("/api/data/plans?network=4").await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(
+        app.upstream.controls.count(&get, "/api/plans_catalog.php"),
+        1,
+        "remembered"
+    );
+    assert_eq!(app.upstream.controls.count(&get, "/plans_catalog.php"), 2);
+}
+
+/// Issue 22 §1 (its "done when"): an upstream whose catalog uses other field names, prices as
+/// text and objects, a separate efficiency table with fractions and percent strings, and one
+/// record nobody can read: the shop lists every readable plan, leaves the bad one out (logged),
+/// and still sells data.
+#[tokio::test]
+async fn another_catalog_shape_still_lists_plans_and_sells_data() {
+    let app = spawn_app_with(with_data(on())).await;
+    let (plan, price) = app.cheap_mtn_plan().await;
+    let catalog = json!({
+        "status": "ok",
+        "catalog": [
+            {"network": "MTN", "plans": [
+                {"planId": plan.to_string(), "size": "110MB", "duration": "Daily", "cost": format!("₦{price}")},
+                {"planId": 1001, "size": "1GB", "duration": "1 day", "cost": {"amount": 350}},
+                {"planId": 1999, "size": "9GB", "cost": "ask"}
+            ]},
+            {"network": 4, "plans": [
+                {"planId": 4001, "size": "1GB", "duration": "1 day", "cost": 350}
+            ]}
+        ],
+        "efficiencies": [
+            {"planId": plan, "score": 0.99},
+            {"planId": 1001, "score": "61%"}
+        ]
+    });
+    app.upstream
+        .controls
+        .answer("/api/plans_catalog.php", Some(catalog));
+    let r = app.get("/api/data/plans").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.everything());
+    let plans = r.json()["data"].as_array().unwrap().clone();
+    let ids: Vec<u64> = plans
+        .iter()
+        .map(|p| p["plan_id"].as_u64().unwrap())
+        .collect();
+    let mut want = vec![plan, 1001, 4001];
+    want.sort_unstable();
+    want.dedup();
+    assert_eq!(ids, want, "the unreadable 1999 is left out, nothing else");
+    let cheap = plans.iter().find(|p| p["plan_id"] == plan).unwrap();
+    assert_eq!(cheap["price"]["amount"], price);
+    assert_eq!(cheap["efficiency"], 99);
+    assert_eq!(cheap["efficiency_rating"], "excellent");
+    let mtn1 = plans.iter().find(|p| p["plan_id"] == 1001).unwrap();
+    assert_eq!(
+        (mtn1["efficiency"].as_u64(), mtn1["capacity_mb"].as_u64()),
+        (Some(61), Some(1024))
+    );
+    assert_eq!(mtn1["efficiency_rating"], "poor");
+    assert!(crate::helpers::captured_logs().contains("plan 1999: no readable price"));
+
+    let ok = app.buy(&buy_body(MTN_LINE, plan), &new_key()).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.everything());
+    assert_eq!(app.upstream_purchases().await, 1);
+}

@@ -71,6 +71,7 @@ pub(crate) struct Controls {
     delay: Mutex<Option<(String, Duration)>>,
     cache_control: Mutex<Option<String>>,
     bare_market: AtomicBool,
+    answers: Mutex<Vec<(String, Value)>>,
 }
 
 impl Controls {
@@ -116,6 +117,16 @@ impl Controls {
     /// platform may send less than the sandbox does.
     pub(crate) fn bare_market_prices(&self, on: bool) {
         self.bare_market.store(on, Ordering::Relaxed);
+    }
+
+    /// Answer `200 body` to every call to exactly `path` (the upstream is not called): an
+    /// upstream whose undocumented shapes differ from the sandbox's. `None` stops it.
+    pub(crate) fn answer(&self, path: &str, body: Option<Value>) {
+        let mut answers = self.answers.lock().unwrap();
+        answers.retain(|(p, _)| p != path);
+        if let Some(body) = body {
+            answers.push((path.to_owned(), body));
+        }
     }
 
     /// Replace `Cache-Control` on successful GETs.
@@ -182,6 +193,16 @@ async fn control_layer(
             resp = (status, axum::Json(body)).into_response();
         }
         return resp;
+    }
+    let canned = c
+        .answers
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, body)| body.clone());
+    if let Some(body) = canned {
+        return (StatusCode::OK, axum::Json(body)).into_response();
     }
     let mut resp = next.run(req).await;
     if c.bare_market.load(Ordering::Relaxed)

@@ -61,13 +61,18 @@ pub fn router(state: AppState) -> Router {
         "/api/commerce/delivery/quote/",
         post(quote::post).fallback(not_allowed("POST")),
     );
-    for path in [
-        "/api/plans_catalog.php",
-        "/plans_catalog.php",
-        "/api/data/plans/",
-    ] {
-        public = both(public, path, get(data::plans).fallback(not_allowed("GET")));
+    for path in ["/api/plans_catalog.php", "/plans_catalog.php"] {
+        public = both(
+            public,
+            path,
+            get(data::plans_catalog).fallback(not_allowed("GET")),
+        );
     }
+    public = both(
+        public,
+        "/api/data/plans/",
+        get(data::plans).fallback(not_allowed("GET")),
+    );
     let public = public.layer(public_cors);
 
     let mut r = Router::new();
