@@ -143,12 +143,17 @@ impl AmigoClient {
     }
 
     /// One attempt through the breaker.
-    async fn attempt(&self, req: reqwest::RequestBuilder) -> Result<UpstreamResponse, Failure> {
+    async fn attempt(
+        &self,
+        req: reqwest::RequestBuilder,
+        sent: &AtomicU64,
+    ) -> Result<UpstreamResponse, Failure> {
         let permit = self.breaker.acquire().map_err(|r| {
             Failure::Error(ProxyError::UpstreamUnavailable {
                 retry_after: r.retry_after.as_secs_f64().ceil().max(1.0) as u64,
             })
         })?;
+        sent.fetch_add(1, Ordering::Relaxed);
         match send(req).await {
             Ok(resp) if resp.status.is_server_error() => {
                 permit.record(false);
@@ -173,7 +178,23 @@ impl AmigoClient {
         what: &str,
         build: impl Fn() -> Result<reqwest::RequestBuilder, ProxyError>,
     ) -> Result<UpstreamResponse, ProxyError> {
-        let once = || async { self.attempt(build().map_err(Failure::Error)?).await };
+        self.call_counted(repeatable, what, build, &AtomicU64::new(0))
+            .await
+    }
+
+    /// [`Self::call`], counting in `sent` the attempts that got past the breaker (a request
+    /// may have left the proxy).
+    async fn call_counted(
+        &self,
+        repeatable: bool,
+        what: &str,
+        build: impl Fn() -> Result<reqwest::RequestBuilder, ProxyError>,
+        sent: &AtomicU64,
+    ) -> Result<UpstreamResponse, ProxyError> {
+        let once = || async {
+            let req = build().map_err(Failure::Error)?;
+            self.attempt(req, sent).await
+        };
         let result = if repeatable && self.resilience.retries > 0 {
             let backoff = ExponentialBuilder::new()
                 .with_min_delay(self.resilience.retry_base)
@@ -279,6 +300,28 @@ impl AmigoClient {
             self.post_request(path, body.clone(), &headers)
         })
         .await
+    }
+
+    /// [`Self::post_idempotent`], also saying whether any attempt got past the circuit breaker:
+    /// when none did, no request left the proxy and nothing can have been charged.
+    pub async fn post_idempotent_sent(
+        &self,
+        path: &str,
+        body: Vec<u8>,
+        key: &IdempotencyKey,
+    ) -> (Result<UpstreamResponse, ProxyError>, bool) {
+        let body = Bytes::from(body);
+        let headers = [("Idempotency-Key", key.as_str())];
+        let sent = AtomicU64::new(0);
+        let result = self
+            .call_counted(
+                true,
+                path,
+                || self.post_request(path, body.clone(), &headers),
+                &sent,
+            )
+            .await;
+        (result, sent.load(Ordering::Relaxed) > 0)
     }
 
     fn post_request(

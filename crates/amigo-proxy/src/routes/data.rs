@@ -28,6 +28,9 @@ use crate::state::AppState;
 use crate::store::{Reservation, Reserved, lagos_day};
 use crate::upstream::classify_failure;
 
+/// The platform's idempotency window ("Cache TTL is 24h").
+pub(crate) const UPSTREAM_KEY_TTL: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
 fn enabled(state: &AppState) -> ProxyResult<()> {
     if state.config().data.enabled {
         Ok(())
@@ -110,7 +113,7 @@ async fn catalog(state: &AppState) -> ProxyResult<Vec<DataPlan>> {
         (status = 200, description = "The same body, when Amigo answers a replayed key with 200", body = amigo_types::DataEnvelope<amigo_types::data::DataPurchase>, content_type = "application/json"),
         (status = 403, description = "`data_sales_disabled`, or `origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 413, description = "`payload_too_large` (over 64 KiB)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
-        (status = 422, description = "`invalid_<field>` with `field`, `plan_network_mismatch`, `network_mismatch`, `data_daily_limit_reached` (with `required` and `balance`: the room left today), `idempotency_key_reused`, `invalid_idempotency_key`, or Amigo's `insufficient_balance`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 422, description = "`invalid_<field>` with `field`, `plan_network_mismatch`, `network_mismatch`, `data_daily_limit_reached` (with `required` and `balance`: the room left today), `idempotency_key_reused`, `idempotency_key_expired` (the key was first used over 24 h ago, past Amigo's idempotency window: send a new key), `invalid_idempotency_key`, or Amigo's `insufficient_balance`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 428, description = "`idempotency_key_required`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 429, description = "`rate_limited` (per client IP per minute, per phone per hour), with `Retry-After`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 500, description = "`server_error`: the proxy's database failed", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -144,8 +147,18 @@ pub(crate) async fn purchase(
         lagos_day: &lagos_day(),
         daily_limit: settings.daily_limit,
     };
+    // Amigo forgets a key after its documented 24 h: re-sent past that, it would buy again,
+    // unbudgeted and booked on the first day. Never send it again as a retry.
+    if state
+        .store()
+        .data_key_older_than(key.as_str(), UPSTREAM_KEY_TTL)
+        .await?
+    {
+        return Err(DataRefusal::KeyExpired.into());
+    }
     // A retry of a known key was counted when it was new: only new purchases meet the limits.
-    if state.store().data_key(key.as_str()).await?.is_none() {
+    let known = state.store().data_key(key.as_str()).await?.is_some();
+    if !known {
         state.limits().data_from_ip(ip)?;
         crate::limits::per_phone(
             state.store(),
@@ -156,7 +169,8 @@ pub(crate) async fn purchase(
         )
         .await?;
     }
-    match state.store().reserve_data(&reservation).await? {
+    let reserved = state.store().reserve_data(&reservation).await?;
+    match reserved {
         Reserved::New | Reserved::Retry => {}
         Reserved::OtherBody => return Err(DataRefusal::KeyReused.into()),
         Reserved::OverBudget { spent } => {
@@ -172,8 +186,18 @@ pub(crate) async fn purchase(
     let payload = serde_json::to_vec(&upstream_body)
         .map_err(|e| ProxyError::Internal(format!("serialising the purchase: {e}")))?;
     // retried (backoff, jitter, the circuit breaker) only ever with this same key
-    let resp = match state.amigo().post_idempotent("/data/", payload, &key).await {
+    let (result, sent) = state
+        .amigo()
+        .post_idempotent_sent("/data/", payload, &key)
+        .await;
+    let resp = match result {
         Ok(resp) => resp,
+        Err(e) if !sent && reserved == Reserved::New => {
+            // Refused by the open breaker before any request left: nothing can have been
+            // charged, so an outage must not fill the day's budget with "unknown" purchases.
+            state.store().release_data(key.as_str()).await?;
+            return Err(e);
+        }
         Err(e) => {
             state.store().data_unknown(key.as_str()).await?;
             return Err(e);

@@ -136,6 +136,30 @@ impl Store {
             .transpose()
     }
 
+    /// Whether `key` was first used more than `ttl` ago (`false` for an unknown key). Amigo's
+    /// idempotency cache lasts 24 h (the docs' "Cache TTL is 24h"): past it, the key is no
+    /// longer a retry upstream.
+    pub async fn data_key_older_than(
+        &self,
+        key: &str,
+        ttl: std::time::Duration,
+    ) -> Result<bool, sqlx::Error> {
+        let created: Option<String> =
+            sqlx::query("SELECT created_at FROM data_purchases WHERE idempotency_key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|row| row.try_get("created_at"))
+                .transpose()?;
+        let Some(created) = created else {
+            return Ok(false);
+        };
+        let at =
+            time::OffsetDateTime::parse(&created, &time::format_description::well_known::Rfc3339)
+                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        Ok(time::OffsetDateTime::now_utc() - at > ttl)
+    }
+
     /// Naira spent or in flight on `lagos_day` (failed purchases were refunded and do not count).
     pub async fn data_spent(&self, lagos_day: &str) -> Result<i64, sqlx::Error> {
         self.budget_spent(Budget::DataSales, lagos_day).await

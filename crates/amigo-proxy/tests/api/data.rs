@@ -674,3 +674,84 @@ async fn another_catalog_shape_still_lists_plans_and_sells_data() {
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.everything());
     assert_eq!(app.upstream_purchases().await, 1);
 }
+
+/// Issue 23 §3: with the circuit breaker open no request leaves the proxy, so the purchase's
+/// budget reservation is released, not held as "unknown": an outage cannot fill the day's
+/// budget with nothing spent, and the same key buys once the platform is back.
+#[tokio::test]
+async fn an_open_breaker_releases_the_data_budget() {
+    let app = spawn_app_with(Options {
+        resilience: amigo_proxy::upstream::Resilience {
+            retries: 0,
+            retry_base: std::time::Duration::from_millis(5),
+            breaker_threshold: 3,
+            breaker_cooldown: std::time::Duration::from_millis(300),
+        },
+        ..with_data(on())
+    })
+    .await;
+    let (plan, price) = app.cheap_mtn_plan().await;
+    // the catalog is cached before the outage, as it would be in a busy shop
+    assert_eq!(app.get("/api/data/plans").await.status, StatusCode::OK);
+    for _ in 0..3 {
+        app.state.amigo().breaker().acquire().unwrap().record(false);
+    }
+    let key = new_key();
+    let r = app.buy(&buy_body(MTN_LINE, plan), &key).await;
+    assert_eq!(
+        r.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        r.everything()
+    );
+    assert_eq!(r.json()["error"], "upstream_unavailable");
+    assert_eq!(app.data_posts(), 0, "nothing left the proxy");
+    let spent = app.state.store().data_spent(&lagos_today()).await.unwrap();
+    assert_eq!(spent, 0, "nothing held for a purchase that was never sent");
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let ok = app.buy(&buy_body(MTN_LINE, plan), &key).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.everything());
+    assert_eq!(
+        app.state.store().data_spent(&lagos_today()).await.unwrap(),
+        price
+    );
+}
+
+/// Issue 22 §8 / issue 23 §1: Amigo keeps an Idempotency-Key for 24 h. A known key first used
+/// longer ago is not re-sent as a retry (Amigo would buy again, unbudgeted, booked on the old
+/// day): it is refused before any upstream call, and a new key is a new, budgeted purchase.
+#[tokio::test]
+async fn a_data_key_older_than_a_day_is_never_resent() {
+    let app = spawn_app_with(with_data(on())).await;
+    let (plan, price) = app.cheap_mtn_plan().await;
+    let start = app.balance();
+    let key = new_key();
+    let first = app.buy(&buy_body(MTN_LINE, plan), &key).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.everything());
+    // within the day, the same key is still a retry
+    let retry = app.buy(&buy_body(MTN_LINE, plan), &key).await;
+    assert_eq!(retry.status, StatusCode::CREATED);
+    assert_eq!(app.data_posts(), 2);
+    let db = sqlx::AnyPool::connect(&app.database_url).await.unwrap();
+    let day_ago = (time::OffsetDateTime::now_utc() - time::Duration::hours(25))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    sqlx::query("UPDATE data_purchases SET created_at = $1 WHERE idempotency_key = $2")
+        .bind(&day_ago)
+        .bind(&key)
+        .execute(&db)
+        .await
+        .unwrap();
+    db.close().await;
+    let late = app.buy(&buy_body(MTN_LINE, plan), &key).await;
+    assert_eq!(
+        late.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        late.everything()
+    );
+    assert_eq!(late.json()["error"], "idempotency_key_expired");
+    assert_eq!(app.data_posts(), 2, "the old key was not sent again");
+    assert_eq!(app.upstream_purchases().await, 1);
+    assert_eq!(app.balance(), start - price);
+}
