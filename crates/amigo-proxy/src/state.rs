@@ -29,6 +29,7 @@ struct Inner {
     origins: HashSet<String>,
     amigo: AmigoClient,
     plan_catalog: Arc<crate::plan_catalog::PlanCatalogSource>,
+    outcome_lookup: crate::outcome_lookup::OutcomeLookup,
     paystack: Option<crate::checkout::paystack::Paystack>,
     cache: CatalogCache,
     ready: ReadyAnswers,
@@ -109,6 +110,7 @@ impl AppState {
                     &config.api_base,
                     config.plans_url.as_deref(),
                 )),
+                outcome_lookup: crate::outcome_lookup::OutcomeLookup::default(),
                 amigo,
                 paystack,
                 cache: CatalogCache::default(),
@@ -125,6 +127,11 @@ impl AppState {
     /// Where the data-plan catalog lives (probed, remembered) and its reader.
     pub fn plan_catalog(&self) -> &Arc<crate::plan_catalog::PlanCatalogSource> {
         &self.inner.plan_catalog
+    }
+
+    /// Whether the platform answers data purchase outcomes (probed, remembered).
+    pub fn outcome_lookup(&self) -> &crate::outcome_lookup::OutcomeLookup {
+        &self.inner.outcome_lookup
     }
 
     /// Configuration.

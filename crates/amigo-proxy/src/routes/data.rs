@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 use super::catalog::{Pairs, cached_response, pairs};
 use super::orders::idempotency_key;
 use super::tracking::{PhoneProof, PhoneQuery};
+use crate::data_answer::{PurchaseAnswer, read_purchase_answer};
 use crate::encoding::ReadPreferences;
 use crate::error::{DataRefusal, ProxyError, ProxyResult};
 use crate::middleware::ClientIp;
@@ -212,18 +213,76 @@ pub(crate) async fn purchase(
         }
         return Err(classify_failure(resp));
     }
-    match serde_json::from_slice::<DataEnvelope<DataPurchase>>(&resp.body) {
-        Ok(env) => {
-            state.store().settle_data(key.as_str(), &env.data).await?;
-            tracing::info!(reference = %env.data.reference, amount = env.data.amount.amount, "data purchase placed");
-        }
-        Err(e) => {
-            // The purchase exists upstream; keep it counted and let the shopper see the body.
-            state.store().data_unknown(key.as_str()).await?;
-            tracing::error!(error = %e, "could not read Amigo's data purchase body");
-        }
+    state
+        .store()
+        .keep_data_answer(key.as_str(), &resp.body)
+        .await?;
+    let answer = read_purchase_answer(&resp.body);
+    if let Some(purchase) = answer.purchase {
+        state.store().settle_data(key.as_str(), &purchase).await?;
+        tracing::info!(reference = %purchase.reference, amount = purchase.amount.amount, "data purchase placed");
+        return Ok(no_store((resp.status, resp.body).into_response()));
     }
-    Ok(no_store((resp.status, resp.body).into_response()))
+    // Not the shape the proxy knows: the purchase exists upstream all the same, so it is
+    // recorded (and counted) from what the proxy knows, under Amigo's reference when one was
+    // found and otherwise the proxy's own, and the shopper is told it was sent.
+    let own = answer.reference.is_none();
+    let purchase = recorded_purchase(&state, &valid, plan, &key, &answer);
+    state.store().settle_data(key.as_str(), &purchase).await?;
+    tracing::warn!(
+        reference = %purchase.reference,
+        own_reference = own,
+        "Amigo's data purchase answer is not in a known shape; recorded from the request (its body is kept)"
+    );
+    let mut env = DataEnvelope::new(purchase);
+    if own {
+        env.message = Some(
+            "Sent to the network; we'll confirm it. Keep this reference to check on it.".into(),
+        );
+    }
+    Ok(no_store((resp.status, axum::Json(env)).into_response()))
+}
+
+/// The purchase as the proxy knows it, for an answer it could not read whole: the request and
+/// the catalog's plan, with whatever reference and status the answer held. Without a reference
+/// the proxy's own (`PRX-DAT-` and 16 hex digits of the key's hash) stands in: the same key
+/// always gives the same one, so a retry finds the same record.
+fn recorded_purchase(
+    state: &AppState,
+    valid: &amigo_types::data::ValidDataPurchase,
+    plan: &DataPlan,
+    key: &amigo_types::idempotency::IdempotencyKey,
+    answer: &PurchaseAnswer,
+) -> DataPurchase {
+    let reference = answer.reference.clone().unwrap_or_else(|| {
+        let hash = hex::encode(Sha256::digest(key.as_str().as_bytes()));
+        format!("PRX-DAT-{}", hash[..16].to_ascii_uppercase())
+    });
+    let status = answer.status.unwrap_or(DataPurchaseStatus::Processing);
+    let livemode = amigo_types::token::ApiToken::parse(secrecy::ExposeSecret::expose_secret(
+        &state.config().api_key,
+    ))
+    .is_some_and(|t| t.mode().is_live());
+    DataPurchase {
+        id: 0,
+        reference,
+        status,
+        network: valid.network,
+        network_name: valid.network.name().to_owned(),
+        mobile_number: valid.mobile_number.as_str().to_owned(),
+        ported_number: valid.ported_number,
+        plan: plan.plan_id,
+        capacity: plan.capacity.clone(),
+        validity: plan.validity.clone(),
+        amount: plan.price.clone(),
+        refunded: false,
+        failure_reason: None,
+        livemode,
+        created_at: time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        completed_at: None,
+    }
 }
 
 /// The shopper's view of one data purchase, refreshed from Amigo while it is processing.
@@ -264,7 +323,11 @@ pub(crate) async fn show(
         }
     };
     let mut purchase = stored.purchase;
-    if purchase.status == DataPurchaseStatus::Processing {
+    // The lookup is a sandbox invention unless a probe found it on this platform: without it,
+    // the status shown is what the purchase answer said.
+    if purchase.status == DataPurchaseStatus::Processing
+        && state.outcome_lookup().available(state.amigo()).await
+    {
         // Live outcome; on any upstream trouble the stored view is still the truth we have.
         match refresh(&state, &reference).await {
             Ok(fresh) => {

@@ -190,6 +190,18 @@ impl Store {
         }
     }
 
+    /// Keeps the body Amigo answered a purchase with, as it came (at most 16 KiB of it): the
+    /// docs show no purchase answer, so what the proxy could not read stays for the merchant.
+    pub async fn keep_data_answer(&self, key: &str, body: &[u8]) -> Result<(), sqlx::Error> {
+        let raw = String::from_utf8_lossy(&body[..body.len().min(16 * 1024)]).into_owned();
+        sqlx::query("UPDATE data_purchases SET upstream_body = $1 WHERE idempotency_key = $2")
+            .bind(raw)
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
     /// Updates a known purchase from a fresh upstream read (a lookup), by reference.
     pub async fn refresh_data(&self, purchase: &DataPurchase) -> Result<(), sqlx::Error> {
         let json = serde_json::to_string(purchase).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
