@@ -355,6 +355,25 @@ impl Store {
         row.map(|row| key_state(&row, body_hash)).transpose()
     }
 
+    /// Whether `key` was claimed more than `ttl` ago and never got an answer: past Amigo's 24 h
+    /// idempotency window, forwarding it again would not be a retry upstream.
+    pub async fn order_key_unanswered_older_than(
+        &self,
+        key: &str,
+        ttl: Duration,
+    ) -> Result<bool, sqlx::Error> {
+        let cutoff = now_ms() - i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
+        Ok(sqlx::query(
+            "SELECT 1 AS one FROM order_keys
+             WHERE idempotency_key = $1 AND response_body IS NULL AND created_ms < $2",
+        )
+        .bind(key)
+        .bind(cutoff)
+        .fetch_optional(&self.pool)
+        .await?
+        .is_some())
+    }
+
     /// Stores the answer an order placed under `key` got, for replays.
     pub async fn finish_order_key(
         &self,
