@@ -44,6 +44,24 @@ pub enum Reserved {
     },
 }
 
+/// A purchase the merchant should check on Amigo's side: its answer never came (`unknown`) or
+/// could not be read whole (recorded under the proxy's own `PRX-DAT-` reference).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataToCheck {
+    /// When it was asked for (RFC 3339).
+    pub created_at: String,
+    /// The reference shown to the shopper, if there is one.
+    pub reference: Option<String>,
+    /// Plan ID.
+    pub plan: i64,
+    /// Naira counted against the day.
+    pub amount: i64,
+    /// `pending`, `unknown`, `processing`, `delivered` or `failed`.
+    pub state: String,
+    /// Amigo's answer as it came (at most 16 KiB), if one came.
+    pub upstream_body: Option<String>,
+}
+
 /// A stored purchase, as a shopper's lookup needs it.
 #[derive(Debug, Clone)]
 pub struct StoredPurchase {
@@ -251,6 +269,30 @@ impl Store {
         .execute(&self.pool)
         .await?;
         self.budget_unknown(Budget::DataSales, key).await
+    }
+
+    /// The newest `limit` purchases to check ([`DataToCheck`]).
+    pub async fn data_to_check(&self, limit: i64) -> Result<Vec<DataToCheck>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT created_at, reference, plan, amount, state, upstream_body FROM data_purchases
+             WHERE state = 'unknown' OR reference LIKE 'PRX-DAT-%'
+             ORDER BY created_at DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(DataToCheck {
+                    created_at: row.try_get("created_at")?,
+                    reference: row.try_get("reference")?,
+                    plan: row.try_get("plan")?,
+                    amount: row.try_get("amount")?,
+                    state: row.try_get("state")?,
+                    upstream_body: row.try_get("upstream_body")?,
+                })
+            })
+            .collect()
     }
 
     /// The stored purchase with `reference`, if this proxy placed it.
