@@ -147,6 +147,10 @@ pub struct Cli {
     /// counting orders in flight; required with a live token and `--payment none`.
     #[arg(long, env = "AMIGO_ORDER_DAILY_LIMIT")]
     pub order_daily_limit: Option<String>,
+    /// Where the data-plan catalog lives, when not at `{api base}/plans_catalog.php` or the
+    /// host root's `/plans_catalog.php` (the docs name the file, not its folder).
+    #[arg(long, env = "AMIGO_PLANS_URL")]
+    pub plans_url: Option<String>,
     /// Data purchases per client IP per minute.
     #[arg(long, env = "AMIGO_DATA_RATE_PER_IP", default_value = "10")]
     pub data_rate_per_ip: String,
@@ -493,6 +497,9 @@ pub struct ProxyConfig {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Mobile-data sales.
     pub data: DataSales,
+    /// `AMIGO_PLANS_URL`: the plan catalog's URL, when the merchant knows it; `None` probes
+    /// the documented name under the API base and the host root.
+    pub plans_url: Option<String>,
     /// How orders are paid for, and the unpaid-order opt-in and budget.
     pub payment: OrderPayment,
     /// Paystack's keys or the merchant's bank account, and how long a checkout waits.
@@ -552,6 +559,7 @@ impl ProxyConfig {
             rates: RateQuotas::default(),
             trusted_proxies: Vec::new(),
             data: DataSales::default(),
+            plans_url: None,
             payment: OrderPayment::default(),
             checkout: CheckoutSettings::default(),
             admin_password_hash: None,
@@ -708,6 +716,13 @@ impl Cli {
                 1 << 20,
             )?,
         };
+        let plans_url = self
+            .plans_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(plans_url)
+            .transpose()?;
         let payment = order_payment(
             self.payment,
             self.allow_unpaid_orders,
@@ -863,6 +878,7 @@ impl Cli {
             rates,
             trusted_proxies,
             data,
+            plans_url,
             payment,
             checkout,
             admin_password_hash,
@@ -1254,6 +1270,19 @@ fn positive_u32(raw: &str, var: &'static str, max: u32) -> Result<u32, ConfigErr
                 format!("must be a whole number from 1 to {max}, got '{raw}'"),
             )
         })
+}
+
+/// `AMIGO_PLANS_URL`: an absolute http(s) URL (a query is allowed: a PHP endpoint may want one).
+fn plans_url(raw: &str) -> Result<String, ConfigError> {
+    match reqwest::Url::parse(raw) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
+            Ok(raw.to_owned())
+        }
+        _ => Err(bad(
+            "AMIGO_PLANS_URL",
+            format!("must be an http:// or https:// URL, got '{raw}'"),
+        )),
+    }
 }
 
 /// Validates an absolute http(s) base URL and drops a trailing slash.

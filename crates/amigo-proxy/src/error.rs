@@ -150,6 +150,11 @@ pub enum DataRefusal {
     /// 422 `idempotency_key_reused`: the key was used for another purchase body.
     #[error("idempotency key reused for another body")]
     KeyReused,
+    /// 422 `idempotency_key_expired`: the key was first used more than 24 h ago, past the
+    /// documented idempotency TTL. Amigo no longer knows it, so re-sending it would be a new,
+    /// unbudgeted purchase booked on the old day; the shopper starts a new purchase instead.
+    #[error("idempotency key past the platform's 24 h window")]
+    KeyExpired,
     /// 404 `not_found`: no purchase matches that reference and phone.
     #[error("no such purchase")]
     NotFound,
@@ -188,6 +193,14 @@ impl DataRefusal {
                 ErrorBody::new(
                     "idempotency_key_reused",
                     "This Idempotency-Key was already used for a different purchase; send a new key for a new purchase.",
+                )
+                .with_field("Idempotency-Key"),
+            ),
+            Self::KeyExpired => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorBody::new(
+                    "idempotency_key_expired",
+                    "This Idempotency-Key was first used more than 24 hours ago; send a new key for a new purchase.",
                 )
                 .with_field("Idempotency-Key"),
             ),

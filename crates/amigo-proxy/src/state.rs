@@ -28,6 +28,8 @@ struct Inner {
     unpaid_orders: UnpaidOrders,
     origins: HashSet<String>,
     amigo: AmigoClient,
+    plan_catalog: Arc<crate::plan_catalog::PlanCatalogSource>,
+    outcome_lookup: crate::outcome_lookup::OutcomeLookup,
     paystack: Option<crate::checkout::paystack::Paystack>,
     cache: CatalogCache,
     ready: ReadyAnswers,
@@ -106,6 +108,11 @@ impl AppState {
                 ),
                 assets: WidgetAssets::new(config.widget_dir.clone()),
                 origins,
+                plan_catalog: Arc::new(crate::plan_catalog::PlanCatalogSource::new(
+                    &config.api_base,
+                    config.plans_url.as_deref(),
+                )),
+                outcome_lookup: crate::outcome_lookup::OutcomeLookup::default(),
                 amigo,
                 paystack,
                 cache: CatalogCache::default(),
@@ -123,6 +130,16 @@ impl AppState {
             state.stopping(),
         ));
         Ok(state)
+    }
+
+    /// Where the data-plan catalog lives (probed, remembered) and its reader.
+    pub fn plan_catalog(&self) -> &Arc<crate::plan_catalog::PlanCatalogSource> {
+        &self.inner.plan_catalog
+    }
+
+    /// Whether the platform answers data purchase outcomes (probed, remembered).
+    pub fn outcome_lookup(&self) -> &crate::outcome_lookup::OutcomeLookup {
+        &self.inner.outcome_lookup
     }
 
     /// Configuration.

@@ -17,7 +17,7 @@ pub mod retention;
 
 pub use budget::{Budget, BudgetClaim, BudgetReserved, lagos_day};
 pub use checkouts::{CheckoutInsert, CheckoutRow, NewCheckout};
-pub use data::{Reservation, Reserved, StoredPurchase};
+pub use data::{DataToCheck, Reservation, Reserved, StoredPurchase};
 pub use retail::RetailSale;
 
 use std::str::FromStr;
@@ -362,6 +362,25 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         row.map(|row| key_state(&row, body_hash)).transpose()
+    }
+
+    /// Whether `key` was claimed more than `ttl` ago and never got an answer: past Amigo's 24 h
+    /// idempotency window, forwarding it again would not be a retry upstream.
+    pub async fn order_key_unanswered_older_than(
+        &self,
+        key: &str,
+        ttl: Duration,
+    ) -> Result<bool, sqlx::Error> {
+        let cutoff = now_ms() - i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
+        Ok(sqlx::query(
+            "SELECT 1 AS one FROM order_keys
+             WHERE idempotency_key = $1 AND response_body IS NULL AND created_ms < $2",
+        )
+        .bind(key)
+        .bind(cutoff)
+        .fetch_optional(&self.pool)
+        .await?
+        .is_some())
     }
 
     /// Stores the answer an order placed under `key` got, for replays.

@@ -156,16 +156,18 @@ impl AmigoClient {
         self.retries_made.load(Ordering::Relaxed)
     }
 
-    /// One attempt through `breaker`.
+    /// One attempt through `breaker`, counted in `sent` once it is let through.
     async fn attempt(
         breaker: &CircuitBreaker,
         req: reqwest::RequestBuilder,
+        sent: &AtomicU64,
     ) -> Result<UpstreamResponse, Failure> {
         let permit = breaker.acquire().map_err(|r| {
             Failure::Error(ProxyError::UpstreamUnavailable {
                 retry_after: r.retry_after.as_secs_f64().ceil().max(1.0) as u64,
             })
         })?;
+        sent.fetch_add(1, Ordering::Relaxed);
         match send(req).await {
             Ok(resp) if resp.status.is_server_error() => {
                 permit.record(false);
@@ -191,7 +193,24 @@ impl AmigoClient {
         what: &str,
         build: impl Fn() -> Result<reqwest::RequestBuilder, ProxyError>,
     ) -> Result<UpstreamResponse, ProxyError> {
-        let once = || async { Self::attempt(breaker, build().map_err(Failure::Error)?).await };
+        self.call_counted(breaker, repeatable, what, build, &AtomicU64::new(0))
+            .await
+    }
+
+    /// [`Self::call`], counting in `sent` the attempts that got past the breaker (a request
+    /// may have left the proxy).
+    async fn call_counted(
+        &self,
+        breaker: &CircuitBreaker,
+        repeatable: bool,
+        what: &str,
+        build: impl Fn() -> Result<reqwest::RequestBuilder, ProxyError>,
+        sent: &AtomicU64,
+    ) -> Result<UpstreamResponse, ProxyError> {
+        let once = || async {
+            let req = build().map_err(Failure::Error)?;
+            Self::attempt(breaker, req, sent).await
+        };
         let result = if repeatable && self.resilience.retries > 0 {
             let backoff = ExponentialBuilder::new()
                 .with_min_delay(self.resilience.retry_base)
@@ -249,6 +268,25 @@ impl AmigoClient {
         .await
     }
 
+    /// `GET url` for a document the docs place outside `{base}` (the plan catalog, which may
+    /// live at the host root); a read, so retried. The token goes only to the base's own origin:
+    /// an override on another host never receives it.
+    pub async fn get_url(&self, url: &str) -> Result<UpstreamResponse, ProxyError> {
+        let same_origin = match (reqwest::Url::parse(url), reqwest::Url::parse(&self.base)) {
+            (Ok(a), Ok(b)) => a.origin() == b.origin(),
+            _ => false,
+        };
+        self.call(&self.breaker, true, url, || {
+            let req = self.http.get(url).header("Accept", "application/json");
+            Ok(if same_origin {
+                req.header("X-API-Key", self.token_header()?)
+            } else {
+                req
+            })
+        })
+        .await
+    }
+
     /// `POST {base}{path}` with the token, a JSON body and extra headers, made once: without an
     /// idempotency key a repeat could act twice.
     pub async fn post_json(
@@ -278,6 +316,29 @@ impl AmigoClient {
             self.post_request(path, body.clone(), &headers)
         })
         .await
+    }
+
+    /// [`Self::post_idempotent`], also saying whether any attempt got past the circuit breaker:
+    /// when none did, no request left the proxy and nothing can have been charged.
+    pub async fn post_idempotent_sent(
+        &self,
+        path: &str,
+        body: Vec<u8>,
+        key: &IdempotencyKey,
+    ) -> (Result<UpstreamResponse, ProxyError>, bool) {
+        let body = Bytes::from(body);
+        let headers = [("Idempotency-Key", key.as_str())];
+        let sent = AtomicU64::new(0);
+        let result = self
+            .call_counted(
+                &self.spending,
+                true,
+                path,
+                || self.post_request(path, body.clone(), &headers),
+                &sent,
+            )
+            .await;
+        (result, sent.load(Ordering::Relaxed) > 0)
     }
 
     fn post_request(

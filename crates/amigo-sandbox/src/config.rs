@@ -34,6 +34,10 @@ pub struct SandboxConfig {
     /// browser use only for the locations endpoint, so tests turn this off to see the widget
     /// fall back to the proxy's quote route. On by default.
     pub quote_cors: bool,
+    /// `--docs-only`: turn off every invented endpoint and table a client might come to depend
+    /// on (the README's inventions table says which), so a client can be tested against only
+    /// what the docs publish.
+    pub docs_only: bool,
 }
 
 impl Default for SandboxConfig {
@@ -51,6 +55,7 @@ impl Default for SandboxConfig {
             idempotency_mode: crate::idempotency::IdempotencyMode::Stripe,
             faults: crate::fault::FaultConfig::default(),
             quote_cors: true,
+            docs_only: false,
         }
     }
 }

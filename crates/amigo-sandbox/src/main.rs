@@ -67,6 +67,11 @@ struct Args {
     /// it (the docs promise browser use only for locations): the widget's fallback then shows.
     #[arg(long)]
     no_quote_cors: bool,
+    /// Serve only what the docs publish: the invented endpoints a client might lean on
+    /// (`/api/data/plans/`, `GET /api/data/`) answer `404 not_found`, and the plan catalog has
+    /// only the docs' MTN, Glo and Airtel tables.
+    #[arg(long)]
+    docs_only: bool,
 }
 
 #[tokio::main]
@@ -130,6 +135,7 @@ async fn run(args: Args) -> Result<(), String> {
             slow_delay: std::time::Duration::from_millis(args.fault_slow_ms),
         },
         quote_cors: !args.no_quote_cors,
+        docs_only: args.docs_only,
         ..SandboxConfig::default()
     };
     if config.faults.enabled() {

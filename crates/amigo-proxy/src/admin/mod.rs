@@ -113,6 +113,7 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/admin/webhooks", get(webhooks))
         .route("/admin/refusals", get(refusals))
+        .route("/admin/data", get(data_to_check))
 }
 
 fn test_mode(state: &AppState) -> bool {
@@ -390,6 +391,23 @@ async fn refusals(signed: Signed, State(state): State<AppState>) -> Result<Respo
             Section::Refusals,
             Some(&signed.csrf),
             &views::refusals(&list, &counts, state.limits().unrecorded_refusals()),
+        ),
+    ))
+}
+
+/// The data purchases to check: the money the proxy could not confirm is never out of sight.
+async fn data_to_check(
+    signed: Signed,
+    State(state): State<AppState>,
+) -> Result<Response, AdminError> {
+    let list = state.store().data_to_check(200).await?;
+    Ok(page(
+        StatusCode::OK,
+        views::layout(
+            "Data",
+            Section::Data,
+            Some(&signed.csrf),
+            &views::data_to_check(&list),
         ),
     ))
 }

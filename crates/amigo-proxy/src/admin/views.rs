@@ -42,6 +42,8 @@ pub(crate) enum Section {
     Webhooks,
     /// Refusals.
     Refusals,
+    /// Data purchases to check.
+    Data,
     /// Signed out.
     None,
 }
@@ -87,6 +89,7 @@ pub(crate) fn layout(title: &str, section: Section, csrf: Option<&str>, body: &M
                                 (item(Section::Payments, "/admin/checkouts", "Payments"))
                                 (item(Section::Webhooks, "/admin/webhooks", "Webhooks"))
                                 (item(Section::Refusals, "/admin/refusals", "Refusals"))
+                                (item(Section::Data, "/admin/data", "Data"))
                             }
                         }
                         form method="post" action="/admin/logout" {
@@ -376,6 +379,33 @@ pub(crate) fn refusals(list: &[Refusal], counts: &[(String, i64)], unrecorded: u
             } }
         }
     }
+}
+
+/// Data purchases the merchant should check on Amigo's side, with Amigo's answer as it came.
+pub(crate) fn data_to_check(list: &[crate::store::DataToCheck]) -> Markup {
+    html! {
+        h1 { "Data purchases to check" }
+        p { "Purchases whose answer from Amigo never came, or came in a shape the proxy could not read whole. Each one counts against today's data budget. Confirm it on Amigo's dashboard." }
+        @if list.is_empty() { p { "None." } } @else {
+            div.scroll tabindex="0" role="region" aria-label="Data purchases to check" { table {
+                caption.sr-only { "Data purchases to check, newest first" }
+                thead { tr { th scope="col" { "When" } th scope="col" { "Reference" } th scope="col" { "Plan" } th scope="col" { "Amount" } th scope="col" { "State" } th scope="col" { "Amigo's answer" } } }
+                tbody { @for d in list { tr {
+                    td { (d.created_at) }
+                    td { (d.reference.as_deref().unwrap_or("none yet")) }
+                    td { (d.plan) }
+                    td { (amigo_types::money::format_naira(d.amount)) }
+                    td { (d.state) }
+                    td { code { (excerpt(d.upstream_body.as_deref())) } }
+                } } }
+            } }
+        }
+    }
+}
+
+/// The first 300 characters of an answer body, or why there is none.
+fn excerpt(body: Option<&str>) -> String {
+    body.map_or_else(|| "no answer".to_owned(), |b| b.chars().take(300).collect())
 }
 
 /// An error page body.

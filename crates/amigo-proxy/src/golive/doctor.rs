@@ -21,7 +21,7 @@ const DELIVERIES_SHOWN: usize = 3;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
     /// Stable name (`token`, `payment`, `upstream`, `public_url`, `origins`, `webhook`,
-    /// `database`, `widget`), for scripts and the admin console.
+    /// `plan_catalog`, `data_lookup`, `database`, `widget`), for scripts and the admin console.
     pub name: &'static str,
     /// Whether it passed.
     pub ok: bool,
@@ -33,7 +33,7 @@ pub struct Check {
 }
 
 impl Check {
-    fn pass(name: &'static str, detail: impl Into<String>) -> Self {
+    pub(super) fn pass(name: &'static str, detail: impl Into<String>) -> Self {
         Self {
             name,
             ok: true,
@@ -42,7 +42,11 @@ impl Check {
         }
     }
 
-    fn fail(name: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Self {
+    pub(super) fn fail(
+        name: &'static str,
+        detail: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
         Self {
             name,
             ok: false,
@@ -116,6 +120,7 @@ pub async fn run(config: &ProxyConfig, store: Result<&Store, String>) -> Report 
         )
         .await,
     );
+    checks.extend(super::data_probes::checks(config).await);
     checks.push(database(store).await);
     checks.push(widget(config).await);
     Report { checks }

@@ -8,6 +8,7 @@
 //! [`cli`] only parses the subcommands and prints.
 
 pub mod cli;
+mod data_probes;
 pub mod doctor;
 pub mod webhooks;
 

@@ -162,6 +162,15 @@ pub(super) async fn forward(
             move || async move { amigo.get(path, &query).await },
         )
         .await?;
+    Ok(cached_response(&prefs, answer))
+}
+
+/// The answer for a cached body: `304` when the client holds its `ETag`, else the body in the
+/// client's coding, with the cache's headers.
+pub(super) fn cached_response(
+    prefs: &ReadPreferences,
+    answer: crate::cache::CacheAnswer,
+) -> Response {
     let cache_control = match answer.status {
         CacheStatus::Hit | CacheStatus::Miss => {
             format!("public, max-age={}", answer.entry.remaining_secs())
@@ -194,7 +203,7 @@ pub(super) async fn forward(
     if matches!(answer.status, CacheStatus::Hit | CacheStatus::Miss) {
         resp.extensions_mut().insert(ReadyBody(answer.entry));
     }
-    Ok(resp)
+    resp
 }
 
 /// [`forward`] for a client's catalog read: one the cache cannot answer counts against the

@@ -18,15 +18,19 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
-use super::catalog::{Pairs, forward, pairs};
+use super::catalog::{Pairs, cached_response, pairs};
 use super::orders::idempotency_key;
 use super::tracking::{PhoneProof, PhoneQuery};
+use crate::data_answer::{PurchaseAnswer, read_purchase_answer};
 use crate::encoding::ReadPreferences;
 use crate::error::{DataRefusal, ProxyError, ProxyResult};
 use crate::middleware::ClientIp;
 use crate::state::AppState;
 use crate::store::{Reservation, Reserved, lagos_day};
 use crate::upstream::classify_failure;
+
+/// The platform's idempotency window ("Cache TTL is 24h").
+pub(crate) const UPSTREAM_KEY_TTL: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 fn enabled(state: &AppState) -> ProxyResult<()> {
     if state.config().data.enabled {
@@ -45,7 +49,7 @@ fn enabled(state: &AppState) -> ProxyResult<()> {
         ("network" = Option<u8>, Query, description = "1 MTN, 2 Glo, 4 Airtel, 3 9mobile; omit for all"),
     ),
     responses(
-        (status = 200, description = "Amigo's plan catalog body, unchanged: plans with `efficiency` (percent) and `efficiency_rating` (`excellent` ≥ 98, `poor` < 75)", body = amigo_types::DataEnvelope<Vec<amigo_types::data::DataPlan>>, content_type = "application/json", headers(("ETag" = String, description = "Weak validator of this body, the same in every coding"))),
+        (status = 200, description = "The plans the proxy could read from Amigo's `/plans_catalog.php` (a plan it cannot read is left out and logged), in one shape whatever Amigo's: plans with `efficiency` (percent) and `efficiency_rating` (`excellent` ≥ 98, `poor` < 75)", body = amigo_types::DataEnvelope<Vec<amigo_types::data::DataPlan>>, content_type = "application/json", headers(("ETag" = String, description = "Weak validator of this body, the same in every coding"))),
         (status = 304, description = "Not modified: `If-None-Match` holds this body's `ETag`; no body", headers(("ETag" = String, description = "The validator the client holds"))),
         (status = 403, description = "`data_sales_disabled`: the merchant has not set `AMIGO_DATA_ENABLED`; or `origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 422, description = "`invalid_network` (no upstream call)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -62,33 +66,38 @@ pub(crate) async fn plans(
 ) -> ProxyResult<Response> {
     enabled(&state)?;
     let q = pairs(raw)?;
-    let canonical = match q.non_empty("network") {
-        Some(raw) => format!("network={}", Network::parse_query(raw)?.id()),
-        None => String::new(),
+    let network = q
+        .non_empty("network")
+        .map(Network::parse_query)
+        .transpose()?;
+    let key = match network {
+        Some(n) => format!("plans_catalog?network={}", n.id()),
+        None => "plans_catalog?".to_owned(),
     };
+    let (source, amigo) = (state.plan_catalog().clone(), state.amigo().clone());
     // data plans are sold at Amigo's price: the catalog's price rule does not apply
-    forward(
-        &state,
-        prefs,
-        "/data/plans/",
-        canonical,
-        amigo_types::pricing::PriceRule::none(),
-    )
-    .await
+    let answer = state
+        .cache()
+        .get_or_fetch(&key, move || async move {
+            source.fetch(&amigo).await?.answer(network)
+        })
+        .await?;
+    Ok(cached_response(&prefs, answer))
 }
 
 /// The whole plan catalog, through the same cache entry as `GET /api/data/plans`.
 async fn catalog(state: &AppState) -> ProxyResult<Vec<DataPlan>> {
-    let amigo = state.amigo().clone();
+    let (source, amigo) = (state.plan_catalog().clone(), state.amigo().clone());
     let answer = state
         .cache()
-        .get_or_fetch("/data/plans/?", move || async move {
-            amigo.get("/data/plans/", "").await
+        .get_or_fetch("plans_catalog?", move || async move {
+            source.fetch(&amigo).await?.answer(None)
         })
         .await?;
+    // the proxy's own normalised body: its shape is ours, so a strict read is right here
     serde_json::from_slice::<DataEnvelope<Vec<DataPlan>>>(answer.entry.body.identity())
         .map(|env| env.data)
-        .map_err(|e| ProxyError::Upstream(format!("unreadable plan catalog: {e}")))
+        .map_err(|e| ProxyError::Internal(format!("reading the normalised plan catalog: {e}")))
 }
 
 /// Buys a data plan for a line.
@@ -105,7 +114,7 @@ async fn catalog(state: &AppState) -> ProxyResult<Vec<DataPlan>> {
         (status = 200, description = "The same body, when Amigo answers a replayed key with 200", body = amigo_types::DataEnvelope<amigo_types::data::DataPurchase>, content_type = "application/json"),
         (status = 403, description = "`data_sales_disabled`, or `origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 413, description = "`payload_too_large` (over 64 KiB)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
-        (status = 422, description = "`invalid_<field>` with `field`, `plan_network_mismatch`, `network_mismatch`, `data_daily_limit_reached` (with `required` and `balance`: the room left today), `idempotency_key_reused`, `invalid_idempotency_key`, or Amigo's `insufficient_balance`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 422, description = "`invalid_<field>` with `field`, `plan_network_mismatch`, `network_mismatch`, `data_daily_limit_reached` (with `required` and `balance`: the room left today), `idempotency_key_reused`, `idempotency_key_expired` (the key was first used over 24 h ago, past Amigo's idempotency window: send a new key), `invalid_idempotency_key`, or Amigo's `insufficient_balance`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 428, description = "`idempotency_key_required`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 429, description = "`rate_limited` (per client IP per minute, per phone per hour), with `Retry-After`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 500, description = "`server_error`: the proxy's database failed", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -139,8 +148,18 @@ pub(crate) async fn purchase(
         lagos_day: &lagos_day(),
         daily_limit: settings.daily_limit,
     };
+    // Amigo forgets a key after its documented 24 h: re-sent past that, it would buy again,
+    // unbudgeted and booked on the first day. Never send it again as a retry.
+    if state
+        .store()
+        .data_key_older_than(key.as_str(), UPSTREAM_KEY_TTL)
+        .await?
+    {
+        return Err(DataRefusal::KeyExpired.into());
+    }
     // A retry of a known key was counted when it was new: only new purchases meet the limits.
-    if state.store().data_key(key.as_str()).await?.is_none() {
+    let known = state.store().data_key(key.as_str()).await?.is_some();
+    if !known {
         state.limits().data_from_ip(ip)?;
         crate::limits::per_phone(
             state.store(),
@@ -151,7 +170,8 @@ pub(crate) async fn purchase(
         )
         .await?;
     }
-    match state.store().reserve_data(&reservation).await? {
+    let reserved = state.store().reserve_data(&reservation).await?;
+    match reserved {
         Reserved::New | Reserved::Retry => {}
         Reserved::OtherBody => return Err(DataRefusal::KeyReused.into()),
         Reserved::OverBudget { spent } => {
@@ -167,8 +187,18 @@ pub(crate) async fn purchase(
     let payload = serde_json::to_vec(&upstream_body)
         .map_err(|e| ProxyError::Internal(format!("serialising the purchase: {e}")))?;
     // retried (backoff, jitter, the circuit breaker) only ever with this same key
-    let resp = match state.amigo().post_idempotent("/data/", payload, &key).await {
+    let (result, sent) = state
+        .amigo()
+        .post_idempotent_sent("/data/", payload, &key)
+        .await;
+    let resp = match result {
         Ok(resp) => resp,
+        Err(e) if !sent && reserved == Reserved::New => {
+            // Refused by the open breaker before any request left: nothing can have been
+            // charged, so an outage must not fill the day's budget with "unknown" purchases.
+            state.store().release_data(key.as_str()).await?;
+            return Err(e);
+        }
         Err(e) => {
             state.store().data_unknown(key.as_str()).await?;
             return Err(e);
@@ -183,18 +213,76 @@ pub(crate) async fn purchase(
         }
         return Err(classify_failure(resp));
     }
-    match serde_json::from_slice::<DataEnvelope<DataPurchase>>(&resp.body) {
-        Ok(env) => {
-            state.store().settle_data(key.as_str(), &env.data).await?;
-            tracing::info!(reference = %env.data.reference, amount = env.data.amount.amount, "data purchase placed");
-        }
-        Err(e) => {
-            // The purchase exists upstream; keep it counted and let the shopper see the body.
-            state.store().data_unknown(key.as_str()).await?;
-            tracing::error!(error = %e, "could not read Amigo's data purchase body");
-        }
+    state
+        .store()
+        .keep_data_answer(key.as_str(), &resp.body)
+        .await?;
+    let answer = read_purchase_answer(&resp.body);
+    if let Some(purchase) = answer.purchase {
+        state.store().settle_data(key.as_str(), &purchase).await?;
+        tracing::info!(reference = %purchase.reference, amount = purchase.amount.amount, "data purchase placed");
+        return Ok(no_store((resp.status, resp.body).into_response()));
     }
-    Ok(no_store((resp.status, resp.body).into_response()))
+    // Not the shape the proxy knows: the purchase exists upstream all the same, so it is
+    // recorded (and counted) from what the proxy knows, under Amigo's reference when one was
+    // found and otherwise the proxy's own, and the shopper is told it was sent.
+    let own = answer.reference.is_none();
+    let purchase = recorded_purchase(&state, &valid, plan, &key, &answer);
+    state.store().settle_data(key.as_str(), &purchase).await?;
+    tracing::warn!(
+        reference = %purchase.reference,
+        own_reference = own,
+        "Amigo's data purchase answer is not in a known shape; recorded from the request (its body is kept)"
+    );
+    let mut env = DataEnvelope::new(purchase);
+    if own {
+        env.message = Some(
+            "Sent to the network; we'll confirm it. Keep this reference to check on it.".into(),
+        );
+    }
+    Ok(no_store((resp.status, axum::Json(env)).into_response()))
+}
+
+/// The purchase as the proxy knows it, for an answer it could not read whole: the request and
+/// the catalog's plan, with whatever reference and status the answer held. Without a reference
+/// the proxy's own (`PRX-DAT-` and 16 hex digits of the key's hash) stands in: the same key
+/// always gives the same one, so a retry finds the same record.
+fn recorded_purchase(
+    state: &AppState,
+    valid: &amigo_types::data::ValidDataPurchase,
+    plan: &DataPlan,
+    key: &amigo_types::idempotency::IdempotencyKey,
+    answer: &PurchaseAnswer,
+) -> DataPurchase {
+    let reference = answer.reference.clone().unwrap_or_else(|| {
+        let hash = hex::encode(Sha256::digest(key.as_str().as_bytes()));
+        format!("PRX-DAT-{}", hash[..16].to_ascii_uppercase())
+    });
+    let status = answer.status.unwrap_or(DataPurchaseStatus::Processing);
+    let livemode = amigo_types::token::ApiToken::parse(secrecy::ExposeSecret::expose_secret(
+        &state.config().api_key,
+    ))
+    .is_some_and(|t| t.mode().is_live());
+    DataPurchase {
+        id: 0,
+        reference,
+        status,
+        network: valid.network,
+        network_name: valid.network.name().to_owned(),
+        mobile_number: valid.mobile_number.as_str().to_owned(),
+        ported_number: valid.ported_number,
+        plan: plan.plan_id,
+        capacity: plan.capacity.clone(),
+        validity: plan.validity.clone(),
+        amount: plan.price.clone(),
+        refunded: false,
+        failure_reason: None,
+        livemode,
+        created_at: time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        completed_at: None,
+    }
 }
 
 /// The shopper's view of one data purchase, refreshed from Amigo while it is processing.
@@ -235,7 +323,11 @@ pub(crate) async fn show(
         }
     };
     let mut purchase = stored.purchase;
-    if purchase.status == DataPurchaseStatus::Processing {
+    // The lookup is a sandbox invention unless a probe found it on this platform: without it,
+    // the status shown is what the purchase answer said.
+    if purchase.status == DataPurchaseStatus::Processing
+        && state.outcome_lookup().available(state.amigo()).await
+    {
         // Live outcome; on any upstream trouble the stored view is still the truth we have.
         match refresh(&state, &reference).await {
             Ok(fresh) => {

@@ -44,7 +44,7 @@ use crate::upstream::{UpstreamResponse, classify_failure};
         (status = 403, description = "`orders_disabled`: this store takes no unpaid orders on its live token (the merchant has not set both `AMIGO_ALLOW_UNPAID_ORDERS` and `AMIGO_ORDER_DAILY_LIMIT`); refused before any upstream call, not retryable. Or `origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 404, description = "`not_found` naming the line (`field: items[i].product_id`, `product_ids`): a product the catalog does not have, refused before any spending call", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 413, description = "`payload_too_large` (over 64 KiB)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
-        (status = 422, description = "`invalid_<field>` with `field`, `invalid_idempotency_key`, `order_total_exceeds_limit`, `order_daily_limit_reached` (`AMIGO_ORDER_DAILY_LIMIT` has no room today: `required` is the order's total, `balance` the room left; no upstream call), or Amigo's `insufficient_balance` / `out_of_stock` / `unserviceable_delivery` / `idempotency_key_reused`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 422, description = "`invalid_<field>` with `field`, `invalid_idempotency_key`, `idempotency_key_expired` (a key first used over 24 h ago whose outcome the proxy never learnt, past Amigo's idempotency window: no upstream call; use a new key), `order_total_exceeds_limit`, `order_daily_limit_reached` (`AMIGO_ORDER_DAILY_LIMIT` has no room today: `required` is the order's total, `balance` the room left; no upstream call), or Amigo's `insufficient_balance` / `out_of_stock` / `unserviceable_delivery` / `idempotency_key_reused`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 428, description = "`idempotency_key_required`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 429, description = "`rate_limited`, with `Retry-After` and `retry_after`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 500, description = "`server_error`: the proxy's database failed; retry with the same key", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -70,6 +70,7 @@ pub(crate) async fn create(
     let payload = serde_json::to_vec(&request)
         .map_err(|e| ProxyError::Internal(format!("serialising the order: {e}")))?;
     let body_hash = hex::encode(Sha256::digest(&payload));
+    refuse_expired_key(&state, key.as_str()).await?;
     let owner = match claim(&state, &key, &body_hash).await? {
         Claimed::Replay(status, body) => {
             // The answer was stored before the order was (two writes): a crash between them
@@ -126,6 +127,29 @@ pub(crate) async fn create(
     }
     remember(&state, &resp.body, &sale).await;
     Ok(created(resp.status, shopper_body(&state, &sale, resp.body)))
+}
+
+/// Refuses a key first used more than 24 h ago whose outcome the proxy never learnt (an unpaid
+/// order's budget reservation, or a claim without an answer). Amigo forgets keys after its
+/// documented 24 h, so re-sending it would place a new order while the proxy counted it as a
+/// retry of the old day's. The order list can be searched by reference, but an order whose
+/// answer never came has no reference the proxy knows, so the shopper starts anew instead.
+async fn refuse_expired_key(state: &AppState, key: &str) -> ProxyResult<()> {
+    let ttl = super::data::UPSTREAM_KEY_TTL;
+    let store = state.store();
+    if store
+        .budget_key_older_than(crate::store::Budget::UnpaidOrders, key, ttl)
+        .await?
+        || store.order_key_unanswered_older_than(key, ttl).await?
+    {
+        return Err(ApiError::invalid(
+            "idempotency_key_expired",
+            "Idempotency-Key",
+            "This Idempotency-Key was first used more than 24 hours ago; use a new key for a new order.",
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// Amigo's order body at the prices the shopper was shown (Amigo's are the wallet's).

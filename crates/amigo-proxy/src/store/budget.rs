@@ -160,6 +160,33 @@ impl Store {
         .transpose()
     }
 
+    /// Whether `key` holds a reservation of `budget` made more than `ttl` ago. Amigo keeps an
+    /// Idempotency-Key for 24 h: past that, re-sending the key would spend again while this old
+    /// reservation made the request look like an already-counted retry.
+    pub async fn budget_key_older_than(
+        &self,
+        budget: Budget,
+        key: &str,
+        ttl: std::time::Duration,
+    ) -> Result<bool, sqlx::Error> {
+        let created: Option<String> = sqlx::query(
+            "SELECT created_at FROM budget_reservations WHERE budget = $1 AND reservation_key = $2",
+        )
+        .bind(budget.name())
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|row| row.try_get("created_at"))
+        .transpose()?;
+        let Some(created) = created else {
+            return Ok(false);
+        };
+        let at =
+            time::OffsetDateTime::parse(&created, &time::format_description::well_known::Rfc3339)
+                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        Ok(time::OffsetDateTime::now_utc() - at > ttl)
+    }
+
     /// Naira of `budget` spent or in flight on `lagos_day`.
     pub async fn budget_spent(&self, budget: Budget, lagos_day: &str) -> Result<i64, sqlx::Error> {
         sqlx::query(

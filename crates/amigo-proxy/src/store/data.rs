@@ -44,6 +44,24 @@ pub enum Reserved {
     },
 }
 
+/// A purchase the merchant should check on Amigo's side: its answer never came (`unknown`) or
+/// could not be read whole (recorded under the proxy's own `PRX-DAT-` reference).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataToCheck {
+    /// When it was asked for (RFC 3339).
+    pub created_at: String,
+    /// The reference shown to the shopper, if there is one.
+    pub reference: Option<String>,
+    /// Plan ID.
+    pub plan: i64,
+    /// Naira counted against the day.
+    pub amount: i64,
+    /// `pending`, `unknown`, `processing`, `delivered` or `failed`.
+    pub state: String,
+    /// Amigo's answer as it came (at most 16 KiB), if one came.
+    pub upstream_body: Option<String>,
+}
+
 /// A stored purchase, as a shopper's lookup needs it.
 #[derive(Debug, Clone)]
 pub struct StoredPurchase {
@@ -136,6 +154,30 @@ impl Store {
             .transpose()
     }
 
+    /// Whether `key` was first used more than `ttl` ago (`false` for an unknown key). Amigo's
+    /// idempotency cache lasts 24 h (the docs' "Cache TTL is 24h"): past it, the key is no
+    /// longer a retry upstream.
+    pub async fn data_key_older_than(
+        &self,
+        key: &str,
+        ttl: std::time::Duration,
+    ) -> Result<bool, sqlx::Error> {
+        let created: Option<String> =
+            sqlx::query("SELECT created_at FROM data_purchases WHERE idempotency_key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|row| row.try_get("created_at"))
+                .transpose()?;
+        let Some(created) = created else {
+            return Ok(false);
+        };
+        let at =
+            time::OffsetDateTime::parse(&created, &time::format_description::well_known::Rfc3339)
+                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        Ok(time::OffsetDateTime::now_utc() - at > ttl)
+    }
+
     /// Naira spent or in flight on `lagos_day` (failed purchases were refunded and do not count).
     pub async fn data_spent(&self, lagos_day: &str) -> Result<i64, sqlx::Error> {
         self.budget_spent(Budget::DataSales, lagos_day).await
@@ -164,6 +206,18 @@ impl Store {
             self.settle_budget_at(Budget::DataSales, key, purchase.amount.amount)
                 .await
         }
+    }
+
+    /// Keeps the body Amigo answered a purchase with, as it came (at most 16 KiB of it): the
+    /// docs show no purchase answer, so what the proxy could not read stays for the merchant.
+    pub async fn keep_data_answer(&self, key: &str, body: &[u8]) -> Result<(), sqlx::Error> {
+        let raw = String::from_utf8_lossy(&body[..body.len().min(16 * 1024)]).into_owned();
+        sqlx::query("UPDATE data_purchases SET upstream_body = $1 WHERE idempotency_key = $2")
+            .bind(raw)
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
     }
 
     /// Updates a known purchase from a fresh upstream read (a lookup), by reference.
@@ -215,6 +269,30 @@ impl Store {
         .execute(&self.pool)
         .await?;
         self.budget_unknown(Budget::DataSales, key).await
+    }
+
+    /// The newest `limit` purchases to check ([`DataToCheck`]).
+    pub async fn data_to_check(&self, limit: i64) -> Result<Vec<DataToCheck>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT created_at, reference, plan, amount, state, upstream_body FROM data_purchases
+             WHERE state = 'unknown' OR reference LIKE 'PRX-DAT-%'
+             ORDER BY created_at DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(DataToCheck {
+                    created_at: row.try_get("created_at")?,
+                    reference: row.try_get("reference")?,
+                    plan: row.try_get("plan")?,
+                    amount: row.try_get("amount")?,
+                    state: row.try_get("state")?,
+                    upstream_body: row.try_get("upstream_body")?,
+                })
+            })
+            .collect()
     }
 
     /// The stored purchase with `reference`, if this proxy placed it.

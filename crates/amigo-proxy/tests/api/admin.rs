@@ -345,3 +345,36 @@ async fn the_console_is_never_open_to_the_storefront_origins() {
         .await;
     assert!(page.header("access-control-allow-origin").is_none());
 }
+
+/// Issue 22 §2: a data purchase whose answer the proxy could not read is on the console's Data
+/// page for the merchant to check, with the reference the shopper was given and Amigo's answer
+/// as it came; a purchase answered in the known shape is not.
+#[tokio::test]
+async fn an_unreadable_data_answer_is_listed_for_the_merchant_to_check() {
+    let app = console().await;
+    let session = sign_in(&app).await;
+    let buy = |key: String| {
+        crate::helpers::request(Method::POST, "/api/data/purchases")
+            .header("content-type", "application/json")
+            .header("idempotency-key", key)
+            .body(Body::from(
+                r#"{"network":1,"mobile_number":"08031234567","plan":1002,"Ported_number":false}"#,
+            ))
+            .unwrap()
+    };
+    let known = app.call(buy(new_key())).await;
+    assert_eq!(known.status, StatusCode::CREATED, "{}", known.everything());
+    let page = html(&app.call(get_with("/admin/data", &session)).await);
+    assert!(page.contains("None."), "{page}");
+    app.upstream.controls.answer(
+        "/api/data/",
+        Some(serde_json::json!({"status": "ok", "note": "queued-7731"})),
+    );
+    let odd = app.call(buy(new_key())).await;
+    assert_eq!(odd.status, StatusCode::OK, "{}", odd.everything());
+    let reference = odd.json()["data"]["reference"].as_str().unwrap().to_owned();
+    let page = html(&app.call(get_with("/admin/data", &session)).await);
+    assert!(page.contains(&reference), "{page}");
+    assert!(page.contains("queued-7731"), "{page}");
+    assert!(!page.contains(known.json()["data"]["reference"].as_str().unwrap()));
+}

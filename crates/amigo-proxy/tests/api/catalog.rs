@@ -291,9 +291,16 @@ async fn data_plans_come_from_the_cache_with_efficiency() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.json()["error"], "invalid_network");
     assert_eq!(
+        app.upstream
+            .controls
+            .count(&Method::GET, "/api/plans_catalog.php"),
+        1,
+        "one proxy call (to the documented catalog); the bad query never went upstream"
+    );
+    assert_eq!(
         app.upstream.controls.count(&Method::GET, "/api/data/plans"),
-        2,
-        "one proxy call plus the test's own; the bad query never went upstream"
+        1,
+        "only the test's own read of the sandbox's invented path"
     );
 }
 

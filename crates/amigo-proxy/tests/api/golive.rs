@@ -331,3 +331,54 @@ async fn an_endpoint_deleted_elsewhere_is_listed_as_missing_and_delete_forgets_i
         Err(GoLiveError::Refused(m)) if m.contains("webhooks list")
     ));
 }
+
+/// Issue 22 §6: `doctor` probes the plan catalog's location and shape and the outcome lookup,
+/// and says what the proxy will do: against the sandbox (catalog found, lookup present), its
+/// `--docs-only` mode (lookup absent, still a pass: the proxy degrades), and a catalog nowhere
+/// (a failed line naming AMIGO_PLANS_URL).
+#[tokio::test]
+async fn doctor_probes_the_plan_catalog_and_the_outcome_lookup() {
+    for docs_only in [false, true] {
+        let app = spawn_app_with(Options {
+            docs_only,
+            ..Options::default()
+        })
+        .await;
+        let mut config = app.state.config().clone();
+        config.data.enabled = false;
+        let r = doctor::run(&config, Ok(app.state.store())).await;
+        assert!(
+            r.check("plan_catalog")
+                .unwrap()
+                .detail
+                .contains("not probed")
+        );
+        config.data.enabled = true;
+        let r = doctor::run(&config, Ok(app.state.store())).await;
+        let catalog = r.check("plan_catalog").unwrap();
+        assert!(catalog.ok, "{catalog:?}");
+        assert!(
+            catalog.detail.contains("/api/plans_catalog.php"),
+            "{catalog:?}"
+        );
+        let plans = if docs_only { 39 } else { 52 };
+        assert!(
+            catalog.detail.starts_with(&format!("{plans} plans read")),
+            "{catalog:?}"
+        );
+        let lookup = r.check("data_lookup").unwrap();
+        assert!(lookup.ok);
+        let said = if docs_only {
+            "no purchase lookup"
+        } else {
+            "GET /api/data/ answers"
+        };
+        assert!(lookup.detail.contains(said), "{docs_only}: {lookup:?}");
+
+        config.plans_url = Some(format!("{}/nowhere.php", app.upstream.api_base));
+        let r = doctor::run(&config, Ok(app.state.store())).await;
+        let missing = r.check("plan_catalog").unwrap();
+        assert!(!missing.ok, "{missing:?}");
+        assert!(missing.fix.as_deref().unwrap().contains("AMIGO_PLANS_URL"));
+    }
+}

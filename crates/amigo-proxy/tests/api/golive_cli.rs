@@ -66,6 +66,8 @@ fn doctor_fails_the_webhook_line_until_webhooks_register() {
         "upstream",
         "public_url",
         "origins",
+        "plan_catalog",
+        "data_lookup",
         "database",
         "widget",
     ] {
@@ -94,7 +96,7 @@ fn doctor_fails_the_webhook_line_until_webhooks_register() {
         out.contains("✓ webhook: endpoint 1 for http://127.0.0.1:9/webhooks/amigo is active"),
         "{out}"
     );
-    assert_eq!(out.lines().count(), 8, "{out}");
+    assert_eq!(out.lines().count(), 10, "{out}");
 
     let json = run(&["doctor", "--json"]);
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();

@@ -71,6 +71,7 @@ pub(crate) struct Controls {
     delay: Mutex<Option<(String, Duration)>>,
     cache_control: Mutex<Option<String>>,
     bare_market: AtomicBool,
+    answers: Mutex<Vec<(String, Value)>>,
 }
 
 impl Controls {
@@ -116,6 +117,16 @@ impl Controls {
     /// platform may send less than the sandbox does.
     pub(crate) fn bare_market_prices(&self, on: bool) {
         self.bare_market.store(on, Ordering::Relaxed);
+    }
+
+    /// Answer `200 body` to every call to exactly `path` (the upstream is not called): an
+    /// upstream whose undocumented shapes differ from the sandbox's. `None` stops it.
+    pub(crate) fn answer(&self, path: &str, body: Option<Value>) {
+        let mut answers = self.answers.lock().unwrap();
+        answers.retain(|(p, _)| p != path);
+        if let Some(body) = body {
+            answers.push((path.to_owned(), body));
+        }
     }
 
     /// Replace `Cache-Control` on successful GETs.
@@ -183,6 +194,16 @@ async fn control_layer(
         }
         return resp;
     }
+    let canned = c
+        .answers
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, body)| body.clone());
+    if let Some(body) = canned {
+        return (StatusCode::OK, axum::Json(body)).into_response();
+    }
     let mut resp = next.run(req).await;
     if c.bare_market.load(Ordering::Relaxed)
         && resp.status() == StatusCode::OK
@@ -248,7 +269,7 @@ fn idempotency_mode_from_env() -> amigo_sandbox::idempotency::IdempotencyMode {
     }
 }
 
-async fn spawn_upstream(faults: amigo_sandbox::FaultConfig) -> Upstream {
+async fn spawn_upstream(faults: amigo_sandbox::FaultConfig, docs_only: bool) -> Upstream {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let sandbox = Sandbox::new(SandboxConfig {
@@ -257,6 +278,7 @@ async fn spawn_upstream(faults: amigo_sandbox::FaultConfig) -> Upstream {
         public_rate_limit_per_minute: 1_000_000,
         idempotency_mode: idempotency_mode_from_env(),
         faults,
+        docs_only,
         ..SandboxConfig::default()
     });
     let controls = Arc::new(Controls::default());
@@ -303,6 +325,9 @@ pub(crate) struct Options {
     pub(crate) resilience: amigo_proxy::upstream::Resilience,
     /// Fault injection in the upstream sandbox (off by default).
     pub(crate) faults: amigo_sandbox::FaultConfig,
+    /// The upstream sandbox in `--docs-only` mode (also for the whole suite with
+    /// `AMIGO_TEST_DOCS_ONLY=1`): no invented endpoint to lean on.
+    pub(crate) docs_only: bool,
     /// Order payment settings (`AMIGO_PAYMENT=none`, no opt-in, no budget unless a test says).
     pub(crate) payment: OrderPayment,
     /// How long a request may take until its answer starts.
@@ -352,6 +377,7 @@ impl Default for Options {
                 breaker_cooldown: Duration::from_secs(60),
             },
             faults: amigo_sandbox::FaultConfig::default(),
+            docs_only: std::env::var("AMIGO_TEST_DOCS_ONLY").is_ok_and(|v| v == "1"),
             payment: OrderPayment::default(),
             request_timeout: amigo_proxy::config::DEFAULT_REQUEST_TIMEOUT,
             body_timeout: amigo_proxy::config::DEFAULT_BODY_TIMEOUT,
@@ -394,7 +420,7 @@ pub(crate) async fn spawn_app() -> TestApp {
 /// A proxy with `options`.
 pub(crate) async fn spawn_app_with(options: Options) -> TestApp {
     init_logs();
-    let upstream = Arc::new(spawn_upstream(options.faults.clone()).await);
+    let upstream = Arc::new(spawn_upstream(options.faults.clone(), options.docs_only).await);
     let token = options
         .token
         .clone()

@@ -235,3 +235,54 @@ async fn concurrent_orders_on_two_instances_never_exceed_the_budget() {
     assert_eq!(before - one.balance(), totals);
     assert_eq!(spent(&one).await, 5 * price);
 }
+
+/// Issue 22 §8 / issue 23 §1 for orders: an unpaid order that got no answer keeps its budget
+/// share under its key; a retry under that key within the day is a retry, but past Amigo's
+/// documented 24 h key TTL it is refused before any upstream call (Amigo would place a new,
+/// unbudgeted order while the proxy counted it as the old day's retry).
+#[tokio::test]
+async fn an_order_key_older_than_a_day_is_never_resent() {
+    let app = live_app(unpaid(true, Some(1_000_000))).await;
+    let (id, _) = app.product(false).await;
+    app.upstream
+        .controls
+        .fail(Some((ORDERS, StatusCode::INTERNAL_SERVER_ERROR)));
+    let key = new_key();
+    let first = order(&app, id, &key).await;
+    assert_eq!(
+        first.status,
+        StatusCode::BAD_GATEWAY,
+        "{}",
+        first.everything()
+    );
+    app.upstream.controls.fail(None);
+    let calls = app.upstream.controls.count(&Method::POST, ORDERS);
+    let db = sqlx::AnyPool::connect(&app.database_url).await.unwrap();
+    let day_ago = (time::OffsetDateTime::now_utc() - time::Duration::hours(25))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    sqlx::query("UPDATE budget_reservations SET created_at = $1 WHERE reservation_key = $2")
+        .bind(&day_ago)
+        .bind(&key)
+        .execute(&db)
+        .await
+        .unwrap();
+    db.close().await;
+    let late = order(&app, id, &key).await;
+    assert_eq!(
+        late.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        late.everything()
+    );
+    assert_eq!(late.json()["error"], "idempotency_key_expired");
+    assert_eq!(
+        app.upstream.controls.count(&Method::POST, ORDERS),
+        calls,
+        "not re-sent"
+    );
+    assert_eq!(app.upstream_order_count().await, 0);
+    // a new key is a new order, budgeted today
+    let fresh = order(&app, id, &new_key()).await;
+    assert_eq!(fresh.status, StatusCode::CREATED, "{}", fresh.everything());
+}

@@ -101,6 +101,53 @@ impl DataPlans {
             .collect()
     }
 
+    /// The catalog as `/plans_catalog.php` serves it, in the shape of the docs' tables: per
+    /// network (keyed by its name, as the docs title each table) the rows Plan ID, Capacity,
+    /// Validity, Price (the display string, as the table prints it), and a separate efficiency
+    /// table per network (Plan ID, Capacity, Efficiency as `"98%"`). The docs show tables for
+    /// MTN, Glo and Airtel only; `with_9mobile` adds the sandbox's invented 9mobile table.
+    pub fn tables(
+        &self,
+        network: Option<Network>,
+        now: i64,
+        with_9mobile: bool,
+    ) -> serde_json::Value {
+        let mut plans = serde_json::Map::new();
+        let mut efficiency = serde_json::Map::new();
+        for n in Network::ALL {
+            if network.is_some_and(|w| w != n) || (n == Network::NineMobile && !with_9mobile) {
+                continue;
+            }
+            let list = self.list(Some(n), now);
+            plans.insert(
+                n.name().to_owned(),
+                list.iter()
+                    .map(|p| {
+                        serde_json::json!({
+                            "plan_id": p.plan_id,
+                            "capacity": p.capacity,
+                            "validity": p.validity,
+                            "price": p.price.display,
+                        })
+                    })
+                    .collect(),
+            );
+            efficiency.insert(
+                n.name().to_owned(),
+                list.iter()
+                    .map(|p| {
+                        serde_json::json!({
+                            "plan_id": p.plan_id,
+                            "capacity": p.capacity,
+                            "efficiency": format!("{}%", p.efficiency),
+                        })
+                    })
+                    .collect(),
+            );
+        }
+        serde_json::json!({"success": true, "data": {"plans": plans, "efficiency": efficiency}})
+    }
+
     /// One plan with its efficiency at `now`.
     pub fn plan(&self, plan_id: u64, now: i64) -> Option<DataPlan> {
         self.plans
@@ -172,6 +219,29 @@ mod tests {
         );
         assert_eq!(p.plan(4013, 0).unwrap().capacity, "100GB");
         assert_eq!(p.plan(1003, 0).unwrap().capacity, "230MB");
+    }
+
+    #[test]
+    fn the_tables_follow_the_docs_columns_with_efficiency_apart() {
+        let p = DataPlans::seed(42);
+        let t = p.tables(None, 0, false);
+        let plans = t["data"]["plans"].as_object().unwrap();
+        assert_eq!(
+            plans.keys().collect::<Vec<_>>(),
+            ["Airtel", "Glo", "MTN"],
+            "the docs show MTN, Glo and Airtel tables"
+        );
+        let first = &plans["MTN"][0];
+        assert_eq!(first["plan_id"], 1001);
+        assert_eq!(first["price"], "₦350");
+        assert!(first.get("efficiency").is_none());
+        let score = t["data"]["efficiency"]["MTN"][0]["efficiency"]
+            .as_str()
+            .unwrap();
+        assert_eq!(score, format!("{}%", p.plan(1001, 0).unwrap().efficiency));
+        assert!(p.tables(None, 0, true)["data"]["plans"]["9mobile"].is_array());
+        let glo = p.tables(Some(Network::Glo), 0, true);
+        assert_eq!(glo["data"]["plans"].as_object().unwrap().len(), 1);
     }
 
     #[test]

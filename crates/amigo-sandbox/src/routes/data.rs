@@ -23,18 +23,40 @@ use crate::state::AppState;
 /// The path idempotency fingerprints name, whichever slash variant was called.
 const DATA_PATH: &str = "/api/data/";
 
-/// The plan catalog (public, like the docs page that renders it), `?network=` to filter.
+/// The invented JSON sibling `/api/data/plans/`: one flat list of plans with the efficiency
+/// folded in (off with `--docs-only`), `?network=` to filter.
 pub(crate) async fn plans(
     State(state): State<AppState>,
     _caller: PublicCaller,
     Pairs(q): Pairs,
 ) -> Result<Json<DataEnvelope<Vec<DataPlan>>>, SandboxError> {
+    if state.config.docs_only {
+        return Err(invented_off("/api/data/plans/"));
+    }
     let network = q
         .non_empty("network")
         .map(Network::parse_query)
         .transpose()?;
     Ok(Json(DataEnvelope::new(
         state.data_plans.list(network, state.clock.unix()),
+    )))
+}
+
+/// `/plans_catalog.php`: the catalog in the docs' table shape (see
+/// [`crate::data::DataPlans::tables`]), `?network=` to filter.
+pub(crate) async fn plans_catalog(
+    State(state): State<AppState>,
+    _caller: PublicCaller,
+    Pairs(q): Pairs,
+) -> Result<Json<serde_json::Value>, SandboxError> {
+    let network = q
+        .non_empty("network")
+        .map(Network::parse_query)
+        .transpose()?;
+    Ok(Json(state.data_plans.tables(
+        network,
+        state.clock.unix(),
+        !state.config.docs_only,
     )))
 }
 
@@ -53,6 +75,9 @@ pub(crate) async fn get(
     caller: Caller,
     Pairs(q): Pairs,
 ) -> Result<Response, SandboxError> {
+    if state.config.docs_only {
+        return Err(invented_off("GET /api/data/"));
+    }
     let merchant = state.merchants.get(&caller.token);
     settle(&state, &merchant);
     if let Some(reference) = q.non_empty("ref") {
@@ -104,4 +129,12 @@ pub(crate) async fn advance(
     Ok(Json(DataEnvelope::new(advance_purchase(
         &state, &merchant, &body,
     )?)))
+}
+
+/// What an invented endpoint answers with `--docs-only`: the documented `404 not_found`, as the
+/// live platform would answer a path it does not have.
+fn invented_off(what: &str) -> SandboxError {
+    SandboxError::NotFound(format!(
+        "{what} is a sandbox invention, off with --docs-only"
+    ))
 }

@@ -62,13 +62,18 @@ pub fn router(state: AppState) -> Router {
         "/api/commerce/delivery/quote/",
         post(quote::post).fallback(not_allowed("POST")),
     );
-    for path in [
-        "/api/plans_catalog.php",
-        "/plans_catalog.php",
-        "/api/data/plans/",
-    ] {
-        public = both(public, path, get(data::plans).fallback(not_allowed("GET")));
+    for path in ["/api/plans_catalog.php", "/plans_catalog.php"] {
+        public = both(
+            public,
+            path,
+            get(data::plans_catalog).fallback(not_allowed("GET")),
+        );
     }
+    public = both(
+        public,
+        "/api/data/plans/",
+        get(data::plans).fallback(not_allowed("GET")),
+    );
     // without CORS a browser on another origin cannot read the quote (`quote_cors` off)
     let quotes = if state.config.quote_cors {
         quotes.layer(public_cors.clone())

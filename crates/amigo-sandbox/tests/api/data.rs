@@ -52,17 +52,35 @@ fn price(app: &TestApp, plan: u64) -> i64 {
 async fn the_catalog_is_served_at_each_path_with_efficiency() {
     let app = app();
     let mut bodies = Vec::new();
-    for path in [
-        "/api/plans_catalog.php",
-        "/plans_catalog.php",
-        "/api/data/plans/",
-        "/api/data/plans",
-    ] {
+    for path in ["/api/plans_catalog.php", "/plans_catalog.php"] {
         let r = app.get(path, None).await;
         assert_eq!(r.status, 200, "{path}");
-        bodies.push(r.body.clone());
+        bodies.push(r.json());
     }
-    assert!(bodies.iter().all(|b| *b == bodies[0]), "one catalog");
+    assert_eq!(bodies[0], bodies[1], "one catalog at both documented paths");
+    // the docs' tables: per network Plan ID, Capacity, Validity, Price; efficiency apart
+    let tables = &bodies[0]["data"];
+    let mtn = &tables["plans"]["MTN"][0];
+    assert_eq!(
+        (
+            mtn["plan_id"].as_u64(),
+            mtn["capacity"].as_str(),
+            mtn["price"].as_str()
+        ),
+        (Some(1001), Some("1GB"), Some("₦350"))
+    );
+    assert!(
+        tables["efficiency"]["Airtel"][0]["efficiency"]
+            .as_str()
+            .unwrap()
+            .ends_with('%')
+    );
+    let one = app.get("/plans_catalog.php?network=4", None).await.json();
+    assert_eq!(one["data"]["plans"].as_object().unwrap().len(), 1);
+    assert_eq!(
+        app.get("/api/data/plans", None).await.body,
+        app.get("/api/data/plans/", None).await.body
+    );
     let all = app.get("/api/data/plans/", None).await.json();
     let plans = all["data"].as_array().unwrap();
     assert_eq!(plans.len(), 4 * 13);
@@ -486,4 +504,33 @@ async fn data_and_commerce_share_one_rate_limit() {
     );
     assert_eq!(app.get(PRODUCTS, Some(TEST_TOKEN)).await.status, 429);
     assert_eq!(purchases(&app, TEST_TOKEN), 1);
+}
+
+/// `--docs-only`: the invented catalog path and the purchase lookup answer `404 not_found`, the
+/// documented catalog has only the docs' three tables, and buying still works.
+#[tokio::test]
+async fn docs_only_turns_the_invented_data_endpoints_off() {
+    let app = app_with(SandboxConfig {
+        docs_only: true,
+        ..SandboxConfig::default()
+    });
+    let off = app.get("/api/data/plans/", None).await;
+    assert_eq!(
+        (off.status.as_u16(), code(&off).as_str()),
+        (404, "not_found")
+    );
+    let catalog = app.get("/api/plans_catalog.php", None).await.json();
+    let names: Vec<&String> = catalog["data"]["plans"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(names, ["Airtel", "Glo", "MTN"]);
+    let bought = buy_with_key(&app, TEST_TOKEN, "docs-only-1", &mtn_1gb()).await;
+    assert_eq!(bought.status, 201);
+    let lookup = app.get(DATA, Some(TEST_TOKEN)).await;
+    assert_eq!(
+        (lookup.status.as_u16(), code(&lookup).as_str()),
+        (404, "not_found")
+    );
 }
