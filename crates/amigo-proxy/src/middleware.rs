@@ -102,19 +102,33 @@ pub fn allowed_origin(state: &AppState, origin: &HeaderValue) -> Option<HeaderVa
 }
 
 /// Turns the bare refusals of the layers into the documented envelope: a 413 from the body
-/// limit, a 408 from the request timeout.
+/// limit, a 408 from the request timeout, a 400 from a body that could not be read (it
+/// stalled past `AMIGO_BODY_TIMEOUT_SECS`, or broke off).
 pub async fn envelope_bare_refusals(req: Request, next: Next) -> Response {
     let resp = next.run(req).await;
     let bare = resp
         .headers()
         .get(header::CONTENT_TYPE)
         .is_none_or(|v| !v.as_bytes().starts_with(b"application/json"));
+    // a framework rejection is plain text; the console's own error pages are HTML
+    let plain = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
     match resp.status() {
         StatusCode::PAYLOAD_TOO_LARGE if bare => ProxyError::PayloadTooLarge.into_response(),
         StatusCode::REQUEST_TIMEOUT if bare => {
             tracing::warn!("a request took longer than AMIGO_REQUEST_TIMEOUT_SECS");
             ProxyError::RequestTimeout.into_response()
         }
+        StatusCode::BAD_REQUEST if plain => (
+            StatusCode::BAD_REQUEST,
+            axum::Json(amigo_types::envelope::ErrorBody::new(
+                "bad_request",
+                "The request could not be read: its body was cut off or stopped arriving. Send it again.",
+            )),
+        )
+            .into_response(),
         _ => resp,
     }
 }

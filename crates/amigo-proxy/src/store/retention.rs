@@ -49,6 +49,9 @@ pub struct Pruned {
     pub sessions: u64,
     /// `shared_limits` rows whose limit has fully recovered (PostgreSQL only).
     pub limit_rows: u64,
+    /// `checkouts` that expired unpaid (no money ever moved), past the retention. Paid ones
+    /// (placed, failed, refunded) are the merchant's books and are kept.
+    pub expired_checkouts: u64,
 }
 
 impl Pruned {
@@ -61,6 +64,7 @@ impl Pruned {
             + self.order_keys
             + self.sessions
             + self.limit_rows
+            + self.expired_checkouts
     }
 }
 
@@ -117,6 +121,14 @@ impl Store {
                 .await?
                 .rows_affected(),
             limit_rows: 0,
+            expired_checkouts: run(
+                "DELETE FROM checkouts WHERE status = 'expired' AND paid_at IS NULL \
+                 AND expires_at < $1",
+            )
+            .bind(&old)
+            .execute(self.pool())
+            .await?
+            .rows_affected(),
         };
         if self.backend() == Backend::Postgres {
             // A row whose theoretical arrival time has passed allows what no row allows.

@@ -286,6 +286,15 @@ async fn abuse_07_a_stalled_request_body_is_cut_off() {
         .await
         .expect("the stalled body was cut off");
     assert!(r.status.is_client_error(), "{}", r.everything());
+    // in the documented envelope, like every other refusal
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/json"),
+        "{}",
+        r.everything()
+    );
+    assert_eq!(r.json()["success"], false);
+    assert!(r.json()["error"].is_string(), "{}", r.everything());
 }
 
 /// Item 7: no more than `AMIGO_MAX_CONNECTIONS` connections are served at once; the next
@@ -891,6 +900,32 @@ async fn abuse_08_old_rows_are_pruned_on_a_schedule() {
         .execute(&db)
         .await
         .unwrap();
+        // a checkout that expired unpaid; long ago also one that was paid (the books: kept)
+        let checkout = |reference: String, status: &'static str, paid: Option<String>| {
+            sqlx::query(
+                "INSERT INTO checkouts (reference, idempotency_key, body_hash, method, status,
+                 phone_hash, order_body, return_url, items_json, retail_units, subtotal,
+                 delivery_fee, total, amigo_cost, paid_at, created_at, expires_at, expires_at_ms,
+                 updated_at)
+                 VALUES ($1, $1, 'h', 'paystack', $2, 'p', '{}', 'https://shop.example.com/',
+                 '[]', '{}', 1, 0, 1, 1, $3, $4, $4, $5, $4)",
+            )
+            .bind(reference)
+            .bind(status)
+            .bind(paid)
+            .bind(iso(at))
+            .bind(at * 1000)
+        };
+        checkout(format!("{n}-checkout"), "expired", None)
+            .execute(&db)
+            .await
+            .unwrap();
+        if n == "old" {
+            checkout("paid-long-ago".into(), "placed", Some(iso(at)))
+                .execute(&db)
+                .await
+                .unwrap();
+        }
         if on_postgres() {
             let tat = if n == "old" {
                 ms - 1000
@@ -912,6 +947,7 @@ async fn abuse_08_old_rows_are_pruned_on_a_schedule() {
         ("refusals", "code"),
         ("order_keys", "idempotency_key"),
         ("admin_sessions", "token_hash"),
+        ("checkouts", "reference"),
         ("shared_limits", "limit_key"),
     ];
     let left = || async {
@@ -935,6 +971,10 @@ async fn abuse_08_old_rows_are_pruned_on_a_schedule() {
     })
     .await;
     let kept = left().await;
+    assert!(
+        kept.contains(&"checkouts:paid-long-ago".to_owned()),
+        "a paid checkout is the merchant's books: {kept:?}"
+    );
     for (table, _) in tables {
         if *table == "shared_limits" && !on_postgres() {
             continue;

@@ -724,7 +724,12 @@ async fn an_open_breaker_releases_the_data_budget() {
     // the catalog is cached before the outage, as it would be in a busy shop
     assert_eq!(app.get("/api/data/plans").await.status, StatusCode::OK);
     for _ in 0..3 {
-        app.state.amigo().spending_breaker().acquire().unwrap().record(false);
+        app.state
+            .amigo()
+            .spending_breaker()
+            .acquire()
+            .unwrap()
+            .record(false);
     }
     let key = new_key();
     let r = app.buy(&buy_body(MTN_LINE, plan), &key).await;
