@@ -1611,11 +1611,17 @@ mod tests {
         assert_eq!(s.config.data.per_phone_per_hour, 2);
     }
 
+    /// A Paystack-shaped key made for this run (`prefix` and 32 random hex digits), so no
+    /// key-looking secret is written into the source.
+    fn minted(prefix: &str) -> String {
+        format!("{prefix}{:032x}", rand::random::<u128>())
+    }
+
     #[test]
     fn paystack_and_transfer_need_their_settings_checked_on_one_line() {
         let key = "--api-key=amg_test_abcdefgh12";
-        let sk = format!("--paystack-secret-key=sk_test_{}", "a1".repeat(10));
-        let pk = format!("--paystack-public-key=pk_test_{}", "b2".repeat(10));
+        let sk = format!("--paystack-secret-key={}", minted("sk_test_"));
+        let pk = format!("--paystack-public-key={}", minted("pk_test_"));
         let err = cli(&[key, "--payment=paystack"]).unwrap_err();
         assert_eq!(err.var, "AMIGO_PAYSTACK_SECRET_KEY");
         assert!(!err.to_string().contains('\n'));
@@ -1633,11 +1639,11 @@ mod tests {
             !err.to_string().contains("sk_nope"),
             "a secret is never echoed: {err}"
         );
-        let live_pk = format!("--paystack-public-key=pk_live_{}", "b2".repeat(10));
+        let live_pk = format!("--paystack-public-key={}", minted("pk_live_"));
         let err = cli(&[key, "--payment=paystack", &sk, &live_pk]).unwrap_err();
         assert!(err.message.contains("mode"), "{err}");
         // a live Amigo token with a Paystack test key: shoppers would pay nothing
-        let live = format!("--api-key=amg_live_{}", "c3".repeat(10));
+        let live = format!("--api-key={}", amigo_sandbox::random_live_token());
         let err = cli(&[&live, "--payment=paystack", &sk, &pk]).unwrap_err();
         assert!(err.message.contains("test key"), "{err}");
         let s = cli(&[key, "--payment=paystack", &sk, &pk]).unwrap();
