@@ -16,7 +16,7 @@ mod retail;
 pub mod retention;
 
 pub use budget::{Budget, BudgetClaim, BudgetReserved, lagos_day};
-pub use checkouts::{CheckoutInsert, CheckoutRow, NewCheckout};
+pub use checkouts::{CheckoutInsert, CheckoutRow};
 pub use data::{DataToCheck, Reservation, Reserved, StoredPurchase};
 pub use retail::RetailSale;
 

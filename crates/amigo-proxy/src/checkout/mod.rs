@@ -32,7 +32,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{ProxyError, ProxyResult};
 use crate::state::AppState;
-use crate::store::{CheckoutInsert, CheckoutRow, NewCheckout};
+use crate::store::{CheckoutInsert, CheckoutRow};
 
 pub(crate) use view::shopper_view;
 
@@ -105,11 +105,11 @@ async fn delivery_fee(
     if !order.delivery.location.is_present() {
         return Ok(0);
     }
-    let mut body = serde_json::to_value(&order.delivery.location)
-        .map_err(|e| ProxyError::Internal(format!("serialising a quote: {e}")))?;
-    body["items"] = serde_json::to_value(&order.items)
-        .map_err(|e| ProxyError::Internal(format!("serialising a quote: {e}")))?;
-    let payload = serde_json::to_vec(&body)
+    let quote = amigo_types::delivery::QuoteRequest {
+        location: order.delivery.location.clone(),
+        items: order.items.clone(),
+    };
+    let payload = serde_json::to_vec(&quote)
         .map_err(|e| ProxyError::Internal(format!("serialising a quote: {e}")))?;
     let resp = state
         .amigo()
@@ -211,11 +211,7 @@ pub(crate) async fn create(
     };
     let mut tries = 0;
     let row = loop {
-        match state
-            .store()
-            .insert_checkout(&NewCheckout { row: row.clone() })
-            .await
-        {
+        match state.store().insert_checkout(&row).await {
             Ok(CheckoutInsert::Created) => {
                 tracing::info!(reference = %row.reference, total, "checkout created");
                 break row;

@@ -68,12 +68,12 @@ pub(crate) async fn open_payment_page(
         state.config().public_url.trim_end_matches('/'),
         row.reference
     );
+    // the transaction after the last one: `{reference}` is the first, `{reference}-{n}` the nth
     let first = match row.payment_reference.as_deref() {
         None => 1,
         Some(p) => {
-            p.rsplit_once('-')
-                .and_then(|(_, n)| n.parse::<u32>().ok())
-                .filter(|_| p.matches('-').count() > 1)
+            p.strip_prefix(&format!("{}-", row.reference))
+                .and_then(|n| n.parse::<u32>().ok())
                 .unwrap_or(1)
                 + 1
         }

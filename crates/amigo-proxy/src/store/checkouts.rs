@@ -68,13 +68,6 @@ pub struct CheckoutRow {
     pub expires_at_ms: i64,
 }
 
-/// A checkout to create.
-#[derive(Debug, Clone)]
-pub struct NewCheckout {
-    /// Everything stored; `status` is `awaiting_payment`, the payment fields empty.
-    pub row: CheckoutRow,
-}
-
 /// What creating a checkout found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CheckoutInsert {
@@ -133,9 +126,9 @@ fn read_row(r: &AnyRow) -> Result<CheckoutRow, sqlx::Error> {
 }
 
 impl Store {
-    /// Creates a checkout under its Idempotency-Key, or reports what the key made before.
-    pub async fn insert_checkout(&self, new: &NewCheckout) -> Result<CheckoutInsert, sqlx::Error> {
-        let c = &new.row;
+    /// Creates checkout `c` (stored as `awaiting_payment`, its payment fields empty) under its
+    /// Idempotency-Key, or reports what the key made before.
+    pub async fn insert_checkout(&self, c: &CheckoutRow) -> Result<CheckoutInsert, sqlx::Error> {
         let now = now_iso();
         let inserted = sqlx::query(
             "INSERT INTO checkouts (reference, idempotency_key, body_hash, method, status, \
@@ -168,15 +161,11 @@ impl Store {
         if inserted == 1 {
             return Ok(CheckoutInsert::Created);
         }
-        let found = select(format!(
-            "SELECT {COLUMNS} FROM checkouts WHERE idempotency_key = $1"
-        ))
-        .bind(&c.idempotency_key)
-        .fetch_optional(&self.pool)
-        .await?;
-        match found {
-            Some(r) => {
-                let row = read_row(&r)?;
+        match self
+            .checkout_where("idempotency_key", &c.idempotency_key)
+            .await?
+        {
+            Some(row) => {
                 if row.body_hash == c.body_hash {
                     Ok(CheckoutInsert::Existing(Box::new(row)))
                 } else {
@@ -192,15 +181,7 @@ impl Store {
 
     /// One checkout.
     pub async fn checkout(&self, reference: &str) -> Result<Option<CheckoutRow>, sqlx::Error> {
-        select(format!(
-            "SELECT {COLUMNS} FROM checkouts WHERE reference = $1"
-        ))
-        .bind(reference)
-        .fetch_optional(&self.pool)
-        .await?
-        .as_ref()
-        .map(read_row)
-        .transpose()
+        self.checkout_where("reference", reference).await
     }
 
     /// The checkout whose Paystack transaction is `payment_reference`.
@@ -208,10 +189,20 @@ impl Store {
         &self,
         payment_reference: &str,
     ) -> Result<Option<CheckoutRow>, sqlx::Error> {
+        self.checkout_where("payment_reference", payment_reference)
+            .await
+    }
+
+    /// The checkout whose unique `column` (a name from this file, never input) is `value`.
+    async fn checkout_where(
+        &self,
+        column: &'static str,
+        value: &str,
+    ) -> Result<Option<CheckoutRow>, sqlx::Error> {
         select(format!(
-            "SELECT {COLUMNS} FROM checkouts WHERE payment_reference = $1"
+            "SELECT {COLUMNS} FROM checkouts WHERE {column} = $1"
         ))
-        .bind(payment_reference)
+        .bind(value)
         .fetch_optional(&self.pool)
         .await?
         .as_ref()

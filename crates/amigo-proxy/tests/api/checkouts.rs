@@ -350,6 +350,11 @@ async fn forged_and_tampered_paystack_webhooks_are_refused() {
         shop.webhook(&tampered, Some(&sig)).await.status,
         StatusCode::UNAUTHORIZED
     );
+    // correctly signed but not JSON: refused in the envelope, nothing happens
+    let garbage = b"not json".to_vec();
+    let r = shop.webhook(&garbage, Some(&shop.sign(&garbage))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.everything());
+    assert_eq!(r.json()["error"], "invalid_payload");
     // a correctly signed event for an unpaid transaction: verify says not paid, nothing happens
     assert_eq!(shop.webhook(&body, Some(&sig)).await.status, StatusCode::OK);
     assert_eq!(
