@@ -338,6 +338,7 @@ pub(crate) mod tests {
         });
         CheckoutView {
             reference: CHK.into(),
+            kind: amigo_types::checkout::CheckoutKind::Order,
             status,
             method,
             items: vec![],
