@@ -3,8 +3,14 @@
  *           data-api="https://amigo.ng/api" data-target="#amigo-store" defer></script>
  * or use the element <amigo-store proxy="…" api="…"></amigo-store> once this script is on the page.
  * Attributes: data-proxy (required), data-api, data-target, data-routing ("hash" | "none"),
- * data-merchant, data-features ("data": the "Buy data" view). The build fills in the hashed module
- * names below.
+ * data-merchant, data-features ("data": the "Buy data" view), data-analytics ("datalayer": push
+ * GA4 ecommerce events to window.dataLayer). The build fills in the hashed module names below.
+ *
+ * The page's API (README "Events and API"): each store's host element has open(route),
+ * addToCart(productId, quantity), cart() (each a Promise) and on(event, handler) (returns an
+ * unsubscribe function); a script-tag mount is also window.AmigoStore. Calls made before the
+ * store is ready are queued and run once, in order, when it is (`amigo:ready`); so are calls a
+ * page pushed before this script ran (window.AmigoStore = [["open", "cart"], …]).
  *
  * Besides mounting, the loader does what must happen before the wasm arrives:
  * - reserves the store's space (a min-height the store drops once it has drawn its skeleton), so
@@ -92,6 +98,67 @@
     }
   }
 
+  // The page's API for the store on `host`: the store's controller (registered by the wasm on
+  // the host as __amigoController) takes JSON text, so any value a page passes reaches the
+  // store's own checks.
+  function api(host) {
+    if (host.__amigoApi) return host.__amigoApi;
+    var queue = [];
+    function invoke(c, method, args) {
+      try {
+        var json = args.map(function (a) {
+          var t = a === undefined ? undefined : JSON.stringify(a);
+          return t === undefined ? "null" : t;
+        });
+        return Promise.resolve(c[method].apply(null, json));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    function call(method, args) {
+      var c = host.__amigoController;
+      if (c) return invoke(c, method, args);
+      return new Promise(function (resolve, reject) {
+        queue.push({ method: method, args: args, resolve: resolve, reject: reject });
+      });
+    }
+    host.addEventListener("amigo:ready", function () {
+      var c = host.__amigoController;
+      if (!c) return;
+      var waiting = queue;
+      queue = [];
+      waiting.forEach(function (q) { invoke(c, q.method, q.args).then(q.resolve, q.reject); });
+    });
+    var a = {
+      open: function (route) { return call("open", [route]); },
+      addToCart: function (productId, quantity) { return call("addToCart", [productId, quantity]); },
+      cart: function () { return call("cart", []); },
+      on: function (event, handler) {
+        if (typeof handler !== "function") throw new TypeError("on(event, handler): handler must be a function");
+        var type = String(event);
+        if (type.indexOf("amigo:") !== 0) type = "amigo:" + type;
+        var listener = function (e) { handler(e.detail, e); };
+        host.addEventListener(type, listener);
+        return function () { host.removeEventListener(type, listener); };
+      }
+    };
+    host.__amigoApi = a;
+    return a;
+  }
+
+  // Calls a page queued before this script ran: [["open", "cart"], ["addToCart", 7, 1], …].
+  function replayEarly(a, early) {
+    if (!Array.isArray(early)) return;
+    early.forEach(function (entry) {
+      if (!Array.isArray(entry) || typeof a[entry[0]] !== "function") {
+        console.warn("amigo-store: ignored an early AmigoStore call that is not [method, …args]", entry);
+        return;
+      }
+      var r = a[entry[0]].apply(null, entry.slice(1));
+      if (r && typeof r.catch === "function") r.catch(function (e) { console.warn("amigo-store:", e && e.message); });
+    });
+  }
+
   function report(where, message) {
     console.error("amigo-store: " + message);
     var p = document.createElement("p");
@@ -151,11 +218,12 @@
     hint("preconnect", cfg.proxy || location.href);
     if (cfg.api) hint("preconnect", cfg.api);
     prefetch(cfg.proxy || "", cfg.routing || "hash");
+    api(host);
     hosts.push(host);
     load().then(
       function (m) {
         if (stopped) return showStopped(host);
-        m.mountStore(host, cfg.proxy || "", cfg.api || "", cfg.routing || "", cfg.merchant || "", cfg.features || "");
+        m.mountStore(host, cfg.proxy || "", cfg.api || "", cfg.routing || "", cfg.merchant || "", cfg.features || "", cfg.analytics || "");
       },
       function (e) {
         host.style.minHeight = "";
@@ -176,9 +244,14 @@
             api: this.getAttribute("api"),
             routing: this.getAttribute("routing"),
             merchant: this.getAttribute("merchant"),
-            features: this.getAttribute("features")
+            features: this.getAttribute("features"),
+            analytics: this.getAttribute("analytics")
           });
         }
+        open(route) { return api(this).open(route); }
+        addToCart(productId, quantity) { return api(this).addToCart(productId, quantity); }
+        cart() { return api(this).cart(); }
+        on(event, handler) { return api(this).on(event, handler); }
       }
     );
   }
@@ -201,6 +274,13 @@
       return;
     }
     mount(target, d);
+    var a = api(target);
+    ["open", "addToCart", "cart", "on"].forEach(function (name) {
+      if (!(name in target)) target[name] = a[name];
+    });
+    var early = window.AmigoStore;
+    window.AmigoStore = a;
+    replayEarly(a, early);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -183,6 +183,7 @@ run_once() {
   fi
 
   e2e "end-to-end" E2E e2e.mjs || status=1
+  e2e "end-to-end events and JS API" "EVENTS E2E" events.mjs || status=1
   e2e "end-to-end checkout" "CHECKOUT E2E" checkout.mjs || status=1
   e2e "end-to-end buy data" "DATA E2E" data.mjs || status=1
   e2e "end-to-end merchant console" "ADMIN E2E" admin.mjs || status=1

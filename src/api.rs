@@ -119,6 +119,16 @@ impl ProxyClient {
         }
     }
 
+    /// One product by catalog id; `None` when the catalog has no such product.
+    pub async fn product_by_id(&self, id: u64) -> Result<Option<Product>, ApiError> {
+        let path = format!("/api/catalog/products?id={id}");
+        match self.get::<DataEnvelope<Product>>(&path).await {
+            Ok(env) => Ok(Some(env.data)),
+            Err(ApiError::Api { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Re-reads several products by slug at once (the cart's price and stock check). A slug
     /// whose read failed is left out, so the cart keeps that line as it was; a slug the catalog
     /// no longer has comes back as `None`, so the cart can drop it.

@@ -52,6 +52,7 @@ pub fn App(
         routing,
         merchant,
         features,
+        datalayer: _,
     } = config;
     let shop = Shop {
         client: ProxyClient::new(&proxy),
@@ -59,6 +60,10 @@ pub fn App(
         router: Router::start(routing),
     };
     provide_context(shop.clone());
+    // the page's JS API (`open`, `addToCart`, `cart`) reaches this store through its host
+    if let Some(host) = crate::events_dom::Events::from_context().host() {
+        crate::host_api_dom::register(&host, &shop, features.data);
+    }
     #[cfg(feature = "checkout")]
     provide_checkout(&api, &proxy, &merchant);
     #[cfg(feature = "checkout")]

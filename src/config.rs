@@ -50,6 +50,8 @@ pub struct EmbedConfig {
     pub merchant: String,
     /// Optional parts turned on.
     pub features: Features,
+    /// `data-analytics="datalayer"`: also push GA4's ecommerce events to `window.dataLayer`.
+    pub datalayer: bool,
 }
 
 /// Why an embed configuration was refused.
@@ -69,6 +71,9 @@ pub enum ConfigError {
     /// A `data-features` name the widget does not know.
     #[error("data-features may list only \"data\", got \"{0}\"")]
     UnknownFeature(String),
+    /// `data-analytics` is neither empty nor `datalayer`.
+    #[error("data-analytics must be \"datalayer\" or left out, got \"{0}\"")]
+    BadAnalytics(String),
 }
 
 fn check_url(attribute: &'static str, raw: &str) -> Result<String, ConfigError> {
@@ -116,6 +121,7 @@ impl EmbedConfig {
             routing,
             merchant: merchant.trim().chars().take(64).collect(),
             features: Features::default(),
+            datalayer: false,
         })
     }
 
@@ -124,11 +130,38 @@ impl EmbedConfig {
         self.features = Features::parse(raw)?;
         Ok(self)
     }
+
+    /// Adds `data-analytics`: empty (events only) or `datalayer` (events, and GA4's
+    /// ecommerce events pushed to `window.dataLayer`). Anything else is a configuration error,
+    /// so a typo never silently loses a merchant's analytics.
+    pub fn with_analytics(mut self, raw: &str) -> Result<Self, ConfigError> {
+        self.datalayer = match raw.trim().to_ascii_lowercase().as_str() {
+            "" => false,
+            "datalayer" => true,
+            _ => {
+                return Err(ConfigError::BadAnalytics(
+                    raw.trim().chars().take(40).collect(),
+                ));
+            }
+        };
+        Ok(self)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn analytics_is_datalayer_or_nothing() {
+        let c = EmbedConfig::parse("https://shop.example", "", "", "").unwrap();
+        assert!(!c.clone().with_analytics("").unwrap().datalayer);
+        assert!(c.clone().with_analytics(" DataLayer ").unwrap().datalayer);
+        assert_eq!(
+            c.with_analytics("gtag").unwrap_err(),
+            ConfigError::BadAnalytics("gtag".into())
+        );
+    }
 
     #[test]
     fn accepts_the_documented_snippet() {

@@ -8,6 +8,8 @@
 
 pub mod checkout;
 pub mod config;
+pub mod events;
+pub mod host_api;
 pub mod state;
 pub mod theme;
 pub mod topup;
@@ -19,6 +21,10 @@ pub mod api;
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod events_dom;
+#[cfg(target_arch = "wasm32")]
+pub mod host_api_dom;
 #[cfg(target_arch = "wasm32")]
 pub mod mount;
 #[cfg(target_arch = "wasm32")]

@@ -9,6 +9,8 @@ use web_sys::{HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 use crate::app::App;
 use crate::config::EmbedConfig;
+use crate::events::StoreEvent;
+use crate::events_dom::{Emitter, Events};
 use crate::theme::{Rgb, accent_reads_on, readable_on};
 
 /// The widget's stylesheet, placed inside each shadow root.
@@ -124,13 +126,25 @@ pub fn mount_store(host: &HtmlElement, config: EmbedConfig) -> Result<MountedSto
     let root = shadow_root(host)?;
     let div = container(&root, "amigo")?;
     keep_on_accent_readable(&div);
-    let handle = mount_to(div, move || view! { <App config=config/> });
+    let store = [config.merchant.as_str(), host.id().as_str()]
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .unwrap_or("store")
+        .to_owned();
+    let emitter = Emitter::new(host.clone(), store, config.datalayer);
+    let ready = emitter.clone();
+    let handle = mount_to(div, move || {
+        Events::provide(Some(emitter));
+        view! { <App config=config/> }
+    });
     // the loader held the store's space while the wasm downloaded; the skeleton drawn above has
     // its final size, so the reservation can go without anything moving
     if host.has_attribute("data-amigo-reserved") {
         let _ = host.style().remove_property("min-height");
         let _ = host.remove_attribute("data-amigo-reserved");
     }
+    // drawn, and the controller is on the host: the page's queued API calls may run now
+    ready.emit(&StoreEvent::Ready);
     Ok(MountedStore {
         _handle: Box::new(handle),
         root,
@@ -224,9 +238,11 @@ pub fn mount_from_js(
     routing: &str,
     merchant: &str,
     features: &str,
+    analytics: &str,
 ) -> bool {
-    let parsed =
-        EmbedConfig::parse(proxy, api, routing, merchant).and_then(|c| c.with_features(features));
+    let parsed = EmbedConfig::parse(proxy, api, routing, merchant)
+        .and_then(|c| c.with_features(features))
+        .and_then(|c| c.with_analytics(analytics));
     match parsed {
         Ok(config) => match mount_store(host, config) {
             Ok(store) => {

@@ -10,6 +10,11 @@ pub fn ErrorState(
     /// Called when the shopper presses Retry.
     on_retry: Callback<()>,
 ) -> impl IntoView {
+    // the merchant's page hears what went wrong for the shopper (`amigo:error`)
+    crate::events_dom::Events::from_context().emit(&crate::events::StoreEvent::Error {
+        scope: "store".to_owned(),
+        message: message.clone(),
+    });
     view! {
         <div class="state error" role="alert">
             <p>{message}</p>

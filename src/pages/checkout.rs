@@ -31,6 +31,8 @@ use crate::components::lga_typeahead::LgaTypeahead;
 use crate::components::link::StoreLink;
 use crate::components::module_styles::ModuleStyles;
 use crate::components::quote_tiers::{QuoteStatus, QuoteTiers};
+use crate::events::{self, StoreEvent};
+use crate::events_dom::Events;
 use crate::pages::checkout_confirmation::Confirmation;
 use crate::pages::checkout_pending::{PaymentSettingsAlert, PendingCheckoutPanel};
 use crate::state::cart_store::CartStore;
@@ -214,6 +216,31 @@ pub fn CheckoutPage() -> impl IntoView {
 
     let saved = storage().and_then(|s| s.get_item(&draft_key).ok().flatten());
     let co = RwSignal::new(decode(saved.as_deref(), cart_items(cart)));
+    let events = Events::from_context();
+    // a checkout opened on a non-empty cart (not a reload of a confirmed or pending one)
+    if co.with_untracked(|c| c.phase() != Phase::Confirmed && c.pending().is_none()) {
+        cart.cart().with_untracked(|c| {
+            if !c.is_empty() {
+                events.emit(&StoreEvent::BeginCheckout(events::cart_items(c)));
+            }
+        });
+    }
+    // the chosen tier for the chosen area, told to the merchant's page
+    let tell_shipping = move || {
+        let info = co.try_with_untracked(|c| {
+            c.location()
+                .map(|l| (c.tier(), l.state_name.clone(), l.lga_name.clone()))
+        });
+        if let Some(Some((tier, state, lga))) = info {
+            let items = cart.cart().with_untracked(events::cart_items);
+            events.emit(&StoreEvent::AddShippingInfo {
+                tier: tier.as_str().to_owned(),
+                state,
+                lga,
+                items,
+            });
+        }
+    };
     let errors: RwSignal<Vec<FieldError>> = RwSignal::new(Vec::new());
     let quote_status = RwSignal::new(QuoteStatus::Waiting);
     let notice: RwSignal<Option<String>> = RwSignal::new(None);
@@ -290,6 +317,7 @@ pub fn CheckoutPage() -> impl IntoView {
                         co.update(|c| applied = c.apply_quote(req, q));
                         if applied {
                             quote_status.set(QuoteStatus::Ready);
+                            tell_shipping();
                         }
                     }
                     Err(CallError::Aborted) => {}
@@ -346,6 +374,9 @@ pub fn CheckoutPage() -> impl IntoView {
             return;
         };
         if let Some(pending) = pending {
+            if let Some((view, _)) = &made_view {
+                events.emit(&events::checkout_payment(view));
+            }
             // stored now, before the page may be left for Paystack's: a reload or the way back
             // finds this checkout instead of making another
             if let Some(s) = storage() {
@@ -367,6 +398,9 @@ pub fn CheckoutPage() -> impl IntoView {
             return;
         }
         if confirmed {
+            if let Some(Some(order)) = co.try_with_untracked(|c| c.order().cloned()) {
+                events.emit(&events::order_placed(&order));
+            }
             cart.clear();
             notice.set(None);
             request_animation_frame(move || {
@@ -594,6 +628,7 @@ pub fn CheckoutPage() -> impl IntoView {
         co.update(|c| {
             c.set_tier(t);
         });
+        tell_shipping();
         errors.update(|e| e.retain(|x| x.field != Field::Tier));
         clear_fixed_notice();
     });

@@ -45,6 +45,9 @@ pub fn ProductPage(
 #[component]
 fn ProductDetail(product: Product) -> impl IntoView {
     let cart = expect_context::<Shop>().cart;
+    crate::events_dom::Events::from_context().emit(&crate::events::StoreEvent::ViewItem(
+        crate::events::Item::of_product(&product, 1),
+    ));
     let images: Vec<String> = product.images.iter().map(|i| i.url.clone()).collect();
     let count = images.len();
     let selected = RwSignal::new(0usize);

@@ -24,6 +24,23 @@ pub struct Browse {
 }
 
 impl Browse {
+    /// The list these filters show, as the merchant's analytics name it (`amigo:view-list`): a
+    /// search (its text), a category (its slug), or everything.
+    pub fn item_list(&self) -> crate::events::ItemList {
+        let q = self.q.trim();
+        let (id, name) = if !q.is_empty() {
+            ("search".to_owned(), q.chars().take(100).collect())
+        } else if let Some(c) = &self.category {
+            (format!("category:{c}"), c.clone())
+        } else {
+            ("all".to_owned(), "All products".to_owned())
+        };
+        crate::events::ItemList {
+            item_list_id: id,
+            item_list_name: name,
+        }
+    }
+
     /// The list query for one page.
     pub fn query(&self, offset: u64) -> ProductQuery {
         let q = self.q.trim();
@@ -88,6 +105,26 @@ pub const SORT_CHOICES: [(ProductSort, &str); 4] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_list_has_an_analytics_name() {
+        assert_eq!(Browse::default().item_list().item_list_id, "all");
+        let c = Browse {
+            category: Some("audio".into()),
+            ..Browse::default()
+        };
+        assert_eq!(c.item_list().item_list_id, "category:audio");
+        let q = Browse {
+            category: Some("audio".into()),
+            q: " pods ".into(),
+            ..Browse::default()
+        };
+        let list = q.item_list();
+        assert_eq!(
+            (list.item_list_id.as_str(), list.item_list_name.as_str()),
+            ("search", "pods")
+        );
+    }
 
     #[test]
     fn the_loader_prefetches_the_default_views_first_page() {

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 
 use super::cart::{Cart, CartError, CartOutcome, LineChange};
+use crate::events::cart_events;
+use crate::events_dom::Events;
 use amigo_types::catalog::Product;
 
 /// The cart shared through context.
@@ -12,6 +14,7 @@ pub struct CartStore {
     cart: RwSignal<Cart>,
     key: StoredValue<String>,
     announcement: RwSignal<String>,
+    events: Events,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -29,6 +32,7 @@ impl CartStore {
             cart: RwSignal::new(cart),
             key: StoredValue::new(key),
             announcement: RwSignal::new(String::new()),
+            events: Events::from_context(),
         }
     }
 
@@ -42,9 +46,15 @@ impl CartStore {
         self.announcement.read_only()
     }
 
-    fn apply(&self, change: impl FnOnce(&mut Cart) -> Result<CartOutcome, CartError>) {
+    fn apply(
+        &self,
+        product: Option<&Product>,
+        change: impl FnOnce(&mut Cart) -> Result<CartOutcome, CartError>,
+    ) {
+        let before = self.cart.get_untracked();
         let mut result = Err(CartError::NoSuchLine);
         self.cart.update(|cart| result = change(cart));
+        self.tell(&before, product);
         match result {
             Ok(outcome) => {
                 self.persist();
@@ -52,6 +62,16 @@ impl CartStore {
             }
             Err(e) => self.announcement.set(e.to_string()),
         }
+    }
+
+    /// Tells the merchant's page what changed since `before` (`amigo:add-to-cart`, …).
+    fn tell(&self, before: &Cart, product: Option<&Product>) {
+        let events = self.events;
+        self.cart.with_untracked(|after| {
+            for e in cart_events(before, after, product) {
+                events.emit(&e);
+            }
+        });
     }
 
     fn persist(&self) {
@@ -63,22 +83,28 @@ impl CartStore {
 
     /// Adds units of a product (capped at the limits).
     pub fn add(&self, product: &Product, quantity: u32) {
-        self.apply(|c| c.add(product, quantity));
+        self.apply(Some(product), |c| c.add(product, quantity));
     }
 
     /// Sets a line's quantity (capped at the limits).
     pub fn set_quantity(&self, product_id: u64, quantity: u32) {
-        self.apply(|c| c.set_quantity(product_id, quantity));
+        self.apply(None, |c| c.set_quantity(product_id, quantity));
     }
 
     /// Removes a line.
     pub fn remove(&self, product_id: u64) {
-        self.apply(|c| c.remove(product_id));
+        self.apply(None, |c| c.remove(product_id));
     }
 
     /// Empties the cart (once an order is confirmed) and persists it.
     pub fn clear(&self) {
+        let had_lines = self.cart.with_untracked(|c| !c.is_empty());
         self.cart.update(Cart::clear);
+        // an order emptied it: nothing was taken out, so only the cart's new state is told
+        if had_lines {
+            self.events
+                .emit(&crate::events::StoreEvent::CartChange(Vec::new()));
+        }
         self.persist();
         self.announcement.set("Your cart is now empty.".to_owned());
     }
@@ -86,7 +112,9 @@ impl CartStore {
     /// Reconciles with fresh catalog reads, persists, and returns what changed.
     pub fn refresh(&self, fresh: &[(String, Option<Product>)]) -> Vec<LineChange> {
         let mut changes = Vec::new();
+        let before = self.cart.get_untracked();
         self.cart.update(|c| changes = c.refresh(fresh));
+        self.tell(&before, None);
         self.persist();
         if !changes.is_empty() {
             self.announcement.set(format!(

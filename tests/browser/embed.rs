@@ -16,7 +16,8 @@ async fn bad_configuration_shows_a_message_and_logs_once() {
         "",
         "hash",
         "",
-        "data"
+        "data",
+        ""
     ));
     let root = host.shadow_root().expect("shadow root");
     let alert = root
@@ -45,7 +46,8 @@ async fn an_unknown_feature_is_reported() {
         api(),
         "none",
         "",
-        "data,airtime"
+        "data,airtime",
+        ""
     ));
     let root = host.shadow_root().expect("shadow root");
     let alert = root
@@ -59,6 +61,35 @@ async fn an_unknown_feature_is_reported() {
             .contains("data-features may list only \"data\", got \"airtime\"")
     );
     assert_eq!(console_errors().lines().count(), 1);
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_analytics_value_is_reported() {
+    console_errors_start();
+    let host = new_host();
+    assert!(!mount_from_js(
+        &host,
+        proxy(),
+        api(),
+        "none",
+        "",
+        "",
+        "gtag"
+    ));
+    let root = host.shadow_root().expect("shadow root");
+    let alert = root
+        .query_selector("[role=alert]")
+        .unwrap()
+        .expect("visible message");
+    assert!(
+        alert
+            .text_content()
+            .unwrap()
+            .contains("data-analytics must be \"datalayer\" or left out, got \"gtag\"")
+    );
+    let errors = console_errors();
+    assert_eq!(errors.lines().count(), 1, "{errors}");
     host.remove();
 }
 

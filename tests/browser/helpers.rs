@@ -169,6 +169,7 @@ impl TestStore {
             routing: Routing::None,
             merchant: merchant.to_owned(),
             features: Features { data: true },
+            datalayer: false,
         };
         page_watch_install();
         let watch_from = page_watch_mark();

@@ -47,10 +47,29 @@ pub fn Carousel(
     let client = expect_context::<Shop>().client;
     let heading_id = format!("amigo-list-{slug}");
     let fetch_slug = slug;
+    let events = crate::events_dom::Events::from_context();
+    let list = crate::events::ItemList {
+        item_list_id: format!("curation:{fetch_slug}"),
+        item_list_name: name.clone(),
+    };
     let products = LocalResource::new(move || {
         let client = client.clone();
         let slug = fetch_slug.clone();
-        async move { client.curation(&slug).await }
+        let list = list.clone();
+        async move {
+            let answer = client.curation(&slug).await;
+            if let Ok(lists) = &answer {
+                events.emit(&crate::events::StoreEvent::ViewList(
+                    list,
+                    lists
+                        .products
+                        .iter()
+                        .map(|p| crate::events::Item::of_product(p, 1))
+                        .collect(),
+                ));
+            }
+            answer
+        }
     });
     let track = NodeRef::<Ul>::new();
     let at_start = RwSignal::new(true);

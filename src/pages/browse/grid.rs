@@ -37,6 +37,7 @@ pub fn ProductGrid(
     let latest = StoredValue::new(Latest::default());
 
     let first_view = use_context::<crate::state::shop::FirstView>();
+    let events = crate::events_dom::Events::from_context();
     let load = Callback::new(move |reset: bool| {
         let Some(ticket) = latest.try_update_value(Latest::issue) else {
             return;
@@ -60,6 +61,13 @@ pub fn ProductGrid(
                 Ok(page) => {
                     total.set(page.pagination.total);
                     if reset {
+                        events.emit(&crate::events::StoreEvent::ViewList(
+                            b.item_list(),
+                            page.data
+                                .iter()
+                                .map(|p| crate::events::Item::of_product(p, 1))
+                                .collect(),
+                        ));
                         items.set(page.data);
                     } else {
                         items.update(|v| v.extend(page.data));

@@ -1,0 +1,473 @@
+//! What the store tells the merchant's page (issue 26): `amigo:…` events with a versioned,
+//! documented `detail`, for the merchant's own analytics and ad pixels.
+//!
+//! Everything here is plain data, unit-tested natively: the event kinds, their `detail` JSON,
+//! GA4's ecommerce item shape (so forwarding to `gtag('event', …)` is one line), the GA4 name
+//! each maps to (for `data-analytics="datalayer"`), and the cart changes a cart edit makes.
+//! [`crate::events_dom`] dispatches them on the host element.
+//!
+//! No event carries personal data: no phone, name, email or address. An order or checkout
+//! reference is fine (it is what the merchant reconciles with).
+
+use amigo_types::catalog::Product;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::state::cart::{Cart, CartLine};
+
+/// The `detail.version` of every event; bumped when a field's meaning changes.
+pub const EVENTS_VERSION: u32 = 1;
+
+/// One product line as GA4's ecommerce `items[]` wants it. Prices in whole Naira.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Item {
+    /// The catalog product id, as text (GA4 ids are strings).
+    pub item_id: String,
+    /// The product's name.
+    pub item_name: String,
+    /// The brand, when known (cart lines do not keep it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_brand: Option<String>,
+    /// The category's name, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_category: Option<String>,
+    /// Unit price, Naira.
+    pub price: i64,
+    /// Units.
+    pub quantity: u32,
+}
+
+impl Item {
+    /// `quantity` units of a catalog product.
+    pub fn of_product(p: &Product, quantity: u32) -> Self {
+        Item {
+            item_id: p.id.to_string(),
+            item_name: p.name.clone(),
+            item_brand: Some(p.brand.as_str().to_owned()),
+            item_category: Some(p.category.name.clone()).filter(|c| !c.is_empty()),
+            price: p.price.amount,
+            quantity,
+        }
+    }
+
+    /// A cart line, with `quantity` units.
+    pub fn of_line(l: &CartLine, quantity: u32) -> Self {
+        Item {
+            item_id: l.product_id.to_string(),
+            item_name: l.name.clone(),
+            item_brand: None,
+            item_category: None,
+            price: l.unit_price,
+            quantity,
+        }
+    }
+}
+
+/// A list of products the shopper is looking at.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemList {
+    /// `all`, `category:{slug}`, `curation:{slug}` or `search`.
+    pub item_list_id: String,
+    /// What the shopper reads as the list's name (a search shows its query).
+    pub item_list_name: String,
+}
+
+/// Something that happened in the store.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreEvent {
+    /// The store is drawn and its API answers.
+    Ready,
+    /// A product page opened.
+    ViewItem(Item),
+    /// A list of products showed (a category, a curation list, a search).
+    ViewList(ItemList, Vec<Item>),
+    /// Units went into the cart.
+    AddToCart(Item),
+    /// Units left the cart.
+    RemoveFromCart(Item),
+    /// The cart after any change.
+    CartChange(Vec<Item>),
+    /// The checkout opened with these lines.
+    BeginCheckout(Vec<Item>),
+    /// A delivery tier was chosen for an area.
+    AddShippingInfo {
+        /// `standard` or `premium`.
+        tier: String,
+        /// The state's name.
+        state: String,
+        /// The LGA's name.
+        lga: String,
+        /// The lines.
+        items: Vec<Item>,
+    },
+    /// An order exists (Amigo's reference, or the checkout's when paid first).
+    OrderPlaced {
+        /// `AMG-COM-…` or `CHK-…`.
+        reference: String,
+        /// The lines at the prices charged.
+        items: Vec<Item>,
+        /// Items and delivery, Naira.
+        value: i64,
+        /// Delivery, Naira.
+        shipping: i64,
+    },
+    /// A checkout's payment moved (`awaiting_payment`, `paid`, `expired`, `refunded`, …).
+    Payment {
+        /// `CHK-…`.
+        reference: String,
+        /// The checkout's status.
+        status: String,
+        /// `paystack` or `transfer`.
+        method: String,
+        /// What is charged, Naira.
+        value: i64,
+    },
+    /// A data plan was bought (or its outcome became known).
+    DataPurchase {
+        /// The purchase's reference.
+        reference: String,
+        /// `processing`, `delivered`, `failed`.
+        status: String,
+        /// The network's name.
+        network: String,
+        /// The plan id.
+        plan: u64,
+        /// Its price, Naira.
+        value: i64,
+    },
+    /// An error the shopper saw.
+    Error {
+        /// Where (`catalog`, `checkout`, `tracking`, `data`, `api`).
+        scope: String,
+        /// The sentence shown.
+        message: String,
+    },
+}
+
+fn total(items: &[Item]) -> i64 {
+    items
+        .iter()
+        .map(|i| i.price.saturating_mul(i64::from(i.quantity)))
+        .sum()
+}
+
+impl StoreEvent {
+    /// The DOM event's name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            StoreEvent::Ready => "amigo:ready",
+            StoreEvent::ViewItem(_) => "amigo:view-item",
+            StoreEvent::ViewList(..) => "amigo:view-list",
+            StoreEvent::AddToCart(_) => "amigo:add-to-cart",
+            StoreEvent::RemoveFromCart(_) => "amigo:remove-from-cart",
+            StoreEvent::CartChange(_) => "amigo:cart-change",
+            StoreEvent::BeginCheckout(_) => "amigo:begin-checkout",
+            StoreEvent::AddShippingInfo { .. } => "amigo:add-shipping-info",
+            StoreEvent::OrderPlaced { .. } => "amigo:order-placed",
+            StoreEvent::Payment { .. } => "amigo:payment",
+            StoreEvent::DataPurchase { .. } => "amigo:data-purchase",
+            StoreEvent::Error { .. } => "amigo:error",
+        }
+    }
+
+    /// The event's `detail`: `{version, store, …}` with the fields the README's table lists.
+    pub fn detail(&self, store: &str) -> Value {
+        let mut d = match self {
+            StoreEvent::Ready => json!({}),
+            StoreEvent::ViewItem(item) => {
+                json!({"currency": "NGN", "value": total(std::slice::from_ref(item)), "items": [item]})
+            }
+            StoreEvent::ViewList(list, items) => json!({
+                "item_list_id": list.item_list_id,
+                "item_list_name": list.item_list_name,
+                "items": items,
+            }),
+            StoreEvent::AddToCart(item) | StoreEvent::RemoveFromCart(item) => {
+                json!({"currency": "NGN", "value": total(std::slice::from_ref(item)), "items": [item]})
+            }
+            StoreEvent::CartChange(items) => json!({
+                "currency": "NGN",
+                "lines": items.len(),
+                "count": items.iter().map(|i| i.quantity).sum::<u32>(),
+                "subtotal": total(items),
+                "items": items,
+            }),
+            StoreEvent::BeginCheckout(items) => {
+                json!({"currency": "NGN", "value": total(items), "items": items})
+            }
+            StoreEvent::AddShippingInfo {
+                tier,
+                state,
+                lga,
+                items,
+            } => json!({
+                "currency": "NGN",
+                "value": total(items),
+                "shipping_tier": tier,
+                "state": state,
+                "lga": lga,
+                "items": items,
+            }),
+            StoreEvent::OrderPlaced {
+                reference,
+                items,
+                value,
+                shipping,
+            } => json!({
+                "transaction_id": reference,
+                "currency": "NGN",
+                "value": value,
+                "shipping": shipping,
+                "items": items,
+            }),
+            StoreEvent::Payment {
+                reference,
+                status,
+                method,
+                value,
+            } => json!({
+                "reference": reference,
+                "status": status,
+                "method": method,
+                "currency": "NGN",
+                "value": value,
+            }),
+            StoreEvent::DataPurchase {
+                reference,
+                status,
+                network,
+                plan,
+                value,
+            } => json!({
+                "reference": reference,
+                "status": status,
+                "network": network,
+                "plan": plan,
+                "currency": "NGN",
+                "value": value,
+            }),
+            StoreEvent::Error { scope, message } => json!({"scope": scope, "message": message}),
+        };
+        if let Some(map) = d.as_object_mut() {
+            map.insert("version".into(), json!(EVENTS_VERSION));
+            map.insert("store".into(), json!(store));
+        }
+        d
+    }
+
+    /// The GA4 recommended event this maps to, for `data-analytics="datalayer"`: its name and
+    /// its `ecommerce` object. `None` for store events GA4 has no name for.
+    pub fn ga4(&self) -> Option<(&'static str, Value)> {
+        let name = match self {
+            StoreEvent::ViewItem(_) => "view_item",
+            StoreEvent::ViewList(..) => "view_item_list",
+            StoreEvent::AddToCart(_) => "add_to_cart",
+            StoreEvent::RemoveFromCart(_) => "remove_from_cart",
+            StoreEvent::BeginCheckout(_) => "begin_checkout",
+            StoreEvent::AddShippingInfo { .. } => "add_shipping_info",
+            StoreEvent::OrderPlaced { .. } => "purchase",
+            _ => return None,
+        };
+        let mut ecommerce = self.detail("");
+        if let Some(map) = ecommerce.as_object_mut() {
+            for own in ["version", "store", "state", "lga"] {
+                map.remove(own);
+            }
+        }
+        Some((name, ecommerce))
+    }
+}
+
+/// The events a cart edit makes: an add or a remove for each line whose quantity changed (the
+/// catalog product, when the caller has it, gives the item its brand and category), then one
+/// cart change. Nothing when the cart did not change.
+pub fn cart_events(before: &Cart, after: &Cart, product: Option<&Product>) -> Vec<StoreEvent> {
+    let mut events = Vec::new();
+    let item = |line: &CartLine, units: u32| match product {
+        Some(p) if p.id == line.product_id => Item::of_product(p, units),
+        _ => Item::of_line(line, units),
+    };
+    for line in after.lines() {
+        let was = before.quantity_of(line.product_id);
+        if line.quantity > was {
+            events.push(StoreEvent::AddToCart(item(line, line.quantity - was)));
+        } else if line.quantity < was {
+            events.push(StoreEvent::RemoveFromCart(item(line, was - line.quantity)));
+        }
+    }
+    for line in before.lines() {
+        if after.line(line.product_id).is_none() {
+            events.push(StoreEvent::RemoveFromCart(item(line, line.quantity)));
+        }
+    }
+    if !events.is_empty() {
+        events.push(StoreEvent::CartChange(
+            after
+                .lines()
+                .iter()
+                .map(|l| Item::of_line(l, l.quantity))
+                .collect(),
+        ));
+    }
+    events
+}
+
+/// An order the store placed (its lines at the prices charged).
+pub fn order_placed(order: &amigo_types::orders::Order) -> StoreEvent {
+    StoreEvent::OrderPlaced {
+        reference: order.reference.clone(),
+        items: order_items(&order.items),
+        value: order.total.amount,
+        shipping: order.delivery_fee.amount,
+    }
+}
+
+/// A checkout's payment state.
+pub fn checkout_payment(view: &amigo_types::checkout::CheckoutView) -> StoreEvent {
+    StoreEvent::Payment {
+        reference: view.reference.clone(),
+        status: view.status.as_str().to_owned(),
+        method: view.method.as_str().to_owned(),
+        value: view.total.amount,
+    }
+}
+
+/// A paid checkout's order, once placed: the checkout's reference stands for it (the
+/// merchant's reports see one transaction per payment).
+pub fn checkout_placed(view: &amigo_types::checkout::CheckoutView) -> StoreEvent {
+    StoreEvent::OrderPlaced {
+        reference: view.reference.clone(),
+        items: order_items(&view.items),
+        value: view.total.amount,
+        shipping: view.delivery_fee.amount,
+    }
+}
+
+fn order_items(items: &[amigo_types::orders::OrderItem]) -> Vec<Item> {
+    items
+        .iter()
+        .map(|i| Item {
+            item_id: i.product_id.to_string(),
+            item_name: i.name.clone(),
+            item_brand: None,
+            item_category: None,
+            price: i.unit_price.amount,
+            quantity: i.quantity,
+        })
+        .collect()
+}
+
+/// The items of a cart, for checkout events.
+pub fn cart_items(cart: &Cart) -> Vec<Item> {
+    cart.lines()
+        .iter()
+        .map(|l| Item::of_line(l, l.quantity))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn product(id: u64, price: i64) -> Product {
+        crate::state::cart::tests::product(id, price, 9)
+    }
+
+    #[test]
+    fn adding_changing_and_removing_lines_say_what_moved_and_the_cart_after() {
+        let p = product(7, 1_000);
+        let empty = Cart::default();
+        let mut one = empty.clone();
+        one.add(&p, 2).unwrap();
+        let events = cart_events(&empty, &one, Some(&p));
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[0].name(), "amigo:add-to-cart");
+        let d = events[0].detail("s1");
+        assert_eq!(d["items"][0]["item_id"], "7");
+        assert_eq!(d["items"][0]["item_brand"], p.brand.as_str());
+        assert_eq!(d["items"][0]["item_category"], p.category.name.as_str());
+        assert_eq!(d["items"][0]["quantity"], 2);
+        assert_eq!(d["value"], 2_000);
+        let change = events[1].detail("s1");
+        assert_eq!(events[1].name(), "amigo:cart-change");
+        assert_eq!(
+            (change["lines"].clone(), change["count"].clone()),
+            (json!(1), json!(2))
+        );
+        assert_eq!(change["subtotal"], 2_000);
+
+        let mut fewer = one.clone();
+        fewer.set_quantity(7, 1).unwrap();
+        let events = cart_events(&one, &fewer, None);
+        assert_eq!(events[0].name(), "amigo:remove-from-cart");
+        assert_eq!(events[0].detail("s1")["items"][0]["quantity"], 1);
+
+        let events = cart_events(&fewer, &empty, None);
+        assert_eq!(events[0].name(), "amigo:remove-from-cart");
+        assert_eq!(events[1].detail("s1")["count"], 0);
+        assert!(cart_events(&one, &one, None).is_empty());
+    }
+
+    #[test]
+    fn every_detail_is_versioned_names_its_store_and_carries_no_personal_data() {
+        let p = product(7, 1_000);
+        let items = vec![Item::of_product(&p, 1)];
+        let all = vec![
+            StoreEvent::Ready,
+            StoreEvent::ViewItem(items[0].clone()),
+            StoreEvent::ViewList(
+                ItemList {
+                    item_list_id: "category:audio".into(),
+                    item_list_name: "Audio".into(),
+                },
+                items.clone(),
+            ),
+            StoreEvent::BeginCheckout(items.clone()),
+            StoreEvent::AddShippingInfo {
+                tier: "premium".into(),
+                state: "Lagos".into(),
+                lga: "Ikeja".into(),
+                items: items.clone(),
+            },
+            StoreEvent::OrderPlaced {
+                reference: "AMG-COM-1".into(),
+                items: items.clone(),
+                value: 3_500,
+                shipping: 2_500,
+            },
+            StoreEvent::Payment {
+                reference: "CHK-ABCDEFGHJK".into(),
+                status: "paid".into(),
+                method: "paystack".into(),
+                value: 3_500,
+            },
+            StoreEvent::DataPurchase {
+                reference: "AMG-DAT-1".into(),
+                status: "delivered".into(),
+                network: "MTN".into(),
+                plan: 1001,
+                value: 350,
+            },
+            StoreEvent::Error {
+                scope: "catalog".into(),
+                message: "Could not load products.".into(),
+            },
+        ];
+        for e in &all {
+            assert!(e.name().starts_with("amigo:"));
+            let d = e.detail("shop-1");
+            assert_eq!(d["version"], EVENTS_VERSION, "{e:?}");
+            assert_eq!(d["store"], "shop-1");
+            let text = d.to_string();
+            for personal in ["phone", "email", "address", "customer", "mobile"] {
+                assert!(!text.contains(personal), "{personal} in {text}");
+            }
+        }
+        let (name, ecommerce) = all[5].ga4().unwrap();
+        assert_eq!(name, "purchase");
+        assert_eq!(ecommerce["transaction_id"], "AMG-COM-1");
+        assert!(ecommerce.get("version").is_none() && ecommerce.get("store").is_none());
+        assert_eq!(all[4].ga4().unwrap().1.get("state"), None);
+        assert!(StoreEvent::Ready.ga4().is_none());
+    }
+}

@@ -1,0 +1,109 @@
+//! Dispatches [`StoreEvent`]s on the store's host element as `CustomEvent`s (bubbling and
+//! `composed`, so `document.addEventListener("amigo:add-to-cart", …)` hears them through the
+//! shadow root), and with `data-analytics="datalayer"` pushes GA4's ecommerce events to
+//! `window.dataLayer` too.
+
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
+
+use crate::events::StoreEvent;
+
+/// One store's event target.
+#[derive(Debug, Clone)]
+pub struct Emitter {
+    host: HtmlElement,
+    store: String,
+    datalayer: bool,
+}
+
+/// The store's [`Emitter`] through context (`Copy`, so async tasks can take it along).
+#[derive(Debug, Clone, Copy)]
+pub struct Events(StoredValue<Option<Emitter>, LocalStorage>);
+
+impl Emitter {
+    /// Events of the store mounted on `host`, named `store` in their `detail`.
+    pub fn new(host: HtmlElement, store: String, datalayer: bool) -> Self {
+        Emitter {
+            host,
+            store,
+            datalayer,
+        }
+    }
+
+    /// Dispatches `event`; a page whose listeners throw does not stop the store.
+    pub fn emit(&self, event: &StoreEvent) {
+        let detail =
+            js_sys::JSON::parse(&event.detail(&self.store).to_string()).unwrap_or(JsValue::NULL);
+        let init = CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_detail(&detail);
+        if let Ok(ev) = CustomEvent::new_with_event_init_dict(event.name(), &init) {
+            let _ = self.host.dispatch_event(&ev);
+        }
+        if self.datalayer
+            && let Some((name, ecommerce)) = event.ga4()
+        {
+            push_datalayer(name, &ecommerce);
+        }
+    }
+}
+
+/// `dataLayer.push({ecommerce: null})` then `dataLayer.push({event, ecommerce})`, as GA4's
+/// ecommerce guide asks (the first clears the previous event's items).
+fn push_datalayer(name: &str, ecommerce: &serde_json::Value) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let key = JsValue::from_str("dataLayer");
+    let layer = match js_sys::Reflect::get(&window, &key) {
+        Ok(v) if js_sys::Array::is_array(&v) => v,
+        _ => {
+            let fresh = js_sys::Array::new();
+            let _ = js_sys::Reflect::set(&window, &key, &fresh);
+            fresh.into()
+        }
+    };
+    let Ok(push) = js_sys::Reflect::get(&layer, &JsValue::from_str("push")) else {
+        return;
+    };
+    let Some(push) = push.dyn_ref::<js_sys::Function>() else {
+        return;
+    };
+    let clear = serde_json::json!({"ecommerce": null});
+    let event = serde_json::json!({"event": name, "ecommerce": ecommerce});
+    for entry in [clear, event] {
+        if let Ok(v) = js_sys::JSON::parse(&entry.to_string()) {
+            let _ = push.call1(&layer, &v);
+        }
+    }
+}
+
+impl Events {
+    /// Provides `emitter` to the store's components.
+    pub fn provide(emitter: Option<Emitter>) -> Self {
+        let events = Events(StoredValue::new_local(emitter));
+        provide_context(events);
+        events
+    }
+
+    /// The store's events, or none (a page rendered alone in a browser test).
+    pub fn from_context() -> Self {
+        use_context::<Events>().unwrap_or_else(|| Events(StoredValue::new_local(None)))
+    }
+
+    /// The host element the store is mounted on, if any.
+    pub fn host(self) -> Option<HtmlElement> {
+        self.0.with_value(|e| e.as_ref().map(|e| e.host.clone()))
+    }
+
+    /// Dispatches `event`, if the store has a host to dispatch on.
+    pub fn emit(self, event: &StoreEvent) {
+        self.0.with_value(|e| {
+            if let Some(e) = e {
+                e.emit(event);
+            }
+        });
+    }
+}

@@ -1,0 +1,193 @@
+//! The merchant page's JS API (issue 26) as plain data: what `open(route)` and
+//! `addToCart(productId, quantity)` accept, checked as strictly as a click would be, and the
+//! copy `cart()` hands out. Unit-tested natively; [`crate::host_api_dom`] wires it to the host
+//! element.
+//!
+//! Arguments arrive as JSON (the page's values through `JSON.stringify`), so whatever a page
+//! passes is read here, and anything unexpected is refused with a sentence the page's developer
+//! can act on.
+
+use amigo_types::catalog::MAX_SEARCH_LEN;
+use serde_json::{Value, json};
+
+use crate::state::browse::Browse;
+use crate::state::cart::{Cart, MAX_QUANTITY};
+use crate::state::route::Route;
+
+/// Longest slug the API takes (catalog slugs are far shorter).
+const MAX_SLUG: usize = 120;
+
+fn slug(raw: &Value, what: &str) -> Result<String, String> {
+    let s = raw
+        .as_str()
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && s.len() <= MAX_SLUG)
+        .filter(|s| {
+            s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+        .ok_or_else(|| {
+            format!("open({{{what}: …}}) needs a slug of lower-case letters, digits and dashes")
+        })?;
+    Ok(s.to_owned())
+}
+
+/// The route `open(route)` asks for: `"home"`, `"cart"`, `"checkout"`, `"data"` (when the store
+/// sells data), `{product: slug}`, `{category: slug}` or `{search: "…"}`.
+pub fn open_route(raw: &Value, sells_data: bool) -> Result<Route, String> {
+    match raw {
+        Value::String(s) => match s.as_str() {
+            "home" => Ok(Route::Browse(Browse::default())),
+            "cart" => Ok(Route::Cart),
+            "checkout" => Ok(Route::Checkout),
+            "data" if sells_data => Ok(Route::Data),
+            "data" => Err("open(\"data\"): this store does not sell data (data-features)".into()),
+            other => Err(format!(
+                "open(\"{}\"): expected \"home\", \"cart\", \"checkout\", \"data\", {{product}}, {{category}} or {{search}}",
+                other.chars().take(40).collect::<String>()
+            )),
+        },
+        Value::Object(map) if map.len() == 1 => {
+            let (key, value) = map.iter().next().expect("one entry");
+            match key.as_str() {
+                "product" => Ok(Route::Product(slug(value, "product")?)),
+                "category" => Ok(Route::Browse(Browse {
+                    category: Some(slug(value, "category")?),
+                    ..Browse::default()
+                })),
+                "search" => {
+                    let q = value
+                        .as_str()
+                        .map(str::trim)
+                        .filter(|q| !q.is_empty())
+                        .ok_or("open({search: …}) needs some text to search for")?;
+                    Ok(Route::Browse(Browse {
+                        q: q.chars().take(MAX_SEARCH_LEN).collect(),
+                        ..Browse::default()
+                    }))
+                }
+                other => Err(format!(
+                    "open({{{}: …}}): expected product, category or search",
+                    other.chars().take(40).collect::<String>()
+                )),
+            }
+        }
+        _ => Err(
+            "open(route): expected a name (\"cart\", \"checkout\", …) or one of {product}, {category}, {search}"
+                .into(),
+        ),
+    }
+}
+
+/// The product id and quantity `addToCart(productId, quantity)` asks for: a positive whole
+/// product id (a number or its digits as text), and 1 to the per-line limit units (1 when left
+/// out).
+pub fn add_args(id: &Value, quantity: &Value) -> Result<(u64, u32), String> {
+    let id = match id {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse::<u64>().ok(),
+        _ => None,
+    }
+    .filter(|id| *id > 0)
+    .ok_or("addToCart(productId, quantity): productId must be a catalog product id (a positive whole number)")?;
+    let quantity = match quantity {
+        Value::Null => Some(1),
+        Value::Number(n) => n.as_u64().and_then(|q| u32::try_from(q).ok()),
+        _ => None,
+    }
+    .filter(|q| (1..=MAX_QUANTITY).contains(q))
+    .ok_or_else(|| {
+        format!(
+            "addToCart(productId, quantity): quantity must be a whole number from 1 to {MAX_QUANTITY}"
+        )
+    })?;
+    Ok((id, quantity))
+}
+
+/// What `cart()` hands the page: a copy, with no way back into the store's state.
+pub fn cart_copy(cart: &Cart) -> Value {
+    json!({
+        "currency": "NGN",
+        "count": cart.item_count(),
+        "subtotal": cart.subtotal(),
+        "lines": cart.lines().iter().map(|l| json!({
+            "product_id": l.product_id,
+            "slug": l.slug,
+            "name": l.name,
+            "unit_price": l.unit_price,
+            "quantity": l.quantity,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_takes_the_documented_routes_and_explains_the_rest() {
+        assert_eq!(open_route(&json!("cart"), false), Ok(Route::Cart));
+        assert_eq!(open_route(&json!("checkout"), false), Ok(Route::Checkout));
+        assert_eq!(open_route(&json!("data"), true), Ok(Route::Data));
+        assert!(
+            open_route(&json!("data"), false)
+                .unwrap_err()
+                .contains("does not sell data")
+        );
+        assert_eq!(
+            open_route(&json!({"product": "oraimo-freepods-3"}), false),
+            Ok(Route::Product("oraimo-freepods-3".into()))
+        );
+        let Ok(Route::Browse(b)) = open_route(&json!({"category": "audio"}), false) else {
+            panic!("a category opens browse");
+        };
+        assert_eq!(b.category.as_deref(), Some("audio"));
+        let Ok(Route::Browse(b)) = open_route(&json!({"search": "  earbuds "}), false) else {
+            panic!("a search opens browse");
+        };
+        assert_eq!(b.q, "earbuds");
+        for bad in [
+            json!("basket"),
+            json!(7),
+            json!(null),
+            json!({"product": "Bad Slug"}),
+            json!({"product": "<script>"}),
+            json!({"search": "   "}),
+            json!({"product": "a", "category": "b"}),
+            json!({"brand": "oraimo"}),
+        ] {
+            let e = open_route(&bad, true).unwrap_err();
+            assert!(e.starts_with("open("), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn add_to_cart_takes_a_product_id_and_a_sane_quantity() {
+        assert_eq!(add_args(&json!(7), &Value::Null), Ok((7, 1)));
+        assert_eq!(add_args(&json!("7"), &json!(2)), Ok((7, 2)));
+        for (id, q) in [
+            (json!(0), json!(1)),
+            (json!(-3), json!(1)),
+            (json!(1.5), json!(1)),
+            (json!("seven"), json!(1)),
+            (json!(7), json!(0)),
+            (json!(7), json!(MAX_QUANTITY + 1)),
+            (json!(7), json!("2")),
+            (json!(7), json!(2.5)),
+        ] {
+            assert!(add_args(&id, &q).is_err(), "{id} {q}");
+        }
+    }
+
+    #[test]
+    fn the_cart_copy_has_lines_count_and_subtotal() {
+        let mut cart = Cart::default();
+        cart.add(&crate::state::cart::tests::product(7, 1_500, 9), 2)
+            .unwrap();
+        let copy = cart_copy(&cart);
+        assert_eq!(copy["count"], 2);
+        assert_eq!(copy["subtotal"], 3_000);
+        assert_eq!(copy["lines"][0]["product_id"], 7);
+        assert_eq!(copy["lines"][0]["quantity"], 2);
+    }
+}
