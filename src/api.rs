@@ -108,20 +108,21 @@ impl ProxyClient {
 
     /// One product by slug; `None` when the catalog has no such product.
     pub async fn product(&self, slug: &str) -> Result<Option<Product>, ApiError> {
-        let path = format!(
+        self.one_product(format!(
             "/api/catalog/products?{}",
             encode_pairs(&[("slug".to_owned(), slug.to_owned())])
-        );
-        match self.get::<DataEnvelope<Product>>(&path).await {
-            Ok(env) => Ok(Some(env.data)),
-            Err(ApiError::Api { status: 404, .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
+        ))
+        .await
     }
 
-    /// One product by catalog id; `None` when the catalog has no such product.
+    /// One product by catalog id (the page's `addToCart`); `None` when there is none.
     pub async fn product_by_id(&self, id: u64) -> Result<Option<Product>, ApiError> {
-        let path = format!("/api/catalog/products?id={id}");
+        self.one_product(format!("/api/catalog/products?id={id}"))
+            .await
+    }
+
+    /// The one product a lookup path names (one copy of the read, for both lookups).
+    async fn one_product(&self, path: String) -> Result<Option<Product>, ApiError> {
         match self.get::<DataEnvelope<Product>>(&path).await {
             Ok(env) => Ok(Some(env.data)),
             Err(ApiError::Api { status: 404, .. }) => Ok(None),
