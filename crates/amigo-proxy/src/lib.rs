@@ -24,6 +24,7 @@ pub mod limits;
 pub mod listener;
 pub mod lookup_locks;
 pub mod middleware;
+mod orders;
 pub mod outcome_lookup;
 pub mod plan_catalog;
 pub mod platform_webhooks;
@@ -34,7 +35,6 @@ pub mod sandbox;
 pub mod state;
 pub mod store;
 pub mod telemetry;
-mod unpaid_orders;
 pub mod upstream;
 pub mod webhook_endpoints;
 

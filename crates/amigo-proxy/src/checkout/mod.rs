@@ -149,9 +149,9 @@ pub(crate) async fn create(
     let valid = request.order.validate()?;
     let return_url = return_url(state, &request.return_url)?;
     let phone_hash = state.store().phone_hash(&valid.phone);
-    crate::routes::orders::limit_phone(state, &phone_hash).await?;
+    crate::orders::guard::limit_phone(state, &phone_hash).await?;
     let (amigo_cost, lines) =
-        crate::routes::orders::spend_guard_lines(state, &request.order).await?;
+        crate::orders::guard::spend_guard_lines(state, &request.order).await?;
     let fee = delivery_fee(state, &request.order, &valid).await?;
 
     let order_body = serde_json::to_string(&request.order)

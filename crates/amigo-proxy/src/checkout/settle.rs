@@ -5,16 +5,15 @@
 
 use std::time::Duration;
 
-use amigo_types::DataEnvelope;
 use amigo_types::checkout::{CheckoutKind, CheckoutStatus, PaymentMethod};
 use amigo_types::envelope::ErrorBody;
-use amigo_types::orders::Order;
 use axum::http::StatusCode;
 use serde_json::json;
 
 use super::paystack::PaystackError;
 use super::{amigo_key, now_ms, order_phone};
 use crate::error::{ProxyError, ProxyResult};
+use crate::orders;
 use crate::state::AppState;
 use crate::store::{CheckoutRow, RetailSale};
 
@@ -305,25 +304,19 @@ async fn try_place(state: &AppState, reference: &str, stale_before: i64) -> Prox
         return place_data(state, &row).await;
     }
     let key = amigo_key(reference)?;
-    let sent =
-        crate::routes::orders::forward(state, row.order_body.clone().into_bytes(), &key).await;
+    // the same path as an unpaid order's: sent under its key, recorded at the shopper's prices
+    let sent = orders::record::forward(state, row.order_body.clone().into_bytes(), &key).await;
     match sent {
         Ok(resp) if matches!(resp.status, StatusCode::OK | StatusCode::CREATED) => {
-            let order = match serde_json::from_slice::<DataEnvelope<Order>>(&resp.body) {
-                Ok(env) => env.data,
-                Err(e) => {
-                    // The order exists; its webhook records it. The sweep asks again (the
-                    // same key replays the answer).
-                    state.store().release_checkout_placing(reference).await?;
-                    return Err(ProxyError::Upstream(format!(
-                        "unreadable order answer: {e}"
-                    )));
-                }
-            };
             let units: std::collections::BTreeMap<u64, i64> =
                 serde_json::from_str(&row.retail_units).unwrap_or_default();
             let sale = RetailSale::new(units);
-            crate::routes::orders::remember(state, &resp.body, &sale).await;
+            let Some(order) = orders::record::remember(state, &resp.body, &sale).await else {
+                // The order exists; its webhook records it. The sweep asks again (the same key
+                // replays the answer).
+                state.store().release_checkout_placing(reference).await?;
+                return Err(ProxyError::Upstream("unreadable order answer".into()));
+            };
             state
                 .store()
                 .checkout_placed(reference, &order.reference)

@@ -24,7 +24,7 @@ use crate::checkout::{self, settle};
 use crate::config::PaymentMode;
 use crate::error::{ProxyError, ProxyResult};
 use crate::middleware::ClientIp;
-use crate::routes::orders::idempotency_key;
+use crate::orders::idempotency_key;
 use crate::routes::tracking::PhoneQuery;
 use crate::state::AppState;
 

@@ -19,12 +19,12 @@ use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
 use super::catalog::{Pairs, cached_response, pairs};
-use super::orders::idempotency_key;
 use super::tracking::{PhoneProof, PhoneQuery};
 use crate::data_answer::{PurchaseAnswer, read_purchase_answer};
 use crate::encoding::ReadPreferences;
 use crate::error::{DataRefusal, ProxyError, ProxyResult};
 use crate::middleware::ClientIp;
+use crate::orders::idempotency_key;
 use crate::state::AppState;
 use crate::store::{Reservation, Reserved, lagos_day};
 use crate::upstream::classify_failure;

@@ -9,7 +9,8 @@
 use amigo_types::orders::OrderStatus;
 use sqlx::{Any, Row};
 
-use super::{advance_in, now_ms};
+use super::now_ms;
+use super::orders::advance_in;
 
 /// How long an event waits for its order (the platform retries a delivery for about a day).
 pub(super) const MAX_AGE_MS: i64 = 24 * 60 * 60 * 1000;

@@ -9,7 +9,7 @@
 //!   refuses the order definitely, so concurrent orders on any number of instances never
 //!   spend more than the day's budget.
 //!
-//! The handler calls [`admit`] first, [`hold`] once it owns the order's key, and then tells
+//! [`super::place`] calls [`admit`] first, [`hold`] once it owns the order's key, and then tells
 //! the [`Hold`] what happened upstream.
 
 use axum::http::StatusCode;

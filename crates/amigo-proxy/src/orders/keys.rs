@@ -1,0 +1,111 @@
+//! The browser's `Idempotency-Key` for an order: parsed from its header, refused once it is
+//! past Amigo's 24 h window, and claimed in the database before the upstream call, so the same
+//! key sent twice (or to two instances at once) places one order and the retry gets the first
+//! answer.
+
+use std::time::Duration;
+
+use amigo_types::envelope::ApiError;
+use amigo_types::idempotency::IdempotencyKey;
+use axum::http::{HeaderMap, StatusCode};
+
+use crate::error::{ProxyError, ProxyResult};
+use crate::state::AppState;
+use crate::store::{Budget, KeyClaim};
+
+/// The request's `Idempotency-Key`: required (`428`) and checked (`422 invalid_idempotency_key`).
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> ProxyResult<IdempotencyKey> {
+    match headers.get("idempotency-key") {
+        None => Err(ProxyError::IdempotencyKeyRequired),
+        Some(v) => Ok(IdempotencyKey::parse(v.to_str().map_err(|_| {
+            ApiError::invalid(
+                "invalid_idempotency_key",
+                "Idempotency-Key",
+                "Idempotency-Key may contain only visible ASCII characters",
+            )
+        })?)?),
+    }
+}
+
+/// Refuses a key first used more than 24 h ago whose outcome the proxy never learnt (an unpaid
+/// order's budget reservation, or a claim without an answer). Amigo forgets keys after its
+/// documented 24 h, so re-sending it would place a new order while the proxy counted it as a
+/// retry of the old day's. The order list can be searched by reference, but an order whose
+/// answer never came has no reference the proxy knows, so the shopper starts anew instead.
+pub(super) async fn refuse_expired(state: &AppState, key: &str) -> ProxyResult<()> {
+    let ttl = crate::routes::data::UPSTREAM_KEY_TTL;
+    let store = state.store();
+    if store
+        .budget_key_older_than(Budget::UnpaidOrders, key, ttl)
+        .await?
+        || store.order_key_unanswered_older_than(key, ttl).await?
+    {
+        return Err(ApiError::invalid(
+            "idempotency_key_expired",
+            "Idempotency-Key",
+            "This Idempotency-Key was first used more than 24 hours ago; use a new key for a new order.",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// What the key's record says this request should do.
+pub(super) enum Claimed {
+    /// Place the order; this request owns the key.
+    Owner,
+    /// Answer with the stored success.
+    Replay(StatusCode, String),
+    /// The owner never settled the key in time (still slow, or it crashed): forward anyway,
+    /// with the same key, so the upstream's own idempotency returns the one order.
+    Unsettled,
+}
+
+/// Records `key` (with the hash of the order body it was sent with) before the upstream call; when another request (on any instance) holds it,
+/// waits for that request's answer as long as it may take (every attempt timing out, and the
+/// longest backoffs between them).
+pub(super) async fn claim(
+    state: &AppState,
+    key: &IdempotencyKey,
+    body_hash: &str,
+) -> ProxyResult<Claimed> {
+    let deadline = tokio::time::Instant::now() + state.config().upstream_patience();
+    let mut found = state
+        .store()
+        .claim_order_key(key.as_str(), body_hash)
+        .await?;
+    loop {
+        match found {
+            KeyClaim::Owner => return Ok(Claimed::Owner),
+            KeyClaim::Replay { status, body } => {
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED);
+                return Ok(Claimed::Replay(status, body));
+            }
+            KeyClaim::Reused => {
+                return Err(ApiError::invalid(
+                    "idempotency_key_reused",
+                    "Idempotency-Key",
+                    "This Idempotency-Key was already used for a different order; use a new key for a new order.",
+                )
+                .into());
+            }
+            KeyClaim::InFlight if tokio::time::Instant::now() >= deadline => {
+                tracing::warn!("an order with this idempotency key never settled; forwarding it");
+                return Ok(Claimed::Unsettled);
+            }
+            KeyClaim::InFlight => {
+                tokio::time::sleep(Duration::from_millis(25)).await;
+                // Poll with a read; claim again only if the holder released the key.
+                found = match state.store().order_key(key.as_str(), body_hash).await? {
+                    Some(now) => now,
+                    None => {
+                        state
+                            .store()
+                            .claim_order_key(key.as_str(), body_hash)
+                            .await?
+                    }
+                };
+            }
+        }
+    }
+}

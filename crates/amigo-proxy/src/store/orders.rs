@@ -1,0 +1,206 @@
+//! The orders this proxy knows (`orders`) and their status timelines (`order_timeline`):
+//! recorded from a `201` or a webhook, never moved backwards, read back as the shopper's
+//! tracking view.
+
+use amigo_types::orders::{Order, OrderStatus};
+use amigo_types::tracking::{OrderTracking, TimelineEntry, lagos_to_iso};
+use sqlx::{Any, Row};
+
+use super::phone_key::PhoneKey;
+use super::writer::Write;
+use super::{RetailSale, Store, admin, now_iso, pending, retail};
+
+impl Store {
+    /// Records `order` as reported by a `201` or a webhook, with `at` as the time it reached its
+    /// status. Returns whether anything changed. Never moves the status backwards.
+    pub async fn record_order(&self, order: &Order, at: &str) -> Result<bool, sqlx::Error> {
+        self.record_sale(order, at, None).await
+    }
+
+    /// [`Self::record_order`] for an order placed through this proxy, with what the shopper
+    /// was shown for it (`sale`), in the same transaction.
+    pub async fn record_sale(
+        &self,
+        order: &Order,
+        at: &str,
+        sale: Option<RetailSale>,
+    ) -> Result<bool, sqlx::Error> {
+        let outcome = self
+            .submit(Write::Order {
+                order: order.clone(),
+                at: at.to_owned(),
+                sale,
+            })
+            .await?;
+        Ok(outcome.changed)
+    }
+
+    /// The stored view of `reference` and its phone hash, if known.
+    ///
+    /// One statement, so the order row and its timeline come from one snapshot: read as two
+    /// statements, a status change committing between them gave a torn view (the old status
+    /// with the new timeline entry), which an event stream sent as a change.
+    pub async fn tracking(
+        &self,
+        reference: &str,
+    ) -> Result<Option<(String, OrderTracking)>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT o.phone_hash, o.view_json, o.retail_units, t.status AS step, t.at AS step_at
+             FROM orders o LEFT JOIN order_timeline t ON t.reference = o.reference
+             WHERE o.reference = $1
+             ORDER BY t.status_rank, t.at",
+        )
+        .bind(reference)
+        .fetch_all(&self.pool)
+        .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let hash: String = first.try_get("phone_hash")?;
+        let json: String = first.try_get("view_json")?;
+        let units: Option<String> = first.try_get("retail_units")?;
+        let view: OrderTracking =
+            serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let mut view = retail::shopper_view(view, units.as_deref(), &self.price_rule);
+        view.timeline = rows
+            .iter()
+            .filter_map(|r| {
+                let status: String = r.try_get::<Option<String>, _>("step").ok()??;
+                Some(TimelineEntry {
+                    status: OrderStatus::parse(&status)?,
+                    at: r.try_get::<Option<String>, _>("step_at").ok()??,
+                })
+            })
+            .collect();
+        Ok(Some((hash, view)))
+    }
+
+    /// Number of stored orders (for tests and health).
+    pub async fn order_count(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query("SELECT COUNT(*) AS n FROM orders")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")
+    }
+}
+
+/// Moves a stored order to `status` (never backwards) from a partial event. An order this proxy
+/// does not know yet keeps the event waiting ([`pending`]) until it is recorded.
+pub(super) async fn advance_in(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    reference: &str,
+    status: OrderStatus,
+    cancelled_reason: Option<&str>,
+    at: &str,
+) -> Result<bool, sqlx::Error> {
+    let Some(row) = sqlx::query("SELECT view_json, status_rank FROM orders WHERE reference = $1")
+        .bind(reference)
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        pending::keep_in(tx, reference, status, cancelled_reason, at).await?;
+        return Ok(false);
+    };
+    let rank = i64::from(status.rank());
+    let current: i64 = row.try_get("status_rank")?;
+    if rank <= current {
+        return Ok(false);
+    }
+    let json: String = row.try_get("view_json")?;
+    let mut view: OrderTracking =
+        serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    view.status = status;
+    if status == OrderStatus::Cancelled {
+        view.cancelled_reason = cancelled_reason.map(str::to_owned);
+    }
+    let view_json = serde_json::to_string(&view).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "UPDATE orders SET status = $1, status_rank = $2, view_json = $3, updated_at = $4
+         WHERE reference = $5 AND status_rank < $2",
+    )
+    .bind(status.as_str())
+    .bind(rank)
+    .bind(&view_json)
+    .bind(now_iso())
+    .bind(reference)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO order_timeline (reference, status, status_rank, at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (reference, status) DO NOTHING",
+    )
+    .bind(reference)
+    .bind(status.as_str())
+    .bind(rank)
+    .bind(lagos_to_iso(at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(true)
+}
+
+/// The write path shared by `record_order` and `apply_webhook`; writes first so the
+/// transaction takes the write lock at once (no SQLite read-to-write upgrade).
+pub(super) async fn record_in(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    order: &Order,
+    at: &str,
+    key: &PhoneKey,
+) -> Result<bool, sqlx::Error> {
+    let at = lagos_to_iso(at);
+    let view = OrderTracking::from_order(order, Vec::new());
+    let view_json = serde_json::to_string(&view).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let rank = i64::from(order.status.rank());
+    let now = now_iso();
+    let inserted = sqlx::query(
+        "INSERT INTO orders (reference, status, status_rank, phone_hash, subtotal, delivery_fee,
+                             total, view_json, created_at, updated_at, phone_hash_version,
+                             phone_last4)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 2, $11)
+         ON CONFLICT (reference) DO NOTHING",
+    )
+    .bind(&order.reference)
+    .bind(order.status.as_str())
+    .bind(rank)
+    .bind(key.phone_hash(&order.customer.phone))
+    .bind(order.subtotal.amount)
+    .bind(order.delivery_fee.amount)
+    .bind(order.total.amount)
+    .bind(&view_json)
+    .bind(&view.created_at)
+    .bind(&now)
+    .bind(admin::last4(&order.customer.phone))
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    let advanced = if inserted == 0 {
+        sqlx::query(
+            "UPDATE orders SET status = $1, status_rank = $2, view_json = $3, updated_at = $4
+             WHERE reference = $5 AND status_rank < $6",
+        )
+        .bind(order.status.as_str())
+        .bind(rank)
+        .bind(&view_json)
+        .bind(&now)
+        .bind(&order.reference)
+        .bind(rank)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected()
+    } else {
+        1
+    };
+    let timeline = sqlx::query(
+        "INSERT INTO order_timeline (reference, status, status_rank, at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (reference, status) DO NOTHING",
+    )
+    .bind(&order.reference)
+    .bind(order.status.as_str())
+    .bind(rank)
+    .bind(&at)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    // events that arrived before the order did
+    let caught_up = pending::apply_in(tx, &order.reference).await?;
+    Ok(advanced > 0 || timeline > 0 || caught_up)
+}

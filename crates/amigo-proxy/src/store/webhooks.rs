@@ -1,0 +1,149 @@
+//! Verified Amigo webhook deliveries: each stored whole, applied at most once (a replayed
+//! delivery id with the same signed body changes nothing), moving its order forward.
+
+use amigo_types::orders::{Order, OrderStatus};
+use sqlx::{Any, Row};
+
+use super::orders::{advance_in, record_in};
+use super::phone_key::PhoneKey;
+use super::writer::Write;
+use super::{Store, now_iso};
+
+/// What applying a webhook delivery did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WebhookOutcome {
+    /// This delivery (its id with the same signed body) was seen before; nothing was applied.
+    pub duplicate: bool,
+    /// The order's view changed (new status or a new timeline entry).
+    pub changed: bool,
+}
+
+/// What a verified webhook delivery asks the store to do. Only the reference is certain: the
+/// status may be missing or one this build does not know, and the full order is there only when
+/// the body had the complete documented shape.
+#[derive(Debug, Clone)]
+pub struct WebhookUpdate {
+    /// `X-Amigo-Delivery`, the dedupe key together with `body_sha256`.
+    pub delivery_id: String,
+    /// Hex SHA-256 of the signed body. The delivery id is not under the signature, so a replay
+    /// is a known id WITH the same body; a known id with another body is a real delivery
+    /// (applied) and a sign that someone replayed a captured body under that id (logged).
+    pub body_sha256: String,
+    /// Event name as sent.
+    pub event: String,
+    /// The order's reference.
+    pub reference: String,
+    /// The status as sent (kept even when unknown).
+    pub raw_status: String,
+    /// The status, when it is a documented one.
+    pub status: Option<OrderStatus>,
+    /// The cancel reason, on `order.cancelled`.
+    pub cancelled_reason: Option<String>,
+    /// The whole order, when the body parsed as one (lets an order placed elsewhere be recorded).
+    pub order: Option<Order>,
+    /// When the event happened.
+    pub created_at: String,
+    /// The raw body, kept whole.
+    pub payload: String,
+}
+
+impl Store {
+    /// Applies a verified webhook delivery once: a replayed `delivery_id` is reported as a
+    /// duplicate and changes nothing. The delivery is stored in the same transaction, and this
+    /// returns only once it is committed.
+    pub async fn apply_webhook(
+        &self,
+        update: WebhookUpdate,
+    ) -> Result<WebhookOutcome, sqlx::Error> {
+        self.submit(Write::Webhook(update)).await
+    }
+
+    /// The raw body stored for a webhook delivery, if that delivery was received.
+    pub async fn delivery_payload(&self, delivery_id: &str) -> Result<Option<String>, sqlx::Error> {
+        Ok(sqlx::query(
+            "SELECT payload FROM webhook_deliveries WHERE delivery_id = $1
+                 ORDER BY received_at LIMIT 1",
+        )
+        .bind(delivery_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .and_then(|r| r.try_get::<Option<String>, _>("payload").ok().flatten()))
+    }
+}
+
+pub(super) async fn apply_in(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    update: &WebhookUpdate,
+    key: &PhoneKey,
+) -> Result<WebhookOutcome, sqlx::Error> {
+    // Written first, so the transaction takes SQLite's write lock at once (no read-to-write
+    // upgrade, which another writer on the database would make fail).
+    let inserted = sqlx::query(
+        "INSERT INTO webhook_deliveries
+             (delivery_id, body_sha256, event, reference, status, event_created_at, received_at,
+              payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (delivery_id, body_sha256) DO NOTHING",
+    )
+    .bind(&update.delivery_id)
+    .bind(&update.body_sha256)
+    .bind(&update.event)
+    .bind(&update.reference)
+    .bind(&update.raw_status)
+    .bind(&update.created_at)
+    .bind(now_iso())
+    .bind(&update.payload)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Ok(WebhookOutcome {
+            duplicate: true,
+            changed: false,
+        });
+    }
+    let others: Vec<String> = sqlx::query_scalar(
+        "SELECT body_sha256 FROM webhook_deliveries WHERE delivery_id = $1 AND body_sha256 <> $2",
+    )
+    .bind(&update.delivery_id)
+    .bind(&update.body_sha256)
+    .fetch_all(&mut **tx)
+    .await?;
+    // Rows received before bodies were hashed have an empty hash and still dedupe by id.
+    if others.iter().any(String::is_empty) {
+        return Ok(WebhookOutcome {
+            duplicate: true,
+            changed: false,
+        });
+    }
+    if !others.is_empty() {
+        tracing::warn!(
+            delivery_id = %update.delivery_id,
+            event = %update.event,
+            reference = %update.reference,
+            "suspicious webhook: a delivery id already received with another signed body \
+             (a captured delivery replayed under this id?); applying this one"
+        );
+    }
+    let changed = match (&update.order, update.status) {
+        // the complete documented shape: record it (an order placed elsewhere is added)
+        (Some(order), _) => record_in(tx, order, &update.created_at, key).await?,
+        // only the reference and a known status: move a known order forward
+        (None, Some(status)) => {
+            advance_in(
+                tx,
+                &update.reference,
+                status,
+                update.cancelled_reason.as_deref(),
+                &update.created_at,
+            )
+            .await?
+        }
+        // an unknown or missing status: stored above, nothing to apply
+        (None, None) => false,
+    };
+    Ok(WebhookOutcome {
+        duplicate: false,
+        changed,
+    })
+}
