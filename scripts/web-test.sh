@@ -92,16 +92,17 @@ export AMIGO_TRANSFER_ACCOUNT_NAME="Amigo Demo Store Ltd"
 export AMIGO_TRANSFER_BANK_NAME="Sandbox Bank"
 export AMIGO_TRANSFER_ACCOUNT_NUMBER="0123456789"
 
-# start_proxy RUN [PAYMENT]: a fresh proxy and sandbox, taking payment as PAYMENT says (`none`,
-# the default, `paystack` or `transfer`).
+# start_proxy RUN [PAYMENT [EXPIRY]]: a fresh proxy and sandbox, taking payment as PAYMENT says
+# (`none`, the default, `paystack` or `transfer`), unpaid checkouts expiring after EXPIRY minutes
+# when given.
 start_proxy() {
-  local run_dir="$work/run-$1" payment="${2:-none}"
+  local run_dir="$work/run-$1" payment="${2:-none}" expiry="${3:-}"
   mkdir -p "$run_dir"
   (
     cd "$run_dir"
     AMIGO_ALLOWED_ORIGINS="http://127.0.0.1:$runner_port,http://127.0.0.1:$csp_port" RUST_LOG="${RUST_LOG:-info}" AMIGO_DATA_ENABLED=true \
       AMIGO_ADMIN_PASSWORD="$admin_password" AMIGO_PAYMENT="$payment" \
-      exec "$root/target/debug/amigo-proxy" --sandbox --listen 127.0.0.1:0 \
+      exec env ${expiry:+AMIGO_CHECKOUT_EXPIRY_MINUTES="$expiry"} "$root/target/debug/amigo-proxy" --sandbox --listen 127.0.0.1:0 \
       --widget-dir "$root/dist" --sandbox-info-file "$run_dir/info.json"
   ) >"$run_dir/proxy.log" 2>&1 &
   proxy_pid=$!
@@ -152,6 +153,11 @@ run_payments() {
   e2e "end-to-end paying with Paystack" "PAYMENT E2E" payment.mjs || status=1
   stop_proxy
   check_log "$n-paystack" || status=1
+  # an abandoned payment expires (after a minute: the shortest expiry)
+  start_proxy "$n-expiry" paystack 1
+  e2e "end-to-end abandoned payment expires" "EXPIRY E2E" expiry.mjs || status=1
+  stop_proxy
+  check_log "$n-expiry" || status=1
   start_proxy "$n-transfer" transfer
   e2e "end-to-end paying by transfer" "TRANSFER E2E" transfer.mjs || status=1
   stop_proxy
