@@ -10,8 +10,6 @@
 //! reference is fine (it is what the merchant reconciles with).
 
 use amigo_types::catalog::Product;
-use serde::Serialize;
-use serde_json::{Value, json};
 
 use crate::state::cart::{Cart, CartLine};
 
@@ -19,17 +17,15 @@ use crate::state::cart::{Cart, CartLine};
 pub const EVENTS_VERSION: u32 = 1;
 
 /// One product line as GA4's ecommerce `items[]` wants it. Prices in whole Naira.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     /// The catalog product id, as text (GA4 ids are strings).
     pub item_id: String,
     /// The product's name.
     pub item_name: String,
     /// The brand, when known (cart lines do not keep it).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_brand: Option<String>,
     /// The category's name, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_category: Option<String>,
     /// Unit price, Naira.
     pub price: i64,
@@ -64,7 +60,7 @@ impl Item {
 }
 
 /// A list of products the shopper is looking at.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ItemList {
     /// `all`, `category:{slug}`, `curation:{slug}` or `search`.
     pub item_list_id: String,
@@ -170,94 +166,110 @@ impl StoreEvent {
         }
     }
 
-    /// The event's `detail`: `{version, store, …}` with the fields the README's table lists.
-    pub fn detail(&self, store: &str) -> Value {
-        let mut d = match self {
-            StoreEvent::Ready => json!({}),
-            StoreEvent::ViewItem(item) => {
-                json!({"currency": "NGN", "value": total(std::slice::from_ref(item)), "items": [item]})
+    /// The fields of the event's `detail` besides `version` and `store`.
+    fn fields(&self) -> Vec<(&'static str, Field<'_>)> {
+        use Field::{Int, Items, Text};
+        let ngn = ("currency", Text("NGN"));
+        match self {
+            StoreEvent::Ready => vec![],
+            StoreEvent::ViewItem(item)
+            | StoreEvent::AddToCart(item)
+            | StoreEvent::RemoveFromCart(item) => {
+                let items = std::slice::from_ref(item);
+                vec![ngn, ("value", Int(total(items))), ("items", Items(items))]
             }
-            StoreEvent::ViewList(list, items) => json!({
-                "item_list_id": list.item_list_id,
-                "item_list_name": list.item_list_name,
-                "items": items,
-            }),
-            StoreEvent::AddToCart(item) | StoreEvent::RemoveFromCart(item) => {
-                json!({"currency": "NGN", "value": total(std::slice::from_ref(item)), "items": [item]})
-            }
-            StoreEvent::CartChange(items) => json!({
-                "currency": "NGN",
-                "lines": items.len(),
-                "count": items.iter().map(|i| i.quantity).sum::<u32>(),
-                "subtotal": total(items),
-                "items": items,
-            }),
+            StoreEvent::ViewList(list, items) => vec![
+                ("item_list_id", Text(&list.item_list_id)),
+                ("item_list_name", Text(&list.item_list_name)),
+                ("items", Items(items)),
+            ],
+            StoreEvent::CartChange(items) => vec![
+                ngn,
+                ("lines", Int(i64::try_from(items.len()).unwrap_or(i64::MAX))),
+                (
+                    "count",
+                    Int(items.iter().map(|i| i64::from(i.quantity)).sum()),
+                ),
+                ("subtotal", Int(total(items))),
+                ("items", Items(items)),
+            ],
             StoreEvent::BeginCheckout(items) => {
-                json!({"currency": "NGN", "value": total(items), "items": items})
+                vec![ngn, ("value", Int(total(items))), ("items", Items(items))]
             }
             StoreEvent::AddShippingInfo {
                 tier,
                 state,
                 lga,
                 items,
-            } => json!({
-                "currency": "NGN",
-                "value": total(items),
-                "shipping_tier": tier,
-                "state": state,
-                "lga": lga,
-                "items": items,
-            }),
+            } => vec![
+                ngn,
+                ("value", Int(total(items))),
+                ("shipping_tier", Text(tier)),
+                ("state", Text(state)),
+                ("lga", Text(lga)),
+                ("items", Items(items)),
+            ],
             StoreEvent::OrderPlaced {
                 reference,
                 items,
                 value,
                 shipping,
-            } => json!({
-                "transaction_id": reference,
-                "currency": "NGN",
-                "value": value,
-                "shipping": shipping,
-                "items": items,
-            }),
+            } => vec![
+                ("transaction_id", Text(reference)),
+                ngn,
+                ("value", Int(*value)),
+                ("shipping", Int(*shipping)),
+                ("items", Items(items)),
+            ],
             StoreEvent::Payment {
                 reference,
                 status,
                 method,
                 value,
-            } => json!({
-                "reference": reference,
-                "status": status,
-                "method": method,
-                "currency": "NGN",
-                "value": value,
-            }),
+            } => vec![
+                ("reference", Text(reference)),
+                ("status", Text(status)),
+                ("method", Text(method)),
+                ngn,
+                ("value", Int(*value)),
+            ],
             StoreEvent::DataPurchase {
                 reference,
                 status,
                 network,
                 plan,
                 value,
-            } => json!({
-                "reference": reference,
-                "status": status,
-                "network": network,
-                "plan": plan,
-                "currency": "NGN",
-                "value": value,
-            }),
-            StoreEvent::Error { scope, message } => json!({"scope": scope, "message": message}),
-        };
-        if let Some(map) = d.as_object_mut() {
-            map.insert("version".into(), json!(EVENTS_VERSION));
-            map.insert("store".into(), json!(store));
+            } => vec![
+                ("reference", Text(reference)),
+                ("status", Text(status)),
+                ("network", Text(network)),
+                ("plan", Int(i64::try_from(*plan).unwrap_or(i64::MAX))),
+                ngn,
+                ("value", Int(*value)),
+            ],
+            StoreEvent::Error { scope, message } => {
+                vec![("scope", Text(scope)), ("message", Text(message))]
+            }
         }
-        d
+    }
+
+    /// The event's `detail` as JSON text: `{version, store, …}` with the fields the README's
+    /// table lists. (Written by hand, not through `serde_json::Value`: the first-load module
+    /// carries every byte of it.)
+    pub fn detail(&self, store: &str) -> String {
+        let version = i64::from(EVENTS_VERSION);
+        let mut fields = vec![
+            ("version", Field::Int(version)),
+            ("store", Field::Text(store)),
+        ];
+        fields.extend(self.fields());
+        object(&fields)
     }
 
     /// The GA4 recommended event this maps to, for `data-analytics="datalayer"`: its name and
-    /// its `ecommerce` object. `None` for store events GA4 has no name for.
-    pub fn ga4(&self) -> Option<(&'static str, Value)> {
+    /// its `ecommerce` object as JSON text (without the store's own `state` and `lga`). `None`
+    /// for store events GA4 has no name for.
+    pub fn ga4(&self) -> Option<(&'static str, String)> {
         let name = match self {
             StoreEvent::ViewItem(_) => "view_item",
             StoreEvent::ViewList(..) => "view_item_list",
@@ -268,14 +280,83 @@ impl StoreEvent {
             StoreEvent::OrderPlaced { .. } => "purchase",
             _ => return None,
         };
-        let mut ecommerce = self.detail("");
-        if let Some(map) = ecommerce.as_object_mut() {
-            for own in ["version", "store", "state", "lga"] {
-                map.remove(own);
-            }
-        }
-        Some((name, ecommerce))
+        let mut fields = self.fields();
+        fields.retain(|(k, _)| !matches!(*k, "state" | "lga"));
+        Some((name, object(&fields)))
     }
+}
+
+/// One value of a JSON object written by [`object`].
+pub(crate) enum Field<'a> {
+    /// A string.
+    Text(&'a str),
+    /// A whole number.
+    Int(i64),
+    /// GA4 items.
+    Items(&'a [Item]),
+    /// JSON text written elsewhere (an array of objects).
+    Raw(&'a str),
+}
+
+/// `s` as a JSON string literal.
+fn push_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn push_field(out: &mut String, key: &str, value: &Field<'_>) {
+    push_str(out, key);
+    out.push(':');
+    match value {
+        Field::Text(s) => push_str(out, s),
+        Field::Int(n) => out.push_str(&n.to_string()),
+        Field::Raw(json) => out.push_str(json),
+        Field::Items(items) => {
+            out.push('[');
+            for (n, item) in items.iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                let mut f = vec![
+                    ("item_id", Field::Text(&item.item_id)),
+                    ("item_name", Field::Text(&item.item_name)),
+                ];
+                if let Some(b) = &item.item_brand {
+                    f.push(("item_brand", Field::Text(b)));
+                }
+                if let Some(c) = &item.item_category {
+                    f.push(("item_category", Field::Text(c)));
+                }
+                f.push(("price", Field::Int(item.price)));
+                f.push(("quantity", Field::Int(i64::from(item.quantity))));
+                out.push_str(&object(&f));
+            }
+            out.push(']');
+        }
+    }
+}
+
+/// A JSON object of `fields`, in order.
+pub(crate) fn object(fields: &[(&str, Field<'_>)]) -> String {
+    let mut out = String::from("{");
+    for (n, (key, value)) in fields.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        push_field(&mut out, key, value);
+    }
+    out.push('}');
+    out
 }
 
 /// The events a cart edit makes: an add or a remove for each line whose quantity changed (the
@@ -368,6 +449,12 @@ pub fn cart_items(cart: &Cart) -> Vec<Item> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Value, json};
+
+    /// The detail as the page's `JSON.parse` reads it.
+    fn detail(e: &StoreEvent, store: &str) -> Value {
+        serde_json::from_str(&e.detail(store)).expect("a detail is JSON")
+    }
 
     fn product(id: u64, price: i64) -> Product {
         crate::state::cart::tests::product(id, price, 9)
@@ -382,13 +469,13 @@ mod tests {
         let events = cart_events(&empty, &one, Some(&p));
         assert_eq!(events.len(), 2);
         assert_eq!(events[0].name(), "amigo:add-to-cart");
-        let d = events[0].detail("s1");
+        let d = detail(&events[0], "s1");
         assert_eq!(d["items"][0]["item_id"], "7");
         assert_eq!(d["items"][0]["item_brand"], p.brand.as_str());
         assert_eq!(d["items"][0]["item_category"], p.category.name.as_str());
         assert_eq!(d["items"][0]["quantity"], 2);
         assert_eq!(d["value"], 2_000);
-        let change = events[1].detail("s1");
+        let change = detail(&events[1], "s1");
         assert_eq!(events[1].name(), "amigo:cart-change");
         assert_eq!(
             (change["lines"].clone(), change["count"].clone()),
@@ -400,12 +487,24 @@ mod tests {
         fewer.set_quantity(7, 1).unwrap();
         let events = cart_events(&one, &fewer, None);
         assert_eq!(events[0].name(), "amigo:remove-from-cart");
-        assert_eq!(events[0].detail("s1")["items"][0]["quantity"], 1);
+        assert_eq!(detail(&events[0], "s1")["items"][0]["quantity"], 1);
 
         let events = cart_events(&fewer, &empty, None);
         assert_eq!(events[0].name(), "amigo:remove-from-cart");
-        assert_eq!(events[1].detail("s1")["count"], 0);
+        assert_eq!(detail(&events[1], "s1")["count"], 0);
         assert!(cart_events(&one, &one, None).is_empty());
+    }
+
+    #[test]
+    fn text_is_escaped_so_any_name_stays_json() {
+        let e = StoreEvent::Error {
+            scope: "store".into(),
+            message: "a \"quoted\" \\ back\nslash\u{1}".into(),
+        };
+        assert_eq!(
+            detail(&e, "s")["message"],
+            "a \"quoted\" \\ back\nslash\u{1}"
+        );
     }
 
     #[test]
@@ -455,7 +554,7 @@ mod tests {
         ];
         for e in &all {
             assert!(e.name().starts_with("amigo:"));
-            let d = e.detail("shop-1");
+            let d = detail(e, "shop-1");
             assert_eq!(d["version"], EVENTS_VERSION, "{e:?}");
             assert_eq!(d["store"], "shop-1");
             let text = d.to_string();
@@ -464,10 +563,13 @@ mod tests {
             }
         }
         let (name, ecommerce) = all[5].ga4().unwrap();
+        let ecommerce: Value = serde_json::from_str(&ecommerce).unwrap();
         assert_eq!(name, "purchase");
         assert_eq!(ecommerce["transaction_id"], "AMG-COM-1");
         assert!(ecommerce.get("version").is_none() && ecommerce.get("store").is_none());
-        assert_eq!(all[4].ga4().unwrap().1.get("state"), None);
+        let shipping: Value = serde_json::from_str(&all[4].ga4().unwrap().1).unwrap();
+        assert_eq!(shipping.get("state"), None);
+        assert_eq!(shipping["shipping_tier"], "premium");
         assert!(StoreEvent::Ready.ga4().is_none());
     }
 }

@@ -17,9 +17,15 @@ pub struct Emitter {
     datalayer: bool,
 }
 
-/// The store's [`Emitter`] through context (`Copy`, so async tasks can take it along).
+/// The store's [`Emitter`] through context: an index into this page's emitters (`Copy`, so
+/// async tasks take it along; a plain index keeps the first-load module small).
 #[derive(Debug, Clone, Copy)]
-pub struct Events(StoredValue<Option<Emitter>, LocalStorage>);
+pub struct Events(Option<usize>);
+
+thread_local! {
+    /// Every mounted store's emitter, for the life of the page.
+    static EMITTERS: std::cell::RefCell<Vec<Emitter>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 impl Emitter {
     /// Events of the store mounted on `host`, named `store` in their `detail`.
@@ -33,8 +39,7 @@ impl Emitter {
 
     /// Dispatches `event`; a page whose listeners throw does not stop the store.
     pub fn emit(&self, event: &StoreEvent) {
-        let detail =
-            js_sys::JSON::parse(&event.detail(&self.store).to_string()).unwrap_or(JsValue::NULL);
+        let detail = js_sys::JSON::parse(&event.detail(&self.store)).unwrap_or(JsValue::NULL);
         let init = CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);
@@ -52,7 +57,7 @@ impl Emitter {
 
 /// `dataLayer.push({ecommerce: null})` then `dataLayer.push({event, ecommerce})`, as GA4's
 /// ecommerce guide asks (the first clears the previous event's items).
-fn push_datalayer(name: &str, ecommerce: &serde_json::Value) {
+fn push_datalayer(name: &str, ecommerce: &str) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -71,10 +76,9 @@ fn push_datalayer(name: &str, ecommerce: &serde_json::Value) {
     let Some(push) = push.dyn_ref::<js_sys::Function>() else {
         return;
     };
-    let clear = serde_json::json!({"ecommerce": null});
-    let event = serde_json::json!({"event": name, "ecommerce": ecommerce});
-    for entry in [clear, event] {
-        if let Ok(v) = js_sys::JSON::parse(&entry.to_string()) {
+    let event = format!(r#"{{"event":"{name}","ecommerce":{ecommerce}}}"#);
+    for entry in [r#"{"ecommerce":null}"#, event.as_str()] {
+        if let Ok(v) = js_sys::JSON::parse(entry) {
             let _ = push.call1(&layer, &v);
         }
     }
@@ -83,27 +87,37 @@ fn push_datalayer(name: &str, ecommerce: &serde_json::Value) {
 impl Events {
     /// Provides `emitter` to the store's components.
     pub fn provide(emitter: Option<Emitter>) -> Self {
-        let events = Events(StoredValue::new_local(emitter));
+        let events = Events(emitter.map(|e| {
+            EMITTERS.with(|all| {
+                let mut all = all.borrow_mut();
+                all.push(e);
+                all.len() - 1
+            })
+        }));
         provide_context(events);
         events
     }
 
     /// The store's events, or none (a page rendered alone in a browser test).
     pub fn from_context() -> Self {
-        use_context::<Events>().unwrap_or_else(|| Events(StoredValue::new_local(None)))
+        use_context::<Events>().unwrap_or(Events(None))
+    }
+
+    /// Calls `f` with the store's emitter, taken out of the page's list first: a listener the
+    /// event runs may mount another store, which adds to the list.
+    fn with<R>(self, f: impl FnOnce(&Emitter) -> R) -> Option<R> {
+        let i = self.0?;
+        let emitter = EMITTERS.with(|all| all.borrow().get(i).cloned())?;
+        Some(f(&emitter))
     }
 
     /// The host element the store is mounted on, if any.
     pub fn host(self) -> Option<HtmlElement> {
-        self.0.with_value(|e| e.as_ref().map(|e| e.host.clone()))
+        self.with(|e| e.host.clone())
     }
 
     /// Dispatches `event`, if the store has a host to dispatch on.
     pub fn emit(self, event: &StoreEvent) {
-        self.0.with_value(|e| {
-            if let Some(e) = e {
-                e.emit(event);
-            }
-        });
+        self.with(|e| e.emit(event));
     }
 }

@@ -8,7 +8,7 @@
 //! can act on.
 
 use amigo_types::catalog::MAX_SEARCH_LEN;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::state::browse::Browse;
 use crate::state::cart::{Cart, MAX_QUANTITY};
@@ -104,25 +104,39 @@ pub fn add_args(id: &Value, quantity: &Value) -> Result<(u64, u32), String> {
     Ok((id, quantity))
 }
 
-/// What `cart()` hands the page: a copy, with no way back into the store's state.
-pub fn cart_copy(cart: &Cart) -> Value {
-    json!({
-        "currency": "NGN",
-        "count": cart.item_count(),
-        "subtotal": cart.subtotal(),
-        "lines": cart.lines().iter().map(|l| json!({
-            "product_id": l.product_id,
-            "slug": l.slug,
-            "name": l.name,
-            "unit_price": l.unit_price,
-            "quantity": l.quantity,
-        })).collect::<Vec<_>>(),
-    })
+/// What `cart()` hands the page, as JSON text: a copy, with no way back into the store's
+/// state.
+pub fn cart_copy(cart: &Cart) -> String {
+    use crate::events::{Field, object};
+    let lines: Vec<String> = cart
+        .lines()
+        .iter()
+        .map(|l| {
+            object(&[
+                (
+                    "product_id",
+                    Field::Int(i64::try_from(l.product_id).unwrap_or(i64::MAX)),
+                ),
+                ("slug", Field::Text(&l.slug)),
+                ("name", Field::Text(&l.name)),
+                ("unit_price", Field::Int(l.unit_price)),
+                ("quantity", Field::Int(i64::from(l.quantity))),
+            ])
+        })
+        .collect();
+    let lines = format!("[{}]", lines.join(","));
+    object(&[
+        ("currency", Field::Text("NGN")),
+        ("count", Field::Int(i64::from(cart.item_count()))),
+        ("subtotal", Field::Int(cart.subtotal())),
+        ("lines", Field::Raw(&lines)),
+    ])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn open_takes_the_documented_routes_and_explains_the_rest() {
@@ -184,7 +198,7 @@ mod tests {
         let mut cart = Cart::default();
         cart.add(&crate::state::cart::tests::product(7, 1_500, 9), 2)
             .unwrap();
-        let copy = cart_copy(&cart);
+        let copy: Value = serde_json::from_str(&cart_copy(&cart)).unwrap();
         assert_eq!(copy["count"], 2);
         assert_eq!(copy["subtotal"], 3_000);
         assert_eq!(copy["lines"][0]["product_id"], 7);

@@ -22,8 +22,8 @@ fn type_error(message: &str) -> JsValue {
     js_sys::TypeError::new(message).into()
 }
 
-fn to_js(v: &Value) -> JsValue {
-    js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
+fn to_js(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap_or(JsValue::NULL)
 }
 
 /// Puts the controller on `host` for the life of the page.
@@ -33,13 +33,12 @@ pub fn register(host: &HtmlElement, shop: &Shop, sells_data: bool) {
     let cart = shop.cart;
     let client = shop.client.clone();
 
-    let open = Closure::<dyn Fn(String) -> js_sys::Promise>::new(move |raw: String| {
-        let route = open_route(&json_arg(&raw), sells_data);
-        future_to_promise(async move {
-            let route = route.map_err(|e| type_error(&e))?;
-            router.go(route);
-            Ok(JsValue::UNDEFINED)
-        })
+    // open and cart answer at once (the loader turns a throw into a rejected Promise); only
+    // addToCart waits, for the catalog
+    let open = Closure::<dyn Fn(String) -> Result<(), JsValue>>::new(move |raw: String| {
+        let route = open_route(&json_arg(&raw), sells_data).map_err(|e| type_error(&e))?;
+        router.go(route);
+        Ok(())
     });
     let add = Closure::<dyn Fn(String, String) -> js_sys::Promise>::new(
         move |id: String, quantity: String| {
@@ -72,12 +71,11 @@ pub fn register(host: &HtmlElement, shop: &Shop, sells_data: bool) {
             })
         },
     );
-    let copy = Closure::<dyn Fn() -> js_sys::Promise>::new(move || {
-        let copy = cart.cart().try_with_untracked(cart_copy);
-        future_to_promise(async move {
-            copy.map(|c| to_js(&c))
-                .ok_or_else(|| js_sys::Error::new("cart: this store is no longer mounted").into())
-        })
+    let copy = Closure::<dyn Fn() -> Result<JsValue, JsValue>>::new(move || {
+        cart.cart()
+            .try_with_untracked(cart_copy)
+            .map(|c| to_js(&c))
+            .ok_or_else(|| js_sys::Error::new("cart: this store is no longer mounted").into())
     });
     for (name, f) in [
         ("open", open.as_ref()),
