@@ -46,7 +46,7 @@ fn on() -> DataSales {
 impl TestApp {
     /// The sandbox's plans of `network` now, read from its state (so the invented JSON path is
     /// not needed and the helper works against `--docs-only`).
-    fn sandbox_plans(
+    pub(crate) fn sandbox_plans(
         &self,
         network: amigo_types::data::Network,
     ) -> Vec<amigo_types::data::DataPlan> {
@@ -55,7 +55,7 @@ impl TestApp {
     }
 
     /// The cheapest MTN plan: `(plan_id, price)`.
-    async fn cheap_mtn_plan(&self) -> (u64, i64) {
+    pub(crate) async fn cheap_mtn_plan(&self) -> (u64, i64) {
         self.sandbox_plans(amigo_types::data::Network::Mtn)
             .iter()
             .map(|p| (p.plan_id, p.price.amount))
