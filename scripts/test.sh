@@ -23,10 +23,12 @@ cargo test --workspace --locked
 # follows Stripe's reading by default. The proxy must be correct under the other reading too.
 echo "== cargo test -p amigo-proxy, upstream idempotency mode replay-any"
 AMIGO_TEST_IDEMPOTENCY_MODE=replay-any cargo test --locked -p amigo-proxy
-# The data API against what the docs publish only: the sandbox's --docs-only mode turns off its
-# invented endpoints (the flat plan list, the purchase lookup), so the proxy cannot lean on them.
-echo "== cargo test -p amigo-proxy data API against the sandbox's --docs-only mode (no invented endpoint)"
-AMIGO_TEST_DOCS_ONLY=1 cargo test --locked -p amigo-proxy --test api data::
+# The whole proxy API suite against what the docs publish only (issue 22): the sandbox's
+# --docs-only mode turns off its invented endpoints (the flat plan list, the purchase lookup, the
+# 9mobile table) and cuts every price.market down to its amount, so the proxy cannot lean on them.
+# About a minute here once built.
+echo "== cargo test -p amigo-proxy API suite against the sandbox's --docs-only mode (no invented endpoint or field)"
+AMIGO_TEST_DOCS_ONLY=1 cargo test --locked -p amigo-proxy --test api
 
 # The proxy suite again on a real PostgreSQL 15 (a throw-away cluster, stopped whatever happens):
 # every test on its own database, plus the two-instance tests that need LISTEN/NOTIFY.

@@ -7,10 +7,13 @@
 #   scripts/web-test.sh --repeat N   N runs, each on a fresh proxy and sandbox; prints one line per
 #                                    run and a closing "N passed, M failed" (a flaky test shows here)
 #   scripts/web-test.sh --payments   only the payment suites (paystack and transfer mode)
+#   scripts/web-test.sh --quote-cors only the quote-refused-by-CORS suite
 #
-# The suites run on a proxy in the default payment mode (`none`); then payment.mjs runs on a fresh
-# proxy in paystack mode (its Paystack emulator started by --sandbox) and transfer.mjs on one in
-# transfer mode with a made-up merchant account.
+# The suites run on a proxy in the default payment mode (`none`); then quote-cors.mjs runs on a
+# fresh proxy whose sandbox answers the delivery quote without CORS (--sandbox-no-quote-cors), so
+# the browser's quote is refused and the widget falls back to the proxy's; then payment.mjs runs on
+# a fresh proxy in paystack mode (its Paystack emulator started by --sandbox) and transfer.mjs on
+# one in transfer mode with a made-up merchant account.
 #
 # Every suite fails on any page error or unexpected console.error. The trap test serves a build
 # with the `test-hooks` feature (the release profile, built here into target/trap-test) in place
@@ -22,6 +25,7 @@ export PATH="$root/.tools/node_modules/.bin:$PATH"
 
 repeat=1
 payments_only=0
+quote_cors_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --repeat)
@@ -32,8 +36,12 @@ while [ $# -gt 0 ]; do
       payments_only=1
       shift
       ;;
+    --quote-cors)
+      quote_cors_only=1
+      shift
+      ;;
     *)
-      echo "usage: scripts/web-test.sh [--repeat N] [--payments]" >&2
+      echo "usage: scripts/web-test.sh [--repeat N] [--payments] [--quote-cors]" >&2
       exit 2
       ;;
   esac
@@ -92,18 +100,19 @@ export AMIGO_TRANSFER_ACCOUNT_NAME="Amigo Demo Store Ltd"
 export AMIGO_TRANSFER_BANK_NAME="Sandbox Bank"
 export AMIGO_TRANSFER_ACCOUNT_NUMBER="0123456789"
 
-# start_proxy RUN [PAYMENT [EXPIRY]]: a fresh proxy and sandbox, taking payment as PAYMENT says
-# (`none`, the default, `paystack` or `transfer`), unpaid checkouts expiring after EXPIRY minutes
-# when given.
+# start_proxy RUN [PAYMENT [FLAG...]]: a fresh proxy and sandbox, taking payment as PAYMENT says
+# (`none`, the default, `paystack` or `transfer`), with any further proxy flags
+# (`--sandbox-no-quote-cors`, `--checkout-expiry-minutes 1`).
 start_proxy() {
-  local run_dir="$work/run-$1" payment="${2:-none}" expiry="${3:-}"
+  local run_dir="$work/run-$1" payment="${2:-none}"
+  shift 2 2>/dev/null || shift $#
   mkdir -p "$run_dir"
   (
     cd "$run_dir"
     AMIGO_ALLOWED_ORIGINS="http://127.0.0.1:$runner_port,http://127.0.0.1:$csp_port" RUST_LOG="${RUST_LOG:-info}" AMIGO_DATA_ENABLED=true \
       AMIGO_ADMIN_PASSWORD="$admin_password" AMIGO_PAYMENT="$payment" \
-      exec env ${expiry:+AMIGO_CHECKOUT_EXPIRY_MINUTES="$expiry"} "$root/target/debug/amigo-proxy" --sandbox --listen 127.0.0.1:0 \
-      --widget-dir "$root/dist" --sandbox-info-file "$run_dir/info.json"
+      exec "$root/target/debug/amigo-proxy" --sandbox --listen 127.0.0.1:0 \
+      --widget-dir "$root/dist" --sandbox-info-file "$run_dir/info.json" "$@"
   ) >"$run_dir/proxy.log" 2>&1 &
   proxy_pid=$!
   for _ in $(seq 1 300); do
@@ -146,6 +155,17 @@ check_log() {
   echo "PROXY LOG ($1): PASS (no token, console password or full phone number)"
 }
 
+# The checkout with the browser's quote refused by CORS, on a fresh proxy whose sandbox's quote
+# answers no CORS; returns non-zero if it failed.
+run_quote_cors() {
+  local n=$1 status=0
+  start_proxy "$n-quote-cors" none --sandbox-no-quote-cors
+  e2e "end-to-end checkout, the quote refused by CORS" "QUOTE CORS E2E" quote-cors.mjs || status=1
+  stop_proxy
+  check_log "$n-quote-cors" || status=1
+  return "$status"
+}
+
 # The payment suites, each on a fresh proxy in its mode; returns non-zero if any failed.
 run_payments() {
   local n=$1 status=0
@@ -154,7 +174,7 @@ run_payments() {
   stop_proxy
   check_log "$n-paystack" || status=1
   # an abandoned payment expires (after a minute: the shortest expiry)
-  start_proxy "$n-expiry" paystack 1
+  start_proxy "$n-expiry" paystack --checkout-expiry-minutes 1
   e2e "end-to-end abandoned payment expires" "EXPIRY E2E" expiry.mjs || status=1
   stop_proxy
   check_log "$n-expiry" || status=1
@@ -173,6 +193,10 @@ run_once() {
   csp_port=$(free_port)
   if [ "$payments_only" = 1 ]; then
     run_payments "$n"
+    return
+  fi
+  if [ "$quote_cors_only" = 1 ]; then
+    run_quote_cors "$n"
     return
   fi
   start_proxy "$n"
@@ -198,6 +222,7 @@ run_once() {
   e2e "end-to-end strict Content-Security-Policy" "CSP E2E" csp.mjs || status=1
   stop_proxy
   check_log "$n" || status=1
+  run_quote_cors "$n" || status=1
   run_payments "$n" || status=1
   return "$status"
 }

@@ -1,8 +1,9 @@
 //! Checkout's network calls: locations and the delivery quote go straight to the public Amigo API
-//! (`data-api`); the payment settings, the order or checkout, and their tracking go to the
-//! merchant's proxy (`data-proxy`).
+//! (`data-api`), the quote falling back to the proxy's own route when the browser cannot reach
+//! it ([`super::quote_route`]); the payment settings, the order or checkout, and their tracking
+//! go to the merchant's proxy (`data-proxy`).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use amigo_types::catalog::encode_pairs;
 use amigo_types::checkout::{CheckoutView, CreateCheckoutRequest, PaymentSettings};
@@ -17,6 +18,7 @@ use web_sys::AbortSignal;
 
 use super::failure::Failure;
 use super::flow::{Made, PendingCheckout, Submission};
+use super::quote_route::{Next, Outcome, QuoteRoute, Via};
 
 /// How long an order request may take before it counts as a network failure (and is retried
 /// with the same key).
@@ -46,11 +48,19 @@ pub enum CallError {
     Decode(u16),
 }
 
-/// Client for checkout: the public API base and the proxy base. Cheap to clone.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Client for checkout: the public API base and the proxy base, and where this store's delivery
+/// quote is asked ([`QuoteRoute`], shared by every clone). Cheap to clone.
+#[derive(Debug, Clone)]
 pub struct CheckoutApi {
     api: Arc<str>,
     proxy: Arc<str>,
+    route: Arc<Mutex<QuoteRoute>>,
+    /// The `sessionStorage` key the route is kept under, when it is kept.
+    route_key: Option<Arc<str>>,
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
 }
 
 fn is_abort(e: &gloo_net::Error) -> bool {
@@ -136,7 +146,38 @@ impl CheckoutApi {
         Self {
             api: Arc::from(api.trim_end_matches('/')),
             proxy: Arc::from(proxy.trim_end_matches('/')),
+            route: Arc::new(Mutex::new(QuoteRoute::default())),
+            route_key: None,
         }
+    }
+
+    /// Keeps the quote route in `sessionStorage` under `key` (one per store), starting from what
+    /// is there: a reload in the same tab does not try the browser route again.
+    pub fn with_route_memory(mut self, key: String) -> Self {
+        let saved = session_storage().and_then(|s| s.get_item(&key).ok().flatten());
+        self.route = Arc::new(Mutex::new(QuoteRoute::from_session(saved.as_deref())));
+        self.route_key = Some(Arc::from(key));
+        self
+    }
+
+    fn route(&self) -> QuoteRoute {
+        self.route.lock().map(|r| *r).unwrap_or_default()
+    }
+
+    /// Records how a call ended and says what to do next; a newly chosen route is saved.
+    fn after_quote(&self, via: Via, outcome: Outcome) -> Next {
+        let Ok(mut route) = self.route.lock() else {
+            return Next::Done;
+        };
+        let before = *route;
+        let next = route.after(via, outcome);
+        if *route != before
+            && let (Some(key), Some(value), Some(s)) =
+                (&self.route_key, route.session_value(), session_storage())
+        {
+            let _ = s.set_item(key, value);
+        }
+        next
     }
 
     /// `GET locations.php?search=` — states and LGAs matching what was typed.
@@ -177,14 +218,39 @@ impl CheckoutApi {
         Ok(list.data)
     }
 
-    /// `POST delivery/quote/` — Standard and Premium for the cart at the area.
+    /// `POST delivery/quote/` — Standard and Premium for the cart at the area: from the browser,
+    /// or through the proxy's `POST /api/delivery/quote` when the browser cannot reach Amigo (a
+    /// CORS refusal looks like a network failure); see [`QuoteRoute`].
     pub async fn quote(
         &self,
         request: &QuoteRequest,
         signal: Option<&AbortSignal>,
     ) -> Result<Quote, CallError> {
-        let url = format!("{}/commerce/delivery/quote/", self.api);
-        let req = gloo_net::http::Request::post(&url)
+        let mut via = self.route().first();
+        loop {
+            let url = match via {
+                Via::Browser => format!("{}/commerce/delivery/quote/", self.api),
+                Via::Proxy => format!("{}/api/delivery/quote", self.proxy),
+            };
+            let result = Self::quote_at(&url, request, signal).await;
+            let outcome = match &result {
+                Ok(_) | Err(CallError::Http { .. } | CallError::Decode(_)) => Outcome::Answered,
+                Err(CallError::Network) => Outcome::Unreachable,
+                Err(CallError::Aborted) => Outcome::Cancelled,
+            };
+            match self.after_quote(via, outcome) {
+                Next::AskProxy => via = Via::Proxy,
+                Next::Done => return result,
+            }
+        }
+    }
+
+    async fn quote_at(
+        url: &str,
+        request: &QuoteRequest,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Quote, CallError> {
+        let req = gloo_net::http::Request::post(url)
             .abort_signal(signal)
             .json(request)
             .map_err(|_| CallError::Network)?;

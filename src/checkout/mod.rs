@@ -15,6 +15,7 @@ pub mod location;
 pub mod payment;
 pub mod payment_status;
 pub mod quote;
+pub mod quote_route;
 pub mod tracking;
 
 #[cfg(all(target_arch = "wasm32", feature = "checkout"))]

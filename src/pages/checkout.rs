@@ -54,7 +54,10 @@ pub struct PaymentInfo(pub RwSignal<PaymentLoad>);
 /// Provides what checkout and tracking need from the embed configuration: the API client (public
 /// API and proxy), the draft's storage key and the payment settings (read by the checkout).
 pub fn provide_checkout(api: &str, proxy: &str, merchant: &str) {
-    provide_context(CheckoutApi::new(api, proxy));
+    provide_context(
+        CheckoutApi::new(api, proxy)
+            .with_route_memory(crate::checkout::quote_route::session_key(proxy, merchant)),
+    );
     provide_context(DraftKey(draft_storage_key(proxy, merchant)));
     provide_context(PaymentInfo(RwSignal::new(PaymentLoad::Loading)));
 }

@@ -77,7 +77,7 @@ fn plan_card(plan: &DataPlan, t: RwSignal<TopUp>, locked: Signal<bool>) -> impl 
             <span class="tu-val">{plan.validity.clone()}</span>
             <span class="tu-price">{plan.price.display.clone()}</span>
             <span class="tu-eff">
-                {format!("{}% delivered", plan.efficiency)}
+                {crate::topup::plans::efficiency_text(plan)}
                 {badge.map(|(text, kind)| view! {
                     " " <span class=format!("tu-badge {kind}")>{text}</span>
                 })}

@@ -47,7 +47,7 @@ pub fn group_plans(catalog: &[DataPlan], network: Network) -> PlanGroups {
     mine.sort_by_key(|p| (p.validity_days, p.price.amount, p.capacity_mb));
     let mut out = PlanGroups::default();
     for plan in mine {
-        if EfficiencyRating::of(plan.efficiency) == EfficiencyRating::Poor {
+        if plan.efficiency.map(EfficiencyRating::of) == Some(EfficiencyRating::Poor) {
             out.poor.push(plan);
             continue;
         }
@@ -65,20 +65,33 @@ pub fn group_plans(catalog: &[DataPlan], network: Network) -> PlanGroups {
 }
 
 /// The badge a plan wears: `(text, css modifier)`; plans between the documented bands wear
-/// none. Read from the score itself, so a catalog whose rating lags its score still shows truth.
+/// none, and so do unrated ones. Read from the score itself, so a catalog whose rating lags its
+/// score still shows truth.
 pub fn badge(plan: &DataPlan) -> Option<(&'static str, &'static str)> {
-    match EfficiencyRating::of(plan.efficiency) {
+    match EfficiencyRating::of(plan.efficiency?) {
         EfficiencyRating::Excellent => Some(("Excellent", "excellent")),
         EfficiencyRating::Poor => Some(("Poor", "poor")),
         EfficiencyRating::Good => None,
     }
 }
 
+/// The delivery rate as shown: "99% delivered", or "Delivery rate unknown" for a plan the
+/// catalog rates nowhere (never a made-up score).
+pub fn efficiency_text(plan: &DataPlan) -> String {
+    match plan.efficiency {
+        Some(score) => format!("{score}% delivered"),
+        None => "Delivery rate unknown".to_owned(),
+    }
+}
+
 /// The accessible summary of one plan: "1GB, 1 day, ₦350, 99% delivered".
 pub fn plan_label(plan: &DataPlan) -> String {
     format!(
-        "{}, {}, {}, {}% delivered",
-        plan.capacity, plan.validity, plan.price.display, plan.efficiency
+        "{}, {}, {}, {}",
+        plan.capacity,
+        plan.validity,
+        plan.price.display,
+        efficiency_text(plan)
     )
 }
 
@@ -97,8 +110,8 @@ mod tests {
             validity: format!("{days} days"),
             validity_days: days,
             price: Money::naira(price),
-            efficiency: eff,
-            efficiency_rating: EfficiencyRating::of(eff),
+            efficiency: Some(eff),
+            efficiency_rating: Some(EfficiencyRating::of(eff)),
         }
     }
 
@@ -123,6 +136,19 @@ mod tests {
         );
         assert_eq!(g.poor.iter().map(|p| p.plan_id).collect::<Vec<_>>(), [1004]);
         assert!(group_plans(&catalog, Network::Airtel).is_empty());
+    }
+
+    #[test]
+    fn an_unrated_plan_shows_no_score_and_no_badge() {
+        let mut p = plan(1, Network::Airtel, 500, 7, 500, 0);
+        p.efficiency = None;
+        p.efficiency_rating = None;
+        assert_eq!(badge(&p), None);
+        assert_eq!(efficiency_text(&p), "Delivery rate unknown");
+        assert_eq!(plan_label(&p), "500MB, 7 days, ₦500, Delivery rate unknown");
+        let g = group_plans(&[p], Network::Airtel);
+        assert!(g.poor.is_empty(), "not set apart as poor");
+        assert_eq!(g.groups[0].plans.len(), 1);
     }
 
     #[test]

@@ -46,9 +46,13 @@ pub struct MarketPrice {
     /// Compare-at price in whole Naira (always above the catalog price).
     pub amount: i64,
     /// Display string of `amount` (derived with [`format_naira`] when the platform sends none).
+    /// Not required in the schema: the proxy passes Amigo's catalog bytes through, and the docs
+    /// do not promise it.
+    #[cfg_attr(feature = "schema", schema(required = false))]
     pub display: String,
     /// Whole-percent saving against `amount`, rounded down (derived when the platform sends
-    /// none).
+    /// none). Not required in the schema, as `display`.
+    #[cfg_attr(feature = "schema", schema(required = false))]
     pub discount_percent: u8,
 }
 

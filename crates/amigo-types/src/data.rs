@@ -154,10 +154,13 @@ pub struct DataPlan {
     pub validity_days: u32,
     /// Price in integer Naira with its display string.
     pub price: Money,
-    /// Recent delivery success rate, whole percent (0–100); it drifts over time.
-    pub efficiency: u8,
-    /// The documented band of `efficiency`.
-    pub efficiency_rating: EfficiencyRating,
+    /// Recent delivery success rate, whole percent (0–100); it drifts over time. `None` (JSON
+    /// `null`) when the catalog rates the plan nowhere: shown unrated, never as a made-up score.
+    #[serde(default)]
+    pub efficiency: Option<u8>,
+    /// The documented band of `efficiency`; `None` with it.
+    #[serde(default)]
+    pub efficiency_rating: Option<EfficiencyRating>,
 }
 
 /// The documented purchase body, read loosely so each field gets its own `invalid_*` error.

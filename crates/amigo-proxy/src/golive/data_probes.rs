@@ -1,7 +1,9 @@
 //! `doctor`'s probes of what the Data API depends on and the docs leave open: where the plan
 //! catalog lives and whether the proxy can read it (`plan_catalog`), and whether the platform
-//! answers purchase outcomes (`data_lookup`). Each line says what the proxy will do with what it
-//! found. With data sales off neither is probed: nothing depends on them.
+//! answers purchase outcomes (`data_lookup`), and how a purchase's answer is read
+//! (`data_purchase`: not probed, since probing would spend money; the docs publish only the
+//! request). Each line says what the proxy will do with what it found. With data sales off
+//! nothing is probed: nothing depends on them.
 
 use super::doctor::Check;
 use crate::config::ProxyConfig;
@@ -9,12 +11,16 @@ use crate::outcome_lookup;
 use crate::plan_catalog::PlanCatalogSource;
 use crate::upstream::AmigoClient;
 
-/// Both data lines, in order.
+/// What the `data_purchase` line says: the purchase answer is never probed (that would buy).
+const PURCHASE_ANSWER: &str = "not probed (a probe would spend money): the docs publish only the request of POST /api/data/, so the answer is kept raw and its reference and status are read under the usual names; an answer without them shows the shopper \"sent, we'll confirm\" with the proxy's own reference, and the console lists it for you to check";
+
+/// The data lines, in order.
 pub(super) async fn checks(config: &ProxyConfig) -> Vec<Check> {
     if !config.data.enabled {
         let off = "data sales are off (AMIGO_DATA_ENABLED); not probed";
         return vec![
             Check::pass("plan_catalog", off),
+            Check::pass("data_purchase", off),
             Check::pass("data_lookup", off),
         ];
     }
@@ -28,12 +34,14 @@ pub(super) async fn checks(config: &ProxyConfig) -> Vec<Check> {
             let why = format!("no client for {}: {e}", config.api_base);
             return vec![
                 Check::fail("plan_catalog", why.clone(), "fix the upstream line first"),
+                Check::pass("data_purchase", PURCHASE_ANSWER),
                 Check::fail("data_lookup", why, "fix the upstream line first"),
             ];
         }
     };
     vec![
         plan_catalog(config, &amigo).await,
+        Check::pass("data_purchase", PURCHASE_ANSWER),
         data_lookup(&amigo).await,
     ]
 }

@@ -21,7 +21,8 @@ const DELIVERIES_SHOWN: usize = 3;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
     /// Stable name (`token`, `payment`, `upstream`, `public_url`, `origins`, `webhook`,
-    /// `plan_catalog`, `data_lookup`, `database`, `widget`), for scripts and the admin console.
+    /// `webhook_api`, `quote_cors`, `plan_catalog`, `data_purchase`, `data_lookup`, `database`, `widget`), for
+    /// scripts and the admin console.
     pub name: &'static str,
     /// Whether it passed.
     pub ok: bool,
@@ -111,15 +112,22 @@ pub async fn run(config: &ProxyConfig, store: Result<&Store, String>) -> Report 
     checks.push(upstream(config, &listed));
     checks.push(public_url(config, live));
     checks.push(origins(config, live));
+    let platform = platform.ok();
     checks.push(
         webhook(
             config,
-            platform.ok().as_ref(),
+            platform.as_ref(),
             &listed,
             store.as_ref().ok().copied(),
         )
         .await,
     );
+    let ours = listed.as_ref().ok().and_then(|all| {
+        let url = webhook_url(config);
+        all.iter().rev().find(|e| e.url == url).map(|e| e.id)
+    });
+    checks.push(super::platform_probes::webhook_api(platform.as_ref(), &listed, ours).await);
+    checks.push(super::platform_probes::quote_cors(config).await);
     checks.extend(super::data_probes::checks(config).await);
     checks.push(database(store).await);
     checks.push(widget(config).await);

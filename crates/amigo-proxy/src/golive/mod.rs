@@ -10,6 +10,7 @@
 pub mod cli;
 mod data_probes;
 pub mod doctor;
+mod platform_probes;
 pub mod webhooks;
 
 use std::time::Duration;

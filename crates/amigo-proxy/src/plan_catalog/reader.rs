@@ -10,10 +10,6 @@ use amigo_types::Money;
 use amigo_types::data::{DataPlan, EfficiencyRating, Network};
 use serde_json::{Map, Value};
 
-/// The score given to a plan the catalog rates nowhere: the lowest "good" score, so the shop
-/// neither badges it excellent nor sets it apart as poor on a reading it never had.
-pub(crate) const UNRATED_EFFICIENCY: u8 = 75;
-
 const ID_NAMES: &[&str] = &[
     "plan_id",
     "planId",
@@ -60,7 +56,7 @@ pub(crate) struct CatalogReading {
     pub(crate) plans: Vec<DataPlan>,
     /// One line per record it left out, saying why (for the log and `doctor`).
     pub(crate) skipped: Vec<String>,
-    /// Plans given [`UNRATED_EFFICIENCY`] because the catalog rates them nowhere.
+    /// Plans given no score (`efficiency: None`) because the catalog rates them nowhere.
     pub(crate) unrated: usize,
 }
 
@@ -339,7 +335,6 @@ fn plan(
         .and_then(efficiency)
         .or_else(|| scores.iter().find(|(p, _)| *p == id).map(|(_, s)| *s));
     let rated = score.is_some();
-    let efficiency = score.unwrap_or(UNRATED_EFFICIENCY);
     Ok((
         DataPlan {
             plan_id: id,
@@ -350,8 +345,8 @@ fn plan(
             capacity,
             validity,
             price: Money::naira(amount),
-            efficiency,
-            efficiency_rating: EfficiencyRating::of(efficiency),
+            efficiency: score,
+            efficiency_rating: score.map(EfficiencyRating::of),
         },
         rated,
     ))
@@ -388,14 +383,18 @@ mod tests {
         assert_eq!((mtn.capacity_mb, mtn.validity_days), (1024, 1));
         assert_eq!(
             (mtn.efficiency, mtn.efficiency_rating),
-            (98, EfficiencyRating::Excellent)
+            (Some(98), Some(EfficiencyRating::Excellent))
         );
         let airtel = &r.plans[1];
         assert_eq!(
             (airtel.network, airtel.capacity_mb, airtel.validity_days),
             (Network::Airtel, 500, 7)
         );
-        assert_eq!(airtel.efficiency, UNRATED_EFFICIENCY);
+        assert_eq!(
+            (airtel.efficiency, airtel.efficiency_rating),
+            (None, None),
+            "unrated: no score made up"
+        );
         assert_eq!(r.unrated, 1);
     }
 
@@ -408,9 +407,9 @@ mod tests {
         let p = &r.plans[0];
         assert_eq!(
             (p.network, p.capacity_mb, p.validity_days, p.efficiency),
-            (Network::Glo, 1536, 30, 61)
+            (Network::Glo, 1536, 30, Some(61))
         );
-        assert_eq!(p.efficiency_rating, EfficiencyRating::Poor);
+        assert_eq!(p.efficiency_rating, Some(EfficiencyRating::Poor));
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub(crate) fn enabled(state: &AppState) -> ProxyResult<()> {
         ("network" = Option<u8>, Query, description = "1 MTN, 2 Glo, 4 Airtel, 3 9mobile; omit for all"),
     ),
     responses(
-        (status = 200, description = "The plans the proxy could read from Amigo's `/plans_catalog.php` (a plan it cannot read is left out and logged), in one shape whatever Amigo's: plans with `efficiency` (percent) and `efficiency_rating` (`excellent` ≥ 98, `poor` < 75)", body = amigo_types::DataEnvelope<Vec<amigo_types::data::DataPlan>>, content_type = "application/json", headers(("ETag" = String, description = "Weak validator of this body, the same in every coding"))),
+        (status = 200, description = "The plans the proxy could read from Amigo's `/plans_catalog.php` (a plan it cannot read is left out and logged), in one shape whatever Amigo's: plans with `efficiency` (percent) and `efficiency_rating` (`excellent` ≥ 98, `poor` < 75), both `null` for a plan the catalog rates nowhere", body = amigo_types::DataEnvelope<Vec<amigo_types::data::DataPlan>>, content_type = "application/json", headers(("ETag" = String, description = "Weak validator of this body, the same in every coding"))),
         (status = 304, description = "Not modified: `If-None-Match` holds this body's `ETag`; no body", headers(("ETag" = String, description = "The validator the client holds"))),
         (status = 403, description = "`data_sales_disabled`: the merchant has not set `AMIGO_DATA_ENABLED`; or `origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 422, description = "`invalid_network` (no upstream call)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),

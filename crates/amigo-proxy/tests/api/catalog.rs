@@ -274,9 +274,11 @@ async fn data_plans_come_from_the_cache_with_efficiency() {
     let first = app.get("/api/data/plans?network=2").await;
     assert_eq!(first.status, StatusCode::OK);
     assert_eq!(first.header("x-cache"), Some("MISS"));
+    // the sandbox's own plans, read from its state (its flat JSON list is an invention, off in
+    // `--docs-only` mode)
     assert_eq!(
-        first.json(),
-        app.upstream_get("/data/plans/?network=2").await
+        first.json()["data"],
+        serde_json::to_value(app.sandbox_plans(amigo_types::data::Network::Glo)).unwrap()
     );
     let plans = first.json()["data"].as_array().unwrap().clone();
     assert!(!plans.is_empty());
@@ -299,8 +301,8 @@ async fn data_plans_come_from_the_cache_with_efficiency() {
     );
     assert_eq!(
         app.upstream.controls.count(&Method::GET, "/api/data/plans"),
-        1,
-        "only the test's own read of the sandbox's invented path"
+        0,
+        "never the sandbox's invented path"
     );
 }
 

@@ -649,13 +649,15 @@ async fn the_catalog_at_the_host_root_is_found_and_remembered() {
     assert_eq!(app.upstream.controls.count(&get, "/plans_catalog.php"), 2);
 }
 
-/// Issue 22 §1 (its "done when"): an upstream whose catalog uses other field names, prices as
-/// text and objects, a separate efficiency table with fractions and percent strings, and one
-/// record nobody can read: the shop lists every readable plan, leaves the bad one out (logged),
-/// and still sells data.
+/// Issue 22 (its second "done when"): an upstream whose catalog uses other field names, prices
+/// as text and objects, a separate efficiency table with fractions and percent strings, and one
+/// record nobody can read, and whose products' `market` holds only `amount`: the shop lists
+/// every readable plan (an unrated one with no score, not a made-up one), leaves the bad one out
+/// (logged), still sells data, and places an order for a discounted product.
 #[tokio::test]
 async fn another_catalog_shape_still_lists_plans_and_sells_data() {
     let app = spawn_app_with(with_data(on())).await;
+    app.upstream.controls.bare_market_prices(true);
     let (plan, price) = app.cheap_mtn_plan().await;
     let catalog = json!({
         "status": "ok",
@@ -698,11 +700,20 @@ async fn another_catalog_shape_still_lists_plans_and_sells_data() {
         (Some(61), Some(1024))
     );
     assert_eq!(mtn1["efficiency_rating"], "poor");
+    let airtel = plans.iter().find(|p| p["plan_id"] == 4001).unwrap();
+    assert!(
+        airtel["efficiency"].is_null() && airtel["efficiency_rating"].is_null(),
+        "rated nowhere: unknown, never 75 ({airtel})"
+    );
     assert!(crate::helpers::captured_logs().contains("plan 1999: no readable price"));
 
     let ok = app.buy(&buy_body(MTN_LINE, plan), &new_key()).await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.everything());
     assert_eq!(app.upstream_purchases().await, 1);
+
+    let (id, _, _) = crate::market_prices::bare_discounted_product(&app).await;
+    let order = crate::market_prices::place(&app, id).await;
+    assert_eq!(order.status, StatusCode::CREATED, "{}", order.everything());
 }
 
 /// Issue 23 §3: with the circuit breaker open no request leaves the proxy, so the purchase's

@@ -382,3 +382,162 @@ async fn doctor_probes_the_plan_catalog_and_the_outcome_lookup() {
         assert!(missing.fix.as_deref().unwrap().contains("AMIGO_PLANS_URL"));
     }
 }
+
+/// Issue 22 §6: `doctor` probes the quote's CORS for the proxy's own origin and every allowed
+/// one (a preflight as a browser sends it) and says the widget falls back to the proxy where it
+/// is refused; and says which webhook answers are documented and which are read tolerantly,
+/// reading one endpoint's deliveries. Against the sandbox as it runs by default, and in
+/// `--docs-only` mode with the quote's CORS off; `--json` carries every line.
+#[tokio::test]
+async fn doctor_probes_the_quote_cors_and_the_webhook_answers() {
+    for (docs_only, quote_cors) in [(false, true), (true, false)] {
+        let app = spawn_app_with(Options {
+            docs_only,
+            quote_cors,
+            ..Options::default()
+        })
+        .await;
+        let config = app.state.config().clone();
+        let r = doctor::run(&config, Ok(app.state.store())).await;
+        let cors = r.check("quote_cors").unwrap();
+        assert!(cors.ok, "{cors:?}");
+        let origins = format!("{}, {}", app.proxy_url, crate::helpers::SHOP_ORIGIN);
+        if quote_cors {
+            assert!(
+                cors.detail.starts_with(&format!(
+                    "browsers at {origins} may call Amigo's quote directly"
+                )),
+                "{cors:?}"
+            );
+            assert!(!cors.detail.contains("refuses"), "{cors:?}");
+        } else {
+            assert!(
+                cors.detail.starts_with(&format!(
+                    "Amigo's quote refuses browsers at {}",
+                    app.proxy_url
+                )),
+                "{cors:?}"
+            );
+            assert!(
+                cors.detail
+                    .contains("(no Access-Control-Allow-Origin; preflight 405)")
+                    && cors
+                        .detail
+                        .contains("asks the proxy's POST /api/delivery/quote instead"),
+                "{cors:?}"
+            );
+        }
+        let api = r.check("webhook_api").unwrap();
+        assert!(api.ok, "{api:?}");
+        assert!(
+            api.detail
+                .starts_with("register and list answer as documented; endpoint ")
+                && api.detail.contains("deliveries read")
+                && api
+                    .detail
+                    .contains("PATCH and DELETE answers are not published"),
+            "{api:?}"
+        );
+        let purchase = r.check("data_purchase").unwrap();
+        assert!(
+            purchase.ok && purchase.detail.starts_with("not probed"),
+            "{purchase:?}"
+        );
+
+        let json = serde_json::to_value(&r).unwrap();
+        let names: Vec<&str> = json["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "token",
+                "payment",
+                "upstream",
+                "public_url",
+                "origins",
+                "webhook",
+                "webhook_api",
+                "quote_cors",
+                "plan_catalog",
+                "data_purchase",
+                "data_lookup",
+                "database",
+                "widget"
+            ],
+            "{docs_only}"
+        );
+    }
+}
+
+/// A platform whose `DELETE` answers `204` with no body and whose `PATCH` answers without the
+/// endpoint (the docs publish neither answer): `webhooks delete` still forgets the secret and
+/// `disable` reads the endpoint back from the list.
+#[tokio::test]
+async fn webhook_management_reads_undocumented_answers_tolerantly() {
+    use axum::routing::any;
+    let (app, _, _widget) = bare_app().await;
+    // a front that answers PATCH and DELETE as a live platform might, passing the rest through
+    let upstream = app.upstream.api_base.clone();
+    let front = axum::Router::new().fallback(any(
+        move |method: axum::http::Method,
+              uri: axum::http::Uri,
+              headers: axum::http::HeaderMap,
+              body: bytes::Bytes| {
+            let upstream = upstream.clone();
+            async move {
+                let url = format!(
+                    "{upstream}{}",
+                    uri.path_and_query()
+                        .unwrap()
+                        .as_str()
+                        .trim_start_matches("/api")
+                );
+                let mut req = reqwest::Client::new()
+                    .request(method.clone(), url)
+                    .body(body);
+                for (k, v) in &headers {
+                    if k != "host" {
+                        req = req.header(k, v);
+                    }
+                }
+                let resp = req.send().await.unwrap();
+                let status = resp.status();
+                let bytes = resp.bytes().await.unwrap();
+                match method {
+                    axum::http::Method::DELETE if status.is_success() => {
+                        (StatusCode::NO_CONTENT, bytes::Bytes::new())
+                    }
+                    axum::http::Method::PATCH if status.is_success() => (
+                        StatusCode::OK,
+                        bytes::Bytes::from_static(b"{\"success\":true}"),
+                    ),
+                    _ => (status, bytes),
+                }
+            }
+        },
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, front).await.unwrap() });
+    let mut config = app.state.config().clone();
+    config.api_base = format!("http://{addr}/api");
+    let golive = GoLive::with_store(config, app.state.store().clone()).unwrap();
+    let id = golive.register().await.unwrap().endpoint.id;
+    let disabled = golive.set_active(Some(id), false).await.unwrap();
+    assert_eq!((disabled.id, disabled.status.as_str()), (id, "disabled"));
+    assert!(
+        golive.delete(id).await.unwrap(),
+        "a 204 counts as deleted, and the secret it held is forgotten"
+    );
+    assert!(
+        webhook_endpoints::for_api(app.state.store(), &format!("http://{addr}/api"))
+            .await
+            .unwrap()
+            .iter()
+            .all(|s| s.endpoint_id != id)
+    );
+}

@@ -66,7 +66,10 @@ fn doctor_fails_the_webhook_line_until_webhooks_register() {
         "upstream",
         "public_url",
         "origins",
+        "webhook_api",
+        "quote_cors",
         "plan_catalog",
+        "data_purchase",
         "data_lookup",
         "database",
         "widget",
@@ -96,7 +99,7 @@ fn doctor_fails_the_webhook_line_until_webhooks_register() {
         out.contains("✓ webhook: endpoint 1 for http://127.0.0.1:9/webhooks/amigo is active"),
         "{out}"
     );
-    assert_eq!(out.lines().count(), 10, "{out}");
+    assert_eq!(out.lines().count(), 13, "{out}");
 
     let json = run(&["doctor", "--json"]);
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();

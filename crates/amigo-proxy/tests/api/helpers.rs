@@ -269,7 +269,11 @@ fn idempotency_mode_from_env() -> amigo_sandbox::idempotency::IdempotencyMode {
     }
 }
 
-async fn spawn_upstream(faults: amigo_sandbox::FaultConfig, docs_only: bool) -> Upstream {
+async fn spawn_upstream(
+    faults: amigo_sandbox::FaultConfig,
+    docs_only: bool,
+    quote_cors: bool,
+) -> Upstream {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let sandbox = Sandbox::new(SandboxConfig {
@@ -279,6 +283,7 @@ async fn spawn_upstream(faults: amigo_sandbox::FaultConfig, docs_only: bool) -> 
         idempotency_mode: idempotency_mode_from_env(),
         faults,
         docs_only,
+        quote_cors,
         ..SandboxConfig::default()
     });
     let controls = Arc::new(Controls::default());
@@ -328,6 +333,8 @@ pub(crate) struct Options {
     /// The upstream sandbox in `--docs-only` mode (also for the whole suite with
     /// `AMIGO_TEST_DOCS_ONLY=1`): no invented endpoint to lean on.
     pub(crate) docs_only: bool,
+    /// Whether the upstream's delivery quote answers CORS (on unless a test turns it off).
+    pub(crate) quote_cors: bool,
     /// Order payment settings (`AMIGO_PAYMENT=none`, no opt-in, no budget unless a test says).
     pub(crate) payment: OrderPayment,
     /// How long a request may take until its answer starts.
@@ -378,6 +385,7 @@ impl Default for Options {
             },
             faults: amigo_sandbox::FaultConfig::default(),
             docs_only: std::env::var("AMIGO_TEST_DOCS_ONLY").is_ok_and(|v| v == "1"),
+            quote_cors: true,
             payment: OrderPayment::default(),
             request_timeout: amigo_proxy::config::DEFAULT_REQUEST_TIMEOUT,
             body_timeout: amigo_proxy::config::DEFAULT_BODY_TIMEOUT,
@@ -420,7 +428,14 @@ pub(crate) async fn spawn_app() -> TestApp {
 /// A proxy with `options`.
 pub(crate) async fn spawn_app_with(options: Options) -> TestApp {
     init_logs();
-    let upstream = Arc::new(spawn_upstream(options.faults.clone(), options.docs_only).await);
+    let upstream = Arc::new(
+        spawn_upstream(
+            options.faults.clone(),
+            options.docs_only,
+            options.quote_cors,
+        )
+        .await,
+    );
     let token = options
         .token
         .clone()

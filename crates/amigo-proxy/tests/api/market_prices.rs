@@ -22,7 +22,7 @@ async fn bare_market_app(price_rule: PriceRule) -> TestApp {
 
 /// An in-stock discounted product that ships to Zaria, as the upstream sends it: `(id, price, market amount)`, after
 /// checking its market carries nothing but `amount`.
-async fn bare_discounted_product(app: &TestApp) -> (u64, i64, i64) {
+pub(crate) async fn bare_discounted_product(app: &TestApp) -> (u64, i64, i64) {
     let r = app.get("/api/catalog/curation?type=deals&limit=50").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.everything());
     let body = r.json();
@@ -56,7 +56,10 @@ async fn bare_discounted_product(app: &TestApp) -> (u64, i64, i64) {
     )
 }
 
-fn place(app: &TestApp, id: u64) -> impl Future<Output = crate::helpers::TestResponse> + '_ {
+pub(crate) fn place(
+    app: &TestApp,
+    id: u64,
+) -> impl Future<Output = crate::helpers::TestResponse> + '_ {
     app.call(order_request(
         &order_body("08031234567", id, 1),
         Some(&new_key()),

@@ -78,8 +78,8 @@ impl DataPlans {
                         },
                         validity_days: days,
                         price: Money::naira(price),
-                        efficiency: base,
-                        efficiency_rating: EfficiencyRating::of(base),
+                        efficiency: Some(base),
+                        efficiency_rating: Some(EfficiencyRating::of(base)),
                     },
                 });
             }
@@ -139,7 +139,7 @@ impl DataPlans {
                         serde_json::json!({
                             "plan_id": p.plan_id,
                             "capacity": p.capacity,
-                            "efficiency": format!("{}%", p.efficiency),
+                            "efficiency": format!("{}%", p.efficiency.unwrap_or_default()),
                         })
                     })
                     .collect(),
@@ -168,8 +168,8 @@ impl DataPlans {
         let drift: i16 = rng.random_range(-4..=4);
         let score = (i16::from(s.base) + drift).clamp(0, 100) as u8;
         DataPlan {
-            efficiency: score,
-            efficiency_rating: EfficiencyRating::of(score),
+            efficiency: Some(score),
+            efficiency_rating: Some(EfficiencyRating::of(score)),
             ..s.plan.clone()
         }
     }
@@ -206,11 +206,11 @@ mod tests {
         let all = p.list(None, 0);
         assert!(
             all.iter()
-                .any(|x| x.efficiency_rating == EfficiencyRating::Poor)
+                .any(|x| x.efficiency_rating == Some(EfficiencyRating::Poor))
         );
         assert!(
             all.iter()
-                .any(|x| x.efficiency_rating == EfficiencyRating::Excellent)
+                .any(|x| x.efficiency_rating == Some(EfficiencyRating::Excellent))
         );
         let mtn1 = p.plan(1001, 0).unwrap();
         assert_eq!(
@@ -238,7 +238,10 @@ mod tests {
         let score = t["data"]["efficiency"]["MTN"][0]["efficiency"]
             .as_str()
             .unwrap();
-        assert_eq!(score, format!("{}%", p.plan(1001, 0).unwrap().efficiency));
+        assert_eq!(
+            score,
+            format!("{}%", p.plan(1001, 0).unwrap().efficiency.unwrap())
+        );
         assert!(p.tables(None, 0, true)["data"]["plans"]["9mobile"].is_array());
         let glo = p.tables(Some(Network::Glo), 0, true);
         assert_eq!(glo["data"]["plans"].as_object().unwrap().len(), 1);

@@ -44,7 +44,7 @@ pub fn buy_data(
         });
     }
     let mut rng = rand::rng();
-    let destined = if rng.random_range(0..100u8) < plan.efficiency {
+    let destined = if rng.random_range(0..100u8) < plan.efficiency.unwrap_or(100) {
         Outcome::Delivered
     } else {
         Outcome::Failed

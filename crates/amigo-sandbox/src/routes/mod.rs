@@ -6,6 +6,7 @@ mod advance;
 mod categories;
 mod curation;
 mod data;
+mod docs_only;
 mod framework_errors;
 mod images;
 mod locations;
@@ -151,6 +152,10 @@ pub fn router(state: AppState) -> Router {
             framework_errors::MAX_BODY_BYTES,
         ))
         .layer(axum::middleware::map_response(framework_errors::envelope))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            docs_only::bare_market,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::fault::inject,

@@ -534,3 +534,39 @@ async fn docs_only_turns_the_invented_data_endpoints_off() {
         (404, "not_found")
     );
 }
+
+/// `--docs-only` cuts every product's `price.market` down to its `amount` (the docs elide its
+/// contents): a list with deals carries nothing else there; without the flag `display` and
+/// `discount_percent` are still served.
+#[tokio::test]
+async fn docs_only_cuts_market_prices_to_their_amount() {
+    for docs_only in [false, true] {
+        let app = app_with(SandboxConfig {
+            docs_only,
+            ..SandboxConfig::default()
+        });
+        let page = app
+            .get(
+                "/api/commerce/curation/?type=deals&limit=20",
+                Some(TEST_TOKEN),
+            )
+            .await;
+        assert_eq!(page.status, 200);
+        let body = page.json();
+        let markets: Vec<&serde_json::Map<String, serde_json::Value>> = body["data"]["products"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["price"]["market"].as_object())
+            .collect();
+        assert!(!markets.is_empty(), "deals have market prices");
+        for m in markets {
+            let keys: Vec<&String> = m.keys().collect();
+            if docs_only {
+                assert_eq!(keys, ["amount"]);
+            } else {
+                assert!(m.contains_key("discount_percent"), "{m:?}");
+            }
+        }
+    }
+}
