@@ -11,7 +11,10 @@
 //        what logging costs;
 //   (d) order creation through the proxy, a new Idempotency-Key per request, against a sandbox
 //       whose test wallet is refilled every 50 ms (its documented reset-balance endpoint), so
-//       it never runs dry.
+//       it never runs dry;
+//   (d-pg) the same orders with the proxy on PostgreSQL, when AMIGO_PG_URL names a database
+//       (bench/run.sh runs this script inside scripts/pg.sh's throw-away cluster when
+//       PostgreSQL 15 is installed).
 // All release builds, one standalone amigo-sandbox as the proxy's upstream, loopback only.
 // Reports req/s, p50, p99, ratios c/a and c/b from the same run, and the proxy's peak RSS.
 //
@@ -37,11 +40,11 @@ const LIST = 'limit=12';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'amigo-bench-throughput-'));
 const token = `amg_test_bench${Date.now()}`;
 
-async function startProxy(name, logLevel) {
+async function startProxy(name, logLevel, databaseUrl = `sqlite://${path.join(tmp, `${name}.db`)}`) {
   const { child, value } = await startServer(name, path.join(RELEASE, 'amigo-proxy'), [
     '--listen', '127.0.0.1:0',
     '--api-base', `${sandbox.url}/api`,
-    '--database-url', `sqlite://${path.join(tmp, `${name}.db`)}`,
+    '--database-url', databaseUrl,
     '--order-rate-per-ip', '1048576',
     '--order-rate-per-phone', '1048576',
     '--max-order-total', '100000000',
@@ -118,18 +121,30 @@ try {
     body: fs.readFileSync(path.join(BENCH, 'wrk', 'proxy-order.json')),
   });
   if (probe.status !== 201) fail(`a probe order through the proxy answered ${probe.status}: ${await probe.text()}`);
-  const timer = setInterval(refill, 50);
-  try {
-    rows.d = await measure('(d) orders via proxy', `${proxy.url}/api/orders`, {
-      script: path.join(BENCH, 'wrk', 'proxy-orders.lua'),
-      env: { ORDER_BODY: path.join(BENCH, 'wrk', 'proxy-order.json') },
-    });
-  } finally {
-    clearInterval(timer);
-  }
+  const orderRun = async (label, url) => {
+    const timer = setInterval(refill, 50);
+    try {
+      return await measure(label, `${url}/api/orders`, {
+        script: path.join(BENCH, 'wrk', 'proxy-orders.lua'),
+        env: { ORDER_BODY: path.join(BENCH, 'wrk', 'proxy-order.json') },
+      });
+    } finally {
+      clearInterval(timer);
+    }
+  };
+  rows.d = await orderRun('(d) orders via proxy', proxy.url);
   proxyRss.all = peakRssKiB(proxy.child.pid);
   proxyRss.sandbox = peakRssKiB(sandbox.child.pid);
   await stop(proxy.child);
+
+  if (process.env.AMIGO_PG_URL) {
+    const pg = await startProxy('proxy-pg', 'info', process.env.AMIGO_PG_URL);
+    await refill();
+    rows.dPg = await orderRun('(d-pg) orders via proxy, PostgreSQL', pg.url);
+    await stop(pg.child);
+  } else {
+    log('(d-pg) skipped: AMIGO_PG_URL is not set (bench/run.sh sets it through scripts/pg.sh)');
+  }
 
   // (c') the cached read without the per-request log line
   const quiet = await startProxy('proxy-quiet', 'warn');
@@ -154,7 +169,8 @@ const names = {
   c: '(c) same list through the proxy (cached)',
   cBr: "(c'') as (c), Accept-Encoding: gzip, deflate, br",
   cQuiet: "(c') as (c), RUST_LOG=warn",
-  d: '(d) order creation through the proxy',
+  d: '(d) order creation through the proxy (SQLite)',
+  dPg: '(d-pg) as (d), the proxy on PostgreSQL',
 };
 console.log(`Throughput, wrk -t${threads} -c${connections} -d${seconds}s after a ${warmup} s warm-up (GET ?${LIST}):`);
 for (const [k, r] of Object.entries(rows)) {

@@ -34,11 +34,10 @@ pub(crate) fn idempotency_key(headers: &HeaderMap) -> ProxyResult<IdempotencyKey
 /// answer never came has no reference the proxy knows, so the shopper starts anew instead.
 pub(super) async fn refuse_expired(state: &AppState, key: &str) -> ProxyResult<()> {
     let ttl = crate::routes::data::UPSTREAM_KEY_TTL;
-    let store = state.store();
-    if store
-        .budget_key_older_than(Budget::UnpaidOrders, key, ttl)
+    if state
+        .store()
+        .order_key_expired(Budget::UnpaidOrders, key, ttl)
         .await?
-        || store.order_key_unanswered_older_than(key, ttl).await?
     {
         return Err(ApiError::invalid(
             "idempotency_key_expired",

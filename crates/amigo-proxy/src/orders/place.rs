@@ -97,16 +97,7 @@ pub(crate) async fn place(
             return Err(failed.map_or_else(|e| e, classify_failure));
         }
     };
-    let text = String::from_utf8_lossy(&resp.body);
-    if let Err(e) = state
-        .store()
-        .finish_order_key(key.as_str(), resp.status.as_u16(), &text)
-        .await
-    {
-        // The order exists upstream; a retry is forwarded with the same key and replayed there.
-        tracing::error!(error = %e, "could not store an order's answer for replays");
-    }
-    record::remember(state, &resp.body, &sale).await;
+    record::placed(state, key, &resp, &sale).await;
     Ok(shopper_answer(state, &sale, resp.status, resp.body))
 }
 

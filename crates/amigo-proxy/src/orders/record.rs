@@ -53,3 +53,46 @@ pub(crate) async fn remember(state: &AppState, body: &[u8], sale: &RetailSale) -
     }
     Some(order)
 }
+
+/// Stores Amigo's success answer for an order placed under `key` (`status`, `body`, for
+/// replays) together with the order it describes and `sale`: one write, one commit. A body
+/// that is not a readable order still has its answer kept. Failures are logged, not returned:
+/// the order exists upstream; a retry is forwarded with the same key and replayed there, and
+/// its webhook records the order.
+pub(crate) async fn placed(
+    state: &AppState,
+    key: &IdempotencyKey,
+    resp: &UpstreamResponse,
+    sale: &RetailSale,
+) {
+    let text = String::from_utf8_lossy(&resp.body);
+    let status = resp.status.as_u16();
+    let order = match serde_json::from_slice::<DataEnvelope<Order>>(&resp.body) {
+        Ok(env) => env.data,
+        Err(e) => {
+            tracing::error!(error = %e, "could not read Amigo's order body");
+            if let Err(e) = state
+                .store()
+                .finish_order_key(key.as_str(), status, &text)
+                .await
+            {
+                tracing::error!(error = %e, "could not store an order's answer for replays");
+            }
+            return;
+        }
+    };
+    let at = order
+        .paid_at
+        .clone()
+        .unwrap_or_else(|| order.created_at.clone());
+    match state
+        .store()
+        .record_placed(key.as_str(), status, &text, &order, &at, sale.clone())
+        .await
+    {
+        // its event streams hear of it from the store's order feed
+        Ok(true) => tracing::info!(reference = %order.reference, "order placed"),
+        Ok(false) => tracing::info!(reference = %order.reference, "order replayed"),
+        Err(e) => tracing::error!(error = %e, "could not store the order and its answer"),
+    }
+}

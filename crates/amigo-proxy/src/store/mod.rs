@@ -112,6 +112,10 @@ impl Store {
                     .await?;
                 let pool = AnyPoolOptions::new()
                     .max_connections(8)
+                    // No ping before each use: on SQLite every statement is a round trip to the
+                    // connection's own thread, and a local file cannot go away like a server's
+                    // socket can (a ping per acquire added one more trip to every read and batch).
+                    .test_before_acquire(false)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             // synchronous=FULL, not WAL's usual NORMAL: a commit is on disk
@@ -161,7 +165,13 @@ impl Store {
         let feed = OrderFeed::start(url, backend).await?;
         let key = phone_key::phone_key_in(&pool).await?;
         let (writer, jobs) = mpsc::channel(1024);
-        tokio::spawn(run_writer(pool.clone(), jobs, key.clone(), feed.clone()));
+        tokio::spawn(run_writer(
+            pool.clone(),
+            jobs,
+            key.clone(),
+            feed.clone(),
+            backend,
+        ));
         Ok(Self {
             pool,
             backend,

@@ -7,7 +7,7 @@ use std::time::Duration;
 use sqlx::{Any, Row};
 
 use super::writer::Write;
-use super::{Store, now_ms};
+use super::{Budget, Store, now_ms};
 
 /// What recording an order's Idempotency-Key found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,23 +65,40 @@ impl Store {
         row.map(|row| key_state(&row, body_hash)).transpose()
     }
 
-    /// Whether `key` was claimed more than `ttl` ago and never got an answer: past Amigo's 24 h
-    /// idempotency window, forwarding it again would not be a retry upstream.
-    pub async fn order_key_unanswered_older_than(
+    /// Whether `key` was first used more than `ttl` ago with an outcome the proxy never learnt:
+    /// a reservation in `budget` under it, or a claim without an answer. One statement for both
+    /// (this read is on every order's way).
+    pub async fn order_key_expired(
         &self,
+        budget: Budget,
         key: &str,
         ttl: Duration,
     ) -> Result<bool, sqlx::Error> {
-        let cutoff = now_ms() - i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
-        Ok(sqlx::query(
-            "SELECT 1 AS one FROM order_keys
-             WHERE idempotency_key = $1 AND response_body IS NULL AND created_ms < $2",
+        let row = sqlx::query(
+            "SELECT (SELECT created_at FROM budget_reservations
+                     WHERE budget = $1 AND reservation_key = $2) AS reserved_at,
+                    (SELECT created_ms FROM order_keys
+                     WHERE idempotency_key = $2 AND response_body IS NULL) AS claimed_ms",
         )
+        .bind(budget.name())
         .bind(key)
-        .bind(cutoff)
-        .fetch_optional(&self.pool)
-        .await?
-        .is_some())
+        .fetch_one(&self.pool)
+        .await?;
+        let reserved_at: Option<String> = row.try_get("reserved_at")?;
+        let claimed_ms: Option<i64> = row.try_get("claimed_ms")?;
+        let ttl_ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
+        if claimed_ms.is_some_and(|ms| ms < now_ms().saturating_sub(ttl_ms)) {
+            return Ok(true);
+        }
+        let Some(reserved_at) = reserved_at else {
+            return Ok(false);
+        };
+        let at = time::OffsetDateTime::parse(
+            &reserved_at,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        Ok(time::OffsetDateTime::now_utc() - at > ttl)
     }
 
     /// Stores the answer an order placed under `key` got, for replays.

@@ -35,6 +35,31 @@ impl Store {
         Ok(outcome.changed)
     }
 
+    /// Records an order placed under the Idempotency-Key `key`: the answer Amigo gave
+    /// (`status`, `body`, for replays), the order it describes as of `at`, and `sale`, in one
+    /// transaction. Returns whether the order's view changed.
+    pub async fn record_placed(
+        &self,
+        key: &str,
+        status: u16,
+        body: &str,
+        order: &Order,
+        at: &str,
+        sale: RetailSale,
+    ) -> Result<bool, sqlx::Error> {
+        let outcome = self
+            .submit(Write::Placed {
+                key: key.to_owned(),
+                status,
+                body: body.to_owned(),
+                order: order.clone(),
+                at: at.to_owned(),
+                sale,
+            })
+            .await?;
+        Ok(outcome.changed)
+    }
+
     /// The stored view of `reference` and its phone hash, if known.
     ///
     /// One statement, so the order row and its timeline come from one snapshot: read as two
@@ -140,12 +165,19 @@ pub(super) async fn advance_in(
 
 /// The write path shared by `record_order` and `apply_webhook`; writes first so the
 /// transaction takes the write lock at once (no SQLite read-to-write upgrade).
+///
+/// With `sale` (an order placed through this proxy), what the shopper was shown is written in
+/// the same `INSERT`, or over what a webhook that arrived first left.
 pub(super) async fn record_in(
     tx: &mut sqlx::Transaction<'_, Any>,
     order: &Order,
     at: &str,
     key: &PhoneKey,
+    sale: Option<&RetailSale>,
 ) -> Result<bool, sqlx::Error> {
+    let sold = sale
+        .map(|sale| retail::sale_columns(order, sale))
+        .transpose()?;
     let at = lagos_to_iso(at);
     let view = OrderTracking::from_order(order, Vec::new());
     let view_json = serde_json::to_string(&view).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
@@ -154,8 +186,8 @@ pub(super) async fn record_in(
     let inserted = sqlx::query(
         "INSERT INTO orders (reference, status, status_rank, phone_hash, subtotal, delivery_fee,
                              total, view_json, created_at, updated_at, phone_hash_version,
-                             phone_last4)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 2, $11)
+                             phone_last4, retail_units, retail_total)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 2, $11, $12, $13)
          ON CONFLICT (reference) DO NOTHING",
     )
     .bind(&order.reference)
@@ -169,9 +201,16 @@ pub(super) async fn record_in(
     .bind(&view.created_at)
     .bind(&now)
     .bind(admin::last4(&order.customer.phone))
+    .bind(sold.as_ref().map(|(units, _)| units.clone()))
+    .bind(sold.as_ref().map(|(_, total)| *total))
     .execute(&mut **tx)
     .await?
     .rows_affected();
+    if inserted == 0
+        && let Some(sold) = sold
+    {
+        retail::record_sale_in(tx, order, sold).await?;
+    }
     let advanced = if inserted == 0 {
         sqlx::query(
             "UPDATE orders SET status = $1, status_rank = $2, view_json = $3, updated_at = $4

@@ -63,13 +63,9 @@ pub(crate) fn shopper_view(
     }
 }
 
-/// Records what `order` sold for: each line's retail price and the retail total (items at
-/// retail plus the delivery fee at cost). Overwrites what a webhook that arrived first left.
-pub(super) async fn record_sale_in(
-    tx: &mut sqlx::Transaction<'_, Any>,
-    order: &Order,
-    sale: &RetailSale,
-) -> Result<(), sqlx::Error> {
+/// What `order` sold for, as the `orders` row keeps it: each line's retail price (JSON) and the
+/// retail total (items at retail plus the delivery fee at cost).
+pub(super) fn sale_columns(order: &Order, sale: &RetailSale) -> Result<(String, i64), sqlx::Error> {
     let view = OrderTracking::from_order(order, Vec::new());
     let retail = view.at_retail(|item| {
         sale.units
@@ -80,9 +76,19 @@ pub(super) async fn record_sale_in(
     let units = sale
         .to_json()
         .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    Ok((units, retail.total.amount))
+}
+
+/// Records what `order` sold for ([`sale_columns`]) on its existing row. Overwrites what a
+/// webhook that arrived first left.
+pub(super) async fn record_sale_in(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    order: &Order,
+    (units, total): (String, i64),
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE orders SET retail_units = $1, retail_total = $2 WHERE reference = $3")
         .bind(units)
-        .bind(retail.total.amount)
+        .bind(total)
         .bind(&order.reference)
         .execute(&mut **tx)
         .await?;

@@ -127,7 +127,7 @@ pub(super) async fn apply_in(
     }
     let changed = match (&update.order, update.status) {
         // the complete documented shape: record it (an order placed elsewhere is added)
-        (Some(order), _) => record_in(tx, order, &update.created_at, key).await?,
+        (Some(order), _) => record_in(tx, order, &update.created_at, key, None).await?,
         // only the reference and a known status: move a known order forward
         (None, Some(status)) => {
             advance_in(

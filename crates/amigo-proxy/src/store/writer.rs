@@ -11,7 +11,7 @@ use super::order_keys::{KeyClaim, claim_in, finish_in, release_in};
 use super::orders::record_in;
 use super::phone_key::PhoneKey;
 use super::webhooks::{WebhookOutcome, WebhookUpdate, apply_in};
-use super::{RetailSale, Store, retail};
+use super::{Backend, RetailSale, Store};
 
 /// A write waiting for the writer task.
 #[derive(Debug)]
@@ -25,6 +25,17 @@ pub(super) enum Write {
     },
     /// A verified webhook delivery.
     Webhook(WebhookUpdate),
+    /// An order placed under a key: the answer Amigo gave (for replays) and the order it
+    /// describes, with what the shopper was shown, in one transaction (one commit per order,
+    /// and never an answer without its order).
+    Placed {
+        key: String,
+        status: u16,
+        body: String,
+        order: Order,
+        at: String,
+        sale: RetailSale,
+    },
     /// An order's Idempotency-Key and body hash, before its upstream call.
     ClaimKey { key: String, body_hash: String },
     /// The answer an order placed under a key got.
@@ -49,7 +60,17 @@ pub(super) enum Outcome {
 #[derive(Debug)]
 pub(super) struct Job {
     write: Write,
-    reply: oneshot::Sender<Result<Outcome, String>>,
+    /// Taken once answered (a claim on SQLite is answered before its batch commits).
+    reply: Option<oneshot::Sender<Result<Outcome, String>>>,
+}
+
+impl Job {
+    fn answer(&mut self, result: Result<Outcome, String>) {
+        if let Some(reply) = self.reply.take() {
+            // The caller may have gone (its request was cancelled): nothing to tell.
+            let _ = reply.send(result);
+        }
+    }
 }
 
 /// Most writes committed together.
@@ -60,7 +81,10 @@ impl Store {
     async fn submit_any(&self, write: Write) -> Result<Outcome, sqlx::Error> {
         let (reply, answer) = oneshot::channel();
         self.writer
-            .send(Job { write, reply })
+            .send(Job {
+                write,
+                reply: Some(reply),
+            })
             .await
             .map_err(|_| sqlx::Error::WorkerCrashed)?;
         answer
@@ -88,12 +112,20 @@ impl Store {
 /// transaction, so a burst costs one commit (one fsync) instead of one each, and no request
 /// ever sleeps in SQLite's busy handler. If a batch fails, its writes are retried one by one so
 /// one bad write cannot fail the others. Each committed batch's changes go to the order feed.
+///
+/// On SQLite a key claim is answered as soon as it is written in the batch's transaction,
+/// before the commit: its only reader is this process (a request waiting on the same key asks
+/// the writer again), and a claim never has to survive a crash there, since start-up frees
+/// every unanswered key. That leaves one durable commit (one fsync wait) on an order's way
+/// instead of two. On PostgreSQL other instances read the claim, so it waits for its commit.
 pub(super) async fn run_writer(
     pool: AnyPool,
     mut jobs: mpsc::Receiver<Job>,
     key: PhoneKey,
     feed: OrderFeed,
+    backend: Backend,
 ) {
+    let early_claims = backend == Backend::Sqlite;
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -102,51 +134,48 @@ pub(super) async fn run_writer(
                 Err(_) => break,
             }
         }
-        let writes: Vec<&Write> = batch.iter().map(|j| &j.write).collect();
-        match write_batch(&pool, &writes, &key, &feed).await {
+        match write_batch(&pool, &mut batch, &key, &feed, early_claims).await {
             Ok((outcomes, changed)) => {
                 feed.committed(changed);
-                for (job, outcome) in batch.into_iter().zip(outcomes) {
-                    let _ = job.reply.send(Ok(outcome));
+                for (job, outcome) in batch.iter_mut().zip(outcomes) {
+                    job.answer(Ok(outcome));
                 }
             }
-            Err(e) if batch.len() == 1 => {
-                let _ = batch.remove(0).reply.send(Err(e.to_string()));
-            }
+            Err(e) if batch.len() == 1 => batch[0].answer(Err(e.to_string())),
             Err(_) => {
-                for job in batch {
-                    let result = match write_batch(&pool, &[&job.write], &key, &feed).await {
+                for job in &mut batch {
+                    let one = std::slice::from_mut(job);
+                    let result = match write_batch(&pool, one, &key, &feed, early_claims).await {
                         Ok((mut o, changed)) => {
                             feed.committed(changed);
                             Ok(o.remove(0))
                         }
                         Err(e) => Err(e.to_string()),
                     };
-                    let _ = job.reply.send(result);
+                    job.answer(result);
                 }
             }
         }
     }
 }
 
-/// Commits `writes` in one transaction; returns each write's outcome and the references of
-/// the orders whose shopper view changed (the order feed's announcements).
+/// Commits `jobs`' writes in one transaction; returns each write's outcome and the references
+/// of the orders whose shopper view changed (the order feed's announcements). With
+/// `early_claims`, a key claim is answered once written, before the commit.
 async fn write_batch(
     pool: &AnyPool,
-    writes: &[&Write],
+    jobs: &mut [Job],
     key: &PhoneKey,
     feed: &OrderFeed,
+    early_claims: bool,
 ) -> Result<(Vec<Outcome>, Vec<String>), sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let mut outcomes = Vec::with_capacity(writes.len());
+    let mut outcomes = Vec::with_capacity(jobs.len());
     let mut changed = Vec::new();
-    for write in writes {
-        let (outcome, reference) = match write {
+    for job in jobs.iter_mut() {
+        let (outcome, reference) = match &job.write {
             Write::Order { order, at, sale } => {
-                let changed = record_in(&mut tx, order, at, key).await?;
-                if let Some(sale) = sale {
-                    retail::record_sale_in(&mut tx, order, sale).await?;
-                }
+                let changed = record_in(&mut tx, order, at, key, sale.as_ref()).await?;
                 (
                     WebhookOutcome {
                         duplicate: false,
@@ -156,8 +185,33 @@ async fn write_batch(
                 )
             }
             Write::Webhook(update) => (apply_in(&mut tx, update, key).await?, &update.reference),
-            Write::ClaimKey { key, body_hash } => {
-                outcomes.push(Outcome::Key(claim_in(&mut tx, key, body_hash).await?));
+            Write::Placed {
+                key: order_key,
+                status,
+                body,
+                order,
+                at,
+                sale,
+            } => {
+                finish_in(&mut tx, order_key, *status, body).await?;
+                let changed = record_in(&mut tx, order, at, key, Some(sale)).await?;
+                (
+                    WebhookOutcome {
+                        duplicate: false,
+                        changed,
+                    },
+                    &order.reference,
+                )
+            }
+            Write::ClaimKey {
+                key: order_key,
+                body_hash,
+            } => {
+                let claim = claim_in(&mut tx, order_key, body_hash).await?;
+                if early_claims {
+                    job.answer(Ok(Outcome::Key(claim.clone())));
+                }
+                outcomes.push(Outcome::Key(claim));
                 continue;
             }
             Write::FinishKey { key, status, body } => {
