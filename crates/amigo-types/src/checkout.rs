@@ -83,6 +83,18 @@ pub struct CreateCheckoutRequest {
     pub return_url: String,
 }
 
+/// What a checkout buys: goods (an Amigo order) or a data top-up (an Amigo data purchase).
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckoutKind {
+    /// Goods delivered by Amigo (`POST /api/checkouts`).
+    #[default]
+    Order,
+    /// A mobile data top-up (`POST /api/data/checkouts`).
+    Data,
+}
+
 /// Where a checkout is.
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -186,6 +198,9 @@ pub struct CheckoutView {
     /// `CHK-…`: the checkout's reference, also the payment's (Paystack reference, transfer
     /// narration).
     pub reference: String,
+    /// What it buys (absent in older answers: an order).
+    #[serde(default)]
+    pub kind: CheckoutKind,
     /// Where it is.
     pub status: CheckoutStatus,
     /// How it is paid.
