@@ -57,6 +57,6 @@ fuzz() {
 }
 
 # every operation with orders placed at once; then the checkout operations with Paystack on
-# (the embedded Paystack emulator), where the widget pays before the order exists
+# (the embedded Paystack emulator), where the widget pays before the order or the data plan is bought
 fuzz all none "$@"
-fuzz checkouts paystack --include-path-regex '^/api/(payment|checkouts)' "$@"
+fuzz checkouts paystack --include-path-regex '^/api/(payment|checkouts|data/)' "$@"

@@ -82,14 +82,28 @@ pub fn App(
     let count = Memo::new(move |_| cart.cart().with(|c| c.item_count()));
     let on_cart = Signal::derive(move || page.get() == Page::Cart);
     let on_data = Signal::derive(move || page.get() == Page::Data);
-    // the checkout module downloads when the browser is idle, or at once when the cart opens
+    // The browse view says when its first products are on screen (or failed to come).
+    #[cfg_attr(not(feature = "split"), allow(unused_variables))]
+    let first_view = crate::state::shop::FirstView::provide();
+    // The checkout module downloads when the browser is idle after the first view (or at once
+    // when the cart opens). Idle comes early, while the catalog is still on its way: on a slow
+    // link the module would share the bandwidth with it and hold back the first price. A store
+    // that opens on another page has no browse view to wait for.
     #[cfg(feature = "split")]
     {
-        request_idle_callback(move || {
-            // a store unmounted before the browser idled has nothing to prefetch for
-            if page.try_with_untracked(|p| !p.loads_checkout_module()) == Some(true) {
-                part::prefetch();
+        let asked = StoredValue::new(false);
+        Effect::new(move |_| {
+            let ready = first_view.shown() || page.get() != Page::Browse;
+            if !ready || asked.get_value() {
+                return;
             }
+            asked.set_value(true);
+            request_idle_callback(move || {
+                // a store unmounted before the browser idled has nothing to prefetch for
+                if page.try_with_untracked(|p| !p.loads_checkout_module()) == Some(true) {
+                    part::prefetch();
+                }
+            });
         });
         Effect::new(move |_| {
             if on_cart.get() {

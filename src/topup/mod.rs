@@ -55,8 +55,8 @@ pub fn is_data_reference(reference: &str) -> bool {
 
 /// A purchase's outcome in words: its headline and status line. `number` is the line as the
 /// page shows it (in full, or masked); `paid_checkout` is the checkout the shopper paid, when
-/// the purchase was made from one (a failed top-up is then the store's to refund, not Amigo's
-/// wallet refund the direct purchase reports).
+/// the purchase was made from one (a failed top-up is then refunded to the shopper by the
+/// store, not the wallet refund a direct purchase reports).
 pub fn outcome(p: &DataPurchase, number: &str, paid_checkout: Option<&str>) -> (String, String) {
     match p.status {
         DataPurchaseStatus::Processing => (
@@ -79,7 +79,8 @@ pub fn outcome(p: &DataPurchase, number: &str, paid_checkout: Option<&str>) -> (
                 );
             let line = match paid_checkout {
                 Some(chk) => format!(
-                    "{reason}. Your line was not topped up: contact the store with reference                      {chk} about your refund."
+                    "{reason}. Your line was not topped up, so the store returns your payment \
+                     (checkout {chk})."
                 ),
                 None => format!("{reason}. {} has been refunded.", p.amount.display),
             };
@@ -609,7 +610,7 @@ mod tests {
         );
         let paid = outcome(&p, "x", Some("CHK-7H3K9Q2M4X")).1;
         assert!(paid.starts_with("Carrier timeout. Your line was not topped up"));
-        assert!(paid.contains("CHK-7H3K9Q2M4X") && !paid.contains("has been refunded"));
+        assert!(paid.contains("returns your payment (checkout CHK-7H3K9Q2M4X)"));
         p.failure_reason = Some("  ".into());
         assert!(
             outcome(&p, "x", None)

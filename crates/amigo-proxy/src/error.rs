@@ -137,6 +137,11 @@ pub enum DataRefusal {
     /// 403 `data_sales_disabled`: the merchant has not set `AMIGO_DATA_ENABLED`.
     #[error("data sales are off")]
     Disabled,
+    /// 403 `payment_required`: this store takes payment first (`AMIGO_PAYMENT` is `paystack`
+    /// or `transfer`), so a plan is bought only from a paid checkout
+    /// (`POST /api/data/checkouts`), never straight from `POST /api/data/purchases`.
+    #[error("data is bought through a paid checkout")]
+    PaymentRequired,
     /// 422 `data_daily_limit_reached`: `AMIGO_DATA_DAILY_LIMIT` has no room for this plan.
     #[error("daily data budget reached")]
     DailyLimit {
@@ -168,6 +173,13 @@ impl DataRefusal {
                 ErrorBody::new(
                     "data_sales_disabled",
                     "This store does not sell mobile data. (The merchant turns it on with AMIGO_DATA_ENABLED.)",
+                ),
+            ),
+            Self::PaymentRequired => (
+                StatusCode::FORBIDDEN,
+                ErrorBody::new(
+                    "payment_required",
+                    "This store takes payment before it buys data: start a checkout with POST /api/data/checkouts.",
                 ),
             ),
             Self::DailyLimit {

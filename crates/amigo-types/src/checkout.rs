@@ -77,22 +77,57 @@ pub struct CreateCheckoutRequest {
     /// The order: customer, delivery, items (the same rules as `POST /api/orders`).
     pub order: CreateOrderRequest,
     /// The page the widget is on (`http(s)`, no fragment needed). After Paystack the shopper
-    /// is sent to this page with `#/order/{checkout reference}?phone=…`; its origin must be
+    /// is sent to this page with `#/order/{checkout reference}` (no phone: the widget keeps
+    /// it); its origin must be
     /// one the proxy allows (`AMIGO_ALLOWED_ORIGINS`, or the proxy's own), so the way back is
     /// never an open redirect.
     pub return_url: String,
 }
 
-/// What a checkout buys: goods (an Amigo order) or a data top-up (an Amigo data purchase).
+/// `POST /api/data/checkouts` body: a data plan for a line, as `POST /api/data/purchases`
+/// takes it, plus where the shopper comes back to after paying. The plan is bought only once
+/// the checkout is paid.
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateDataCheckoutRequest {
+    /// The purchase: `network`, `mobile_number`, `plan`, `Ported_number` (the same rules as
+    /// `POST /api/data/purchases`).
+    pub purchase: crate::data::DataPurchaseRequest,
+    /// The page the widget is on; the same rules as [`CreateCheckoutRequest::return_url`].
+    pub return_url: String,
+}
+
+/// What a checkout buys once paid: a delivered order, or a data plan for a line. The widget
+/// follows each differently after payment (the order's timeline, or the data purchase).
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckoutKind {
-    /// Goods delivered by Amigo (`POST /api/checkouts`).
+    /// An Amigo Commerce order (`AMG-COM-…` once placed).
     #[default]
     Order,
-    /// A mobile data top-up (`POST /api/data/checkouts`).
+    /// A Data API purchase (`AMG-DAT-…`, or the proxy's `PRX-DAT-…`, once placed).
     Data,
+}
+
+impl CheckoutKind {
+    /// The wire value (also the database's).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckoutKind::Order => "order",
+            CheckoutKind::Data => "data",
+        }
+    }
+
+    /// Parses a wire value.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "order" => Some(CheckoutKind::Order),
+            "data" => Some(CheckoutKind::Data),
+            _ => None,
+        }
+    }
 }
 
 /// Where a checkout is.
@@ -198,7 +233,7 @@ pub struct CheckoutView {
     /// `CHK-…`: the checkout's reference, also the payment's (Paystack reference, transfer
     /// narration).
     pub reference: String,
-    /// What it buys (absent in older answers: an order).
+    /// What it buys (absent in answers from before data checkouts: an order).
     #[serde(default)]
     pub kind: CheckoutKind,
     /// Where it is.
@@ -220,8 +255,9 @@ pub struct CheckoutView {
     /// How to pay, while `awaiting_payment`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pay: Option<PaymentInstructions>,
-    /// The Amigo order (`AMG-COM-…`) once `placed`; track it at `GET /api/orders/{it}` with
-    /// the same phone.
+    /// Once `placed`: the Amigo order (`AMG-COM-…`, tracked at `GET /api/orders/{it}`), or for
+    /// a data checkout the purchase (`AMG-DAT-…` or `PRX-DAT-…`, followed at
+    /// `GET /api/data/purchases/{it}`), with the same phone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_reference: Option<String>,
     /// Why it ended `failed` or `refunded`.
@@ -243,6 +279,34 @@ pub fn is_checkout_reference(raw: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_round_trip_and_an_answer_without_one_is_an_order() {
+        for k in [CheckoutKind::Order, CheckoutKind::Data] {
+            assert_eq!(CheckoutKind::parse(k.as_str()), Some(k));
+            assert_eq!(
+                serde_json::to_string(&k).unwrap(),
+                format!("\"{}\"", k.as_str())
+            );
+        }
+        assert_eq!(CheckoutKind::parse("Data"), None);
+        assert_eq!(CheckoutKind::default(), CheckoutKind::Order);
+    }
+
+    #[test]
+    fn a_data_checkout_request_refuses_unknown_fields() {
+        let ok: CreateDataCheckoutRequest = serde_json::from_str(
+            r#"{"purchase": {"network": 1, "mobile_number": "08031234567", "plan": 1001}, "return_url": "http://127.0.0.1/"}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.return_url, "http://127.0.0.1/");
+        assert!(
+            serde_json::from_str::<CreateDataCheckoutRequest>(
+                r#"{"purchase": {}, "return_url": "x", "order": {}}"#
+            )
+            .is_err()
+        );
+    }
 
     #[test]
     fn statuses_round_trip_and_know_when_they_end() {

@@ -163,7 +163,7 @@ pub struct DataPlan {
 /// The documented purchase body, read loosely so each field gets its own `invalid_*` error.
 /// Its schema (feature `schema`) states what a valid body is, not how loosely it is read.
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DataPurchaseRequest {
     /// 1 MTN, 2 Glo, 4 Airtel, 3 9mobile.
     #[cfg_attr(

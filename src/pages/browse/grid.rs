@@ -36,6 +36,7 @@ pub fn ProductGrid(
     let more = RwSignal::new(None::<Result<(), String>>);
     let latest = StoredValue::new(Latest::default());
 
+    let first_view = use_context::<crate::state::shop::FirstView>();
     let load = Callback::new(move |reset: bool| {
         let Some(ticket) = latest.try_update_value(Latest::issue) else {
             return;
@@ -68,6 +69,9 @@ pub fn ProductGrid(
                 }
                 Err(e) if reset => status.set(Status::Failed(e.to_string())),
                 Err(e) => more.set(Some(Err(e.to_string()))),
+            }
+            if let Some(first) = first_view {
+                first.settle_now();
             }
         });
     });

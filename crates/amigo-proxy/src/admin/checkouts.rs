@@ -2,7 +2,7 @@
 //! paid**, which places the order), paid ones being placed, and those that ended without an
 //! order, refunds owed first.
 
-use amigo_types::checkout::{CheckoutStatus, PaymentMethod};
+use amigo_types::checkout::{CheckoutKind, CheckoutStatus, PaymentMethod};
 use amigo_types::format_naira;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -121,7 +121,7 @@ fn view(
             div.scroll tabindex="0" role="region" aria-labelledby="awaiting" { table aria-labelledby="awaiting" {
                 thead { tr { th scope="col" { "Reference" } th scope="col" { "Method" } th scope="col" class="num" { "Amount" } th scope="col" { "Created" } th scope="col" { "Expires" } th scope="col" { "Action" } } }
                 tbody { @for c in awaiting { tr {
-                    td { (c.reference) } td { (method_label(c.method)) }
+                    td { (c.reference) @if c.kind == CheckoutKind::Data { " " span.tag { "data" } } } td { (method_label(c.method)) }
                     td.num { (format_naira(c.total)) } td { (c.created_at) } td { (c.expires_at) }
                     td { @if c.method == PaymentMethod::Transfer {
                         form method="post" action=(format!("/admin/checkouts/{}/mark-paid", c.reference)) {
@@ -137,7 +137,7 @@ fn view(
             div.scroll tabindex="0" role="region" aria-labelledby="placing" { table aria-labelledby="placing" {
                 thead { tr { th scope="col" { "Reference" } th scope="col" { "Method" } th scope="col" class="num" { "Amount" } th scope="col" { "Paid" } } }
                 tbody { @for c in paid { tr {
-                    td { (c.reference) } td { (method_label(c.method)) }
+                    td { (c.reference) @if c.kind == CheckoutKind::Data { " " span.tag { "data" } } } td { (method_label(c.method)) }
                     td.num { (format_naira(c.total)) } td { (c.paid_at.clone().unwrap_or_default()) }
                 } } }
             } }
@@ -147,7 +147,7 @@ fn view(
             div.scroll tabindex="0" role="region" aria-labelledby="owed" { table aria-labelledby="owed" {
                 thead { tr { th scope="col" { "Reference" } th scope="col" { "Method" } th scope="col" class="num" { "Amount" } th scope="col" { "Why" } th scope="col" { "Refund" } } }
                 tbody { @for c in failed { tr {
-                    td { (c.reference) } td { (method_label(c.method)) }
+                    td { (c.reference) @if c.kind == CheckoutKind::Data { " " span.tag { "data" } } } td { (method_label(c.method)) }
                     td.num { (format_naira(c.total)) }
                     td { (c.failure_code.clone().unwrap_or_default()) }
                     td.bad { @if c.method == PaymentMethod::Transfer { "Refund the transfer from your bank" } @else { "Being retried through Paystack" } }
@@ -159,9 +159,13 @@ fn view(
             div.scroll tabindex="0" role="region" aria-labelledby="recent" { table aria-labelledby="recent" {
                 thead { tr { th scope="col" { "Reference" } th scope="col" { "Status" } th scope="col" { "Method" } th scope="col" class="num" { "Amount" } th scope="col" { "Order" } } }
                 tbody { @for c in recent { tr {
-                    td { (c.reference) } td { (status_label(c.status)) } td { (method_label(c.method)) }
+                    td { (c.reference) @if c.kind == CheckoutKind::Data { " " span.tag { "data" } } } td { (status_label(c.status)) } td { (method_label(c.method)) }
                     td.num { (format_naira(c.total)) }
-                    td { @if let Some(o) = &c.order_reference { a href=(format!("/admin/orders/{o}")) { (o) } } @else { "—" } }
+                    td { @match (&c.order_reference, c.kind) {
+                        (Some(o), CheckoutKind::Order) => a href=(format!("/admin/orders/{o}")) { (o) },
+                        (Some(o), CheckoutKind::Data) => (o),
+                        (None, _) => "—",
+                    } }
                 } } }
             } }
         }

@@ -17,12 +17,13 @@
 //! refunded through Paystack at once ([`settle::refund`]). A background sweep
 //! ([`settle::sweep`]) expires unpaid checkouts and finishes what a crash or an outage left.
 
+mod data;
 pub mod paystack;
 pub mod settle;
 mod view;
 
 use amigo_types::Money;
-use amigo_types::checkout::{CheckoutView, CreateCheckoutRequest, PaymentMethod};
+use amigo_types::checkout::{CheckoutKind, CheckoutView, CreateCheckoutRequest, PaymentMethod};
 use amigo_types::envelope::ApiError;
 use amigo_types::idempotency::IdempotencyKey;
 use amigo_types::orders::{CreateOrderRequest, OrderItem, ValidOrderRequest};
@@ -34,6 +35,7 @@ use crate::error::{ProxyError, ProxyResult};
 use crate::state::AppState;
 use crate::store::{CheckoutInsert, CheckoutRow};
 
+pub(crate) use data::create_data;
 pub(crate) use view::shopper_view;
 
 /// The Amigo Idempotency-Key of a checkout's order: made and kept by the proxy, one per
@@ -143,11 +145,7 @@ pub(crate) async fn create(
     key: &IdempotencyKey,
     request: CreateCheckoutRequest,
 ) -> ProxyResult<CheckoutView> {
-    let method = match state.config().payment.mode {
-        crate::config::PaymentMode::Paystack => PaymentMethod::Paystack,
-        crate::config::PaymentMode::Transfer => PaymentMethod::Transfer,
-        crate::config::PaymentMode::None => return Err(ProxyError::CheckoutsDisabled),
-    };
+    let method = payment_method(state)?;
     let valid = request.order.validate()?;
     let return_url = return_url(state, &request.return_url)?;
     let phone_hash = state.store().phone_hash(&valid.phone);
@@ -175,16 +173,8 @@ pub(crate) async fn create(
     let total = subtotal.saturating_add(fee);
     let units: std::collections::BTreeMap<u64, i64> =
         lines.iter().map(|l| (l.product_id, l.retail)).collect();
-    let now = time::OffsetDateTime::now_utc();
-    let expiry =
-        time::Duration::try_from(state.config().checkout.expiry).unwrap_or(time::Duration::HOUR);
-    let expires = now + expiry;
-    let mut row = CheckoutRow {
-        reference: new_reference(),
-        idempotency_key: key.as_str().to_owned(),
+    let row = CheckoutRow {
         body_hash,
-        method,
-        status: amigo_types::checkout::CheckoutStatus::AwaitingPayment,
         phone_hash,
         order_body,
         return_url,
@@ -194,6 +184,48 @@ pub(crate) async fn create(
         delivery_fee: fee,
         total,
         amigo_cost,
+        ..unpaid_row(state, key, CheckoutKind::Order, method)
+    };
+    store_and_open(state, row).await
+}
+
+/// How this store's checkouts are paid; `checkouts_disabled` without a payment step.
+fn payment_method(state: &AppState) -> ProxyResult<PaymentMethod> {
+    match state.config().payment.mode {
+        crate::config::PaymentMode::Paystack => Ok(PaymentMethod::Paystack),
+        crate::config::PaymentMode::Transfer => Ok(PaymentMethod::Transfer),
+        crate::config::PaymentMode::None => Err(ProxyError::CheckoutsDisabled),
+    }
+}
+
+/// A new checkout under `key`, awaiting payment from now until the store's expiry, with
+/// nothing paid or placed yet; the caller fills in what it buys and what it costs.
+fn unpaid_row(
+    state: &AppState,
+    key: &IdempotencyKey,
+    kind: CheckoutKind,
+    method: PaymentMethod,
+) -> CheckoutRow {
+    let now = time::OffsetDateTime::now_utc();
+    let expiry =
+        time::Duration::try_from(state.config().checkout.expiry).unwrap_or(time::Duration::HOUR);
+    let expires = now + expiry;
+    CheckoutRow {
+        reference: new_reference(),
+        idempotency_key: key.as_str().to_owned(),
+        body_hash: String::new(),
+        kind,
+        method,
+        status: amigo_types::checkout::CheckoutStatus::AwaitingPayment,
+        phone_hash: String::new(),
+        order_body: String::new(),
+        return_url: String::new(),
+        items_json: String::new(),
+        retail_units: String::new(),
+        subtotal: 0,
+        delivery_fee: 0,
+        total: 0,
+        amigo_cost: 0,
         payment_reference: None,
         authorization_url: None,
         paid_via: None,
@@ -208,20 +240,30 @@ pub(crate) async fn create(
         expires_at: rfc3339(expires),
         expires_at_ms: i64::try_from(expires.unix_timestamp_nanos() / 1_000_000)
             .unwrap_or(i64::MAX),
-    };
+    }
+}
+
+/// Stores a new checkout under its key (or finds what the key made before, refusing the key
+/// for another body), and for Paystack opens the page the shopper pays on. Answers the
+/// shopper's view.
+async fn store_and_open(state: &AppState, mut row: CheckoutRow) -> ProxyResult<CheckoutView> {
     let mut tries = 0;
     let row = loop {
         match state.store().insert_checkout(&row).await {
             Ok(CheckoutInsert::Created) => {
-                tracing::info!(reference = %row.reference, total, "checkout created");
+                tracing::info!(reference = %row.reference, kind = row.kind.as_str(), total = row.total, "checkout created");
                 break row;
             }
             Ok(CheckoutInsert::Existing(existing)) => break *existing,
             Ok(CheckoutInsert::Reused) => {
+                let what = match row.kind {
+                    CheckoutKind::Order => "order",
+                    CheckoutKind::Data => "purchase",
+                };
                 return Err(ApiError::invalid(
                     "idempotency_key_reused",
                     "Idempotency-Key",
-                    "This Idempotency-Key was already used for a different order; use a new key for a new order.",
+                    format!("This Idempotency-Key was already used for a different {what}; use a new key for a new {what}."),
                 )
                 .into());
             }
@@ -261,12 +303,17 @@ pub(crate) async fn find(
     }
 }
 
-/// The phone the checkout's order was made with (for the way back to the tracking page).
+/// The shopper's phone in the checkout's stored body: the order's customer, or the line a
+/// data plan is for.
 pub(crate) fn order_phone(row: &CheckoutRow) -> String {
+    let pointer = match row.kind {
+        CheckoutKind::Order => "/customer/phone",
+        CheckoutKind::Data => "/mobile_number",
+    };
     serde_json::from_str::<Value>(&row.order_body)
         .ok()
         .and_then(|v| {
-            v.pointer("/customer/phone")
+            v.pointer(pointer)
                 .and_then(Value::as_str)
                 .map(str::to_owned)
         })

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use amigo_types::DataEnvelope;
-use amigo_types::checkout::{CheckoutStatus, PaymentMethod};
+use amigo_types::checkout::{CheckoutKind, CheckoutStatus, PaymentMethod};
 use amigo_types::envelope::ErrorBody;
 use amigo_types::orders::Order;
 use axum::http::StatusCode;
@@ -228,11 +228,50 @@ fn refusal_message(code: &str, method: PaymentMethod) -> String {
         "unserviceable_delivery" => "The store can't deliver these items to your area.",
         _ => "The store could not place your order.",
     };
-    let money = match method {
+    format!("{why} {}", money_back(method))
+}
+
+/// What happens to the shopper's money when a paid checkout is not placed.
+fn money_back(method: PaymentMethod) -> &'static str {
+    match method {
         PaymentMethod::Paystack => "Your payment is being refunded.",
         _ => "The store will refund your transfer.",
-    };
-    format!("{why} {money}")
+    }
+}
+
+/// Buys a paid data checkout's plan (the caller holds its placing claim) and records how it
+/// ended: bought, refused (refunded), or not known yet (the claim is let go for the sweep).
+async fn place_data(state: &AppState, row: &CheckoutRow) -> ProxyResult<()> {
+    let reference = row.reference.as_str();
+    match super::data::buy(state, row).await {
+        Ok(super::data::Bought::Placed(purchase)) => {
+            state.store().checkout_placed(reference, &purchase).await?;
+        }
+        Ok(super::data::Bought::Refused(code)) => {
+            tracing::warn!(reference, code = %code, "a paid data checkout could not be bought; the shopper is owed a refund");
+            let message = format!(
+                "{} {}",
+                super::data::refusal_message(&code),
+                money_back(row.method)
+            );
+            if state
+                .store()
+                .checkout_failed(reference, &code, &message, Some("due"))
+                .await?
+            {
+                refund(state, reference).await;
+            }
+        }
+        Ok(super::data::Bought::Later(why)) => {
+            tracing::warn!(reference, why = %why, "a paid data checkout is not bought yet; retrying later");
+            state.store().release_checkout_placing(reference).await?;
+        }
+        Err(e) => {
+            state.store().release_checkout_placing(reference).await?;
+            return Err(e);
+        }
+    }
+    Ok(())
 }
 
 /// Places a paid checkout's order with Amigo, once: claims it (no other caller, here or on
@@ -262,6 +301,9 @@ async fn try_place(state: &AppState, reference: &str, stale_before: i64) -> Prox
     let Some(row) = state.store().checkout(reference).await? else {
         return Ok(());
     };
+    if row.kind == CheckoutKind::Data {
+        return place_data(state, &row).await;
+    }
     let key = amigo_key(reference)?;
     let sent =
         crate::routes::orders::forward(state, row.order_body.clone().into_bytes(), &key).await;
@@ -360,12 +402,37 @@ pub(crate) async fn refund(state: &AppState, reference: &str) {
     }
 }
 
+/// A paid data plan the network did not deliver (Amigo refunded the wallet): the checkout
+/// ends failed and the shopper's money goes back. `true` when this caller ended it.
+async fn undelivered(state: &AppState, reference: &str) -> ProxyResult<bool> {
+    let Some(row) = state.store().checkout(reference).await? else {
+        return Ok(false);
+    };
+    let message = format!(
+        "The network could not deliver this data plan. {}",
+        money_back(row.method)
+    );
+    if !state
+        .store()
+        .checkout_undelivered(reference, &message)
+        .await?
+    {
+        return Ok(false);
+    }
+    tracing::warn!(
+        reference,
+        "a paid data plan was not delivered; the shopper is owed a refund"
+    );
+    refund(state, reference).await;
+    Ok(true)
+}
+
 /// What one sweep did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Swept {
     /// Paid checkouts sent to Amigo again.
     pub placed: usize,
-    /// Refunds asked for again.
+    /// Refunds asked for again, and paid data plans found undelivered (refunded).
     pub refunds: usize,
     /// Unpaid checkouts past their time (each confirmed unpaid with Paystack first).
     pub expired: usize,
@@ -392,6 +459,20 @@ pub async fn sweep(state: &AppState, reclaim_all: bool) -> Swept {
             }
         }
         Err(e) => tracing::error!(error = %e, "could not list paid checkouts"),
+    }
+    match state.store().data_checkouts_undelivered(50).await {
+        Ok(references) => {
+            for reference in references {
+                match undelivered(state, &reference).await {
+                    Ok(true) => done.refunds += 1,
+                    Ok(false) => {}
+                    Err(e) => {
+                        tracing::error!(reference, error = %e, "could not end an undelivered data checkout");
+                    }
+                }
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "could not list undelivered data checkouts"),
     }
     match state.store().checkout_refunds_due(50).await {
         Ok(rows) => {

@@ -47,7 +47,7 @@ pub(crate) fn shopper_view(state: &AppState, row: &CheckoutRow) -> CheckoutView 
     };
     CheckoutView {
         reference: row.reference.clone(),
-        kind: amigo_types::checkout::CheckoutKind::Order,
+        kind: row.kind,
         status: row.status,
         method: row.method,
         items,

@@ -9,7 +9,8 @@
 
 use amigo_types::DataEnvelope;
 use amigo_types::checkout::{
-    CheckoutStatus, CreateCheckoutRequest, PaymentMethod, PaymentSettings,
+    CheckoutStatus, CreateCheckoutRequest, CreateDataCheckoutRequest, PaymentMethod,
+    PaymentSettings,
 };
 use amigo_types::envelope::parse_json_body;
 use axum::Json;
@@ -102,6 +103,44 @@ pub(crate) async fn create(
     ))
 }
 
+/// Starts paying for a data plan: the plan is bought for the line only once the checkout is
+/// paid.
+#[utoipa::path(
+    post,
+    path = "/api/data/checkouts",
+    tag = "checkouts",
+    params(
+        ("Idempotency-Key" = String, Header, description = "Required; ≤ 80 visible ASCII characters; the same key and body answer the same checkout"),
+    ),
+    request_body(content = amigo_types::checkout::CreateDataCheckoutRequest, content_type = "application/json", description = "`purchase` (the body `POST /api/data/purchases` takes: `network`, `mobile_number`, `plan`, `Ported_number`) and `return_url` (the page to come back to after paying, on an allowed origin)"),
+    responses(
+        (status = 201, description = "The checkout (`kind: data`): `awaiting_payment`, one line for the plan at its catalog price, and how to pay. Track it at `GET /api/checkouts/{reference}?phone=` with the topped-up number; once `placed`, `order_reference` is the data purchase", body = amigo_types::DataEnvelope<amigo_types::checkout::CheckoutView>, content_type = "application/json"),
+        (status = 403, description = "`checkouts_disabled` (no payment step: use `POST /api/data/purchases`), `data_sales_disabled`, or `origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 422, description = "`invalid_<field>`, `plan_network_mismatch`, `network_mismatch`, `data_daily_limit_reached`, `invalid_return_url`, `invalid_idempotency_key`, `idempotency_key_reused`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 428, description = "`idempotency_key_required`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 429, description = "`rate_limited` (per client IP per minute, per line per hour), with `Retry-After`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 502, description = "`payment_unavailable` or `upstream_error` (`retryable`): nothing was charged; retry with the same key", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 503, description = "`upstream_unavailable` (`retryable`): the plan catalog cannot be read now", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+    )
+)]
+pub(crate) async fn create_data(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ProxyResult<Response> {
+    crate::routes::data::enabled(&state)?;
+    if state.config().payment.mode == PaymentMode::None {
+        return Err(ProxyError::CheckoutsDisabled);
+    }
+    let key = idempotency_key(&headers)?;
+    let request: CreateDataCheckoutRequest = parse_json_body(&body)?;
+    let view = checkout::create_data(&state, ip, &key, request).await?;
+    Ok(no_store(
+        (StatusCode::CREATED, Json(DataEnvelope::new(view))).into_response(),
+    ))
+}
+
 /// The shopper's checkout.
 #[utoipa::path(
     get,
@@ -160,14 +199,10 @@ pub(crate) async fn paystack_return(
     }
     let back = checkout::return_url(&state, &row.return_url)
         .unwrap_or_else(|_| format!("{}/", state.config().public_url.trim_end_matches('/')));
-    let phone: String = checkout::order_phone(&row)
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '+')
-        .collect();
-    let target = format!(
-        "{back}#/order/{reference}?phone={}",
-        phone.replace('+', "%2B")
-    );
+    // No phone in the way back: anyone who learns a checkout reference (it is Paystack's
+    // transaction reference too) must not read the shopper's number from this redirect. The
+    // widget keeps the phone with the checkout it made.
+    let target = format!("{back}#/order/{reference}");
     Ok(no_store(Redirect::to(&target).into_response()))
 }
 

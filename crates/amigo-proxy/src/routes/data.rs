@@ -32,7 +32,7 @@ use crate::upstream::classify_failure;
 /// The platform's idempotency window ("Cache TTL is 24h").
 pub(crate) const UPSTREAM_KEY_TTL: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
-fn enabled(state: &AppState) -> ProxyResult<()> {
+pub(crate) fn enabled(state: &AppState) -> ProxyResult<()> {
     if state.config().data.enabled {
         Ok(())
     } else {
@@ -86,7 +86,7 @@ pub(crate) async fn plans(
 }
 
 /// The whole plan catalog, through the same cache entry as `GET /api/data/plans`.
-async fn catalog(state: &AppState) -> ProxyResult<Vec<DataPlan>> {
+pub(crate) async fn catalog(state: &AppState) -> ProxyResult<Vec<DataPlan>> {
     let (source, amigo) = (state.plan_catalog().clone(), state.amigo().clone());
     let answer = state
         .cache()
@@ -112,7 +112,7 @@ async fn catalog(state: &AppState) -> ProxyResult<Vec<DataPlan>> {
     responses(
         (status = 201, description = "Amigo's 201 body, unchanged: `{success, data: purchase}` with `reference` and `status: processing`", body = amigo_types::DataEnvelope<amigo_types::data::DataPurchase>, content_type = "application/json"),
         (status = 200, description = "The same body, when Amigo answers a replayed key with 200", body = amigo_types::DataEnvelope<amigo_types::data::DataPurchase>, content_type = "application/json"),
-        (status = 403, description = "`data_sales_disabled`, or `origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 403, description = "`data_sales_disabled`; `payment_required` (this store takes payment first: use `POST /api/data/checkouts`); or `origin_not_allowed`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 413, description = "`payload_too_large` (over 64 KiB)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 422, description = "`invalid_<field>` with `field`, `plan_network_mismatch`, `network_mismatch`, `data_daily_limit_reached` (with `required` and `balance`: the room left today), `idempotency_key_reused`, `idempotency_key_expired` (the key was first used over 24 h ago, past Amigo's idempotency window: send a new key), `invalid_idempotency_key`, or Amigo's `insufficient_balance`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 428, description = "`idempotency_key_required`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -130,6 +130,11 @@ pub(crate) async fn purchase(
     body: Bytes,
 ) -> ProxyResult<Response> {
     enabled(&state)?;
+    // Nobody receives data the merchant was not paid for: with a payment step, plans are
+    // bought only from paid checkouts.
+    if state.config().payment.mode != crate::config::PaymentMode::None {
+        return Err(DataRefusal::PaymentRequired.into());
+    }
     let key = idempotency_key(&headers)?;
     let request: DataPurchaseRequest = parse_json_body(&body)?;
     let valid = request.validate()?;
@@ -247,7 +252,7 @@ pub(crate) async fn purchase(
 /// the catalog's plan, with whatever reference and status the answer held. Without a reference
 /// the proxy's own (`PRX-DAT-` and 16 hex digits of the key's hash) stands in: the same key
 /// always gives the same one, so a retry finds the same record.
-fn recorded_purchase(
+pub(crate) fn recorded_purchase(
     state: &AppState,
     valid: &amigo_types::data::ValidDataPurchase,
     plan: &DataPlan,

@@ -85,6 +85,7 @@ fn stack(state: AppState, request_ids: &CountingRequestId) -> Router {
         .route("/api/delivery/quote", post(quote::quote))
         .route("/api/payment", get(checkouts::payment))
         .route("/api/checkouts", post(checkouts::create))
+        .route("/api/data/checkouts", post(checkouts::create_data))
         .route("/api/checkouts/{reference}", get(checkouts::show))
         .route("/api/orders", post(orders::create))
         .route("/api/orders/{reference}", get(tracking::show))

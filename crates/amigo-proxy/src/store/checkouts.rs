@@ -3,7 +3,7 @@
 //! says whether this caller made it, so of two callers racing (Paystack's callback and its
 //! webhook, two console tabs, two instances) exactly one moves the checkout.
 
-use amigo_types::checkout::{CheckoutStatus, PaymentMethod};
+use amigo_types::checkout::{CheckoutKind, CheckoutStatus, PaymentMethod};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -18,13 +18,16 @@ pub struct CheckoutRow {
     pub idempotency_key: String,
     /// Hash of the checkout request it was made for.
     pub body_hash: String,
+    /// What it buys once paid.
+    pub kind: CheckoutKind,
     /// How it is paid.
     pub method: PaymentMethod,
     /// Where it is.
     pub status: CheckoutStatus,
     /// Keyed hash of the shopper's phone (the tracking proof).
     pub phone_hash: String,
-    /// The Amigo order body (JSON) to place once paid.
+    /// What to send Amigo once paid (JSON): the Commerce order body, or for a data checkout
+    /// the Data API purchase body.
     pub order_body: String,
     /// Where the shopper returns to after paying.
     pub return_url: String,
@@ -79,7 +82,7 @@ pub enum CheckoutInsert {
     Reused,
 }
 
-const COLUMNS: &str = "reference, idempotency_key, body_hash, method, status, phone_hash, \
+const COLUMNS: &str = "reference, idempotency_key, body_hash, kind, method, status, phone_hash, \
     order_body, return_url, items_json, retail_units, subtotal, delivery_fee, total, amigo_cost, \
     payment_reference, authorization_url, paid_via, paid_amount_kobo, paid_at, placing_since, \
     order_reference, failure_code, failure_message, refund_state, created_at, expires_at, \
@@ -91,6 +94,7 @@ fn select(sql: String) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyA
 }
 
 fn read_row(r: &AnyRow) -> Result<CheckoutRow, sqlx::Error> {
+    let kind: String = r.try_get("kind")?;
     let method: String = r.try_get("method")?;
     let status: String = r.try_get("status")?;
     let bad = |what: &str, v: &str| sqlx::Error::Decode(format!("checkout {what} '{v}'").into());
@@ -98,6 +102,7 @@ fn read_row(r: &AnyRow) -> Result<CheckoutRow, sqlx::Error> {
         reference: r.try_get("reference")?,
         idempotency_key: r.try_get("idempotency_key")?,
         body_hash: r.try_get("body_hash")?,
+        kind: CheckoutKind::parse(&kind).ok_or_else(|| bad("kind", &kind))?,
         method: PaymentMethod::parse(&method).ok_or_else(|| bad("method", &method))?,
         status: CheckoutStatus::parse(&status).ok_or_else(|| bad("status", &status))?,
         phone_hash: r.try_get("phone_hash")?,
@@ -133,8 +138,10 @@ impl Store {
         let inserted = sqlx::query(
             "INSERT INTO checkouts (reference, idempotency_key, body_hash, method, status, \
              phone_hash, order_body, return_url, items_json, retail_units, subtotal, \
-             delivery_fee, total, amigo_cost, created_at, expires_at, expires_at_ms, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+             delivery_fee, total, amigo_cost, created_at, expires_at, expires_at_ms, updated_at, \
+             kind) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
+             $19) \
              ON CONFLICT DO NOTHING",
         )
         .bind(&c.reference)
@@ -155,6 +162,7 @@ impl Store {
         .bind(&c.expires_at)
         .bind(c.expires_at_ms)
         .bind(&now)
+        .bind(c.kind.as_str())
         .execute(&self.pool)
         .await?
         .rows_affected();
@@ -182,6 +190,11 @@ impl Store {
     /// One checkout.
     pub async fn checkout(&self, reference: &str) -> Result<Option<CheckoutRow>, sqlx::Error> {
         self.checkout_where("reference", reference).await
+    }
+
+    /// The checkout made under the browser's Idempotency-Key `key`.
+    pub async fn checkout_by_key(&self, key: &str) -> Result<Option<CheckoutRow>, sqlx::Error> {
+        self.checkout_where("idempotency_key", key).await
     }
 
     /// The checkout whose Paystack transaction is `payment_reference`.
@@ -318,6 +331,43 @@ impl Store {
         .bind(code)
         .bind(message)
         .bind(refund_state)
+        .bind(now_iso())
+        .bind(reference)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// Placed data checkouts whose purchase Amigo reported failed afterwards (the carrier did
+    /// not deliver; Amigo refunded the wallet): the shopper paid and received nothing.
+    pub async fn data_checkouts_undelivered(&self, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query(
+            "SELECT c.reference FROM checkouts c JOIN data_purchases d \
+             ON d.idempotency_key = 'chk-' || c.reference \
+             WHERE c.kind = 'data' AND c.status = 'placed' AND d.state = 'failed' \
+             ORDER BY c.reference LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("reference"))
+        .collect()
+    }
+
+    /// Ends a placed data checkout whose purchase failed afterwards, with the money owed back.
+    pub async fn checkout_undelivered(
+        &self,
+        reference: &str,
+        message: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let n = sqlx::query(
+            "UPDATE checkouts SET status = 'failed', failure_code = 'data_not_delivered', \
+             failure_message = $1, refund_state = 'due', updated_at = $2 \
+             WHERE reference = $3 AND status = 'placed' AND kind = 'data'",
+        )
+        .bind(message)
         .bind(now_iso())
         .bind(reference)
         .execute(&self.pool)

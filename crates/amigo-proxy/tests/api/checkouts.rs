@@ -21,9 +21,9 @@ use crate::helpers::{
 };
 
 const ORDERS: &str = "/api/commerce/orders";
-const PHONE: &str = "08031234567";
+pub(crate) const PHONE: &str = "08031234567";
 
-fn mode(mode: PaymentMode) -> OrderPayment {
+pub(crate) fn mode(mode: PaymentMode) -> OrderPayment {
     OrderPayment {
         mode,
         allow_unpaid: false,
@@ -32,12 +32,12 @@ fn mode(mode: PaymentMode) -> OrderPayment {
 }
 
 /// A proxy in `paystack` mode and the Paystack emulator it pays through.
-struct Shop {
-    app: TestApp,
-    paystack: paystack_sandbox::RunningSandbox,
+pub(crate) struct Shop {
+    pub(crate) app: TestApp,
+    pub(crate) paystack: paystack_sandbox::RunningSandbox,
 }
 
-async fn paystack_shop_with(options: Options) -> Shop {
+pub(crate) async fn paystack_shop_with(options: Options) -> Shop {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let paystack = paystack_sandbox::PaystackSandbox::start(
         paystack_sandbox::SandboxConfig {
@@ -97,7 +97,7 @@ async fn created(app: &TestApp, product_id: u64) -> Value {
     r.json()["data"].clone()
 }
 
-async fn status_of(app: &TestApp, reference: &str) -> Value {
+pub(crate) async fn status_of(app: &TestApp, reference: &str) -> Value {
     let r = app
         .get(&format!("/api/checkouts/{reference}?phone={PHONE}"))
         .await;
@@ -105,7 +105,7 @@ async fn status_of(app: &TestApp, reference: &str) -> Value {
     r.json()["data"].clone()
 }
 
-async fn wait_for_status(app: &TestApp, reference: &str, want: &str) -> Value {
+pub(crate) async fn wait_for_status(app: &TestApp, reference: &str, want: &str) -> Value {
     let mut last = Value::Null;
     for _ in 0..200 {
         last = status_of(app, reference).await;
@@ -135,7 +135,7 @@ impl Shop {
             .unwrap()
     }
 
-    async fn pay(&self, payment_reference: &str) -> Value {
+    pub(crate) async fn pay(&self, payment_reference: &str) -> Value {
         self.sandbox_call(
             &format!("/_sandbox/transactions/{payment_reference}/pay"),
             &json!({"channel": "card"}),
@@ -143,7 +143,7 @@ impl Shop {
         .await
     }
 
-    async fn decline(&self, payment_reference: &str) -> Value {
+    pub(crate) async fn decline(&self, payment_reference: &str) -> Value {
         self.sandbox_call(
             &format!("/_sandbox/transactions/{payment_reference}/decline"),
             &json!({}),
@@ -151,7 +151,7 @@ impl Shop {
         .await
     }
 
-    async fn verify(&self, payment_reference: &str) -> Value {
+    pub(crate) async fn verify(&self, payment_reference: &str) -> Value {
         reqwest::Client::new()
             .get(format!(
                 "{}/transaction/verify/{payment_reference}",
@@ -166,7 +166,7 @@ impl Shop {
             .unwrap()
     }
 
-    fn sign(&self, body: &[u8]) -> String {
+    pub(crate) fn sign(&self, body: &[u8]) -> String {
         let mut mac = Hmac::<Sha512>::new_from_slice(
             self.paystack
                 .sandbox()
@@ -179,7 +179,7 @@ impl Shop {
         hex::encode(mac.finalize().into_bytes())
     }
 
-    async fn webhook(&self, body: &[u8], signature: Option<&str>) -> TestResponse {
+    pub(crate) async fn webhook(&self, body: &[u8], signature: Option<&str>) -> TestResponse {
         let mut b =
             request(Method::POST, "/webhooks/paystack").header("content-type", "application/json");
         if let Some(s) = signature {
@@ -190,7 +190,7 @@ impl Shop {
             .await
     }
 
-    async fn give_back(&self, reference: &str) -> TestResponse {
+    pub(crate) async fn give_back(&self, reference: &str) -> TestResponse {
         self.app
             .get(&format!(
                 "/pay/{reference}/return?trxref={reference}&reference={reference}"
@@ -199,7 +199,7 @@ impl Shop {
     }
 }
 
-async fn payment_reference(app: &TestApp, reference: &str) -> String {
+pub(crate) async fn payment_reference(app: &TestApp, reference: &str) -> String {
     app.state
         .store()
         .checkout(reference)
@@ -272,7 +272,7 @@ async fn paying_on_paystack_places_exactly_one_order_at_the_total_shown() {
     let location = back.header("location").unwrap();
     assert_eq!(
         location,
-        format!("{SHOP_ORIGIN}/store/page?x=1#/order/{reference}?phone={PHONE}")
+        format!("{SHOP_ORIGIN}/store/page?x=1#/order/{reference}")
     );
     assert_eq!(app.upstream_order_count().await, 1);
     let keys = app.upstream.controls.post_keys(ORDERS);
@@ -678,7 +678,7 @@ async fn a_live_token_with_paystack_places_only_paid_checkouts() {
     assert_eq!(app.balance(), before);
 }
 
-fn transfer_options(expiry: Duration) -> Options {
+pub(crate) fn transfer_options(expiry: Duration) -> Options {
     Options {
         payment: mode(PaymentMode::Transfer),
         admin_password: Some(crate::admin::PASSWORD.to_owned()),

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::helpers::{Options, TestApp, TestResponse, new_key, request, spawn_app_with};
 
 /// An MTN line (0803 is MTN in `ng-mobile-prefixes.csv`).
-const MTN_LINE: &str = "0803 123 4567";
+pub(crate) const MTN_LINE: &str = "0803 123 4567";
 
 fn data_request(body: &Value, key: Option<&str>) -> axum::extract::Request {
     let mut b =
@@ -35,7 +35,7 @@ fn with_data(data: DataSales) -> Options {
 
 /// Whether the whole suite runs against the sandbox's `--docs-only` mode
 /// (`AMIGO_TEST_DOCS_ONLY=1`), where outcomes cannot be looked up.
-fn suite_docs_only() -> bool {
+pub(crate) fn suite_docs_only() -> bool {
     std::env::var("AMIGO_TEST_DOCS_ONLY").is_ok_and(|v| v == "1")
 }
 
@@ -46,7 +46,7 @@ fn on() -> DataSales {
 impl TestApp {
     /// The sandbox's plans of `network` now, read from its state (so the invented JSON path is
     /// not needed and the helper works against `--docs-only`).
-    fn sandbox_plans(
+    pub(crate) fn sandbox_plans(
         &self,
         network: amigo_types::data::Network,
     ) -> Vec<amigo_types::data::DataPlan> {
@@ -55,7 +55,7 @@ impl TestApp {
     }
 
     /// The cheapest MTN plan: `(plan_id, price)`.
-    async fn cheap_mtn_plan(&self) -> (u64, i64) {
+    pub(crate) async fn cheap_mtn_plan(&self) -> (u64, i64) {
         self.sandbox_plans(amigo_types::data::Network::Mtn)
             .iter()
             .map(|p| (p.plan_id, p.price.amount))
@@ -64,12 +64,12 @@ impl TestApp {
     }
 
     /// A Glo plan id.
-    async fn glo_plan(&self) -> u64 {
+    pub(crate) async fn glo_plan(&self) -> u64 {
         self.sandbox_plans(amigo_types::data::Network::Glo)[0].plan_id
     }
 
     /// Purchases the sandbox holds for this merchant.
-    async fn upstream_purchases(&self) -> u64 {
+    pub(crate) async fn upstream_purchases(&self) -> u64 {
         self.upstream
             .sandbox
             .state()
@@ -83,13 +83,13 @@ impl TestApp {
         self.call(data_request(body, Some(key))).await
     }
 
-    async fn lookup(&self, reference: &str, phone: &str) -> TestResponse {
+    pub(crate) async fn lookup(&self, reference: &str, phone: &str) -> TestResponse {
         let phone = phone.replace('+', "%2B").replace(' ', "%20");
         self.get(&format!("/api/data/purchases/{reference}?phone={phone}"))
             .await
     }
 
-    fn data_posts(&self) -> usize {
+    pub(crate) fn data_posts(&self) -> usize {
         self.upstream.controls.count(&Method::POST, "/api/data/")
     }
 }

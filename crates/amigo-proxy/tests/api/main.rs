@@ -6,6 +6,7 @@ mod catalog;
 mod checkouts;
 mod cross_cutting;
 mod data;
+mod data_checkouts;
 mod faults;
 mod golive;
 mod golive_cli;
