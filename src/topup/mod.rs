@@ -68,21 +68,24 @@ pub fn outcome(p: &DataPurchase, number: &str, paid_checkout: Option<&str>) -> (
             "Delivered. Enjoy your data.".to_owned(),
         ),
         DataPurchaseStatus::Failed => {
-            let reason = p
-                .failure_reason
-                .as_deref()
-                .map(str::trim)
-                .filter(|r| !r.is_empty())
-                .map_or_else(
-                    || "The network refused it".to_owned(),
-                    |r| r.chars().take(200).collect(),
-                );
             let line = match paid_checkout {
+                // Amigo's reason speaks of the merchant's wallet: the shopper hears of theirs
                 Some(chk) => format!(
-                    "{reason}. Your line was not topped up, so the store returns your payment \
-                     (checkout {chk})."
+                    "The network couldn't deliver this plan. Your line was not topped up, so \
+                     the store returns your payment (checkout {chk})."
                 ),
-                None => format!("{reason}. {} has been refunded.", p.amount.display),
+                None => {
+                    let reason = p
+                        .failure_reason
+                        .as_deref()
+                        .map(|r| r.trim().trim_end_matches('.'))
+                        .filter(|r| !r.is_empty())
+                        .map_or_else(
+                            || "The network refused it".to_owned(),
+                            |r| r.chars().take(200).collect(),
+                        );
+                    format!("{reason}. {} has been refunded.", p.amount.display)
+                }
             };
             ("The top-up failed".to_owned(), line)
         }
@@ -608,8 +611,17 @@ mod tests {
             outcome(&p, "x", None).1,
             "Carrier timeout. ₦500 has been refunded."
         );
+        p.failure_reason = Some("Carrier timeout; the amount was refunded.".into());
+        assert_eq!(
+            outcome(&p, "x", None).1,
+            "Carrier timeout; the amount was refunded. ₦500 has been refunded."
+        );
         let paid = outcome(&p, "x", Some("CHK-7H3K9Q2M4X")).1;
-        assert!(paid.starts_with("Carrier timeout. Your line was not topped up"));
+        assert!(paid.starts_with("The network couldn't deliver this plan. Your line was not"));
+        assert!(
+            !paid.contains("Carrier"),
+            "Amigo's wallet wording is not the shopper's"
+        );
         assert!(paid.contains("returns your payment (checkout CHK-7H3K9Q2M4X)"));
         p.failure_reason = Some("  ".into());
         assert!(

@@ -15,7 +15,9 @@
 // - data: Buy data → "Pay ₦X" (X = the plan's price) → the hosted page (the same amount) → Pay →
 //   back on the data checkout's tracking page, whose address carries no phone (the widget finds
 //   it in its top-up draft) → exactly one data purchase, followed to "delivered"; a decline makes
-//   no purchase; the same page opened in another browser asks for the number first.
+//   no purchase; the same page opened in another browser asks for the number first; a paid plan
+//   the network fails to deliver says so at once, and the checkout ends refunded (the proxy's
+//   sweep).
 // axe-core scans the review, the hosted page's way back and the tracking page (orders and data)
 // at 320, 360 and 1280 px in both colour schemes. Any page error or unexpected console error
 // fails the run.
@@ -383,6 +385,39 @@ async function dataDeclineFlow(viewport, phone, national) {
   }
 }
 
+// Paid, bought, then not delivered: the page says so, and the proxy's sweep refunds the checkout.
+async function dataUndeliveredFlow(viewport, phone, national) {
+  const vp = vpName(viewport);
+  const { ctx, page } = await launch(viewport);
+  try {
+    const price = await toDataPay(page, vp, phone);
+    await toDataPaystack(page, vp, price);
+    await page.click('button[value=pay]');
+    await page.waitForURL(/#\/order\/CHK-.*phone=/, { timeout: 30000 });
+    await page.locator('.tu-ref').waitFor({ timeout: 30000 });
+    const purchase = (await page.locator('.tu-ref').textContent()).trim();
+    await settleData(purchase, 'failed');
+    await page.locator('.tu-outcome[data-status=failed]').waitFor({ timeout: 15000 });
+    const line = (await page.locator('.tu-outcome').textContent()).trim();
+    check(line.includes('the store returns your payment'), `${vp}: a failed top-up says the payment comes back ("${line}")`);
+    await axeScan(page, `${vp} paid data not delivered`);
+    const url = page.url();
+    const hash = new URL(url).hash;
+    const reference = decodeURIComponent(hash.split('/')[2].split('?')[0]);
+    // the sweep (every 15 s) finds the undelivered plan and refunds the checkout
+    let status;
+    for (let i = 0; i < 40 && status !== 'refunded'; i++) {
+      await page.waitForTimeout(2000);
+      const r = await fetch(`${demo}/api/checkouts/${reference}?phone=${national}`);
+      status = (await r.json()).data?.status;
+    }
+    check(status === 'refunded', `${vp}: the undelivered data checkout ends refunded (${status})`);
+    return url;
+  } finally {
+    await ctx.close();
+  }
+}
+
 // A data checkout's address without the phone, in a browser that has no draft: the number first.
 async function askForThePhone(url, national) {
   const bare = url.split('?')[0];
@@ -439,6 +474,8 @@ await scanEverywhere(awaiting, 'a checkout awaiting payment');
 const dataPaid = await dataPayFlow({ width: 360, height: 740 }, '0803 555 0201', '08035550201');
 const dataDeclined = await dataDeclineFlow({ width: 1280, height: 800 }, '0803 555 0202', '08035550202');
 await askForThePhone(dataDeclined, '08035550202');
+const dataRefunded = await dataUndeliveredFlow({ width: 360, height: 740 }, '0803 555 0203', '08035550203');
+await scanEverywhere(dataRefunded, 'a refunded data checkout', '.co-stage[data-status=refunded]');
 await scanEverywhere(dataPaid, 'a paid data checkout, delivered', '.tu-outcome[data-status=delivered]');
 await scanEverywhere(dataDeclined, 'a declined data checkout');
 
