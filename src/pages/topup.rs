@@ -7,12 +7,13 @@
 //! ends. Loaded lazily, like checkout.
 
 use amigo_types::checkout::{CheckoutView, PaymentMethod};
-use amigo_types::data::{DataPlan, DataPurchaseStatus, Network};
+use amigo_types::data::{DataPlan, DataPurchase, DataPurchaseStatus, Network};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::checkout::api::{CallError, CheckoutApi};
+use crate::checkout::flow::PendingCheckout;
 use crate::checkout::payment::return_url;
 use crate::checkout::payment_status::paystack_redirect;
 use crate::components::link::StoreLink;
@@ -54,6 +55,12 @@ pub fn provide_topup(proxy: &str, merchant: &str) {
         api: TopUpApi::new(proxy),
         storage_key: topup_storage_key(proxy, merchant),
     });
+}
+
+/// What Buy got back: a purchase made at once, or a data checkout to pay.
+enum Answer {
+    Purchase(Result<DataPurchase, TopUpFailure>),
+    Checkout(Result<PendingCheckout, TopUpFailure>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -247,26 +254,25 @@ pub fn TopUpPage() -> impl IntoView {
             let shown_price = chosen.get_untracked().map(|p| p.price.amount);
             spawn_local(async move {
                 let mut made = None;
-                let result = match method {
-                    PaymentMethod::None => Ok(api.buy(&submission).await),
+                let answer = match method {
+                    PaymentMethod::None => Answer::Purchase(api.buy(&submission).await),
                     PaymentMethod::Paystack | PaymentMethod::Transfer => {
-                        Err(match page_href().as_deref().and_then(return_url) {
-                            Some(back) => match api.create_checkout(&submission, back).await {
-                                Ok((pending, view)) => {
+                        Answer::Checkout(match page_href().as_deref().and_then(return_url) {
+                            Some(back) => api.create_checkout(&submission, back).await.map(
+                                |(pending, view)| {
                                     made = Some(view);
-                                    Ok(pending)
-                                }
-                                Err(f) => Err(f),
-                            },
+                                    pending
+                                },
+                            ),
                             None => Err(TopUpFailure::bad_return_url()),
                         })
                     }
                 };
                 // the answer may land after the shopper left: one `try_` tells
                 let Some(failure) = t.try_update(|t| {
-                    match result {
-                        Ok(purchase) => t.finish(purchase),
-                        Err(checkout) => t.finish_checkout(checkout),
+                    match answer {
+                        Answer::Purchase(result) => t.finish(result),
+                        Answer::Checkout(result) => t.finish_checkout(result),
                     }
                     t.failure().cloned()
                 }) else {
