@@ -180,6 +180,11 @@ impl CheckoutApi {
         next
     }
 
+    /// The proxy's base, for the other clients of the same proxy (a data checkout's purchase).
+    pub fn proxy(&self) -> &str {
+        &self.proxy
+    }
+
     /// `GET locations.php?search=` — states and LGAs matching what was typed.
     pub async fn search_locations(
         &self,

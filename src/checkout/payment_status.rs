@@ -1,6 +1,7 @@
 //! A checkout's payment states as the shopper sees them (`#/order/CHK-…?phone=…`): the heading
-//! and sentence of each status, what the shopper can do next (pay on Paystack, transfer to the
-//! store's account, wait, follow the Amigo order), the checks on what the proxy answered before
+//! and sentence of each status, worded for what it buys (an order, or data), what the shopper
+//! can do next (pay on Paystack, transfer to the store's account, wait, follow the Amigo order
+//! or the data purchase), the checks on what the proxy answered before
 //! any of it is shown or followed, the rule that an older answer never replaces a newer one,
 //! and when to ask again.
 //!
@@ -10,10 +11,13 @@
 
 use std::time::Duration;
 
-use amigo_types::checkout::{CheckoutStatus, CheckoutView, PaymentInstructions, PaymentMethod};
+use amigo_types::checkout::{
+    CheckoutKind, CheckoutStatus, CheckoutView, PaymentInstructions, PaymentMethod,
+};
 
 use super::payment::is_web_url;
 use super::tracking::is_reference;
+use crate::topup::is_data_reference;
 
 /// How often to ask while a payment is expected (the first [`FAST_POLLS`] times).
 pub const POLL_FAST: Duration = Duration::from_secs(3);
@@ -50,7 +54,12 @@ pub enum NextStep {
         /// `AMG-COM-…`.
         reference: String,
     },
-    /// It ended without an order: go back to the cart and checkout.
+    /// The data purchase exists: follow it.
+    TrackData {
+        /// `AMG-DAT-…` (or the proxy's `PRX-DAT-…`).
+        reference: String,
+    },
+    /// It ended without an order (or data): go back to the cart and checkout (or Buy data).
     StartAgain,
 }
 
@@ -125,13 +134,59 @@ fn transfer_details(view: &CheckoutView) -> Option<TransferDetails> {
     }
 }
 
+/// The phrases that differ between a checkout for goods and one for data.
+struct Words {
+    /// What paying does: "place your order".
+    goal: &'static str,
+    /// What the store does once a transfer is confirmed.
+    store_does: &'static str,
+    paid_title: &'static str,
+    paid_doing: &'static str,
+    placed_title: &'static str,
+    placed_next: &'static str,
+    expired_tail: &'static str,
+    failed_title: &'static str,
+    failed_default: &'static str,
+}
+
+const ORDER_WORDS: Words = Words {
+    goal: "place your order",
+    store_does: "The store places your order",
+    paid_title: "Paid — placing your order",
+    paid_doing: "placing your order with the store",
+    placed_title: "Paid — your order is placed",
+    placed_next: "Follow your order below.",
+    expired_tail: "no order was placed. Your cart is still here: you can check out again.",
+    failed_title: "Order not placed",
+    failed_default: "The store couldn't place your order.",
+};
+
+const DATA_WORDS: Words = Words {
+    goal: "get your data",
+    store_does: "The store sends your data",
+    paid_title: "Paid — buying your data",
+    paid_doing: "buying your data",
+    placed_title: "Paid — your data is on its way",
+    placed_next: "Follow your top-up below.",
+    expired_tail: "no data was bought. You can buy it again.",
+    failed_title: "Data not bought",
+    failed_default: "The store couldn't buy your data.",
+};
+
+fn words(kind: CheckoutKind) -> &'static Words {
+    match kind {
+        CheckoutKind::Order => &ORDER_WORDS,
+        CheckoutKind::Data => &DATA_WORDS,
+    }
+}
+
 fn failure_sentence(view: &CheckoutView) -> String {
     view.failure
         .as_ref()
         .map(|f| f.message.trim())
         .filter(|m| !m.is_empty())
         .map_or_else(
-            || "The store couldn't place your order.".to_owned(),
+            || words(view.kind).failed_default.to_owned(),
             |m| m.chars().take(300).collect(),
         )
 }
@@ -140,13 +195,15 @@ fn failure_sentence(view: &CheckoutView) -> String {
 pub fn stage(view: &CheckoutView) -> Stage {
     let total = view.total.display.as_str();
     let expires = when_label(&view.expires_at);
+    let w = words(view.kind);
+    let goal = w.goal;
     match view.status {
         CheckoutStatus::AwaitingPayment => match (view.method, &view.pay) {
             (_, Some(PaymentInstructions::Paystack { authorization_url })) => Stage {
                 title: "Awaiting payment",
                 detail: format!(
-                    "Pay {total} on Paystack's secure page to place your order. If you have \
-                     just paid, this page updates by itself. Unpaid, it expires on {expires}."
+                    "Pay {total} on Paystack's secure page to {goal}. If you have just paid, \
+                     this page updates by itself. Unpaid, it expires on {expires}."
                 ),
                 tone: Tone::Waiting,
                 next: NextStep::Pay {
@@ -157,8 +214,9 @@ pub fn stage(view: &CheckoutView) -> Stage {
                 title: "Awaiting payment",
                 detail: format!(
                     "Transfer exactly {total} to the account below, with the reference in the \
-                     narration. The store places your order once it confirms your transfer; \
-                     this page updates by itself. Unpaid, it expires on {expires}."
+                     narration. {} once it confirms your transfer; this page updates by itself. \
+                     Unpaid, it expires on {expires}.",
+                    w.store_does
                 ),
                 tone: Tone::Waiting,
                 next: transfer_details(view).map_or(NextStep::Wait, NextStep::Transfer),
@@ -174,35 +232,36 @@ pub fn stage(view: &CheckoutView) -> Stage {
             },
         },
         CheckoutStatus::Paid => Stage {
-            title: "Paid — placing your order",
+            title: w.paid_title,
             detail: format!(
-                "We have your payment of {total} and are placing your order with the store. \
-                 This takes a moment; this page updates by itself."
+                "We have your payment of {total} and are {}. This takes a moment; this page \
+                 updates by itself.",
+                w.paid_doing
             ),
             tone: Tone::Good,
             next: NextStep::Wait,
         },
         CheckoutStatus::Placed => Stage {
-            title: "Paid — your order is placed",
-            detail: format!("You paid {total}. Follow your order below."),
+            title: w.placed_title,
+            detail: format!("You paid {total}. {}", w.placed_next),
             tone: Tone::Good,
-            next: view
-                .order_reference
-                .clone()
-                .map_or(NextStep::Wait, |reference| NextStep::TrackOrder {
-                    reference,
-                }),
+            next: match (view.order_reference.clone(), view.kind) {
+                (None, _) => NextStep::Wait,
+                (Some(reference), CheckoutKind::Order) => NextStep::TrackOrder { reference },
+                (Some(reference), CheckoutKind::Data) => NextStep::TrackData { reference },
+            },
         },
         CheckoutStatus::Expired => Stage {
             title: "Payment expired",
-            detail: "Nobody paid in time, so nothing was charged and no order was placed. Your \
-                     cart is still here: you can check out again."
-                .to_owned(),
+            detail: format!(
+                "Nobody paid in time, so nothing was charged and {}",
+                w.expired_tail
+            ),
             tone: Tone::Bad,
             next: NextStep::StartAgain,
         },
         CheckoutStatus::Failed => Stage {
-            title: "Order not placed",
+            title: w.failed_title,
             detail: match view.method {
                 PaymentMethod::Transfer => format!(
                     "{} The store will return your transfer of {total}; contact it with \
@@ -249,7 +308,8 @@ pub enum ViewRejected {
 
 /// Checks an answer before it is shown or followed: it is the checkout asked for, a payment
 /// page is an `http(s)` address (never `javascript:`), and a placed checkout names an Amigo
-/// order (`AMG-COM-…`), which is then tracked with the same phone.
+/// order (`AMG-COM-…`), or for data a data purchase (`AMG-DAT-…`, `PRX-DAT-…`), which is then
+/// tracked with the same phone.
 pub fn check_view(asked: &str, view: CheckoutView) -> Result<CheckoutView, ViewRejected> {
     if view.reference != asked {
         return Err(ViewRejected::OtherReference);
@@ -259,7 +319,11 @@ pub fn check_view(asked: &str, view: CheckoutView) -> Result<CheckoutView, ViewR
     {
         return Err(ViewRejected::BadPaymentUrl);
     }
-    let order_ok = view.order_reference.as_deref().is_none_or(is_reference);
+    let well_formed = match view.kind {
+        CheckoutKind::Order => is_reference,
+        CheckoutKind::Data => is_data_reference,
+    };
+    let order_ok = view.order_reference.as_deref().is_none_or(well_formed);
     if !order_ok || (view.status == CheckoutStatus::Placed && view.order_reference.is_none()) {
         return Err(ViewRejected::BadOrderReference);
     }
@@ -338,7 +402,7 @@ pub(crate) mod tests {
         });
         CheckoutView {
             reference: CHK.into(),
-            kind: amigo_types::checkout::CheckoutKind::Order,
+            kind: CheckoutKind::Order,
             status,
             method,
             items: vec![],
@@ -432,6 +496,79 @@ pub(crate) mod tests {
         assert_eq!(s.title, "Order not placed");
         assert!(s.detail.starts_with("The store couldn't place your order."));
         assert!(s.detail.contains(CHK) && s.detail.contains("transfer of ₦31,500"));
+    }
+
+    pub(crate) fn data_view(status: CheckoutStatus, method: PaymentMethod) -> CheckoutView {
+        let mut v = view(status, method);
+        v.kind = CheckoutKind::Data;
+        v.subtotal = Money::naira(1_500);
+        v.delivery_fee = Money::naira(0);
+        v.total = Money::naira(1_500);
+        if let Some(PaymentInstructions::Transfer { amount, .. }) = &mut v.pay {
+            *amount = Money::naira(1_500);
+        }
+        v.order_reference =
+            (status == CheckoutStatus::Placed).then(|| "AMG-DAT-TEST-20261204-AB12CD".into());
+        v
+    }
+
+    #[test]
+    fn a_data_checkout_speaks_of_data() {
+        use CheckoutStatus::*;
+        let s = stage(&data_view(AwaitingPayment, PaymentMethod::Paystack));
+        assert_eq!(s.title, "Awaiting payment");
+        assert!(
+            s.detail
+                .starts_with("Pay ₦1,500 on Paystack's secure page to get your data.")
+        );
+        let s = stage(&data_view(AwaitingPayment, PaymentMethod::Transfer));
+        assert!(s.detail.contains("exactly ₦1,500") && s.detail.contains("sends your data"));
+        assert!(matches!(s.next, NextStep::Transfer(d) if d.amount_digits == "1500"));
+        let s = stage(&data_view(Paid, PaymentMethod::Paystack));
+        assert_eq!(
+            (s.title, s.next),
+            ("Paid — buying your data", NextStep::Wait)
+        );
+        let s = stage(&data_view(Placed, PaymentMethod::Transfer));
+        assert_eq!(s.title, "Paid — your data is on its way");
+        assert_eq!(
+            s.next,
+            NextStep::TrackData {
+                reference: "AMG-DAT-TEST-20261204-AB12CD".into()
+            }
+        );
+        let s = stage(&data_view(Expired, PaymentMethod::Paystack));
+        assert!(
+            s.detail
+                .ends_with("no data was bought. You can buy it again.")
+        );
+        assert_eq!(s.next, NextStep::StartAgain);
+        let s = stage(&data_view(Failed, PaymentMethod::Transfer));
+        assert_eq!(s.title, "Data not bought");
+        assert!(
+            s.detail
+                .starts_with("The store couldn't buy your data. The store will return")
+        );
+        let s = stage(&data_view(Refunded, PaymentMethod::Paystack));
+        assert!(s.detail.contains("Refund of ₦1,500 sent"));
+    }
+
+    #[test]
+    fn a_placed_data_checkout_names_a_data_purchase() {
+        let mut v = data_view(CheckoutStatus::Placed, PaymentMethod::Paystack);
+        assert!(check_view(CHK, v.clone()).is_ok());
+        v.order_reference = Some("PRX-DAT-0123456789ABCDEF".into());
+        assert!(check_view(CHK, v.clone()).is_ok());
+        // an order reference is not a data purchase, nor the reverse
+        v.order_reference = Some("AMG-COM-TEST-20261204-AB12CD".into());
+        assert_eq!(check_view(CHK, v), Err(ViewRejected::BadOrderReference));
+        let mut o = view(CheckoutStatus::Placed, PaymentMethod::Paystack);
+        o.order_reference = Some("AMG-DAT-TEST-20261204-AB12CD".into());
+        assert_eq!(check_view(CHK, o), Err(ViewRejected::BadOrderReference));
+        // Paystack opens for a data checkout only at the plan's price the button showed
+        let d = data_view(CheckoutStatus::AwaitingPayment, PaymentMethod::Paystack);
+        assert!(paystack_redirect(CHK, d.clone(), Some(1_500)).is_some());
+        assert_eq!(paystack_redirect(CHK, d, Some(1_200)), None);
     }
 
     #[test]

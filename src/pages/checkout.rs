@@ -63,7 +63,7 @@ pub fn provide_checkout(api: &str, proxy: &str, merchant: &str) {
 }
 
 /// Asks the proxy how this store takes payment (`GET /api/payment`) unless that is known.
-fn load_payment(api: &CheckoutApi, payment: RwSignal<PaymentLoad>) {
+pub(crate) fn load_payment(api: &CheckoutApi, payment: RwSignal<PaymentLoad>) {
     if payment.get_untracked().method().is_some() {
         return;
     }
@@ -76,7 +76,7 @@ fn load_payment(api: &CheckoutApi, payment: RwSignal<PaymentLoad>) {
 }
 
 /// The embedding page's address, for the way back from Paystack.
-fn page_href() -> Option<String> {
+pub(crate) fn page_href() -> Option<String> {
     web_sys::window()?.location().href().ok()
 }
 

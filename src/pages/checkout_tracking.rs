@@ -1,11 +1,14 @@
 //! The tracking page of a checkout (`#/order/CHK-…?phone=…`), where Paystack sends the shopper
 //! back and a transfer checkout shows the store's bank details: the payment state
 //! (`checkout::payment_status`), polled from the proxy until it is final, then, once placed, the
-//! Amigo order's own tracking with its timeline. When the checkout ends it settles this
-//! browser's checkout draft (placed: the cart is emptied; otherwise the form comes back).
-//! A reload at any point resumes here, since the URL carries the reference and phone.
+//! Amigo order's own tracking with its timeline, or for a data checkout the data purchase's
+//! outcome (the same view "Buy data" shows). When the checkout ends it settles this browser's
+//! checkout draft (placed: the cart is emptied; otherwise the form comes back) or top-up draft.
+//! A reload at any point resumes here, since the URL carries the reference and phone; the way
+//! back from Paystack carries only the reference, and the phone comes from the draft that made
+//! the checkout (`pages::checkout_phone`).
 
-use amigo_types::checkout::{CheckoutStatus, CheckoutView};
+use amigo_types::checkout::{CheckoutKind, CheckoutStatus, CheckoutView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -19,9 +22,15 @@ use crate::components::link::StoreLink;
 use crate::components::module_styles::ModuleStyles;
 use crate::components::transfer_details::TransferDetailsList;
 use crate::pages::checkout::{CHECKOUT_STYLES, DraftKey, cart_items, storage};
+use crate::pages::checkout_phone::CheckoutPhoneGate;
+use crate::pages::data_outcome::DataPurchaseTracking;
 use crate::pages::order_tracking::OrderTrackingPage;
+use crate::pages::topup::{TOPUP_STYLES, TopUpContext};
 use crate::state::route::Route;
 use crate::state::shop::Shop;
+use crate::topup::TopUp;
+use crate::topup::api::TopUpApi;
+use crate::topup::pay::masked_phone;
 
 type Listener = Closure<dyn FnMut(web_sys::Event)>;
 
@@ -47,13 +56,19 @@ fn stage_view(view: &CheckoutView) -> impl IntoView + use<> {
         }
         .into_any(),
         NextStep::Transfer(details) => view! { <TransferDetailsList details=details/> }.into_any(),
+        NextStep::StartAgain if view.kind == CheckoutKind::Data => view! {
+            <p class="co-actions">
+                <StoreLink to=Route::Data class="btn primary">"Buy data again"</StoreLink>
+            </p>
+        }
+        .into_any(),
         NextStep::StartAgain => view! {
             <p class="co-actions">
                 <StoreLink to=Route::Checkout class="btn primary">"Check out again"</StoreLink>
             </p>
         }
         .into_any(),
-        NextStep::Wait | NextStep::TrackOrder { .. } => ().into_any(),
+        NextStep::Wait | NextStep::TrackOrder { .. } | NextStep::TrackData { .. } => ().into_any(),
     };
     view! {
         <section class=format!("co-stage {tone}") aria-labelledby="co-stage-title"
@@ -67,8 +82,25 @@ fn stage_view(view: &CheckoutView) -> impl IntoView + use<> {
     }
 }
 
-/// What was bought and what it costs.
-fn summary_view(view: &CheckoutView) -> impl IntoView + use<> {
+/// What was bought and what it costs: the lines and delivery of an order, or the plan and the
+/// line (masked) of a data top-up.
+fn summary_view(view: &CheckoutView, phone: &str) -> AnyView {
+    if view.kind == CheckoutKind::Data {
+        let plan = view
+            .items
+            .first()
+            .map(|i| i.name.clone())
+            .unwrap_or_default();
+        return view! {
+            <h3 class="co-tl-title">"Your data"</h3>
+            <dl class="co-totals tu-summary">
+                <div><dt>"Plan"</dt><dd>{plan}</dd></div>
+                <div><dt>"Line"</dt><dd>{masked_phone(phone)}</dd></div>
+                <div class="co-total"><dt>"Total"</dt><dd>{view.total.display.clone()}</dd></div>
+            </dl>
+        }
+        .into_any();
+    }
     view! {
         <ul class="co-items" aria-label="Items">
             {view.items.iter().map(|i| view! {
@@ -85,6 +117,22 @@ fn summary_view(view: &CheckoutView) -> impl IntoView + use<> {
             <div class="co-total"><dt>"Total"</dt><dd>{view.total.display.clone()}</dd></div>
         </dl>
     }
+    .into_any()
+}
+
+/// Settles this browser's top-up draft when the data checkout `reference` it made ended.
+fn settle_topup(key: &str, reference: &str, placed: bool) {
+    let Some(s) = storage() else { return };
+    let draft = s
+        .get_item(key)
+        .ok()
+        .flatten()
+        .and_then(|raw| TopUp::decode(&raw));
+    if let Some(mut t) = draft
+        && t.settle(reference, placed)
+    {
+        let _ = s.set_item(key, &t.encode());
+    }
 }
 
 /// One checkout's payment, then its order.
@@ -99,6 +147,8 @@ pub fn CheckoutTrackingPage(
     let shop = expect_context::<Shop>();
     let DraftKey(draft_key) = expect_context::<DraftKey>();
     let cart = shop.cart;
+    let topup_key = use_context::<TopUpContext>().map(|c| c.storage_key().to_owned());
+    let data_api = TopUpApi::new(api.proxy());
     let shown: RwSignal<Option<CheckoutView>> = RwSignal::new(None);
     let problem: RwSignal<Option<String>> = RwSignal::new(None);
     let polls = StoredValue::new(0u32);
@@ -110,8 +160,14 @@ pub fn CheckoutTrackingPage(
     // the checkout ended: settle this browser's draft if it made it
     let settle = {
         let reference = reference.clone();
-        move |status: CheckoutStatus| {
+        move |status: CheckoutStatus, kind: CheckoutKind| {
             let placed = status == CheckoutStatus::Placed;
+            if kind == CheckoutKind::Data {
+                if let Some(key) = &topup_key {
+                    settle_topup(key, &reference, placed);
+                }
+                return;
+            }
             let Some(s) = storage() else { return };
             let raw = s.get_item(&draft_key).ok().flatten();
             let items = cart_items(cart);
@@ -156,7 +212,7 @@ pub fn CheckoutTrackingPage(
             return;
         }
         if view.status.is_final() {
-            settle(view.status);
+            settle(view.status, view.kind);
         }
         shown.set(Some(view));
         problem.set(None);
@@ -239,17 +295,35 @@ pub fn CheckoutTrackingPage(
         shown.with(|s| {
             s.as_ref()
                 .filter(|v| v.status == CheckoutStatus::Placed)
-                .and_then(|v| v.order_reference.clone())
+                .and_then(|v| {
+                    let r = v.order_reference.clone()?;
+                    Some((r, v.kind, v.total.display.clone()))
+                })
         })
+    });
+    let is_data = Memo::new(move |_| {
+        shown.with(|s| s.as_ref().is_some_and(|v| v.kind == CheckoutKind::Data))
     });
     let title = format!("Checkout {reference}");
     let checkout_ref = reference;
+    let summary_phone = phone.clone();
     view! {
         <div class="page co-page co-tracking">
             <ModuleStyles name="checkout" css=CHECKOUT_STYLES/>
+            {move || is_data.get().then(|| view! { <ModuleStyles name="topup" css=TOPUP_STYLES/> })}
             {move || match order.get() {
+                // paid and placed, for data: the purchase's outcome, followed while processing
+                Some((purchase, CheckoutKind::Data, total)) => view! {
+                    <h2 class="title">"Your data"</h2>
+                    <p class="co-stage good co-paid-note" role="status" data-status="placed">
+                        {format!("Paid {total} — your data is on its way (checkout {checkout_ref}).")}
+                    </p>
+                    <DataPurchaseTracking reference=purchase phone=phone.clone()
+                        checkout=checkout_ref.clone() api=data_api.clone()/>
+                }
+                .into_any(),
                 // paid and placed: the order's own tracking, with its timeline
-                Some(order_reference) => view! {
+                Some((order_reference, CheckoutKind::Order, _)) => view! {
                     <p class="co-stage good co-paid-note" role="status" data-status="placed">
                         {format!("Paid — your order is placed (checkout {checkout_ref}).")}
                     </p>
@@ -262,7 +336,10 @@ pub fn CheckoutTrackingPage(
                         {move || problem.get().unwrap_or_default()}
                     </p>
                     {move || shown.with(|s| s.as_ref().map(stage_view))}
-                    {move || shown.with(|s| s.as_ref().map(summary_view))}
+                    {
+                        let phone = summary_phone.clone();
+                        move || shown.with(|s| s.as_ref().map(|v| summary_view(v, &phone)))
+                    }
                     <p class="co-actions">
                         <StoreLink to=Route::default() class="btn">"Continue shopping"</StoreLink>
                     </p>
@@ -274,9 +351,12 @@ pub fn CheckoutTrackingPage(
 }
 
 /// The tracking page a `#/order/{reference}` route shows: a checkout's (`CHK-…`) or an Amigo
-/// order's (`AMG-COM-…`), told apart by the reference's shape.
+/// order's (`AMG-COM-…`), told apart by the reference's shape. A checkout reached without a
+/// phone (Paystack's way back) first finds it ([`CheckoutPhoneGate`]).
 pub fn tracking_page(reference: String, phone: String) -> AnyView {
-    if amigo_types::checkout::is_checkout_reference(&reference) {
+    if phone.is_empty() {
+        view! { <CheckoutPhoneGate reference=reference/> }.into_any()
+    } else if amigo_types::checkout::is_checkout_reference(&reference) {
         view! { <CheckoutTrackingPage reference=reference phone=phone/> }.into_any()
     } else {
         view! { <OrderTrackingPage reference=reference phone=phone/> }.into_any()

@@ -10,7 +10,11 @@ pub mod checkout_confirmation;
 #[cfg(feature = "checkout")]
 pub mod checkout_pending;
 #[cfg(feature = "checkout")]
+pub mod checkout_phone;
+#[cfg(feature = "checkout")]
 pub mod checkout_tracking;
+#[cfg(feature = "checkout")]
+pub mod data_outcome;
 #[cfg(feature = "checkout")]
 pub mod order_tracking;
 pub mod product;

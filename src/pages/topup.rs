@@ -1,28 +1,38 @@
 //! "Buy data" (`#/data`): the number (its network read from the prefix, or picked when ported),
 //! the plans grouped by validity with efficiency badges, Buy, then the purchase's live outcome.
 //! It wires the `topup::TopUp` state machine to the view, keeps the draft (with its idempotency
-//! key) in `localStorage`, and maps every failure to its place. Loaded lazily, like checkout.
+//! key) in `localStorage`, and maps every failure to its place. Where the store takes payment
+//! first (`GET /api/payment`), Buy makes a data checkout instead ("Pay ₦X" opens Paystack's
+//! page; "Buy, pay by transfer" leads to the bank details), and the draft keeps it until it
+//! ends. Loaded lazily, like checkout.
 
-use std::time::Duration;
-
-use amigo_types::data::{DataPlan, DataPurchaseStatus, Network};
+use amigo_types::checkout::{CheckoutView, PaymentMethod};
+use amigo_types::data::{DataPlan, DataPurchase, DataPurchaseStatus, Network};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use crate::checkout::api::CallError;
+use crate::checkout::api::{CallError, CheckoutApi};
+use crate::checkout::flow::PendingCheckout;
+use crate::checkout::payment::return_url;
+use crate::checkout::payment_status::paystack_redirect;
+use crate::components::link::StoreLink;
 use crate::components::module_styles::ModuleStyles;
-use crate::pages::checkout::{CHECKOUT_STYLES, new_key, storage};
+use crate::pages::checkout::{
+    CHECKOUT_STYLES, PaymentInfo, load_payment, new_key, page_href, storage,
+};
+use crate::pages::checkout_pending::PaymentSettingsAlert;
+use crate::pages::data_outcome::{follow_purchase, outcome_view};
+use crate::state::route::Route;
+use crate::state::shop::Shop;
 use crate::topup::api::TopUpApi;
-use crate::topup::failure::TopUpField;
+use crate::topup::failure::{TopUpFailure, TopUpField};
+use crate::topup::pay::{buy_fine_print, buy_label};
 use crate::topup::plans::{PlanGroups, badge, group_plans, plan_label};
 use crate::topup::{TopUp, TopUpPhase, TopUpSubmission, topup_storage_key};
 
 /// The top-up's stylesheet, placed inside the shadow root with the page.
 pub const TOPUP_STYLES: &str = include_str!("../../style/topup.css");
-
-/// How often a processing purchase is asked about.
-const POLL_EVERY: Duration = Duration::from_secs(3);
 
 /// What the top-up needs from the embed configuration: the proxy client and the draft's key.
 #[derive(Debug, Clone)]
@@ -31,12 +41,26 @@ pub struct TopUpContext {
     storage_key: String,
 }
 
+impl TopUpContext {
+    /// The `localStorage` key of the top-up draft (a data checkout's tracking page settles it,
+    /// and finds the phone in it).
+    pub fn storage_key(&self) -> &str {
+        &self.storage_key
+    }
+}
+
 /// Provides the top-up's context (only when the merchant enabled `data`).
 pub fn provide_topup(proxy: &str, merchant: &str) {
     provide_context(TopUpContext {
         api: TopUpApi::new(proxy),
         storage_key: topup_storage_key(proxy, merchant),
     });
+}
+
+/// What Buy got back: a purchase made at once, or a data checkout to pay.
+enum Answer {
+    Purchase(Result<DataPurchase, TopUpFailure>),
+    Checkout(Result<PendingCheckout, TopUpFailure>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -131,6 +155,14 @@ pub fn TopUpPage() -> impl IntoView {
         }
         .into_any();
     };
+    let router = expect_context::<Shop>().router;
+    let checkout_api = expect_context::<CheckoutApi>();
+    let PaymentInfo(payment) = expect_context::<PaymentInfo>();
+    load_payment(&checkout_api, payment);
+    let retry_payment = Callback::new(move |()| load_payment(&checkout_api, payment));
+    let method = Memo::new(move |_| payment.with(|p| p.method()));
+    // "we are still checking how this store takes payment", when Buy was pressed meanwhile
+    let blocked: RwSignal<Option<&'static str>> = RwSignal::new(None);
     let t = RwSignal::new(read_draft(&storage_key).unwrap_or_default());
     let catalog = RwSignal::new(Catalog::Loading);
     let form_ref = NodeRef::<leptos::html::Form>::new();
@@ -180,20 +212,76 @@ pub fn TopUpPage() -> impl IntoView {
         });
     };
 
+    let chosen = Memo::new(move |_| {
+        let id = t.with(|t| t.plan)?;
+        catalog.with(|c| match c {
+            Catalog::Ready(all) => all.iter().find(|p| p.plan_id == id).cloned(),
+            _ => None,
+        })
+    });
+
+    // a data checkout was made: stored now, before the page may be left for Paystack's (a
+    // reload or the way back finds it instead of making another), then Paystack's page when it
+    // charges exactly the price "Pay ₦X" showed, else the checkout's own page
+    let follow_checkout = {
+        let storage_key = storage_key.clone();
+        move |view: Option<CheckoutView>, shown_price: Option<i64>| {
+            let Some(Some(pending)) = t.try_with_untracked(|t| t.pending().cloned()) else {
+                return;
+            };
+            if let Some(s) = storage() {
+                let _ = s.set_item(&storage_key, &t.with_untracked(TopUp::encode));
+            }
+            let pay_url = view.and_then(|v| paystack_redirect(pending.reference(), v, shown_price));
+            match pay_url.zip(web_sys::window()) {
+                Some((url, w)) => {
+                    let _ = w.location().assign(&url);
+                }
+                None => {
+                    let (reference, phone) = pending.into_parts();
+                    router.go(Route::Order { reference, phone });
+                }
+            }
+        }
+    };
+    let follow_checkout = StoredValue::new_local(follow_checkout);
+
     let send = {
         let api = api.clone();
-        move |submission: TopUpSubmission| {
+        move |submission: TopUpSubmission, method: PaymentMethod| {
             let api = api.clone();
+            // the price "Pay ₦X" showed: Paystack opens only for exactly that amount
+            let shown_price = chosen.get_untracked().map(|p| p.price.amount);
             spawn_local(async move {
-                let result = api.buy(&submission).await;
+                let mut made = None;
+                let answer = match method {
+                    PaymentMethod::None => Answer::Purchase(api.buy(&submission).await),
+                    PaymentMethod::Paystack | PaymentMethod::Transfer => {
+                        Answer::Checkout(match page_href().as_deref().and_then(return_url) {
+                            Some(back) => api.create_checkout(&submission, back).await.map(
+                                |(pending, view)| {
+                                    made = Some(view);
+                                    pending
+                                },
+                            ),
+                            None => Err(TopUpFailure::bad_return_url()),
+                        })
+                    }
+                };
                 // the answer may land after the shopper left: one `try_` tells
                 let Some(failure) = t.try_update(|t| {
-                    t.finish(result);
+                    match answer {
+                        Answer::Purchase(result) => t.finish(result),
+                        Answer::Checkout(result) => t.finish_checkout(result),
+                    }
                     t.failure().cloned()
                 }) else {
                     return;
                 };
                 match failure {
+                    None if method != PaymentMethod::None => {
+                        follow_checkout.with_value(|f| f(made, shown_price));
+                    }
                     None => request_animation_frame(move || {
                         if let Some(el) = done_ref.try_get_untracked().flatten() {
                             let _ = el.focus();
@@ -216,10 +304,23 @@ pub fn TopUpPage() -> impl IntoView {
             if let Some(binding) = read_draft(&storage_key).and_then(|d| d.binding().cloned()) {
                 t.update(|t| t.offer_binding(binding));
             }
+            // a field to fix comes first; then the store's way of taking payment must be known
+            let mut ready = false;
+            t.update(|t| ready = t.check());
+            let Some(method) = method.get_untracked() else {
+                if ready {
+                    blocked.set(payment.get_untracked().blocked_message());
+                    focus_id("topup-notice");
+                } else if let Some(f) = t.with_untracked(|t| t.failure().and_then(|f| f.field)) {
+                    focus_id(f.input_id());
+                }
+                return;
+            };
+            blocked.set(None);
             let mut submission = None;
             t.update(|t| submission = t.begin_submit(new_key));
             match submission {
-                Some(s) => send.with_value(|f| f(s)),
+                Some(s) => send.with_value(|f| f(s, method)),
                 None => {
                     if let Some(field) = t.with_untracked(|t| t.failure().and_then(|f| f.field)) {
                         focus_id(field.input_id());
@@ -230,39 +331,32 @@ pub fn TopUpPage() -> impl IntoView {
     };
     let buy = StoredValue::new_local(buy);
 
-    // a reload during submit: resend with the same key (never a second purchase)
-    if let Some(resume) = t.with_untracked(|t| t.clone().take_resume()) {
-        send.with_value(|f| f(resume));
-    }
-
-    // follow a processing purchase until it settles
-    let poll = {
-        let api = api.clone();
-        set_interval_with_handle(
-            move || {
-                let Some(Some((reference, phone))) = t.try_with_untracked(|t| {
-                    t.purchase()
-                        .filter(|p| p.status == DataPurchaseStatus::Processing)
-                        .map(|p| (p.reference.clone(), p.mobile_number.clone()))
-                }) else {
-                    return;
-                };
-                let api = api.clone();
-                spawn_local(async move {
-                    if let Ok(fresh) = api.status(&reference, &phone).await {
-                        let _ = t.try_update(|t| t.update_purchase(fresh));
-                    }
-                });
-            },
-            POLL_EVERY,
-        )
-        .ok()
-    };
-    on_cleanup(move || {
-        if let Some(handle) = poll {
-            handle.clear();
+    // a reload during submit: resend with the same key and to the same place (never a second
+    // purchase or checkout), once the store's way of taking payment is known again
+    let resume = StoredValue::new(t.with_untracked(|t| t.clone().take_resume()));
+    Effect::new(move |_| {
+        if let Some(m) = method.get()
+            && let Some(s) = resume.try_update_value(Option::take).flatten()
+        {
+            send.with_value(|f| f(s, m));
         }
     });
+
+    // follow a processing purchase until it settles
+    follow_purchase(
+        api.clone(),
+        move || {
+            t.try_with_untracked(|t| {
+                t.purchase()
+                    .filter(|p| p.status == DataPurchaseStatus::Processing)
+                    .map(|p| (p.reference.clone(), p.mobile_number.clone()))
+            })
+            .flatten()
+        },
+        move |fresh| {
+            let _ = t.try_update(|t| t.update_purchase(fresh));
+        },
+    );
 
     let phase = Memo::new(move |_| t.with(TopUp::phase));
     let locked = Signal::derive(move || phase.get() != TopUpPhase::Editing);
@@ -281,19 +375,13 @@ pub fn TopUpPage() -> impl IntoView {
     let plan_error = field_error(TopUpField::Plan);
     let notice =
         Signal::derive(move || failure.with(|f| f.as_ref().filter(|f| f.field.is_none()).cloned()));
+    let blocked_shown = move || notice.with(Option::is_none) && blocked.with(Option::is_some);
     let network = Memo::new(move |_| t.with(TopUp::network));
     let ported = Memo::new(move |_| t.with(|t| t.ported));
     let groups = Memo::new(move |_| {
         let n = network.get()?;
         catalog.with(|c| match c {
             Catalog::Ready(all) => Some(group_plans(all, n)),
-            _ => None,
-        })
-    });
-    let chosen = Memo::new(move |_| {
-        let id = t.with(|t| t.plan)?;
-        catalog.with(|c| match c {
-            Catalog::Ready(all) => all.iter().find(|p| p.plan_id == id).cloned(),
             _ => None,
         })
     });
@@ -431,8 +519,9 @@ pub fn TopUpPage() -> impl IntoView {
                     </p>
                 </div>
                 <p id="topup-notice" class="co-notice" role="alert" tabindex="-1"
-                    hidden=move || notice.with(Option::is_none)>
+                    hidden=move || notice.with(Option::is_none) && !blocked_shown()>
                     {move || notice.get().map(|n| n.message).unwrap_or_default()}
+                    {move || blocked_shown().then(|| blocked.get().unwrap_or_default())}
                     {move || notice.get().filter(|n| n.keeps_key()).map(|_| view! {
                         " "
                         <button type="button" class="btn co-try-again" on:click=move |_| buy.with_value(|f| f())>
@@ -440,52 +529,30 @@ pub fn TopUpPage() -> impl IntoView {
                         </button>
                     })}
                 </p>
+                <PaymentSettingsAlert load=payment on_retry=retry_payment/>
                 <button type="submit" class="btn primary wide tu-buy" id="topup-buy"
                     prop:disabled=move || locked.get()
                     aria-disabled=move || locked.get().then_some("true")>
-                    {move || match (phase.get(), chosen.get()) {
-                        (TopUpPhase::Submitting, _) => "Buying…".to_owned(),
-                        (_, Some(p)) => format!("Buy {} for {}", p.capacity, p.price.display),
-                        (_, None) => "Buy data".to_owned(),
+                    {move || {
+                        let plan = chosen.get();
+                        buy_label(
+                            method.get(),
+                            plan.as_ref().map(|p| (p.capacity.as_str(), p.price.amount)),
+                            phase.get() == TopUpPhase::Submitting,
+                        )
                     }}
                 </button>
-                <p class="co-hint co-fineprint">
-                    "You won't be charged twice: if the connection drops, trying again makes the same purchase."
-                </p>
+                <p class="co-hint co-fineprint">{move || buy_fine_print(method.get())}</p>
             </form>
         }
     };
 
     let confirmation = move || {
         let p = t.with(|t| t.purchase().cloned())?;
-        let (headline, line) = match p.status {
-            DataPurchaseStatus::Processing => (
-                "Topping up…".to_owned(),
-                "Your network is crediting the line. This usually takes under a minute.".to_owned(),
-            ),
-            DataPurchaseStatus::Delivered => (
-                format!("{} is on {}", p.capacity, p.mobile_number),
-                "Delivered. Enjoy your data.".to_owned(),
-            ),
-            DataPurchaseStatus::Failed => (
-                "The top-up failed".to_owned(),
-                format!(
-                    "{}. {} has been refunded.",
-                    p.failure_reason
-                        .clone()
-                        .unwrap_or_else(|| "The network refused it".to_owned()),
-                    p.amount.display
-                ),
-            ),
-        };
         Some(view! {
             <div class="co-confirmation tu-done" tabindex="-1" node_ref=done_ref>
-                <h3>{headline}</h3>
-                <p role="status" aria-live="polite" class="tu-outcome">{line}</p>
+                {outcome_view(&p, None)}
                 <dl class="co-totals tu-summary">
-                    <div><dt>"Reference"</dt><dd class="tu-ref">{p.reference.clone()}</dd></div>
-                    <div><dt>"Line"</dt><dd>{format!("{} ({})", p.mobile_number, p.network_name)}</dd></div>
-                    <div><dt>"Plan"</dt><dd>{format!("{}, {}", p.capacity, p.validity)}</dd></div>
                     <div><dt>"Paid"</dt><dd>{p.amount.display.clone()}</dd></div>
                 </dl>
                 <button type="button" class="btn primary" on:click=move |_| {
@@ -496,14 +563,50 @@ pub fn TopUpPage() -> impl IntoView {
         })
     };
 
+    // a data checkout made from this draft, unpaid or not yet seen ending: lead to its page
+    let paying = move || {
+        let (reference, phone) = t.with(|t| t.pending().cloned())?.into_parts();
+        Some(view! {
+            <div class="co-confirmation co-pending tu-pending" role="region"
+                aria-labelledby="tu-pending-title">
+                <h3 id="tu-pending-title">"Your data awaits payment"</h3>
+                <p class="co-reference">"Checkout reference: " <strong>{reference.clone()}</strong></p>
+                <p>
+                    "Open your checkout to pay or see the store's bank details. Once it is paid, \
+                     the store buys your data and the checkout shows it."
+                </p>
+                <p class="co-actions">
+                    <StoreLink to=Route::Order { reference, phone } class="btn primary">
+                        "Go to your checkout"
+                    </StoreLink>
+                    " "
+                    <button type="button" class="btn" on:click=move |_| {
+                        t.update(TopUp::abandon_checkout);
+                    }>"Buy again"</button>
+                </p>
+                <p class="co-hint co-fineprint">
+                    "Buy again only if you have not paid: an unpaid checkout expires by itself."
+                </p>
+            </div>
+        })
+    };
+
+    // which screen shows; the form is built once and not re-created on every phase change
+    let screen = Memo::new(move |_| match phase.get() {
+        TopUpPhase::Placed => 2,
+        TopUpPhase::Paying => 1,
+        _ => 0,
+    });
     view! {
         <div class="page co-page tu-page">
             <ModuleStyles name="checkout" css=CHECKOUT_STYLES/>
             <ModuleStyles name="topup" css=TOPUP_STYLES/>
             <h2 class="title">"Buy data"</h2>
-            <Show when=move || phase.get() == TopUpPhase::Placed fallback=form>
-                {confirmation}
-            </Show>
+            {move || match screen.get() {
+                2 => confirmation().into_any(),
+                1 => paying().into_any(),
+                _ => form().into_any(),
+            }}
         </div>
     }
     .into_any()

@@ -22,9 +22,10 @@ pub enum Route {
     /// Tracking one order: its reference and the phone it was placed with (both in the URL, so
     /// the link keeps working after a reload).
     Order {
-        /// `AMG-COM-…` reference.
+        /// `AMG-COM-…` reference, or a checkout's `CHK-…`.
         reference: String,
-        /// The customer's phone.
+        /// The customer's phone (for data, the line topped up). Empty only for a checkout
+        /// reached without one (Paystack's way back): the page then finds it.
         phone: String,
     },
 }
@@ -97,7 +98,15 @@ impl Route {
                     .filter_map(|p| p.split_once('='))
                     .find(|(k, _)| *k == "phone")
                     .map(|(_, v)| percent_decode(v))
-                    .filter(|v| !v.is_empty() && v.len() <= 20)?;
+                    .filter(|v| !v.is_empty() && v.len() <= 20);
+                // without a phone only a checkout, whose page finds it in this browser's drafts
+                let phone = match phone {
+                    Some(p) => p,
+                    None if amigo_types::checkout::is_checkout_reference(reference) => {
+                        String::new()
+                    }
+                    None => return None,
+                };
                 Some(Route::Order {
                     reference: reference.to_owned(),
                     phone,
@@ -139,6 +148,7 @@ impl Route {
             Route::Cart => "#/cart".to_owned(),
             Route::Checkout => "#/checkout".to_owned(),
             Route::Data => "#/data".to_owned(),
+            Route::Order { reference, phone } if phone.is_empty() => format!("#/order/{reference}"),
             Route::Order { reference, phone } => {
                 crate::checkout::tracking::tracking_hash(reference, phone)
             }
@@ -198,10 +208,14 @@ mod tests {
                 reference: "AMG-COM-TEST-20260520-AB12CD".into(),
                 phone: "08031234567".into(),
             },
-            // where the proxy sends the shopper back after paying
             Route::Order {
                 reference: "CHK-7H3K9Q2M4X".into(),
                 phone: "08031234567".into(),
+            },
+            // where the proxy sends the shopper back after paying: no phone in it
+            Route::Order {
+                reference: "CHK-7H3K9Q2M4X".into(),
+                phone: String::new(),
             },
         ];
         for r in routes {
@@ -247,7 +261,8 @@ mod tests {
             "#/order/AMG-COM-1",
             "#/order/AMG-COM-<x>?phone=0803",
             "#/order/CHK-short?phone=08031234567",
-            "#/order/CHK-7H3K9Q2M4X",
+            "#/order/CHK-short",
+            "#/order/AMG-COM-TEST-20260520-AB12CD",
         ] {
             assert_eq!(Route::parse_hash(h), None, "{h}");
         }

@@ -1,15 +1,32 @@
 //! The top-up's network calls, all to the merchant's proxy (the Data API needs the token): the
-//! plan catalog, the purchase with its `Idempotency-Key`, and the purchase's current state.
+//! plan catalog, the purchase (or, where the store takes payment first, the data checkout) with
+//! its `Idempotency-Key`, and the purchase's current state.
 
 use std::sync::Arc;
 
 use amigo_types::DataEnvelope;
 use amigo_types::catalog::encode_pairs;
+use amigo_types::checkout::CheckoutView;
 use amigo_types::data::{DataPlan, DataPurchase};
 
 use super::TopUpSubmission;
 use super::failure::TopUpFailure;
+use super::pay::checked_checkout;
 use crate::checkout::api::{CallError, post_keyed, read};
+use crate::checkout::flow::PendingCheckout;
+
+/// A failed spending `POST` (purchase or data checkout), for the state machine.
+fn classify(error: CallError) -> TopUpFailure {
+    match error {
+        CallError::Http {
+            status,
+            body,
+            retry_after,
+        } => TopUpFailure::from_response(status, retry_after.as_deref(), body.as_ref()),
+        CallError::Decode(status) => TopUpFailure::from_response(status, None, None),
+        CallError::Aborted | CallError::Network => TopUpFailure::network(),
+    }
+}
 
 /// Client for the top-up. Cheap to clone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,20 +57,26 @@ impl TopUpApi {
         let url = format!("{}/api/data/purchases", self.proxy);
         let result: Result<DataEnvelope<DataPurchase>, CallError> =
             post_keyed(&url, submission.key.as_str(), &submission.body).await;
-        match result {
-            Ok(env) => Ok(env.data),
-            Err(CallError::Http {
-                status,
-                body,
-                retry_after,
-            }) => Err(TopUpFailure::from_response(
-                status,
-                retry_after.as_deref(),
-                body.as_ref(),
-            )),
-            Err(CallError::Decode(status)) => Err(TopUpFailure::from_response(status, None, None)),
-            Err(CallError::Aborted | CallError::Network) => Err(TopUpFailure::network()),
-        }
+        result.map(|env| env.data).map_err(classify)
+    }
+
+    /// `POST {proxy}/api/data/checkouts` with the submission's key (the same key and body
+    /// answer the same checkout) and the page to come back to after paying: the data checkout
+    /// to pay, checked ([`checked_checkout`]) for the number the body names.
+    pub async fn create_checkout(
+        &self,
+        submission: &TopUpSubmission,
+        return_url: String,
+    ) -> Result<(PendingCheckout, CheckoutView), TopUpFailure> {
+        let url = format!("{}/api/data/checkouts", self.proxy);
+        let body = serde_json::json!({ "purchase": submission.body, "return_url": return_url });
+        let result: Result<DataEnvelope<CheckoutView>, CallError> =
+            post_keyed(&url, submission.key.as_str(), &body).await;
+        let view = result.map_err(classify)?.data;
+        let phone = submission.body["mobile_number"]
+            .as_str()
+            .unwrap_or_default();
+        checked_checkout(&view, phone).map(|pending| (pending, view))
     }
 
     /// `GET {proxy}/api/data/purchases/{reference}?phone=` — the purchase's current state.

@@ -85,6 +85,16 @@ impl TopUpFailure {
         )
     }
 
+    /// The page's address is not one the store allows to come back to after paying: nothing
+    /// the shopper can fix, and nothing was made.
+    pub fn bad_return_url() -> Self {
+        Self::general(
+            "This page can't take payments for the store: its address isn't one the store \
+             allows. Please tell the store.",
+            false,
+        )
+    }
+
     /// Whether the next attempt must reuse the key.
     pub fn keeps_key(&self) -> bool {
         self.keeps_key
@@ -138,6 +148,21 @@ impl TopUpFailure {
                 false,
             ),
             "data_sales_disabled" => Self::general("This store does not sell mobile data.", false),
+            "checkouts_disabled" => Self::general(
+                "This store can't take payments right now, so nothing was bought. Please try \
+                 again later.",
+                false,
+            ),
+            "payment_required" => Self::general(
+                "This store now takes payment before a top-up. Reload the page to pay first; \
+                 nothing was bought.",
+                false,
+            ),
+            "invalid_return_url" => Self::bad_return_url(),
+            "payment_unavailable" => Self::general(
+                "We couldn't start your payment. Try again — you won't be charged twice.",
+                true,
+            ),
             "idempotency_key_reused" => Self::general(
                 "Your earlier attempt was for a different plan. Press Buy again to buy this one.",
                 false,
@@ -178,6 +203,9 @@ mod tests {
             ("insufficient_balance", None),
             ("data_sales_disabled", None),
             ("idempotency_key_reused", None),
+            ("checkouts_disabled", None),
+            ("payment_required", None),
+            ("invalid_return_url", None),
         ] {
             let f = TopUpFailure::from_response(422, None, Some(&body(code)));
             assert_eq!(f.field, field, "{code}");
@@ -192,6 +220,8 @@ mod tests {
         assert!(TopUpFailure::network().keeps_key());
         assert!(TopUpFailure::from_response(502, None, Some(&body("upstream_error"))).keeps_key());
         assert!(TopUpFailure::from_response(504, None, None).keeps_key());
+        let payment = TopUpFailure::from_response(502, None, Some(&body("payment_unavailable")));
+        assert!(payment.keeps_key() && payment.message.contains("start your payment"));
         let limited = TopUpFailure::from_response(429, Some("1800"), Some(&body("rate_limited")));
         assert!(limited.keeps_key());
         assert_eq!(limited.retry_after_secs, Some(1800));

@@ -1,23 +1,26 @@
 //! "Buy data" as plain data: the plan catalog grouped for the shopper, the network read from the
 //! number's prefix (or chosen, for a ported number), the purchase state machine with the same
 //! never-twice key rules as checkout, the mapping of every error to its field, and the draft kept
-//! in `localStorage`.
+//! in `localStorage`. Where the store takes payment first (`paystack`, `transfer`), the same
+//! submit makes a data checkout instead of a purchase ([`pay`]), and the draft keeps its
+//! reference and number until the checkout ends.
 //!
 //! Everything here is unit-tested natively; only [`api`] (the network calls) is browser-only.
 
 pub mod failure;
+pub mod pay;
 pub mod plans;
 
 #[cfg(all(target_arch = "wasm32", feature = "checkout"))]
 pub mod api;
 
-use amigo_types::data::{DataPurchase, Network};
+use amigo_types::data::{DataPurchase, DataPurchaseStatus, Network};
 use amigo_types::idempotency::IdempotencyKey;
 use amigo_types::phone::NgMobile;
 use serde::{Deserialize, Serialize};
 
 use crate::checkout::details::network_hint;
-use crate::checkout::flow::KeyBinding;
+use crate::checkout::flow::{KeyBinding, PendingCheckout};
 use failure::{TopUpFailure, TopUpField};
 
 /// Version tag of the stored draft; anything else is ignored.
@@ -39,14 +42,54 @@ fn fingerprint(body: &serde_json::Value) -> String {
     body.to_string()
 }
 
-/// Whether `reference` looks like a data purchase reference (`AMG-DAT-…`): letters, digits
-/// and dashes only, so it is safe in a URL path and in the page.
+/// Whether `reference` looks like a data purchase reference (Amigo's `AMG-DAT-…`, or the
+/// proxy's `PRX-DAT-…` when Amigo's answer was unreadable): letters, digits and dashes only, so
+/// it is safe in a URL path and in the page.
 pub fn is_data_reference(reference: &str) -> bool {
-    reference.starts_with("AMG-DAT-")
+    (reference.starts_with("AMG-DAT-") || reference.starts_with("PRX-DAT-"))
         && reference.len() <= 40
         && reference
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A purchase's outcome in words: its headline and status line. `number` is the line as the
+/// page shows it (in full, or masked); `paid_checkout` is the checkout the shopper paid, when
+/// the purchase was made from one (a failed top-up is then refunded to the shopper by the
+/// store, not the wallet refund a direct purchase reports).
+pub fn outcome(p: &DataPurchase, number: &str, paid_checkout: Option<&str>) -> (String, String) {
+    match p.status {
+        DataPurchaseStatus::Processing => (
+            "Topping up…".to_owned(),
+            "Your network is crediting the line. This usually takes under a minute.".to_owned(),
+        ),
+        DataPurchaseStatus::Delivered => (
+            format!("{} is on {number}", p.capacity),
+            "Delivered. Enjoy your data.".to_owned(),
+        ),
+        DataPurchaseStatus::Failed => {
+            let line = match paid_checkout {
+                // Amigo's reason speaks of the merchant's wallet: the shopper hears of theirs
+                Some(chk) => format!(
+                    "The network couldn't deliver this plan. Your line was not topped up, so \
+                     the store returns your payment (checkout {chk})."
+                ),
+                None => {
+                    let reason = p
+                        .failure_reason
+                        .as_deref()
+                        .map(|r| r.trim().trim_end_matches('.'))
+                        .filter(|r| !r.is_empty())
+                        .map_or_else(
+                            || "The network refused it".to_owned(),
+                            |r| r.chars().take(200).collect(),
+                        );
+                    format!("{reason}. {} has been refunded.", p.amount.display)
+                }
+            };
+            ("The top-up failed".to_owned(), line)
+        }
+    }
 }
 
 /// Where the purchase stands.
@@ -54,8 +97,10 @@ pub fn is_data_reference(reference: &str) -> bool {
 pub enum TopUpPhase {
     /// Choosing a number and a plan.
     Editing,
-    /// The purchase request is in flight.
+    /// The purchase (or data checkout) request is in flight.
     Submitting,
+    /// A data checkout was made: the shopper pays it, and follows it on its tracking page.
+    Paying,
     /// Amigo accepted it; the outcome is followed.
     Placed,
 }
@@ -81,9 +126,12 @@ pub struct TopUp {
     /// Whether a request was in flight (persisted: a reload resends it with the same key).
     #[serde(default)]
     in_flight: bool,
-    /// The purchase Amigo made.
+    /// The purchase Amigo made (no payment step).
     #[serde(default)]
     purchase: Option<DataPurchase>,
+    /// The data checkout made (payment first), until it ends. Checked again when read back.
+    #[serde(default)]
+    checkout: Option<PendingCheckout>,
     /// The last failure (not persisted).
     #[serde(skip)]
     failure: Option<TopUpFailure>,
@@ -103,6 +151,8 @@ impl TopUp {
     pub fn phase(&self) -> TopUpPhase {
         if self.purchase.is_some() {
             TopUpPhase::Placed
+        } else if self.checkout.is_some() {
+            TopUpPhase::Paying
         } else if self.in_flight {
             TopUpPhase::Submitting
         } else {
@@ -122,6 +172,11 @@ impl TopUp {
     /// The purchase, once placed.
     pub fn purchase(&self) -> Option<&DataPurchase> {
         self.purchase.as_ref()
+    }
+
+    /// The data checkout awaiting payment (or the store), made by the last submit.
+    pub fn pending(&self) -> Option<&PendingCheckout> {
+        self.checkout.as_ref()
     }
 
     /// The last failure.
@@ -151,6 +206,21 @@ impl TopUp {
         }
         self.failure = None;
         true
+    }
+
+    /// Checks the form as a submit would, recording the first field to fix. `true` when the
+    /// body is ready (the Buy button then still waits for the store's payment settings).
+    pub fn check(&mut self) -> bool {
+        if self.phase() != TopUpPhase::Editing {
+            return false;
+        }
+        match self.body() {
+            Ok(_) => true,
+            Err(f) => {
+                self.failure = Some(f);
+                false
+            }
+        }
     }
 
     /// Rewrites a valid number in the national format (`0XXXXXXXXXX`), as checkout does when the
@@ -253,7 +323,7 @@ impl TopUp {
 
     /// Whether a reload found a request in flight: resend it (same key, so no second purchase).
     pub fn take_resume(&mut self) -> Option<TopUpSubmission> {
-        if !self.in_flight || self.purchase.is_some() {
+        if !self.in_flight || self.purchase.is_some() || self.checkout.is_some() {
             return None;
         }
         let binding = self.binding.clone()?;
@@ -284,6 +354,52 @@ impl TopUp {
         }
     }
 
+    /// Records the answer to a data checkout request: a checkout retires the key (its
+    /// reference, kept in its place, stops a second one); a failure is handled as a purchase's.
+    pub fn finish_checkout(&mut self, result: Result<PendingCheckout, TopUpFailure>) {
+        self.in_flight = false;
+        match result {
+            Ok(pending) => {
+                self.checkout = Some(pending);
+                self.binding = None;
+                self.failure = None;
+            }
+            Err(failure) => {
+                if !failure.keeps_key() {
+                    self.binding = None;
+                }
+                self.failure = Some(failure);
+            }
+        }
+    }
+
+    /// The data checkout `reference` ended (seen on its tracking page, which follows the
+    /// purchase from there). Placed: the form for the next top-up of the same line; ended
+    /// without a purchase: the form as it was, with a new key at the next submit. Returns
+    /// whether this draft was that checkout's.
+    pub fn settle(&mut self, reference: &str, placed: bool) -> bool {
+        if self
+            .checkout
+            .as_ref()
+            .is_none_or(|c| c.reference() != reference)
+        {
+            return false;
+        }
+        self.checkout = None;
+        self.binding = None;
+        self.in_flight = false;
+        if placed {
+            self.plan = None;
+        }
+        true
+    }
+
+    /// The shopper leaves an unpaid data checkout to buy again: the form comes back as it was,
+    /// and the next submit makes a new checkout with a new key.
+    pub fn abandon_checkout(&mut self) {
+        self.checkout = None;
+    }
+
     /// A newer view of the placed purchase (its outcome).
     pub fn update_purchase(&mut self, fresh: DataPurchase) {
         if let Some(p) = &mut self.purchase
@@ -296,6 +412,7 @@ impl TopUp {
     /// Starts another purchase for the same line, keeping the number and network.
     pub fn buy_another(&mut self) {
         self.purchase = None;
+        self.checkout = None;
         self.plan = None;
         self.failure = None;
         self.binding = None;
@@ -337,6 +454,9 @@ impl TopUp {
         {
             t.purchase = None;
         }
+        t.checkout = t
+            .checkout
+            .and_then(|c| PendingCheckout::new(c.reference(), c.phone()));
         Some(t)
     }
 }
@@ -399,6 +519,8 @@ mod tests {
     fn each_missing_piece_points_at_its_field() {
         let mut t = TopUp::default();
         assert_eq!(t.body().unwrap_err().field, Some(TopUpField::Phone));
+        assert!(!t.check());
+        assert_eq!(t.failure().and_then(|f| f.field), Some(TopUpField::Phone));
         t.edit(|t| t.phone = "0804 123 4567".into());
         let unknown = t.body().unwrap_err();
         assert_eq!(unknown.field, Some(TopUpField::Phone));
@@ -412,6 +534,7 @@ mod tests {
             t.body().unwrap(),
             serde_json::json!({"network": 4, "mobile_number": "08041234567", "plan": 4001, "Ported_number": true})
         );
+        assert!(t.check() && t.failure().is_none());
     }
 
     #[test]
@@ -437,6 +560,97 @@ mod tests {
         assert_eq!(t.phase(), TopUpPhase::Editing);
         assert_eq!(t.phone, "0803 123 4567");
         assert_eq!(t.plan, None);
+    }
+
+    fn pending(reference: &str) -> PendingCheckout {
+        PendingCheckout::new(reference, "08031234567").unwrap()
+    }
+
+    #[test]
+    fn a_data_checkout_is_kept_until_it_ends() {
+        let mut t = ready();
+        let first = t.begin_submit(|| key(1)).unwrap();
+        t.finish_checkout(Err(TopUpFailure::network()));
+        let retry = t.begin_submit(|| key(2)).unwrap();
+        assert_eq!(retry.key, first.key, "the checkout may exist: same key");
+        t.finish_checkout(Ok(pending("CHK-7H3K9Q2M4X")));
+        assert_eq!(t.phase(), TopUpPhase::Paying);
+        assert_eq!(t.binding(), None, "the reference stops a second checkout");
+        assert!(t.begin_submit(|| key(3)).is_none(), "no second checkout");
+        assert!(
+            !t.edit(|t| t.plan = Some(1002)),
+            "locked while it awaits payment"
+        );
+        // a reload finds it again, checked
+        let back = TopUp::decode(&t.encode()).unwrap();
+        assert_eq!(back.pending(), Some(&pending("CHK-7H3K9Q2M4X")));
+        assert_eq!(back.phase(), TopUpPhase::Paying);
+        // another checkout ending changes nothing
+        assert!(!t.settle("CHK-OTHER00000", true));
+        assert_eq!(t.phase(), TopUpPhase::Paying);
+        // ended without a purchase: the form as it was, and a new key next time
+        assert!(t.settle("CHK-7H3K9Q2M4X", false));
+        assert_eq!((t.phase(), t.plan), (TopUpPhase::Editing, Some(1001)));
+        assert_eq!(t.begin_submit(|| key(4)).unwrap().key, key(4));
+        t.finish_checkout(Ok(pending("CHK-8J4L0R3N5Y")));
+        // placed: ready for the next top-up of the same line
+        assert!(t.settle("CHK-8J4L0R3N5Y", true));
+        assert_eq!((t.phase(), t.plan), (TopUpPhase::Editing, None));
+        assert_eq!(t.phone, "0803 123 4567");
+    }
+
+    #[test]
+    fn each_outcome_has_its_words() {
+        let mut p = purchase("AMG-DAT-TEST-20261129-ABC123");
+        assert_eq!(outcome(&p, "x", None).0, "Topping up…");
+        p.status = DataPurchaseStatus::Delivered;
+        assert_eq!(outcome(&p, "•••• 4567", None).0, "1GB is on •••• 4567");
+        p.status = DataPurchaseStatus::Failed;
+        p.failure_reason = Some("Carrier timeout".into());
+        assert_eq!(
+            outcome(&p, "x", None).1,
+            "Carrier timeout. ₦500 has been refunded."
+        );
+        p.failure_reason = Some("Carrier timeout; the amount was refunded.".into());
+        assert_eq!(
+            outcome(&p, "x", None).1,
+            "Carrier timeout; the amount was refunded. ₦500 has been refunded."
+        );
+        let paid = outcome(&p, "x", Some("CHK-7H3K9Q2M4X")).1;
+        assert!(paid.starts_with("The network couldn't deliver this plan. Your line was not"));
+        assert!(
+            !paid.contains("Carrier"),
+            "Amigo's wallet wording is not the shopper's"
+        );
+        assert!(paid.contains("returns your payment (checkout CHK-7H3K9Q2M4X)"));
+        p.failure_reason = Some("  ".into());
+        assert!(
+            outcome(&p, "x", None)
+                .1
+                .starts_with("The network refused it.")
+        );
+    }
+
+    #[test]
+    fn an_unpaid_checkout_can_be_left_and_a_tampered_one_is_dropped() {
+        let mut t = ready();
+        t.begin_submit(|| key(1)).unwrap();
+        t.finish_checkout(Ok(pending("CHK-7H3K9Q2M4X")));
+        t.abandon_checkout();
+        assert_eq!(t.phase(), TopUpPhase::Editing);
+        assert_eq!(t.begin_submit(|| key(2)).unwrap().key, key(2));
+        let bad = TopUp::decode(
+            r#"{"v":1,"topup":{"phone":"0803","checkout":{"reference":"CHK-<b>","phone":"08031234567"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(bad.pending(), None);
+        let bad = TopUp::decode(
+            r#"{"v":1,"topup":{"checkout":{"reference":"CHK-7H3K9Q2M4X","phone":"javascript:"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(bad.phase(), TopUpPhase::Editing);
+        assert!(is_data_reference("PRX-DAT-0123456789ABCDEF"));
+        assert!(!is_data_reference("PRX-COM-1"));
     }
 
     #[test]

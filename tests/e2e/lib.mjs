@@ -99,6 +99,23 @@ export async function pickProducts() {
   throw new Error('the catalog has no two products that ship to Zaria');
 }
 
+// The sandbox's data purchases for one line (its own history API, with the merchant's token).
+export async function dataPurchasesFor(national) {
+  const r = await fetch(`${info.sandbox_url}/api/data/?limit=100`, { headers: { 'X-API-Key': info.token } });
+  const body = await r.json();
+  return body.data.filter((p) => p.mobile_number === national);
+}
+
+// Settles a sandbox data purchase as `outcome` (`delivered` or `failed`).
+export async function settleData(reference, outcome) {
+  const r = await fetch(`${info.sandbox_url}/api/data/sandbox/advance/`, {
+    method: 'POST',
+    headers: { 'X-API-Key': info.token, 'content-type': 'application/json' },
+    body: JSON.stringify({ reference, outcome }),
+  });
+  check(r.status === 200, `sandbox settles ${reference} as ${outcome}`);
+}
+
 export async function addToCart(page, products) {
   await page.goto(`${demo}/`);
   await page.locator('button:has-text("Add to cart")').first().waitFor({ timeout: 30000 });

@@ -12,13 +12,20 @@
 //   until Retry has read them;
 // - a reload while the checkout's POST is in flight resends it with the same key: one checkout
 //   (the same reference), and going back to #/checkout shows that checkout instead of the form.
-// axe-core scans the review, the hosted page's way back and the tracking page at 320, 360 and
-// 1280 px in both colour schemes. Any page error or unexpected console error fails the run.
+// - data: Buy data → "Pay ₦X" (X = the plan's price) → the hosted page (the same amount) → Pay →
+//   back on the data checkout's tracking page, whose address carries no phone (the widget finds
+//   it in its top-up draft) → exactly one data purchase, followed to "delivered"; a decline makes
+//   no purchase; the same page opened in another browser asks for the number first; a paid plan
+//   the network fails to deliver says so at once, and the checkout ends refunded (the proxy's
+//   sweep).
+// axe-core scans the review, the hosted page's way back and the tracking page (orders and data)
+// at 320, 360 and 1280 px in both colour schemes. Any page error or unexpected console error
+// fails the run.
 //
 // Env: AMIGO_DEMO_URL (the proxy), AMIGO_SANDBOX_INFO (the proxy's --sandbox-info-file JSON).
 import {
-  addToCart, axeScan, check, chooseZaria, fillDetails, finish, info, launch, orderCount, pickProducts,
-  shot as shotAs,
+  addToCart, axeScan, check, chooseZaria, dataPurchasesFor, demo, fillDetails, finish, info, launch,
+  orderCount, pickProducts, settleData, shot as shotAs,
 } from './lib.mjs';
 
 const shot = (page, vp, step) => shotAs(page, `payment-${vp}-${step}`);
@@ -269,14 +276,183 @@ async function settingsFailure(viewport, products) {
   }
 }
 
-// The tracking page of one checkout at every width in both colour schemes.
-async function scanEverywhere(url, label) {
+// "Buy data" with `phone` and the cheapest plan, up to the "Pay ₦X" button; returns the price.
+async function toDataPay(page, vp, phone) {
+  await page.goto(`${demo}/#/data`);
+  await page.locator('#topup-phone').waitFor({ timeout: 30000 });
+  await page.fill('#topup-phone', phone);
+  await page.locator('#topup-phone').blur();
+  const card = page.locator('.tu-group .tu-plan').first();
+  await card.waitFor({ timeout: 15000 });
+  await card.click();
+  const price = (await card.locator('.tu-price').textContent()).trim();
+  await page.locator('#topup-buy:has-text("Pay ₦")').waitFor({ timeout: 15000 });
+  const label = (await page.locator('#topup-buy').textContent()).trim();
+  check(label === `Pay ${price}`, `${vp}: Buy data reads "Pay ${price}" (${label})`);
+  return price;
+}
+
+// From "Pay ₦X" to the hosted page, checking it charges the plan's price; returns the address
+// the proxy's way back (`/pay/…/return`) redirects to.
+async function toDataPaystack(page, vp, price) {
+  const back = [];
+  page.on('response', (r) => {
+    if (/\/pay\/CHK-[^/]+\/return/.test(r.url()) && r.status() >= 300 && r.status() < 400) back.push(r.headers().location);
+  });
+  await page.click('#topup-buy');
+  await page.locator('button[value=pay]').waitFor({ timeout: 20000 });
+  const pay = (await page.locator('button[value=pay]').textContent()).trim();
+  const naira = pay.match(/₦([\d,]+)\.00$/)?.[1];
+  check(naira === price.replace('₦', ''), `${vp}: the hosted page charges the plan's price (${pay} vs ${price})`);
+  return back;
+}
+
+async function dataPayFlow(viewport, phone, national) {
+  const vp = vpName(viewport);
+  const { ctx, page } = await launch(viewport);
+  try {
+    const price = await toDataPay(page, vp, phone);
+    await shot(page, vp, '5-data-pay');
+    await axeScan(page, `${vp} Buy data with "Pay ${price}"`);
+    const before = (await dataPurchasesFor(national)).length;
+    const back = await toDataPaystack(page, vp, price);
+    check((await dataPurchasesFor(national)).length === before, `${vp}: no data purchase before the shopper pays`);
+    await page.click('button[value=pay]');
+    await page.waitForURL(/#\/order\/CHK-/, { timeout: 20000 });
+    check(back.length === 1 && /#\/order\/CHK-[A-Z0-9]+$/.test(back[0]),
+      `${vp}: the way back names the checkout and no phone (${back.join(', ')})`);
+    await page.locator('.co-paid-note').waitFor({ timeout: 30000 });
+    await page.locator('.tu-ref').waitFor({ timeout: 20000 });
+    const purchase = (await page.locator('.tu-ref').textContent()).trim();
+    check(/^AMG-DAT-TEST-/.test(purchase), `${vp}: the paid checkout's data purchase shows (${purchase})`);
+    check((await dataPurchasesFor(national)).length === before + 1, `${vp}: exactly one data purchase after paying`);
+    const text = await page.locator('.co-tracking').textContent();
+    check(text.includes(`•••• ${national.slice(-4)}`) && !text.includes(national), `${vp}: the line shows masked`);
+    check(text.includes(`Paid ${price}`), `${vp}: the page says what was paid`);
+    await shot(page, vp, '6-data-processing');
+    await axeScan(page, `${vp} data paid, topping up`);
+    await settleData(purchase, 'delivered');
+    await page.locator('.tu-outcome[data-status=delivered]').waitFor({ timeout: 15000 });
+    check(true, `${vp}: the top-up reached "delivered" without a reload`);
+    await shot(page, vp, '7-data-delivered');
+    await axeScan(page, `${vp} data delivered`);
+    const url = page.url();
+    // a reload resumes; Buy data is ready for the next top-up of the same line
+    await page.reload();
+    await page.locator('.tu-outcome[data-status=delivered]').waitFor({ timeout: 20000 });
+    check((await dataPurchasesFor(national)).length === before + 1, `${vp}: still one purchase after a reload`);
+    await page.evaluate(() => { location.hash = '#/data'; });
+    await page.locator('#topup-phone').waitFor({ timeout: 20000 });
+    check((await page.inputValue('#topup-phone')) === national && (await page.locator('.tu-pending').count()) === 0,
+      `${vp}: Buy data starts afresh for the same line`);
+    return url;
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function dataDeclineFlow(viewport, phone, national) {
+  const vp = vpName(viewport);
+  const { ctx, page } = await launch(viewport, { colorScheme: 'dark' });
+  try {
+    const price = await toDataPay(page, vp, phone);
+    const before = (await dataPurchasesFor(national)).length;
+    await toDataPaystack(page, vp, price);
+    await page.click('button[value=decline]');
+    await page.waitForURL(/#\/order\/CHK-/, { timeout: 20000 });
+    await page.locator('.co-stage').waitFor({ timeout: 20000 });
+    // the proxy verified the declined payment before it sent the shopper back: give any (wrong)
+    // purchase time to show, then count
+    await page.waitForTimeout(3000);
+    const status = await page.locator('.co-stage').getAttribute('data-status');
+    check(status !== 'placed' && status !== 'paid', `${vp}: a declined data payment is not paid (${status})`);
+    check((await dataPurchasesFor(national)).length === before, `${vp}: no data purchase after a decline`);
+    const summary = await page.locator('.co-tracking').textContent();
+    check(summary.includes('Your data') && summary.includes(`•••• ${national.slice(-4)}`) && !summary.includes(national),
+      `${vp}: the checkout shows the plan and the masked line`);
+    await shot(page, vp, '8-data-declined');
+    await axeScan(page, `${vp} (dark) data declined`);
+    const url = page.url();
+    const reference = decodeURIComponent(new URL(url).hash.split('/')[2].split('?')[0]);
+    // Buy data leads back to this checkout rather than making a second one
+    await page.evaluate(() => { location.hash = '#/data'; });
+    await page.locator('.tu-pending').waitFor({ timeout: 20000 });
+    check((await page.locator('.tu-pending strong').textContent()).trim() === reference, `${vp}: Buy data shows the checkout awaiting payment`);
+    await axeScan(page, `${vp} (dark) data awaiting payment`);
+    return url;
+  } finally {
+    await ctx.close();
+  }
+}
+
+// Paid, bought, then not delivered: the page says so, and the proxy's sweep refunds the checkout.
+async function dataUndeliveredFlow(viewport, phone, national) {
+  const vp = vpName(viewport);
+  const { ctx, page } = await launch(viewport);
+  try {
+    const price = await toDataPay(page, vp, phone);
+    await toDataPaystack(page, vp, price);
+    await page.click('button[value=pay]');
+    await page.waitForURL(/#\/order\/CHK-.*phone=/, { timeout: 30000 });
+    await page.locator('.tu-ref').waitFor({ timeout: 30000 });
+    const purchase = (await page.locator('.tu-ref').textContent()).trim();
+    await settleData(purchase, 'failed');
+    await page.locator('.tu-outcome[data-status=failed]').waitFor({ timeout: 15000 });
+    const line = (await page.locator('.tu-outcome').textContent()).trim();
+    check(line.includes('the store returns your payment'), `${vp}: a failed top-up says the payment comes back ("${line}")`);
+    await axeScan(page, `${vp} paid data not delivered`);
+    const url = page.url();
+    const hash = new URL(url).hash;
+    const reference = decodeURIComponent(hash.split('/')[2].split('?')[0]);
+    // the sweep (every 15 s) finds the undelivered plan and refunds the checkout
+    let status;
+    for (let i = 0; i < 40 && status !== 'refunded'; i++) {
+      await page.waitForTimeout(2000);
+      const r = await fetch(`${demo}/api/checkouts/${reference}?phone=${national}`);
+      status = (await r.json()).data?.status;
+    }
+    check(status === 'refunded', `${vp}: the undelivered data checkout ends refunded (${status})`);
+    return url;
+  } finally {
+    await ctx.close();
+  }
+}
+
+// A data checkout's address without the phone, in a browser that has no draft: the number first.
+async function askForThePhone(url, national) {
+  const bare = url.split('?')[0];
+  for (const colorScheme of ['light', 'dark']) {
+    for (const width of [320, 360, 1280]) {
+      const { ctx, page } = await launch({ width, height: 800 }, { colorScheme });
+      try {
+        await page.goto(bare);
+        await page.locator('#co-find-phone').waitFor({ timeout: 20000 });
+        await axeScan(page, `phone form at ${width} px (${colorScheme})`);
+        if (width === 360) {
+          await page.fill('#co-find-phone', '0803');
+          await page.click('text=Show my checkout');
+          await page.locator('#co-find-phone-error:not([hidden])').waitFor({ timeout: 5000 });
+          await axeScan(page, `phone form with an error at ${width} px (${colorScheme})`);
+          await page.fill('#co-find-phone', national);
+          await page.click('text=Show my checkout');
+          await page.locator('.co-stage').waitFor({ timeout: 20000 });
+          check(true, `the number opens the checkout (${colorScheme})`);
+        }
+      } finally {
+        await ctx.close();
+      }
+    }
+  }
+}
+
+// The tracking page of one checkout at every width in both colour schemes, once `ready` shows.
+async function scanEverywhere(url, label, ready = '.co-stage, .co-paid-note') {
   for (const colorScheme of ['light', 'dark']) {
     for (const width of [320, 360, 1280]) {
       const { ctx, page } = await launch({ width, height: 800 }, { colorScheme });
       try {
         await page.goto(url);
-        await page.locator('.co-stage, .co-paid-note').first().waitFor({ timeout: 20000 });
+        await page.locator(ready).first().waitFor({ timeout: 20000 });
         await axeScan(page, `${label} at ${width} px (${colorScheme})`);
       } finally {
         await ctx.close();
@@ -295,5 +471,12 @@ await scanEverywhere(placed, 'a paid and placed checkout');
 await scanEverywhere(refunded, 'a refunded checkout');
 await scanEverywhere(declined, 'a declined checkout');
 await scanEverywhere(awaiting, 'a checkout awaiting payment');
+const dataPaid = await dataPayFlow({ width: 360, height: 740 }, '0803 555 0201', '08035550201');
+const dataDeclined = await dataDeclineFlow({ width: 1280, height: 800 }, '0803 555 0202', '08035550202');
+await askForThePhone(dataDeclined, '08035550202');
+const dataRefunded = await dataUndeliveredFlow({ width: 360, height: 740 }, '0803 555 0203', '08035550203');
+await scanEverywhere(dataRefunded, 'a refunded data checkout', '.co-stage[data-status=refunded]');
+await scanEverywhere(dataPaid, 'a paid data checkout, delivered', '.tu-outcome[data-status=delivered]');
+await scanEverywhere(dataDeclined, 'a declined data checkout');
 
 finish('PAYMENT E2E');
