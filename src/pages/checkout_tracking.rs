@@ -21,6 +21,7 @@ use crate::checkout::quote::price_label;
 use crate::components::link::StoreLink;
 use crate::components::module_styles::ModuleStyles;
 use crate::components::transfer_details::TransferDetailsList;
+use crate::events;
 use crate::pages::checkout::{CHECKOUT_STYLES, DraftKey, cart_items, storage};
 use crate::pages::checkout_phone::CheckoutPhoneGate;
 use crate::pages::data_outcome::DataPurchaseTracking;
@@ -121,8 +122,8 @@ fn summary_view(view: &CheckoutView, phone: &str) -> AnyView {
 }
 
 /// Settles this browser's top-up draft when the data checkout `reference` it made ended.
-fn settle_topup(key: &str, reference: &str, placed: bool) {
-    let Some(s) = storage() else { return };
+fn settle_topup(key: &str, reference: &str, placed: bool) -> bool {
+    let Some(s) = storage() else { return false };
     let draft = s
         .get_item(key)
         .ok()
@@ -132,7 +133,9 @@ fn settle_topup(key: &str, reference: &str, placed: bool) {
         && t.settle(reference, placed)
     {
         let _ = s.set_item(key, &t.encode());
+        return true;
     }
+    false
 }
 
 /// One checkout's payment, then its order.
@@ -160,15 +163,15 @@ pub fn CheckoutTrackingPage(
     // the checkout ended: settle this browser's draft if it made it
     let settle = {
         let reference = reference.clone();
-        move |status: CheckoutStatus, kind: CheckoutKind| {
+        // `true` when this call settled the draft: the first time this browser sees it end
+        move |status: CheckoutStatus, kind: CheckoutKind| -> bool {
             let placed = status == CheckoutStatus::Placed;
             if kind == CheckoutKind::Data {
-                if let Some(key) = &topup_key {
-                    settle_topup(key, &reference, placed);
-                }
-                return;
+                return topup_key
+                    .as_ref()
+                    .is_some_and(|key| settle_topup(key, &reference, placed));
             }
-            let Some(s) = storage() else { return };
+            let Some(s) = storage() else { return false };
             let raw = s.get_item(&draft_key).ok().flatten();
             let items = cart_items(cart);
             if let Some(next) = settle_stored(raw.as_deref(), items, &reference, placed) {
@@ -176,7 +179,9 @@ pub fn CheckoutTrackingPage(
                 if placed {
                     cart.clear();
                 }
+                return true;
             }
+            false
         }
     };
     // every value below belongs to this page and an answer may land after it is gone: one
@@ -202,6 +207,7 @@ pub fn CheckoutTrackingPage(
         });
         timer.set_value(handle);
     };
+    let events = crate::events_dom::Events::from_context();
     let accept = move |view: CheckoutView| {
         // an unchanged answer changes nothing (the buttons keep their focus)
         if shown.with_untracked(|s| s.as_ref() == Some(&view)) {
@@ -211,8 +217,16 @@ pub fn CheckoutTrackingPage(
         if !is_newer(current, view.status) {
             return;
         }
-        if view.status.is_final() {
-            settle(view.status, view.kind);
+        // the merchant's page hears each state this page shows, and an order once, when this
+        // browser settles the checkout it made (a reload, or another browser, does not count it
+        // again)
+        events.emit(&events::checkout_payment(&view));
+        if view.status.is_final()
+            && settle(view.status, view.kind)
+            && view.status == CheckoutStatus::Placed
+            && view.kind == CheckoutKind::Order
+        {
+            events.emit(&events::checkout_placed(&view));
         }
         shown.set(Some(view));
         problem.set(None);

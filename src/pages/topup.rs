@@ -18,6 +18,7 @@ use crate::checkout::payment::return_url;
 use crate::checkout::payment_status::paystack_redirect;
 use crate::components::link::StoreLink;
 use crate::components::module_styles::ModuleStyles;
+use crate::events::StoreEvent;
 use crate::pages::checkout::{
     CHECKOUT_STYLES, PaymentInfo, load_payment, new_key, page_href, storage,
 };
@@ -146,6 +147,7 @@ fn plan_list(groups: PlanGroups, t: RwSignal<TopUp>, locked: Signal<bool>) -> im
 /// The "Buy data" page.
 #[component]
 pub fn TopUpPage() -> impl IntoView {
+    let events = crate::events_dom::Events::from_context();
     let Some(TopUpContext { api, storage_key }) = use_context::<TopUpContext>() else {
         return view! {
             <div class="page tu-page">
@@ -269,6 +271,20 @@ pub fn TopUpPage() -> impl IntoView {
                     }
                 };
                 // the answer may land after the shopper left: one `try_` tells
+                if let Answer::Purchase(Ok(p)) = &answer {
+                    events.emit(&StoreEvent::DataPurchase {
+                        reference: p.reference.clone(),
+                        status: match p.status {
+                            DataPurchaseStatus::Processing => "processing",
+                            DataPurchaseStatus::Delivered => "delivered",
+                            DataPurchaseStatus::Failed => "failed",
+                        }
+                        .to_owned(),
+                        network: p.network_name.clone(),
+                        plan: p.plan,
+                        value: p.amount.amount,
+                    });
+                }
                 let Some(failure) = t.try_update(|t| {
                     match answer {
                         Answer::Purchase(result) => t.finish(result),

@@ -4,7 +4,8 @@
 //    `amigo:*` event of a full purchase (browse → product → add → cart → checkout → order); the
 //    test checks their order, names, `detail` shapes (GA4 items), and that no personal data the
 //    shopper typed is in any of them. `data-analytics="datalayer"` also fills window.dataLayer.
-// 2. the JS API: calls a page queued before the loader ran (window.AmigoStore = [[…]]), and calls
+// 2. a data top-up's amigo:data-purchase, with no phone in it;
+// 3. the JS API: calls a page queued before the loader ran (window.AmigoStore = [[…]]), and calls
 //    made on window.AmigoStore before the wasm is ready, run once, in order; addToCart refuses bad
 //    arguments and unknown products with a clear rejected promise; cart() is a copy.
 //
@@ -105,6 +106,28 @@ async function purchase(viewport) {
   }
 }
 
+// A data top-up (payment `none`: bought at once) tells the page what was bought, not for whom.
+async function dataTopUp(viewport) {
+  const { ctx, page } = await launch(viewport);
+  try {
+    await page.addInitScript(recorder, NAMES);
+    await page.goto(`${demo}/#/data`);
+    await page.locator('#topup-phone').waitFor({ timeout: 30000 });
+    await page.fill('#topup-phone', '0803 123 4567');
+    const plan = page.locator('.tu-group .tu-plan').first();
+    await plan.waitFor({ timeout: 15000 });
+    await plan.click();
+    await page.click('#topup-buy');
+    await page.waitForFunction(() => window.__amigoEvents.some((e) => e.name === 'amigo:data-purchase'), null, { timeout: 20000 });
+    const bought = (await events(page)).find((e) => e.name === 'amigo:data-purchase').detail;
+    check(/^AMG-DAT-/.test(bought.reference) && bought.network === 'MTN' && bought.plan > 0 && bought.value > 0
+      && bought.currency === 'NGN' && bought.version === 1, `data-purchase names the purchase, network, plan and value (${JSON.stringify(bought)})`);
+    check(!JSON.stringify(await events(page)).includes('8031234567'), 'no phone number in any event of a top-up');
+  } finally {
+    await ctx.close();
+  }
+}
+
 async function api(viewport) {
   const { ctx, page, expectConsoleError } = await launch(viewport);
   // the unknown product's catalog read answers 404, which Chromium logs for any fetch
@@ -167,5 +190,6 @@ async function api(viewport) {
 
 await purchase({ width: 360, height: 740 });
 await purchase({ width: 1280, height: 800 });
+await dataTopUp({ width: 360, height: 740 });
 await api({ width: 1280, height: 800 });
 finish('EVENTS E2E');
