@@ -19,6 +19,9 @@ async function scanAll(page, what) {
     for (const colorScheme of ['light', 'dark']) {
       await page.setViewportSize(size);
       await page.emulateMedia({ colorScheme });
+      // the store re-checks its accent's contrast on the scheme's change event, which fires in
+      // the next rendering update: two animation frames later it has run
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       await axeScan(page, `${what} at ${size.width} px, ${colorScheme}`);
     }
   }
