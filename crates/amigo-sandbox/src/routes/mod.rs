@@ -6,6 +6,7 @@ mod advance;
 mod categories;
 mod curation;
 mod data;
+mod fault_injection;
 mod framework_errors;
 mod images;
 mod locations;
@@ -153,7 +154,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::map_response(framework_errors::envelope))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::fault::inject,
+            fault_injection::inject,
         ))
         .layer(
             tower_http::set_header::SetResponseHeaderLayer::if_not_present(
