@@ -426,6 +426,9 @@ impl Cli {
     /// secrets, and assembles the [`Settings`]. Single values were typed and checked by clap.
     pub fn into_settings(self) -> Result<Settings, ConfigError> {
         let listen = self.listen;
+        if self.sandbox && !crate::sandbox::BUILT_WITH_SANDBOX {
+            return Err(bad("--sandbox", crate::sandbox::NOT_BUILT));
+        }
         let api_key = match self.api_key.as_ref().map(|k| k.expose_secret().trim()) {
             Some(k) if !k.is_empty() => {
                 if amigo_types::token::ApiToken::parse(k).is_none() {
