@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use amigo_types::webhooks::{DeliveryRecord, sign};
+use amigo_types::webhooks::{DeliveryRecord, DeliveryStatus, sign};
 use bytes::Bytes;
 use tokio::sync::Semaphore;
 
@@ -162,14 +162,14 @@ impl Dispatcher {
         record.response_code = outcome.code;
         record.next_attempt_at = None;
         if outcome.succeeded() {
-            record.status = "succeeded".into();
+            record.status = DeliveryStatus::Succeeded;
             return None;
         }
         let Some(wait) = retry_delay(attempt, self.time_scale) else {
-            record.status = "exhausted".into();
+            record.status = DeliveryStatus::Exhausted;
             return None;
         };
-        record.status = "retrying".into();
+        record.status = DeliveryStatus::Retrying;
         record.next_attempt_at = Some(iso8601(
             clock.now() + time::Duration::try_from(wait).unwrap_or(time::Duration::ZERO),
         ));

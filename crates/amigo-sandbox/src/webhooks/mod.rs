@@ -9,7 +9,7 @@ pub mod registry;
 use std::sync::Arc;
 
 use amigo_types::orders::Order;
-use amigo_types::webhooks::{DeliveryRecord, WebhookPayload};
+use amigo_types::webhooks::{DeliveryRecord, DeliveryStatus, WebhookPayload};
 use bytes::Bytes;
 
 use crate::clock::{Clock, iso8601};
@@ -55,7 +55,7 @@ pub fn emit(
             let record = endpoint.record_delivery(DeliveryRecord {
                 delivery_id,
                 event: event.to_owned(),
-                status: "pending".into(),
+                status: DeliveryStatus::Pending,
                 attempts: 0,
                 response_code: None,
                 next_attempt_at: None,
