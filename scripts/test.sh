@@ -17,6 +17,8 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo clippy -p amigo-proxy --no-default-features (the production proxy, without the emulators)"
+cargo clippy --locked -p amigo-proxy --no-default-features -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
 # The docs say only "retry with the same key and you get back the original response"; the sandbox

@@ -46,7 +46,7 @@ pub struct Application {
     max_connections: usize,
     state: AppState,
     sandbox: Option<EmbeddedSandbox>,
-    paystack_sandbox: Option<paystack_sandbox::RunningSandbox>,
+    paystack_sandbox: Option<sandbox::EmbeddedPaystack>,
 }
 
 impl std::fmt::Debug for Application {
@@ -126,16 +126,12 @@ impl Application {
             if config.payment.mode == crate::config::PaymentMode::Paystack
                 && config.checkout.paystack.is_none()
             {
-                let ps = start_paystack_sandbox(&own).await?;
-                tracing::info!(url = %ps.url(), "Paystack sandbox started");
+                let ps = sandbox::start_paystack(&own)
+                    .await
+                    .map_err(|e| StartupError::Sandbox(format!("Paystack sandbox: {e}")))?;
+                tracing::info!(url = %ps.url, "Paystack sandbox started");
+                config.checkout.paystack = Some(ps.settings.clone());
                 paystack_sandbox = Some(ps);
-            }
-            if let Some(ps) = &paystack_sandbox {
-                config.checkout.paystack = Some(crate::config::PaystackSettings {
-                    api_base: ps.url().as_str().trim_end_matches('/').to_owned(),
-                    secret_key: ps.sandbox().secret_key().clone(),
-                    public_key: ps.sandbox().public_key().to_owned(),
-                });
             }
             if config.database_url == DEFAULT_SANDBOX_DATABASE_URL {
                 reset_sandbox_database(config.database_url.as_str()).map_err(|e| {
@@ -162,7 +158,7 @@ impl Application {
 
     /// The embedded Paystack emulator's URL, in `--sandbox --payment paystack` mode.
     pub fn paystack_sandbox_url(&self) -> Option<&str> {
-        self.paystack_sandbox.as_ref().map(|s| s.url().as_str())
+        self.paystack_sandbox.as_ref().map(|s| s.url.as_str())
     }
 
     /// Where the server listens (loopback if bound to all interfaces).
@@ -212,29 +208,6 @@ impl Application {
         drop(self.paystack_sandbox);
         result
     }
-}
-
-/// Starts the Paystack emulator on a free loopback port, its webhooks going to this proxy's
-/// `/webhooks/paystack` (`own` is the proxy's `http://127.0.0.1:PORT`), its retries quick
-/// enough for a demo.
-async fn start_paystack_sandbox(
-    own: &str,
-) -> Result<paystack_sandbox::RunningSandbox, StartupError> {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| StartupError::Sandbox(format!("Paystack sandbox: {e}")))?;
-    let webhook = reqwest::Url::parse(&format!("{own}/webhooks/paystack"))
-        .map_err(|e| StartupError::Sandbox(format!("Paystack sandbox: {e}")))?;
-    let config = paystack_sandbox::SandboxConfig {
-        webhook_url: Some(webhook),
-        // an hour between retries becomes 3.6 s
-        webhook_time_scale: 0.001,
-        webhook_timeout: std::time::Duration::from_secs(10),
-        merchant_name: "Amigo demo store (Paystack sandbox)".to_owned(),
-        ..paystack_sandbox::SandboxConfig::default()
-    };
-    paystack_sandbox::PaystackSandbox::start(config, listener)
-        .map_err(|e| StartupError::Sandbox(format!("Paystack sandbox: {e}")))
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

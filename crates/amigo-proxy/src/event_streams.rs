@@ -11,27 +11,8 @@ use std::time::Duration;
 use crate::error::ProxyError;
 use crate::limits::client_key;
 
-/// The caps, from `AMIGO_EVENT_STREAMS_PER_CLIENT`, `AMIGO_MAX_EVENT_STREAMS` and
-/// `AMIGO_EVENT_STREAM_LIFETIME_SECS`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EventStreamCaps {
-    /// Streams one client (an IPv4 address, an IPv6 prefix) may hold open at once.
-    pub per_client: usize,
-    /// Streams open at once on this instance, all clients together.
-    pub total: usize,
-    /// How long one stream lasts before the proxy ends it (the browser reconnects).
-    pub lifetime: Duration,
-}
-
-impl Default for EventStreamCaps {
-    fn default() -> Self {
-        Self {
-            per_client: 8,
-            total: 1000,
-            lifetime: Duration::from_secs(30 * 60),
-        }
-    }
-}
+/// The caps are a setting; they live with the others in [`crate::config`].
+pub use crate::config::EventStreamCaps;
 
 /// Seconds a refused client is told to wait: a stream ends at the latest after its lifetime,
 /// usually much sooner.

@@ -14,6 +14,7 @@ pub mod assets;
 pub mod breaker;
 pub mod cache;
 pub mod checkout;
+pub mod cli;
 pub mod config;
 mod data_answer;
 pub mod encoding;
@@ -38,7 +39,8 @@ pub mod telemetry;
 pub mod upstream;
 pub mod webhook_endpoints;
 
-pub use config::{Cli, ProxyConfig};
+pub use cli::Cli;
+pub use config::ProxyConfig;
 pub use error::ProxyError;
 pub use routes::{App, app, router};
 pub use state::AppState;

@@ -4,10 +4,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use amigo_proxy::Cli;
 use amigo_proxy::app::{Application, shutdown_signal};
 use amigo_proxy::golive::cli::Command;
-use clap::Parser;
 
 /// What the banner says of the token, never the token: its mode, and whether it is a legacy one
 /// (the docs' "amg_live_… (or legacy)", taken as live), so a merchant sees at once which wallet
@@ -28,9 +26,8 @@ fn token_mode(settings: &amigo_proxy::config::Settings) -> &'static str {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let mut cli = Cli::parse();
-    let command = cli.command.take();
-    let settings = match cli.into_settings() {
+    let (command, settings) = amigo_proxy::cli::from_env();
+    let settings = match settings {
         Ok(s) => s,
         Err(e) => {
             if let Some(Command::Doctor { .. }) = command {

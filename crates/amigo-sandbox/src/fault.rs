@@ -14,15 +14,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-
-use crate::error::SandboxError;
-use crate::state::AppState;
 
 /// What an injected fault does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -319,36 +314,6 @@ pub fn dropped() -> Response {
     *resp.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
     resp.extensions_mut().insert(DropConnection);
     resp
-}
-
-/// The middleware: decides, then answers late, with a 5xx, or not at all.
-pub(crate) async fn inject(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(fault) = state.faults.decide(req.method(), req.uri().path()) else {
-        return next.run(req).await;
-    };
-    let delay = state.faults.config().slow_delay;
-    tracing::debug!(?fault, path = req.uri().path(), "injecting a fault");
-    match fault.kind {
-        FaultKind::Slow if fault.applied => {
-            let resp = next.run(req).await;
-            tokio::time::sleep(delay).await;
-            resp
-        }
-        FaultKind::Slow => {
-            tokio::time::sleep(delay).await;
-            next.run(req).await
-        }
-        kind => {
-            if fault.applied {
-                drop(next.run(req).await);
-            }
-            if kind == FaultKind::Drop {
-                dropped()
-            } else {
-                SandboxError::Internal("injected fault".into()).into_response()
-            }
-        }
-    }
 }
 
 #[cfg(test)]

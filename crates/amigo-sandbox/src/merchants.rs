@@ -8,12 +8,13 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
+use amigo_types::orders::Order;
 use amigo_types::token::{ApiToken, Mode};
 use amigo_types::wallet::TEST_WALLET_START;
 
-use crate::config::SandboxConfig;
+use crate::clock::Clock;
 use crate::data::DataBook;
-use crate::idempotency::IdempotencyStore;
+use crate::idempotency::{IdempotencyMode, IdempotencyStore};
 use crate::orders::OrderBook;
 use crate::wallet::Wallet;
 use crate::webhooks::{Dispatcher, WebhookRegistry};
@@ -41,29 +42,28 @@ pub struct Merchants {
     live_balance: i64,
     by_token: RwLock<HashMap<ApiToken, Arc<Merchant>>>,
     /// How every merchant's idempotency store answers a used key with a different request.
-    idempotency_mode: crate::idempotency::IdempotencyMode,
+    idempotency_mode: IdempotencyMode,
     next_order_id: AtomicU64,
     next_endpoint_id: AtomicU64,
-    next_delivery_id: AtomicU64,
     /// Sends webhook deliveries in the background.
     pub dispatcher: Arc<Dispatcher>,
 }
 
 impl Merchants {
-    /// No merchants yet; live wallets will start at `config.live_balance`, and deliveries use
-    /// the configured timeout and retry time scale.
-    pub fn new(config: &SandboxConfig) -> Self {
+    /// No merchants yet; live wallets will start at `live_balance` (Naira), every idempotency
+    /// store answers in `idempotency_mode`, and webhooks go out through `dispatcher`.
+    pub fn new(
+        live_balance: i64,
+        idempotency_mode: IdempotencyMode,
+        dispatcher: Dispatcher,
+    ) -> Self {
         Self {
-            live_balance: config.live_balance,
-            idempotency_mode: config.idempotency_mode,
+            live_balance,
+            idempotency_mode,
             by_token: RwLock::new(HashMap::new()),
             next_order_id: AtomicU64::new(1001),
             next_endpoint_id: AtomicU64::new(1),
-            next_delivery_id: AtomicU64::new(4801),
-            dispatcher: Arc::new(Dispatcher::new(
-                config.webhook_timeout,
-                config.webhook_time_scale,
-            )),
+            dispatcher: Arc::new(dispatcher),
         }
     }
 
@@ -114,9 +114,16 @@ impl Merchants {
         self.next_endpoint_id.fetch_add(1, Ordering::Relaxed)
     }
 
-    /// The next delivery id (`X-Amigo-Delivery`).
-    pub fn next_delivery_id(&self) -> u64 {
-        self.next_delivery_id.fetch_add(1, Ordering::Relaxed)
+    /// Sends `order`'s current event to `merchant`'s subscribed endpoints (see
+    /// [`crate::webhooks::emit`]); returns the delivery ids.
+    pub fn announce(&self, merchant: &Merchant, clock: &Arc<Clock>, order: &Order) -> Vec<u64> {
+        crate::webhooks::emit(
+            &self.dispatcher,
+            &merchant.webhooks,
+            merchant.mode.is_live(),
+            clock,
+            order,
+        )
     }
 }
 
@@ -126,11 +133,11 @@ mod tests {
 
     #[test]
     fn each_token_is_its_own_merchant_with_its_modes_wallet() {
-        let config = SandboxConfig {
-            live_balance: 5_000,
-            ..SandboxConfig::default()
-        };
-        let m = Merchants::new(&config);
+        let m = Merchants::new(
+            5_000,
+            IdempotencyMode::default(),
+            Dispatcher::new(std::time::Duration::from_secs(1), 1.0),
+        );
         let test = ApiToken::parse("amg_test_aaaaaaaa11").unwrap();
         let live = ApiToken::parse(&crate::random_live_token()).unwrap();
         let other = ApiToken::parse("amg_test_bbbbbbbb22").unwrap();

@@ -15,6 +15,7 @@ use crate::delivery::DeliverySchemes;
 use crate::locations::Locations;
 use crate::merchants::Merchants;
 use crate::rate_limit::WindowLimiter;
+use crate::webhooks::Dispatcher;
 
 /// Cheap to clone: everything is behind `Arc`.
 #[derive(Clone)]
@@ -55,7 +56,11 @@ impl AppState {
         let locations = Arc::new(Locations::load());
         let schemes = Arc::new(DeliverySchemes::seed(&locations));
         let curation = Arc::new(CurationLists::seed(&catalog, clock.now()));
-        let merchants = Arc::new(Merchants::new(&config));
+        let merchants = Arc::new(Merchants::new(
+            config.live_balance,
+            config.idempotency_mode,
+            Dispatcher::new(config.webhook_timeout, config.webhook_time_scale),
+        ));
         Self {
             data_plans: Arc::new(DataPlans::seed(config.seed)),
             token_limiter: Arc::new(WindowLimiter::new(config.rate_limit_per_minute)),

@@ -292,6 +292,23 @@ pub enum OrderStatus {
 }
 
 impl OrderStatus {
+    /// Every status, in lifecycle order (what a status filter offers).
+    pub const ALL: [OrderStatus; 5] = [
+        OrderStatus::Paid,
+        OrderStatus::Accepted,
+        OrderStatus::Shipped,
+        OrderStatus::Delivered,
+        OrderStatus::Cancelled,
+    ];
+
+    /// The statuses an order can be moved to after it is placed (the sandbox's advance).
+    pub const ONWARD: [OrderStatus; 4] = [
+        OrderStatus::Accepted,
+        OrderStatus::Shipped,
+        OrderStatus::Delivered,
+        OrderStatus::Cancelled,
+    ];
+
     /// The wire value.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -25,6 +25,78 @@ pub const MAX_URL_LEN: usize = 512;
 /// Default tolerance for webhook timestamps, in seconds, either direction.
 pub const DEFAULT_TOLERANCE_SECS: i64 = 300;
 
+/// Whether an endpoint receives events. A status this crate does not know reads as `Unknown`,
+/// so a newer platform cannot make the endpoint list unreadable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EndpointStatus {
+    /// Events are sent to it.
+    Active,
+    /// Kept, but sent nothing.
+    Disabled,
+    /// A value this crate does not know.
+    #[serde(other)]
+    Unknown,
+}
+
+impl EndpointStatus {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for EndpointStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where one delivery stands. A status this crate does not know reads as `Unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryStatus {
+    /// Not attempted yet.
+    Pending,
+    /// The receiver answered 2xx.
+    Succeeded,
+    /// The last attempt failed; another is scheduled.
+    Retrying,
+    /// Every attempt failed; no more will be made.
+    Exhausted,
+    /// A value this crate does not know.
+    #[serde(other)]
+    Unknown,
+}
+
+impl DeliveryStatus {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Succeeded => "succeeded",
+            Self::Retrying => "retrying",
+            Self::Exhausted => "exhausted",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// Whether the delivery failed at least its last attempt.
+    pub fn failed(self) -> bool {
+        matches!(self, Self::Retrying | Self::Exhausted)
+    }
+}
+
+impl std::fmt::Display for DeliveryStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A registered endpoint, as listed (never with its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookEndpoint {
@@ -35,7 +107,7 @@ pub struct WebhookEndpoint {
     /// Event filter as given (`*`, `order.*`, `order.shipped,order.delivered`).
     pub events: String,
     /// `active` or `disabled`.
-    pub status: String,
+    pub status: EndpointStatus,
     /// The signing secret: present only in the creation response.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -49,7 +121,7 @@ pub struct DeliveryRecord {
     /// Event name.
     pub event: String,
     /// `pending`, `succeeded`, `retrying` or `exhausted`.
-    pub status: String,
+    pub status: DeliveryStatus,
     /// Attempts made so far.
     pub attempts: u32,
     /// HTTP status of the last attempt, if it got one.
@@ -321,6 +393,42 @@ pub fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statuses_keep_their_wire_values_and_read_unknown_ones() {
+        for (status, wire) in [
+            (EndpointStatus::Active, "\"active\""),
+            (EndpointStatus::Disabled, "\"disabled\""),
+        ] {
+            assert_eq!(serde_json::to_string(&status).unwrap(), wire);
+            assert_eq!(
+                serde_json::from_str::<EndpointStatus>(wire).unwrap(),
+                status
+            );
+        }
+        for (status, wire) in [
+            (DeliveryStatus::Pending, "\"pending\""),
+            (DeliveryStatus::Succeeded, "\"succeeded\""),
+            (DeliveryStatus::Retrying, "\"retrying\""),
+            (DeliveryStatus::Exhausted, "\"exhausted\""),
+        ] {
+            assert_eq!(serde_json::to_string(&status).unwrap(), wire);
+            assert_eq!(
+                serde_json::from_str::<DeliveryStatus>(wire).unwrap(),
+                status
+            );
+            assert_eq!(format!("\"{status}\""), wire);
+        }
+        assert_eq!(
+            serde_json::from_str::<EndpointStatus>("\"paused\"").unwrap(),
+            EndpointStatus::Unknown
+        );
+        assert_eq!(
+            serde_json::from_str::<DeliveryStatus>("\"queued\"").unwrap(),
+            DeliveryStatus::Unknown
+        );
+        assert!(DeliveryStatus::Exhausted.failed() && !DeliveryStatus::Succeeded.failed());
+    }
 
     /// A full event body as the sandbox writes it (the shape the docs show).
     fn full_event() -> serde_json::Value {

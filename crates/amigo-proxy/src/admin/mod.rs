@@ -332,12 +332,13 @@ async fn advance(
             "Orders can be moved along only with a test token; live orders are moved by Amigo.",
         ));
     }
-    let status = form.status.trim();
-    if !matches!(status, "accepted" | "shipped" | "delivered" | "cancelled") {
+    let raw = form.status.trim();
+    let Some(status) = OrderStatus::parse(raw).filter(|s| OrderStatus::ONWARD.contains(s)) else {
         return Err(AdminError::BadRequest(format!(
-            "\"{status}\" is not a status the sandbox moves an order to."
+            "\"{raw}\" is not a status the sandbox moves an order to."
         )));
-    }
+    };
+    let status = status.as_str();
     if state.store().tracking(&reference).await?.is_none() {
         return Err(AdminError::NotFound);
     }

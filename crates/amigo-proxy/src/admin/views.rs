@@ -3,6 +3,7 @@
 //! phone numbers appear only as their last four digits, and no secret is ever rendered.
 
 use amigo_types::format_naira;
+use amigo_types::orders::OrderStatus;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::store::admin::{AcceptedDelivery, DaySales, OrderRow, Refusal, RejectedDelivery};
@@ -185,14 +186,16 @@ impl OrdersView {
     }
 }
 
-const STATUSES: [&str; 6] = [
-    "pending",
-    "paid",
-    "accepted",
-    "shipped",
-    "delivered",
-    "cancelled",
-];
+/// The button that moves an order to `status` in the console.
+fn advance_label(status: OrderStatus) -> &'static str {
+    match status {
+        OrderStatus::Paid => "Mark paid",
+        OrderStatus::Accepted => "Accept",
+        OrderStatus::Shipped => "Ship",
+        OrderStatus::Delivered => "Deliver",
+        OrderStatus::Cancelled => "Cancel",
+    }
+}
 
 /// The orders page body.
 pub(crate) fn orders(
@@ -225,7 +228,7 @@ pub(crate) fn orders(
             label { "Status"
                 select name="status" {
                     option value="" selected[v.status.is_empty()] { "Any" }
-                    @for s in STATUSES { option value=(s) selected[v.status == s] { (s) } }
+                    @for s in OrderStatus::ALL { option value=(s.as_str()) selected[v.status == s.as_str()] { (s.as_str()) } }
                 }
             }
             label { "From" input type="date" name="from" value=(v.from); }
@@ -317,11 +320,11 @@ pub(crate) fn order(
             h2 { "Move it along (sandbox)" }
             p { "Test mode only: these ask the sandbox to move the order, which then sends its webhook." }
             div.actions {
-                @for s in ["accepted", "shipped", "delivered", "cancelled"] {
+                @for s in OrderStatus::ONWARD {
                     form method="post" action=(format!("/admin/orders/{}/advance", view.reference)) {
                         input type="hidden" name="csrf" value=(csrf);
-                        input type="hidden" name="status" value=(s);
-                        button type="submit" { (match s { "accepted" => "Accept", "shipped" => "Ship", "delivered" => "Deliver", _ => "Cancel" }) }
+                        input type="hidden" name="status" value=(s.as_str());
+                        button type="submit" { (advance_label(s)) }
                     }
                 }
             }

@@ -3,7 +3,7 @@
 //! report) and as the command's lines (`✓`/`✗`), exit status 0 only when every check passes.
 
 use amigo_types::token::ApiToken;
-use amigo_types::webhooks::{DeliveryRecord, WebhookEndpoint};
+use amigo_types::webhooks::{DeliveryRecord, EndpointStatus, WebhookEndpoint};
 use secrecy::ExposeSecret;
 use serde::Serialize;
 
@@ -395,7 +395,12 @@ async fn webhook(
         );
     };
     let ours: Vec<&WebhookEndpoint> = endpoints.iter().filter(|e| e.url == url).collect();
-    let Some(endpoint) = ours.iter().rev().find(|e| e.status == "active").copied() else {
+    let Some(endpoint) = ours
+        .iter()
+        .rev()
+        .find(|e| e.status == EndpointStatus::Active)
+        .copied()
+    else {
         return match ours.last() {
             Some(e) => Check::fail(
                 "webhook",
@@ -487,7 +492,7 @@ async fn webhook(
         .collect();
     detail.push_str(&format!("; last deliveries: {}", shown.join("; ")));
     match deliveries.first() {
-        Some(newest) if matches!(newest.status.as_str(), "retrying" | "exhausted") => Check::fail(
+        Some(newest) if newest.status.failed() => Check::fail(
             "webhook",
             detail,
             format!(

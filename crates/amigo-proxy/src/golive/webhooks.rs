@@ -11,7 +11,7 @@
 
 use std::time::Duration;
 
-use amigo_types::webhooks::WebhookEndpoint;
+use amigo_types::webhooks::{EndpointStatus, WebhookEndpoint};
 use secrecy::SecretString;
 use time::OffsetDateTime;
 
@@ -147,7 +147,7 @@ impl GoLive {
             .list()
             .await?
             .into_iter()
-            .find(|e| e.url == url && e.status == "active")
+            .find(|e| e.url == url && e.status == EndpointStatus::Active)
         {
             return Err(GoLiveError::Refused(format!(
                 "endpoint {} already receives every event at {url}; `amigo-proxy webhooks rotate` gives it a new secret, `amigo-proxy webhooks delete {}` removes it",

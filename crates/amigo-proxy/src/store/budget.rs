@@ -30,9 +30,12 @@ impl Budget {
 
 /// Today's date in Lagos (UTC+1, no daylight saving), which every daily budget counts in.
 pub fn lagos_day() -> String {
-    let lagos = time::UtcOffset::from_hms(1, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    let d = time::OffsetDateTime::now_utc().to_offset(lagos).date();
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    const LAGOS: time::UtcOffset = time::macros::offset!(+1);
+    const DAY: &[time::format_description::BorrowedFormatItem<'_>] =
+        time::macros::format_description!("[year]-[month]-[day]");
+    let today = time::OffsetDateTime::now_utc().to_offset(LAGOS).date();
+    // a date always formats with a description of date parts only
+    today.format(DAY).unwrap_or_default()
 }
 
 /// What a spending request asks a budget to hold before its upstream call.
@@ -279,5 +282,25 @@ fn same_body(seen: &str, body_hash: &str) -> BudgetReserved {
         BudgetReserved::Retry
     } else {
         BudgetReserved::OtherBody
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The stored day keys keep their shape (`YYYY-MM-DD`, zero-padded), so rows written before
+    /// the format description count in the same day.
+    #[test]
+    fn lagos_day_is_a_zero_padded_iso_date() {
+        let day = super::lagos_day();
+        let parts: Vec<&str> = day.split('-').collect();
+        assert_eq!(
+            parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            [4, 2, 2],
+            "{day}"
+        );
+        assert!(
+            day.bytes().all(|b| b.is_ascii_digit() || b == b'-'),
+            "{day}"
+        );
     }
 }

@@ -112,7 +112,10 @@ async fn doctor_fails_the_webhook_line_until_register_and_then_passes() {
 
     // Disabled → ✗ with the command that fixes it; enabled again → ✓.
     let disabled = golive.set_active(None, false).await.unwrap();
-    assert_eq!(disabled.status, "disabled");
+    assert_eq!(
+        disabled.status,
+        amigo_types::webhooks::EndpointStatus::Disabled
+    );
     let line = report(&golive).await.check("webhook").unwrap().clone();
     assert!(!line.ok);
     assert_eq!(
@@ -164,14 +167,15 @@ async fn rotate_keeps_both_secrets_valid_during_the_overlap_then_retires_the_old
     );
     // Upstream: the old endpoint no longer gets new events, the new one does.
     let upstream = golive.platform().list().await.unwrap();
-    let status = |id| {
-        upstream
-            .iter()
-            .find(|e| e.id == id)
-            .map(|e| e.status.clone())
-    };
-    assert_eq!(status(rotation.old_id).as_deref(), Some("disabled"));
-    assert_eq!(status(rotation.new_id).as_deref(), Some("active"));
+    let status = |id| upstream.iter().find(|e| e.id == id).map(|e| e.status);
+    assert_eq!(
+        status(rotation.old_id),
+        Some(amigo_types::webhooks::EndpointStatus::Disabled)
+    );
+    assert_eq!(
+        status(rotation.new_id),
+        Some(amigo_types::webhooks::EndpointStatus::Active)
+    );
     assert!(report(&golive).await.passed());
     // A second rotation waits for the first to finish.
     assert!(matches!(

@@ -9,18 +9,16 @@ use amigo_types::token::Mode;
 use rand::Rng;
 use serde::Deserialize;
 
-use super::Outcome;
-use crate::clock::iso8601;
+use super::{DataPlans, Outcome};
+use crate::clock::{Clock, iso8601};
 use crate::error::SandboxError;
-use crate::extract::json_body;
 use crate::merchants::Merchant;
 use crate::orders::book::new_reference;
-use crate::state::AppState;
 
 /// Sandbox seconds a purchase stays `processing` before its drawn outcome applies.
 pub const SETTLE_AFTER_SECS: i64 = 30;
 
-/// Creates a purchase for `merchant` from the raw body.
+/// Creates a purchase for `merchant` from its parsed request, from `plans` as they stand now.
 ///
 /// Checks, first failure wins: body fields (`invalid_network`, `invalid_mobile_number`,
 /// `invalid_plan`, `invalid_ported_number`), an unknown plan (`invalid_plan`), a plan of
@@ -28,14 +26,14 @@ pub const SETTLE_AFTER_SECS: i64 = 30;
 /// while `Ported_number` is not true (`network_mismatch`), then the wallet
 /// (`insufficient_balance`).
 pub fn buy_data(
-    state: &AppState,
+    plans: &DataPlans,
+    clock: &Clock,
     merchant: &Merchant,
-    body: &[u8],
+    req: &DataPurchaseRequest,
 ) -> Result<DataPurchase, SandboxError> {
-    let req: DataPurchaseRequest = json_body(body)?;
     let valid = req.validate()?;
-    let now = state.clock.unix();
-    let found = state.data_plans.plan(valid.plan, now);
+    let now = clock.unix();
+    let found = plans.plan(valid.plan, now);
     let plan = valid.check_against(found.as_ref())?.clone();
     if let Err(short) = merchant.wallet.debit(plan.price.amount) {
         return Err(SandboxError::InsufficientBalance {
@@ -49,10 +47,10 @@ pub fn buy_data(
     } else {
         Outcome::Failed
     };
-    let at = state.clock.now();
+    let at = clock.now();
     let live = merchant.mode == Mode::Live;
     let purchase = DataPurchase {
-        id: state.data_plans.next_id(),
+        id: plans.next_id(),
         reference: String::new(),
         status: DataPurchaseStatus::Processing,
         network: valid.network,
@@ -87,14 +85,13 @@ pub struct AdvanceDataRequest {
 
 /// Settles one of the caller's `processing` purchases now (test tokens only).
 pub fn advance_purchase(
-    state: &AppState,
+    clock: &Clock,
     merchant: &Merchant,
-    body: &[u8],
+    req: &AdvanceDataRequest,
 ) -> Result<DataPurchase, SandboxError> {
     if merchant.mode == Mode::Live {
         return Err(SandboxError::LiveTokenNotAllowed);
     }
-    let req: AdvanceDataRequest = json_body(body)?;
     let outcome = match req.outcome.as_str() {
         "delivered" => Outcome::Delivered,
         "failed" => Outcome::Failed,
@@ -107,7 +104,7 @@ pub fn advance_purchase(
             .into());
         }
     };
-    let stamp = iso8601(state.clock.now());
+    let stamp = iso8601(clock.now());
     merchant
         .data
         .force(req.reference.trim(), outcome, &stamp, &merchant.wallet)

@@ -13,8 +13,8 @@
 pub mod schemes;
 
 use amigo_types::delivery::{
-    DeliveryLocationInput, EtaRange, LineItem, PremiumTier, Quote, QuoteRequest, QuoteTotals,
-    ResolvedLocation, SchemeQuote, StandardTier, TierResolution,
+    DeliveryLocationInput, EtaRange, LineItem, PremiumTier, Quote, QuoteTotals, ResolvedLocation,
+    SchemeQuote, StandardTier, TierResolution,
 };
 use amigo_types::envelope::ApiError;
 use amigo_types::locations::{Lga, State};
@@ -25,75 +25,9 @@ pub use schemes::{DeliverySchemes, Rates, Scheme};
 use crate::catalog::Catalog;
 use crate::error::SandboxError;
 use crate::locations::Locations;
-use crate::state::AppState;
 
 /// ETA of the always-free no-scheme bucket (shipped with the regular Amigo courier run).
 pub const FREE_BUCKET_ETA: (u32, u32) = (2, 5);
-
-/// Resolves delivery for a cart at a location, from the sandbox's catalog, locations and
-/// schemes. The quote endpoint returns this; order creation snapshots it.
-pub fn resolve(
-    state: &AppState,
-    location: &DeliveryLocationInput,
-    items: &[LineItem],
-) -> Result<Quote, SandboxError> {
-    quote(
-        &state.catalog,
-        &state.locations,
-        &state.schemes,
-        location,
-        items,
-    )
-}
-
-/// Parses a `POST delivery/quote/` body into a validated [`QuoteRequest`].
-///
-/// The location fields sit flat beside `items` (a serde `flatten`), where serde loses the
-/// field path of a failure; they are checked here first so a wrong type still answers
-/// `invalid_delivery_location` naming the field, and a missing `items` answers
-/// `invalid_items`, instead of a generic `invalid_json`.
-pub fn parse_quote_request(bytes: &[u8]) -> Result<QuoteRequest, SandboxError> {
-    let value: serde_json::Value = crate::extract::json_body(bytes)?;
-    let Some(object) = value.as_object() else {
-        return Err(SandboxError::Invalid(ApiError {
-            code: "invalid_json".into(),
-            field: None,
-            message: "request body must be a JSON object".into(),
-        }));
-    };
-    for (field, want_number) in [
-        ("state_id", true),
-        ("lga_id", true),
-        ("state_code", false),
-        ("lga_name", false),
-    ] {
-        let ok = match object.get(field) {
-            None | Some(serde_json::Value::Null) => true,
-            Some(v) if want_number => v.as_u64().is_some_and(|n| u32::try_from(n).is_ok()),
-            Some(v) => v.is_string(),
-        };
-        if !ok {
-            let kind = if want_number {
-                "a positive whole number"
-            } else {
-                "a string"
-            };
-            return Err(bad_location(field, format!("{field} must be {kind}")));
-        }
-    }
-    if !object.contains_key("items") {
-        return Err(SandboxError::Invalid(ApiError::invalid(
-            "invalid_items",
-            "items",
-            "items is required: a list of {product_id, quantity}",
-        )));
-    }
-    let mut request: QuoteRequest = crate::extract::json_body(bytes)?;
-    // a product named on two lines is one line of both quantities (README: lenient readings)
-    request.items = amigo_types::delivery::merge_repeated_lines(&request.items);
-    request.validate()?;
-    Ok(request)
-}
 
 /// A resolved place: the state, and the LGA when one was given.
 #[derive(Debug, Clone, Copy)]
@@ -239,7 +173,8 @@ pub fn scheme_rates(scheme: &Scheme, place: Place<'_>) -> Option<(TierResolution
     scheme.fallback.map(|r| (TierResolution::Fallback, r))
 }
 
-/// The resolver over explicit data (what [`resolve`] calls; tests call it directly).
+/// Resolves delivery for a cart at a location, from the catalog, locations and schemes. The
+/// quote endpoint returns this; order creation snapshots it.
 pub fn quote(
     catalog: &Catalog,
     locations: &Locations,
@@ -586,28 +521,6 @@ mod tests {
             (status.as_u16(), body.error.as_str(), body.field.as_deref()),
             (404, "not_found", Some("items[1].product_id"))
         );
-    }
-
-    #[test]
-    fn quote_bodies_name_the_bad_field() {
-        let err = |b: &str| code(parse_quote_request(b.as_bytes()).unwrap_err());
-        let items = r#""items":[{"product_id":1,"quantity":1}]"#;
-        assert_eq!(
-            err(&format!(r#"{{"state_id":"x",{items}}}"#)),
-            ("invalid_delivery_location".into(), Some("state_id".into()))
-        );
-        assert_eq!(
-            err(&format!(r#"{{"lga_name":5,"state_code":"KD",{items}}}"#)),
-            ("invalid_delivery_location".into(), Some("lga_name".into()))
-        );
-        assert_eq!(
-            err(r#"{"state_code":"KD"}"#),
-            ("invalid_items".into(), Some("items".into()))
-        );
-        assert_eq!(err("[1]").0, "invalid_json");
-        assert_eq!(err("{").0, "invalid_json");
-        let ok = parse_quote_request(format!(r#"{{"state_code":"KD",{items}}}"#).as_bytes());
-        assert_eq!(ok.unwrap().items.len(), 1);
     }
 
     #[test]

@@ -10,9 +10,12 @@ use amigo_types::query::shorten;
 use amigo_types::token::Mode;
 use serde::Deserialize;
 
+use std::sync::Arc;
+
+use crate::catalog::Catalog;
+use crate::clock::Clock;
 use crate::error::SandboxError;
-use crate::merchants::Merchant;
-use crate::state::AppState;
+use crate::merchants::{Merchant, Merchants};
 
 /// Longest cancellation reason kept.
 pub const MAX_REASON_LEN: usize = 500;
@@ -93,7 +96,9 @@ impl AdvanceRequest {
 /// Applies an advance to one of `merchant`'s orders and emits its event. A cancel refunds the
 /// order total to the wallet and, for live orders, puts the stock back.
 pub fn advance_order(
-    state: &AppState,
+    catalog: &Catalog,
+    merchants: &Merchants,
+    clock: &Arc<Clock>,
     merchant: &Merchant,
     req: &ValidAdvance,
 ) -> Result<Order, SandboxError> {
@@ -112,10 +117,10 @@ pub fn advance_order(
                     quantity: i.quantity,
                 })
                 .collect();
-            state.catalog.release_live(&lines);
+            catalog.release_live(&lines);
         }
     }
-    crate::webhooks::emit(&state.merchants, merchant, &state.clock, &t.order);
+    merchants.announce(merchant, clock, &t.order);
     Ok(t.order)
 }
 

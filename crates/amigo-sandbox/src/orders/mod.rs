@@ -9,4 +9,4 @@ pub mod pricing;
 
 pub use book::{OrderBook, order_not_found};
 pub use lifecycle::{AdvanceRequest, advance_order};
-pub use place::place_order;
+pub use place::{OrderDesk, place_order};

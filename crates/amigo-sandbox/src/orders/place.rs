@@ -1,6 +1,7 @@
-//! Placing an order: validate the body, snapshot prices and the resolver's delivery answer,
+//! Placing an order: validate the request, snapshot prices and the resolver's delivery answer,
 //! check stock, then commit (reserve live stock, debit the wallet, file the order) so that a
-//! refused order changes nothing, and announce it with `order.created`.
+//! refused order changes nothing, and announce it with `order.created`. It is handed the parts
+//! of the sandbox it reads and writes; the route parses the body and picks them out.
 
 use amigo_types::Money;
 use amigo_types::orders::{
@@ -8,34 +9,58 @@ use amigo_types::orders::{
 };
 use amigo_types::token::Mode;
 
-use crate::clock::order_time;
+use std::sync::Arc;
+
+use crate::catalog::Catalog;
+use crate::clock::{Clock, order_time};
+use crate::delivery::DeliverySchemes;
 use crate::error::SandboxError;
-use crate::extract::json_body;
-use crate::merchants::Merchant;
+use crate::locations::Locations;
+use crate::merchants::{Merchant, Merchants};
 use crate::orders::book::new_reference;
 use crate::orders::pricing::{
     delivery_snapshot, lookup_products, price_lines, short_of_stock, unserviceable,
 };
-use crate::state::AppState;
 
-/// Creates an order for `merchant` from the raw request body.
+/// The sandbox parts placing an order reads (catalog, places, schemes) and writes (live stock,
+/// the order id sequence, webhooks).
+#[derive(Debug, Clone, Copy)]
+pub struct OrderDesk<'a> {
+    /// Products and live stock.
+    pub catalog: &'a Catalog,
+    /// States and LGAs, for the delivery location.
+    pub locations: &'a Locations,
+    /// Delivery schemes, for the fee.
+    pub schemes: &'a DeliverySchemes,
+    /// Order ids and the webhook sender.
+    pub merchants: &'a Merchants,
+    /// Now, with test skew.
+    pub clock: &'a Arc<Clock>,
+}
+
+/// Creates an order for `merchant` from its parsed request.
 ///
 /// Checks run in this order, first failure wins: body rules (`invalid_*`), unknown products
 /// (`invalid_items`), the delivery location (`invalid_delivery_location`), serviceability
 /// (`unserviceable_delivery`), stock (`out_of_stock`, against current catalog stock; test
 /// orders only check it, live orders reserve it), and the wallet (`insufficient_balance`).
 pub fn place_order(
-    state: &AppState,
+    desk: OrderDesk<'_>,
     merchant: &Merchant,
-    body: &[u8],
+    mut req: CreateOrderRequest,
 ) -> Result<Order, SandboxError> {
-    let mut req: CreateOrderRequest = json_body(body)?;
     // a product named on two lines is one line of both quantities (README: lenient readings)
     req.items = amigo_types::delivery::merge_repeated_lines(&req.items);
     let valid = req.validate()?;
-    let products = lookup_products(&valid.items, |id| state.catalog.product(id))?;
+    let products = lookup_products(&valid.items, |id| desk.catalog.product(id))?;
     let quote = if valid.location.is_present() {
-        let q = crate::delivery::resolve(state, &valid.location, &valid.items)?;
+        let q = crate::delivery::quote(
+            desk.catalog,
+            desk.locations,
+            desk.schemes,
+            &valid.location,
+            &valid.items,
+        )?;
         if !q.serviceable {
             return Err(unserviceable(&q));
         }
@@ -53,24 +78,23 @@ pub fn place_order(
 
     let live = merchant.mode == Mode::Live;
     if live {
-        state
-            .catalog
+        desk.catalog
             .reserve_live(&valid.items)
             .map_err(SandboxError::OutOfStock)?;
     }
     if let Err(short) = merchant.wallet.debit(total) {
         if live {
-            state.catalog.release_live(&valid.items);
+            desk.catalog.release_live(&valid.items);
         }
         return Err(SandboxError::InsufficientBalance {
             required: short.required,
             balance: short.balance,
         });
     }
-    let now = state.clock.now();
+    let now = desk.clock.now();
     let at = order_time(now);
     let order = Order {
-        id: state.merchants.next_order_id(),
+        id: desk.merchants.next_order_id(),
         reference: String::new(),
         status: OrderStatus::Paid,
         payment_state: PaymentState::Paid,
@@ -88,7 +112,7 @@ pub fn place_order(
     let order = merchant
         .orders
         .insert(order, || new_reference(live, now, &mut rng));
-    crate::webhooks::emit(&state.merchants, merchant, &state.clock, &order);
+    desk.merchants.announce(merchant, desk.clock, &order);
     Ok(order)
 }
 

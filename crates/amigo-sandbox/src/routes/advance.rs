@@ -21,6 +21,12 @@ pub(crate) async fn post(
     let req: AdvanceRequest = json_body(&body)?;
     let valid = req.validate()?;
     let merchant = state.merchants.get(&caller.token);
-    let order = advance_order(&state, &merchant, &valid)?;
+    let order = advance_order(
+        &state.catalog,
+        &state.merchants,
+        &state.clock,
+        &merchant,
+        &valid,
+    )?;
     Ok(Json(DataEnvelope::new(order)))
 }

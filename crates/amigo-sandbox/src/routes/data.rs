@@ -16,7 +16,7 @@ use super::orders::idempotent;
 use crate::clock::iso8601;
 use crate::data::{advance_purchase, buy_data, purchase_not_found};
 use crate::error::SandboxError;
-use crate::extract::{Caller, Pairs, PublicCaller};
+use crate::extract::{Caller, Pairs, PublicCaller, json_body};
 use crate::merchants::Merchant;
 use crate::state::AppState;
 
@@ -113,7 +113,13 @@ pub(crate) async fn post(
     let merchant = state.merchants.get(&caller.token);
     settle(&state, &merchant);
     idempotent(&state, &merchant, &headers, DATA_PATH, &body, || {
-        buy_data(&state, &merchant, &body).map(DataEnvelope::new)
+        buy_data(
+            &state.data_plans,
+            &state.clock,
+            &merchant,
+            &json_body(&body)?,
+        )
+        .map(DataEnvelope::new)
     })
     .await
 }
@@ -126,8 +132,11 @@ pub(crate) async fn advance(
 ) -> Result<Json<DataEnvelope<DataPurchase>>, SandboxError> {
     let merchant = state.merchants.get(&caller.token);
     settle(&state, &merchant);
+    let req = json_body(&body)?;
     Ok(Json(DataEnvelope::new(advance_purchase(
-        &state, &merchant, &body,
+        &state.clock,
+        &merchant,
+        &req,
     )?)))
 }
 

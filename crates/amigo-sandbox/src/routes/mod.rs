@@ -7,6 +7,7 @@ mod categories;
 mod curation;
 mod data;
 mod docs_only;
+mod fault_injection;
 mod framework_errors;
 mod images;
 mod locations;
@@ -158,7 +159,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::fault::inject,
+            fault_injection::inject,
         ))
         .layer(
             tower_http::set_header::SetResponseHeaderLayer::if_not_present(

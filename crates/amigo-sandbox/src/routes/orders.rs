@@ -11,10 +11,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::SandboxError;
-use crate::extract::{Caller, Pairs};
+use crate::extract::{Caller, Pairs, json_body};
 use crate::idempotency::{Claimed, Fingerprint, StoredResponse, is_replayable};
 use crate::merchants::Merchant;
-use crate::orders::{order_not_found, place_order};
+use crate::orders::{OrderDesk, order_not_found, place_order};
 use crate::state::AppState;
 
 /// The path idempotency fingerprints name, whichever slash variant was called.
@@ -61,7 +61,14 @@ pub(crate) async fn post(
 ) -> Response {
     let merchant = state.merchants.get(&caller.token);
     idempotent(&state, &merchant, &headers, ORDERS_PATH, &body, || {
-        place_order(&state, &merchant, &body).map(DataEnvelope::new)
+        let desk = OrderDesk {
+            catalog: &state.catalog,
+            locations: &state.locations,
+            schemes: &state.schemes,
+            merchants: &state.merchants,
+            clock: &state.clock,
+        };
+        place_order(desk, &merchant, json_body(&body)?).map(DataEnvelope::new)
     })
     .await
 }

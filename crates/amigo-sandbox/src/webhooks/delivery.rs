@@ -2,10 +2,11 @@
 //! schedule, and a client that never trusts the receiver (no redirects, a hard per-attempt
 //! timeout, at most a few KB of the response read, a cap on concurrent attempts).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use amigo_types::webhooks::{DeliveryRecord, sign};
+use amigo_types::webhooks::{DeliveryRecord, DeliveryStatus, sign};
 use bytes::Bytes;
 use tokio::sync::Semaphore;
 
@@ -65,6 +66,8 @@ pub struct Dispatcher {
     time_scale: f64,
     client: OnceLock<Result<reqwest::Client, String>>,
     permits: Arc<Semaphore>,
+    /// Instance-wide delivery ids, so one id (`X-Amigo-Delivery`) names one delivery.
+    next_delivery_id: AtomicU64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -80,7 +83,13 @@ impl Dispatcher {
             time_scale,
             client: OnceLock::new(),
             permits: Arc::new(Semaphore::new(MAX_CONCURRENT_ATTEMPTS)),
+            next_delivery_id: AtomicU64::new(4801),
         }
+    }
+
+    /// The next delivery id (`X-Amigo-Delivery`).
+    pub fn next_delivery_id(&self) -> u64 {
+        self.next_delivery_id.fetch_add(1, Ordering::Relaxed)
     }
 
     /// Built on first use: instances that never send a webhook never pay for the TLS setup.
@@ -153,14 +162,14 @@ impl Dispatcher {
         record.response_code = outcome.code;
         record.next_attempt_at = None;
         if outcome.succeeded() {
-            record.status = "succeeded".into();
+            record.status = DeliveryStatus::Succeeded;
             return None;
         }
         let Some(wait) = retry_delay(attempt, self.time_scale) else {
-            record.status = "exhausted".into();
+            record.status = DeliveryStatus::Exhausted;
             return None;
         };
-        record.status = "retrying".into();
+        record.status = DeliveryStatus::Retrying;
         record.next_attempt_at = Some(iso8601(
             clock.now() + time::Duration::try_from(wait).unwrap_or(time::Duration::ZERO),
         ));

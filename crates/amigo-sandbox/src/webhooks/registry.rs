@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use amigo_types::envelope::ApiError;
 use amigo_types::webhooks::{
-    CreateWebhookRequest, DeliveryRecord, EventFilter, UpdateWebhookRequest, WebhookEndpoint,
-    WebhookEndpointDetail, validate_webhook_url,
+    CreateWebhookRequest, DeliveryRecord, EndpointStatus, EventFilter, UpdateWebhookRequest,
+    WebhookEndpoint, WebhookEndpointDetail, validate_webhook_url,
 };
 use rand::RngCore;
 
@@ -66,7 +66,11 @@ impl Endpoint {
             id: self.id,
             url: s.url.clone(),
             events: s.events.clone(),
-            status: if s.active { "active" } else { "disabled" }.to_owned(),
+            status: if s.active {
+                EndpointStatus::Active
+            } else {
+                EndpointStatus::Disabled
+            },
             secret: None,
         }
     }
@@ -258,6 +262,7 @@ impl WebhookRegistry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use amigo_types::webhooks::DeliveryStatus;
 
     fn create(r: &WebhookRegistry, id: u64, url: &str, events: Option<&str>) -> WebhookEndpoint {
         r.create(
@@ -274,7 +279,7 @@ mod tests {
         DeliveryRecord {
             delivery_id: id,
             event: "order.created".into(),
-            status: "pending".into(),
+            status: DeliveryStatus::Pending,
             attempts: 0,
             response_code: None,
             next_attempt_at: None,
@@ -290,7 +295,7 @@ mod tests {
         assert_eq!(secret.len(), 64);
         assert!(secret.bytes().all(|b| b.is_ascii_hexdigit()));
         assert_eq!(e.events, "*");
-        assert_eq!(e.status, "active");
+        assert_eq!(e.status, EndpointStatus::Active);
         assert!(r.list()[0].secret.is_none());
         assert!(r.detail(1).unwrap().endpoint.secret.is_none());
         let other = create(&r, 2, "https://x.com/hook", None);
@@ -349,7 +354,10 @@ mod tests {
             status: Some("disabled".into()),
             ..Default::default()
         };
-        assert_eq!(r.update(2, &disable).unwrap().unwrap().status, "disabled");
+        assert_eq!(
+            r.update(2, &disable).unwrap().unwrap().status,
+            EndpointStatus::Disabled
+        );
         assert_eq!(ids("order.shipped"), vec![1]);
         assert!(r.update(3, &disable).unwrap().is_none());
 

@@ -43,8 +43,11 @@ async fn a_paid_order_snapshots_prices_and_the_resolvers_delivery() {
     assert_eq!(v["success"], true);
     let o = &v["data"];
 
-    let quote = amigo_sandbox::delivery::resolve(
-        app.sandbox.state(),
+    let state = app.sandbox.state();
+    let quote = amigo_sandbox::delivery::quote(
+        &state.catalog,
+        &state.locations,
+        &state.schemes,
         &DeliveryLocationInput {
             state_code: Some("KD".into()),
             lga_name: Some("Zaria".into()),
@@ -141,8 +144,11 @@ async fn premium_is_charged_and_free_standard_is_free() {
     let mut premium = order_body(&[(free.id, 1)], Some(("KD", "Zaria")));
     premium["delivery"]["tier"] = json!("premium");
     let o = place(&app, TEST_TOKEN, &premium).await;
-    let quote = amigo_sandbox::delivery::resolve(
-        app.sandbox.state(),
+    let state = app.sandbox.state();
+    let quote = amigo_sandbox::delivery::quote(
+        &state.catalog,
+        &state.locations,
+        &state.schemes,
         &DeliveryLocationInput {
             state_code: Some("KD".into()),
             lga_name: Some("Zaria".into()),
