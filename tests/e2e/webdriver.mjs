@@ -201,9 +201,20 @@ export class Browser {
   async viewport(width, height) {
     let w = width;
     let h = height;
-    for (let i = 0; i < 3; i++) {
+    // WebKitGTK resizes after answering: the size is read once two reads 100 ms apart agree
+    const settled = async () => {
+      let last = await this.exec(() => [window.innerWidth, window.innerHeight]);
+      for (let i = 0; i < 20; i++) {
+        await sleep(100);
+        const now = await this.exec(() => [window.innerWidth, window.innerHeight]);
+        if (now[0] === last[0] && now[1] === last[1]) return now;
+        last = now;
+      }
+      return last;
+    };
+    for (let i = 0; i < 5; i++) {
       await this.cmd('POST', '/window/rect', { width: w, height: h });
-      const inner = await this.exec(() => [window.innerWidth, window.innerHeight]);
+      const inner = await settled();
       if (inner[0] === width && inner[1] === height) return;
       w += width - inner[0];
       h += height - inner[1];
