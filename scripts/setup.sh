@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Installs what the project needs, idempotently: a warm machine pays nothing.
-# Native only by default; `scripts/setup.sh --web` adds the wasm/browser toolchain
-# (wasm32 target, wasm-split-cli, wasm-bindgen-cli, wasm-opt, Chromium + driver, playwright-core);
-# `--trunk` adds Trunk, for a single-module build (`trunk build --release`) to compare with.
+# Native only by default; `scripts/setup.sh --web` adds the wasm/browser toolchain the demo
+# needs (wasm32 target, wasm-split-cli, wasm-bindgen-cli, wasm-opt, Chromium + chromedriver,
+# playwright-core, which downloads no browser); `--engines` (with --web, what scripts/test.sh
+# asks for) adds the other two browser engines the tests run in: Firefox ESR + geckodriver and
+# WebKitGTK + WebKitWebDriver in Xvfb; `--trunk` adds Trunk, for a single-module build
+# (`trunk build --release`) to compare with.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_web=0
+want_engines=0
 want_trunk=0
 for arg in "$@"; do
   case "$arg" in
     --web) want_web=1 ;;
+    --engines) want_web=1 want_engines=1 ;;
     --trunk) want_web=1 want_trunk=1 ;;
-    *) echo "usage: scripts/setup.sh [--web] [--trunk]" >&2; exit 2 ;;
+    *) echo "usage: scripts/setup.sh [--web] [--engines] [--trunk]" >&2; exit 2 ;;
   esac
 done
 
@@ -26,13 +31,20 @@ fi
 rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
 
 # Debian packages, in one apt run: PostgreSQL 15 server binaries (scripts/pg.sh runs the proxy
-# suite on a throw-away cluster) and, with --web, Chromium, its driver and brotli.
+# suite on a throw-away cluster); with --web, Chromium, its driver and brotli; with --engines,
+# Firefox ESR, WebKitGTK's driver (WebKitWebDriver and the MiniBrowser it drives) and Xvfb (this
+# MiniBrowser has no headless mode).
 need_apt=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need_apt+=(postgresql)
 if [ "$want_web" = 1 ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
   command -v brotli >/dev/null 2>&1 || need_apt+=(brotli)
+fi
+if [ "$want_engines" = 1 ]; then
+  command -v firefox-esr >/dev/null 2>&1 || need_apt+=(firefox-esr)
+  command -v WebKitWebDriver >/dev/null 2>&1 || need_apt+=(webkit2gtk-driver)
+  command -v xvfb-run >/dev/null 2>&1 || need_apt+=(xvfb xauth)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt-get install ${need_apt[*]} (about 1 minute)"
@@ -55,6 +67,12 @@ if [ "$want_web" = 1 ]; then
   if ! wasm-split-cli --help >/dev/null 2>&1; then
     log "cargo install wasm_split_cli_support 0.2.4 (wasm-split-cli) in the background"
     cargo install --locked wasm_split_cli_support@0.2.4 --features build-binary --quiet &
+    pids+=($!)
+  fi
+  # Firefox's WebDriver: a Rust crate (Debian has no package of it)
+  if [ "$want_engines" = 1 ] && ! command -v geckodriver >/dev/null 2>&1; then
+    log "cargo install geckodriver 0.37.1 in the background"
+    cargo install --locked geckodriver@0.37.1 --quiet &
     pids+=($!)
   fi
   if ! wasm-bindgen --version 2>/dev/null | grep -q '0.2.130'; then

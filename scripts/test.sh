@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # happened to download.
 echo "== the README's run command (scripts/demo.sh --smoke)"
 scripts/demo.sh --smoke
-scripts/setup.sh --web
+scripts/setup.sh --web --engines
 export PATH="$PWD/.tools/node_modules/.bin:$PATH"
 
 echo "== cargo fmt --check"

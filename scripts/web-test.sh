@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
-# Browser tests (wasm-bindgen-test in headless Chromium) and the end-to-end tests (playwright-core)
-# of the widget, against a running `amigo-proxy --sandbox` that serves the release build in dist/.
-# Called by scripts/test.sh after scripts/build-widget.sh; the proxy is always stopped.
+# Browser tests (wasm-bindgen-test) and the end-to-end tests of the widget in the three browser
+# engines a shopper uses, against a running `amigo-proxy --sandbox` that serves the release build
+# in dist/. Called by scripts/test.sh after scripts/build-widget.sh; the proxy is always stopped.
 #
-#   scripts/web-test.sh              one run
-#   scripts/web-test.sh --repeat N   N runs, each on a fresh proxy and sandbox; prints one line per
-#                                    run and a closing "N passed, M failed" (a flaky test shows here)
-#   scripts/web-test.sh --payments   only the payment suites (paystack and transfer mode)
-#   scripts/web-test.sh --quote-cors only the quote-refused-by-CORS suite
+#   scripts/web-test.sh                   one run, every engine
+#   scripts/web-test.sh --engine NAME     one engine alone: chromium, firefox or webkit
+#   scripts/web-test.sh --repeat N        N runs, each on a fresh proxy and sandbox; prints one line
+#                                         per run and a closing "N passed, M failed" (a flaky test
+#                                         shows here)
+#   scripts/web-test.sh --payments        only the payment suites (paystack, an abandoned payment
+#                                         expiring, transfer)
+#   scripts/web-test.sh --quote-cors      only the quote-refused-by-CORS suite (Chromium)
 #
-# The suites run on a proxy in the default payment mode (`none`); then quote-cors.mjs runs on a
-# fresh proxy whose sandbox answers the delivery quote without CORS (--sandbox-no-quote-cors), so
-# the browser's quote is refused and the widget falls back to the proxy's; then payment.mjs runs on
-# a fresh proxy in paystack mode (its Paystack emulator started by --sandbox) and transfer.mjs on
-# one in transfer mode with a made-up merchant account.
+# Chromium (headless, /usr/bin/chromium): the browser tests through chromedriver and every
+# playwright-core suite. The suites run on a proxy in the default payment mode (`none`); then
+# quote-cors.mjs runs on a fresh proxy whose sandbox answers the delivery quote without CORS
+# (--sandbox-no-quote-cors), so the browser's quote is refused and the widget falls back to the
+# proxy's; then payment.mjs runs on a fresh proxy in paystack mode (its Paystack emulator started
+# by --sandbox), expiry.mjs on one whose checkouts expire after a minute, and transfer.mjs on one
+# in transfer mode with a made-up merchant account.
+# Firefox ESR (headless, through geckodriver): the browser tests, then engines.mjs (purchase,
+# tracking page, data top-up at 360×740 and 1280×800 through WebDriver) on a fresh proxy in mode
+# `none`. WebKitGTK (MiniBrowser through WebKitWebDriver, in Xvfb: this MiniBrowser has no headless
+# mode): engines.mjs on a fresh proxy in mode `none`. Each engine's time is printed.
 #
 # Every suite fails on any page error or unexpected console.error. The trap test serves a build
 # with the `test-hooks` feature (the release profile, built here into target/trap-test) in place
@@ -26,6 +35,7 @@ export PATH="$root/.tools/node_modules/.bin:$PATH"
 repeat=1
 payments_only=0
 quote_cors_only=0
+engines="chromium firefox webkit"
 while [ $# -gt 0 ]; do
   case "$1" in
     --repeat)
@@ -40,8 +50,19 @@ while [ $# -gt 0 ]; do
       quote_cors_only=1
       shift
       ;;
+    --engine)
+      engines="${2:-}"
+      shift 2 || true
+      case "$engines" in
+        chromium | firefox | webkit) ;;
+        *)
+          echo "--engine takes chromium, firefox or webkit, not '$engines'" >&2
+          exit 2
+          ;;
+      esac
+      ;;
     *)
-      echo "usage: scripts/web-test.sh [--repeat N] [--payments] [--quote-cors]" >&2
+      echo "usage: scripts/web-test.sh [--repeat N] [--engine chromium|firefox|webkit] [--payments] [--quote-cors]" >&2
       exit 2
       ;;
   esac
@@ -57,6 +78,18 @@ if [ ! -f dist/index.html ] || [ ! -f dist/amigo-widget.js ]; then
   echo "dist/ has no widget build: run scripts/build-widget.sh first" >&2
   exit 1
 fi
+
+# geckodriver (cargo install, by scripts/setup.sh --web); GECKODRIVER overrides the path
+geckodriver=${GECKODRIVER:-$(command -v geckodriver || echo "$HOME/.cargo/bin/geckodriver")}
+case " $engines " in
+  *" firefox "*)
+    [ -x "$geckodriver" ] || { echo "no geckodriver at $geckodriver: run scripts/setup.sh --web" >&2; exit 1; } ;;
+esac
+case " $engines " in
+  *" webkit "*)
+    command -v WebKitWebDriver >/dev/null && command -v xvfb-run >/dev/null ||
+      { echo "no WebKitWebDriver or xvfb-run: run scripts/setup.sh --web" >&2; exit 1; } ;;
+esac
 
 work=$(mktemp -d)
 proxy_pid=""
@@ -79,18 +112,23 @@ free_port() {
 
 echo "== build amigo-proxy"
 cargo build --locked -p amigo-proxy --quiet
+# a copy of this build, so a rebuild in a shared CARGO_TARGET_DIR during the run cannot swap it
+cp "${CARGO_TARGET_DIR:-$root/target}/debug/amigo-proxy" "$work/amigo-proxy"
 
 # The shipped build's profile and flags (size-optimised, LTO, panic = "abort"; the same target dir
 # as scripts/build-widget.sh, so only this crate is rebuilt), so the test also shows that a panic's
 # message reaches the console in a release build, not only in a debug one.
-echo "== build the trap-test widget (wasm-release profile, feature test-hooks)"
-RUSTFLAGS="--cfg erase_components -C link-arg=--emit-relocs" CARGO_TARGET_DIR=target/split-build \
-  cargo build --locked --quiet --target wasm32-unknown-unknown --profile wasm-release \
-  -p amigo-storefront --bin amigo-storefront --features test-hooks
+# (Only the Chromium suites use it.)
 trap_build="$root/target/trap-test"
-rm -rf "$trap_build"
-wasm-bindgen --target web --no-typescript --out-dir "$trap_build" --out-name amigo-trap \
-  target/split-build/wasm32-unknown-unknown/wasm-release/amigo-storefront.wasm
+if [ "$payments_only" = 0 ] && case " $engines " in *" chromium "*) true ;; *) false ;; esac; then
+  echo "== build the trap-test widget (wasm-release profile, feature test-hooks)"
+  RUSTFLAGS="--cfg erase_components -C link-arg=--emit-relocs" CARGO_TARGET_DIR=target/split-build \
+    cargo build --locked --quiet --target wasm32-unknown-unknown --profile wasm-release \
+    -p amigo-storefront --bin amigo-storefront --features test-hooks
+  rm -rf "$trap_build"
+  wasm-bindgen --target web --no-typescript --out-dir "$trap_build" --out-name amigo-trap \
+    target/split-build/wasm32-unknown-unknown/wasm-release/amigo-storefront.wasm
+fi
 
 # The console's password for this run: random, so no test can depend on a fixed one.
 admin_password="e2e-$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -109,9 +147,9 @@ start_proxy() {
   mkdir -p "$run_dir"
   (
     cd "$run_dir"
-    AMIGO_ALLOWED_ORIGINS="http://127.0.0.1:$runner_port,http://127.0.0.1:$csp_port" RUST_LOG="${RUST_LOG:-info}" AMIGO_DATA_ENABLED=true \
+    AMIGO_ALLOWED_ORIGINS="http://127.0.0.1:$runner_port,http://127.0.0.1:$csp_port,http://127.0.0.1:$engine_port" RUST_LOG="${RUST_LOG:-info}" AMIGO_DATA_ENABLED=true \
       AMIGO_ADMIN_PASSWORD="$admin_password" AMIGO_PAYMENT="$payment" \
-      exec "$root/target/debug/amigo-proxy" --sandbox --listen 127.0.0.1:0 \
+      exec "$work/amigo-proxy" --sandbox --listen 127.0.0.1:0 \
       --widget-dir "$root/dist" --sandbox-info-file "$run_dir/info.json" "$@"
   ) >"$run_dir/proxy.log" 2>&1 &
   proxy_pid=$!
@@ -185,33 +223,44 @@ run_payments() {
   return "$status"
 }
 
-# One run of every suite on a fresh proxy; returns non-zero if any failed.
-run_once() {
-  local n=$1 status=0
-  runner_port=$(free_port)
-  # the strict-CSP merchant page's origin (csp.mjs serves it), allowed by the proxy
-  csp_port=$(free_port)
-  if [ "$payments_only" = 1 ]; then
-    run_payments "$n"
-    return
-  fi
-  if [ "$quote_cors_only" = 1 ]; then
-    run_quote_cors "$n"
-    return
-  fi
-  start_proxy "$n"
-
-  echo "== browser tests (wasm-bindgen-test, headless Chromium)"
-  if AMIGO_TEST_PROXY="$proxy_url" AMIGO_TEST_API="$api_base" WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$runner_port" \
-    WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}" \
+# The browser tests (tests/browser, wasm-bindgen-test) in one engine: NAME, then the driver as
+# an env assignment (CHROMEDRIVER=... or GECKODRIVER=...), set explicitly because
+# wasm-bindgen-test-runner otherwise takes the first driver it finds on PATH.
+browser_tests() {
+  local name=$1 driver=$2
+  echo "== browser tests (wasm-bindgen-test, headless $name)"
+  if env "$driver" AMIGO_TEST_PROXY="$proxy_url" AMIGO_TEST_API="$api_base" \
+    WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$runner_port" WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}" \
     cargo test --locked --target wasm32-unknown-unknown -p amigo-storefront --test browser \
     2>&1 | tee "$work/browser.log" && grep -q "test result: ok" "$work/browser.log"; then
-    echo "BROWSER TESTS: PASS ($(grep -o '[0-9]* passed' "$work/browser.log" | tail -n 1))"
+    echo "BROWSER TESTS ($name): PASS ($(grep -o '[0-9]* passed' "$work/browser.log" | tail -n 1))"
   else
-    echo "BROWSER TESTS: FAIL"
-    status=1
+    echo "BROWSER TESTS ($name): FAIL"
+    return 1
   fi
+}
 
+# engines.mjs (purchase, tracking page, data top-up through WebDriver) in ENGINE against the
+# running proxy; WRAP runs before node (xvfb-run for WebKitGTK, which needs a display).
+engine_e2e() {
+  local engine=$1
+  shift
+  echo "== end-to-end in $engine (WebDriver)"
+  if (cd tests/e2e && "$@" env AMIGO_DEMO_URL="$proxy_url" AMIGO_SANDBOX_INFO="$info" \
+    AMIGO_ENGINE_PORT="$engine_port" GECKODRIVER="$geckodriver" node engines.mjs --engine "$engine"); then
+    echo "ENGINE E2E ($engine): PASS"
+  else
+    echo "ENGINE E2E ($engine): FAIL"
+    return 1
+  fi
+}
+
+# Chromium: the browser tests and every playwright-core suite on a fresh proxy, then the payment
+# suites; returns non-zero if any failed.
+run_chromium() {
+  local n=$1 status=0
+  start_proxy "$n"
+  browser_tests Chromium CHROMEDRIVER=/usr/bin/chromedriver || status=1
   e2e "end-to-end" E2E e2e.mjs || status=1
   e2e "end-to-end events and JS API" "EVENTS E2E" events.mjs || status=1
   e2e "end-to-end checkout" "CHECKOUT E2E" checkout.mjs || status=1
@@ -224,6 +273,52 @@ run_once() {
   check_log "$n" || status=1
   run_quote_cors "$n" || status=1
   run_payments "$n" || status=1
+  return "$status"
+}
+
+# Firefox ESR: the browser tests and engines.mjs on a fresh proxy in payment mode `none`.
+run_firefox() {
+  local n=$1 status=0
+  start_proxy "$n-firefox"
+  browser_tests "Firefox ESR" GECKODRIVER="$geckodriver" || status=1
+  engine_e2e firefox || status=1
+  stop_proxy
+  check_log "$n-firefox" || status=1
+  return "$status"
+}
+
+# WebKitGTK: engines.mjs on a fresh proxy in payment mode `none`, in a private Xvfb display.
+run_webkit() {
+  local n=$1 status=0
+  start_proxy "$n-webkit"
+  engine_e2e webkit xvfb-run -a -s "-screen 0 1600x1000x24" || status=1
+  stop_proxy
+  check_log "$n-webkit" || status=1
+  return "$status"
+}
+
+# One run of every suite of the chosen engines, each engine on a fresh proxy; prints the time
+# each engine took; returns non-zero if any failed.
+run_once() {
+  local n=$1 status=0 engine started
+  runner_port=$(free_port)
+  # the strict-CSP merchant page's origin (csp.mjs serves it), allowed by the proxy
+  csp_port=$(free_port)
+  # the merchant page engines.mjs serves, allowed by the proxy
+  engine_port=$(free_port)
+  if [ "$payments_only" = 1 ]; then
+    run_payments "$n"
+    return
+  fi
+  if [ "$quote_cors_only" = 1 ]; then
+    run_quote_cors "$n"
+    return
+  fi
+  for engine in $engines; do
+    started=$SECONDS
+    "run_$engine" "$n" || status=1
+    echo "ENGINE TIME ($engine): $((SECONDS - started)) s"
+  done
   return "$status"
 }
 

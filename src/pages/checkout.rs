@@ -444,6 +444,10 @@ pub fn CheckoutPage() -> impl IntoView {
             _ => focus_id("co-notice"),
         }
     };
+    // "Place order" pressed while the payment settings were still on their way (a slow line;
+    // Firefox showed it in the e2e run): pressed again for the shopper once they arrive, so one
+    // press places the order (or shows what to fix) instead of only "One moment"
+    let pressed_early = RwSignal::new(false);
     submit.set_value(Box::new(move || {
         if let Some(h) = retry_timer.get_value() {
             h.clear();
@@ -452,6 +456,8 @@ pub fn CheckoutPage() -> impl IntoView {
         // the last button does what the store's payment settings say, never a guess
         let load = payment.get_untracked();
         if let Some(message) = load.blocked_message() {
+            // still asking: the press is kept, and made again once the settings are here
+            pressed_early.set(matches!(load, PaymentLoad::Loading));
             notice.set(Some(message.to_owned()));
             focus_id("co-notice");
             return;
@@ -534,6 +540,20 @@ pub fn CheckoutPage() -> impl IntoView {
         {
             resume.set(false);
             place_order();
+        }
+    });
+    Effect::new(move |_| {
+        if !pressed_early.get() {
+            return;
+        }
+        match payment.with(|p| p.method().is_some()) {
+            true => {
+                pressed_early.set(false);
+                place_order();
+            }
+            // the settings failed: the alert offers Retry, and the shopper presses again
+            false if !matches!(payment.get(), PaymentLoad::Loading) => pressed_early.set(false),
+            false => {}
         }
     });
     on_cleanup(move || {

@@ -545,7 +545,12 @@ async fn the_key_survives_a_remount() {
         "",
     );
     place(&store).await;
-    assert!(wait_for(3000, || keys().len() == 2).await);
+    assert!(
+        wait_for(3000, || keys().len() == 2).await,
+        "no order sent after the remount; the notice says {:?}, the button {:?}",
+        store.text("#co-notice"),
+        store.text("#co-place")
+    );
     assert_eq!(keys()[1], first, "same key after a remount");
 
     // changing the details makes a new key
