@@ -653,7 +653,8 @@ mod tests {
 
     #[test]
     fn each_bad_setting_names_its_variable() {
-        let key = ["--api-key", "amg_test_abcdefgh12"];
+        let token = minted("amg_test_");
+        let key = ["--api-key", token.as_str()];
         for (flag, value, var) in [
             ("--api-base", "ftp://x", "AMIGO_API_BASE"),
             ("--api-base", "not a url", "AMIGO_API_BASE"),
@@ -733,7 +734,8 @@ mod tests {
 
     #[test]
     fn resilience_defaults_and_overrides() {
-        let key = ["--api-key", "amg_test_abcdefgh12"];
+        let token = minted("amg_test_");
+        let key = ["--api-key", token.as_str()];
         let d = cli(&[key[0], key[1]]).unwrap().config.resilience;
         assert_eq!(d, crate::upstream::Resilience::default());
         let s = cli(&[
@@ -755,7 +757,8 @@ mod tests {
 
     #[test]
     fn abuse_settings_defaults_and_overrides() {
-        let key = ["--api-key", "amg_test_abcdefgh12"];
+        let token = minted("amg_test_");
+        let key = ["--api-key", token.as_str()];
         let d = cli(&[key[0], key[1]]).unwrap();
         assert_eq!(d.config.ipv6_client_prefix, 64);
         assert_eq!(d.config.body_timeout, Duration::from_secs(10));
@@ -875,7 +878,8 @@ mod tests {
 
     #[test]
     fn paystack_and_transfer_need_their_settings_checked_on_one_line() {
-        let key = "--api-key=amg_test_abcdefgh12";
+        let key = format!("--api-key={}", minted("amg_test_"));
+        let key = key.as_str();
         let sk = format!("--paystack-secret-key={}", minted("sk_test_"));
         let pk = format!("--paystack-public-key={}", minted("pk_test_"));
         let err = cli(&[key, "--payment=paystack"]).unwrap_err();

@@ -1,5 +1,5 @@
 //! API tokens: `amg_test_…` / `amg_live_…`, the prefix deciding the mode, or a *legacy* token.
-//! The platform's docs show only the prefixes (`amg_live_xxxxxxxxxxxxxxxx`) and list live tokens
+//! The platform's docs show only the prefixes (`amg_live_…`) and list live tokens
 //! as "`amg_live_…` (or legacy)"; they fix no alphabet and no length for what follows. So only
 //! what is safe is checked, never an invented shape: printable ASCII without whitespace or
 //! control characters, at most [`MAX_LEN`] characters, and a non-empty tail after the prefix. A
