@@ -23,7 +23,9 @@ use sha2::{Digest, Sha256};
 use super::{amigo_key, payment_method, return_url, store_and_open, to_json, unpaid_row};
 use crate::data_answer::read_purchase_answer;
 use crate::error::{DataRefusal, ProxyError, ProxyResult};
-use crate::routes::data::{UPSTREAM_KEY_TTL, catalog, enabled, recorded_purchase};
+use crate::routes::data::{
+    UPSTREAM_KEY_TTL, catalog, enabled, limit_new_purchase, recorded_purchase,
+};
 use crate::state::AppState;
 use crate::store::{CheckoutRow, Reservation, Reserved, lagos_day};
 
@@ -67,15 +69,7 @@ pub(crate) async fn create_data(
     let settings = state.config().data;
     // A retry of a known key was counted when it was new: only new checkouts meet the limits.
     if state.store().checkout_by_key(key.as_str()).await?.is_none() {
-        state.limits().data_from_ip(ip)?;
-        crate::limits::per_phone(
-            state.store(),
-            &format!("data/phone/{phone_hash}"),
-            settings.per_phone_per_hour,
-            std::time::Duration::from_secs(3600),
-            || state.limits().data_for_phone(&phone_hash),
-        )
-        .await?;
+        limit_new_purchase(state, ip, &phone_hash).await?;
         let spent = state.store().data_spent(&lagos_day()).await?;
         if spent.saturating_add(plan.price.amount) > settings.daily_limit {
             return Err(DataRefusal::DailyLimit {

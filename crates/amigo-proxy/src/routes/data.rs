@@ -85,6 +85,25 @@ pub(crate) async fn plans(
     Ok(cached_response(&prefs, answer))
 }
 
+/// The limits a new purchase (or a new data checkout) meets: per client IP per minute, and per
+/// line per hour (shared across instances on PostgreSQL). A retry of a known key was counted
+/// when it was new, so callers ask only for new ones.
+pub(crate) async fn limit_new_purchase(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    phone_hash: &str,
+) -> ProxyResult<()> {
+    state.limits().data_from_ip(ip)?;
+    crate::limits::per_phone(
+        state.store(),
+        &format!("data/phone/{phone_hash}"),
+        state.config().data.per_phone_per_hour,
+        std::time::Duration::from_secs(3600),
+        || state.limits().data_for_phone(phone_hash),
+    )
+    .await
+}
+
 /// The whole plan catalog, through the same cache entry as `GET /api/data/plans`.
 pub(crate) async fn catalog(state: &AppState) -> ProxyResult<Vec<DataPlan>> {
     let (source, amigo) = (state.plan_catalog().clone(), state.amigo().clone());
@@ -165,15 +184,7 @@ pub(crate) async fn purchase(
     // A retry of a known key was counted when it was new: only new purchases meet the limits.
     let known = state.store().data_key(key.as_str()).await?.is_some();
     if !known {
-        state.limits().data_from_ip(ip)?;
-        crate::limits::per_phone(
-            state.store(),
-            &format!("data/phone/{phone_hash}"),
-            settings.per_phone_per_hour,
-            std::time::Duration::from_secs(3600),
-            || state.limits().data_for_phone(&phone_hash),
-        )
-        .await?;
+        limit_new_purchase(&state, ip, &phone_hash).await?;
     }
     let reserved = state.store().reserve_data(&reservation).await?;
     match reserved {

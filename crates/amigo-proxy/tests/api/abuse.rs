@@ -18,14 +18,7 @@ async fn abuse_04_insufficient_balance_hides_the_wallet_balance() {
     let (id, price) = app.product(true).await;
     // Leave the wallet one Naira short of the order.
     let left = price - 1;
-    app.upstream
-        .sandbox
-        .state()
-        .merchants
-        .get(&amigo_types::token::ApiToken::parse(&app.token).unwrap())
-        .wallet
-        .debit(app.balance() - left)
-        .unwrap();
+    app.leave_in_wallet(left);
     assert_eq!(app.balance(), left);
     let r = app
         .call(order_request(

@@ -190,6 +190,17 @@ impl Shop {
             .await
     }
 
+    /// Waits (up to 2 s) until Paystack shows the transaction refunded (`reversed`).
+    pub(crate) async fn wait_reversed(&self, payment_reference: &str) {
+        for _ in 0..100 {
+            if self.verify(payment_reference).await["data"]["status"] == "reversed" {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("never refunded: {}", self.verify(payment_reference).await);
+    }
+
     pub(crate) async fn give_back(&self, reference: &str) -> TestResponse {
         self.app
             .get(&format!(
@@ -422,14 +433,7 @@ async fn a_paid_checkout_amigo_refuses_is_refunded_and_the_shopper_is_told() {
     let c = created(app, id).await;
     let reference = c["reference"].as_str().unwrap().to_owned();
     // the wallet empties before the shopper pays
-    app.upstream
-        .sandbox
-        .state()
-        .merchants
-        .get(&amigo_types::token::ApiToken::parse(&app.token).unwrap())
-        .wallet
-        .debit(app.balance())
-        .unwrap();
+    app.leave_in_wallet(0);
     let pref = payment_reference(app, &reference).await;
     shop.pay(&pref).await;
     let done = wait_for_status(app, &reference, "refunded").await;
@@ -444,15 +448,7 @@ async fn a_paid_checkout_amigo_refuses_is_refunded_and_the_shopper_is_told() {
     assert!(done.get("order_reference").is_none());
     assert_eq!(app.upstream_order_count().await, 0);
     // Paystack refunds the whole transaction
-    let mut reversed = false;
-    for _ in 0..100 {
-        if shop.verify(&pref).await["data"]["status"] == "reversed" {
-            reversed = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert!(reversed, "{}", shop.verify(&pref).await);
+    shop.wait_reversed(&pref).await;
 }
 
 #[tokio::test]

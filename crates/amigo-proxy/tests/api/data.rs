@@ -436,14 +436,7 @@ async fn a_refusal_from_amigo_holds_no_budget_and_the_token_never_shows() {
         .max()
         .unwrap();
     assert!(dear < balance);
-    app.upstream
-        .sandbox
-        .state()
-        .merchants
-        .get(&amigo_types::token::ApiToken::parse(&app.token).unwrap())
-        .wallet
-        .debit(balance - price + 1)
-        .unwrap();
+    app.leave_in_wallet(price - 1);
     let r = app.buy(&buy_body(MTN_LINE, plan), &new_key()).await;
     assert_eq!(
         r.status,

@@ -183,14 +183,7 @@ async fn a_paid_data_checkout_the_wallet_cannot_pay_is_refunded_and_the_shopper_
     let (plan, _) = app.cheap_mtn_plan().await;
     let c = start(app, &checkout_body(plan), &new_key()).await.json()["data"].clone();
     let reference = c["reference"].as_str().unwrap().to_owned();
-    app.upstream
-        .sandbox
-        .state()
-        .merchants
-        .get(&amigo_types::token::ApiToken::parse(&app.token).unwrap())
-        .wallet
-        .debit(app.balance())
-        .unwrap();
+    app.leave_in_wallet(0);
     let pref = payment_reference(app, &reference).await;
     shop.pay(&pref).await;
     let done = wait_for_status(app, &reference, "refunded").await;
@@ -200,15 +193,7 @@ async fn a_paid_data_checkout_the_wallet_cannot_pay_is_refunded_and_the_shopper_
     assert!(message.contains("refunded"), "{message}");
     assert!(done.get("order_reference").is_none());
     assert_eq!(app.upstream_purchases().await, 0);
-    let mut reversed = false;
-    for _ in 0..100 {
-        if shop.verify(&pref).await["data"]["status"] == "reversed" {
-            reversed = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert!(reversed, "{}", shop.verify(&pref).await);
+    shop.wait_reversed(&pref).await;
     // the day's data budget holds nothing for it
     let spent = app
         .state

@@ -785,6 +785,18 @@ impl TestApp {
     }
 
     /// The sandbox wallet's balance for this merchant.
+    /// Debits the sandbox wallet straight (not through the proxy) until `left` Naira remain.
+    pub(crate) fn leave_in_wallet(&self, left: i64) {
+        self.upstream
+            .sandbox
+            .state()
+            .merchants
+            .get(&amigo_types::token::ApiToken::parse(&self.token).unwrap())
+            .wallet
+            .debit(self.balance() - left)
+            .unwrap();
+    }
+
     pub(crate) fn balance(&self) -> i64 {
         self.upstream
             .sandbox
