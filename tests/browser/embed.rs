@@ -6,6 +6,17 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::helpers::*;
 
+/// The visible message a refused configuration leaves in the host's shadow root.
+fn alert_text(host: &web_sys::HtmlElement) -> String {
+    host.shadow_root()
+        .expect("shadow root")
+        .query_selector("[role=alert]")
+        .unwrap()
+        .expect("visible message")
+        .text_content()
+        .unwrap()
+}
+
 #[wasm_bindgen_test]
 async fn bad_configuration_shows_a_message_and_logs_once() {
     console_errors_start();
@@ -19,17 +30,7 @@ async fn bad_configuration_shows_a_message_and_logs_once() {
         "data",
         ""
     ));
-    let root = host.shadow_root().expect("shadow root");
-    let alert = root
-        .query_selector("[role=alert]")
-        .unwrap()
-        .expect("visible message");
-    assert!(
-        alert
-            .text_content()
-            .unwrap()
-            .contains("data-proxy must be an http(s) URL")
-    );
+    assert!(alert_text(&host).contains("data-proxy must be an http(s) URL"));
     let errors = console_errors();
     assert_eq!(errors.lines().count(), 1, "{errors}");
     assert!(errors.starts_with("amigo-store: data-proxy"));
@@ -49,17 +50,7 @@ async fn an_unknown_feature_is_reported() {
         "data,airtime",
         ""
     ));
-    let root = host.shadow_root().expect("shadow root");
-    let alert = root
-        .query_selector("[role=alert]")
-        .unwrap()
-        .expect("visible message");
-    assert!(
-        alert
-            .text_content()
-            .unwrap()
-            .contains("data-features may list only \"data\", got \"airtime\"")
-    );
+    assert!(alert_text(&host).contains("data-features may list only \"data\", got \"airtime\""));
     assert_eq!(console_errors().lines().count(), 1);
     host.remove();
 }
@@ -77,15 +68,8 @@ async fn an_unknown_analytics_value_is_reported() {
         "",
         "gtag"
     ));
-    let root = host.shadow_root().expect("shadow root");
-    let alert = root
-        .query_selector("[role=alert]")
-        .unwrap()
-        .expect("visible message");
     assert!(
-        alert
-            .text_content()
-            .unwrap()
+        alert_text(&host)
             .contains("data-analytics must be \"datalayer\" or left out, got \"gtag\"")
     );
     let errors = console_errors();
