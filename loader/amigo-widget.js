@@ -13,6 +13,11 @@
  * page pushed before this script ran (window.AmigoStore = [["open", "cart"], …]).
  *
  * Besides mounting, the loader does what must happen before the wasm arrives:
+ * - shows the store's first view (products and prices, rendered by the proxy from its catalog
+ *   cache with the store's own components): the one a merchant's server put in the page as a
+ *   declarative shadow root, or else it fetches /api/first-view first of all. A click on "Add to
+ *   cart" there is recorded ("Adding…") and replayed through the page's API when the store is
+ *   ready; the live store replaces the first view once it shows the same things;
  * - reserves the store's space (a min-height the store drops once it has drawn its skeleton), so
  *   the merchant's page does not jump when the store appears;
  * - downloads the JS glue and the wasm in parallel, and warms the connections to the proxy and API;
@@ -96,6 +101,110 @@
       lists.catch(function () {});
       prefetched.set(listsUrl, lists);
     }
+  }
+
+  // Whether the store opens on the unfiltered browse view, the only one the first view shows.
+  function browsing(routing) {
+    var hash = location.hash;
+    return routing === "none" || !hash || hash === "#" || hash === "#/";
+  }
+
+  // "Add to cart" in the first view, before the live store has replaced it: the click is kept
+  // (the button says so) and replayed through the page's API, which runs it once the store is
+  // ready, so a click made while the wasm downloads is never lost.
+  function capture(host, root) {
+    root.addEventListener("click", function (e) {
+      var b = e.target && e.target.closest ? e.target.closest("button.add[data-product]") : null;
+      if (!b || b.disabled || !b.closest("[data-first-view]") || b.getAttribute("aria-disabled") === "true") return;
+      b.setAttribute("aria-disabled", "true");
+      if (b.firstChild && b.firstChild.nodeType === 3) b.firstChild.nodeValue = "Adding…";
+      api(host).addToCart(Number(b.getAttribute("data-product")), 1).catch(function (err) {
+        console.warn("amigo-store: an early Add to cart was refused:", err && err.message);
+      });
+    });
+  }
+
+  // The first view's accent made readable, as the live store does for itself (src/theme.rs,
+  // src/mount.rs; WCAG AA, 4.5:1): where the merchant's accent fails against its on-accent
+  // text, that text turns white or black; where the accent fails as text on the background,
+  // accent-coloured text takes the text colour. Until the wasm arrives only this can do it.
+  function readableAccent(view) {
+    var probe = document.createElement("span");
+    view.appendChild(probe);
+    function rgb(v) {
+      probe.style.color = "var(" + v + ")";
+      var m = /^rgba?\((\d+)[, ]+(\d+)[, ]+(\d+)(?:[,\/ ]+(1|1\.0|100%))?\)$/.exec(getComputedStyle(probe).color.trim());
+      return m ? [+m[1], +m[2], +m[3]] : null;
+    }
+    function lum(c) {
+      var l = c.map(function (x) { x /= 255; return x <= 0.04045 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+      return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
+    }
+    function contrast(a, b) {
+      var x = lum(a), y = lum(b);
+      return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+    }
+    view.style.removeProperty("--_on-accent");
+    view.style.removeProperty("--_accent-text");
+    var accent = rgb("--_accent"), on = rgb("--_on-accent"), bg = rgb("--_bg");
+    probe.remove();
+    if (!accent) return;
+    if (on && contrast(accent, on) < 4.5) {
+      view.style.setProperty("--_on-accent", contrast(accent, [255, 255, 255]) >= contrast(accent, [0, 0, 0]) ? "#ffffff" : "#000000");
+    }
+    if (bg && contrast(accent, bg) < 4.5) view.style.setProperty("--_accent-text", "var(--_text)");
+  }
+
+  // A first view in place: its accent checked (again when the colour scheme changes) and its
+  // early clicks kept.
+  function prepare(host, root) {
+    var view = root.querySelector("[data-first-view]");
+    var check = function () { if (view.isConnected) readableAccent(view); };
+    check();
+    if (window.matchMedia) {
+      var mq = matchMedia("(prefers-color-scheme: dark)");
+      if (mq.addEventListener) mq.addEventListener("change", check);
+    }
+    capture(host, root);
+  }
+
+  // Places the proxy's first view in `host`'s shadow root, unless one is there already (the
+  // merchant's server included it) or the store opens elsewhere. Its stylesheet is adopted as a
+  // constructed sheet, so a strict Content-Security-Policy (no inline styles) still styles it.
+  // Resolves when the first view is in place or will not come.
+  function firstView(host, cfg) {
+    var root = host.shadowRoot;
+    if (root && root.querySelector("[data-first-view]")) {
+      prepare(host, root);
+      return Promise.resolve();
+    }
+    if (!cfg.proxy || root || !browsing(cfg.routing || "hash") || !window.fetch) return Promise.resolve();
+    var url = cfg.proxy.replace(/\/+$/, "") + "/api/first-view";
+    if (cfg.features) url += "?features=" + encodeURIComponent(cfg.features);
+    return fetch(url).then(function (r) {
+      return r.ok ? r.text() : "";
+    }).then(function (html) {
+      // the live store may have come first (a cached wasm): it owns the shadow root then
+      if (!html || host.__amigoLive || host.shadowRoot) return;
+      var t = document.createElement("template");
+      t.innerHTML = html;
+      var view = host.attachShadow({ mode: "open" });
+      var style = t.content.querySelector("style[data-first-view-style]");
+      if (style && "adoptedStyleSheets" in view && typeof CSSStyleSheet === "function") {
+        try {
+          var sheet = new CSSStyleSheet();
+          sheet.replaceSync(style.textContent);
+          view.adoptedStyleSheets = [sheet];
+          style.remove();
+        } catch (e) {
+          /* the <style> element stays */
+        }
+      }
+      view.appendChild(t.content);
+      prepare(host, view);
+    }).catch(function () {
+      /* no first view: the store draws its skeleton when the wasm arrives */
+    });
   }
 
   // The page's API for the store on `host`: the store's controller (registered by the wasm on
@@ -217,17 +326,23 @@
     }
     hint("preconnect", cfg.proxy || location.href);
     if (cfg.api) hint("preconnect", cfg.api);
-    prefetch(cfg.proxy || "", cfg.routing || "hash");
     api(host);
     hosts.push(host);
+    // the first view's few KiB come first; the catalog requests the live store needs wait for
+    // it, so that on a slow link they do not share its bandwidth
+    firstView(host, cfg).then(function () {
+      if (!host.__amigoLive) prefetch(cfg.proxy || "", cfg.routing || "hash");
+    });
     load().then(
       function (m) {
         if (stopped) return showStopped(host);
+        host.__amigoLive = true;
         m.mountStore(host, cfg.proxy || "", cfg.api || "", cfg.routing || "", cfg.merchant || "", cfg.features || "", cfg.analytics || "");
       },
       function (e) {
         host.style.minHeight = "";
-        report(function (p) { host.replaceChildren(p); }, "the widget could not be downloaded (" + e + ")");
+        // a first view in the shadow root would hide a message in the light DOM: it goes there
+        report(function (p) { (host.shadowRoot || host).replaceChildren(p); }, "the widget could not be downloaded (" + e + ")");
       }
     );
   }

@@ -262,6 +262,7 @@ run_chromium() {
   start_proxy "$n"
   browser_tests Chromium CHROMEDRIVER=/usr/bin/chromedriver || status=1
   e2e "end-to-end" E2E e2e.mjs || status=1
+  e2e "end-to-end first view" "FIRST VIEW E2E" first-view.mjs || status=1
   e2e "end-to-end events and JS API" "EVENTS E2E" events.mjs || status=1
   e2e "end-to-end checkout" "CHECKOUT E2E" checkout.mjs || status=1
   e2e "end-to-end buy data" "DATA E2E" data.mjs || status=1

@@ -1,10 +1,11 @@
 //! The app shell: provides the [`Shop`](crate::state::shop::Shop) context (proxy client, cart, router), draws the top bar
 //! with the cart count and the `aria-live` status line, and switches pages by route.
 
+use amigo_types::catalog::Product;
 use leptos::prelude::*;
 
 use crate::api::ProxyClient;
-use crate::components::link::StoreLink;
+use crate::components::top_bar::TopBar;
 use crate::config::EmbedConfig;
 use crate::pages::browse::BrowsePage;
 use crate::pages::cart::CartPage;
@@ -13,11 +14,12 @@ use crate::pages::checkout::provide_checkout;
 use crate::pages::product::ProductPage;
 #[cfg(all(feature = "checkout", not(feature = "split")))]
 use crate::pages::{checkout::CheckoutPage, checkout_tracking::tracking_page};
+use crate::state::actions::Actions;
 use crate::state::cart::storage_key;
 use crate::state::cart_store::CartStore;
 use crate::state::route::Route;
 use crate::state::router::Router;
-use crate::state::shop::Shop;
+use crate::state::shop::{FirstView, Shop};
 
 /// Which page is showing; filters inside the browse page do not re-create it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +62,12 @@ pub fn App(
         router: Router::start(routing),
     };
     provide_context(shop.clone());
+    let (router, cart_store) = (shop.router, shop.cart);
+    provide_context(Actions {
+        go: Callback::new(move |to| router.go(to)),
+        replace: Callback::new(move |to| router.replace(to)),
+        add: Callback::new(move |product: Product| cart_store.add(&product, 1)),
+    });
     // the page's JS API (`open`, `addToCart`, `cart`) reaches this store through its host
     if let Some(host) = crate::events_dom::Events::from_context().host() {
         crate::host_api_dom::register(&host, &shop, features.data);
@@ -88,8 +96,13 @@ pub fn App(
     let on_cart = Signal::derive(move || page.get() == Page::Cart);
     let on_data = Signal::derive(move || page.get() == Page::Data);
     // The browse view says when its first products are on screen (or failed to come).
-    #[cfg_attr(not(feature = "split"), allow(unused_variables))]
-    let first_view = crate::state::shop::FirstView::provide();
+    let first_view = use_context::<FirstView>().unwrap_or_else(FirstView::provide);
+    // a store that opens on another page has no browse view to wait for: it is live at once
+    Effect::new(move |_| {
+        if page.get() != Page::Browse {
+            first_view.settle_now();
+        }
+    });
     // The checkout module downloads when the browser is idle after the first view (or at once
     // when the cart opens). Idle comes early, while the catalog is still on its way: on a slow
     // link the module would share the bandwidth with it and hold back the first price. A store
@@ -117,20 +130,13 @@ pub fn App(
         });
     }
     view! {
-        <header class="bar">
-            <StoreLink to=Route::default() class="brand">"Shop"</StoreLink>
-            // the accessible name is the visible text ("Cart 2 items"), so it stays current and
-            // matches what is shown (axe: label-content-name-mismatch)
-            {features.data.then(|| view! {
-                <StoreLink to=Route::Data class="data-link" current=on_data>"Buy data"</StoreLink>
-            })}
-            <StoreLink to=Route::Cart class="cart-link" current=on_cart>
-                <span>"Cart "</span>
-                <span class="cart-count">{move || count.get().to_string()}</span>
-                <span class="sr-only">" items"</span>
-            </StoreLink>
-        </header>
-        <p class="toast" role="status" aria-live="polite">{move || cart.announcement().get()}</p>
+        <TopBar
+            sells_data=features.data
+            count=count
+            on_cart=on_cart
+            on_data=on_data
+            announcement=cart.announcement()
+        />
         // not a <main>: the merchant's page owns that landmark
         <div class="content">
             {move || match page.get() {

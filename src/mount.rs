@@ -11,10 +11,10 @@ use crate::app::App;
 use crate::config::EmbedConfig;
 use crate::events::StoreEvent;
 use crate::events_dom::{Emitter, Events};
+use crate::state::shop::FirstView;
 use crate::theme::{Rgb, accent_reads_on, readable_on};
 
-/// The widget's stylesheet, placed inside each shadow root.
-pub const STYLES: &str = include_str!("../style/widget.css");
+use crate::STYLES;
 
 /// Keeps a mounted store alive; dropping it unmounts the store.
 pub struct MountedStore {
@@ -28,13 +28,55 @@ impl Drop for MountedStore {
     }
 }
 
-fn shadow_root(host: &HtmlElement) -> Result<ShadowRoot, JsValue> {
+/// The host's shadow root, attached if there is none. A first view already in it (rendered by the
+/// proxy, placed by the loader or by the merchant's page as a declarative shadow root) is kept
+/// when `keep_first_view`: the live store replaces it once it shows the same things.
+fn shadow_root(
+    host: &HtmlElement,
+    keep_first_view: bool,
+) -> Result<(ShadowRoot, Option<web_sys::Element>), JsValue> {
     let root = match host.shadow_root() {
         Some(root) => root,
         None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
     };
-    root.set_inner_html("");
-    Ok(root)
+    let first = keep_first_view
+        .then(|| root.query_selector(FIRST_VIEW).ok().flatten())
+        .flatten();
+    if first.is_none() {
+        root.set_inner_html("");
+    }
+    Ok((root, first))
+}
+
+/// What marks the proxy's server-rendered first view (`first_view.rs`).
+const FIRST_VIEW: &str = "[data-first-view]";
+
+/// Hides the live store until it has drawn its first view: it lays out at its full width (the
+/// carousels measure their tracks) but takes no height and cannot be seen or focused.
+const HOLD: &str = "height:0;overflow:hidden;visibility:hidden";
+
+/// Replaces the first view with the live store, in one task (one frame: nothing flickers), and
+/// keeps the shopper's focus on the same link or button if it was in the first view.
+fn hand_over(root: &ShadowRoot, holder: &HtmlElement, live: &HtmlElement) {
+    let focused = root.active_element().and_then(|el| {
+        let key = ["href", "data-product", "id"]
+            .into_iter()
+            .find_map(|attr| el.get_attribute(attr).map(|v| (attr, v)))?;
+        Some(key)
+    });
+    let _ = holder.replace_with_with_node_1(live);
+    // the first view and, when it came as a declarative shadow root, its own stylesheet
+    while let Ok(Some(stale)) =
+        root.query_selector("[data-first-view], style[data-first-view-style]")
+    {
+        stale.remove();
+    }
+    if let Some((attr, value)) = focused {
+        let selector = format!("[{attr}=\"{}\"]", value.replace('"', "\\\""));
+        if let Ok(Some(el)) = live.query_selector(&selector) {
+            let _ = el.unchecked_into::<HtmlElement>().focus();
+        }
+    }
 }
 
 thread_local! {
@@ -121,11 +163,28 @@ fn container(root: &ShadowRoot, class: &str) -> Result<HtmlElement, JsValue> {
     Ok(div)
 }
 
+/// `live` moved into a hidden holder at the end of `root` (see [`HOLD`]).
+fn hold(root: &ShadowRoot, live: &HtmlElement) -> Result<HtmlElement, JsValue> {
+    let doc = live
+        .owner_document()
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let holder: HtmlElement = doc.create_element("div")?.unchecked_into();
+    holder.set_attribute("style", HOLD)?;
+    holder.set_attribute("aria-hidden", "true")?;
+    root.append_child(&holder)?;
+    holder.append_child(live)?;
+    Ok(holder)
+}
+
 /// Mounts a store for `config` into `host`'s shadow root.
 pub fn mount_store(host: &HtmlElement, config: EmbedConfig) -> Result<MountedStore, JsValue> {
-    let root = shadow_root(host)?;
+    let (root, first) = shadow_root(host, true)?;
     let div = container(&root, "amigo")?;
     keep_on_accent_readable(&div);
+    let holder = match first {
+        Some(_) => Some(hold(&root, &div)?),
+        None => None,
+    };
     let store = [config.merchant.as_str(), host.id().as_str()]
         .into_iter()
         .find(|s| !s.is_empty())
@@ -133,8 +192,24 @@ pub fn mount_store(host: &HtmlElement, config: EmbedConfig) -> Result<MountedSto
         .to_owned();
     let emitter = Emitter::new(host.clone(), store, config.datalayer);
     let ready = emitter.clone();
+    let live = div.clone();
+    let (live_host, live_root) = (host.clone(), root.clone());
     let handle = mount_to(div, move || {
         Events::provide(Some(emitter));
+        let first_view = FirstView::provide();
+        // the live store takes the first view's place once it shows the same things; a store
+        // without a first view is live at once
+        let holder = StoredValue::new_local(holder);
+        Effect::new(move |done: Option<bool>| {
+            if done == Some(true) || !first_view.shown() {
+                return done.unwrap_or(false);
+            }
+            if let Some(holder) = holder.try_update_value(Option::take).flatten() {
+                hand_over(&live_root, &holder, &live);
+            }
+            let _ = live_host.set_attribute("data-amigo-live", "");
+            true
+        });
         view! { <App config=config/> }
     });
     // the loader held the store's space while the wasm downloaded; the skeleton drawn above has
@@ -213,7 +288,7 @@ fn fix_on_accent(div: &HtmlElement) {
 /// Shows a configuration error: one `console.error` and a visible message in the host.
 pub fn show_config_error(host: &HtmlElement, message: &str) {
     web_sys::console::error_1(&JsValue::from_str(&format!("amigo-store: {message}")));
-    if let Ok(root) = shadow_root(host)
+    if let Ok((root, _)) = shadow_root(host, false)
         && let Ok(div) = container(&root, "amigo")
     {
         let p = div

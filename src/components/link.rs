@@ -1,11 +1,12 @@
-//! A link to a widget route: a real `href` (so it can be opened in a new tab in hash mode) whose
-//! plain click routes inside the widget without reloading or touching the host page.
+//! A link to a widget route: a real `href` (so it can be opened in a new tab in hash mode, and
+//! works in the server-rendered first view before the wasm runs) whose plain click routes inside
+//! the widget without reloading or touching the host page.
 
+use leptos::ev::MouseEvent;
 use leptos::prelude::*;
-use web_sys::MouseEvent;
 
+use crate::state::actions::Actions;
 use crate::state::route::Route;
-use crate::state::shop::Shop;
 
 /// An anchor that navigates inside the widget.
 #[component]
@@ -24,14 +25,14 @@ pub fn StoreLink(
     /// The link's content.
     children: Children,
 ) -> impl IntoView {
-    let router = expect_context::<Shop>().router;
+    let actions = Actions::from_context();
     let href = to.to_hash();
     let on_click = move |ev: MouseEvent| {
         if ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() {
             return;
         }
         ev.prevent_default();
-        router.go(to.clone());
+        Actions::go_to(actions, to.clone());
     };
     view! {
         <a

@@ -1,22 +1,25 @@
 //! One routed page per module: browsing (nav, carousels, grid), a product, the cart,
 //! checkout (with its confirmation and payment), checkout and order tracking and "Buy data".
+//! Only the browse view's markup compiles natively (for the first view); the pages are wasm-only.
 
 pub mod browse;
+#[cfg(target_arch = "wasm32")]
 pub mod cart;
-#[cfg(feature = "checkout")]
+#[cfg(all(feature = "checkout", target_arch = "wasm32"))]
 pub mod checkout;
-#[cfg(feature = "checkout")]
+#[cfg(all(feature = "checkout", target_arch = "wasm32"))]
 pub mod checkout_confirmation;
-#[cfg(feature = "checkout")]
+#[cfg(all(feature = "checkout", target_arch = "wasm32"))]
 pub mod checkout_pending;
-#[cfg(feature = "checkout")]
+#[cfg(all(feature = "checkout", target_arch = "wasm32"))]
 pub mod checkout_phone;
-#[cfg(feature = "checkout")]
+#[cfg(all(feature = "checkout", target_arch = "wasm32"))]
 pub mod checkout_tracking;
-#[cfg(feature = "checkout")]
+#[cfg(all(feature = "checkout", target_arch = "wasm32"))]
 pub mod data_outcome;
-#[cfg(feature = "checkout")]
+#[cfg(all(feature = "checkout", target_arch = "wasm32"))]
 pub mod order_tracking;
+#[cfg(target_arch = "wasm32")]
 pub mod product;
-#[cfg(feature = "checkout")]
+#[cfg(all(feature = "checkout", target_arch = "wasm32"))]
 pub mod topup;

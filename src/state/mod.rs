@@ -2,6 +2,7 @@
 //! sequencing) are unit-tested natively; the reactive stores that wrap them in signals
 //! (`cart_store`, `router`) and the `shop` context that carries them are browser-only.
 
+pub mod actions;
 pub mod browse;
 pub mod cart;
 pub mod latest;

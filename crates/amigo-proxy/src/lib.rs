@@ -20,6 +20,7 @@ mod data_answer;
 pub mod encoding;
 pub mod error;
 pub mod event_streams;
+pub mod first_view;
 pub mod golive;
 pub mod limits;
 pub mod listener;

@@ -32,6 +32,7 @@ struct Inner {
     outcome_lookup: crate::outcome_lookup::OutcomeLookup,
     paystack: Option<crate::checkout::paystack::Paystack>,
     cache: CatalogCache,
+    first_views: crate::first_view::FirstViews,
     ready: ReadyAnswers,
     store: Store,
     limits: RateLimits,
@@ -116,6 +117,7 @@ impl AppState {
                 amigo,
                 paystack,
                 cache: CatalogCache::default(),
+                first_views: crate::first_view::FirstViews::default(),
                 ready,
                 unpaid_orders,
                 store,
@@ -177,6 +179,11 @@ impl AppState {
     /// The catalog cache.
     pub fn cache(&self) -> &CatalogCache {
         &self.inner.cache
+    }
+
+    /// The first views rendered from the catalog cache (see [`crate::first_view`]).
+    pub(crate) fn first_views(&self) -> &crate::first_view::FirstViews {
+        &self.inner.first_views
     }
 
     /// The ready-made answers kept for fresh cached reads (see [`crate::ready`]).

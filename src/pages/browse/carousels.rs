@@ -4,31 +4,40 @@
 use leptos::html::Ul;
 use leptos::prelude::*;
 
-use crate::components::product_card::ProductCard;
+use super::view::{CarouselControls, CarouselSection};
 use crate::components::skeleton::CarouselSkeleton;
-use crate::state::shop::Shop;
+use crate::state::shop::{FirstView, Shop};
 
 /// Every active curation list as a carousel.
 #[component]
 pub fn Carousels() -> impl IntoView {
     let client = expect_context::<Shop>().client;
+    let part = FirstView::part();
     let lists = LocalResource::new(move || {
         let client = client.clone();
         async move { client.curation_lists().await }
     });
+    // each list's carousel joins the first view (below) before the lists themselves leave it
     move || match lists.get() {
         // the platform's four standard lists, at their final size, until the lists are known
         None => (0..EXPECTED_LISTS)
             .map(|_| view! { <CarouselSkeleton/> })
             .collect_view()
             .into_any(),
-        Some(Err(_)) => ().into_any(),
-        Some(Ok(lists)) => lists
-            .into_iter()
-            .filter(|l| l.product_count > 0)
-            .map(|l| view! { <Carousel slug=l.info.slug name=l.info.name/> })
-            .collect_view()
-            .into_any(),
+        Some(Err(_)) => {
+            part.done();
+            ().into_any()
+        }
+        Some(Ok(lists)) => {
+            let view = lists
+                .into_iter()
+                .filter(|l| l.product_count > 0)
+                .map(|l| view! { <Carousel slug=l.info.slug name=l.info.name/> })
+                .collect_view()
+                .into_any();
+            part.done();
+            view
+        }
     }
 }
 
@@ -45,8 +54,8 @@ pub fn Carousel(
     name: String,
 ) -> impl IntoView {
     let client = expect_context::<Shop>().client;
-    let heading_id = format!("amigo-list-{slug}");
-    let fetch_slug = slug;
+    let part = FirstView::part();
+    let fetch_slug = slug.clone();
     let events = crate::events_dom::Events::from_context();
     let list = crate::events::ItemList {
         item_list_id: format!("curation:{fetch_slug}"),
@@ -84,37 +93,31 @@ pub fn Carousel(
             at_end.set(left + el.client_width() >= el.scroll_width() - 1);
         }
     };
-    let step = move |dir: i32| {
-        if let Some(el) = track.try_get_untracked().flatten() {
-            let by = f64::from(el.client_width()) * 0.8 * f64::from(dir);
-            el.scroll_by_with_x_and_y(by, 0.0);
-        }
+    let controls = CarouselControls {
+        at_start: at_start.into(),
+        at_end: at_end.into(),
+        step: Callback::new(move |dir: i32| {
+            if let Some(el) = track.try_get_untracked().flatten() {
+                let by = f64::from(el.client_width()) * 0.8 * f64::from(dir);
+                el.scroll_by_with_x_and_y(by, 0.0);
+            }
+        }),
+        scrolled: Callback::new(move |()| measure()),
+        track,
     };
-    let prev_label = format!("Previous {name}");
-    let next_label = format!("Next {name}");
     let skeleton_name = name.clone();
     move || {
         let Some(answer) = products.get() else {
             return Some(view! { <CarouselSkeleton name=skeleton_name.clone()/> }.into_any());
         };
+        part.done();
         let items = answer.ok()?.products;
         if items.is_empty() {
             return None;
         }
         request_animation_frame(measure);
         Some(view! {
-            <section class="carousel" aria-labelledby=heading_id.clone()>
-                <div class="carousel-head">
-                    <h2 id=heading_id.clone()>{name.clone()}</h2>
-                    <div class="carousel-nav">
-                        <button class="step" aria-label=prev_label.clone() disabled=move || at_start.get() on:click=move |_| step(-1)>"‹"</button>
-                        <button class="step" aria-label=next_label.clone() disabled=move || at_end.get() on:click=move |_| step(1)>"›"</button>
-                    </div>
-                </div>
-                <ul class="track" node_ref=track on:scroll=move |_| measure()>
-                    {items.into_iter().map(|p| view! { <li><ProductCard product=p/></li> }).collect_view()}
-                </ul>
-            </section>
+            <CarouselSection slug=slug.clone() name=name.clone() products=items controls=controls/>
         }.into_any())
     }
 }

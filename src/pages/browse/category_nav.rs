@@ -3,11 +3,10 @@
 
 use leptos::prelude::*;
 
+use super::view::{CategoryBar, ChipList};
 use crate::components::error_state::ErrorState;
-use crate::components::link::StoreLink;
 use crate::state::browse::Browse;
-use crate::state::route::Route;
-use crate::state::shop::Shop;
+use crate::state::shop::{FirstView, Shop};
 
 /// The category nav.
 #[component]
@@ -16,53 +15,30 @@ pub fn CategoryNav(
     browse: Memo<Browse>,
 ) -> impl IntoView {
     let client = expect_context::<Shop>().client;
+    let part = FirstView::part();
     let categories = LocalResource::new(move || {
         let client = client.clone();
         async move { client.categories().await }
     });
-    let active = Memo::new(move |_| browse.with(|b| b.category.clone()));
-    let chip = move |slug: Option<String>, name: String, count: u64| {
-        let to = Route::Browse(browse.get_untracked().in_category(slug.clone()));
-        let current = Signal::derive(move || active.get() == slug);
-        view! {
-            <li>
-                <StoreLink to=to class="chip" current=current>
-                    {name}<span class="count">{count.to_string()}</span>
-                </StoreLink>
-            </li>
-        }
-    };
     view! {
-        <nav class="cats" aria-label="Product categories">
+        <CategoryBar>
             {move || match categories.get() {
                 None => view! {
                     <ul class="chips" aria-busy="true">
                         {(0..6).map(|_| view! { <li class="chip skeleton" aria-hidden="true"></li> }).collect_view()}
                     </ul>
                 }.into_any(),
-                Some(Err(e)) => view! {
-                    <ErrorState message=e.to_string() on_retry=Callback::new(move |()| categories.refetch())/>
-                }.into_any(),
-                Some(Ok(list)) => {
-                    let all: u64 = list.iter().map(|c| u64::from(c.product_count)).sum();
-                    // re-render the links when filters change so each keeps the other filters
-                    let list = StoredValue::new(list);
+                Some(Err(e)) => {
+                    part.done();
                     view! {
-                        <ul class="chips">
-                            {move || {
-                                browse.track();
-                                let mut items = vec![chip(None, "All".to_owned(), all).into_any()];
-                                list.with_value(|l| {
-                                    for c in l {
-                                        items.push(chip(Some(c.slug.clone()), c.name.clone(), u64::from(c.product_count)).into_any());
-                                    }
-                                });
-                                items
-                            }}
-                        </ul>
+                        <ErrorState message=e.to_string() on_retry=Callback::new(move |()| categories.refetch())/>
                     }.into_any()
                 }
+                Some(Ok(list)) => {
+                    part.done();
+                    view! { <ChipList list=list browse=browse/> }.into_any()
+                }
             }}
-        </nav>
+        </CategoryBar>
     }
 }

@@ -3,18 +3,19 @@
 
 use leptos::prelude::*;
 
+use crate::state::actions::Actions;
 use crate::state::browse::{Browse, SEARCH_DEBOUNCE_MS, SORT_CHOICES, parse_brand};
 use crate::state::route::Route;
-use crate::state::shop::Shop;
 use amigo_types::catalog::ProductSort;
 
 /// Search, brand, stock and sort controls.
 #[component]
 pub fn Filters(
     /// The current filters.
-    browse: Memo<Browse>,
+    #[prop(into)]
+    browse: Signal<Browse>,
 ) -> impl IntoView {
-    let router = expect_context::<Shop>().router;
+    let actions = Actions::from_context();
     let text = RwSignal::new(browse.with_untracked(|b| b.q.clone()));
     let pending = StoredValue::new(None::<TimeoutHandle>);
     let cancel = move || {
@@ -37,7 +38,7 @@ pub fn Filters(
         let q = text.get_untracked();
         let current = browse.get_untracked();
         if current.q.trim() != q.trim() {
-            router.replace(Route::Browse(Browse { q, ..current }));
+            Actions::replace_with(actions, Route::Browse(Browse { q, ..current }));
         }
     };
     let on_input = move |ev| {
@@ -55,7 +56,7 @@ pub fn Filters(
         next.q = text.get_untracked();
         f(&mut next);
         cancel();
-        router.go(Route::Browse(next));
+        Actions::go_to(actions, Route::Browse(next));
     };
     view! {
         <div class="filters">

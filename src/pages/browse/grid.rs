@@ -7,12 +7,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::error_state::ErrorState;
-use crate::components::product_card::ProductCard;
 use crate::components::skeleton::CardSkeletons;
 use crate::state::browse::{Browse, PAGE_SIZE};
 use crate::state::latest::Latest;
 use crate::state::route::Route;
-use crate::state::shop::Shop;
+use crate::state::shop::{FirstView, Shop};
+
+use super::view::{GridList, GridMore, GridSection, count_line};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Status {
@@ -36,7 +37,7 @@ pub fn ProductGrid(
     let more = RwSignal::new(None::<Result<(), String>>);
     let latest = StoredValue::new(Latest::default());
 
-    let first_view = use_context::<crate::state::shop::FirstView>();
+    let part = FirstView::part();
     let events = crate::events_dom::Events::from_context();
     let load = Callback::new(move |reset: bool| {
         let Some(ticket) = latest.try_update_value(Latest::issue) else {
@@ -78,9 +79,7 @@ pub fn ProductGrid(
                 Err(e) if reset => status.set(Status::Failed(e.to_string())),
                 Err(e) => more.set(Some(Err(e.to_string()))),
             }
-            if let Some(first) = first_view {
-                first.settle_now();
-            }
+            part.done();
         });
     });
     Effect::new(move |_| {
@@ -89,18 +88,12 @@ pub fn ProductGrid(
     });
 
     let retry = Callback::new(move |()| load.run(true));
+    let count = Signal::derive(move || match status.get() {
+        Status::Ready => count_line(items.with(Vec::len), total.get()),
+        _ => String::new(),
+    });
     view! {
-        <section class="grid-section" aria-label="Products">
-            <p class="count" role="status">
-                {move || match status.get() {
-                    Status::Ready => {
-                        let shown = items.with(Vec::len);
-                        let t = total.get();
-                        if t == 0 { String::new() } else { format!("Showing {shown} of {t} products") }
-                    }
-                    _ => String::new(),
-                }}
-            </p>
+        <GridSection count=count>
             {move || match status.get() {
                 Status::Loading => view! {
                     <div class="grid" aria-busy="true"><CardSkeletons count=PAGE_SIZE as usize/></div>
@@ -120,25 +113,15 @@ pub fn ProductGrid(
                     }.into_any()
                 }
                 Status::Ready => view! {
-                    <ul class="grid">
-                        <For each=move || items.get() key=|p| p.id let:p>
-                            <li><ProductCard product=p/></li>
-                        </For>
-                    </ul>
-                    <div class="more">
-                        {move || match more.get() {
-                            Some(Err(e)) => view! { <p class="state error" role="alert">{e}</p> }.into_any(),
-                            _ => ().into_any(),
-                        }}
-                        <Show when=move || (items.with(Vec::len) as u64) < total.get()>
-                            <button class="btn wide" disabled=move || more.get() == Some(Ok(()))
-                                on:click=move |_| load.run(false)>
-                                {move || if more.get() == Some(Ok(())) { "Loading…" } else { "Load more" }}
-                            </button>
-                        </Show>
-                    </div>
+                    <GridList items=items/>
+                    <GridMore
+                        shown=Signal::derive(move || items.with(Vec::len))
+                        total=total
+                        more=more
+                        on_more=Callback::new(move |()| load.run(false))
+                    />
                 }.into_any(),
             }}
-        </section>
+        </GridSection>
     }
 }

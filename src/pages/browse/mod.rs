@@ -1,38 +1,18 @@
 //! The home/browse page: category nav, curation carousels (on the unfiltered view), the
-//! filter bar and the product grid, all driven by the [`Browse`] in the route.
+//! filter bar and the product grid, all driven by the filters (`Browse`) in the route. The
+//! markup each part shows once its data is in (`view.rs`) and the filter bar also compile
+//! natively, for the proxy's first view.
 
+#[cfg(target_arch = "wasm32")]
 pub mod carousels;
+#[cfg(target_arch = "wasm32")]
 pub mod category_nav;
 pub mod filters;
+#[cfg(target_arch = "wasm32")]
 pub mod grid;
+#[cfg(target_arch = "wasm32")]
+pub mod page;
+pub mod view;
 
-use leptos::prelude::*;
-
-use crate::state::browse::Browse;
-use crate::state::route::Route;
-use crate::state::shop::Shop;
-
-use carousels::Carousels;
-use category_nav::CategoryNav;
-use filters::Filters;
-use grid::ProductGrid;
-
-/// The browse page. Reads its filters from the route.
-#[component]
-pub fn BrowsePage() -> impl IntoView {
-    let router = expect_context::<Shop>().router;
-    let route = router.route();
-    let browse = Memo::new(move |prev: Option<&Browse>| match route.get() {
-        Route::Browse(b) => b,
-        _ => prev.cloned().unwrap_or_default(),
-    });
-    let show_carousels = Memo::new(move |_| !browse.with(Browse::is_narrowed));
-    view! {
-        <CategoryNav browse=browse/>
-        <Show when=move || show_carousels.get()>
-            <Carousels/>
-        </Show>
-        <Filters browse=browse/>
-        <ProductGrid browse=browse/>
-    }
-}
+#[cfg(target_arch = "wasm32")]
+pub use page::BrowsePage;

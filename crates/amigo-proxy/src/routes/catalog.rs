@@ -152,17 +152,28 @@ pub(super) async fn forward(
     query: String,
     rule: PriceRule,
 ) -> ProxyResult<Response> {
+    let answer = cached(state, path, query, rule).await?;
+    Ok(cached_response(&prefs, answer))
+}
+
+/// `path?query` from the catalog cache, fetched from Amigo when it is not fresh: the one read
+/// behind every catalog route and the first view (`crate::first_view`), so both share entries.
+pub(crate) async fn cached(
+    state: &AppState,
+    path: &'static str,
+    query: String,
+    rule: PriceRule,
+) -> ProxyResult<crate::cache::CacheAnswer> {
     let key = format!("{path}?{query}");
     let amigo = state.amigo().clone();
-    let answer = state
+    state
         .cache()
         .get_or_fetch_priced(
             &key,
             rule,
             move || async move { amigo.get(path, &query).await },
         )
-        .await?;
-    Ok(cached_response(&prefs, answer))
+        .await
 }
 
 /// The answer for a cached body: `304` when the client holds its `ETag`, else the body in the

@@ -3,6 +3,7 @@
 pub(crate) mod catalog;
 pub(crate) mod checkouts;
 pub(crate) mod data;
+pub(crate) mod first_view;
 pub(crate) mod health;
 pub(crate) mod openapi;
 pub(crate) mod orders;
@@ -79,6 +80,7 @@ fn stack(state: AppState, request_ids: &CountingRequestId) -> Router {
         .route("/api/catalog/categories", get(catalog::categories))
         .route("/api/catalog/products", get(catalog::products))
         .route("/api/catalog/curation", get(catalog::curation))
+        .route("/api/first-view", get(first_view::first_view))
         .route("/api/data/plans", get(data::plans))
         .route("/api/data/purchases", post(data::purchase))
         .route("/api/data/purchases/{reference}", get(data::show))

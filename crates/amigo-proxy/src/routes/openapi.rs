@@ -5,7 +5,9 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 
-use super::{catalog, checkouts, data, health, orders, quote, tracking, webhooks, widget};
+use super::{
+    catalog, checkouts, data, first_view, health, orders, quote, tracking, webhooks, widget,
+};
 
 /// The document.
 #[derive(OpenApi)]
@@ -18,6 +20,7 @@ use super::{catalog, checkouts, data, health, orders, quote, tracking, webhooks,
         catalog::categories,
         catalog::products,
         catalog::curation,
+        first_view::first_view,
         data::plans,
         data::purchase,
         data::show,

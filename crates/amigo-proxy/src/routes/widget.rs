@@ -8,21 +8,27 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::assets::{PLACEHOLDER_PAGE, content_type, is_hashed_name};
 use crate::encoding::{accepts, etag_of, if_none_match};
+use crate::first_view::Form;
+use crate::middleware::ClientIp;
 use crate::state::AppState;
 
 /// The demo store page: the widget build's `index.html` with `{{AMIGO_PROXY}}` and
-/// `{{AMIGO_API}}` filled in (and `{{AMIGO_FEATURES}}`: `data` when data sales are on), or a
-/// page explaining how to build the widget.
+/// `{{AMIGO_API}}` filled in (and `{{AMIGO_FEATURES}}`: `data` when data sales are on), and the
+/// store's first view in its host element as a declarative shadow root, as a merchant's server
+/// would include it (`<!--{{AMIGO_FIRST_VIEW}}-->`); or a page explaining how to build the
+/// widget.
 #[utoipa::path(
     get,
     path = "/",
     tag = "widget",
     responses((status = 200, description = "The demo store page", content_type = "text/html"))
 )]
-pub(crate) async fn index(State(state): State<AppState>) -> Response {
+pub(crate) async fn index(State(state): State<AppState>, ClientIp(ip): ClientIp) -> Response {
     let mut resp = match state.assets().get("index.html").await {
         Some(bytes) => {
+            let first_view = demo_first_view(&state, ip).await;
             let page = String::from_utf8_lossy(&bytes)
+                .replace(FIRST_VIEW_SLOT, &first_view)
                 .replace("{{AMIGO_PROXY}}", &state.config().public_url)
                 .replace("{{AMIGO_API}}", &state.config().api_base)
                 .replace(
@@ -40,6 +46,32 @@ pub(crate) async fn index(State(state): State<AppState>) -> Response {
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     resp
+}
+
+/// Where the demo page takes the store's first view: a comment, so that the page is still valid
+/// as it is (Trunk's development server serves it unfilled).
+const FIRST_VIEW_SLOT: &str = "<!--{{AMIGO_FIRST_VIEW}}-->";
+
+/// How long the demo page waits for its first view; past that (a cold cache and a slow Amigo)
+/// it goes without, and the loader asks for the first view itself.
+const FIRST_VIEW_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// The store's first view for the demo page, as a declarative shadow root (empty when it could
+/// not be had in time: the page then works as a plain script-tag embed).
+async fn demo_first_view(state: &AppState, ip: std::net::IpAddr) -> String {
+    let sells_data = state.config().data.enabled;
+    let view = state.first_views().get(state, ip, sells_data, Form::Shadow);
+    match tokio::time::timeout(FIRST_VIEW_WAIT, view).await {
+        Ok(Ok(rendered)) => String::from_utf8_lossy(rendered.body.identity()).into_owned(),
+        Ok(Err(e)) => {
+            tracing::info!(error = %e, "the demo page goes without its first view");
+            String::new()
+        }
+        Err(_) => {
+            tracing::info!("the demo page goes without its first view (the catalog was slow)");
+            String::new()
+        }
+    }
 }
 
 /// Caching for files whose name does not change between builds (the loader): five minutes, then

@@ -8,6 +8,7 @@ mod cross_cutting;
 mod data;
 mod data_checkouts;
 mod faults;
+mod first_view;
 mod golive;
 mod golive_cli;
 mod helpers;
