@@ -231,12 +231,20 @@
         queue.push({ method: method, args: args, resolve: resolve, reject: reject });
       });
     }
+    // queued calls run one after another, each once the one before has settled: an
+    // addToCart waits for its catalog read, and the cart must see the calls in the page's order
     host.addEventListener("amigo:ready", function () {
       var c = host.__amigoController;
       if (!c) return;
       var waiting = queue;
       queue = [];
-      waiting.forEach(function (q) { invoke(c, q.method, q.args).then(q.resolve, q.reject); });
+      waiting.reduce(function (before, q) {
+        return before.then(function () {
+          var done = invoke(c, q.method, q.args);
+          done.then(q.resolve, q.reject);
+          return done.then(null, function () {});
+        });
+      }, Promise.resolve());
     });
     var a = {
       open: function (route) { return call("open", [route]); },

@@ -52,8 +52,13 @@ fn shadow_root(
 const FIRST_VIEW: &str = "[data-first-view]";
 
 /// Hides the live store until it has drawn its first view: it lays out at its full width (the
-/// carousels measure their tracks) but takes no height and cannot be seen or focused.
-const HOLD: &str = "height:0;overflow:hidden;visibility:hidden";
+/// carousels measure their tracks) but takes no height and cannot be seen or focused. Set through
+/// the CSSOM: a `style` attribute would be inline CSS, which a strict CSP (`style-src-attr`) blocks.
+const HOLD: [(&str, &str); 3] = [
+    ("height", "0"),
+    ("overflow", "hidden"),
+    ("visibility", "hidden"),
+];
 
 /// Replaces the first view with the live store, in one task (one frame: nothing flickers), and
 /// keeps the shopper's focus on the same link or button if it was in the first view.
@@ -169,7 +174,9 @@ fn hold(root: &ShadowRoot, live: &HtmlElement) -> Result<HtmlElement, JsValue> {
         .owner_document()
         .ok_or_else(|| JsValue::from_str("no document"))?;
     let holder: HtmlElement = doc.create_element("div")?.unchecked_into();
-    holder.set_attribute("style", HOLD)?;
+    for (name, value) in HOLD {
+        holder.style().set_property(name, value)?;
+    }
     holder.set_attribute("aria-hidden", "true")?;
     root.append_child(&holder)?;
     holder.append_child(live)?;

@@ -78,6 +78,9 @@ async function run(vp) {
 
     // browse (locators pierce the open shadow root)
     await page.goto(DEMO + "/", { waitUntil: "domcontentloaded" });
+    // the demo page brings the first view; the live store takes its place once it has drawn
+    // the same things (tests/e2e/first-view.mjs covers the first view itself)
+    await page.locator("#amigo-store[data-amigo-live]").waitFor({ state: "attached" });
     await page.locator("ul.grid .card").first().waitFor();
     await page.locator(".carousel:not(.skeleton)").first().waitFor();
     const noWidth = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
@@ -141,6 +144,7 @@ async function run(vp) {
 
     // reload: the cart survives
     await page.reload({ waitUntil: "domcontentloaded" });
+    await page.locator("#amigo-store[data-amigo-live]").waitFor({ state: "attached" });
     await page.locator(".cart-count").waitFor();
     await page.waitForFunction(
       (n) => {

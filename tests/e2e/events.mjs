@@ -44,6 +44,8 @@ async function purchase(viewport) {
     await page.addInitScript(recorder, NAMES);
     const [product] = await pickProducts();
     await page.goto(`${demo}/`);
+    // browse in the live store (the first view before it dispatches nothing)
+    await page.locator('#amigo-store[data-amigo-live]').waitFor({ state: 'attached', timeout: 30000 });
     await page.locator('ul.grid .card').first().waitFor({ timeout: 30000 });
     await page.evaluate((slug) => { location.hash = `#/p/${slug}`; }, product.slug);
     const add = page.locator('.detail .btn.add:not([disabled])');
