@@ -5,8 +5,8 @@
 //   navigation start → first visible Naira price (light DOM or shadow root: bench/lib/probe.js),
 //   bytes on the wire before that price (CDP Network events: headers and body bytes as they
 //   arrived, partial downloads included), the requests started before it,
-//   → the store live (the host gets `data-amigo-live`: the wasm store took over, "Add to cart"
-//   works), → first product card, → first carousel, FCP, LCP, CLS (the whole window, so the
+//   → the store interactive: the host has `data-amigo-live` (the wasm store took over) and an
+//   enabled "Add to cart" is on screen (the later of the two), → first product card, → first carousel, FCP, LCP, CLS (the whole window, so the
 //   hand-over from the first view to the live store counts) and TBT.
 //
 //   node bench/first-product.mjs [--runs 7] [--widths 360,320,1280]
@@ -107,7 +107,9 @@ try {
           const start = b.fcp ?? 0;
           const tbt = b.longtasks.filter(([t]) => t >= start).reduce((sum, [, d]) => sum + Math.max(0, d - 50), 0);
           return {
-            price: b.price, priceText: b.priceText, live: b.live, card: b.card, carousel: b.carousel, fcp: b.fcp, lcp: b.lcp,
+            price: b.price, priceText: b.priceText, live: b.live, addButton: b.addButton,
+            // interactive: the wasm store has taken over and an "Add to cart" is on screen
+            interactive: b.live != null && b.addButton != null ? Math.max(b.live, b.addButton) : null, card: b.card, carousel: b.carousel, fcp: b.fcp, lcp: b.lcp,
             lcpTag: b.lcpTag, cls: b.cls, shifts: b.shifts, tbt, longtasks: b.longtasks.length, priceWall: performance.timeOrigin + b.price,
           };
         });
@@ -118,7 +120,7 @@ try {
         s.requestsBeforePrice = started;
         delete s.priceWall;
         samples.push(s);
-        log(`${width} px run ${i}/${runs}: price ${round(s.price, 0)} ms ("${s.priceText}") after ${(bytes / 1024).toFixed(1)} KiB in ${started.length} requests, live ${round(s.live, 0)} ms, card ${round(s.card, 0)} ms, FCP ${round(s.fcp, 0)} ms, LCP ${round(s.lcp, 0)} ms (${s.lcpTag}), CLS ${s.cls.toFixed(4)}, TBT ${round(s.tbt, 0)} ms`);
+        log(`${width} px run ${i}/${runs}: price ${round(s.price, 0)} ms ("${s.priceText}") after ${(bytes / 1024).toFixed(1)} KiB in ${started.length} requests, live ${round(s.live, 0)} ms, interactive ${round(s.interactive, 0)} ms, card ${round(s.card, 0)} ms, FCP ${round(s.fcp, 0)} ms, LCP ${round(s.lcp, 0)} ms (${s.lcpTag}), CLS ${s.cls.toFixed(4)}, TBT ${round(s.tbt, 0)} ms`);
       } finally {
         await browser.close();
       }
@@ -141,7 +143,7 @@ async function domSummary(page) {
 
 function summarize(samples) {
   const summary = {};
-  for (const k of ['price', 'bytesBeforePrice', 'live', 'card', 'carousel', 'fcp', 'lcp', 'cls', 'tbt']) {
+  for (const k of ['price', 'bytesBeforePrice', 'live', 'addButton', 'interactive', 'card', 'carousel', 'fcp', 'lcp', 'cls', 'tbt']) {
     const v = samples.map((s) => s[k]).filter((x) => x != null);
     const digits = k === 'cls' ? 4 : 0;
     summary[k] = { median: round(median(v), digits), min: v.length ? round(Math.min(...v), digits) : null, max: v.length ? round(Math.max(...v), digits) : null, n: v.length };
@@ -163,7 +165,7 @@ console.log(`  at ${widths[0]}×${phone.viewport.height}:`);
 console.log(`    first visible Naira price     ${s.price.median} ms (min ${s.price.min}, max ${s.price.max})`);
 console.log(`    bytes on the wire before it   ${(s.bytesBeforePrice.median / 1024).toFixed(1)} KiB`);
 console.log(`    requests started before it    ${Object.entries(s.requestsBeforePrice).map(([u, n]) => `${u} (${n}/${runs})`).join(', ')}`);
-console.log(`    store live (Add to cart works) ${s.live.median} ms`);
+console.log(`    store interactive             ${s.interactive.median} ms (host data-amigo-live ${s.live.median} ms, first enabled "Add to cart" visible ${s.addButton.median} ms)`);
 console.log(`    first product card visible    ${s.card.median} ms; first carousel ${s.carousel.median} ms`);
 console.log(`    FCP ${s.fcp.median} ms, LCP ${s.lcp.median} ms, TBT ${s.tbt.median} ms`);
 for (const w of widths) console.log(`  CLS at ${w} px: median ${byWidth[w].summary.cls.median}, max ${byWidth[w].summary.cls.max}`);
@@ -173,7 +175,7 @@ const worstCls = Math.max(...widths.map((w) => byWidth[w].summary.cls.max ?? 0))
 const verdicts = {
   first_price_ms: judge('first visible price', s.price.median, budgets.first_price_ms, ' ms'),
   bytes_before_price_kib: judge('bytes before the first price', round(s.bytesBeforePrice.median / 1024, 1), budgets.bytes_before_price_kib, ' KiB'),
-  interactive_ms: judge('store interactive', s.live.median, budgets.interactive_ms, ' ms'),
+  interactive_ms: judge('store interactive', s.interactive.median, budgets.interactive_ms, ' ms'),
   cls: judge(`CLS (worst run at ${widths.join(', ')} px)`, round(worstCls, 4), budgets.cls, ''),
 };
 saveResult('first-product', {

@@ -3,7 +3,8 @@
 // sampling profiler) around N clicks in the product grid. Prints, per click, the main thread's
 // work from the click's input event to the frame that shows the new cart count — by trace event
 // (event dispatch, script, style, layout, paint) and by function (self time from the CPU
-// profile samples) — and writes the raw trace to bench/results/trace-add-to-cart.json for
+// profile samples) — and writes the summary to bench/results/trace-add-to-cart-summary.json and
+// the raw trace (several MB, not kept in git) to $TMPDIR/amigo-trace-add-to-cart.json for
 // DevTools' Performance panel.
 //
 //   node bench/trace-add-to-cart.mjs [--clicks 5] [--top 15]
@@ -12,6 +13,7 @@
 // build with names kept to read them (scripts/build-widget.sh --profiling).
 
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { launch, throttle, CPU_SLOWDOWN, PHONE } from './lib/browser.mjs';
@@ -77,7 +79,7 @@ try {
 }
 
 fs.mkdirSync(RESULTS, { recursive: true });
-const traceFile = path.join(RESULTS, 'trace-add-to-cart.json');
+const traceFile = path.join(os.tmpdir(), 'amigo-trace-add-to-cart.json');
 fs.writeFileSync(traceFile, JSON.stringify({ traceEvents: events }));
 log(`wrote ${traceFile} (${events.length} events)`);
 

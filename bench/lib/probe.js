@@ -1,8 +1,9 @@
 // Injected before the demo store's own scripts (page.addInitScript). Records, on
 // `window.__bench`, when the first visible Naira price (any text "₦" followed by a digit, in the
 // light DOM or in any open shadow root), the first product card and the first carousel become
-// visible; when the store's host element gets `data-amigo-live` (the wasm store has taken over
-// and "Add to cart" works: src/mount.rs sets it); and the page's LCP, layout shifts, long tasks
+// visible, and the first enabled "Add to cart" button (`button.add`); when the store's host
+// element gets `data-amigo-live` (the wasm store has taken over: src/mount.rs sets it); and the
+// page's LCP, layout shifts, long tasks
 // and first contentful paint. Times are `performance.now()` milliseconds, i.e. from navigation
 // start.
 //
@@ -14,7 +15,7 @@
 // it (and, for the price, is not hidden by `visibility` or `opacity: 0`).
 (() => {
   const b = (window.__bench = {
-    price: null, priceText: null, card: null, carousel: null, live: null, fcp: null,
+    price: null, priceText: null, card: null, carousel: null, addButton: null, live: null, fcp: null,
     lcp: null, lcpSize: null, lcpTag: null,
     cls: 0, shifts: 0, longtasks: [],
   });
@@ -75,9 +76,10 @@
     }
     if (b.card == null && find('article.card')) b.card = now;
     if (b.carousel == null && find('section.carousel:not(.skeleton)')) b.carousel = now;
+    if (b.addButton == null && find('button.add:not([disabled])')) b.addButton = now;
   };
   const schedule = () => {
-    if (!pending && (b.price == null || b.card == null || b.carousel == null)) { pending = true; requestAnimationFrame(check); }
+    if (!pending && (b.price == null || b.card == null || b.carousel == null || b.addButton == null)) { pending = true; requestAnimationFrame(check); }
   };
   const watch = (root) => new MutationObserver(schedule).observe(root, { childList: true, subtree: true, attributes: true, characterData: true });
   // the store's host says when the wasm store has taken over (timed at the change itself)
