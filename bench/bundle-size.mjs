@@ -82,8 +82,9 @@ try {
   const group = (e) => {
     const u = new URL(e.name);
     if (u.origin !== proxy) return 'cross-origin (sandbox images and public API)';
-    // the checkout module is fetched once the browse view is idle: not part of the first load
-    if (/^\/widget\/split_[^/]*\.wasm$/.test(u.pathname)) return 'widget, fetched later (checkout module, on idle)';
+    // the later modules (product page and cart, checkout, the chunks they share) are fetched
+    // once the browse view is idle: not part of the first load
+    if (/^\/widget\/(split|chunk)_[^/]*\.wasm$/.test(u.pathname)) return 'widget, fetched later (split modules, on idle)';
     if (u.pathname.startsWith('/widget/')) return 'widget';
     if (u.pathname.startsWith('/api/')) return 'api';
     return 'page';

@@ -25,6 +25,8 @@ const verdict = (v) => (v == null || v.met == null ? '— not measured' : v.met 
 const bundle = read('bundle-size');
 const first = read('first-product');
 const inter = read('interaction');
+// `interaction.mjs --clicks-only`: the add-to-cart part alone, newer than a full run
+const clicksRun = read('interaction-clicks');
 const thr = read('throughput');
 const scale = read('sandbox-scale');
 if (!bundle && !first && !inter && !thr && !scale) fail('no results in bench/results/: run bench/run.sh');
@@ -35,10 +37,26 @@ out.push('### Budgets', '');
 out.push('| budget | measured | verdict |', '|---|---|---|');
 if (bundle) {
   out.push(`| widget first-load transfer ≤ ${bundle.verdicts.first_load_widget_transfer_kib.budget} KiB (wasm + JS + CSS + loader, as served) | ${kib(bundle.firstLoad.groups.widget?.transfer)} | ${verdict(bundle.verdicts.first_load_widget_transfer_kib)} |`);
+  if (bundle.assets.wasm) {
+    const kibBr = bundle.assets.wasm.brotli / 1024;
+    out.push(`| main wasm module ≤ 120 KiB brotli (issue 24) | ${kibBr.toFixed(1)} KiB | ${kibBr <= 120 ? '✅ met' : '❌ missed'} |`);
+  }
 }
-if (first) {
+if (first && first.verdicts.first_price_ms) {
+  const v = first.verdicts;
+  const w = first.viewport.width;
+  out.push(`| first visible Naira price ≤ ${v.first_price_ms.budget} ms (4× CPU, slow 4G, cold, ${w} px) | ${ms(first.summary.price.median)} (median of ${first.runs}) | ${verdict(v.first_price_ms)} |`);
+  out.push(`| bytes on the wire before it ≤ ${v.bytes_before_price_kib.budget} KiB | ${kib(first.summary.bytesBeforePrice.median)} | ${verdict(v.bytes_before_price_kib)} |`);
+  out.push(`| store interactive (host \`data-amigo-live\` and an enabled "Add to cart" on screen) ≤ ${v.interactive_ms.budget} ms | ${ms(first.summary.interactive?.median)} | ${verdict(v.interactive_ms)} |`);
+  out.push(`| CLS ≤ ${v.cls.budget} at ${first.widths.join(', ')} px, hand-over included (worst run) | ${first.widths.map((x) => `${x} px: ${first.byWidth[x].summary.cls.max}`).join('; ')} | ${verdict(v.cls)} |`);
+} else if (first) {
   out.push(`| first product card ≤ ${first.verdicts.first_product_card_ms.budget} ms (4× CPU, slow 4G, cold) | ${ms(first.summary.card.median)} (median of ${first.runs}) | ${verdict(first.verdicts.first_product_card_ms)} |`);
   out.push(`| CLS ≤ ${first.verdicts.cls.budget} | ${first.summary.cls.median} | ${verdict(first.verdicts.cls)} |`);
+}
+const clicks = clicksRun && (!inter || clicksRun.date > inter.date) ? clicksRun : inter;
+if (clicks && clicks.verdicts.add_to_cart_p95_ms) {
+  const v = clicks.verdicts.add_to_cart_p95_ms;
+  out.push(`| add to cart → count p95 ≤ ${v.budget} ms (4× CPU) | ${ms(clicks.clicks.p95)} (${clicks.clicks.n} clicks, load average ${clicks.loadavg.split(' ')[0]}) | ${verdict(v)} |`);
 }
 if (inter) {
   const t = inter.typeahead;
@@ -66,11 +84,17 @@ if (bundle) {
 }
 if (first) {
   const s = first.summary;
-  out.push('### 2. First product on a slow phone', '', `_${stampLine(first)}._`, '');
+  out.push('### 2. First price on a slow phone', '', `_${stampLine(first)}._`, '');
   out.push(`${first.cpuSlowdown}× CPU, ${first.network.latency} ms RTT, ${(first.network.downloadThroughput * 8 / 1e6).toFixed(2)} Mbps down, ${(first.network.uploadThroughput * 8 / 1e3).toFixed(0)} kbps up, cold profile per run, ${first.viewport.width}×${first.viewport.height}; median (min–max) of ${first.runs} runs.`, '');
   out.push('| from navigation start to | median | min | max |', '|---|---|---|---|');
   const f = (x, digits) => (x == null ? '—' : x.toFixed(digits));
   const row = (label, k, digits = 0) => out.push(`| ${label} | ${s[k].median ?? '—'}${s[k].n != null && s[k].n < first.runs ? ` (${s[k].n} of ${first.runs} runs)` : ''} | ${f(s[k].min, digits)} | ${f(s[k].max, digits)} |`);
+  if (s.price) {
+    row('first visible Naira price, light DOM or shadow root (ms)', 'price');
+    out.push(`| bytes on the wire before the first price (KiB) | ${kib(s.bytesBeforePrice.median)} | ${kib(s.bytesBeforePrice.min)} | ${kib(s.bytesBeforePrice.max)} |`);
+    row('store live: host has `data-amigo-live` (ms)', 'live');
+    if (s.interactive) row('store interactive: live and an enabled "Add to cart" on screen (ms)', 'interactive');
+  }
   row('first product card visible (ms)', 'card');
   row('first carousel visible (ms)', 'carousel');
   row('first contentful paint (ms)', 'fcp');
@@ -79,12 +103,27 @@ if (first) {
   row('cumulative layout shift', 'cls', 4);
   row('total blocking time (ms)', 'tbt');
   out.push('');
+  if (s.requestsBeforePrice) {
+    out.push(`Requests started before the first price (in how many of the ${first.runs} runs): ${Object.entries(s.requestsBeforePrice).map(([u, n]) => `\`${u}\` ${n}`).join(', ')}.`, '');
+  }
+  if (first.byWidth) {
+    out.push('Layout shift over the whole run (first view, hand-over to the live store, images), per width:', '');
+    out.push('| viewport | CLS median | CLS max | first price median |', '|---|---|---|---|');
+    for (const w of first.widths) {
+      const b = first.byWidth[w];
+      out.push(`| ${b.viewport.width}×${b.viewport.height} | ${b.summary.cls.median} | ${b.summary.cls.max} | ${ms(b.summary.price.median)} |`);
+    }
+    out.push('');
+  }
 }
 if (inter) {
   out.push('### 3. Interaction latency', '', `_${stampLine(inter)}._`, '');
   out.push(`${inter.cpuSlowdown}× CPU and slow 4G, ${inter.viewport.width}×${inter.viewport.height}.`, '');
   out.push('| interaction | p50 | p95 | samples |', '|---|---|---|---|');
   out.push(`| click "Add to cart" → cart count updated | ${ms(inter.clicks.p50)} | ${ms(inter.clicks.p95)} | ${inter.clicks.n} clicks |`);
+  if (clicksRun && clicksRun.date > inter.date) {
+    out.push(`| same, newer run of the add-to-cart part alone (\`--clicks-only\`, ${clicksRun.date}, \`${clicksRun.rev}\`, load average ${clicksRun.loadavg}) | ${ms(clicksRun.clicks.p50)} | ${ms(clicksRun.clicks.p95)} | ${clicksRun.clicks.n} clicks |`);
+  }
   if (inter.checkout) out.push(`| "Checkout" after the checkout module was prefetched → form shown (budget 300 ms) | ${ms(inter.checkout.p50)} | max ${ms(inter.checkout.max)} | ${inter.checkout.n} presses, first ${ms(inter.checkout.first)} |`);
   const t = inter.typeahead;
   if (t.available) {

@@ -39,7 +39,7 @@ for pair in "wasm:$wasm" "JS glue:$js" "wasm-split loader:$split_js" "loader:$lo
   rows+="| first load | $name | \`$(basename "$file")\` | $r | $g | $b |"$'\n'
   total_raw=$((total_raw + r)) total_gz=$((total_gz + g)) total_br=$((total_br + b))
 done
-later_br=0 data_br=0
+later_br=0 data_br=0 pages_br=0
 for file in dist/*.wasm; do
   [ "$file" = "$wasm" ] && continue
   r=$(raw "$file") g=$(gz "$file") b=$(br "$file")
@@ -50,9 +50,12 @@ for file in dist/*.wasm; do
     split_checkout-*)
       later_br=$((later_br + b))
       rows+="| later (prefetched when idle or when the cart opens) | checkout and order tracking | \`$(basename "$file")\` | $r | $g | $b |"$'\n' ;;
+    split_pages-*)
+      pages_br=$((pages_br + b))
+      rows+="| later (prefetched when idle, or when a product or the cart opens) | product page and cart | \`$(basename "$file")\` | $r | $g | $b |"$'\n' ;;
     *)
       later_br=$((later_br + b))
-      rows+="| later (with checkout, or with Buy data) | code they share | \`$(basename "$file")\` | $r | $g | $b |"$'\n' ;;
+      rows+="| later (with the modules that share it: see \`__wasm_split-*.js\`) | code the later modules share | \`$(basename "$file")\` | $r | $g | $b |"$'\n' ;;
   esac
 done
 budget=$((120 * 1024))
@@ -65,7 +68,8 @@ mkdir -p bench
   echo
   echo "Written by \`scripts/size.sh\` ($(date -u +%Y-%m-%d), rustc $(rustc --version | cut -d' ' -f2), wasm-opt $(wasm-opt --version | cut -d' ' -f3)):"
   echo "the shipped build (\`scripts/build-widget.sh\`): \`wasm-release\` profile (opt-level z, LTO, one codegen"
-  echo "unit, panic=abort), Leptos \`erase_components\`, checkout and order tracking split out by wasm-split,"
+  echo "unit, panic=abort), Leptos \`erase_components\`, the product page and cart, checkout and order"
+  echo "tracking, and Buy data split out by wasm-split,"
   echo "\`wasm-opt -Oz\` on every module; the proxy serves the \`.br\` files written beside them."
   echo
   echo "| when | part | file | raw bytes | gzip -9 | brotli -q 11 |"
@@ -74,7 +78,8 @@ mkdir -p bench
   echo "| **first load** | | | $total_raw | $total_gz | $total_br |"
   echo
   echo "First load: $(kib "$total_br") KiB brotli / $(kib "$total_gz") KiB gzip; budget 120 KiB compressed: **$verdict**."
-  echo "Checkout and tracking, fetched later: $(kib "$later_br") KiB brotli (with the chunk they share with Buy data)."
+  echo "Product page and cart, fetched later: $(kib "$pages_br") KiB brotli (without the chunks it shares)."
+  echo "Checkout and tracking, fetched later: $(kib "$later_br") KiB brotli (with every shared chunk)."
   echo "Buy data, fetched when opened: $(kib "$data_br") KiB brotli."
 } >bench/sizes.md
 cat bench/sizes.md

@@ -8,9 +8,11 @@ use crate::api::ProxyClient;
 use crate::components::top_bar::TopBar;
 use crate::config::EmbedConfig;
 use crate::pages::browse::BrowsePage;
+#[cfg(not(feature = "split"))]
 use crate::pages::cart::CartPage;
 #[cfg(feature = "checkout")]
 use crate::pages::checkout::provide_checkout;
+#[cfg(not(feature = "split"))]
 use crate::pages::product::ProductPage;
 #[cfg(all(feature = "checkout", not(feature = "split")))]
 use crate::pages::{checkout::CheckoutPage, checkout_tracking::tracking_page};
@@ -119,6 +121,8 @@ pub fn App(
             request_idle_callback(move || {
                 // a store unmounted before the browser idled has nothing to prefetch for
                 if page.try_with_untracked(|p| !p.loads_checkout_module()) == Some(true) {
+                    // the product page and the cart first: a shopper reaches them first
+                    part::prefetch_pages();
                     part::prefetch();
                 }
             });
@@ -141,8 +145,14 @@ pub fn App(
         <div class="content">
             {move || match page.get() {
                 Page::Browse => view! { <BrowsePage/> }.into_any(),
+                #[cfg(not(feature = "split"))]
                 Page::Product(slug) => view! { <ProductPage slug=slug/> }.into_any(),
+                #[cfg(not(feature = "split"))]
                 Page::Cart => view! { <CartPage/> }.into_any(),
+                #[cfg(feature = "split")]
+                Page::Product(slug) => view! { <part::Part which=part::Which::Product(slug)/> }.into_any(),
+                #[cfg(feature = "split")]
+                Page::Cart => view! { <part::Part which=part::Which::Cart/> }.into_any(),
                 #[cfg(feature = "split")]
                 Page::Checkout => view! { <part::Part which=part::Which::Checkout/> }.into_any(),
                 #[cfg(feature = "split")]
@@ -170,17 +180,21 @@ pub fn App(
     }
 }
 
-/// Checkout and order tracking as a lazily loaded wasm module (`split` feature, built by
-/// `scripts/build-widget.sh`). A download failure is an error value, never a panic (which would
-/// abort the whole store), and is not cached: Retry fetches again.
+/// The pages after browsing as lazily loaded wasm modules (`split` feature, built by
+/// `scripts/build-widget.sh`): the product page and the cart (`pages`, prefetched when the browser
+/// idles after the first view), checkout and order tracking (`checkout`), "Buy data" (`topup`).
+/// The first module then holds what the browse view needs. A download failure is an error value,
+/// never a panic (which would abort the whole store), and is not cached: Retry fetches again.
 #[cfg(feature = "split")]
 mod part {
     use leptos::prelude::*;
     use leptos::wasm_split::SplitLoaderError;
 
     use crate::components::error_state::ErrorState;
+    use crate::pages::cart::CartPage;
     use crate::pages::checkout::CheckoutPage;
     use crate::pages::checkout_tracking::tracking_page;
+    use crate::pages::product::ProductPage;
     use crate::pages::topup::TopUpPage;
 
     /// The checkout module could not be downloaded.
@@ -191,6 +205,21 @@ mod part {
         fn from(_: SplitLoaderError) -> Self {
             PartMissing
         }
+    }
+
+    #[leptos::wasm_split::wasm_split(
+        pages,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        preload(preload_pages)
+    )]
+    fn product_view(slug: String) -> Result<AnyView, PartMissing> {
+        Ok(view! { <ProductPage slug=slug/> }.into_any())
+    }
+
+    #[leptos::wasm_split::wasm_split(pages, wasm_split_path = ::leptos::wasm_split, fallible)]
+    fn cart_view() -> Result<AnyView, PartMissing> {
+        Ok(view! { <CartPage/> }.into_any())
     }
 
     #[leptos::wasm_split::wasm_split(
@@ -222,6 +251,14 @@ mod part {
         Ok(view! { <TopUpPage/> }.into_any())
     }
 
+    /// Starts downloading the product page and cart module (on idle); a failure is left for the
+    /// page itself to report.
+    pub(super) fn prefetch_pages() {
+        leptos::task::spawn_local(async {
+            let _ = preload_pages().await;
+        });
+    }
+
     /// Starts downloading the checkout module (on idle, or when the cart opens); a failure is
     /// left for the page itself to report.
     pub(super) fn prefetch() {
@@ -233,6 +270,10 @@ mod part {
     /// Which split-off page to show.
     #[derive(Clone)]
     pub(super) enum Which {
+        /// One product.
+        Product(String),
+        /// The cart.
+        Cart,
         /// The checkout form.
         Checkout,
         /// Tracking one order.
@@ -249,6 +290,14 @@ mod part {
     pub(super) fn Part(which: Which) -> impl IntoView {
         let attempt = RwSignal::new(0u32);
         let (loading, missing) = match which {
+            Which::Product(_) => (
+                "Loading the product…",
+                "The product page could not be downloaded. Check your connection and retry.",
+            ),
+            Which::Cart => (
+                "Loading your cart…",
+                "The cart could not be downloaded. Check your connection and retry.",
+            ),
             Which::Checkout => (
                 "Loading checkout…",
                 "Checkout could not be downloaded. Check your connection and retry.",
@@ -269,6 +318,8 @@ mod part {
                     let which = which.clone();
                     Suspend::new(async move {
                         let view = match which {
+                            Which::Product(slug) => product_view(slug).await,
+                            Which::Cart => cart_view().await,
                             Which::Checkout => checkout_view().await,
                             Which::Order(reference, phone) => order_view(reference, phone).await,
                             Which::Data => topup_view().await,

@@ -219,6 +219,8 @@ pub fn mount_store(host: &HtmlElement, config: EmbedConfig) -> Result<MountedSto
         });
         view! { <App config=config/> }
     });
+    // the wasm store has taken over and "Add to cart" works (bench/first-product.mjs times this)
+    let _ = host.set_attribute("data-amigo-live", "");
     // the loader held the store's space while the wasm downloaded; the skeleton drawn above has
     // its final size, so the reservation can go without anything moving
     if host.has_attribute("data-amigo-reserved") {

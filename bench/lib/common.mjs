@@ -11,8 +11,10 @@ import { fileURLToPath } from 'node:url';
 
 export const BENCH = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const ROOT = path.dirname(BENCH);
-export const RELEASE = path.join(ROOT, 'target', 'release');
-export const DIST = path.join(ROOT, 'dist');
+// BENCH_BIN_DIR: where amigo-proxy and amigo-sandbox are (default target/release, which
+// bench/run.sh builds); BENCH_DIST: the widget build to serve (default dist/)
+export const RELEASE = process.env.BENCH_BIN_DIR || path.join(ROOT, 'target', 'release');
+export const DIST = process.env.BENCH_DIST || path.join(ROOT, 'dist');
 export const RESULTS = path.join(BENCH, 'results');
 
 /** Prints a progress line on stderr (stdout stays for the summary). */
