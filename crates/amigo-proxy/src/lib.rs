@@ -15,6 +15,7 @@ pub mod breaker;
 pub mod cache;
 pub mod checkout;
 pub mod cli;
+mod clock;
 pub mod config;
 mod data_answer;
 pub mod encoding;

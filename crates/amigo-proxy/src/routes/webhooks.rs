@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 
 use std::net::IpAddr;
 
+use crate::clock::unix_iso;
 use crate::error::{ProxyError, ProxyResult};
 use crate::middleware::ClientIp;
 use crate::state::AppState;
@@ -29,17 +30,6 @@ use crate::store::WebhookUpdate;
 
 /// Longest delivery id accepted.
 const MAX_DELIVERY_ID_LEN: usize = 128;
-
-/// `now` (Unix seconds) as ISO 8601, for an event that did not say when it happened.
-fn now_iso(now: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(now)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
-}
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
@@ -180,7 +170,7 @@ pub(crate) async fn receive(
                     status: None,
                     cancelled_reason: None,
                     order: None,
-                    created_at: now_iso(now),
+                    created_at: unix_iso(now),
                     payload: raw,
                 })
                 .await?;
@@ -212,7 +202,7 @@ pub(crate) async fn receive(
             order: serde_json::from_slice::<WebhookPayload>(&body)
                 .ok()
                 .map(|p| p.data),
-            created_at: event.created_at.clone().unwrap_or_else(|| now_iso(now)),
+            created_at: event.created_at.clone().unwrap_or_else(|| unix_iso(now)),
             payload: raw,
         })
         .await?;

@@ -8,7 +8,8 @@ use amigo_types::orders::OrderStatus;
 use amigo_types::tracking::OrderTracking;
 use sqlx::Row;
 
-use super::{Store, now_iso};
+use super::db::Store;
+use crate::clock::now_iso;
 
 /// The last four digits of a phone number as typed, which is all the console keeps of it.
 pub fn last4(phone: &str) -> Option<String> {

@@ -7,7 +7,9 @@
 
 use sqlx::{Any, Row, Transaction};
 
-use super::{Backend, Store, now_iso};
+use super::backend::Backend;
+use super::db::Store;
+use crate::clock::now_iso;
 
 /// The spending a budget caps: the name its reservations are kept under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,7 +7,8 @@ use amigo_types::checkout::{CheckoutKind, CheckoutStatus, PaymentMethod};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Store, now_iso};
+use super::db::Store;
+use crate::clock::now_iso;
 
 /// A checkout as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,8 @@ use amigo_types::data::{DataPurchase, DataPurchaseStatus};
 use sqlx::Row;
 
 use super::budget::{Budget, BudgetClaim, BudgetReserved};
-use super::{Store, now_iso};
+use super::db::Store;
+use crate::clock::now_iso;
 
 /// What a purchase asks the store to hold before the upstream is called.
 #[derive(Debug, Clone)]

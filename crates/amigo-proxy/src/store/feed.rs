@@ -11,7 +11,7 @@ use sqlx::Any;
 use sqlx::postgres::PgListener;
 use tokio::sync::broadcast;
 
-use super::Backend;
+use super::backend::Backend;
 
 /// The `NOTIFY` channel that carries the reference of every order whose view changed.
 const CHANGES_CHANNEL: &str = "amigo_order_changed";
