@@ -341,7 +341,7 @@ pub(crate) fn webhooks(accepted: &[AcceptedDelivery], rejected: &[RejectedDelive
             div.scroll tabindex="0" role="region" aria-labelledby="refused" { table aria-labelledby="refused" {
                 thead { tr { th scope="col" { "Received" } th scope="col" { "Why" } th scope="col" { "Delivery id" } th scope="col" { "Event" } th scope="col" { "From" } th scope="col" class="num" { "Bytes" } } }
                 tbody { @for r in rejected { tr {
-                    td { (r.received_at) } td.bad { (r.reason) }
+                    td { (r.received_at) } td.bad { (r.reason.as_str()) }
                     td { (r.delivery_id.clone().unwrap_or_else(|| "—".into())) }
                     td { (r.event.clone().unwrap_or_else(|| "—".into())) }
                     td { (r.client_ip) } td.num { (r.body_bytes) }

@@ -27,6 +27,7 @@ use crate::error::{ProxyError, ProxyResult};
 use crate::middleware::ClientIp;
 use crate::state::AppState;
 use crate::store::WebhookUpdate;
+use crate::store::admin::RejectionReason;
 
 /// Longest delivery id accepted.
 const MAX_DELIVERY_ID_LEN: usize = 128;
@@ -40,7 +41,7 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// request path, within the refusal log's rate limit.
 fn log_rejection(
     state: &AppState,
-    reason: &'static str,
+    reason: RejectionReason,
     headers: &HeaderMap,
     ip: IpAddr,
     bytes: usize,
@@ -112,13 +113,7 @@ pub(crate) async fn receive(
         .map(|s| s.expose_secret().as_bytes())
         .collect();
     if secrets.is_empty() {
-        log_rejection(
-            &state,
-            "no webhook secret configured",
-            &headers,
-            ip,
-            body.len(),
-        );
+        log_rejection(&state, RejectionReason::NoSecret, &headers, ip, body.len());
         return Err(ProxyError::WebhookRejected(SignatureError::Mismatch));
     }
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
@@ -130,13 +125,7 @@ pub(crate) async fn receive(
         now,
         DEFAULT_TOLERANCE_SECS,
     ) {
-        let reason = match e {
-            SignatureError::Missing => "unsigned",
-            SignatureError::BadTimestamp => "bad timestamp",
-            SignatureError::Stale => "stale or future timestamp",
-            SignatureError::Mismatch => "bad signature",
-        };
-        log_rejection(&state, reason, &headers, ip, body.len());
+        log_rejection(&state, RejectionReason::from(&e), &headers, ip, body.len());
         return Err(ProxyError::WebhookRejected(e));
     }
 
@@ -144,7 +133,13 @@ pub(crate) async fn receive(
         .map(str::trim)
         .filter(|d| !d.is_empty() && d.len() <= MAX_DELIVERY_ID_LEN)
     else {
-        log_rejection(&state, "no delivery id", &headers, ip, body.len());
+        log_rejection(
+            &state,
+            RejectionReason::NoDeliveryId,
+            &headers,
+            ip,
+            body.len(),
+        );
         return Err(ProxyError::BadWebhook("missing X-Amigo-Delivery".into()));
     };
     // Tolerant reader: only the reference is needed. A signed body this build cannot read at all

@@ -6,6 +6,7 @@
 use amigo_types::delivery::DeliveryTier;
 use amigo_types::orders::OrderStatus;
 use amigo_types::tracking::OrderTracking;
+use amigo_types::webhooks::SignatureError;
 use sqlx::Row;
 
 use super::db::Store;
@@ -99,13 +100,76 @@ pub struct AcceptedDelivery {
     pub received_at: String,
 }
 
+/// Why the proxy refused a webhook delivery, as the refusal log stores and the console shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectionReason {
+    /// No secret to check a signature with (none configured, none registered).
+    NoSecret,
+    /// No signature or timestamp header.
+    Unsigned,
+    /// A timestamp that is not a Unix time.
+    BadTimestamp,
+    /// A timestamp outside the allowed window.
+    StaleTimestamp,
+    /// A signature that no secret matches.
+    BadSignature,
+    /// Signed, but without `X-Amigo-Delivery`.
+    NoDeliveryId,
+    /// A value this build does not write (a row from a newer build).
+    Unknown,
+}
+
+impl RejectionReason {
+    /// Every reason this build writes, in the order a delivery meets them.
+    pub const ALL: [Self; 6] = [
+        Self::NoSecret,
+        Self::Unsigned,
+        Self::BadTimestamp,
+        Self::StaleTimestamp,
+        Self::BadSignature,
+        Self::NoDeliveryId,
+    ];
+
+    /// The stored (and shown) text; the values rows written before this enum hold.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NoSecret => "no webhook secret configured",
+            Self::Unsigned => "unsigned",
+            Self::BadTimestamp => "bad timestamp",
+            Self::StaleTimestamp => "stale or future timestamp",
+            Self::BadSignature => "bad signature",
+            Self::NoDeliveryId => "no delivery id",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// Reads a stored value; one this build does not write is [`Self::Unknown`].
+    pub fn parse(raw: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == raw)
+            .unwrap_or(Self::Unknown)
+    }
+}
+
+impl From<&SignatureError> for RejectionReason {
+    fn from(e: &SignatureError) -> Self {
+        match e {
+            SignatureError::Missing => Self::Unsigned,
+            SignatureError::BadTimestamp => Self::BadTimestamp,
+            SignatureError::Stale => Self::StaleTimestamp,
+            SignatureError::Mismatch => Self::BadSignature,
+        }
+    }
+}
+
 /// A webhook delivery the proxy refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RejectedDelivery {
     /// When it arrived.
     pub received_at: String,
-    /// Why (`bad signature`, `stale timestamp`, …).
-    pub reason: String,
+    /// Why.
+    pub reason: RejectionReason,
     /// `X-Amigo-Delivery`, if sent (clipped).
     pub delivery_id: Option<String>,
     /// `X-Amigo-Event`, if sent (clipped).
@@ -256,7 +320,7 @@ impl Store {
     /// Records a refused webhook delivery (what identified it and why; never its body).
     pub async fn record_rejection(
         &self,
-        reason: &str,
+        reason: RejectionReason,
         delivery_id: Option<&str>,
         event: Option<&str>,
         client_ip: &str,
@@ -269,7 +333,7 @@ impl Store {
         )
         .bind(now_iso())
         .bind(time::OffsetDateTime::now_utc().unix_timestamp())
-        .bind(reason)
+        .bind(reason.as_str())
         .bind(delivery_id.map(|d| clip(d, 128)))
         .bind(event.map(|e| clip(e, 64)))
         .bind(client_ip)
@@ -295,7 +359,7 @@ impl Store {
             .map(|r| {
                 Ok(RejectedDelivery {
                     received_at: r.try_get("received_at")?,
-                    reason: r.try_get("reason")?,
+                    reason: RejectionReason::parse(r.try_get("reason")?),
                     delivery_id: r.try_get("delivery_id")?,
                     event: r.try_get("event")?,
                     client_ip: r.try_get("client_ip")?,
@@ -419,12 +483,40 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::last4;
+    use super::*;
 
     #[test]
     fn only_the_last_four_digits_are_kept() {
         assert_eq!(last4("+234 803-123-4567").as_deref(), Some("4567"));
         assert_eq!(last4("08031234567").as_deref(), Some("4567"));
         assert_eq!(last4("12"), None);
+    }
+
+    /// The stored texts are the ones rows written before the enum hold, and each reads back.
+    #[test]
+    fn rejection_reasons_keep_their_stored_text() {
+        let texts: Vec<&str> = RejectionReason::ALL.iter().map(|r| r.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "no webhook secret configured",
+                "unsigned",
+                "bad timestamp",
+                "stale or future timestamp",
+                "bad signature",
+                "no delivery id",
+            ]
+        );
+        for reason in RejectionReason::ALL {
+            assert_eq!(RejectionReason::parse(reason.as_str()), reason);
+        }
+        assert_eq!(
+            RejectionReason::parse("from a newer build"),
+            RejectionReason::Unknown
+        );
+        assert_eq!(
+            RejectionReason::from(&SignatureError::Stale),
+            RejectionReason::StaleTimestamp
+        );
     }
 }
