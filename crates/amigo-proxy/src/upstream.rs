@@ -147,6 +147,7 @@ impl AmigoClient {
     }
 
     /// The circuit breaker the keyed spending POSTs (orders, data purchases) pass.
+    #[cfg(feature = "test-support")]
     pub fn spending_breaker(&self) -> &CircuitBreaker {
         &self.spending
     }

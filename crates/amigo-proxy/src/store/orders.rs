@@ -106,7 +106,8 @@ impl Store {
         Ok(Some((hash, view)))
     }
 
-    /// Number of stored orders (for tests and health).
+    /// Number of stored orders.
+    #[cfg(feature = "test-support")]
     pub async fn order_count(&self) -> Result<i64, sqlx::Error> {
         sqlx::query("SELECT COUNT(*) AS n FROM orders")
             .fetch_one(&self.pool)

@@ -22,6 +22,7 @@ impl Store {
     }
 
     /// The raw body stored for a webhook delivery, if that delivery was received.
+    #[cfg(feature = "test-support")]
     pub async fn delivery_payload(&self, delivery_id: &str) -> Result<Option<String>, sqlx::Error> {
         Ok(sqlx::query(
             "SELECT payload FROM webhook_deliveries WHERE delivery_id = $1
