@@ -202,45 +202,9 @@ pub fn order_not_found(what: &str) -> SandboxError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use amigo_types::Money;
-    use amigo_types::orders::{CivilDate, OrderCustomer, OrderDelivery};
+    use amigo_types::fixtures::order;
+    use amigo_types::orders::CivilDate;
     use rand::SeedableRng;
-
-    fn order(id: u64, created_at: &str, name: &str) -> Order {
-        Order {
-            id,
-            reference: String::new(),
-            status: OrderStatus::Paid,
-            payment_state: PaymentState::Paid,
-            subtotal: Money::naira(100),
-            delivery_fee: Money::naira(0),
-            total: Money::naira(100),
-            customer: OrderCustomer {
-                name: name.into(),
-                phone: format!("0801234{id:04}"),
-                email: None,
-            },
-            delivery: OrderDelivery {
-                address: "x".into(),
-                city: None,
-                state: None,
-                state_id: None,
-                lga_id: None,
-                scheme_id: None,
-                scheme_name: None,
-                tier: None,
-                was_free: None,
-                eta_min_days: None,
-                eta_max_days: None,
-                breakdown: vec![],
-                notes: None,
-            },
-            items: vec![],
-            created_at: created_at.into(),
-            paid_at: Some(created_at.into()),
-            cancelled_reason: None,
-        }
-    }
 
     #[test]
     fn references_have_the_documented_shape() {

@@ -189,44 +189,11 @@ pub fn delivery_snapshot(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use amigo_types::catalog::{Brand, CategoryRef, Price, Rating, Stock};
     use amigo_types::delivery::{
         DeliveryLocationInput, EtaRange, PremiumTier, QuoteTotals, ResolvedLocation, StandardTier,
         TierResolution,
     };
-
-    fn product(id: u64, price: i64, stock: u32) -> Product {
-        Product {
-            id,
-            slug: format!("p-{id}"),
-            brand: Brand::Oraimo,
-            name: format!("Product {id}"),
-            description: String::new(),
-            price: Price {
-                amount: price,
-                display: amigo_types::format_naira(price),
-                currency: "NGN".into(),
-                market: None,
-            },
-            category: CategoryRef {
-                id: 1,
-                slug: "c".into(),
-                name: "C".into(),
-            },
-            stock: Stock {
-                in_stock: stock > 0,
-                count: stock,
-            },
-            rating: Rating {
-                value: 4.0,
-                count: 1,
-            },
-            images: vec![],
-            delivery_scheme_id: None,
-            free_delivery: false,
-            updated_at: String::new(),
-        }
-    }
+    use amigo_types::fixtures::product;
 
     fn line(product_id: u64, quantity: u32) -> LineItem {
         LineItem {
