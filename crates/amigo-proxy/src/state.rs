@@ -142,7 +142,6 @@ impl AppState {
         &self.inner.outcome_lookup
     }
 
-    /// Configuration.
     pub fn config(&self) -> &ProxyConfig {
         &self.inner.config
     }
@@ -164,7 +163,6 @@ impl AppState {
         self.inner.origins.iter().map(String::as_str)
     }
 
-    /// The Amigo client.
     pub fn amigo(&self) -> &AmigoClient {
         &self.inner.amigo
     }
@@ -174,7 +172,6 @@ impl AppState {
         self.inner.paystack.as_ref()
     }
 
-    /// The catalog cache.
     pub fn cache(&self) -> &CatalogCache {
         &self.inner.cache
     }
@@ -184,12 +181,10 @@ impl AppState {
         &self.inner.ready
     }
 
-    /// The database.
     pub fn store(&self) -> &Store {
         &self.inner.store
     }
 
-    /// Rate limits.
     pub fn limits(&self) -> &RateLimits {
         &self.inner.limits
     }
@@ -204,7 +199,6 @@ impl AppState {
         &self.inner.event_streams
     }
 
-    /// Widget files.
     pub fn assets(&self) -> &WidgetAssets {
         &self.inner.assets
     }

@@ -28,7 +28,6 @@ pub struct StoredEndpoint {
     /// The mode of the token it was registered with; `None` for rows stored before modes were
     /// recorded (accepted for test tokens only).
     pub mode: Option<Mode>,
-    /// The platform's endpoint id.
     pub endpoint_id: u64,
     /// The URL registered (`{AMIGO_PUBLIC_URL}/webhooks/amigo`).
     pub url: String,

@@ -39,9 +39,7 @@ pub(crate) enum Section {
     Orders,
     /// Checkouts and their payments.
     Payments,
-    /// Webhook deliveries.
     Webhooks,
-    /// Refusals.
     Refusals,
     /// Data purchases to check.
     Data,
@@ -54,7 +52,6 @@ pub(crate) enum Section {
 pub(crate) struct HealthLine {
     /// What was checked.
     pub(crate) name: String,
-    /// Whether it passed.
     pub(crate) ok: bool,
     /// The detail or the fix.
     pub(crate) detail: String,
@@ -105,7 +102,6 @@ pub(crate) fn layout(title: &str, section: Section, csrf: Option<&str>, body: &M
     }
 }
 
-/// The sign-in page.
 pub(crate) fn login(csrf: &str, error: Option<&str>) -> Markup {
     layout(
         "Sign in",
@@ -129,7 +125,6 @@ pub(crate) fn login(csrf: &str, error: Option<&str>) -> Markup {
     )
 }
 
-/// The health strip.
 pub(crate) fn health(lines: &[HealthLine]) -> Markup {
     html! {
         section aria-labelledby="health-title" {

@@ -10,7 +10,6 @@ pub struct Check {
     /// `webhook_api`, `quote_cors`, `plan_catalog`, `data_purchase`, `data_lookup`, `database`, `widget`), for
     /// scripts and the admin console.
     pub name: &'static str,
-    /// Whether it passed.
     pub ok: bool,
     /// What was found.
     pub detail: String,

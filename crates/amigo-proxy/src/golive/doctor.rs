@@ -21,7 +21,6 @@ const DELIVERIES_SHOWN: usize = 3;
 /// Every check, in a fixed order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
-    /// The checks.
     pub checks: Vec<Check>,
 }
 

@@ -71,12 +71,10 @@ impl GoLive {
         })
     }
 
-    /// The settings.
     pub fn config(&self) -> &ProxyConfig {
         &self.config
     }
 
-    /// The database.
     pub fn store(&self) -> &Store {
         &self.store
     }

@@ -41,7 +41,6 @@ pub fn parse_overlap(raw: &str) -> Result<Duration, String> {
 /// What `register` did.
 #[derive(Debug)]
 pub struct Registration {
-    /// The new endpoint.
     pub endpoint: WebhookEndpoint,
     /// Its secret, now in the proxy's database; shown only with `--show-secret`.
     pub secret: SecretString,

@@ -36,7 +36,6 @@ pub struct OrderFilter {
 /// One order in the console's list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderRow {
-    /// Reference.
     pub reference: String,
     /// Status as stored.
     pub status: String,
@@ -70,7 +69,6 @@ impl OrderRow {
 pub struct DaySales {
     /// `YYYY-MM-DD`, Lagos time.
     pub day: String,
-    /// Orders.
     pub orders: i64,
     /// What shoppers paid, in Naira.
     pub revenue: i64,
@@ -90,13 +88,11 @@ impl DaySales {
 pub struct AcceptedDelivery {
     /// `X-Amigo-Delivery`.
     pub delivery_id: String,
-    /// Event name.
     pub event: String,
     /// Order reference (empty when the body was unreadable).
     pub reference: String,
     /// Status carried.
     pub status: String,
-    /// When it arrived.
     pub received_at: String,
 }
 
@@ -166,9 +162,7 @@ impl From<&SignatureError> for RejectionReason {
 /// A webhook delivery the proxy refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RejectedDelivery {
-    /// When it arrived.
     pub received_at: String,
-    /// Why.
     pub reason: RejectionReason,
     /// `X-Amigo-Delivery`, if sent (clipped).
     pub delivery_id: Option<String>,
@@ -183,13 +177,11 @@ pub struct RejectedDelivery {
 /// A spend-guard or rate-limit refusal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
-    /// When.
     pub at: String,
     /// The error code answered (`rate_limited`, `order_total_exceeds_limit`, …).
     pub code: String,
     /// The route refused.
     pub route: String,
-    /// The client.
     pub client_ip: String,
     /// What was refused, without personal data.
     pub detail: String,
@@ -471,7 +463,6 @@ impl Store {
         .is_some())
     }
 
-    /// Ends a session.
     pub async fn end_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
         sqlx::query("DELETE FROM admin_sessions WHERE token_hash = $1")
             .bind(token_hash)

@@ -43,7 +43,6 @@ pub fn lagos_day() -> String {
 /// What a spending request asks a budget to hold before its upstream call.
 #[derive(Debug, Clone)]
 pub struct BudgetClaim<'a> {
-    /// Which budget.
     pub budget: Budget,
     /// The request's Idempotency-Key: a retry under it is never counted twice.
     pub key: &'a str,

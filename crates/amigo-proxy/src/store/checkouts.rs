@@ -52,7 +52,6 @@ pub struct CheckoutRow {
     pub paid_via: Option<String>,
     /// The verified amount, kobo.
     pub paid_amount_kobo: Option<i64>,
-    /// When it was paid.
     pub paid_at: Option<String>,
     /// Unix ms of the current claim to place its order.
     pub placing_since: Option<i64>,
@@ -188,7 +187,6 @@ impl Store {
         }
     }
 
-    /// One checkout.
     pub async fn checkout(&self, reference: &str) -> Result<Option<CheckoutRow>, sqlx::Error> {
         self.checkout_where("reference", reference).await
     }

@@ -57,7 +57,6 @@ pub struct Pruned {
 }
 
 impl Pruned {
-    /// Rows removed in all.
     pub fn total(&self) -> u64 {
         self.deliveries
             + self.rejections

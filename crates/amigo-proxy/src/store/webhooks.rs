@@ -1,7 +1,7 @@
 //! Verified Amigo webhook deliveries: each stored whole, applied at most once (a replayed
 //! delivery id with the same signed body changes nothing), moving its order forward.
 
-use sqlx::{Any, Row};
+use sqlx::Any;
 
 use super::db::Store;
 use super::orders::record_in;
@@ -31,7 +31,11 @@ impl Store {
         .bind(delivery_id)
         .fetch_optional(&self.pool)
         .await?
-        .and_then(|r| r.try_get::<Option<String>, _>("payload").ok().flatten()))
+        .and_then(|r| {
+            sqlx::Row::try_get::<Option<String>, _>(&r, "payload")
+                .ok()
+                .flatten()
+        }))
     }
 }
 

@@ -29,7 +29,6 @@ pub struct WebhookUpdate {
     pub body_sha256: String,
     /// Event name as sent.
     pub event: String,
-    /// The order's reference.
     pub reference: String,
     /// The status as sent (kept even when unknown).
     pub raw_status: String,
