@@ -2,6 +2,7 @@
 //! clean environment, read the URL from its banner and stop it as a service manager would.
 
 use std::io::{BufRead, BufReader, Lines};
+use std::path::Path;
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -16,6 +17,19 @@ pub(crate) fn proxy() -> Command {
             c.env_remove(var);
         }
     }
+    c
+}
+
+/// [`proxy`] as `--sandbox` on a free loopback port, writing where everything is to `info`.
+pub(crate) fn sandbox(info: &Path) -> Command {
+    let mut c = proxy();
+    c.args([
+        "--sandbox",
+        "--listen",
+        "127.0.0.1:0",
+        "--sandbox-info-file",
+    ])
+    .arg(info);
     c
 }
 

@@ -6,7 +6,7 @@ use std::process::{Output, Stdio};
 
 use secrecy::ExposeSecret;
 
-use crate::binary::{proxy, serve};
+use crate::binary::{proxy, sandbox, serve};
 
 fn text(out: &Output) -> String {
     format!(
@@ -216,14 +216,7 @@ fn sandbox_commands_work_against_a_running_sandbox_store() {
     let db = format!("sqlite://{}", dir.path().join("p.db").display());
     let widget = widget_dir(dir.path());
     let mut server = serve(
-        proxy()
-            .args([
-                "--sandbox",
-                "--listen",
-                "127.0.0.1:0",
-                "--sandbox-info-file",
-            ])
-            .arg(&info)
+        sandbox(&info)
             .env("AMIGO_DATABASE_URL", &db)
             .current_dir(dir.path())
             .stderr(Stdio::null()),

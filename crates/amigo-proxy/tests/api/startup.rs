@@ -3,7 +3,7 @@
 
 use std::process::Stdio;
 
-use crate::binary::{proxy, serve};
+use crate::binary::{proxy, sandbox, serve};
 
 #[test]
 fn bad_configuration_stops_startup_with_one_line_naming_the_variable() {
@@ -88,14 +88,7 @@ fn sandbox_mode_serves_on_a_free_port_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let info = dir.path().join("sandbox.json");
     let mut served = serve(
-        proxy()
-            .args([
-                "--sandbox",
-                "--listen",
-                "127.0.0.1:0",
-                "--sandbox-info-file",
-            ])
-            .arg(&info)
+        sandbox(&info)
             .env(
                 "AMIGO_DATABASE_URL",
                 format!("sqlite://{}", dir.path().join("p.db").display()),
@@ -183,18 +176,7 @@ fn sandbox_mode_starts_with_a_fresh_default_database_each_run() {
     let run = |probe: Option<&str>| -> (String, u16) {
         let info = dir.path().join("sandbox.json");
         let _ = std::fs::remove_file(&info);
-        let mut served = serve(
-            proxy()
-                .args([
-                    "--sandbox",
-                    "--listen",
-                    "127.0.0.1:0",
-                    "--sandbox-info-file",
-                ])
-                .arg(&info)
-                .current_dir(dir.path())
-                .stderr(Stdio::null()),
-        );
+        let mut served = serve(sandbox(&info).current_dir(dir.path()).stderr(Stdio::null()));
         let url = served.url.clone();
         let rt = tokio::runtime::Runtime::new().unwrap();
         let result = rt.block_on(async {
