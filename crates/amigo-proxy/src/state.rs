@@ -93,7 +93,7 @@ impl AppState {
                 "shoppers pay first: orders are placed from paid checkouts"
             ),
         }
-        tokio::spawn(relay_changes(
+        tokio::spawn(publish_views(
             store.subscribe_changes(),
             store.clone(),
             updates.clone(),
@@ -224,7 +224,7 @@ impl AppState {
 
 /// Turns the order feed's references ([`Store::subscribe_changes`], the same on both
 /// databases) into fresh views for this instance's event streams.
-async fn relay_changes(
+async fn publish_views(
     mut changes: broadcast::Receiver<String>,
     store: Store,
     updates: broadcast::Sender<Arc<OrderTracking>>,
