@@ -12,6 +12,11 @@
 //! order events arrive in, and a webhook delivery id is applied at most once. Every committed
 //! change to a shopper's view is announced on the order feed ([`feed`]) the same way on both
 //! databases.
+//!
+//! How the files depend on each other (no circle): the [`Store`] handle is in `db` and the
+//! writer's queue and its values in `writes`, both leaves the table modules import; `writer`
+//! (the task) imports the table modules' `*_in` transaction functions; this file only opens the
+//! database, starts the writer and re-exports.
 
 pub mod admin;
 mod backend;
