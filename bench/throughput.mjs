@@ -118,15 +118,15 @@ try {
   const probe = await fetch(`${proxy.url}/api/orders`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `probe-${Date.now()}` },
-    body: fs.readFileSync(path.join(BENCH, 'wrk', 'proxy-order.json')),
+    body: fs.readFileSync(path.join(BENCH, 'wrk', 'order.json')),
   });
   if (probe.status !== 201) fail(`a probe order through the proxy answered ${probe.status}: ${await probe.text()}`);
   const orderRun = async (label, url) => {
     const timer = setInterval(refill, 50);
     try {
       return await measure(label, `${url}/api/orders`, {
-        script: path.join(BENCH, 'wrk', 'proxy-orders.lua'),
-        env: { ORDER_BODY: path.join(BENCH, 'wrk', 'proxy-order.json') },
+        script: path.join(BENCH, 'wrk', 'orders.lua'),
+        env: { ORDER_BODY: path.join(BENCH, 'wrk', 'order.json') },
       });
     } finally {
       clearInterval(timer);

@@ -378,40 +378,8 @@ pub fn storage_key(proxy: &str, merchant: &str) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use amigo_types::catalog::{Brand, CategoryRef, Price, Rating, Stock};
 
-    pub(crate) fn product(id: u64, price: i64, stock: u32) -> Product {
-        Product {
-            id,
-            slug: format!("p-{id}"),
-            brand: Brand::Oraimo,
-            name: format!("Product {id}"),
-            description: String::new(),
-            price: Price {
-                amount: price,
-                display: amigo_types::format_naira(price),
-                currency: "NGN".into(),
-                market: None,
-            },
-            category: CategoryRef {
-                id: 1,
-                slug: "cables".into(),
-                name: "Cables".into(),
-            },
-            stock: Stock {
-                in_stock: stock > 0,
-                count: stock,
-            },
-            rating: Rating {
-                value: 4.5,
-                count: 10,
-            },
-            images: vec![],
-            delivery_scheme_id: None,
-            free_delivery: false,
-            updated_at: "2026-05-16T18:32:11+01:00".into(),
-        }
-    }
+    pub(crate) use amigo_types::fixtures::product;
 
     #[test]
     fn add_merges_and_subtotal_is_integer_naira() {

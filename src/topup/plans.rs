@@ -98,22 +98,7 @@ pub fn plan_label(plan: &DataPlan) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use amigo_types::Money;
-
-    fn plan(id: u64, network: Network, mb: u64, days: u32, price: i64, eff: u8) -> DataPlan {
-        DataPlan {
-            plan_id: id,
-            network,
-            network_name: network.name().to_owned(),
-            capacity: format!("{mb}MB"),
-            capacity_mb: mb,
-            validity: format!("{days} days"),
-            validity_days: days,
-            price: Money::naira(price),
-            efficiency: Some(eff),
-            efficiency_rating: Some(EfficiencyRating::of(eff)),
-        }
-    }
+    use amigo_types::fixtures::data_plan as plan;
 
     #[test]
     fn plans_are_grouped_by_validity_and_poor_ones_set_apart() {

@@ -24,9 +24,7 @@ pub enum StartupError {
     /// The listen address could not be bound.
     #[error("AMIGO_PROXY_LISTEN: cannot listen on {addr}: {source}")]
     Bind {
-        /// The address.
         addr: SocketAddr,
-        /// Why.
         source: std::io::Error,
     },
     /// The database could not be opened or migrated.

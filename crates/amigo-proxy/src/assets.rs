@@ -58,7 +58,7 @@ const BUILD_EXTENSIONS: [&str; 15] = [
 /// Whether `path` is a file a widget build makes: one of [`BUILD_EXTENSIONS`], or its
 /// precompressed `.br` / `.gz` sibling, with no path component starting with `.` (no dotfiles,
 /// no `.git/`). Everything else in the folder (`.env`, `*.db`, notes) is never served.
-pub fn is_build_file(path: &str) -> bool {
+pub(crate) fn is_build_file(path: &str) -> bool {
     if path.is_empty() || path.split('/').any(|c| c.is_empty() || c.starts_with('.')) {
         return false;
     }
@@ -87,7 +87,7 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
 }
 
 /// The `Content-Type` for a file name.
-pub fn content_type(path: &str) -> &'static str {
+pub(crate) fn content_type(path: &str) -> &'static str {
     let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
     match ext.to_ascii_lowercase().as_str() {
         "html" => "text/html; charset=utf-8",
@@ -110,7 +110,7 @@ pub fn content_type(path: &str) -> &'static str {
 
 /// Whether a file name carries the build's content hash (`name-<16 hex>.ext`), so it can be cached
 /// forever.
-pub fn is_hashed_name(path: &str) -> bool {
+pub(crate) fn is_hashed_name(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
     stem.rsplit_once('-').is_some_and(|(base, hash)| {
@@ -125,7 +125,7 @@ pub fn is_hashed_name(path: &str) -> bool {
 }
 
 /// The page served at `/` when no widget build is available.
-pub const PLACEHOLDER_PAGE: &str = r#"<!doctype html>
+pub(crate) const PLACEHOLDER_PAGE: &str = r#"<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">

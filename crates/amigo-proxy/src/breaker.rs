@@ -96,8 +96,9 @@ impl CircuitBreaker {
         })
     }
 
-    /// Whether calls are being refused at `now` (for health reports and tests).
-    pub fn is_open_at(&self, now: Instant) -> bool {
+    /// Whether calls are being refused at `now`.
+    #[cfg(test)]
+    fn is_open_at(&self, now: Instant) -> bool {
         match *self.lock() {
             State::Closed { .. } => false,
             State::Open { until } => now < until,

@@ -20,18 +20,18 @@ use crate::error::ProxyError;
 use crate::upstream::{UpstreamResponse, classify_failure};
 
 /// Lifetime when upstream sends no `max-age`.
-pub const DEFAULT_TTL: Duration = Duration::from_secs(60);
+pub(crate) const DEFAULT_TTL: Duration = Duration::from_secs(60);
 /// Longest lifetime honoured, whatever upstream says.
-pub const MAX_TTL: Duration = Duration::from_secs(3600);
+pub(crate) const MAX_TTL: Duration = Duration::from_secs(3600);
 /// How long an expired copy is kept to serve when upstream fails.
-pub const STALE_FOR: Duration = Duration::from_secs(24 * 3600);
+pub(crate) const STALE_FOR: Duration = Duration::from_secs(24 * 3600);
 /// Most entries kept; the oldest go first beyond it.
-pub const MAX_ENTRIES: usize = 4096;
+pub(crate) const MAX_ENTRIES: usize = 4096;
 /// How long an upstream `404` is answered from memory. Short, so a product the platform adds
 /// shows up soon; long enough that a flood of lookups of unknown ids reaches Amigo once.
-pub const NOT_FOUND_TTL: Duration = Duration::from_secs(30);
+pub(crate) const NOT_FOUND_TTL: Duration = Duration::from_secs(30);
 /// Most remembered `404`s; beyond it the expired go, then all of them (they are cheap to relearn).
-pub const MAX_NOT_FOUND: usize = 16_384;
+pub(crate) const MAX_NOT_FOUND: usize = 16_384;
 
 /// How a response was produced, for the `X-Cache` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +84,6 @@ impl CachedBody {
 /// What a cached lookup produced.
 #[derive(Debug, Clone)]
 pub struct CacheAnswer {
-    /// The body.
     pub entry: Arc<CachedBody>,
     /// Where it came from.
     pub status: CacheStatus,
@@ -114,7 +113,7 @@ impl std::fmt::Debug for CatalogCache {
 
 /// Reads `max-age` (or `s-maxage`) from a `Cache-Control` value; `None` for `no-store` /
 /// `no-cache`, the default lifetime when no age is given.
-pub fn ttl_from_cache_control(value: Option<&str>) -> Option<Duration> {
+pub(crate) fn ttl_from_cache_control(value: Option<&str>) -> Option<Duration> {
     let Some(value) = value else {
         return Some(DEFAULT_TTL);
     };
@@ -327,7 +326,6 @@ impl CatalogCache {
             .len()
     }
 
-    /// Whether nothing is cached.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -305,11 +305,9 @@ pub struct ProxyConfig {
     pub widget_dir: Option<PathBuf>,
     /// Timeout of each upstream call.
     pub upstream_timeout: Duration,
-    /// Rate limits.
     pub rates: RateQuotas,
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// Mobile-data sales.
     pub data: DataSales,
     /// `AMIGO_PLANS_URL`: the plan catalog's URL, when the merchant knows it; `None` probes
     /// the documented name under the API base and the host root.
@@ -391,7 +389,6 @@ impl ProxyConfig {
 /// The settings that do not depend on where the server ends up listening.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Where to bind.
     pub listen: SocketAddr,
     /// Everything else; in sandbox mode `api_base`, `api_key`, `public_url` and the webhook
     /// secrets are filled in once the sandbox runs.
@@ -515,7 +512,6 @@ pub struct PaystackSettings {
 pub struct TransferAccount {
     /// The name on the account.
     pub account_name: String,
-    /// The bank.
     pub bank_name: String,
     /// 10 digits (NUBAN).
     pub account_number: String,

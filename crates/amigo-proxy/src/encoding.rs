@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use bytes::Bytes;
 
 /// Bodies shorter than this are sent as they are: the coding's framing would eat the gain.
-pub const MIN_COMPRESSIBLE: usize = 256;
+pub(crate) const MIN_COMPRESSIBLE: usize = 256;
 
 /// A content coding the proxy can send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -50,7 +50,7 @@ impl Coding {
 
 /// What a read asks of its answer's form: the coding, and the validator it already holds.
 #[derive(Debug, Clone, Default)]
-pub struct ReadPreferences {
+pub(crate) struct ReadPreferences {
     /// The coding to answer in.
     pub coding: Coding,
     if_none_match: Option<HeaderMap>,
@@ -58,7 +58,7 @@ pub struct ReadPreferences {
 
 impl ReadPreferences {
     /// Read from a request's headers.
-    pub fn of(headers: &HeaderMap) -> Self {
+    pub(crate) fn of(headers: &HeaderMap) -> Self {
         let tags: HeaderMap = headers
             .get_all(header::IF_NONE_MATCH)
             .iter()
@@ -71,7 +71,7 @@ impl ReadPreferences {
     }
 
     /// Whether the client already holds `body` (answer `304 Not Modified`).
-    pub fn not_modified(&self, body: &Encoded) -> bool {
+    pub(crate) fn not_modified(&self, body: &Encoded) -> bool {
         self.if_none_match
             .as_ref()
             .is_some_and(|h| body.not_modified(h))
@@ -92,10 +92,10 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ReadPreferences {
 /// Marks a response whose body the handler already put in its final coding, so the generic
 /// compression layer leaves it alone (even when it chose identity for a short body).
 #[derive(Debug, Clone, Copy)]
-pub struct Precoded;
+pub(crate) struct Precoded;
 
 /// Whether the request's `Accept-Encoding` names `coding` without refusing it (`q=0`).
-pub fn accepts(headers: &HeaderMap, coding: &str) -> bool {
+pub(crate) fn accepts(headers: &HeaderMap, coding: &str) -> bool {
     headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()
@@ -114,14 +114,14 @@ pub fn accepts(headers: &HeaderMap, coding: &str) -> bool {
 }
 
 /// A strong ETag for one representation: the first 16 bytes of its SHA-256, quoted.
-pub fn etag_of(bytes: &[u8]) -> String {
+pub(crate) fn etag_of(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(bytes);
     format!("\"{}\"", hex::encode(&digest[..16]))
 }
 
 /// Whether `If-None-Match` lists `tag` (or `*`); weak forms match too (RFC 9110 weak comparison).
-pub fn if_none_match(headers: &HeaderMap, tag: &str) -> bool {
+pub(crate) fn if_none_match(headers: &HeaderMap, tag: &str) -> bool {
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()

@@ -49,7 +49,6 @@ pub enum ProxyError {
         spent: i64,
         /// This order's total (items at Amigo's prices).
         amount: i64,
-        /// The limit.
         limit: i64,
     },
     /// 404 `not_found` (also for a wrong phone, so lookups are no oracle).
@@ -107,7 +106,6 @@ pub enum ProxyError {
     /// An upstream error envelope passed through unchanged (4xx the shopper can act on).
     #[error("upstream answered {status}")]
     Passthrough {
-        /// Upstream status.
         status: StatusCode,
         /// Upstream body (the Amigo envelope).
         body: Bytes,
@@ -149,7 +147,6 @@ pub enum DataRefusal {
         spent: i64,
         /// The plan's price.
         amount: i64,
-        /// The limit.
         limit: i64,
     },
     /// 422 `idempotency_key_reused`: the key was used for another purchase body.
@@ -591,5 +588,4 @@ impl ProxyError {
     }
 }
 
-/// Handler result.
 pub type ProxyResult<T> = Result<T, ProxyError>;

@@ -58,7 +58,7 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
 /// The key a per-client limit counts `ip` under: an IPv4 address as it is, an IPv6 address cut
 /// to its first `v6_prefix` bits. One IPv6 subscriber is routinely given a whole /64 (or more),
 /// so keyed by full address every one of its 2⁶⁴ addresses would have its own quota.
-pub fn client_key(ip: IpAddr, v6_prefix: u8) -> IpAddr {
+pub(crate) fn client_key(ip: IpAddr, v6_prefix: u8) -> IpAddr {
     match ip.to_canonical() {
         IpAddr::V4(v4) => IpAddr::V4(v4),
         IpAddr::V6(v6) => {
@@ -255,7 +255,7 @@ impl RateLimits {
 
 /// A per-phone limit: in the database on PostgreSQL, so it holds across every instance;
 /// `local` (this process's limiter) on SQLite, the single-instance backend.
-pub async fn per_phone(
+pub(crate) async fn per_phone(
     store: &crate::store::Store,
     key: &str,
     quota: u32,

@@ -20,14 +20,14 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// A TCP listener that keeps at most `max` connections open.
 #[derive(Debug)]
-pub struct CappedListener {
+pub(crate) struct CappedListener {
     inner: TcpListener,
     open: Arc<Semaphore>,
 }
 
 impl CappedListener {
     /// Caps `inner` at `max` open connections (at least one).
-    pub fn new(inner: TcpListener, max: usize) -> Self {
+    pub(crate) fn new(inner: TcpListener, max: usize) -> Self {
         Self {
             inner,
             open: Arc::new(Semaphore::new(max.clamp(1, Semaphore::MAX_PERMITS))),
@@ -78,7 +78,7 @@ impl axum::serve::Listener for CappedListener {
 
 /// An accepted connection; its slot under the cap frees when it is dropped.
 #[derive(Debug)]
-pub struct CappedStream {
+pub(crate) struct CappedStream {
     stream: TcpStream,
     _permit: Option<OwnedSemaphorePermit>,
 }

@@ -18,13 +18,13 @@ use crate::ready::RequestIds;
 use crate::state::AppState;
 
 /// Largest request body accepted.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The client's IP: the connection's peer (unspecified when served without connect info), or,
 /// when that peer is a trusted reverse proxy, the rightmost `X-Forwarded-For` entry that is not
 /// itself a trusted proxy.
 #[derive(Debug, Clone, Copy)]
-pub struct ClientIp(pub IpAddr);
+pub(crate) struct ClientIp(pub IpAddr);
 
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
@@ -48,7 +48,11 @@ impl FromRequestParts<AppState> for ClientIp {
 /// See [`ClientIp`]. Every address is canonical (`::ffff:a.b.c.d` is `a.b.c.d`), in the
 /// peer, the forwarded hops and the trusted list alike, so one client has one address whichever
 /// way a dual-stack socket or a proxy writes it.
-pub fn client_ip(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+pub(crate) fn client_ip(
+    peer: IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[IpAddr],
+) -> IpAddr {
     let peer = peer.to_canonical();
     let is_trusted = |ip: IpAddr| trusted.iter().any(|t| t.to_canonical() == ip);
     if !is_trusted(peer) {
@@ -75,7 +79,11 @@ pub fn client_ip(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[IpAdd
 /// origin whose canonical form ([`canonical_origin`]) is on the allow-list passes, and the
 /// header goes on in that form, so CORS and everything after see one spelling. Requests without
 /// an `Origin` (same-origin GETs, servers, curl) pass.
-pub async fn origin_guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub(crate) async fn origin_guard(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     if let Some(origin) = req.headers().get(header::ORIGIN) {
         let allowed = allowed_origin(&state, origin);
         let Some(canonical) = allowed else {
@@ -88,7 +96,7 @@ pub async fn origin_guard(State(state): State<AppState>, mut req: Request, next:
 }
 
 /// `origin` in its canonical form, if that form is allowed.
-pub fn allowed_origin(state: &AppState, origin: &HeaderValue) -> Option<HeaderValue> {
+pub(crate) fn allowed_origin(state: &AppState, origin: &HeaderValue) -> Option<HeaderValue> {
     let raw = origin.to_str().ok()?;
     // the usual case, a browser's exact origin, without parsing it
     if state.origin_allowed(raw) {
@@ -104,7 +112,7 @@ pub fn allowed_origin(state: &AppState, origin: &HeaderValue) -> Option<HeaderVa
 /// Turns the bare refusals of the layers into the documented envelope: a 413 from the body
 /// limit, a 408 from the request timeout, a 400 from a body that could not be read (it
 /// stalled past `AMIGO_BODY_TIMEOUT_SECS`, or broke off).
-pub async fn envelope_bare_refusals(req: Request, next: Next) -> Response {
+pub(crate) async fn envelope_bare_refusals(req: Request, next: Next) -> Response {
     let resp = next.run(req).await;
     let bare = resp
         .headers()
@@ -134,7 +142,7 @@ pub async fn envelope_bare_refusals(req: Request, next: Next) -> Response {
 }
 
 /// Security headers on every response (kept if a handler set its own).
-pub async fn security_headers(req: Request, next: Next) -> Response {
+pub(crate) async fn security_headers(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/") || req.uri().path() == "/healthz";
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
@@ -203,7 +211,7 @@ impl RequestIds for CountingRequestId {
 
 /// The span of one request: method, path (never the query: it may hold a phone number) and
 /// the request id.
-pub fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+pub(crate) fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     let request_id = req
         .headers()
         .get("x-request-id")
@@ -220,13 +228,13 @@ pub fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Spa
 /// Whether a response earns an INFO line. Successes do not: a hot cached catalog read must not
 /// cost a log write at the default `RUST_LOG=info` (order placement and webhooks log their own
 /// INFO lines); failures (4xx, 5xx) do, so they stay visible.
-pub fn response_logged_at_info(status: StatusCode) -> bool {
+pub(crate) fn response_logged_at_info(status: StatusCode) -> bool {
     status.is_client_error() || status.is_server_error()
 }
 
 /// The per-request response line (see [`response_logged_at_info`]): status and latency, inside
 /// the request span.
-pub fn log_response<B>(
+pub(crate) fn log_response<B>(
     resp: &axum::http::Response<B>,
     latency: std::time::Duration,
     _span: &tracing::Span,
@@ -242,7 +250,7 @@ pub fn log_response<B>(
 
 /// Logs the refusals handlers left a [`RefusalNote`](crate::error::RefusalNote) on, for the
 /// merchant console, off the request path and within the log's own rate limit.
-pub async fn note_refusals(
+pub(crate) async fn note_refusals(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     req: Request,

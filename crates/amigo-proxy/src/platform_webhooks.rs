@@ -22,7 +22,6 @@ pub enum PlatformError {
     /// The platform could not be reached (or took too long).
     #[error("could not reach the Amigo API at {base}: {cause}")]
     Unreachable {
-        /// The API base.
         base: String,
         /// What the transport said.
         cause: String,
@@ -30,7 +29,6 @@ pub enum PlatformError {
     /// The platform refused the token.
     #[error("the Amigo API refused the token ({status} {code}): check AMIGO_API_KEY")]
     Unauthorized {
-        /// HTTP status.
         status: u16,
         /// The envelope's `error`.
         code: String,
@@ -38,7 +36,6 @@ pub enum PlatformError {
     /// The platform answered with its error envelope.
     #[error("the Amigo API answered {status} {code}: {message}")]
     Rejected {
-        /// HTTP status.
         status: u16,
         /// The envelope's `error`.
         code: String,
@@ -79,7 +76,6 @@ fn root_cause(e: &reqwest::Error) -> String {
 pub struct Registered {
     /// The endpoint, without its secret.
     pub endpoint: WebhookEndpoint,
-    /// The signing secret.
     pub secret: SecretString,
 }
 
@@ -118,7 +114,6 @@ impl PlatformWebhooks {
         })
     }
 
-    /// The API base.
     pub fn base(&self) -> &str {
         &self.base
     }

@@ -37,11 +37,11 @@ use crate::encoding::Coding;
 
 /// Most request targets kept by default. Raw queries come from clients, so the map is bounded;
 /// expired entries go first, then arbitrary ones.
-pub const MAX_TARGETS: usize = 1024;
+pub(crate) const MAX_TARGETS: usize = 1024;
 /// Most answers kept for one request target (one per allowed origin, plus none).
-pub const MAX_PER_TARGET: usize = 8;
+pub(crate) const MAX_PER_TARGET: usize = 8;
 /// Most bytes kept by default (bodies, kept headers and targets together).
-pub const MAX_BYTES: usize = 32 * 1024 * 1024;
+pub(crate) const MAX_BYTES: usize = 32 * 1024 * 1024;
 
 /// How much [`ReadyAnswers`] keeps in all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,12 +64,11 @@ impl Default for ReadyLimits {
 /// Left on a response by a handler whose answer may be kept and replayed: the fresh cache
 /// entry it was made from.
 #[derive(Debug, Clone)]
-pub struct ReadyBody(pub Arc<CachedBody>);
+pub(crate) struct ReadyBody(pub Arc<CachedBody>);
 
 /// Makes the `X-Request-Id` of an answer given here: the same ids the router's request-id
 /// layer gives.
 pub trait RequestIds: Clone + Send + Sync + 'static {
-    /// A new id.
     fn next_id(&self) -> Option<HeaderValue>;
 }
 
@@ -297,7 +296,6 @@ impl ReadyAnswers {
             .count()
     }
 
-    /// Whether nothing is kept.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -341,14 +339,14 @@ fn evict(shelf: &mut Shelf, limits: &ReadyLimits, incoming: usize) {
 
 /// The layer: answers from [`ReadyAnswers`] when it can, and keeps what the stack answers.
 #[derive(Clone)]
-pub struct ReadyLayer<I> {
+pub(crate) struct ReadyLayer<I> {
     answers: ReadyAnswers,
     ids: I,
 }
 
 impl<I> ReadyLayer<I> {
     /// A layer over `answers`, giving request ids from `ids`.
-    pub fn new(answers: ReadyAnswers, ids: I) -> Self {
+    pub(crate) fn new(answers: ReadyAnswers, ids: I) -> Self {
         Self { answers, ids }
     }
 }

@@ -82,37 +82,6 @@ pub async fn start(
     })
 }
 
-/// Registers `webhook_url` for every event with the Amigo API at `api_base` and returns the
-/// signing secret (shown only in this response).
-pub async fn register_webhook(
-    api_base: &str,
-    token: &SecretString,
-    webhook_url: &str,
-) -> Result<SecretString, String> {
-    let resp = reqwest::Client::new()
-        .post(format!("{api_base}/commerce/webhooks/"))
-        .header("X-API-Key", token.expose_secret())
-        .json(&json!({"url": webhook_url, "events": "*"}))
-        .send()
-        .await
-        .map_err(|e| format!("registering the webhook: {}", e.without_url()))?;
-    let status = resp.status();
-    let body: serde_json::Value = resp
-        .json()
-        .await
-        .map_err(|e| format!("registering the webhook: unreadable answer ({e})"))?;
-    body.pointer("/data/secret")
-        .and_then(|s| s.as_str())
-        .filter(|_| status.is_success())
-        .map(|s| SecretString::from(s.to_owned()))
-        .ok_or_else(|| {
-            format!(
-                "registering the webhook: sandbox answered {status} {}",
-                body.get("error").and_then(|e| e.as_str()).unwrap_or("")
-            )
-        })
-}
-
 /// Writes `{sandbox_url, api_base, token, proxy_url}` to `path`, readable only by its owner.
 pub fn write_info_file(
     path: &Path,

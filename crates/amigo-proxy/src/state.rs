@@ -94,7 +94,7 @@ impl AppState {
                 "shoppers pay first: orders are placed from paid checkouts"
             ),
         }
-        tokio::spawn(relay_changes(
+        tokio::spawn(publish_views(
             store.subscribe_changes(),
             store.clone(),
             updates.clone(),
@@ -144,7 +144,6 @@ impl AppState {
         &self.inner.outcome_lookup
     }
 
-    /// Configuration.
     pub fn config(&self) -> &ProxyConfig {
         &self.inner.config
     }
@@ -166,7 +165,6 @@ impl AppState {
         self.inner.origins.iter().map(String::as_str)
     }
 
-    /// The Amigo client.
     pub fn amigo(&self) -> &AmigoClient {
         &self.inner.amigo
     }
@@ -176,7 +174,6 @@ impl AppState {
         self.inner.paystack.as_ref()
     }
 
-    /// The catalog cache.
     pub fn cache(&self) -> &CatalogCache {
         &self.inner.cache
     }
@@ -191,12 +188,10 @@ impl AppState {
         &self.inner.ready
     }
 
-    /// The database.
     pub fn store(&self) -> &Store {
         &self.inner.store
     }
 
-    /// Rate limits.
     pub fn limits(&self) -> &RateLimits {
         &self.inner.limits
     }
@@ -211,7 +206,6 @@ impl AppState {
         &self.inner.event_streams
     }
 
-    /// Widget files.
     pub fn assets(&self) -> &WidgetAssets {
         &self.inner.assets
     }
@@ -237,7 +231,7 @@ impl AppState {
 
 /// Turns the order feed's references ([`Store::subscribe_changes`], the same on both
 /// databases) into fresh views for this instance's event streams.
-async fn relay_changes(
+async fn publish_views(
     mut changes: broadcast::Receiver<String>,
     store: Store,
     updates: broadcast::Sender<Arc<OrderTracking>>,

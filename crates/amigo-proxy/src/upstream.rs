@@ -47,7 +47,6 @@ impl Default for Resilience {
 /// An upstream answer: status, the headers the proxy uses, and the raw body.
 #[derive(Debug, Clone)]
 pub struct UpstreamResponse {
-    /// HTTP status.
     pub status: StatusCode,
     /// `Cache-Control`, if sent.
     pub cache_control: Option<String>,
@@ -57,7 +56,6 @@ pub struct UpstreamResponse {
     pub body: Bytes,
 }
 
-/// The Amigo API client.
 #[derive(Clone)]
 pub struct AmigoClient {
     http: reqwest::Client,
@@ -147,6 +145,7 @@ impl AmigoClient {
     }
 
     /// The circuit breaker the keyed spending POSTs (orders, data purchases) pass.
+    #[cfg(feature = "test-support")]
     pub fn spending_breaker(&self) -> &CircuitBreaker {
         &self.spending
     }
@@ -239,7 +238,6 @@ impl AmigoClient {
         }
     }
 
-    /// The API base URL.
     pub fn base(&self) -> &str {
         &self.base
     }

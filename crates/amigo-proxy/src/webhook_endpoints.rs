@@ -17,6 +17,7 @@ use sqlx::Row;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::clock::rfc3339;
 use crate::store::Store;
 
 /// One endpoint this proxy registered, with its secret.
@@ -27,7 +28,6 @@ pub struct StoredEndpoint {
     /// The mode of the token it was registered with; `None` for rows stored before modes were
     /// recorded (accepted for test tokens only).
     pub mode: Option<Mode>,
-    /// The platform's endpoint id.
     pub endpoint_id: u64,
     /// The URL registered (`{AMIGO_PUBLIC_URL}/webhooks/amigo`).
     pub url: String,
@@ -74,12 +74,6 @@ fn parse_mode(raw: &str) -> Option<Mode> {
     }
 }
 
-fn iso(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .format(&Rfc3339)
-        .unwrap_or_default()
-}
-
 fn parse_time(raw: &str) -> Result<OffsetDateTime, sqlx::Error> {
     OffsetDateTime::parse(raw, &Rfc3339).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
@@ -100,8 +94,8 @@ pub async fn insert(store: &Store, endpoint: &StoredEndpoint) -> Result<(), sqlx
     .bind(endpoint.endpoint_id.to_string())
     .bind(&endpoint.url)
     .bind(endpoint.secret.expose_secret())
-    .bind(iso(endpoint.created_at))
-    .bind(endpoint.retire_at.map(iso))
+    .bind(rfc3339(endpoint.created_at))
+    .bind(endpoint.retire_at.map(rfc3339))
     .bind(mode_text(endpoint.mode))
     .execute(store.pool())
     .await
@@ -172,7 +166,7 @@ pub async fn set_retire_at(
     sqlx::query(
         "UPDATE webhook_endpoints SET retire_at = $1 WHERE api_base = $2 AND endpoint_id = $3",
     )
-    .bind(iso(at))
+    .bind(rfc3339(at))
     .bind(api_base)
     .bind(endpoint_id.to_string())
     .execute(store.pool())

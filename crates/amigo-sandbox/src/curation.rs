@@ -76,7 +76,7 @@ fn info(
 }
 
 /// 64-bit FNV-1a: a stable hash (same value on every run, platform and Rust version).
-pub fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in bytes {
         hash ^= u64::from(b);
@@ -86,7 +86,7 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// The shuffle seed for one token and list: stable per pair, different across tokens.
-pub fn shuffle_seed(token: &str, slug: &str) -> u64 {
+pub(crate) fn shuffle_seed(token: &str, slug: &str) -> u64 {
     let mut key = Vec::with_capacity(token.len() + slug.len() + 1);
     key.extend_from_slice(token.as_bytes());
     key.push(0);
@@ -95,7 +95,7 @@ pub fn shuffle_seed(token: &str, slug: &str) -> u64 {
 }
 
 /// Shuffles `pool` for `token` and `slug`, then keeps the first `limit`.
-pub fn token_shuffle(mut pool: Vec<u64>, token: &str, slug: &str, limit: usize) -> Vec<u64> {
+pub(crate) fn token_shuffle(mut pool: Vec<u64>, token: &str, slug: &str, limit: usize) -> Vec<u64> {
     let mut rng = ChaCha8Rng::seed_from_u64(shuffle_seed(token, slug));
     pool.shuffle(&mut rng);
     pool.truncate(limit);

@@ -16,22 +16,18 @@ use crate::state::AppState;
 
 /// An authenticated caller: a well-formed token, allowed from this IP, within its rate limit.
 #[derive(Debug, Clone)]
-pub struct Caller {
+pub(crate) struct Caller {
     /// The caller's token; each distinct token is its own merchant.
     pub token: ApiToken,
-    /// Where the request came from.
-    pub ip: IpAddr,
 }
 
-/// An unauthenticated caller of a public endpoint, within its per-IP rate limit.
+/// An unauthenticated caller of a public endpoint, within its per-IP rate limit (taking one is
+/// what checks the limit).
 #[derive(Debug, Clone, Copy)]
-pub struct PublicCaller {
-    /// Where the request came from.
-    pub ip: IpAddr,
-}
+pub(crate) struct PublicCaller;
 
 /// The client IP from the connection; in-process tests without `ConnectInfo` count as loopback.
-pub fn client_ip(parts: &Parts) -> IpAddr {
+pub(crate) fn client_ip(parts: &Parts) -> IpAddr {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
@@ -43,7 +39,7 @@ pub fn client_ip(parts: &Parts) -> IpAddr {
 /// The token from `X-API-Key`, `Authorization: Token …` or `Authorization: Bearer …`. The docs
 /// present the three as interchangeable, so a missing or malformed `X-API-Key` falls back to
 /// `Authorization` rather than failing on its own.
-pub fn token_from_headers(headers: &HeaderMap) -> Option<ApiToken> {
+pub(crate) fn token_from_headers(headers: &HeaderMap) -> Option<ApiToken> {
     headers
         .get("x-api-key")
         .and_then(|v| v.to_str().ok())
@@ -84,7 +80,7 @@ impl FromRequestParts<AppState> for Caller {
             .token_limiter
             .check(&token, state.clock.unix())
             .map_err(|retry_after| SandboxError::RateLimited { retry_after })?;
-        Ok(Caller { token, ip })
+        Ok(Caller { token })
     }
 }
 
@@ -100,13 +96,13 @@ impl FromRequestParts<AppState> for PublicCaller {
             .ip_limiter
             .check(&ip, state.clock.unix())
             .map_err(|retry_after| SandboxError::RateLimited { retry_after })?;
-        Ok(PublicCaller { ip })
+        Ok(PublicCaller)
     }
 }
 
 /// The decoded query string. A malformed one is `422 invalid_query`.
 #[derive(Debug, Clone, Default)]
-pub struct Pairs(pub QueryPairs);
+pub(crate) struct Pairs(pub QueryPairs);
 
 impl<S: Send + Sync> FromRequestParts<S> for Pairs {
     type Rejection = SandboxError;
@@ -126,7 +122,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Pairs {
 }
 
 /// Parses a JSON body into `T`, mapping failures to `422 invalid_<field>` / `invalid_json`.
-pub fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, SandboxError> {
+pub(crate) fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, SandboxError> {
     amigo_types::envelope::parse_json_body(bytes).map_err(SandboxError::Invalid)
 }
 

@@ -17,7 +17,7 @@ use tokio::sync::watch;
 use crate::error::SandboxError;
 
 /// How long an outcome is replayed: 24 hours, as documented.
-pub const TTL_SECS: i64 = 24 * 60 * 60;
+pub const TTL_SECS: i64 = amigo_types::idempotency::KEY_WINDOW.as_secs() as i64;
 
 /// Sweep expired records at most this often (seconds), so the map can't grow without bound.
 const SWEEP_EVERY_SECS: i64 = 60;

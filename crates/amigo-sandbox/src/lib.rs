@@ -11,22 +11,22 @@
 pub mod catalog;
 pub mod clock;
 pub mod config;
-pub mod curation;
+mod curation;
 pub mod data;
 pub mod delivery;
 pub mod error;
-pub mod extract;
+mod extract;
 pub mod fault;
 pub mod idempotency;
 pub mod locations;
-pub mod merchants;
-pub mod orders;
-pub mod rate_limit;
-pub mod routes;
+mod merchants;
+mod orders;
+mod rate_limit;
+mod routes;
 mod serve;
 pub mod state;
-pub mod wallet;
-pub mod webhooks;
+mod wallet;
+mod webhooks;
 
 use std::sync::Arc;
 

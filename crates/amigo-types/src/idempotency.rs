@@ -5,6 +5,10 @@ use crate::envelope::ApiError;
 /// Longest key the platform keeps.
 pub const MAX_KEY_LEN: usize = 80;
 
+/// How long the platform keeps a key's outcome for replay: 24 hours, as documented. The
+/// sandbox replays for this long and the proxy keeps its own key records as long.
+pub const KEY_WINDOW: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
 /// A valid `Idempotency-Key` header value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IdempotencyKey(String);

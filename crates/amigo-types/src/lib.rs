@@ -13,6 +13,8 @@ pub mod curation;
 pub mod data;
 pub mod delivery;
 pub mod envelope;
+#[cfg(feature = "test-fixtures")]
+pub mod fixtures;
 pub mod idempotency;
 pub mod locations;
 pub mod money;

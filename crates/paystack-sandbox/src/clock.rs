@@ -26,7 +26,7 @@ impl Clock {
 }
 
 /// Paystack's timestamp format: UTC with milliseconds and a `Z`, `2022-08-09T14:21:32.000Z`.
-pub fn paystack_time(t: OffsetDateTime) -> String {
+pub(crate) fn paystack_time(t: OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",

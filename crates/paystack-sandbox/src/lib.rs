@@ -11,18 +11,18 @@
 //! Use [`router`] in-process (tests with `oneshot`), [`PaystackSandbox::start`] on a listener,
 //! or the `paystack-sandbox` binary.
 
-pub mod checkout;
-pub mod clock;
+mod checkout;
+mod clock;
 pub mod config;
 pub mod error;
 mod ids;
 pub mod keys;
-pub mod ledger;
-pub mod money;
-pub mod refunds;
+mod ledger;
+mod money;
+mod refunds;
 mod routes;
 pub mod state;
-pub mod transactions;
+mod transactions;
 pub mod webhooks;
 
 use std::net::SocketAddr;

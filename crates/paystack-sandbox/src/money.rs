@@ -9,7 +9,7 @@ pub struct Kobo(u64);
 
 /// Paystack's documented ceiling on one transaction: 10,000,000 in the main unit, for every
 /// currency (the transaction errors page), so 1,000,000,000 kobo.
-pub const MAX_AMOUNT: Kobo = Kobo(1_000_000_000);
+pub(crate) const MAX_AMOUNT: Kobo = Kobo(1_000_000_000);
 
 impl Kobo {
     /// `value` kobo, if it is a chargeable amount: above zero and at most [`MAX_AMOUNT`].
@@ -33,7 +33,7 @@ impl Kobo {
 
 /// Shows the amount as the payment page does: `₦5,000.00`.
 #[derive(Debug, Clone, Copy)]
-pub struct Naira(pub Kobo);
+pub(crate) struct Naira(pub Kobo);
 
 impl fmt::Display for Naira {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -39,9 +39,7 @@ pub(crate) enum Section {
     Orders,
     /// Checkouts and their payments.
     Payments,
-    /// Webhook deliveries.
     Webhooks,
-    /// Refusals.
     Refusals,
     /// Data purchases to check.
     Data,
@@ -54,7 +52,6 @@ pub(crate) enum Section {
 pub(crate) struct HealthLine {
     /// What was checked.
     pub(crate) name: String,
-    /// Whether it passed.
     pub(crate) ok: bool,
     /// The detail or the fix.
     pub(crate) detail: String,
@@ -105,7 +102,6 @@ pub(crate) fn layout(title: &str, section: Section, csrf: Option<&str>, body: &M
     }
 }
 
-/// The sign-in page.
 pub(crate) fn login(csrf: &str, error: Option<&str>) -> Markup {
     layout(
         "Sign in",
@@ -129,7 +125,6 @@ pub(crate) fn login(csrf: &str, error: Option<&str>) -> Markup {
     )
 }
 
-/// The health strip.
 pub(crate) fn health(lines: &[HealthLine]) -> Markup {
     html! {
         section aria-labelledby="health-title" {
@@ -341,7 +336,7 @@ pub(crate) fn webhooks(accepted: &[AcceptedDelivery], rejected: &[RejectedDelive
             div.scroll tabindex="0" role="region" aria-labelledby="refused" { table aria-labelledby="refused" {
                 thead { tr { th scope="col" { "Received" } th scope="col" { "Why" } th scope="col" { "Delivery id" } th scope="col" { "Event" } th scope="col" { "From" } th scope="col" class="num" { "Bytes" } } }
                 tbody { @for r in rejected { tr {
-                    td { (r.received_at) } td.bad { (r.reason) }
+                    td { (r.received_at) } td.bad { (r.reason.as_str()) }
                     td { (r.delivery_id.clone().unwrap_or_else(|| "—".into())) }
                     td { (r.event.clone().unwrap_or_else(|| "—".into())) }
                     td { (r.client_ip) } td.num { (r.body_bytes) }

@@ -23,9 +23,7 @@ use sha2::{Digest, Sha256};
 use super::{amigo_key, payment_method, return_url, store_and_open, to_json, unpaid_row};
 use crate::data_answer::read_purchase_answer;
 use crate::error::{DataRefusal, ProxyError, ProxyResult};
-use crate::routes::data::{
-    UPSTREAM_KEY_TTL, catalog, enabled, limit_new_purchase, recorded_purchase,
-};
+use crate::routes::data::{catalog, enabled, limit_new_purchase, recorded_purchase};
 use crate::state::AppState;
 use crate::store::{CheckoutRow, Reservation, Reserved, lagos_day};
 
@@ -139,7 +137,7 @@ pub(super) async fn buy(state: &AppState, row: &CheckoutRow) -> ProxyResult<Boug
     // Amigo forgets a key after 24 h: past that, a resend would be a second purchase.
     if state
         .store()
-        .data_key_older_than(key.as_str(), UPSTREAM_KEY_TTL)
+        .data_key_older_than(key.as_str(), amigo_types::idempotency::KEY_WINDOW)
         .await?
     {
         return Ok(Bought::Later(

@@ -17,7 +17,7 @@
 //! refunded through Paystack at once ([`settle::refund`]). A background sweep
 //! ([`settle::sweep`]) expires unpaid checkouts and finishes what a crash or an outage left.
 
-mod data;
+pub(crate) mod data;
 pub mod paystack;
 pub mod settle;
 mod view;
@@ -31,11 +31,11 @@ use rand::Rng;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::clock::rfc3339;
 use crate::error::{ProxyError, ProxyResult};
 use crate::state::AppState;
 use crate::store::{CheckoutInsert, CheckoutRow};
 
-pub(crate) use data::create_data;
 pub(crate) use view::shopper_view;
 
 /// The Amigo Idempotency-Key of a checkout's order: made and kept by the proxy, one per
@@ -52,16 +52,6 @@ fn new_reference() -> String {
         .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
         .collect();
     format!("CHK-{tail}")
-}
-
-fn now_ms() -> i64 {
-    i64::try_from(time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000)
-        .unwrap_or(i64::MAX)
-}
-
-fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }
 
 /// The return URL, checked: `http(s)`, at most 2,000 characters, on an origin the proxy

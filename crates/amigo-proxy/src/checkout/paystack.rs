@@ -21,7 +21,6 @@ pub enum PaystackError {
     /// Paystack answered `status: false` (or a non-2xx) with this message.
     #[error("Paystack refused: {status} {message}")]
     Refused {
-        /// HTTP status.
         status: u16,
         /// Paystack's `message`.
         message: String,
@@ -60,11 +59,9 @@ pub struct Verified {
     pub amount: i64,
     /// `NGN`.
     pub currency: String,
-    /// The reference.
     pub reference: String,
     /// `card`, `bank_transfer`, `ussd`, … when paid.
     pub channel: Option<String>,
-    /// When it was paid.
     pub paid_at: Option<String>,
 }
 

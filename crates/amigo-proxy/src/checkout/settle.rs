@@ -11,7 +11,8 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 use super::paystack::PaystackError;
-use super::{amigo_key, now_ms, order_phone};
+use super::{amigo_key, order_phone};
+use crate::clock::{now_iso, now_ms};
 use crate::error::{ProxyError, ProxyResult};
 use crate::orders;
 use crate::state::AppState;
@@ -158,10 +159,7 @@ pub(crate) async fn confirm_paystack(state: &AppState, row: &CheckoutRow) -> Pro
                 }
                 return Ok(());
             }
-            let paid_at = verified
-                .paid_at
-                .clone()
-                .unwrap_or_else(|| super::rfc3339(time::OffsetDateTime::now_utc()));
+            let paid_at = verified.paid_at.clone().unwrap_or_else(now_iso);
             let via = verified
                 .channel
                 .clone()
@@ -196,7 +194,7 @@ pub async fn mark_paid_by_merchant(state: &AppState, reference: &str) -> ProxyRe
     if row.method != PaymentMethod::Transfer {
         return Ok(false);
     }
-    let paid_at = super::rfc3339(time::OffsetDateTime::now_utc());
+    let paid_at = now_iso();
     let marked = state
         .store()
         .mark_checkout_paid(

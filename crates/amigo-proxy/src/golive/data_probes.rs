@@ -5,7 +5,7 @@
 //! request). Each line says what the proxy will do with what it found. With data sales off
 //! nothing is probed: nothing depends on them.
 
-use super::doctor::Check;
+use super::check::Check;
 use crate::config::ProxyConfig;
 use crate::outcome_lookup;
 use crate::plan_catalog::PlanCatalogSource;

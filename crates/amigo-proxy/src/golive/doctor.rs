@@ -7,6 +7,7 @@ use amigo_types::webhooks::{DeliveryRecord, EndpointStatus, WebhookEndpoint};
 use secrecy::ExposeSecret;
 use serde::Serialize;
 
+pub use super::check::Check;
 use super::{is_live, webhook_url};
 use crate::assets::WidgetAssets;
 use crate::config::{ProxyConfig, UnpaidOrders};
@@ -17,63 +18,9 @@ use crate::webhook_endpoints;
 /// Delivery attempts summarised on the webhook line.
 const DELIVERIES_SHOWN: usize = 3;
 
-/// One line of the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Check {
-    /// Stable name (`token`, `payment`, `upstream`, `public_url`, `origins`, `webhook`,
-    /// `webhook_api`, `quote_cors`, `plan_catalog`, `data_purchase`, `data_lookup`, `database`, `widget`), for
-    /// scripts and the admin console.
-    pub name: &'static str,
-    /// Whether it passed.
-    pub ok: bool,
-    /// What was found.
-    pub detail: String,
-    /// What to do, when it failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<String>,
-}
-
-impl Check {
-    pub(super) fn pass(name: &'static str, detail: impl Into<String>) -> Self {
-        Self {
-            name,
-            ok: true,
-            detail: detail.into(),
-            fix: None,
-        }
-    }
-
-    pub(super) fn fail(
-        name: &'static str,
-        detail: impl Into<String>,
-        fix: impl Into<String>,
-    ) -> Self {
-        Self {
-            name,
-            ok: false,
-            detail: detail.into(),
-            fix: Some(fix.into()),
-        }
-    }
-
-    /// The command's line: `✓ name: detail` or `✗ name: detail — fix: …`.
-    pub fn line(&self) -> String {
-        match &self.fix {
-            Some(fix) if !self.ok => format!("✗ {}: {} — fix: {fix}", self.name, self.detail),
-            _ => format!(
-                "{} {}: {}",
-                if self.ok { '✓' } else { '✗' },
-                self.name,
-                self.detail
-            ),
-        }
-    }
-}
-
 /// Every check, in a fixed order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
-    /// The checks.
     pub checks: Vec<Check>,
 }
 

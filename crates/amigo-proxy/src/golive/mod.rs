@@ -7,6 +7,7 @@
 //! webhook API), so tests drive it in-process and the admin console can show the same checks;
 //! [`cli`] only parses the subcommands and prints.
 
+mod check;
 pub mod cli;
 mod data_probes;
 pub mod doctor;
@@ -70,12 +71,10 @@ impl GoLive {
         })
     }
 
-    /// The settings.
     pub fn config(&self) -> &ProxyConfig {
         &self.config
     }
 
-    /// The database.
     pub fn store(&self) -> &Store {
         &self.store
     }

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use amigo_types::webhooks::WebhookEndpoint;
 
-use super::doctor::Check;
+use super::check::Check;
 use crate::config::ProxyConfig;
 use crate::platform_webhooks::{PlatformError, PlatformWebhooks};
 

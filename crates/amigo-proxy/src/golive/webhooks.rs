@@ -41,7 +41,6 @@ pub fn parse_overlap(raw: &str) -> Result<Duration, String> {
 /// What `register` did.
 #[derive(Debug)]
 pub struct Registration {
-    /// The new endpoint.
     pub endpoint: WebhookEndpoint,
     /// Its secret, now in the proxy's database; shown only with `--show-secret`.
     pub secret: SecretString,
@@ -296,12 +295,7 @@ impl GoLive {
 
 /// RFC 3339 in UTC, to the second.
 pub fn iso(t: OffsetDateTime) -> String {
-    let t = t
-        .to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .unwrap_or(t);
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    crate::clock::rfc3339(t.replace_nanosecond(0).unwrap_or(t))
 }
 
 #[cfg(test)]

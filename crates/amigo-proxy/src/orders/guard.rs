@@ -27,11 +27,8 @@ pub(crate) async fn limit_phone(state: &AppState, phone_hash: &str) -> ProxyResu
 /// One order line as the spend guard priced it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PricedLine {
-    /// Product id.
     pub(crate) product_id: u64,
-    /// The product's name.
     pub(crate) name: String,
-    /// Units.
     pub(crate) quantity: u32,
     /// The retail unit price the shopper was shown.
     pub(crate) retail: i64,

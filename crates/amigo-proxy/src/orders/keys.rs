@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use amigo_types::envelope::ApiError;
 use amigo_types::idempotency::IdempotencyKey;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 
 use crate::error::{ProxyError, ProxyResult};
 use crate::state::AppState;
@@ -33,7 +33,7 @@ pub(crate) fn idempotency_key(headers: &HeaderMap) -> ProxyResult<IdempotencyKey
 /// retry of the old day's. The order list can be searched by reference, but an order whose
 /// answer never came has no reference the proxy knows, so the shopper starts anew instead.
 pub(super) async fn refuse_expired(state: &AppState, key: &str) -> ProxyResult<()> {
-    let ttl = crate::routes::data::UPSTREAM_KEY_TTL;
+    let ttl = amigo_types::idempotency::KEY_WINDOW;
     if state
         .store()
         .order_key_expired(Budget::UnpaidOrders, key, ttl)
@@ -49,25 +49,17 @@ pub(super) async fn refuse_expired(state: &AppState, key: &str) -> ProxyResult<(
     Ok(())
 }
 
-/// What the key's record says this request should do.
-pub(super) enum Claimed {
-    /// Place the order; this request owns the key.
-    Owner,
-    /// Answer with the stored success.
-    Replay(StatusCode, String),
-    /// The owner never settled the key in time (still slow, or it crashed): forward anyway,
-    /// with the same key, so the upstream's own idempotency returns the one order.
-    Unsettled,
-}
-
-/// Records `key` (with the hash of the order body it was sent with) before the upstream call; when another request (on any instance) holds it,
-/// waits for that request's answer as long as it may take (every attempt timing out, and the
-/// longest backoffs between them).
+/// Records `key` (with the hash of the order body it was sent with) before the upstream call; when
+/// another request (on any instance) holds it, waits for that request's answer as long as it may
+/// take (every attempt timing out, and the longest backoffs between them). `InFlight` comes back
+/// only once that wait is over: the holder never settled the key (still slow, or it crashed), so
+/// the caller forwards anyway with the same key and the upstream's own idempotency returns the
+/// one order.
 pub(super) async fn claim(
     state: &AppState,
     key: &IdempotencyKey,
     body_hash: &str,
-) -> ProxyResult<Claimed> {
+) -> ProxyResult<KeyClaim> {
     let deadline = tokio::time::Instant::now() + state.config().upstream_patience();
     let mut found = state
         .store()
@@ -75,22 +67,10 @@ pub(super) async fn claim(
         .await?;
     loop {
         match found {
-            KeyClaim::Owner => return Ok(Claimed::Owner),
-            KeyClaim::Replay { status, body } => {
-                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED);
-                return Ok(Claimed::Replay(status, body));
-            }
-            KeyClaim::Reused => {
-                return Err(ApiError::invalid(
-                    "idempotency_key_reused",
-                    "Idempotency-Key",
-                    "This Idempotency-Key was already used for a different order; use a new key for a new order.",
-                )
-                .into());
-            }
+            KeyClaim::Owner | KeyClaim::Replay { .. } | KeyClaim::Reused => return Ok(found),
             KeyClaim::InFlight if tokio::time::Instant::now() >= deadline => {
                 tracing::warn!("an order with this idempotency key never settled; forwarding it");
-                return Ok(Claimed::Unsettled);
+                return Ok(found);
             }
             KeyClaim::InFlight => {
                 tokio::time::sleep(Duration::from_millis(25)).await;

@@ -8,17 +8,18 @@
 
 use std::net::IpAddr;
 
+use amigo_types::envelope::ApiError;
 use amigo_types::idempotency::IdempotencyKey;
 use amigo_types::orders::CreateOrderRequest;
 use axum::http::StatusCode;
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
-use super::keys::{Claimed, claim, refuse_expired};
+use super::keys::{claim, refuse_expired};
 use super::{guard, record, unpaid};
 use crate::error::{ProxyError, ProxyResult};
 use crate::state::AppState;
-use crate::store::RetailSale;
+use crate::store::{KeyClaim, RetailSale};
 use crate::upstream::classify_failure;
 
 /// Amigo's success answer, as the shopper gets it: its status (`201`, or `200` for a replay
@@ -55,7 +56,8 @@ pub(crate) async fn place(
     let body_hash = hex::encode(Sha256::digest(&payload));
     refuse_expired(state, key.as_str()).await?;
     let owner = match claim(state, key, &body_hash).await? {
-        Claimed::Replay(status, body) => {
+        KeyClaim::Replay { status, body } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED);
             // The answer was stored before the order was (two writes): a crash between them
             // leaves only the answer, so a replay records the order too (a no-op when it is
             // there already).
@@ -63,8 +65,17 @@ pub(crate) async fn place(
             record::remember(state, &body, &sale).await;
             return Ok(shopper_answer(state, &sale, status, body));
         }
-        Claimed::Owner => true,
-        Claimed::Unsettled => false,
+        KeyClaim::Owner => true,
+        // Never settled by its holder: forwarded with the same key, owned by no one here.
+        KeyClaim::InFlight => false,
+        KeyClaim::Reused => {
+            return Err(ApiError::invalid(
+                "idempotency_key_reused",
+                "Idempotency-Key",
+                "This Idempotency-Key was already used for a different order; use a new key for a new order.",
+            )
+            .into());
+        }
     };
     let hold = match unpaid::hold(
         state.store(),

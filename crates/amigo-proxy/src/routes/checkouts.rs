@@ -135,7 +135,7 @@ pub(crate) async fn create_data(
     }
     let key = idempotency_key(&headers)?;
     let request: CreateDataCheckoutRequest = parse_json_body(&body)?;
-    let view = checkout::create_data(&state, ip, &key, request).await?;
+    let view = checkout::data::create_data(&state, ip, &key, request).await?;
     Ok(no_store(
         (StatusCode::CREATED, Json(DataEnvelope::new(view))).into_response(),
     ))

@@ -12,6 +12,7 @@
 use amigo_types::DataEnvelope;
 use amigo_types::data::{DataPlan, DataPurchase, DataPurchaseRequest, DataPurchaseStatus, Network};
 use amigo_types::envelope::parse_json_body;
+use amigo_types::idempotency::KEY_WINDOW;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -28,9 +29,6 @@ use crate::orders::idempotency_key;
 use crate::state::AppState;
 use crate::store::{Reservation, Reserved, lagos_day};
 use crate::upstream::classify_failure;
-
-/// The platform's idempotency window ("Cache TTL is 24h").
-pub(crate) const UPSTREAM_KEY_TTL: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 pub(crate) fn enabled(state: &AppState) -> ProxyResult<()> {
     if state.config().data.enabled {
@@ -176,7 +174,7 @@ pub(crate) async fn purchase(
     // unbudgeted and booked on the first day. Never send it again as a retry.
     if state
         .store()
-        .data_key_older_than(key.as_str(), UPSTREAM_KEY_TTL)
+        .data_key_older_than(key.as_str(), KEY_WINDOW)
         .await?
     {
         return Err(DataRefusal::KeyExpired.into());

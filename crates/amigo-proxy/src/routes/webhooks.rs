@@ -22,24 +22,15 @@ use sha2::{Digest, Sha256};
 
 use std::net::IpAddr;
 
+use crate::clock::unix_iso;
 use crate::error::{ProxyError, ProxyResult};
 use crate::middleware::ClientIp;
 use crate::state::AppState;
 use crate::store::WebhookUpdate;
+use crate::store::admin::RejectionReason;
 
 /// Longest delivery id accepted.
 const MAX_DELIVERY_ID_LEN: usize = 128;
-
-/// `now` (Unix seconds) as ISO 8601, for an event that did not say when it happened.
-fn now_iso(now: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(now)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
-}
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
@@ -50,7 +41,7 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// request path, within the refusal log's rate limit.
 fn log_rejection(
     state: &AppState,
-    reason: &'static str,
+    reason: RejectionReason,
     headers: &HeaderMap,
     ip: IpAddr,
     bytes: usize,
@@ -122,13 +113,7 @@ pub(crate) async fn receive(
         .map(|s| s.expose_secret().as_bytes())
         .collect();
     if secrets.is_empty() {
-        log_rejection(
-            &state,
-            "no webhook secret configured",
-            &headers,
-            ip,
-            body.len(),
-        );
+        log_rejection(&state, RejectionReason::NoSecret, &headers, ip, body.len());
         return Err(ProxyError::WebhookRejected(SignatureError::Mismatch));
     }
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
@@ -140,13 +125,7 @@ pub(crate) async fn receive(
         now,
         DEFAULT_TOLERANCE_SECS,
     ) {
-        let reason = match e {
-            SignatureError::Missing => "unsigned",
-            SignatureError::BadTimestamp => "bad timestamp",
-            SignatureError::Stale => "stale or future timestamp",
-            SignatureError::Mismatch => "bad signature",
-        };
-        log_rejection(&state, reason, &headers, ip, body.len());
+        log_rejection(&state, RejectionReason::from(&e), &headers, ip, body.len());
         return Err(ProxyError::WebhookRejected(e));
     }
 
@@ -154,7 +133,13 @@ pub(crate) async fn receive(
         .map(str::trim)
         .filter(|d| !d.is_empty() && d.len() <= MAX_DELIVERY_ID_LEN)
     else {
-        log_rejection(&state, "no delivery id", &headers, ip, body.len());
+        log_rejection(
+            &state,
+            RejectionReason::NoDeliveryId,
+            &headers,
+            ip,
+            body.len(),
+        );
         return Err(ProxyError::BadWebhook("missing X-Amigo-Delivery".into()));
     };
     // Tolerant reader: only the reference is needed. A signed body this build cannot read at all
@@ -180,7 +165,7 @@ pub(crate) async fn receive(
                     status: None,
                     cancelled_reason: None,
                     order: None,
-                    created_at: now_iso(now),
+                    created_at: unix_iso(now),
                     payload: raw,
                 })
                 .await?;
@@ -212,7 +197,7 @@ pub(crate) async fn receive(
             order: serde_json::from_slice::<WebhookPayload>(&body)
                 .ok()
                 .map(|p| p.data),
-            created_at: event.created_at.clone().unwrap_or_else(|| now_iso(now)),
+            created_at: event.created_at.clone().unwrap_or_else(|| unix_iso(now)),
             payload: raw,
         })
         .await?;

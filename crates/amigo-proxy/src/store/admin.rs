@@ -6,9 +6,11 @@
 use amigo_types::delivery::DeliveryTier;
 use amigo_types::orders::OrderStatus;
 use amigo_types::tracking::OrderTracking;
+use amigo_types::webhooks::SignatureError;
 use sqlx::Row;
 
-use super::{Store, now_iso};
+use super::db::Store;
+use crate::clock::now_iso;
 
 /// The last four digits of a phone number as typed, which is all the console keeps of it.
 pub fn last4(phone: &str) -> Option<String> {
@@ -34,7 +36,6 @@ pub struct OrderFilter {
 /// One order in the console's list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderRow {
-    /// Reference.
     pub reference: String,
     /// Status as stored.
     pub status: String,
@@ -68,7 +69,6 @@ impl OrderRow {
 pub struct DaySales {
     /// `YYYY-MM-DD`, Lagos time.
     pub day: String,
-    /// Orders.
     pub orders: i64,
     /// What shoppers paid, in Naira.
     pub revenue: i64,
@@ -88,23 +88,82 @@ impl DaySales {
 pub struct AcceptedDelivery {
     /// `X-Amigo-Delivery`.
     pub delivery_id: String,
-    /// Event name.
     pub event: String,
     /// Order reference (empty when the body was unreadable).
     pub reference: String,
     /// Status carried.
     pub status: String,
-    /// When it arrived.
     pub received_at: String,
+}
+
+/// Why the proxy refused a webhook delivery, as the refusal log stores and the console shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectionReason {
+    /// No secret to check a signature with (none configured, none registered).
+    NoSecret,
+    /// No signature or timestamp header.
+    Unsigned,
+    /// A timestamp that is not a Unix time.
+    BadTimestamp,
+    /// A timestamp outside the allowed window.
+    StaleTimestamp,
+    /// A signature that no secret matches.
+    BadSignature,
+    /// Signed, but without `X-Amigo-Delivery`.
+    NoDeliveryId,
+    /// A value this build does not write (a row from a newer build).
+    Unknown,
+}
+
+impl RejectionReason {
+    /// Every reason this build writes, in the order a delivery meets them.
+    pub const ALL: [Self; 6] = [
+        Self::NoSecret,
+        Self::Unsigned,
+        Self::BadTimestamp,
+        Self::StaleTimestamp,
+        Self::BadSignature,
+        Self::NoDeliveryId,
+    ];
+
+    /// The stored (and shown) text; the values rows written before this enum hold.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NoSecret => "no webhook secret configured",
+            Self::Unsigned => "unsigned",
+            Self::BadTimestamp => "bad timestamp",
+            Self::StaleTimestamp => "stale or future timestamp",
+            Self::BadSignature => "bad signature",
+            Self::NoDeliveryId => "no delivery id",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// Reads a stored value; one this build does not write is [`Self::Unknown`].
+    pub fn parse(raw: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == raw)
+            .unwrap_or(Self::Unknown)
+    }
+}
+
+impl From<&SignatureError> for RejectionReason {
+    fn from(e: &SignatureError) -> Self {
+        match e {
+            SignatureError::Missing => Self::Unsigned,
+            SignatureError::BadTimestamp => Self::BadTimestamp,
+            SignatureError::Stale => Self::StaleTimestamp,
+            SignatureError::Mismatch => Self::BadSignature,
+        }
+    }
 }
 
 /// A webhook delivery the proxy refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RejectedDelivery {
-    /// When it arrived.
     pub received_at: String,
-    /// Why (`bad signature`, `stale timestamp`, …).
-    pub reason: String,
+    pub reason: RejectionReason,
     /// `X-Amigo-Delivery`, if sent (clipped).
     pub delivery_id: Option<String>,
     /// `X-Amigo-Event`, if sent (clipped).
@@ -118,13 +177,11 @@ pub struct RejectedDelivery {
 /// A spend-guard or rate-limit refusal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
-    /// When.
     pub at: String,
     /// The error code answered (`rate_limited`, `order_total_exceeds_limit`, …).
     pub code: String,
     /// The route refused.
     pub route: String,
-    /// The client.
     pub client_ip: String,
     /// What was refused, without personal data.
     pub detail: String,
@@ -255,7 +312,7 @@ impl Store {
     /// Records a refused webhook delivery (what identified it and why; never its body).
     pub async fn record_rejection(
         &self,
-        reason: &str,
+        reason: RejectionReason,
         delivery_id: Option<&str>,
         event: Option<&str>,
         client_ip: &str,
@@ -268,7 +325,7 @@ impl Store {
         )
         .bind(now_iso())
         .bind(time::OffsetDateTime::now_utc().unix_timestamp())
-        .bind(reason)
+        .bind(reason.as_str())
         .bind(delivery_id.map(|d| clip(d, 128)))
         .bind(event.map(|e| clip(e, 64)))
         .bind(client_ip)
@@ -294,7 +351,7 @@ impl Store {
             .map(|r| {
                 Ok(RejectedDelivery {
                     received_at: r.try_get("received_at")?,
-                    reason: r.try_get("reason")?,
+                    reason: RejectionReason::parse(r.try_get("reason")?),
                     delivery_id: r.try_get("delivery_id")?,
                     event: r.try_get("event")?,
                     client_ip: r.try_get("client_ip")?,
@@ -406,7 +463,6 @@ impl Store {
         .is_some())
     }
 
-    /// Ends a session.
     pub async fn end_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
         sqlx::query("DELETE FROM admin_sessions WHERE token_hash = $1")
             .bind(token_hash)
@@ -418,12 +474,40 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::last4;
+    use super::*;
 
     #[test]
     fn only_the_last_four_digits_are_kept() {
         assert_eq!(last4("+234 803-123-4567").as_deref(), Some("4567"));
         assert_eq!(last4("08031234567").as_deref(), Some("4567"));
         assert_eq!(last4("12"), None);
+    }
+
+    /// The stored texts are the ones rows written before the enum hold, and each reads back.
+    #[test]
+    fn rejection_reasons_keep_their_stored_text() {
+        let texts: Vec<&str> = RejectionReason::ALL.iter().map(|r| r.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "no webhook secret configured",
+                "unsigned",
+                "bad timestamp",
+                "stale or future timestamp",
+                "bad signature",
+                "no delivery id",
+            ]
+        );
+        for reason in RejectionReason::ALL {
+            assert_eq!(RejectionReason::parse(reason.as_str()), reason);
+        }
+        assert_eq!(
+            RejectionReason::parse("from a newer build"),
+            RejectionReason::Unknown
+        );
+        assert_eq!(
+            RejectionReason::from(&SignatureError::Stale),
+            RejectionReason::StaleTimestamp
+        );
     }
 }

@@ -7,7 +7,9 @@
 
 use sqlx::{Any, Row, Transaction};
 
-use super::{Backend, Store, now_iso};
+use super::backend::Backend;
+use super::db::Store;
+use crate::clock::now_iso;
 
 /// The spending a budget caps: the name its reservations are kept under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +43,6 @@ pub fn lagos_day() -> String {
 /// What a spending request asks a budget to hold before its upstream call.
 #[derive(Debug, Clone)]
 pub struct BudgetClaim<'a> {
-    /// Which budget.
     pub budget: Budget,
     /// The request's Idempotency-Key: a retry under it is never counted twice.
     pub key: &'a str,

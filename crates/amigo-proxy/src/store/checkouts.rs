@@ -7,7 +7,8 @@ use amigo_types::checkout::{CheckoutKind, CheckoutStatus, PaymentMethod};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Store, now_iso};
+use super::db::Store;
+use crate::clock::now_iso;
 
 /// A checkout as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +52,6 @@ pub struct CheckoutRow {
     pub paid_via: Option<String>,
     /// The verified amount, kobo.
     pub paid_amount_kobo: Option<i64>,
-    /// When it was paid.
     pub paid_at: Option<String>,
     /// Unix ms of the current claim to place its order.
     pub placing_since: Option<i64>,
@@ -187,7 +187,6 @@ impl Store {
         }
     }
 
-    /// One checkout.
     pub async fn checkout(&self, reference: &str) -> Result<Option<CheckoutRow>, sqlx::Error> {
         self.checkout_where("reference", reference).await
     }

@@ -7,7 +7,8 @@ use amigo_types::data::{DataPurchase, DataPurchaseStatus};
 use sqlx::Row;
 
 use super::budget::{Budget, BudgetClaim, BudgetReserved};
-use super::{Store, now_iso};
+use super::db::Store;
+use crate::clock::now_iso;
 
 /// What a purchase asks the store to hold before the upstream is called.
 #[derive(Debug, Clone)]
@@ -18,7 +19,6 @@ pub struct Reservation<'a> {
     pub body_hash: &'a str,
     /// Keyed hash of the line.
     pub phone_hash: &'a str,
-    /// Plan ID.
     pub plan: u64,
     /// Catalog price in Naira.
     pub amount: i64,
@@ -52,7 +52,6 @@ pub struct DataToCheck {
     pub created_at: String,
     /// The reference shown to the shopper, if there is one.
     pub reference: Option<String>,
-    /// Plan ID.
     pub plan: i64,
     /// Naira counted against the day.
     pub amount: i64,

@@ -11,7 +11,7 @@ use sqlx::Any;
 use sqlx::postgres::PgListener;
 use tokio::sync::broadcast;
 
-use super::Backend;
+use super::backend::Backend;
 
 /// The `NOTIFY` channel that carries the reference of every order whose view changed.
 const CHANGES_CHANNEL: &str = "amigo_order_changed";
@@ -31,7 +31,7 @@ impl OrderFeed {
         if backend == Backend::Postgres {
             let mut listener = PgListener::connect(url).await?;
             listener.listen(CHANGES_CHANNEL).await?;
-            tokio::spawn(relay_changes(listener, changes.clone()));
+            tokio::spawn(forward_notifications(listener, changes.clone()));
         }
         Ok(Self { backend, changes })
     }
@@ -70,10 +70,12 @@ impl OrderFeed {
     }
 }
 
-/// Forwards `NOTIFY` payloads (order references) to this process. `PgListener` reconnects by
+/// Forwards `NOTIFY` payloads (order references) to this process's feed, where SQLite's
+/// [`OrderFeed::committed`] puts them directly: from here on both databases take one path
+/// (`AppState`'s `publish_views` turns each reference into the view the event streams send). `PgListener` reconnects by
 /// itself after a lost connection; notifications sent while it was away are lost, so a stream
 /// may miss an intermediate status but shows the next one (and a reload shows the current one).
-async fn relay_changes(mut listener: PgListener, changes: broadcast::Sender<String>) {
+async fn forward_notifications(mut listener: PgListener, changes: broadcast::Sender<String>) {
     loop {
         match listener.recv().await {
             Ok(note) => {

@@ -4,32 +4,16 @@
 
 use std::time::Duration;
 
+use amigo_types::idempotency::KEY_WINDOW;
 use sqlx::{Any, Row};
 
-use super::writer::Write;
-use super::{Budget, Store, now_ms};
+use super::budget::Budget;
+use super::db::Store;
+use super::writes::{KeyClaim, Write};
+use crate::clock::now_ms;
 
-/// What recording an order's Idempotency-Key found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeyClaim {
-    /// The key is new: this caller places the order and must [`Store::finish_order_key`] or
-    /// [`Store::release_order_key`].
-    Owner,
-    /// The order was placed before: its stored answer.
-    Replay {
-        /// HTTP status of the stored answer.
-        status: u16,
-        /// Body of the stored answer.
-        body: String,
-    },
-    /// Another request (here or on another instance) is placing this order right now.
-    InFlight,
-    /// The key was used for a different order body.
-    Reused,
-}
-
-/// How long a key's record is kept (the platform keeps keys for 24 hours).
-pub(super) const KEY_TTL_MS: i64 = 24 * 60 * 60 * 1000;
+/// How long a key's record is kept: as long as the platform keeps the key.
+pub(super) const KEY_TTL_MS: i64 = KEY_WINDOW.as_millis() as i64;
 
 impl Store {
     /// Records `key` with the hash of its order body before the order is placed, or reports
@@ -41,11 +25,12 @@ impl Store {
         key: &str,
         body_hash: &str,
     ) -> Result<KeyClaim, sqlx::Error> {
-        self.submit_key(Write::ClaimKey {
-            key: key.to_owned(),
-            body_hash: body_hash.to_owned(),
-        })
-        .await
+        self.writer
+            .submit_key(Write::ClaimKey {
+                key: key.to_owned(),
+                body_hash: body_hash.to_owned(),
+            })
+            .await
     }
 
     /// What a claimed `key` holds now, read without writing (for a request waiting on another
@@ -108,23 +93,25 @@ impl Store {
         status: u16,
         body: &str,
     ) -> Result<(), sqlx::Error> {
-        self.submit_key(Write::FinishKey {
-            key: key.to_owned(),
-            status,
-            body: body.to_owned(),
-        })
-        .await
-        .map(|_| ())
+        self.writer
+            .submit_key(Write::FinishKey {
+                key: key.to_owned(),
+                status,
+                body: body.to_owned(),
+            })
+            .await
+            .map(|_| ())
     }
 
     /// Forgets an unanswered `key` after its order failed, so a retry places it again (the
     /// upstream, which saw the same key, decides what a retry gets).
     pub async fn release_order_key(&self, key: &str) -> Result<(), sqlx::Error> {
-        self.submit_key(Write::ReleaseKey {
-            key: key.to_owned(),
-        })
-        .await
-        .map(|_| ())
+        self.writer
+            .submit_key(Write::ReleaseKey {
+                key: key.to_owned(),
+            })
+            .await
+            .map(|_| ())
     }
 }
 
@@ -134,13 +121,8 @@ pub(super) async fn claim_in(
     key: &str,
     body_hash: &str,
 ) -> Result<KeyClaim, sqlx::Error> {
+    // Keys past their window are pruned by the store's interval task (`retention::run_pruner`).
     let now = now_ms();
-    if now % 64 == 0 {
-        sqlx::query("DELETE FROM order_keys WHERE created_ms < $1")
-            .bind(now - KEY_TTL_MS)
-            .execute(&mut **tx)
-            .await?;
-    }
     let inserted = sqlx::query(
         "INSERT INTO order_keys (idempotency_key, body_hash, created_ms) VALUES ($1, $2, $3)
          ON CONFLICT (idempotency_key) DO NOTHING",

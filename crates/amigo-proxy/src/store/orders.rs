@@ -6,9 +6,13 @@ use amigo_types::orders::{Order, OrderStatus};
 use amigo_types::tracking::{OrderTracking, TimelineEntry, lagos_to_iso};
 use sqlx::{Any, Row};
 
+use super::admin;
+use super::db::Store;
+use super::pending;
 use super::phone_key::PhoneKey;
-use super::writer::Write;
-use super::{RetailSale, Store, admin, now_iso, pending, retail};
+use super::retail::{self, RetailSale};
+use super::writes::Write;
+use crate::clock::now_iso;
 
 impl Store {
     /// Records `order` as reported by a `201` or a webhook, with `at` as the time it reached its
@@ -26,6 +30,7 @@ impl Store {
         sale: Option<RetailSale>,
     ) -> Result<bool, sqlx::Error> {
         let outcome = self
+            .writer
             .submit(Write::Order {
                 order: order.clone(),
                 at: at.to_owned(),
@@ -48,6 +53,7 @@ impl Store {
         sale: RetailSale,
     ) -> Result<bool, sqlx::Error> {
         let outcome = self
+            .writer
             .submit(Write::Placed {
                 key: key.to_owned(),
                 status,
@@ -100,67 +106,14 @@ impl Store {
         Ok(Some((hash, view)))
     }
 
-    /// Number of stored orders (for tests and health).
+    /// Number of stored orders.
+    #[cfg(feature = "test-support")]
     pub async fn order_count(&self) -> Result<i64, sqlx::Error> {
         sqlx::query("SELECT COUNT(*) AS n FROM orders")
             .fetch_one(&self.pool)
             .await?
             .try_get("n")
     }
-}
-
-/// Moves a stored order to `status` (never backwards) from a partial event. An order this proxy
-/// does not know yet keeps the event waiting ([`pending`]) until it is recorded.
-pub(super) async fn advance_in(
-    tx: &mut sqlx::Transaction<'_, Any>,
-    reference: &str,
-    status: OrderStatus,
-    cancelled_reason: Option<&str>,
-    at: &str,
-) -> Result<bool, sqlx::Error> {
-    let Some(row) = sqlx::query("SELECT view_json, status_rank FROM orders WHERE reference = $1")
-        .bind(reference)
-        .fetch_optional(&mut **tx)
-        .await?
-    else {
-        pending::keep_in(tx, reference, status, cancelled_reason, at).await?;
-        return Ok(false);
-    };
-    let rank = i64::from(status.rank());
-    let current: i64 = row.try_get("status_rank")?;
-    if rank <= current {
-        return Ok(false);
-    }
-    let json: String = row.try_get("view_json")?;
-    let mut view: OrderTracking =
-        serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-    view.status = status;
-    if status == OrderStatus::Cancelled {
-        view.cancelled_reason = cancelled_reason.map(str::to_owned);
-    }
-    let view_json = serde_json::to_string(&view).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    sqlx::query(
-        "UPDATE orders SET status = $1, status_rank = $2, view_json = $3, updated_at = $4
-         WHERE reference = $5 AND status_rank < $2",
-    )
-    .bind(status.as_str())
-    .bind(rank)
-    .bind(&view_json)
-    .bind(now_iso())
-    .bind(reference)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO order_timeline (reference, status, status_rank, at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (reference, status) DO NOTHING",
-    )
-    .bind(reference)
-    .bind(status.as_str())
-    .bind(rank)
-    .bind(lagos_to_iso(at))
-    .execute(&mut **tx)
-    .await?;
-    Ok(true)
 }
 
 /// The write path shared by `record_order` and `apply_webhook`; writes first so the

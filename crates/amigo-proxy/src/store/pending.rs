@@ -1,4 +1,5 @@
-//! Webhook events for orders this proxy does not know yet (issue 23 item 10): the event can beat
+//! Moving a stored order forward from a partial webhook event ([`advance_in`]), and the events
+//! for orders this proxy does not know yet (issue 23 item 10): the event can beat
 //! the order's own `201` answer, or arrive for an order still being recorded. Such an event is
 //! kept here and applied when the order is recorded, instead of being acknowledged and lost.
 //!
@@ -7,10 +8,10 @@
 //! [`MAX_ROWS`] events wait, the oldest dropped first.
 
 use amigo_types::orders::OrderStatus;
+use amigo_types::tracking::{OrderTracking, lagos_to_iso};
 use sqlx::{Any, Row};
 
-use super::now_ms;
-use super::orders::advance_in;
+use crate::clock::{now_iso, now_ms};
 
 /// How long an event waits for its order (the platform retries a delivery for about a day).
 pub(super) const MAX_AGE_MS: i64 = 24 * 60 * 60 * 1000;
@@ -86,4 +87,58 @@ pub(super) async fn apply_in(
         changed |= advance_in(tx, reference, status, reason.as_deref(), &at).await?;
     }
     Ok(changed)
+}
+
+/// Moves a stored order to `status` (never backwards) from a partial event. An order this proxy
+/// does not know yet keeps the event waiting (`keep_in`) until it is recorded.
+pub(super) async fn advance_in(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    reference: &str,
+    status: OrderStatus,
+    cancelled_reason: Option<&str>,
+    at: &str,
+) -> Result<bool, sqlx::Error> {
+    let Some(row) = sqlx::query("SELECT view_json, status_rank FROM orders WHERE reference = $1")
+        .bind(reference)
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        keep_in(tx, reference, status, cancelled_reason, at).await?;
+        return Ok(false);
+    };
+    let rank = i64::from(status.rank());
+    let current: i64 = row.try_get("status_rank")?;
+    if rank <= current {
+        return Ok(false);
+    }
+    let json: String = row.try_get("view_json")?;
+    let mut view: OrderTracking =
+        serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    view.status = status;
+    if status == OrderStatus::Cancelled {
+        view.cancelled_reason = cancelled_reason.map(str::to_owned);
+    }
+    let view_json = serde_json::to_string(&view).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "UPDATE orders SET status = $1, status_rank = $2, view_json = $3, updated_at = $4
+         WHERE reference = $5 AND status_rank < $2",
+    )
+    .bind(status.as_str())
+    .bind(rank)
+    .bind(&view_json)
+    .bind(now_iso())
+    .bind(reference)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO order_timeline (reference, status, status_rank, at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (reference, status) DO NOTHING",
+    )
+    .bind(reference)
+    .bind(status.as_str())
+    .bind(rank)
+    .bind(lagos_to_iso(at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(true)
 }

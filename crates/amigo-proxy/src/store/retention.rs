@@ -5,7 +5,9 @@
 
 use std::time::Duration;
 
-use super::{Backend, KEY_TTL_MS, Store};
+use super::backend::Backend;
+use super::db::Store;
+use super::order_keys::KEY_TTL_MS;
 
 /// How long rows are kept and how often the pruner runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +57,6 @@ pub struct Pruned {
 }
 
 impl Pruned {
-    /// Rows removed in all.
     pub fn total(&self) -> u64 {
         self.deliveries
             + self.rejections

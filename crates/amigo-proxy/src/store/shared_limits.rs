@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use super::{Store, now_ms};
+use super::db::Store;
+use crate::clock::now_ms;
 
 impl Store {
     /// A rate limit kept in the database, so it holds across every instance on it (the

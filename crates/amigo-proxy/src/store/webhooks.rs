@@ -1,51 +1,14 @@
 //! Verified Amigo webhook deliveries: each stored whole, applied at most once (a replayed
 //! delivery id with the same signed body changes nothing), moving its order forward.
 
-use amigo_types::orders::{Order, OrderStatus};
-use sqlx::{Any, Row};
+use sqlx::Any;
 
-use super::orders::{advance_in, record_in};
+use super::db::Store;
+use super::orders::record_in;
+use super::pending::advance_in;
 use super::phone_key::PhoneKey;
-use super::writer::Write;
-use super::{Store, now_iso};
-
-/// What applying a webhook delivery did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WebhookOutcome {
-    /// This delivery (its id with the same signed body) was seen before; nothing was applied.
-    pub duplicate: bool,
-    /// The order's view changed (new status or a new timeline entry).
-    pub changed: bool,
-}
-
-/// What a verified webhook delivery asks the store to do. Only the reference is certain: the
-/// status may be missing or one this build does not know, and the full order is there only when
-/// the body had the complete documented shape.
-#[derive(Debug, Clone)]
-pub struct WebhookUpdate {
-    /// `X-Amigo-Delivery`, the dedupe key together with `body_sha256`.
-    pub delivery_id: String,
-    /// Hex SHA-256 of the signed body. The delivery id is not under the signature, so a replay
-    /// is a known id WITH the same body; a known id with another body is a real delivery
-    /// (applied) and a sign that someone replayed a captured body under that id (logged).
-    pub body_sha256: String,
-    /// Event name as sent.
-    pub event: String,
-    /// The order's reference.
-    pub reference: String,
-    /// The status as sent (kept even when unknown).
-    pub raw_status: String,
-    /// The status, when it is a documented one.
-    pub status: Option<OrderStatus>,
-    /// The cancel reason, on `order.cancelled`.
-    pub cancelled_reason: Option<String>,
-    /// The whole order, when the body parsed as one (lets an order placed elsewhere be recorded).
-    pub order: Option<Order>,
-    /// When the event happened.
-    pub created_at: String,
-    /// The raw body, kept whole.
-    pub payload: String,
-}
+use super::writes::{WebhookOutcome, WebhookUpdate, Write};
+use crate::clock::now_iso;
 
 impl Store {
     /// Applies a verified webhook delivery once: a replayed `delivery_id` is reported as a
@@ -55,10 +18,11 @@ impl Store {
         &self,
         update: WebhookUpdate,
     ) -> Result<WebhookOutcome, sqlx::Error> {
-        self.submit(Write::Webhook(update)).await
+        self.writer.submit(Write::Webhook(update)).await
     }
 
     /// The raw body stored for a webhook delivery, if that delivery was received.
+    #[cfg(feature = "test-support")]
     pub async fn delivery_payload(&self, delivery_id: &str) -> Result<Option<String>, sqlx::Error> {
         Ok(sqlx::query(
             "SELECT payload FROM webhook_deliveries WHERE delivery_id = $1
@@ -67,7 +31,11 @@ impl Store {
         .bind(delivery_id)
         .fetch_optional(&self.pool)
         .await?
-        .and_then(|r| r.try_get::<Option<String>, _>("payload").ok().flatten()))
+        .and_then(|r| {
+            sqlx::Row::try_get::<Option<String>, _>(&r, "payload")
+                .ok()
+                .flatten()
+        }))
     }
 }
 

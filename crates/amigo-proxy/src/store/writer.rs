@@ -2,111 +2,19 @@
 //! is committed in batches, so a burst of orders costs one commit (one fsync) instead of one
 //! each, and no request ever sleeps in SQLite's busy handler.
 
-use amigo_types::orders::Order;
 use sqlx::AnyPool;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
+use super::backend::Backend;
 use super::feed::OrderFeed;
-use super::order_keys::{KeyClaim, claim_in, finish_in, release_in};
+use super::order_keys::{claim_in, finish_in, release_in};
 use super::orders::record_in;
 use super::phone_key::PhoneKey;
-use super::webhooks::{WebhookOutcome, WebhookUpdate, apply_in};
-use super::{Backend, RetailSale, Store};
-
-/// A write waiting for the writer task.
-#[derive(Debug)]
-pub(super) enum Write {
-    /// An order as a `201` reported it.
-    Order {
-        order: Order,
-        at: String,
-        /// What the shopper was shown, for an order placed through this proxy.
-        sale: Option<RetailSale>,
-    },
-    /// A verified webhook delivery.
-    Webhook(WebhookUpdate),
-    /// An order placed under a key: the answer Amigo gave (for replays) and the order it
-    /// describes, with what the shopper was shown, in one transaction (one commit per order,
-    /// and never an answer without its order).
-    Placed {
-        key: String,
-        status: u16,
-        body: String,
-        order: Order,
-        at: String,
-        sale: RetailSale,
-    },
-    /// An order's Idempotency-Key and body hash, before its upstream call.
-    ClaimKey { key: String, body_hash: String },
-    /// The answer an order placed under a key got.
-    FinishKey {
-        key: String,
-        status: u16,
-        body: String,
-    },
-    /// An unanswered key whose order failed.
-    ReleaseKey { key: String },
-}
-
-/// What a write did.
-#[derive(Debug)]
-pub(super) enum Outcome {
-    /// An order or webhook write.
-    Applied(WebhookOutcome),
-    /// A key write.
-    Key(KeyClaim),
-}
-
-#[derive(Debug)]
-pub(super) struct Job {
-    write: Write,
-    /// Taken once answered (a claim on SQLite is answered before its batch commits).
-    reply: Option<oneshot::Sender<Result<Outcome, String>>>,
-}
-
-impl Job {
-    fn answer(&mut self, result: Result<Outcome, String>) {
-        if let Some(reply) = self.reply.take() {
-            // The caller may have gone (its request was cancelled): nothing to tell.
-            let _ = reply.send(result);
-        }
-    }
-}
+use super::webhooks::apply_in;
+use super::writes::{Job, KeyClaim, Outcome, WebhookOutcome, Write};
 
 /// Most writes committed together.
 const MAX_BATCH: usize = 64;
-
-impl Store {
-    /// Queues `write` for the writer and waits until its batch has committed.
-    async fn submit_any(&self, write: Write) -> Result<Outcome, sqlx::Error> {
-        let (reply, answer) = oneshot::channel();
-        self.writer
-            .send(Job {
-                write,
-                reply: Some(reply),
-            })
-            .await
-            .map_err(|_| sqlx::Error::WorkerCrashed)?;
-        answer
-            .await
-            .map_err(|_| sqlx::Error::WorkerCrashed)?
-            .map_err(sqlx::Error::Protocol)
-    }
-
-    pub(super) async fn submit(&self, write: Write) -> Result<WebhookOutcome, sqlx::Error> {
-        match self.submit_any(write).await? {
-            Outcome::Applied(outcome) => Ok(outcome),
-            Outcome::Key(_) => Err(sqlx::Error::Protocol("a key outcome for a write".into())),
-        }
-    }
-
-    pub(super) async fn submit_key(&self, write: Write) -> Result<KeyClaim, sqlx::Error> {
-        match self.submit_any(write).await? {
-            Outcome::Key(claim) => Ok(claim),
-            Outcome::Applied(_) => Err(sqlx::Error::Protocol("a write outcome for a key".into())),
-        }
-    }
-}
 
 /// The single writer: takes every waiting write (up to [`MAX_BATCH`]) and commits them in one
 /// transaction, so a burst costs one commit (one fsync) instead of one each, and no request

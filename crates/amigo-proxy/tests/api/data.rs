@@ -56,11 +56,11 @@ impl TestApp {
 
     /// The cheapest MTN plan: `(plan_id, price)`.
     pub(crate) async fn cheap_mtn_plan(&self) -> (u64, i64) {
-        self.sandbox_plans(amigo_types::data::Network::Mtn)
-            .iter()
-            .map(|p| (p.plan_id, p.price.amount))
-            .min_by_key(|(_, price)| *price)
-            .unwrap()
+        let plans = self.sandbox_plans(amigo_types::data::Network::Mtn);
+        let cheapest =
+            amigo_types::fixtures::cheapest_plan(&plans, amigo_types::data::Network::Mtn)
+                .expect("the sandbox sells MTN plans");
+        (cheapest.plan_id, cheapest.price.amount)
     }
 
     /// A Glo plan id.

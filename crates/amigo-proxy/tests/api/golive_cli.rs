@@ -1,21 +1,12 @@
 //! The going-live commands as a merchant runs them: the built binary against a sandbox, its
 //! lines, its exit status, and no secret in its output.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use secrecy::ExposeSecret;
 
-fn proxy() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_amigo-proxy"));
-    for (var, _) in std::env::vars() {
-        if var.starts_with("AMIGO_") {
-            c.env_remove(var);
-        }
-    }
-    c
-}
+use crate::binary::{proxy, sandbox, serve};
 
 fn text(out: &Output) -> String {
     format!(
@@ -224,26 +215,13 @@ fn sandbox_commands_work_against_a_running_sandbox_store() {
     let info = dir.path().join("sandbox.json");
     let db = format!("sqlite://{}", dir.path().join("p.db").display());
     let widget = widget_dir(dir.path());
-    let mut server = proxy()
-        .args([
-            "--sandbox",
-            "--listen",
-            "127.0.0.1:0",
-            "--sandbox-info-file",
-        ])
-        .arg(&info)
-        .env("AMIGO_DATABASE_URL", &db)
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first
-        .strip_prefix("amigo-proxy listening on ")
-        .unwrap()
-        .to_owned();
+    let mut server = serve(
+        sandbox(&info)
+            .env("AMIGO_DATABASE_URL", &db)
+            .current_dir(dir.path())
+            .stderr(Stdio::null()),
+    );
+    let url = server.url.clone();
     let run = |args: &[&str]| {
         let mut c = proxy();
         c.args(["--sandbox", "--sandbox-info-file"])
@@ -298,13 +276,5 @@ fn sandbox_commands_work_against_a_running_sandbox_store() {
         text(&solo)
     );
 
-    #[cfg(unix)]
-    {
-        let _ = Command::new("kill")
-            .args(["-TERM", &server.id().to_string()])
-            .status();
-    }
-    #[cfg(not(unix))]
-    let _ = server.kill();
-    let _ = server.wait();
+    server.terminate();
 }

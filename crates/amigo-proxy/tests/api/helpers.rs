@@ -537,7 +537,7 @@ async fn spawn_proxy(
     let webhook_secret = match webhook_secret {
         Some(secret) => secret,
         None => {
-            let secret = amigo_proxy::sandbox::register_webhook(
+            let secret = register_webhook(
                 &upstream.api_base,
                 &token_secret,
                 &format!("{proxy_url}/webhooks/amigo"),
@@ -884,4 +884,35 @@ pub(crate) fn tally<T: std::hash::Hash + Eq>(
         *m.entry(i).or_insert(0) += 1;
     }
     m
+}
+
+/// Registers `webhook_url` for every event with the Amigo API at `api_base` and returns the
+/// signing secret (shown only in this response).
+async fn register_webhook(
+    api_base: &str,
+    token: &SecretString,
+    webhook_url: &str,
+) -> Result<SecretString, String> {
+    let resp = reqwest::Client::new()
+        .post(format!("{api_base}/commerce/webhooks/"))
+        .header("X-API-Key", secrecy::ExposeSecret::expose_secret(token))
+        .json(&serde_json::json!({"url": webhook_url, "events": "*"}))
+        .send()
+        .await
+        .map_err(|e| format!("registering the webhook: {}", e.without_url()))?;
+    let status = resp.status();
+    let body: serde_json::Value = resp
+        .json()
+        .await
+        .map_err(|e| format!("registering the webhook: unreadable answer ({e})"))?;
+    body.pointer("/data/secret")
+        .and_then(|s| s.as_str())
+        .filter(|_| status.is_success())
+        .map(|s| SecretString::from(s.to_owned()))
+        .ok_or_else(|| {
+            format!(
+                "registering the webhook: sandbox answered {status} {}",
+                body.get("error").and_then(|e| e.as_str()).unwrap_or("")
+            )
+        })
 }

@@ -2,6 +2,7 @@
 
 mod abuse;
 mod admin;
+mod binary;
 mod catalog;
 mod checkouts;
 mod cross_cutting;

@@ -1,31 +1,9 @@
 //! The binary: configuration errors name their variable on one line; `--sandbox` with
 //! `--listen 127.0.0.1:0` prints the real port, writes the info file and stops on SIGTERM.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::process::Stdio;
 
-fn proxy() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_amigo-proxy"));
-    for var in [
-        "AMIGO_API_KEY",
-        "AMIGO_API_BASE",
-        "AMIGO_WEBHOOK_SECRETS",
-        "AMIGO_ALLOWED_ORIGINS",
-        "AMIGO_DATABASE_URL",
-        "AMIGO_MAX_ORDER_TOTAL",
-        "AMIGO_PRICE_MARKUP",
-        "AMIGO_PUBLIC_URL",
-        "AMIGO_WIDGET_DIR",
-        "AMIGO_PROXY_LISTEN",
-        "AMIGO_PAYMENT",
-        "AMIGO_ALLOW_UNPAID_ORDERS",
-        "AMIGO_ORDER_DAILY_LIMIT",
-    ] {
-        c.env_remove(var);
-    }
-    c
-}
+use crate::binary::{proxy, sandbox, serve};
 
 #[test]
 fn bad_configuration_stops_startup_with_one_line_naming_the_variable() {
@@ -109,32 +87,19 @@ fn paid_modes_without_their_settings_are_refused_at_start_in_one_line() {
 fn sandbox_mode_serves_on_a_free_port_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let info = dir.path().join("sandbox.json");
-    let mut child = proxy()
-        .args([
-            "--sandbox",
-            "--listen",
-            "127.0.0.1:0",
-            "--sandbox-info-file",
-        ])
-        .arg(&info)
-        .env(
-            "AMIGO_DATABASE_URL",
-            format!("sqlite://{}", dir.path().join("p.db").display()),
-        )
-        .env("RUST_LOG", "debug")
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first
-        .strip_prefix("amigo-proxy listening on ")
-        .unwrap_or_else(|| panic!("{first}"))
-        .to_owned();
+    let mut served = serve(
+        sandbox(&info)
+            .env(
+                "AMIGO_DATABASE_URL",
+                format!("sqlite://{}", dir.path().join("p.db").display()),
+            )
+            .env("RUST_LOG", "debug")
+            .current_dir(dir.path())
+            .stderr(Stdio::piped()),
+    );
+    let url = served.url.clone();
     assert!(!url.ends_with(":0"));
-    let rest: Vec<String> = lines.by_ref().take(2).map(Result::unwrap).collect();
+    let rest = served.banner(2);
     assert!(
         rest.iter()
             .any(|l| l.contains(&format!("demo store: {url}/"))),
@@ -191,29 +156,11 @@ fn sandbox_mode_serves_on_a_free_port_and_stops_on_sigterm() {
         events
     });
 
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "did not stop on SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = served.terminate();
     assert!(status.success(), "{status:?}");
     drop(events);
     let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    std::io::Read::read_to_string(&mut served.child.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(stderr.contains("shutting down"));
     assert!(!stderr.contains(&token), "the sandbox token was logged");
 }
@@ -229,28 +176,8 @@ fn sandbox_mode_starts_with_a_fresh_default_database_each_run() {
     let run = |probe: Option<&str>| -> (String, u16) {
         let info = dir.path().join("sandbox.json");
         let _ = std::fs::remove_file(&info);
-        let mut child = proxy()
-            .args([
-                "--sandbox",
-                "--listen",
-                "127.0.0.1:0",
-                "--sandbox-info-file",
-            ])
-            .arg(&info)
-            .current_dir(dir.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let first = BufReader::new(child.stdout.take().unwrap())
-            .lines()
-            .next()
-            .unwrap()
-            .unwrap();
-        let url = first
-            .strip_prefix("amigo-proxy listening on ")
-            .unwrap_or_else(|| panic!("{first}"))
-            .to_owned();
+        let mut served = serve(sandbox(&info).current_dir(dir.path()).stderr(Stdio::null()));
+        let url = served.url.clone();
         let rt = tokio::runtime::Runtime::new().unwrap();
         let result = rt.block_on(async {
             let client = reqwest::Client::new();
@@ -267,10 +194,7 @@ fn sandbox_mode_starts_with_a_fresh_default_database_each_run() {
                 .as_u16();
             (reference, status)
         });
-        let _ = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status();
-        let _ = child.wait();
+        served.terminate();
         result
     };
     let (reference, status) = run(None);
@@ -314,30 +238,22 @@ async fn place_cheapest_order(url: &str, idempotency_key: &str) -> String {
 fn a_legacy_token_starts_the_proxy_in_live_mode() {
     let dir = tempfile::tempdir().unwrap();
     let token = crate::legacy_token::legacy_token();
-    let mut child = proxy()
-        .args(["--listen", "127.0.0.1:0"])
-        .env("AMIGO_API_KEY", &token)
-        .env("AMIGO_API_BASE", "http://127.0.0.1:9/api")
-        .env(
-            "AMIGO_DATABASE_URL",
-            format!("sqlite://{}", dir.path().join("p.db").display()),
-        )
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let banner: Vec<String> = BufReader::new(child.stdout.take().unwrap())
-        .lines()
-        .take(3)
-        .map(Result::unwrap)
-        .collect();
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(
-        banner[0].starts_with("amigo-proxy listening on "),
-        "{banner:?}"
+    let mut served = serve(
+        proxy()
+            .args(["--listen", "127.0.0.1:0"])
+            .env("AMIGO_API_KEY", &token)
+            .env("AMIGO_API_BASE", "http://127.0.0.1:9/api")
+            .env(
+                "AMIGO_DATABASE_URL",
+                format!("sqlite://{}", dir.path().join("p.db").display()),
+            )
+            .current_dir(dir.path())
+            .stderr(Stdio::piped()),
     );
+    let banner = served.banner(2);
+    let _ = served.child.kill();
+    let _ = served.child.wait();
+    assert!(!served.url.contains(&token), "the token was printed");
     assert!(
         banner
             .iter()

@@ -33,7 +33,6 @@ pub(crate) struct CategorySpec {
     pub(crate) id: u32,
     /// Wire slug.
     pub(crate) slug: &'static str,
-    /// Display name.
     pub(crate) name: &'static str,
     /// Products of this category in the 1,297-product catalog; scaled for other sizes.
     pub(crate) weight: u32,

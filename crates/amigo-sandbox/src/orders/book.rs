@@ -15,7 +15,7 @@ use crate::error::SandboxError;
 /// A fresh order reference for the order's date (Lagos time): `AMG-COM-YYYYMMDD-XXXXXX`, or
 /// `AMG-COM-TEST-YYYYMMDD-XXXXXX` for a test-mode order. The tail is six random characters
 /// from `A–Z0–9`.
-pub fn new_reference(live: bool, at: OffsetDateTime, rng: &mut impl Rng) -> String {
+pub(crate) fn new_reference(live: bool, at: OffsetDateTime, rng: &mut impl Rng) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     let at = at.to_offset(LAGOS);
     let tail: String = (0..6)
@@ -33,7 +33,7 @@ pub fn new_reference(live: bool, at: OffsetDateTime, rng: &mut impl Rng) -> Stri
 /// Whether `order` passes the list filters (`status`, `payment_state`, whole-day `from`/`to`
 /// on the Lagos-time `created_at`, and `q` as a case-insensitive substring of the reference,
 /// customer name or phone). Pagination is applied by the caller.
-pub fn matches(order: &Order, q: &OrderListQuery) -> bool {
+pub(crate) fn matches(order: &Order, q: &OrderListQuery) -> bool {
     if q.status.is_some_and(|s| s != order.status)
         || q.payment_state.is_some_and(|p| p != order.payment_state)
     {
@@ -192,7 +192,7 @@ impl OrderBook {
 }
 
 /// The documented 404 for an order that doesn't exist or isn't the caller's.
-pub fn order_not_found(what: &str) -> SandboxError {
+pub(crate) fn order_not_found(what: &str) -> SandboxError {
     SandboxError::NotFound(format!(
         "Order {} not found.",
         amigo_types::query::shorten(what)
@@ -202,45 +202,9 @@ pub fn order_not_found(what: &str) -> SandboxError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use amigo_types::Money;
-    use amigo_types::orders::{CivilDate, OrderCustomer, OrderDelivery};
+    use amigo_types::fixtures::order;
+    use amigo_types::orders::CivilDate;
     use rand::SeedableRng;
-
-    fn order(id: u64, created_at: &str, name: &str) -> Order {
-        Order {
-            id,
-            reference: String::new(),
-            status: OrderStatus::Paid,
-            payment_state: PaymentState::Paid,
-            subtotal: Money::naira(100),
-            delivery_fee: Money::naira(0),
-            total: Money::naira(100),
-            customer: OrderCustomer {
-                name: name.into(),
-                phone: format!("0801234{id:04}"),
-                email: None,
-            },
-            delivery: OrderDelivery {
-                address: "x".into(),
-                city: None,
-                state: None,
-                state_id: None,
-                lga_id: None,
-                scheme_id: None,
-                scheme_name: None,
-                tier: None,
-                was_free: None,
-                eta_min_days: None,
-                eta_max_days: None,
-                breakdown: vec![],
-                notes: None,
-            },
-            items: vec![],
-            created_at: created_at.into(),
-            paid_at: Some(created_at.into()),
-            cancelled_reason: None,
-        }
-    }
 
     #[test]
     fn references_have_the_documented_shape() {

@@ -18,13 +18,13 @@ use crate::error::SandboxError;
 use crate::merchants::{Merchant, Merchants};
 
 /// Longest cancellation reason kept.
-pub const MAX_REASON_LEN: usize = 500;
+pub(crate) const MAX_REASON_LEN: usize = 500;
 /// Stored when an order is cancelled without a reason.
-pub const DEFAULT_CANCEL_REASON: &str = "Cancelled by the merchant.";
+pub(crate) const DEFAULT_CANCEL_REASON: &str = "Cancelled by the merchant.";
 
 /// The advance body: `{"reference", "status", "reason"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-pub struct AdvanceRequest {
+pub(crate) struct AdvanceRequest {
     /// The order's reference.
     #[serde(default)]
     pub reference: String,
@@ -38,7 +38,7 @@ pub struct AdvanceRequest {
 
 /// A checked advance body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValidAdvance {
+pub(crate) struct ValidAdvance {
     /// The order's reference, trimmed.
     pub reference: String,
     /// Where it should go.
@@ -49,7 +49,7 @@ pub struct ValidAdvance {
 
 impl AdvanceRequest {
     /// Checks the body: a reference, a target status other than `paid`, a reason ≤ 500 chars.
-    pub fn validate(&self) -> Result<ValidAdvance, ApiError> {
+    pub(crate) fn validate(&self) -> Result<ValidAdvance, ApiError> {
         let reference = self.reference.trim();
         if reference.is_empty() {
             return Err(ApiError::invalid(
@@ -95,7 +95,7 @@ impl AdvanceRequest {
 
 /// Applies an advance to one of `merchant`'s orders and emits its event. A cancel refunds the
 /// order total to the wallet and, for live orders, puts the stock back.
-pub fn advance_order(
+pub(crate) fn advance_order(
     catalog: &Catalog,
     merchants: &Merchants,
     clock: &Arc<Clock>,

@@ -2,11 +2,11 @@
 //! ([`book`]), placing an order ([`place`]) and the sandbox-only lifecycle extension
 //! ([`lifecycle`]). Handlers in `routes/` only parse HTTP and call these.
 
-pub mod book;
-pub mod lifecycle;
-pub mod place;
-pub mod pricing;
+pub(crate) mod book;
+pub(crate) mod lifecycle;
+pub(crate) mod place;
+pub(crate) mod pricing;
 
-pub use book::{OrderBook, order_not_found};
-pub use lifecycle::{AdvanceRequest, advance_order};
-pub use place::{OrderDesk, place_order};
+pub(crate) use book::{OrderBook, order_not_found};
+pub(crate) use lifecycle::{AdvanceRequest, advance_order};
+pub(crate) use place::{OrderDesk, place_order};

@@ -25,7 +25,7 @@ use crate::orders::pricing::{
 /// The sandbox parts placing an order reads (catalog, places, schemes) and writes (live stock,
 /// the order id sequence, webhooks).
 #[derive(Debug, Clone, Copy)]
-pub struct OrderDesk<'a> {
+pub(crate) struct OrderDesk<'a> {
     /// Products and live stock.
     pub catalog: &'a Catalog,
     /// States and LGAs, for the delivery location.
@@ -44,7 +44,7 @@ pub struct OrderDesk<'a> {
 /// (`invalid_items`), the delivery location (`invalid_delivery_location`), serviceability
 /// (`unserviceable_delivery`), stock (`out_of_stock`, against current catalog stock; test
 /// orders only check it, live orders reserve it), and the wallet (`insufficient_balance`).
-pub fn place_order(
+pub(crate) fn place_order(
     desk: OrderDesk<'_>,
     merchant: &Merchant,
     mut req: CreateOrderRequest,

@@ -13,7 +13,7 @@ use crate::error::SandboxError;
 ///
 /// An unknown product is `404 not_found` naming the line (`field: items[i].product_id`), as the
 /// docs' error table says; it is never stored against an idempotency key.
-pub fn lookup_products(
+pub(crate) fn lookup_products(
     items: &[LineItem],
     product: impl Fn(u64) -> Option<Product>,
 ) -> Result<Vec<Product>, SandboxError> {
@@ -30,7 +30,7 @@ pub fn lookup_products(
 }
 
 /// Product ids whose current stock is below the line's quantity (empty when all fit).
-pub fn short_of_stock(items: &[LineItem], products: &[Product]) -> Vec<u64> {
+pub(crate) fn short_of_stock(items: &[LineItem], products: &[Product]) -> Vec<u64> {
     items
         .iter()
         .zip(products)
@@ -41,7 +41,7 @@ pub fn short_of_stock(items: &[LineItem], products: &[Product]) -> Vec<u64> {
 
 /// The priced lines and their sum.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PricedLines {
+pub(crate) struct PricedLines {
     /// One per line, with the price at order time.
     pub items: Vec<OrderItem>,
     /// Sum of the line totals.
@@ -50,7 +50,7 @@ pub struct PricedLines {
 
 /// Snapshots each line's name and unit price now, so later catalog changes never alter the
 /// order.
-pub fn price_lines(items: &[LineItem], products: &[Product]) -> PricedLines {
+pub(crate) fn price_lines(items: &[LineItem], products: &[Product]) -> PricedLines {
     let items: Vec<OrderItem> = items
         .iter()
         .zip(products)
@@ -70,7 +70,7 @@ pub fn price_lines(items: &[LineItem], products: &[Product]) -> PricedLines {
 
 /// The `422 unserviceable_delivery` answer for a quote that can't ship, worded as documented
 /// ("… can't ship to Zaria, Kaduna. Call POST /api/commerce/delivery/quote/ first to see which.").
-pub fn unserviceable(quote: &Quote) -> SandboxError {
+pub(crate) fn unserviceable(quote: &Quote) -> SandboxError {
     let place = match &quote.location.lga_name {
         Some(lga) => format!("{lga}, {}", quote.location.state_name),
         None => quote.location.state_name.clone(),
@@ -97,7 +97,7 @@ fn scheme_charge(s: &SchemeQuote, tier: DeliveryTier) -> Option<(i64, u32, u32)>
 
 /// The delivery snapshot and fee of an order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeliverySnapshot {
+pub(crate) struct DeliverySnapshot {
     /// What goes on the order.
     pub delivery: OrderDelivery,
     /// The fee charged (sum of the breakdown).
@@ -111,7 +111,7 @@ pub struct DeliverySnapshot {
 /// the chosen tier; `scheme_id`/`scheme_name` from the first scheme; `was_free` when the fee is
 /// zero; the cart ETA is, as in the quote, the largest minimum and the largest maximum across
 /// the schemes at the chosen tier; city and state are auto-filled from the resolved LGA and state.
-pub fn delivery_snapshot(
+pub(crate) fn delivery_snapshot(
     req: &ValidOrderRequest,
     quote: Option<&Quote>,
 ) -> Result<DeliverySnapshot, SandboxError> {
@@ -189,44 +189,11 @@ pub fn delivery_snapshot(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use amigo_types::catalog::{Brand, CategoryRef, Price, Rating, Stock};
     use amigo_types::delivery::{
         DeliveryLocationInput, EtaRange, PremiumTier, QuoteTotals, ResolvedLocation, StandardTier,
         TierResolution,
     };
-
-    fn product(id: u64, price: i64, stock: u32) -> Product {
-        Product {
-            id,
-            slug: format!("p-{id}"),
-            brand: Brand::Oraimo,
-            name: format!("Product {id}"),
-            description: String::new(),
-            price: Price {
-                amount: price,
-                display: amigo_types::format_naira(price),
-                currency: "NGN".into(),
-                market: None,
-            },
-            category: CategoryRef {
-                id: 1,
-                slug: "c".into(),
-                name: "C".into(),
-            },
-            stock: Stock {
-                in_stock: stock > 0,
-                count: stock,
-            },
-            rating: Rating {
-                value: 4.0,
-                count: 1,
-            },
-            images: vec![],
-            delivery_scheme_id: None,
-            free_delivery: false,
-            updated_at: String::new(),
-        }
-    }
+    use amigo_types::fixtures::product;
 
     fn line(product_id: u64, quantity: u32) -> LineItem {
         LineItem {

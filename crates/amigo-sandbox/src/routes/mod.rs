@@ -45,7 +45,7 @@ fn not_allowed(allow: &'static str) -> impl Fn() -> std::future::Ready<SandboxEr
 }
 
 /// Builds the router over `state`.
-pub fn router(state: AppState) -> Router {
+pub(crate) fn router(state: AppState) -> Router {
     let public_cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])

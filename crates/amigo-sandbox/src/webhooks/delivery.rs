@@ -14,19 +14,19 @@ use crate::clock::{Clock, iso8601};
 use crate::webhooks::registry::Endpoint;
 
 /// Wait after failed attempt 1, 2, … 6, in seconds (before `--webhook-time-scale`).
-pub const RETRY_DELAYS_SECS: [u64; 6] = [60, 300, 1800, 7200, 43_200, 86_400];
+pub(crate) const RETRY_DELAYS_SECS: [u64; 6] = [60, 300, 1800, 7200, 43_200, 86_400];
 /// Attempts before a delivery is marked exhausted.
-pub const MAX_ATTEMPTS: u32 = RETRY_DELAYS_SECS.len() as u32 + 1;
+pub(crate) const MAX_ATTEMPTS: u32 = RETRY_DELAYS_SECS.len() as u32 + 1;
 /// Most bytes of a receiver's response body ever read.
-pub const MAX_RESPONSE_BYTES: usize = 4 * 1024;
+pub(crate) const MAX_RESPONSE_BYTES: usize = 4 * 1024;
 /// Attempts in flight at once across the whole sandbox; more wait their turn.
 const MAX_CONCURRENT_ATTEMPTS: usize = 64;
 /// The documented `User-Agent`.
-pub const USER_AGENT: &str = "Amigo-Commerce-Webhook/1.0";
+pub(crate) const USER_AGENT: &str = "Amigo-Commerce-Webhook/1.0";
 
 /// How long to wait after failed attempt `attempt` (1-based), scaled; `None` once the delivery
 /// is exhausted (after the 7th attempt).
-pub fn retry_delay(attempt: u32, time_scale: f64) -> Option<Duration> {
+pub(crate) fn retry_delay(attempt: u32, time_scale: f64) -> Option<Duration> {
     let secs = *RETRY_DELAYS_SECS.get(usize::try_from(attempt).ok()?.checked_sub(1)?)?;
     Some(Duration::from_secs_f64(secs as f64 * time_scale))
 }

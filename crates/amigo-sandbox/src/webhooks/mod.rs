@@ -3,8 +3,8 @@
 //! active endpoint of the same merchant (so test events only ever reach test endpoints).
 //! Nothing here knows merchants or the shared state: callers pass the one registry and sender.
 
-pub mod delivery;
-pub mod registry;
+pub(crate) mod delivery;
+pub(crate) mod registry;
 
 use std::sync::Arc;
 
@@ -14,15 +14,15 @@ use bytes::Bytes;
 
 use crate::clock::{Clock, iso8601};
 
-pub use delivery::{DeliveryJob, Dispatcher};
-pub use registry::{Endpoint, WebhookRegistry};
+pub(crate) use delivery::{DeliveryJob, Dispatcher};
+pub(crate) use registry::WebhookRegistry;
 
 /// Sends the event for `order`'s current status (`order.created` for a new paid order,
 /// `order.accepted`, …, `order.cancelled`) to every active endpoint in `registry` (one
 /// merchant's) whose filter takes it, through `dispatcher`. `livemode` is the merchant's mode,
 /// as the payload states it. Returns at once; delivery happens in the background. Returns the
 /// delivery ids.
-pub fn emit(
+pub(crate) fn emit(
     dispatcher: &Arc<Dispatcher>,
     registry: &WebhookRegistry,
     livemode: bool,

@@ -14,9 +14,9 @@ use rand::RngCore;
 
 /// Most endpoints one merchant may register (Stripe's limit), so one token can't make every
 /// event fan out without bound.
-pub const MAX_ENDPOINTS: usize = 16;
+pub(crate) const MAX_ENDPOINTS: usize = 16;
 /// Delivery attempts shown by `GET webhooks/?id=N`.
-pub const RECENT_DELIVERIES: usize = 20;
+pub(crate) const RECENT_DELIVERIES: usize = 20;
 /// Deliveries remembered per endpoint.
 const HISTORY: usize = 100;
 

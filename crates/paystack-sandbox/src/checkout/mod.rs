@@ -2,7 +2,7 @@
 //! telling the merchant. Both the HTML page and the `/_sandbox` test controls settle through
 //! [`settle_and_notify`], so the two never behave differently.
 
-pub mod page;
+pub(crate) mod page;
 
 use std::sync::Arc;
 
@@ -16,7 +16,7 @@ use crate::webhooks::{Event, WebhookSender};
 /// Applies `outcome` to the transaction `reference`; a payment sends `charge.success` in the
 /// background (Paystack sends webhooks only for successful charges). `Ok(None)`: no such
 /// transaction.
-pub fn settle_and_notify(
+pub(crate) fn settle_and_notify(
     ledger: &Ledger,
     clock: &Clock,
     webhooks: &Arc<WebhookSender>,

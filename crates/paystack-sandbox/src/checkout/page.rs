@@ -54,7 +54,7 @@ fn summary(merchant: &str, tx: &Transaction) -> Markup {
 
 /// The page a payer lands on from `authorization_url`: the summary and, while the transaction
 /// is open, the channel choice and Pay / Decline / Abandon.
-pub fn payment_page(merchant: &str, tx: &Transaction) -> Markup {
+pub(crate) fn payment_page(merchant: &str, tx: &Transaction) -> Markup {
     let action = format!("/checkout/{}", tx.access_code);
     shell(
         &format!("Pay {merchant}"),
@@ -84,7 +84,7 @@ pub fn payment_page(merchant: &str, tx: &Transaction) -> Markup {
 }
 
 /// What the payer sees when there is no callback URL to go back to, or the action failed.
-pub fn outcome_page(merchant: &str, heading: &str, tx: Option<&Transaction>) -> Markup {
+pub(crate) fn outcome_page(merchant: &str, heading: &str, tx: Option<&Transaction>) -> Markup {
     shell(
         heading,
         &html! {

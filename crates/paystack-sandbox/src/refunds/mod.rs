@@ -2,8 +2,8 @@
 //! transaction from being refunded beyond what was paid ([`commit`], [`process`]), and
 //! Paystack's JSON for them ([`view`]).
 
-pub mod desk;
-pub mod view;
+pub(crate) mod desk;
+pub(crate) mod view;
 
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -13,7 +13,7 @@ use crate::money::Kobo;
 use crate::transactions::{Transaction, TransactionStatus};
 
 /// Longest `customer_note` or `merchant_note` accepted.
-pub const MAX_NOTE_LEN: usize = 500;
+pub(crate) const MAX_NOTE_LEN: usize = 500;
 
 /// A refund's state, with Paystack's wire names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,7 +155,7 @@ pub struct Refund {
 
 /// Why a refund cannot be made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum RefundError {
+pub(crate) enum RefundError {
     /// Only a paid transaction can be refunded.
     #[error("Transaction has not been successfully completed and cannot be refunded")]
     NotPaid,
@@ -172,7 +172,7 @@ pub enum RefundError {
 
 /// Commits a refund of `amount` (or of everything left) against `tx`; returns the amount. The
 /// sum of pending and processed refunds never exceeds what was paid.
-pub fn commit(tx: &mut Transaction, req: &RefundRequest) -> Result<Kobo, RefundError> {
+pub(crate) fn commit(tx: &mut Transaction, req: &RefundRequest) -> Result<Kobo, RefundError> {
     if let Some(c) = &req.currency
         && c != tx.currency
     {
@@ -199,7 +199,7 @@ pub fn commit(tx: &mut Transaction, req: &RefundRequest) -> Result<Kobo, RefundE
 
 /// Marks `refund` processed at `now` and counts it on `tx`, which becomes `reversed` once
 /// processed refunds cover every kobo. Returns `false` if it was already processed.
-pub fn process(
+pub(crate) fn process(
     tx: &mut Transaction,
     refund: &mut Refund,
     now: OffsetDateTime,

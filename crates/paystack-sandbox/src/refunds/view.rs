@@ -37,7 +37,12 @@ fn common(refund: &Refund, domain: Domain, integration: u64) -> serde_json::Map<
 }
 
 /// `data` of `POST /refund`: the refund with a summary of its transaction.
-pub fn created_data(refund: &Refund, tx: &Transaction, domain: Domain, integration: u64) -> Value {
+pub(crate) fn created_data(
+    refund: &Refund,
+    tx: &Transaction,
+    domain: Domain,
+    integration: u64,
+) -> Value {
     let mut map = common(refund, domain, integration);
     let paid_at = tx.paid_at.map(paystack_time);
     map.insert(
@@ -57,7 +62,7 @@ pub fn created_data(refund: &Refund, tx: &Transaction, domain: Domain, integrati
 }
 
 /// `data` of `GET /refund/{id}`.
-pub fn fetch_data(refund: &Refund, domain: Domain, integration: u64) -> Value {
+pub(crate) fn fetch_data(refund: &Refund, domain: Domain, integration: u64) -> Value {
     let mut map = common(refund, domain, integration);
     map.insert("transaction".into(), json!(refund.transaction_id));
     map.insert("dispute".into(), Value::Null);
@@ -67,7 +72,7 @@ pub fn fetch_data(refund: &Refund, domain: Domain, integration: u64) -> Value {
 
 /// `data` of a `refund.pending` / `refund.processed` webhook. The docs' examples send `amount`
 /// as a string of kobo for these two events; so does the emulator, so receivers must cope.
-pub fn event_data(refund: &Refund, domain: Domain, integration: u64) -> Value {
+pub(crate) fn event_data(refund: &Refund, domain: Domain, integration: u64) -> Value {
     json!({
         "status": refund.status.as_str(),
         "transaction_reference": refund.transaction_reference,

@@ -10,11 +10,11 @@ use crate::error::ApiError;
 use crate::money::Kobo;
 
 /// Longest reference accepted (Paystack does not document one).
-pub const MAX_REFERENCE_LEN: usize = 100;
+pub(crate) const MAX_REFERENCE_LEN: usize = 100;
 /// Longest callback URL accepted.
-pub const MAX_URL_LEN: usize = 2048;
+pub(crate) const MAX_URL_LEN: usize = 2048;
 /// Longest email address (RFC 5321's path limit).
-pub const MAX_EMAIL_LEN: usize = 254;
+pub(crate) const MAX_EMAIL_LEN: usize = 254;
 
 /// A validated initialize request.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,9 +2,9 @@
 //! request that creates it ([`initialize`]), how the payer settles it ([`settle`]) and the JSON
 //! Paystack shows for it ([`view`]).
 
-pub mod initialize;
-pub mod settle;
-pub mod view;
+pub(crate) mod initialize;
+pub(crate) mod settle;
+pub(crate) mod view;
 
 use reqwest::Url;
 use time::OffsetDateTime;
@@ -44,17 +44,13 @@ pub enum Channel {
     Card,
     /// Pay with bank account.
     Bank,
-    /// USSD code.
     Ussd,
-    /// QR code.
     Qr,
-    /// Mobile money.
     MobileMoney,
     /// Pay with transfer.
     BankTransfer,
     /// Electronic funds transfer.
     Eft,
-    /// Apple Pay.
     ApplePay,
 }
 

@@ -29,7 +29,7 @@ pub enum SettleError {
 
 /// Applies `outcome` to `tx` at `now`; `authorization_code` is the `AUTH_…` code a successful
 /// payment records.
-pub fn apply(
+pub(crate) fn apply(
     tx: &mut Transaction,
     outcome: Outcome,
     now: OffsetDateTime,

@@ -9,7 +9,7 @@ use crate::clock::paystack_time;
 use crate::keys::Domain;
 
 /// The verify `data` object for `tx`.
-pub fn verify_data(tx: &Transaction, domain: Domain) -> Value {
+pub(crate) fn verify_data(tx: &Transaction, domain: Domain) -> Value {
     let paid_at = tx.paid_at.map(paystack_time);
     let created_at = paystack_time(tx.created_at);
     let paid = matches!(

@@ -15,7 +15,8 @@ use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Semaphore;
 
-use super::{Event, RetrySchedule, SIGNATURE_HEADER, sign};
+use super::schedule::RetrySchedule;
+use super::signature::{Event, SIGNATURE_HEADER, sign};
 
 /// Most bytes of a receiver's answer ever read.
 const MAX_RESPONSE_BYTES: usize = 4 * 1024;

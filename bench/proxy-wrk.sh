@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Measures amigo-proxy with wrk (see ../BENCH.md): cached catalog reads through the proxy, the
+# Measures amigo-proxy by hand with wrk (BENCHMARKS.md, "Proxy by hand with wrk"): cached catalog reads through the proxy, the
 # same read straight from the sandbox, a trivial axum handler (the ceiling), order creation
 # through the proxy, and the proxy's peak RSS. Two ceilings: a tiny body, and the same bytes as
 # the proxy's cached list (the fair one). Run from the repository root after
 #   cargo build --release -p amigo-proxy -p amigo-sandbox --bins --examples
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+cd "$(dirname "$0")/.."
 T=target/release
 DUR=${DUR:-20s}
 CONN=${CONN:-64}
@@ -48,8 +48,6 @@ run "ceiling: trivial axum handler, same body as the cached list" "http://127.0.
 # Order creation: keep the test wallet topped up while wrk runs (₦1,000,000 = 370 orders).
 ( while true; do curl -s -o /dev/null -X POST -H "X-API-Key: $TOKEN" \
     http://127.0.0.1:7701/api/commerce/sandbox/reset-balance/; sleep 0.05; done ) & PIDS+=($!)
-cd crates/amigo-proxy/bench
-run "proxy, order creation (POST /api/orders)" -s orders.lua http://127.0.0.1:7800
-cd - >/dev/null
+run "proxy, order creation (POST /api/orders)" -s bench/wrk/orders.lua http://127.0.0.1:7800
 echo "== proxy peak RSS: $(grep VmHWM /proc/$PROXY/status)"
 echo "== orders stored: $(python3 -c "import sqlite3;print(sqlite3.connect('$WORK/bench.db').execute('select count(*) from orders').fetchone()[0])")"
