@@ -188,32 +188,48 @@ pub(super) fn cached_response(
         }
         CacheStatus::Stale | CacheStatus::Bypass => "no-store".to_owned(),
     };
-    let mut resp = if prefs.not_modified(&answer.entry.body) {
+    let mut resp = encoded_response(
+        prefs,
+        &answer.entry.body,
+        "application/json",
+        &cache_control,
+    );
+    resp.headers_mut()
+        .insert("x-cache", HeaderValue::from_static(answer.status.as_str()));
+    if matches!(answer.status, CacheStatus::Hit | CacheStatus::Miss) {
+        resp.extensions_mut().insert(ReadyBody(answer.entry));
+    }
+    resp
+}
+
+/// A body kept with its compressed forms and validator ([`crate::encoding::Encoded`]): `304`
+/// when the client's `If-None-Match` holds its `ETag`, else the body in the client's coding,
+/// marked so the compression layer leaves it alone (the catalog reads and the first view).
+pub(super) fn encoded_response(
+    prefs: &ReadPreferences,
+    body: &crate::encoding::Encoded,
+    content_type: &'static str,
+    cache_control: &str,
+) -> Response {
+    let mut resp = if prefs.not_modified(body) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let (coding, body) = answer.entry.body.pick(prefs.coding);
-        let mut resp = (StatusCode::OK, body).into_response();
+        let (coding, bytes) = body.pick(prefs.coding);
+        let mut resp = (StatusCode::OK, bytes).into_response();
         let h = resp.headers_mut();
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         if let Some(v) = coding.header_value() {
             h.insert(header::CONTENT_ENCODING, v);
         }
         resp
     };
     let h = resp.headers_mut();
-    h.insert(header::ETAG, answer.entry.body.etag().clone());
+    h.insert(header::ETAG, body.etag().clone());
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    if let Ok(v) = HeaderValue::from_str(&cache_control) {
+    if let Ok(v) = HeaderValue::from_str(cache_control) {
         h.insert(header::CACHE_CONTROL, v);
     }
-    h.insert("x-cache", HeaderValue::from_static(answer.status.as_str()));
     resp.extensions_mut().insert(Precoded);
-    if matches!(answer.status, CacheStatus::Hit | CacheStatus::Miss) {
-        resp.extensions_mut().insert(ReadyBody(answer.entry));
-    }
     resp
 }
 

@@ -4,11 +4,10 @@
 use amigo_storefront::config::Features;
 use amigo_types::envelope::ApiError;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-use super::catalog::{Pairs, pairs};
-use crate::encoding::{Precoded, ReadPreferences};
+use super::catalog::{Pairs, encoded_response, pairs};
+use crate::encoding::ReadPreferences;
 use crate::error::ProxyResult;
 use crate::first_view::{Form, Rendered};
 use crate::middleware::ClientIp;
@@ -91,31 +90,14 @@ pub(crate) async fn first_view(
 
 /// `304` when the client holds the view's `ETag`, else the HTML in the client's coding.
 fn response(prefs: &ReadPreferences, rendered: &Rendered) -> Response {
-    let mut resp = if prefs.not_modified(&rendered.body) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let (coding, body) = rendered.body.pick(prefs.coding);
-        let mut resp = (StatusCode::OK, body).into_response();
-        let h = resp.headers_mut();
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        );
-        if let Some(v) = coding.header_value() {
-            h.insert(header::CONTENT_ENCODING, v);
-        }
-        resp
-    };
     let cache_control = match rendered.max_age {
         Some(secs) => format!("public, max-age={secs}"),
         None => "no-store".to_owned(),
     };
-    let h = resp.headers_mut();
-    h.insert(header::ETAG, rendered.body.etag().clone());
-    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    if let Ok(v) = HeaderValue::from_str(&cache_control) {
-        h.insert(header::CACHE_CONTROL, v);
-    }
-    resp.extensions_mut().insert(Precoded);
-    resp
+    encoded_response(
+        prefs,
+        &rendered.body,
+        "text/html; charset=utf-8",
+        &cache_control,
+    )
 }
