@@ -70,6 +70,9 @@ fn hand_over(root: &ShadowRoot, holder: &HtmlElement, live: &HtmlElement) {
         Some(key)
     });
     let _ = holder.replace_with_with_node_1(live);
+    if let Ok(Some(first)) = root.query_selector(FIRST_VIEW) {
+        carry_filters(&first, live);
+    }
     // the first view and, when it came as a declarative shadow root, its own stylesheet
     while let Ok(Some(stale)) =
         root.query_selector("[data-first-view], style[data-first-view-style]")
@@ -80,6 +83,44 @@ fn hand_over(root: &ShadowRoot, holder: &HtmlElement, live: &HtmlElement) {
         let selector = format!("[{attr}=\"{}\"]", value.replace('"', "\\\""));
         if let Ok(Some(el)) = live.query_selector(&selector) {
             let _ = el.unchecked_into::<HtmlElement>().focus();
+        }
+    }
+}
+
+/// The filter bar's controls, the property the shopper changes and the event the store's own
+/// handler listens to.
+const FILTER_CONTROLS: [(&str, &str, &str); 4] = [
+    ("#amigo-q", "value", "input"),
+    ("#amigo-brand", "value", "change"),
+    ("#amigo-sort", "value", "change"),
+    ("#amigo-stock", "checked", "change"),
+];
+
+/// What the shopper did to the first view's filter bar before the live store took over (typed a
+/// search, chose a brand or a sort, ticked "In stock only") is set on the live store's controls,
+/// whose own handlers then apply it: nothing typed is lost in the hand-over.
+fn carry_filters(first: &web_sys::Element, live: &HtmlElement) {
+    for (selector, property, event) in FILTER_CONTROLS {
+        let (Ok(Some(from)), Ok(Some(to))) = (
+            first.query_selector(selector),
+            live.query_selector(selector),
+        ) else {
+            continue;
+        };
+        let key = JsValue::from_str(property);
+        let (Ok(wanted), Ok(shown)) = (
+            js_sys::Reflect::get(&from, &key),
+            js_sys::Reflect::get(&to, &key),
+        ) else {
+            continue;
+        };
+        if wanted == shown || js_sys::Reflect::set(&to, &key, &wanted).is_err() {
+            continue;
+        }
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        if let Ok(ev) = web_sys::Event::new_with_event_init_dict(event, &init) {
+            let _ = to.dispatch_event(&ev);
         }
     }
 }
