@@ -10,6 +10,7 @@ pub mod checkout;
 pub mod config;
 pub mod events;
 pub mod host_api;
+pub mod keyed;
 pub mod state;
 pub mod theme;
 pub mod topup;
@@ -29,3 +30,5 @@ pub mod host_api_dom;
 pub mod mount;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;
+#[cfg(target_arch = "wasm32")]
+mod stylesheets;

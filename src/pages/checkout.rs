@@ -9,7 +9,6 @@ use std::time::Duration;
 use amigo_types::checkout::{CheckoutView, PaymentMethod};
 use amigo_types::delivery::{DeliveryTier, LineItem};
 use amigo_types::format_naira;
-use amigo_types::idempotency::IdempotencyKey;
 use amigo_types::phone::NgMobile;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -33,6 +32,8 @@ use crate::components::module_styles::ModuleStyles;
 use crate::components::quote_tiers::{QuoteStatus, QuoteTiers};
 use crate::events::{self, StoreEvent};
 use crate::events_dom::Events;
+use crate::keyed::SubmitFailure;
+use crate::keyed::browser::{new_key, storage};
 use crate::pages::checkout_confirmation::Confirmation;
 use crate::pages::checkout_pending::{PaymentSettingsAlert, PendingCheckoutPanel};
 use crate::state::cart_store::CartStore;
@@ -78,20 +79,6 @@ pub(crate) fn load_payment(api: &CheckoutApi, payment: RwSignal<PaymentLoad>) {
 /// The embedding page's address, for the way back from Paystack.
 pub(crate) fn page_href() -> Option<String> {
     web_sys::window()?.location().href().ok()
-}
-
-pub(crate) fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-/// A fresh idempotency key: `amg-w-` and 128 random bits in hex.
-pub(crate) fn new_key() -> IdempotencyKey {
-    let mut bytes = [0u8; 16];
-    if let Some(c) = web_sys::window().and_then(|w| w.crypto().ok()) {
-        let _ = c.get_random_values_with_u8_array(&mut bytes);
-    }
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    IdempotencyKey::parse(&format!("amg-w-{hex}")).unwrap_or_else(|_| unreachable!())
 }
 
 pub(crate) fn cart_items(cart: CartStore) -> Vec<LineItem> {

@@ -13,15 +13,15 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::checkout::api::{CallError, CheckoutApi};
-use crate::checkout::flow::PendingCheckout;
 use crate::checkout::payment::return_url;
 use crate::checkout::payment_status::paystack_redirect;
 use crate::components::link::StoreLink;
 use crate::components::module_styles::ModuleStyles;
 use crate::events::StoreEvent;
-use crate::pages::checkout::{
-    CHECKOUT_STYLES, PaymentInfo, load_payment, new_key, page_href, storage,
-};
+use crate::keyed::PendingCheckout;
+use crate::keyed::SubmitFailure;
+use crate::keyed::browser::{new_key, storage};
+use crate::pages::checkout::{CHECKOUT_STYLES, PaymentInfo, load_payment, page_href};
 use crate::pages::checkout_pending::PaymentSettingsAlert;
 use crate::pages::data_outcome::{follow_purchase, outcome_view};
 use crate::state::route::Route;
