@@ -110,7 +110,6 @@ fn field_message(field: Field) -> &'static str {
 }
 
 impl SubmitFailure for Failure {
-    /// No response at all (offline, DNS, CORS, aborted by a timeout).
     fn network() -> Self {
         Failure::Retryable {
             message: "We couldn't reach the store. Check your connection and try again — you \
@@ -119,8 +118,6 @@ impl SubmitFailure for Failure {
         }
     }
 
-    /// The page the widget is on can't be returned to after paying (`invalid_return_url`, or
-    /// not an `http(s)` page at all): nothing the shopper can fix, and nothing was made.
     fn bad_return_url() -> Self {
         Failure::Rejected {
             message: "This page can't take payments for the store: its address isn't one the \
@@ -129,8 +126,6 @@ impl SubmitFailure for Failure {
         }
     }
 
-    /// Classifies an HTTP error answer: its status, its `Retry-After` header and its body (when
-    /// it was the documented envelope).
     fn from_response(status: u16, retry_after: Option<&str>, body: Option<&ErrorBody>) -> Self {
         let code = body.map_or("", |b| b.error.as_str());
         if status == 429 || code == "rate_limited" {
@@ -195,9 +190,6 @@ impl SubmitFailure for Failure {
         }
     }
 
-    /// Whether the order may exist under the key already, so the next attempt must reuse it.
-    /// Every other failure is a definite "no order was made", after which a new key is safe
-    /// (and needed: the platform replays a stored failure for the old key).
     fn keeps_key(&self) -> bool {
         matches!(
             self,

@@ -16,7 +16,9 @@ pub mod payment;
 pub mod payment_status;
 pub mod quote;
 pub mod quote_route;
+pub mod reaction;
 pub mod tracking;
+pub mod typeahead;
 
 #[cfg(all(target_arch = "wasm32", feature = "checkout"))]
 pub mod api;
