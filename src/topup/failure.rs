@@ -48,7 +48,7 @@ pub struct TopUpFailure {
     /// What to tell the shopper.
     pub message: String,
     /// The purchase may exist under the key: the next attempt must reuse it.
-    pub keeps_key: bool,
+    keeps_key: bool,
     /// Seconds to wait before retrying, when rate limited.
     pub retry_after_secs: Option<u64>,
 }
@@ -75,7 +75,6 @@ impl TopUpFailure {
 }
 
 impl SubmitFailure for TopUpFailure {
-    /// No answer at all (offline, timeout): the purchase may have been made.
     fn network() -> Self {
         Self::general(
             "We couldn't reach the store. Check your connection and try again — you won't be charged twice.",
@@ -83,8 +82,6 @@ impl SubmitFailure for TopUpFailure {
         )
     }
 
-    /// The page's address is not one the store allows to come back to after paying: nothing
-    /// the shopper can fix, and nothing was made.
     fn bad_return_url() -> Self {
         Self::general(
             "This page can't take payments for the store: its address isn't one the store \
@@ -93,12 +90,10 @@ impl SubmitFailure for TopUpFailure {
         )
     }
 
-    /// Whether the next attempt must reuse the key.
     fn keeps_key(&self) -> bool {
         self.keeps_key
     }
 
-    /// Classifies an HTTP error answer.
     fn from_response(status: u16, retry_after: Option<&str>, body: Option<&ErrorBody>) -> Self {
         let code = body.map_or("", |b| b.error.as_str());
         let upstream_message = body.map(|b| b.message.clone()).unwrap_or_default();

@@ -10,6 +10,7 @@
 pub mod failure;
 pub mod pay;
 pub mod plans;
+pub mod press;
 
 #[cfg(all(target_arch = "wasm32", feature = "checkout"))]
 pub mod api;
