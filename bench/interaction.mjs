@@ -30,7 +30,7 @@ const clicksOnly = process.argv.includes('--clicks-only');
 // Typed one key at a time; Backspace-separated words, as a shopper correcting themselves.
 const SESSION = ['zar', 'ikej', 'kano', 'port h', 'abuj', 'suru'];
 // A key that made no request is settled once the widget's 250 ms debounce could no longer
-// have started one (src/components/lga_typeahead.rs DEBOUNCE_MS), with room for 4× CPU.
+// have started one (src/checkout/typeahead.rs DEBOUNCE_MS), with room for 4× CPU.
 const QUIET_MS = 700;
 
 const server = await startProxySandbox();

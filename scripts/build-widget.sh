@@ -29,6 +29,9 @@ wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
   --out-dir "$out/pkg" --out-name amigo "$out/split/amigo.wasm"
 opt=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
+# WASM_OPT_KEEP_NAMES=1 keeps the functions' names (for a profile, bench/typeahead-trace.mjs);
+# never for a shipped build, whose size it changes
+[ "${WASM_OPT_KEEP_NAMES:-}" = 1 ] && opt+=(--debuginfo)
 wasm-opt "${opt[@]}" -o "$out/pkg/amigo_bg.wasm" "$out/pkg/amigo_bg.wasm"
 for chunk in "$out"/split/*.wasm; do
   [ "$(basename "$chunk")" = amigo.wasm ] && continue

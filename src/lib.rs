@@ -14,6 +14,7 @@ pub mod events;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod first_view;
 pub mod host_api;
+pub mod keyed;
 pub mod pages;
 pub mod state;
 pub mod theme;
@@ -30,6 +31,8 @@ pub mod events_dom;
 pub mod host_api_dom;
 #[cfg(target_arch = "wasm32")]
 pub mod mount;
+#[cfg(target_arch = "wasm32")]
+mod stylesheets;
 
 /// The widget's stylesheet: placed inside each shadow root by the live store, and sent with the
 /// proxy's first view so that it is styled before the wasm arrives.

@@ -17,8 +17,9 @@ use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 use super::failure::Failure;
-use super::flow::{Made, PendingCheckout, Submission};
+use super::flow::{Made, Submission};
 use super::quote_route::{Next, Outcome, QuoteRoute, Via};
+use crate::keyed::{PendingCheckout, SubmitFailure};
 
 /// How long an order request may take before it counts as a network failure (and is retried
 /// with the same key).
@@ -127,16 +128,16 @@ pub(crate) async fn post_keyed<T: DeserializeOwned>(
     result
 }
 
-/// An order's or checkout's failed `POST`, for the state machine.
-fn classify(error: CallError) -> Failure {
+/// A failed keyed `POST` (an order, a checkout, a data purchase), as the form's failure.
+pub(crate) fn classify<F: SubmitFailure>(error: CallError) -> F {
     match error {
         CallError::Http {
             status,
             body,
             retry_after,
-        } => Failure::from_response(status, retry_after.as_deref(), body.as_ref()),
-        CallError::Decode(status) => Failure::from_response(status, None, None),
-        CallError::Aborted | CallError::Network => Failure::network(),
+        } => F::from_response(status, retry_after.as_deref(), body.as_ref()),
+        CallError::Decode(status) => F::from_response(status, None, None),
+        CallError::Aborted | CallError::Network => F::network(),
     }
 }
 

@@ -4,14 +4,14 @@
 //! read back is checked field by field; anything malformed is dropped, never trusted.
 
 use amigo_types::delivery::{DeliveryTier, LineItem};
-use amigo_types::idempotency::IdempotencyKey;
 use amigo_types::orders::{
     MAX_ADDRESS_LEN, MAX_EMAIL_LEN, MAX_NAME_LEN, MAX_NOTES_LEN, MAX_PHONE_LEN, Order,
 };
 use serde::{Deserialize, Serialize};
 
 use super::details::{ChosenLocation, CustomerDetails};
-use super::flow::{Checkout, KeyBinding, Made, PendingCheckout};
+use super::flow::{Checkout, Made};
+use crate::keyed::{KeyBinding, PendingCheckout};
 
 /// Version tag of the stored format; anything else is ignored.
 pub const DRAFT_VERSION: u32 = 1;
@@ -72,13 +72,6 @@ fn clip(s: String, max: usize) -> String {
     }
 }
 
-fn sane_binding(b: KeyBinding) -> Option<KeyBinding> {
-    let key_ok = IdempotencyKey::parse(&b.key).is_ok();
-    let print_ok =
-        b.fingerprint.len() == 16 && b.fingerprint.bytes().all(|c| c.is_ascii_hexdigit());
-    (key_ok && print_ok).then_some(b)
-}
-
 fn sane_order(o: Order) -> Option<Order> {
     let r = o.reference.as_str();
     (r.starts_with("AMG-COM-")
@@ -93,7 +86,7 @@ pub fn stored_binding(raw: &str) -> Option<KeyBinding> {
         .ok()
         .filter(|s| s.v == DRAFT_VERSION)?
         .binding
-        .and_then(sane_binding)
+        .and_then(KeyBinding::checked)
 }
 
 /// Reads a stored draft back against the cart's current lines. Missing, corrupt or
@@ -124,7 +117,7 @@ pub fn decode(raw: Option<&str>, items: Vec<LineItem>) -> Checkout {
         details,
         stored.location.filter(ChosenLocation::is_well_formed),
         stored.tier.unwrap_or_default(),
-        stored.binding.and_then(sane_binding),
+        stored.binding.and_then(KeyBinding::checked),
         stored.in_flight,
         made,
         items,
@@ -152,6 +145,7 @@ mod tests {
     use crate::checkout::details::tests::{aisha, zaria};
     use crate::checkout::flow::Phase;
     use crate::checkout::flow::tests::{order, quote};
+    use amigo_types::idempotency::IdempotencyKey;
 
     fn items() -> Vec<LineItem> {
         vec![LineItem {

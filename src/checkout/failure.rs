@@ -4,6 +4,7 @@
 use amigo_types::ErrorBody;
 
 use super::details::{Field, Step};
+use crate::keyed::{SubmitFailure, retry_after_secs};
 
 /// Longest wait honoured from `Retry-After` before giving the button back to the shopper.
 pub const MAX_RETRY_AFTER_SECS: u64 = 120;
@@ -108,19 +109,8 @@ fn field_message(field: Field) -> &'static str {
     }
 }
 
-/// Reads `Retry-After` as delay-seconds (HTTP dates are not sent by the proxy); missing or
-/// unreadable values fall back to the body's `retry_after`, then to 5 s.
-pub fn retry_after_secs(header: Option<&str>, body: Option<&ErrorBody>) -> u64 {
-    header
-        .and_then(|h| h.trim().parse::<u64>().ok())
-        .or_else(|| body.and_then(|b| b.retry_after))
-        .unwrap_or(5)
-        .clamp(1, MAX_RETRY_AFTER_SECS)
-}
-
-impl Failure {
-    /// No response at all (offline, DNS, CORS, aborted by a timeout).
-    pub fn network() -> Self {
+impl SubmitFailure for Failure {
+    fn network() -> Self {
         Failure::Retryable {
             message: "We couldn't reach the store. Check your connection and try again — you \
                       won't be charged twice."
@@ -128,9 +118,7 @@ impl Failure {
         }
     }
 
-    /// The page the widget is on can't be returned to after paying (`invalid_return_url`, or
-    /// not an `http(s)` page at all): nothing the shopper can fix, and nothing was made.
-    pub fn bad_return_url() -> Self {
+    fn bad_return_url() -> Self {
         Failure::Rejected {
             message: "This page can't take payments for the store: its address isn't one the \
                       store allows. Please tell the store."
@@ -138,13 +126,11 @@ impl Failure {
         }
     }
 
-    /// Classifies an HTTP error answer: its status, its `Retry-After` header and its body (when
-    /// it was the documented envelope).
-    pub fn from_response(status: u16, retry_after: Option<&str>, body: Option<&ErrorBody>) -> Self {
+    fn from_response(status: u16, retry_after: Option<&str>, body: Option<&ErrorBody>) -> Self {
         let code = body.map_or("", |b| b.error.as_str());
         if status == 429 || code == "rate_limited" {
             return Failure::RateLimited {
-                retry_after_secs: retry_after_secs(retry_after, body),
+                retry_after_secs: retry_after_secs(retry_after, body, MAX_RETRY_AFTER_SECS),
             };
         }
         match code {
@@ -204,16 +190,15 @@ impl Failure {
         }
     }
 
-    /// Whether the order may exist under the key already, so the next attempt must reuse it.
-    /// Every other failure is a definite "no order was made", after which a new key is safe
-    /// (and needed: the platform replays a stored failure for the old key).
-    pub fn keeps_key(&self) -> bool {
+    fn keeps_key(&self) -> bool {
         matches!(
             self,
             Failure::RateLimited { .. } | Failure::Retryable { .. }
         )
     }
+}
 
+impl Failure {
     /// The control to mark and focus, if the failure belongs to one.
     pub fn field(&self) -> Option<Field> {
         match self {
@@ -373,10 +358,16 @@ mod tests {
         assert!(f.keeps_key());
         let mut b = body("rate_limited");
         b.retry_after = Some(3);
-        assert_eq!(retry_after_secs(Some("soon"), Some(&b)), 3);
-        assert_eq!(retry_after_secs(None, None), 5);
-        assert_eq!(retry_after_secs(Some("0"), None), 1);
-        assert_eq!(retry_after_secs(Some("99999"), None), MAX_RETRY_AFTER_SECS);
+        assert_eq!(
+            retry_after_secs(Some("soon"), Some(&b), MAX_RETRY_AFTER_SECS),
+            3
+        );
+        assert_eq!(retry_after_secs(None, None, MAX_RETRY_AFTER_SECS), 5);
+        assert_eq!(retry_after_secs(Some("0"), None, MAX_RETRY_AFTER_SECS), 1);
+        assert_eq!(
+            retry_after_secs(Some("99999"), None, MAX_RETRY_AFTER_SECS),
+            MAX_RETRY_AFTER_SECS
+        );
     }
 
     #[test]

@@ -6,41 +6,15 @@
 //! page. A `Paying` draft keeps the checkout's reference and phone, so a reload (or a second
 //! press) never makes a second checkout; it is settled once the checkout ends.
 //!
-//! The key is bound to a fingerprint of the exact order body. Submitting the same body again (a
-//! retry after a timeout, a reload, a second tab) reuses the key, so the platform answers with the
-//! one order it made. A different body (cart or details changed) gets a new key, since the
-//! platform refuses a key reused for another body. After a definite failure (no order was made)
-//! the key is dropped too, because the platform would only replay that failure for it.
+//! The order's `Idempotency-Key` follows the keyed-submit rules in [`crate::keyed`].
 
-use amigo_types::checkout::is_checkout_reference;
 use amigo_types::delivery::{DeliveryTier, LineItem, Quote, QuoteRequest};
 use amigo_types::idempotency::IdempotencyKey;
 use amigo_types::orders::{CreateOrderRequest, Order};
-use amigo_types::phone::NgMobile;
-use serde::{Deserialize, Serialize};
 
 use super::details::{ChosenLocation, CustomerDetails, FieldError, order_request, validate};
 use super::failure::Failure;
-
-/// An idempotency key and the order body it was made for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KeyBinding {
-    /// The key sent as `Idempotency-Key`.
-    pub key: String,
-    /// [`fingerprint`] of the body it belongs to.
-    pub fingerprint: String,
-}
-
-/// A stable fingerprint of an order body: FNV-1a 64 over its JSON, in hex.
-pub fn fingerprint(body: &CreateOrderRequest) -> String {
-    let json = serde_json::to_string(body).unwrap_or_default();
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in json.bytes() {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
-}
+use crate::keyed::{KeyBinding, KeyedSubmit, PendingCheckout, fingerprint};
 
 /// Where the checkout is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,41 +32,6 @@ pub enum Phase {
     Paying,
     /// The last attempt failed; see [`Checkout::failure`].
     Failed,
-}
-
-/// A checkout the proxy made for this draft (`CHK-…`) and the phone that opens its tracking
-/// page. Both are checked when built, as they come back from storage and go into a URL.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PendingCheckout {
-    reference: String,
-    phone: String,
-}
-
-impl PendingCheckout {
-    /// A checkout reference (`CHK-…`) and a normalised Nigerian mobile number (`0XXXXXXXXXX`),
-    /// or `None`.
-    pub fn new(reference: &str, phone: &str) -> Option<Self> {
-        let phone_ok = NgMobile::parse(phone).is_ok_and(|m| m.as_str() == phone);
-        (is_checkout_reference(reference) && phone_ok).then(|| Self {
-            reference: reference.to_owned(),
-            phone: phone.to_owned(),
-        })
-    }
-
-    /// `CHK-…`.
-    pub fn reference(&self) -> &str {
-        &self.reference
-    }
-
-    /// The customer's phone, as the order was sent.
-    pub fn phone(&self) -> &str {
-        &self.phone
-    }
-
-    /// The reference and the phone, for a tracking link.
-    pub fn into_parts(self) -> (String, String) {
-        (self.reference, self.phone)
-    }
 }
 
 /// What a finished submit made: an order at once, or a checkout to pay.
@@ -146,7 +85,7 @@ pub struct Checkout {
     tier: DeliveryTier,
     items: Vec<LineItem>,
     quote: Option<(QuoteRequest, Quote)>,
-    binding: Option<KeyBinding>,
+    key: KeyedSubmit,
     resume: bool,
     status: Status,
 }
@@ -160,7 +99,7 @@ impl Checkout {
             tier: DeliveryTier::Standard,
             items,
             quote: None,
-            binding: None,
+            key: KeyedSubmit::default(),
             resume: false,
             status: Status::Editing,
         }
@@ -181,11 +120,11 @@ impl Checkout {
         c.details = details;
         c.location = location;
         c.tier = tier;
-        c.binding = binding;
+        c.key = KeyedSubmit::restored(binding);
         match made {
             Some(Made::Order(order)) => c.status = Status::Confirmed(order),
             Some(Made::Checkout(pending)) => c.status = Status::Paying(pending),
-            None => c.resume = in_flight && c.binding.is_some(),
+            None => c.resume = in_flight && c.key.binding().is_some(),
         }
         c
     }
@@ -224,7 +163,7 @@ impl Checkout {
 
     /// The key binding to persist.
     pub fn binding(&self) -> Option<&KeyBinding> {
-        self.binding.as_ref()
+        self.key.binding()
     }
 
     /// Whether a request is in flight (persisted, so a reload resends it with the same key).
@@ -369,15 +308,8 @@ impl Checkout {
         if !self.editable() {
             return;
         }
-        let Some(print) = self.current_fingerprint() else {
-            return;
-        };
-        let own_matches = self
-            .binding
-            .as_ref()
-            .is_some_and(|b| b.fingerprint == print);
-        if !own_matches && other.fingerprint == print {
-            self.binding = Some(other);
+        if let Some(print) = self.current_fingerprint() {
+            self.key.offer(other, &print);
         }
     }
 
@@ -405,17 +337,7 @@ impl Checkout {
             return Err(Blocked::Unserviceable);
         }
         let body = order_request(&valid, self.tier, &self.items);
-        let print = fingerprint(&body);
-        let saved = self
-            .binding
-            .as_ref()
-            .filter(|b| b.fingerprint == print)
-            .and_then(|b| IdempotencyKey::parse(&b.key).ok());
-        let key = saved.unwrap_or_else(new_key);
-        self.binding = Some(KeyBinding {
-            key: key.as_str().to_owned(),
-            fingerprint: print,
-        });
+        let key = self.key.key_for(fingerprint(&body), new_key);
         self.status = Status::Submitting;
         Ok(Submission { key, body })
     }
@@ -429,17 +351,15 @@ impl Checkout {
         }
         match result {
             Ok(Made::Order(order)) => {
-                self.binding = None;
+                self.key.answered(None::<&Failure>);
                 self.status = Status::Confirmed(order);
             }
             Ok(Made::Checkout(pending)) => {
-                self.binding = None;
+                self.key.answered(None::<&Failure>);
                 self.status = Status::Paying(pending);
             }
             Err(failure) => {
-                if !failure.keeps_key() {
-                    self.binding = None;
-                }
+                self.key.answered(Some(&failure));
                 self.status = Status::Failed(failure);
             }
         }
@@ -450,7 +370,7 @@ impl Checkout {
     /// order (expired, failed, refunded): the form again, with the same cart and details, and
     /// a new key at the next submit. Returns whether this draft was that checkout's.
     pub fn settle(&mut self, reference: &str, placed: bool, items: Vec<LineItem>) -> bool {
-        if self.pending().is_none_or(|p| p.reference != reference) {
+        if self.pending().is_none_or(|p| p.reference() != reference) {
             return false;
         }
         if placed {
@@ -486,6 +406,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::checkout::details::Field;
     use crate::checkout::details::tests::{aisha, zaria};
+    use crate::keyed::SubmitFailure;
     use amigo_types::delivery::{
         EtaRange, PremiumTier, QuoteTotals, ResolvedLocation, SchemeQuote, StandardTier,
         TierResolution,

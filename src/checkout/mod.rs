@@ -13,10 +13,14 @@ pub mod failure;
 pub mod flow;
 pub mod location;
 pub mod payment;
+pub mod payment_feed;
 pub mod payment_status;
 pub mod quote;
 pub mod quote_route;
+pub mod reaction;
 pub mod tracking;
+pub mod tracking_feed;
+pub mod typeahead;
 
 #[cfg(all(target_arch = "wasm32", feature = "checkout"))]
 pub mod api;

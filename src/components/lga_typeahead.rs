@@ -1,39 +1,26 @@
-//! The state/LGA typeahead: an ARIA 1.2 combobox over `locations.php?search=` with a debounce,
-//! aborted stale requests, keyboard control, highlighted matches, narrowing from a state to its
-//! LGAs, a result cache and an inline retry. The decisions live in `checkout::location`.
+//! The state/LGA typeahead: an ARIA 1.2 combobox over `locations.php?search=`. Every decision
+//! (debounce, stale answers, keys, narrowing to a state, the cache, the wording) is
+//! `checkout::typeahead::Typeahead`; this component wires it to the input, a timer and the
+//! network.
+//!
+//! The listbox's rows are static views patched in place when the options (or the active one)
+//! change, and not touched on a keystroke that waits for a search; one listener on the list
+//! serves every row. Rebuilding every row, its `<span>`s and its two listeners on each keystroke
+//! and each arrow key was most of a keystroke's cost at 4× CPU (DOM churn, then garbage
+//! collection of the dropped nodes and closures).
 
 use std::time::Duration;
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 use web_sys::{AbortController, KeyboardEvent};
 
 use crate::checkout::api::{CallError, CheckoutApi};
 use crate::checkout::details::ChosenLocation;
-use crate::checkout::location::{
-    ComboAction, ComboKey, Listbox, LocationCache, LocationOption, filter_options, highlight,
-    options_from_lgas, options_from_search, search_key,
-};
-use crate::state::latest::Latest;
-
-/// Quiet time after the last keystroke before a search is sent.
-pub const DEBOUNCE_MS: u64 = 250;
-
-/// Where the lookup stands, for the status line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Lookup {
-    Idle,
-    Loading,
-    Done,
-    Failed,
-}
-
-/// What to ask again on "Retry".
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Pending {
-    Search(String),
-    State(String),
-}
+use crate::checkout::location::{ComboKey, options_from_lgas, options_from_search};
+use crate::checkout::typeahead::{DEBOUNCE_MS, Lookup, Next, Query, Row, Typeahead};
 
 /// The delivery-area combobox.
 #[component]
@@ -48,247 +35,123 @@ pub fn LgaTypeahead(
     error: Signal<Option<String>>,
 ) -> impl IntoView {
     let api = expect_context::<CheckoutApi>();
-    let text = RwSignal::new(
-        chosen
-            .get_untracked()
-            .map(|c| c.label())
-            .unwrap_or_default(),
-    );
-    let narrowed: RwSignal<Option<(String, String)>> = RwSignal::new(None);
-    let options: RwSignal<Vec<LocationOption>> = RwSignal::new(Vec::new());
-    let state_all: RwSignal<Vec<LocationOption>> = RwSignal::new(Vec::new());
-    let listbox = RwSignal::new(Listbox::default());
-    let lookup = RwSignal::new(Lookup::Idle);
-    let pending: RwSignal<Option<Pending>> = RwSignal::new(None);
-    let cache = StoredValue::new(LocationCache::default());
-    let latest = StoredValue::new(Latest::default());
+    let ta = RwSignal::new(Typeahead::new(chosen.get_untracked().as_ref()));
     let controller: StoredValue<Option<AbortController>, LocalStorage> =
         StoredValue::new_local(None);
     let timer: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
 
-    let show = move |list: Vec<LocationOption>| {
-        let n = list.len();
-        options.set(list);
-        listbox.update(|l| l.show(n));
-        lookup.set(Lookup::Done);
-    };
     let cancel = move || {
-        if let Some(h) = timer.get_value() {
+        if let Some(h) = timer.try_get_value().flatten() {
             h.clear();
         }
-        timer.set_value(None);
-        if let Some(c) = controller.get_value() {
+        timer.try_set_value(None);
+        if let Some(c) = controller.try_get_value().flatten() {
             c.abort();
         }
-        controller.set_value(None);
-        latest.update_value(|l| {
-            l.issue();
+        controller.try_set_value(None);
+    };
+    let send = move |query: Query, ticket| {
+        let ctl = AbortController::new().ok();
+        let signal = ctl.as_ref().map(AbortController::signal);
+        controller.set_value(ctl);
+        let api = api.clone();
+        spawn_local(async move {
+            let answer = match &query {
+                Query::Search(q) => api
+                    .search_locations(q, signal.as_ref())
+                    .await
+                    .map(|f| options_from_search(&f)),
+                Query::State(code) => api
+                    .state_lgas(code, signal.as_ref())
+                    .await
+                    .map(|l| options_from_lgas(&l)),
+            };
+            if matches!(answer, Err(CallError::Aborted)) {
+                return;
+            }
+            // `try_`: the combobox may have unmounted while the request was in flight; reading
+            // a disposed signal panics, and a panic traps the whole module
+            ta.try_update(|t| t.answered(ticket, query, answer.ok()));
         });
     };
-    let fetch = {
-        let api = api.clone();
-        move |what: Pending| {
+    let send = StoredValue::new_local(send);
+    let run = move |next: Next| match next {
+        Next::Nothing => {}
+        Next::Cancel => cancel(),
+        Next::Debounce(query) => {
             cancel();
-            let ctl = AbortController::new().ok();
-            let signal = ctl.as_ref().map(AbortController::signal);
-            controller.set_value(ctl);
-            let mut ticket = None;
-            latest.update_value(|l| ticket = Some(l.issue()));
-            let Some(ticket) = ticket else { return };
-            lookup.set(Lookup::Loading);
-            pending.set(Some(what.clone()));
-            let api = api.clone();
-            spawn_local(async move {
-                let result = match &what {
-                    Pending::Search(q) => api
-                        .search_locations(q, signal.as_ref())
-                        .await
-                        .map(|f| options_from_search(&f)),
-                    Pending::State(code) => api
-                        .state_lgas(code, signal.as_ref())
-                        .await
-                        .map(|l| options_from_lgas(&l)),
-                };
-                // `try_`: the combobox may have unmounted while the request was in flight (its
-                // cleanup aborts the request, and the aborted answer still lands here); reading
-                // a disposed value panics, and a panic traps the whole module
-                if latest.try_with_value(|l| l.is_current(ticket)) != Some(true) {
-                    return;
-                }
-                match result {
-                    Ok(list) => {
-                        match &what {
-                            Pending::Search(q) => {
-                                cache.update_value(|c| c.put_search(q.clone(), list.clone()));
-                                show(list);
-                            }
-                            Pending::State(code) => {
-                                cache.update_value(|c| c.put_state(code.clone(), list.clone()));
-                                state_all.set(list.clone());
-                                let typed = text.try_get_untracked().unwrap_or_default();
-                                show(filter_options(&list, &typed));
-                            }
-                        }
-                        pending.set(None);
+            let handle = set_timeout_with_handle(
+                move || {
+                    if let Some(Next::Send(q, ticket)) = ta.try_update(|t| t.send(query)) {
+                        send.try_with_value(|f| f(q, ticket));
                     }
-                    Err(CallError::Aborted) => {}
-                    Err(_) => {
-                        listbox.update(Listbox::close);
-                        lookup.set(Lookup::Failed);
-                    }
-                }
-            });
+                },
+                Duration::from_millis(DEBOUNCE_MS),
+            )
+            .ok();
+            timer.set_value(handle);
         }
-    };
-    let fetch = StoredValue::new_local(fetch);
-
-    let lookup_text = move |typed: String| {
-        if let Some(h) = timer.get_value() {
-            h.clear();
-        }
-        if narrowed.get_untracked().is_some() {
-            // a state's LGAs are all here: filter locally, no request
-            show(filter_options(&state_all.get_untracked(), &typed));
-            return;
-        }
-        let Some(key) = search_key(&typed) else {
+        Next::Send(query, ticket) => {
             cancel();
-            options.set(Vec::new());
-            listbox.update(Listbox::close);
-            lookup.set(Lookup::Idle);
-            return;
-        };
-        if let Some(hit) = cache.with_value(|c| c.search(&key).map(<[_]>::to_vec)) {
-            cancel();
-            show(hit);
-            return;
-        }
-        let handle = set_timeout_with_handle(
-            move || {
-                fetch.try_with_value(|f| f(Pending::Search(key)));
-            },
-            Duration::from_millis(DEBOUNCE_MS),
-        )
-        .ok();
-        timer.set_value(handle);
-    };
-
-    let choose = move |option: LocationOption| match option {
-        LocationOption::State { code, name } => {
-            on_choose.run(None);
-            narrowed.set(Some((code.clone(), name)));
-            text.set(String::new());
-            match cache.with_value(|c| c.state(&code).map(<[_]>::to_vec)) {
-                Some(all) => {
-                    cancel();
-                    state_all.set(all.clone());
-                    show(all);
-                }
-                None => fetch.with_value(|f| f(Pending::State(code))),
-            }
-        }
-        LocationOption::Lga(loc) => {
-            text.set(loc.label());
-            narrowed.set(None);
-            listbox.update(Listbox::close);
-            options.set(Vec::new());
-            lookup.set(Lookup::Idle);
-            on_choose.run(Some(loc));
+            send.with_value(|f| f(query, ticket));
         }
     };
+    let report = move |choice: Option<ChosenLocation>| on_choose.run(choice);
 
     let on_input = move |ev| {
         let typed = event_target_value(&ev);
-        text.set(typed.clone());
         if chosen.get_untracked().is_some() {
-            on_choose.run(None);
+            report(None);
         }
-        lookup_text(typed);
+        run(ta.try_update(|t| t.typed(typed)).unwrap_or(Next::Nothing));
     };
     let on_keydown = move |ev: KeyboardEvent| {
         let Some(key) = ComboKey::from_key(&ev.key()) else {
             return;
         };
-        let len = options.with_untracked(Vec::len);
-        if key == ComboKey::Down && ev.alt_key() {
-            listbox.update(|l| l.open = len > 0);
-            ev.prevent_default();
+        let Some(outcome) = ta.try_update(|t| t.key(key, ev.alt_key())) else {
             return;
+        };
+        if outcome.prevent_default {
+            ev.prevent_default();
         }
-        let mut action = ComboAction::None;
-        listbox.update(|l| action = l.on_key(key, len));
-        match action {
-            ComboAction::None => {}
-            ComboAction::Moved | ComboAction::Closed => ev.prevent_default(),
-            ComboAction::Choose(i) => {
-                let Some(option) = options.with_untracked(|o| o.get(i).cloned()) else {
-                    return;
-                };
-                // Enter never submits the form; Tab moves on unless a state opened its LGAs
-                if key == ComboKey::Enter || matches!(option, LocationOption::State { .. }) {
-                    ev.prevent_default();
-                }
-                choose(option);
-            }
-            ComboAction::Clear => {
-                ev.prevent_default();
-                text.set(String::new());
-                narrowed.set(None);
-                options.set(Vec::new());
-                lookup.set(Lookup::Idle);
-                on_choose.run(None);
-            }
+        run(outcome.next);
+        if let Some(choice) = outcome.report {
+            report(choice);
         }
     };
-    let retry = move |_| {
-        if let Some(p) = pending.get_untracked() {
-            fetch.with_value(|f| f(p));
+    let choose_row = move |id: &str| {
+        let picked = ta.with_untracked(|t| t.option_by_id(id).cloned());
+        if let Some(option) = picked
+            && let Some((next, chosen)) = ta.try_update(|t| t.choose(option))
+        {
+            run(next);
+            report(chosen);
         }
     };
-    let clear_state = move |_| {
-        narrowed.set(None);
-        state_all.set(Vec::new());
-        options.set(Vec::new());
-        listbox.update(Listbox::close);
-        lookup.set(Lookup::Idle);
-        text.set(String::new());
+    // one listener for every row, which it finds by the clicked option's id
+    let on_list_click = move |ev: web_sys::MouseEvent| {
+        let row = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[role=option]").ok().flatten());
+        if let Some(row) = row {
+            choose_row(&row.id());
+        }
     };
-    on_cleanup(move || {
-        if let Some(h) = timer.try_get_value().flatten() {
-            h.clear();
-        }
-        if let Some(c) = controller.try_get_value().flatten() {
-            c.abort();
-        }
-    });
+    on_cleanup(cancel);
 
-    let option_id = |o: &LocationOption| format!("co-location-opt-{}", o.key());
-    let active_id = move || {
-        let l = listbox.get();
-        l.active
-            .filter(|_| l.open)
-            .and_then(|i| options.with(|o| o.get(i).map(option_id)))
-    };
+    let text = Memo::new(move |_| ta.with(|t| t.text().to_owned()));
+    let open = Memo::new(move |_| ta.with(Typeahead::open));
+    let rows = Memo::new(move |_| ta.with(Typeahead::rows));
+    let lookup = Memo::new(move |_| ta.with(Typeahead::lookup));
+    let narrowed = Memo::new(move |_| ta.with(|t| t.narrowed_name().map(str::to_owned)));
     let described = move || {
         let mut ids = String::from("co-location-hint co-location-status");
         if error.with(Option::is_some) {
             ids.push_str(" co-location-error");
         }
         ids
-    };
-    let placeholder = move || match narrowed.get() {
-        Some((_, name)) => format!("Type an LGA in {name}"),
-        None => "e.g. Zaria or Ikeja".to_owned(),
-    };
-    let status_text = move || match lookup.get() {
-        Lookup::Idle => String::new(),
-        Lookup::Loading => "Looking up places…".to_owned(),
-        Lookup::Done => match options.with(Vec::len) {
-            0 => "No matching places. Check the spelling or type your state.".to_owned(),
-            1 => "1 place found. Use the arrow keys to choose.".to_owned(),
-            n => format!("{n} places found. Use the arrow keys to choose."),
-        },
-        Lookup::Failed => "We couldn't look up places.".to_owned(),
     };
 
     view! {
@@ -300,11 +163,12 @@ pub fn LgaTypeahead(
             {move || {
                 narrowed
                     .get()
-                    .map(|(_, name)| {
+                    .map(|name| {
                         view! {
                             <p class="co-narrowed">
                                 {format!("Showing LGAs in {name}. ")}
-                                <button type="button" class="co-link-button" on:click=clear_state>
+                                <button type="button" class="co-link-button"
+                                    on:click=move |_| ta.update(Typeahead::search_all_states)>
                                     "Search all states"
                                 </button>
                             </p>
@@ -320,74 +184,37 @@ pub fn LgaTypeahead(
                 spellcheck="false"
                 aria-autocomplete="list"
                 aria-controls="co-location-list"
-                aria-expanded=move || if listbox.get().open { "true" } else { "false" }
-                aria-activedescendant=active_id
+                aria-expanded=move || if open.get() { "true" } else { "false" }
+                aria-activedescendant=move || ta.with(Typeahead::active_id)
                 aria-describedby=described
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
-                placeholder=placeholder
+                placeholder=move || ta.with(Typeahead::placeholder)
                 prop:value=move || text.get()
                 on:input=on_input
                 on:keydown=on_keydown
-                on:blur=move |_| listbox.update(Listbox::close)
+                on:blur=move |_| ta.update(Typeahead::blurred)
             />
             <ul
                 id="co-location-list"
                 role="listbox"
                 aria-label="Places"
                 class="combo-list"
-                hidden=move || !listbox.get().open
+                hidden=move || !open.get()
+                on:mousedown=|ev| ev.prevent_default()
+                on:click=on_list_click
             >
-                {move || {
-                    let typed = text.get();
-                    let active = listbox.get().active;
-                    options
-                        .get()
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, o)| {
-                            let id = option_id(&o);
-                            let segments = highlight(&o.label(), &typed);
-                            let is_state = matches!(o, LocationOption::State { .. });
-                            let picked = o.clone();
-                            view! {
-                                <li
-                                    id=id
-                                    role="option"
-                                    class="combo-option"
-                                    class:active=active == Some(i)
-                                    aria-selected=if active == Some(i) { "true" } else { "false" }
-                                    on:mousedown=|ev| ev.prevent_default()
-                                    on:click=move |_| choose(picked.clone())
-                                >
-                                    {segments
-                                        .into_iter()
-                                        .map(|s| {
-                                            if s.matched {
-                                                view! { <mark>{s.text}</mark> }.into_any()
-                                            } else {
-                                                view! { <span>{s.text}</span> }.into_any()
-                                            }
-                                        })
-                                        .collect_view()}
-                                    {is_state
-                                        .then(|| {
-                                            view! { <span class="combo-kind">" · choose an LGA"</span> }
-                                        })}
-                                </li>
-                            }
-                        })
-                        .collect_view()
-                }}
+                {move || rows.get().into_iter().map(option_row).collect_view()}
             </ul>
             </div>
             <p id="co-location-status" class="co-hint" role="status" aria-live="polite">
-                {status_text}
+                {move || ta.with(Typeahead::status)}
                 {move || {
                     (lookup.get() == Lookup::Failed)
                         .then(|| {
                             view! {
                                 " "
-                                <button type="button" class="co-link-button co-retry" on:click=retry>
+                                <button type="button" class="co-link-button co-retry"
+                                    on:click=move |_| run(ta.try_update(Typeahead::retry).unwrap_or(Next::Nothing))>
                                     "Retry"
                                 </button>
                             }
@@ -398,5 +225,32 @@ pub fn LgaTypeahead(
                 {move || error.get().unwrap_or_default()}
             </p>
         </div>
+    }
+}
+
+/// One option. Static, so that new options (or a new active one) patch the rows in place:
+/// only the text and attributes that changed are written.
+fn option_row(row: Row) -> impl IntoView {
+    view! {
+        <li
+            id=row.id
+            role="option"
+            class="combo-option"
+            class:active=row.selected
+            aria-selected=if row.selected { "true" } else { "false" }
+        >
+            {row
+                .segments
+                .into_iter()
+                .map(|s| {
+                    if s.matched {
+                        Either::Left(view! { <mark>{s.text}</mark> })
+                    } else {
+                        Either::Right(s.text)
+                    }
+                })
+                .collect_view()}
+            {row.is_state.then(|| view! { <span class="combo-kind">" · choose an LGA"</span> })}
+        </li>
     }
 }

@@ -12,6 +12,6 @@ pub fn ModuleStyles(
     /// The module's CSS.
     css: &'static str,
 ) -> impl IntoView {
-    let adopted = crate::mount::adopt_module_styles(name, css);
+    let adopted = crate::stylesheets::adopt_module_styles(name, css);
     (!adopted).then(|| view! { <style>{css}</style> })
 }

@@ -5,9 +5,9 @@
 
 use leptos::prelude::*;
 
-use crate::checkout::flow::PendingCheckout;
 use crate::checkout::payment::PaymentLoad;
 use crate::components::link::StoreLink;
+use crate::keyed::PendingCheckout;
 use crate::state::route::Route;
 
 /// "We couldn't check how this store takes payment" with Retry, shown only while the settings

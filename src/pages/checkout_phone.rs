@@ -8,7 +8,8 @@ use amigo_types::phone::NgMobile;
 use leptos::prelude::*;
 
 use crate::components::module_styles::ModuleStyles;
-use crate::pages::checkout::{CHECKOUT_STYLES, DraftKey, storage};
+use crate::keyed::browser::storage;
+use crate::pages::checkout::{CHECKOUT_STYLES, DraftKey};
 use crate::pages::topup::TopUpContext;
 use crate::state::route::Route;
 use crate::state::shop::Shop;

@@ -1,9 +1,10 @@
 //! Live tracking of one order (`#/order/{reference}?phone=…`): the timeline fed by the proxy's
-//! Server-Sent Events, with polling when SSE is unavailable, and never a step backwards.
+//! Server-Sent Events, with polling when SSE is unavailable, and never a step backwards. What is
+//! shown and what the stream and poller must do are `checkout::tracking_feed::Feed`'s; this
+//! wires an `EventSource`, an interval and the tracking call to it.
 
 use std::time::Duration;
 
-use amigo_types::delivery::DeliveryTier;
 use amigo_types::tracking::{OrderTracking, STATUS_EVENT};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -12,8 +13,8 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{EventSource, MessageEvent};
 
 use crate::checkout::api::{CallError, CheckoutApi};
-use crate::checkout::quote::{eta_label, price_label};
-use crate::checkout::tracking::{is_final, is_newer, timeline};
+use crate::checkout::quote::price_label;
+use crate::checkout::tracking_feed::{Feed, Next, delivery_line};
 use crate::components::link::StoreLink;
 use crate::components::module_styles::ModuleStyles;
 use crate::components::order_timeline::OrderTimeline;
@@ -34,88 +35,58 @@ pub fn OrderTrackingPage(
     phone: String,
 ) -> impl IntoView {
     let api = expect_context::<CheckoutApi>();
-    let shown: RwSignal<Option<OrderTracking>> = RwSignal::new(None);
-    let problem: RwSignal<Option<String>> = RwSignal::new(None);
-    let live = RwSignal::new(false);
+    let feed = RwSignal::new(Feed::default());
     let source: StoredValue<Option<EventSource>, LocalStorage> = StoredValue::new_local(None);
     let listeners: StoredValue<Vec<Listener>, LocalStorage> = StoredValue::new_local(Vec::new());
     let poller: StoredValue<Option<IntervalHandle>> = StoredValue::new(None);
 
-    // closes the stream and the poller; touches no signal, so it is safe while the page is
-    // being disposed (a signal set then re-runs a view effect that reads disposed signals)
-    let close = move || {
-        if let Some(es) = source.try_get_value().flatten() {
+    // stops the poller and, with `stream`, closes the stream; touches no signal, so it is safe
+    // while the page is being disposed
+    let stop = move |stream: bool| {
+        if stream && let Some(es) = source.try_get_value().flatten() {
             es.close();
         }
-        source.try_set_value(None);
         if let Some(h) = poller.try_get_value().flatten() {
             h.clear();
         }
         poller.try_set_value(None);
-    };
-    let stop = move || {
-        close();
-        live.try_set(false);
-    };
-    // `accept`, `load`'s answer and the stream's listeners can all run after the page is gone
-    // (an answer in flight, an event already queued): every read is a `try_`, as reading a
-    // disposed signal panics and a panic traps the whole module
-    let accept = move |t: OrderTracking| {
-        let Some(current) =
-            shown.try_with_untracked(|s| s.as_ref().map(|s| (s.status, s.timeline.len())))
-        else {
-            return;
-        };
-        if is_newer(current, (t.status, t.timeline.len())) {
-            let done = is_final(t.status);
-            shown.set(Some(t));
-            problem.set(None);
-            if done {
-                stop();
-            }
-        }
     };
     let title = format!("Order {reference}");
     let events_url = api.events_url(&reference, &phone);
     let load = {
         let api = api.clone();
         move || {
-            let api = api.clone();
-            let reference = reference.clone();
-            let phone = phone.clone();
+            let (api, reference, phone) = (api.clone(), reference.clone(), phone.clone());
             spawn_local(async move {
-                match api.tracking(&reference, &phone).await {
-                    Ok(t) => accept(t),
-                    Err(CallError::Http { status: 404, .. }) => {
-                        stop();
-                        problem.set(Some(
-                            "We couldn't find an order with that reference and phone number."
-                                .to_owned(),
-                        ));
-                    }
-                    // keep showing what we have; only say so when there is nothing yet
-                    Err(_) if shown.try_with_untracked(Option::is_none) == Some(true) => problem
-                        .set(Some(
-                            "We couldn't load your order. We'll keep trying.".to_owned(),
-                        )),
-                    Err(_) => {}
+                let next = match api.tracking(&reference, &phone).await {
+                    Ok(t) => feed.try_update(|f| f.accept(t)),
+                    Err(e) => feed.try_update(|f| {
+                        f.load_failed(matches!(e, CallError::Http { status: 404, .. }))
+                    }),
+                };
+                if next == Some(Next::Close) {
+                    stop(true);
                 }
             });
         }
     };
     let load = StoredValue::new_local(load);
-    let start_polling = move || {
-        if poller.try_get_value().is_none_or(|p| p.is_some()) {
-            return;
+    // every listener and answer can run after the page is gone (an event already queued, an
+    // answer in flight): each reads through `try_`, as reading a disposed signal panics and a
+    // panic traps the whole module
+    let run = move |next: Option<Next>| match next {
+        Some(Next::Close) => stop(true),
+        Some(Next::StopPolling) => stop(false),
+        Some(Next::Poll) if poller.try_get_value().is_some_and(|p| p.is_none()) => {
+            let handle = set_interval_with_handle(
+                move || {
+                    load.try_with_value(|f| f());
+                },
+                POLL_EVERY,
+            );
+            poller.try_set_value(handle.ok());
         }
-        let handle = set_interval_with_handle(
-            move || {
-                load.try_with_value(|f| f());
-            },
-            POLL_EVERY,
-        )
-        .ok();
-        poller.try_set_value(handle);
+        _ => {}
     };
 
     load.with_value(|f| f());
@@ -126,27 +97,12 @@ pub fn OrderTrackingPage(
                     .dyn_ref::<MessageEvent>()
                     .and_then(|m| m.data().as_string());
                 if let Some(t) = data.and_then(|d| serde_json::from_str::<OrderTracking>(&d).ok()) {
-                    accept(t);
+                    run(feed.try_update(|f| f.accept(t)));
                 }
             });
-            let on_open: Listener = Closure::new(move |_| {
-                live.set(true);
-                if let Some(h) = poller.try_get_value().flatten() {
-                    h.clear();
-                }
-                poller.try_set_value(None);
-            });
-            let on_error: Listener = Closure::new(move |_| {
-                // the browser retries a dropped stream by itself; poll meanwhile, and for good
-                // once it gives up
-                live.set(false);
-                if shown.try_with_untracked(|s| s.as_ref().is_some_and(|t| is_final(t.status)))
-                    != Some(false)
-                {
-                    return;
-                }
-                start_polling();
-            });
+            let on_open: Listener = Closure::new(move |_| run(feed.try_update(Feed::opened)));
+            let on_error: Listener =
+                Closure::new(move |_| run(feed.try_update(Feed::stream_failed)));
             let _ = es
                 .add_event_listener_with_callback(STATUS_EVENT, on_status.as_ref().unchecked_ref());
             let _ = es.add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref());
@@ -154,83 +110,51 @@ pub fn OrderTrackingPage(
             listeners.set_value(vec![on_status, on_open, on_error]);
             source.set_value(Some(es));
         }
-        Err(_) => start_polling(),
+        Err(_) => run(Some(Next::Poll)),
     }
     on_cleanup(move || {
-        close();
+        stop(true);
         listeners.try_set_value(Vec::new());
     });
 
-    let steps = Signal::derive(move || {
-        shown.with(|s| {
-            s.as_ref()
-                .map(|t| {
-                    let reached: Vec<_> = t
-                        .timeline
-                        .iter()
-                        .map(|e| (e.status, e.at.as_str()))
-                        .collect();
-                    timeline(t.status, &reached, t.cancelled_reason.as_deref())
-                })
-                .unwrap_or_default()
-        })
-    });
+    let steps = Signal::derive(move || feed.with(Feed::steps));
     view! {
         <div class="page co-page co-tracking">
             <ModuleStyles name="checkout" css=CHECKOUT_STYLES/>
             <h2 class="title">{title}</h2>
             <p class="co-hint" role="status" aria-live="polite">
-                {move || match shown.with(|s| s.as_ref().map(|t| t.status)) {
-                    Some(s) if is_final(s) => String::new(),
-                    Some(_) if live.get() => "Live: this page updates by itself.".to_owned(),
-                    Some(_) => "Checking for updates every few seconds.".to_owned(),
-                    None => String::new(),
-                }}
+                {move || feed.with(Feed::status_line)}
             </p>
-            <p class="co-error" role="alert" hidden=move || problem.with(Option::is_none)>
-                {move || problem.get().unwrap_or_default()}
+            <p class="co-error" role="alert" hidden=move || feed.with(|f| f.problem().is_none())>
+                {move || feed.with(|f| f.problem().unwrap_or_default().to_owned())}
             </p>
-            {move || {
-                shown
-                    .get()
-                    .map(|t| {
-                        let tier = match t.delivery.tier {
-                            Some(DeliveryTier::Premium) => "Premium home delivery",
-                            _ => "Standard delivery",
-                        };
-                        let eta = match (t.delivery.eta_min_days, t.delivery.eta_max_days) {
-                            (Some(lo), Some(hi)) => format!(" · {}", eta_label(lo, hi)),
-                            _ => String::new(),
-                        };
-                        let place = [t.delivery.city.clone(), t.delivery.state.clone()]
-                            .into_iter()
-                            .flatten()
-                            .collect::<Vec<_>>()
-                            .join(", ");
-                        view! {
-                            <p class="co-delivery">{format!("{tier} to {place}{eta}")}</p>
-                            <dl class="co-totals">
-                                <div><dt>"Items"</dt><dd>{t.subtotal.display.clone()}</dd></div>
-                                <div><dt>"Delivery"</dt><dd>{price_label(t.delivery_fee.amount)}</dd></div>
-                                <div class="co-total"><dt>"Total"</dt><dd>{t.total.display.clone()}</dd></div>
-                            </dl>
-                            <ul class="co-items" aria-label="Items">
-                                {t.items.iter().map(|i| view! {
-                                    <li class="co-item">
-                                        <span class="co-item-name">{i.name.clone()}</span>
-                                        <span class="co-item-qty">{format!("× {}", i.quantity)}</span>
-                                        <span class="co-item-total">{i.line_total.display.clone()}</span>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }
-                    })
-            }}
+            {move || feed.with(|f| f.shown().map(order_summary))}
             <h3 class="co-tl-title">"Progress"</h3>
             <OrderTimeline steps=steps/>
             <p class="co-actions">
                 <StoreLink to=Route::default() class="btn">"Continue shopping"</StoreLink>
             </p>
         </div>
+    }
+}
+
+/// Where the order goes, its totals and its items.
+fn order_summary(t: &OrderTracking) -> impl IntoView + use<> {
+    view! {
+        <p class="co-delivery">{delivery_line(t)}</p>
+        <dl class="co-totals">
+            <div><dt>"Items"</dt><dd>{t.subtotal.display.clone()}</dd></div>
+            <div><dt>"Delivery"</dt><dd>{price_label(t.delivery_fee.amount)}</dd></div>
+            <div class="co-total"><dt>"Total"</dt><dd>{t.total.display.clone()}</dd></div>
+        </dl>
+        <ul class="co-items" aria-label="Items">
+            {t.items.iter().map(|i| view! {
+                <li class="co-item">
+                    <span class="co-item-name">{i.name.clone()}</span>
+                    <span class="co-item-qty">{format!("× {}", i.quantity)}</span>
+                    <span class="co-item-total">{i.line_total.display.clone()}</span>
+                </li>
+            }).collect_view()}
+        </ul>
     }
 }

@@ -12,21 +12,8 @@ use amigo_types::data::{DataPlan, DataPurchase};
 use super::TopUpSubmission;
 use super::failure::TopUpFailure;
 use super::pay::checked_checkout;
-use crate::checkout::api::{CallError, post_keyed, read};
-use crate::checkout::flow::PendingCheckout;
-
-/// A failed spending `POST` (purchase or data checkout), for the state machine.
-fn classify(error: CallError) -> TopUpFailure {
-    match error {
-        CallError::Http {
-            status,
-            body,
-            retry_after,
-        } => TopUpFailure::from_response(status, retry_after.as_deref(), body.as_ref()),
-        CallError::Decode(status) => TopUpFailure::from_response(status, None, None),
-        CallError::Aborted | CallError::Network => TopUpFailure::network(),
-    }
-}
+use crate::checkout::api::{CallError, classify, post_keyed, read};
+use crate::keyed::PendingCheckout;
 
 /// Client for the top-up. Cheap to clone.
 #[derive(Debug, Clone, PartialEq, Eq)]

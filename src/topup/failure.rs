@@ -3,15 +3,11 @@
 
 use amigo_types::ErrorBody;
 
-/// `Retry-After` in seconds (header, then the body's `retry_after`, else 5), up to an hour: the
-/// per-phone limit is hourly, so checkout's two-minute cap would understate it.
-fn retry_after_secs(header: Option<&str>, body: Option<&ErrorBody>) -> u64 {
-    header
-        .and_then(|h| h.trim().parse::<u64>().ok())
-        .or_else(|| body.and_then(|b| b.retry_after))
-        .unwrap_or(5)
-        .clamp(1, 3600)
-}
+use crate::keyed::{SubmitFailure, retry_after_secs};
+
+/// The longest `Retry-After` honoured: the per-phone limit is hourly, so checkout's two-minute
+/// cap would understate it.
+const MAX_RETRY_AFTER_SECS: u64 = 3600;
 
 /// The controls a failure can point at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +48,7 @@ pub struct TopUpFailure {
     /// What to tell the shopper.
     pub message: String,
     /// The purchase may exist under the key: the next attempt must reuse it.
-    pub keeps_key: bool,
+    keeps_key: bool,
     /// Seconds to wait before retrying, when rate limited.
     pub retry_after_secs: Option<u64>,
 }
@@ -76,18 +72,17 @@ impl TopUpFailure {
             retry_after_secs: None,
         }
     }
+}
 
-    /// No answer at all (offline, timeout): the purchase may have been made.
-    pub fn network() -> Self {
+impl SubmitFailure for TopUpFailure {
+    fn network() -> Self {
         Self::general(
             "We couldn't reach the store. Check your connection and try again — you won't be charged twice.",
             true,
         )
     }
 
-    /// The page's address is not one the store allows to come back to after paying: nothing
-    /// the shopper can fix, and nothing was made.
-    pub fn bad_return_url() -> Self {
+    fn bad_return_url() -> Self {
         Self::general(
             "This page can't take payments for the store: its address isn't one the store \
              allows. Please tell the store.",
@@ -95,17 +90,15 @@ impl TopUpFailure {
         )
     }
 
-    /// Whether the next attempt must reuse the key.
-    pub fn keeps_key(&self) -> bool {
+    fn keeps_key(&self) -> bool {
         self.keeps_key
     }
 
-    /// Classifies an HTTP error answer.
-    pub fn from_response(status: u16, retry_after: Option<&str>, body: Option<&ErrorBody>) -> Self {
+    fn from_response(status: u16, retry_after: Option<&str>, body: Option<&ErrorBody>) -> Self {
         let code = body.map_or("", |b| b.error.as_str());
         let upstream_message = body.map(|b| b.message.clone()).unwrap_or_default();
         if status == 429 || code == "rate_limited" {
-            let secs = retry_after_secs(retry_after, body);
+            let secs = retry_after_secs(retry_after, body, MAX_RETRY_AFTER_SECS);
             let mut f = Self::general(
                 if secs >= 120 {
                     format!(

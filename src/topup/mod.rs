@@ -10,6 +10,7 @@
 pub mod failure;
 pub mod pay;
 pub mod plans;
+pub mod press;
 
 #[cfg(all(target_arch = "wasm32", feature = "checkout"))]
 pub mod api;
@@ -20,7 +21,7 @@ use amigo_types::phone::NgMobile;
 use serde::{Deserialize, Serialize};
 
 use crate::checkout::details::network_hint;
-use crate::checkout::flow::{KeyBinding, PendingCheckout};
+use crate::keyed::{KeyBinding, KeyedSubmit, PendingCheckout, fingerprint};
 use failure::{TopUpFailure, TopUpField};
 
 /// Version tag of the stored draft; anything else is ignored.
@@ -34,12 +35,6 @@ pub fn topup_storage_key(proxy: &str, merchant: &str) -> String {
 /// The network a partly typed number belongs to, by its prefix (`ng-mobile-prefixes.csv`).
 pub fn detect_network(raw: &str) -> Option<Network> {
     network_hint(raw).and_then(Network::from_name)
-}
-
-/// The fingerprint a key is bound to: the body's JSON (fields in a fixed order, so equal bodies
-/// give equal text).
-fn fingerprint(body: &serde_json::Value) -> String {
-    body.to_string()
 }
 
 /// Whether `reference` looks like a data purchase reference (Amigo's `AMG-DAT-…`, or the
@@ -122,7 +117,7 @@ pub struct TopUp {
     pub plan: Option<u64>,
     /// The idempotency key and the body it was made for.
     #[serde(default)]
-    binding: Option<KeyBinding>,
+    binding: KeyedSubmit,
     /// Whether a request was in flight (persisted: a reload resends it with the same key).
     #[serde(default)]
     in_flight: bool,
@@ -186,7 +181,7 @@ impl TopUp {
 
     /// The key binding (persisted, and offered to other tabs).
     pub fn binding(&self) -> Option<&KeyBinding> {
-        self.binding.as_ref()
+        self.binding.binding()
     }
 
     /// Whether a request is in flight.
@@ -280,11 +275,8 @@ impl TopUp {
         if self.phase() != TopUpPhase::Editing {
             return;
         }
-        if let Ok(body) = self.body()
-            && other.fingerprint == fingerprint(&body)
-            && self.binding.as_ref() != Some(&other)
-        {
-            self.binding = Some(other);
+        if let Ok(body) = self.body() {
+            self.binding.offer(other, &fingerprint(&body));
         }
     }
 
@@ -305,17 +297,7 @@ impl TopUp {
                 return None;
             }
         };
-        let fingerprint = fingerprint(&body);
-        let saved = self
-            .binding
-            .as_ref()
-            .filter(|b| b.fingerprint == fingerprint)
-            .and_then(|b| IdempotencyKey::parse(&b.key).ok());
-        let key = saved.unwrap_or_else(new_key);
-        self.binding = Some(KeyBinding {
-            key: key.as_str().to_owned(),
-            fingerprint,
-        });
+        let key = self.binding.key_for(fingerprint(&body), new_key);
         self.in_flight = true;
         self.failure = None;
         Some(TopUpSubmission { key, body })
@@ -326,12 +308,8 @@ impl TopUp {
         if !self.in_flight || self.purchase.is_some() || self.checkout.is_some() {
             return None;
         }
-        let binding = self.binding.clone()?;
-        let key = IdempotencyKey::parse(&binding.key).ok()?;
-        let body = self
-            .body()
-            .ok()
-            .filter(|b| fingerprint(b) == binding.fingerprint)?;
+        let body = self.body().ok()?;
+        let key = self.binding.resume_key(&fingerprint(&body))?;
         Some(TopUpSubmission { key, body })
     }
 
@@ -342,13 +320,11 @@ impl TopUp {
         match result {
             Ok(purchase) => {
                 self.purchase = Some(purchase);
-                self.binding = None;
+                self.binding.answered(None::<&TopUpFailure>);
                 self.failure = None;
             }
             Err(failure) => {
-                if !failure.keeps_key() {
-                    self.binding = None;
-                }
+                self.binding.answered(Some(&failure));
                 self.failure = Some(failure);
             }
         }
@@ -361,13 +337,11 @@ impl TopUp {
         match result {
             Ok(pending) => {
                 self.checkout = Some(pending);
-                self.binding = None;
+                self.binding.answered(None::<&TopUpFailure>);
                 self.failure = None;
             }
             Err(failure) => {
-                if !failure.keeps_key() {
-                    self.binding = None;
-                }
+                self.binding.answered(Some(&failure));
                 self.failure = Some(failure);
             }
         }
@@ -386,7 +360,7 @@ impl TopUp {
             return false;
         }
         self.checkout = None;
-        self.binding = None;
+        self.binding.retire();
         self.in_flight = false;
         if placed {
             self.plan = None;
@@ -415,7 +389,7 @@ impl TopUp {
         self.checkout = None;
         self.plan = None;
         self.failure = None;
-        self.binding = None;
+        self.binding.retire();
         self.in_flight = false;
     }
 
@@ -439,13 +413,8 @@ impl TopUp {
         if t.phone.chars().count() > 20 {
             t.phone = String::new();
         }
-        if t.binding
-            .as_ref()
-            .is_some_and(|b| IdempotencyKey::parse(&b.key).is_err() || b.fingerprint.len() > 400)
-        {
-            t.binding = None;
-        }
-        if t.binding.is_none() {
+        t.binding = KeyedSubmit::restored(t.binding.binding().cloned());
+        if t.binding.binding().is_none() {
             t.in_flight = false;
         }
         if t.purchase
@@ -454,9 +423,7 @@ impl TopUp {
         {
             t.purchase = None;
         }
-        t.checkout = t
-            .checkout
-            .and_then(|c| PendingCheckout::new(c.reference(), c.phone()));
+        t.checkout = t.checkout.and_then(PendingCheckout::checked);
         Some(t)
     }
 }
@@ -470,6 +437,7 @@ struct Stored {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keyed::SubmitFailure;
 
     fn key(n: u8) -> IdempotencyKey {
         IdempotencyKey::parse(&format!("amg-w-{n:032x}")).unwrap()

@@ -8,7 +8,7 @@ use amigo_types::format_naira;
 
 use super::TopUp;
 use super::failure::TopUpFailure;
-use crate::checkout::flow::PendingCheckout;
+use crate::keyed::{PendingCheckout, SubmitFailure};
 
 /// The Buy button's text: `plan` is the chosen plan's capacity and price (`None` until one is
 /// chosen). Paystack names the amount it charges; a transfer says how it is paid; without a

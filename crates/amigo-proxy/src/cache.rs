@@ -317,6 +317,25 @@ impl CatalogCache {
         .shared()
     }
 
+    /// `path?query` from Amigo through this cache: the one read behind every catalog route and
+    /// the first view (`crate::first_view`), so both share entries (the key is `path?query`).
+    pub(crate) async fn read(
+        &self,
+        amigo: &crate::upstream::AmigoClient,
+        path: &'static str,
+        query: String,
+        rule: PriceRule,
+    ) -> Result<CacheAnswer, ProxyError> {
+        let key = format!("{path}?{query}");
+        let amigo = amigo.clone();
+        self.get_or_fetch_priced(
+            &key,
+            rule,
+            move || async move { amigo.get(path, &query).await },
+        )
+        .await
+    }
+
     /// Number of entries held (fresh or stale).
     pub fn len(&self) -> usize {
         self.inner

@@ -24,11 +24,25 @@ use amigo_types::query::QueryPairs;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
-use crate::cache::{CacheAnswer, CacheStatus};
+use crate::cache::{CacheAnswer, CacheStatus, CatalogCache};
 use crate::encoding::Encoded;
 use crate::error::{ProxyError, ProxyResult};
-use crate::routes::catalog::cached;
-use crate::state::AppState;
+use crate::limits::RateLimits;
+use crate::upstream::AmigoClient;
+
+/// What the first view reads with: the catalog cache in front of Amigo, the client limits that
+/// guard Amigo's rate limit, and the merchant's price rule.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reads<'a> {
+    /// The catalog cache.
+    pub(crate) cache: &'a CatalogCache,
+    /// Amigo, for what the cache does not hold.
+    pub(crate) amigo: &'a AmigoClient,
+    /// The per-client catalog limit.
+    pub(crate) limits: &'a RateLimits,
+    /// The merchant's retail prices.
+    pub(crate) rule: PriceRule,
+}
 
 /// Renders kept at most (one per combination of catalog bodies, data link and form); a full map
 /// is emptied, since only the newest bodies are asked for again.
@@ -78,8 +92,13 @@ struct Sources {
 /// Reads the first view's catalog bodies through the cache. Categories and the first page are
 /// needed (an error is the caller's); the lists are optional, as in the live store, which shows
 /// no carousel for a list it cannot read.
-async fn sources(state: &AppState, ip: IpAddr, sells_data: bool) -> ProxyResult<Sources> {
-    let rule = state.config().price_rule;
+async fn sources(reads: Reads<'_>, ip: IpAddr, sells_data: bool) -> ProxyResult<Sources> {
+    let Reads {
+        cache,
+        amigo,
+        limits,
+        rule,
+    } = reads;
     let page_query = first_page_query().to_query_string();
     let lists_query = curation_query(Vec::new())?;
     let keys = [
@@ -89,18 +108,14 @@ async fn sources(state: &AppState, ip: IpAddr, sells_data: bool) -> ProxyResult<
     ];
     // like a catalog read: what the cache cannot answer counts against the client's limit,
     // because it would spend the merchant's Amigo rate limit
-    if keys.iter().any(|k| !state.cache().is_fresh(k)) {
-        state.limits().catalog_from_ip(ip)?;
+    if keys.iter().any(|k| !cache.is_fresh(k)) {
+        limits.catalog_from_ip(ip)?;
     }
+    let none = PriceRule::none();
     let (categories, page, lists) = tokio::join!(
-        cached(
-            state,
-            "/commerce/categories/",
-            String::new(),
-            PriceRule::none()
-        ),
-        cached(state, "/commerce/products/", page_query, rule),
-        cached(state, "/commerce/curation/", lists_query, rule),
+        cache.read(amigo, "/commerce/categories/", String::new(), none),
+        cache.read(amigo, "/commerce/products/", page_query, rule),
+        cache.read(amigo, "/commerce/curation/", lists_query, rule),
     );
     let (categories, page) = (categories?, page?);
     let category_list: DataEnvelope<Vec<Category>> = parse(&categories)?;
@@ -118,7 +133,10 @@ async fn sources(state: &AppState, ip: IpAddr, sells_data: bool) -> ProxyResult<
             .collect();
         let reads = wanted.iter().map(|l| async {
             let query = curation_query(vec![("type".to_owned(), l.info.slug.clone())]).ok()?;
-            cached(state, "/commerce/curation/", query, rule).await.ok()
+            cache
+                .read(amigo, "/commerce/curation/", query, rule)
+                .await
+                .ok()
         });
         for (summary, answer) in wanted.iter().zip(futures::future::join_all(reads).await) {
             let Some(answer) = answer else { continue };
@@ -150,12 +168,12 @@ impl FirstViews {
     /// from the cache's current bodies or taken from an earlier render of the same bodies.
     pub(crate) async fn get(
         &self,
-        state: &AppState,
+        reads: Reads<'_>,
         ip: IpAddr,
         sells_data: bool,
         form: Form,
     ) -> ProxyResult<Rendered> {
-        let Sources { data, answers } = sources(state, ip, sells_data).await?;
+        let Sources { data, answers } = sources(reads, ip, sells_data).await?;
         let fresh = answers
             .iter()
             .all(|a| matches!(a.status, CacheStatus::Hit | CacheStatus::Miss));

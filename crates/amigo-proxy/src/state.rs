@@ -183,6 +183,16 @@ impl AppState {
         &self.inner.first_views
     }
 
+    /// What the first view reads with: this state's cache, Amigo client, limits and prices.
+    pub(crate) fn first_view_reads(&self) -> crate::first_view::Reads<'_> {
+        crate::first_view::Reads {
+            cache: &self.inner.cache,
+            amigo: &self.inner.amigo,
+            limits: &self.inner.limits,
+            rule: self.inner.config.price_rule,
+        }
+    }
+
     /// The ready-made answers kept for fresh cached reads (see [`crate::ready`]).
     pub fn ready_answers(&self) -> &ReadyAnswers {
         &self.inner.ready

@@ -156,24 +156,14 @@ pub(super) async fn forward(
     Ok(cached_response(&prefs, answer))
 }
 
-/// `path?query` from the catalog cache, fetched from Amigo when it is not fresh: the one read
-/// behind every catalog route and the first view (`crate::first_view`), so both share entries.
+/// `path?query` from the catalog cache, fetched from Amigo when it is not fresh.
 pub(crate) async fn cached(
     state: &AppState,
     path: &'static str,
     query: String,
     rule: PriceRule,
 ) -> ProxyResult<crate::cache::CacheAnswer> {
-    let key = format!("{path}?{query}");
-    let amigo = state.amigo().clone();
-    state
-        .cache()
-        .get_or_fetch_priced(
-            &key,
-            rule,
-            move || async move { amigo.get(path, &query).await },
-        )
-        .await
+    state.cache().read(state.amigo(), path, query, rule).await
 }
 
 /// The answer for a cached body: `304` when the client holds its `ETag`, else the body in the

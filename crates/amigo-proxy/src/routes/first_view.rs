@@ -83,7 +83,7 @@ pub(crate) async fn first_view(
     let (sells_data, form) = choices(raw)?;
     let rendered = state
         .first_views()
-        .get(&state, ip, sells_data, form)
+        .get(state.first_view_reads(), ip, sells_data, form)
         .await?;
     Ok(response(&prefs, &rendered))
 }
