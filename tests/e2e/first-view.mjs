@@ -6,6 +6,7 @@
 //   360 and 1280 px in both colour schemes, and a click on "Add to cart" says it is waiting;
 //   once the wasm arrives the click is in the cart (never lost), the live store has replaced the
 //   first view, and the layout did not shift (CLS <= 0.02 over the load and the hand-over);
+// - a search typed and a filter ticked in the first view before the wasm are the live store's;
 // - the live store's DOM and the proxy's rendering of the first view are the same (the same
 //   elements, classes, texts, links and labels), so the two cannot drift apart.
 // Fails on any page error or console error.
@@ -139,6 +140,31 @@ for (const viewport of WIDTHS) {
     await shot(page, `first-view-${viewport.width}-${colorScheme}-2-live`);
     await ctx.close();
   }
+}
+
+// 2b. Filters set in the first view before the wasm (a search typed, "In stock only" ticked) are
+// the live store's filters once it takes over: nothing typed is lost.
+{
+  const { ctx, page } = await launch({ width: 360, height: 740 });
+  const release = await holdWasm(page);
+  await page.goto(`${demo}/`);
+  const search = page.locator('#amigo-store [data-first-view] #amigo-q');
+  await search.waitFor({ timeout: 20000 });
+  await search.fill('earbuds');
+  await page.locator('#amigo-store [data-first-view] #amigo-stock').check();
+  release();
+  await page.locator('#amigo-store[data-amigo-live]').waitFor({ state: 'attached', timeout: 30000 });
+  await page.waitForFunction(() => location.hash.includes('q=earbuds') && location.hash.includes('in_stock=true'), null, { timeout: 15000 })
+    .catch(() => {});
+  const hash = await page.evaluate(() => location.hash);
+  check(hash.includes('q=earbuds') && hash.includes('in_stock=true'), `the search and the stock filter typed before the wasm are the live store's (${hash})`);
+  const kept = await page.evaluate(() => {
+    const root = document.querySelector('#amigo-store').shadowRoot;
+    return { q: root.querySelector('#amigo-q').value, stock: root.querySelector('#amigo-stock').checked };
+  });
+  check(kept.q === 'earbuds' && kept.stock === true, `the live filter bar shows them (${JSON.stringify(kept)})`);
+  await page.locator('#amigo-store .grid-section .count').filter({ hasText: /^Showing \d+ of \d+ products$/ }).waitFor({ timeout: 15000 });
+  await ctx.close();
 }
 
 // 3. The proxy's first view and the live store's DOM are the same.
