@@ -49,6 +49,9 @@ fn shadow_root(
     Ok((root, first))
 }
 
+/// How long the live store may stay hidden behind the first view at most.
+const HAND_OVER_AT_LATEST: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// What marks the proxy's server-rendered first view (`first_view.rs`).
 const FIRST_VIEW: &str = "[data-first-view]";
 
@@ -176,6 +179,10 @@ pub fn mount_store(host: &HtmlElement, config: EmbedConfig) -> Result<MountedSto
         // the live store takes the first view's place once it shows the same things; a store
         // without a first view is live at once
         let holder = StoredValue::new_local(holder);
+        // a catalog read that never answers (the widget's reads have no deadline of their own)
+        // must not keep the live store hidden behind a first view whose buttons only wait: past
+        // this, it takes over with whatever it shows (a skeleton where a read is still out)
+        set_timeout(move || first_view.settle_now(), HAND_OVER_AT_LATEST);
         Effect::new(move |done: Option<bool>| {
             if done == Some(true) || !first_view.shown() {
                 return done.unwrap_or(false);

@@ -6,6 +6,7 @@
 //   360 and 1280 px in both colour schemes, and a click on "Add to cart" says it is waiting;
 //   once the wasm arrives the click is in the cart (never lost), the live store has replaced the
 //   first view, and the layout did not shift (CLS <= 0.02 over the load and the hand-over);
+// - a catalog read that never answers does not keep the live store hidden past its deadline;
 // - a search typed and a filter ticked in the first view before the wasm are the live store's;
 // - the live store's DOM and the proxy's rendering of the first view are the same (the same
 //   elements, classes, texts, links and labels), so the two cannot drift apart.
@@ -164,6 +165,19 @@ for (const viewport of WIDTHS) {
   });
   check(kept.q === 'earbuds' && kept.stock === true, `the live filter bar shows them (${JSON.stringify(kept)})`);
   await page.locator('#amigo-store .grid-section .count').filter({ hasText: /^Showing \d+ of \d+ products$/ }).waitFor({ timeout: 15000 });
+  await ctx.close();
+}
+
+// 2c. A catalog read that never answers does not keep the live store hidden for good: it takes
+// over after its deadline (10 s), with a skeleton where that read is still out.
+{
+  const { ctx, page } = await launch({ width: 360, height: 740 });
+  await page.route(/\/api\/catalog\/curation\?type=/, () => { /* never answered */ });
+  await page.goto(`${demo}/`);
+  await page.locator('#amigo-store[data-amigo-live]').waitFor({ state: 'attached', timeout: 30000 });
+  check(!(await firstViewShown(page)), 'a hung catalog read: the live store took over after its deadline');
+  const skeletons = await page.evaluate(() => document.querySelector('#amigo-store').shadowRoot.querySelectorAll('.carousel.skeleton').length);
+  check(skeletons > 0, `a hung catalog read: its carousels show as skeletons (${skeletons})`);
   await ctx.close();
 }
 
