@@ -80,6 +80,7 @@ async function firstViewShown(page) {
   const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
   const page = await ctx.newPage();
   page.on('pageerror', (e) => failures.push(`page error (no JS): ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') failures.push(`console error (no JS): ${m.text()}`); });
   await page.goto(`${demo}/`);
   const cards = page.locator('#amigo-store .grid .card');
   const n = await cards.count();
