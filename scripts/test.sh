@@ -5,6 +5,12 @@
 # machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# One full run builds every crate in three profiles and two targets. Incremental caches would add
+# gigabytes that a single run never reuses; a CI machine's disk is shared and once ran out.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+disk() { echo "   (disk: target/ $(du -sh target 2>/dev/null | cut -f1 || echo 0), free $(df -h --output=avail . | tail -n 1 | tr -d ' '))"; }
+trap disk EXIT
+disk
 # First, before anything else has fetched or built a thing: the README's run command, whole (setup,
 # both builds, a served store that answers), so it can never again depend on what a later step
 # happened to download.
@@ -19,6 +25,7 @@ echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo clippy -p amigo-proxy --no-default-features (the production proxy, without the emulators)"
 cargo clippy --locked -p amigo-proxy --no-default-features -- -D warnings
+disk
 echo "== cargo test"
 cargo test --workspace --locked
 # The docs say only "retry with the same key and you get back the original response"; the sandbox
@@ -36,6 +43,7 @@ AMIGO_TEST_DOCS_ONLY=1 cargo test --locked -p amigo-proxy --test api
 # every test on its own database, plus the two-instance tests that need LISTEN/NOTIFY.
 echo "== cargo test -p amigo-proxy on PostgreSQL (scripts/pg.sh)"
 scripts/pg.sh cargo test --locked -p amigo-proxy
+disk
 echo "== crash safety: kill -9 mid-traffic, restart, nothing acknowledged lost (scripts/crash-test.sh)"
 scripts/crash-test.sh
 echo "== API fuzzing from the OpenAPI document (scripts/schemathesis.sh)"
@@ -47,5 +55,6 @@ cargo clippy --locked --target wasm32-unknown-unknown -p amigo-storefront --all-
 # the smoke run above made from this same tree and served
 echo "== widget size"
 scripts/size.sh --no-build | tail -n 2
+disk
 echo "== browser and end-to-end tests"
 scripts/web-test.sh
