@@ -145,6 +145,7 @@ if (thr) {
     out.push(`| ${thr.names[k]} | ${Math.round(r.rps)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.non2xx + r.socketErrors} |`);
   }
   out.push('');
+  if (thr.rows.e) out.push(`Row (e) counts whole payment walks per second (create the checkout, pay on the emulator's hosted page, follow its redirect back, read until \`placed\`), ${thr.shoppers} shoppers driven from Node; its p50/p99 are one whole walk.`, '');
   out.push(`Ratios (same run): **c/a = ${thr.ratios.cOverA}**${thr.ratios.cOverAFair === undefined ? '' : `, **c/a' = ${thr.ratios.cOverAFair}** (the fair ceiling answers the same ${thr.listBytes}-byte list)`}, **c/b = ${thr.ratios.cOverB}**, c'/a = ${thr.ratios.cQuietOverA}. Proxy peak RSS (VmHWM): ${(thr.proxyRssKiB.reads / 1024).toFixed(1)} MiB after the read runs, ${(thr.proxyRssKiB.all / 1024).toFixed(1)} MiB after the order run (sandbox: ${(thr.proxyRssKiB.sandbox / 1024).toFixed(1)} MiB).`, '');
 }
 if (scale) {

@@ -53,8 +53,8 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
     log "widget build failed (log: /tmp/amigo-bench-trunk.log)"
     exit 1
   fi
-  log "cargo build --release (amigo-proxy, amigo-sandbox, the ceiling example)"
-  cargo build --release --locked -p amigo-proxy -p amigo-sandbox --bins
+  log "cargo build --release (amigo-proxy, amigo-sandbox, paystack-sandbox, the ceiling example)"
+  cargo build --release --locked -p amigo-proxy -p amigo-sandbox -p paystack-sandbox --bins
   cargo build --release --locked -p amigo-proxy --example ceiling
 fi
 

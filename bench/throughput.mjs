@@ -10,15 +10,21 @@
 //   (c') the same with the proxy's per-request INFO log turned off (RUST_LOG=warn), to show
 //        what logging costs;
 //   (d) order creation through the proxy, a new Idempotency-Key per request, against a sandbox
-//       whose test wallet is refilled every 50 ms (its documented reset-balance endpoint), so
-//       it never runs dry;
+//       whose test wallet is refilled every 20 ms (its documented reset-balance endpoint), so
+//       it never runs dry (₦1,000,000 is 370 orders: every 50 ms ran dry above 3,000 orders/s);
 //   (d-pg) the same orders with the proxy on PostgreSQL, when AMIGO_PG_URL names a database
 //       (bench/run.sh runs this script inside scripts/pg.sh's throw-away cluster when
-//       PostgreSQL 15 is installed).
+//       PostgreSQL 15 is installed);
+//   (e) the payment path: a proxy in `paystack` mode with a standalone paystack-sandbox,
+//       `--shoppers` concurrent shoppers (default 16) each creating a checkout, paying on the
+//       emulator's hosted page, following its redirect back to the proxy (which verifies and
+//       places the Amigo order) and reading the checkout until it is placed
+//       (bench/lib/payment-path.mjs; Node drives it, so the load generator is heavier than wrk).
 // All release builds, one standalone amigo-sandbox as the proxy's upstream, loopback only.
 // Reports req/s, p50, p99, ratios c/a and c/b from the same run, and the proxy's peak RSS.
 //
-//   node bench/throughput.mjs [--seconds 20] [--warmup 5] [--connections 64]
+//   node bench/throughput.mjs [--seconds 20] [--warmup 5] [--connections 64] [--shoppers 16]
+//   node bench/throughput.mjs --only d,e     # only the named rows (a aFair b c cBr d dPg cQuiet e)
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,11 +34,16 @@ import {
   BENCH, RELEASE, fail, freePort, intOption, judge, loadBudgets, log, peakRssKiB, round, saveResult,
   startSandbox, startServer, stop,
 } from './lib/common.mjs';
+import { paymentPath } from './lib/payment-path.mjs';
 import { wrk } from './lib/wrk.mjs';
 
 const seconds = intOption('seconds', 20);
 const warmup = intOption('warmup', 5);
 const connections = intOption('connections', 64);
+const shoppers = intOption('shoppers', 16);
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg > 0 ? new Set(process.argv[onlyArg + 1].split(',')) : null;
+const wanted = (row) => !only || only.has(row);
 const threads = Math.min(2, os.cpus().length);
 // The widget's first grid page (limit 12, newest first) — the hottest catalog read.
 const LIST = 'limit=12';
@@ -81,31 +92,35 @@ try {
 
   // The proxy branch's ceiling takes its address as the only argument and prints nothing, so
   // pick a free port here and wait until it answers.
-  const ceilingAddr = `127.0.0.1:${await freePort()}`;
-  const ceiling = await startServer('ceiling', path.join(RELEASE, 'examples', 'ceiling'), [ceilingAddr], () => undefined, { poll: async () => {
-    try { return (await fetch(`http://${ceilingAddr}/`)).ok ? `http://${ceilingAddr}` : undefined; } catch { return undefined; }
-  } });
-  rows.a = await measure('(a) ceiling', `${ceiling.value}/`);
-  await stop(ceiling.child);
+  const startCeiling = async (name, args) => {
+    const addr = `127.0.0.1:${await freePort()}`;
+    return startServer(name, path.join(RELEASE, 'examples', 'ceiling'), [addr, ...args], () => undefined, { poll: async () => {
+      try { return (await fetch(`http://${addr}/`)).ok ? `http://${addr}` : undefined; } catch { return undefined; }
+    } });
+  };
+  if (wanted('a')) {
+    const ceiling = await startCeiling('ceiling', []);
+    rows.a = await measure('(a) ceiling', `${ceiling.value}/`);
+    await stop(ceiling.child);
+  }
 
   // (a') the fair ceiling: the same stack answering the proxy's own cached list, byte for byte,
   // so c/a' measures what the proxy adds per request rather than the body's size
-  const bodyFile = path.join(tmp, 'cached-list.json');
-  fs.writeFileSync(bodyFile, body);
-  const fairAddr = `127.0.0.1:${await freePort()}`;
-  const fair = await startServer('ceiling-fair', path.join(RELEASE, 'examples', 'ceiling'), [fairAddr, bodyFile], () => undefined, { poll: async () => {
-    try { return (await fetch(`http://${fairAddr}/`)).ok ? `http://${fairAddr}` : undefined; } catch { return undefined; }
-  } });
-  rows.aFair = await measure("(a') fair ceiling", `${fair.value}/`);
-  await stop(fair.child);
+  if (wanted('aFair')) {
+    const bodyFile = path.join(tmp, 'cached-list.json');
+    fs.writeFileSync(bodyFile, body);
+    const fair = await startCeiling('ceiling-fair', [bodyFile]);
+    rows.aFair = await measure("(a') fair ceiling", `${fair.value}/`);
+    await stop(fair.child);
+  }
 
-  rows.b = await measure('(b) sandbox direct', `${sandbox.url}/api/commerce/products/?${LIST}`, { headers: [`X-API-Key: ${token}`] });
-  rows.c = await measure('(c) proxy cached', `${proxy.url}/api/catalog/products?${LIST}`);
+  if (wanted('b')) rows.b = await measure('(b) sandbox direct', `${sandbox.url}/api/commerce/products/?${LIST}`, { headers: [`X-API-Key: ${token}`] });
+  if (wanted('c')) rows.c = await measure('(c) proxy cached', `${proxy.url}/api/catalog/products?${LIST}`);
   // (c'') as a browser asks: the Brotli form is kept with the cache entry, not made per request
   const br = await fetch(`${proxy.url}/api/catalog/products?${LIST}`, { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
   await br.arrayBuffer();
   if (br.headers.get('content-encoding') !== 'br') fail(`a browser-like read came back as ${br.headers.get('content-encoding')}, not br`);
-  rows.cBr = await measure("(c'') proxy cached, Accept-Encoding: br", `${proxy.url}/api/catalog/products?${LIST}`, { headers: ['Accept-Encoding: gzip, deflate, br'] });
+  if (wanted('cBr')) rows.cBr = await measure("(c'') proxy cached, Accept-Encoding: br", `${proxy.url}/api/catalog/products?${LIST}`, { headers: ['Accept-Encoding: gzip, deflate, br'] });
   proxyRss.reads = peakRssKiB(proxy.child.pid);
 
   // (d) orders, with the wallet refilled every 50 ms
@@ -122,7 +137,7 @@ try {
   });
   if (probe.status !== 201) fail(`a probe order through the proxy answered ${probe.status}: ${await probe.text()}`);
   const orderRun = async (label, url) => {
-    const timer = setInterval(refill, 50);
+    const timer = setInterval(refill, 20);
     try {
       return await measure(label, `${url}/api/orders`, {
         script: path.join(BENCH, 'wrk', 'orders.lua'),
@@ -132,12 +147,14 @@ try {
       clearInterval(timer);
     }
   };
-  rows.d = await orderRun('(d) orders via proxy', proxy.url);
+  if (wanted('d')) rows.d = await orderRun('(d) orders via proxy', proxy.url);
   proxyRss.all = peakRssKiB(proxy.child.pid);
   proxyRss.sandbox = peakRssKiB(sandbox.child.pid);
   await stop(proxy.child);
 
-  if (process.env.AMIGO_PG_URL) {
+  if (!wanted('dPg')) {
+    // not asked for
+  } else if (process.env.AMIGO_PG_URL) {
     const pg = await startProxy('proxy-pg', 'info', process.env.AMIGO_PG_URL);
     await refill();
     rows.dPg = await orderRun('(d-pg) orders via proxy, PostgreSQL', pg.url);
@@ -147,20 +164,72 @@ try {
   }
 
   // (c') the cached read without the per-request log line
-  const quiet = await startProxy('proxy-quiet', 'warn');
-  await (await fetch(`${quiet.url}/api/catalog/products?${LIST}`)).arrayBuffer();
-  rows.cQuiet = await measure("(c') proxy cached, RUST_LOG=warn", `${quiet.url}/api/catalog/products?${LIST}`);
-  await stop(quiet.child);
+  if (wanted('cQuiet')) {
+    const quiet = await startProxy('proxy-quiet', 'warn');
+    await (await fetch(`${quiet.url}/api/catalog/products?${LIST}`)).arrayBuffer();
+    rows.cQuiet = await measure("(c') proxy cached, RUST_LOG=warn", `${quiet.url}/api/catalog/products?${LIST}`);
+    await stop(quiet.child);
+  }
+
+  // (e) the payment path: checkout → paid on the Paystack emulator → Amigo order
+  if (wanted('e')) {
+    const proxyPort = await freePort();
+    const shopOrigin = 'http://shop.bench.test';
+    const paystack = await startServer('paystack-sandbox', path.join(RELEASE, 'paystack-sandbox'), [
+      '--listen', '127.0.0.1:0',
+      '--webhook-url', `http://127.0.0.1:${proxyPort}/webhooks/paystack`,
+    ], (text) => {
+      const url = (text.match(/paystack-sandbox listening on (http:\/\/127\.0\.0\.1:\d+)/) || [])[1];
+      const secret = (text.match(/secret key: (sk_test_\S+)/) || [])[1];
+      const pub = (text.match(/public key: (pk_test_\S+)/) || [])[1];
+      return url && secret && pub ? { url, secret, pub } : undefined;
+    }, { env: { RUST_LOG: 'warn' } });
+    const { child } = await startServer('proxy-paystack', path.join(RELEASE, 'amigo-proxy'), [
+      '--listen', `127.0.0.1:${proxyPort}`,
+      '--api-base', `${sandbox.url}/api`,
+      '--database-url', `sqlite://${path.join(tmp, 'paystack.db')}`,
+      '--payment', 'paystack',
+      '--allowed-origins', shopOrigin,
+      // every shopper comes from this one address: the per-IP limits are raised as for (d)
+      '--lookup-rate-per-ip', '1048576',
+      '--catalog-rate-per-ip', '1048576',
+      '--order-rate-per-ip', '1048576',
+      '--order-rate-per-phone', '1048576',
+      '--max-order-total', '100000000',
+    ], (text) => (/amigo-proxy listening on http:\/\//.test(text) ? true : undefined), {
+      env: {
+        AMIGO_API_KEY: token,
+        RUST_LOG: 'info',
+        AMIGO_PAYSTACK_SECRET_KEY: paystack.value.secret,
+        AMIGO_PAYSTACK_PUBLIC_KEY: paystack.value.pub,
+        AMIGO_PAYSTACK_API_BASE: paystack.value.url,
+      },
+    });
+    const proxyUrl = `http://127.0.0.1:${proxyPort}`;
+    await refill();
+    const timer = setInterval(refill, 20);
+    try {
+      log(`(e) payment path: warm-up ${warmup} s, then ${seconds} s with ${shoppers} shoppers`);
+      rows.e = await paymentPath({ proxyUrl, shopOrigin, seconds, warmup, concurrency: shoppers, prefix: `pay${Date.now()}` });
+      log(`(e) payment path: ${rows.e.rps.toFixed(0)} checkouts/s, p50 ${rows.e.p50} ms, p99 ${rows.e.p99} ms, errors ${rows.e.errors}${rows.e.firstError ? ` (first: ${rows.e.firstError})` : ''}`);
+    } finally {
+      clearInterval(timer);
+    }
+    proxyRss.paystack = peakRssKiB(child.pid);
+    await stop(child);
+    await stop(paystack.child);
+  }
 } finally {
   await stop(sandbox.child);
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
+const ratio = (x, y) => (rows[x] && rows[y] ? round(rows[x].rps / rows[y].rps, 3) : null);
 const ratios = {
-  cOverA: round(rows.c.rps / rows.a.rps, 3),
-  cOverAFair: round(rows.c.rps / rows.aFair.rps, 3),
-  cOverB: round(rows.c.rps / rows.b.rps, 3),
-  cQuietOverA: round(rows.cQuiet.rps / rows.a.rps, 3),
+  cOverA: ratio('c', 'a'),
+  cOverAFair: ratio('c', 'aFair'),
+  cOverB: ratio('c', 'b'),
+  cQuietOverA: ratio('cQuiet', 'a'),
 };
 const names = {
   a: '(a) ceiling: trivial axum handler',
@@ -171,17 +240,19 @@ const names = {
   cQuiet: "(c') as (c), RUST_LOG=warn",
   d: '(d) order creation through the proxy (SQLite)',
   dPg: '(d-pg) as (d), the proxy on PostgreSQL',
+  e: '(e) payment path: checkout → paid on Paystack → Amigo order',
 };
 console.log(`Throughput, wrk -t${threads} -c${connections} -d${seconds}s after a ${warmup} s warm-up (GET ?${LIST}):`);
 for (const [k, r] of Object.entries(rows)) {
   console.log(`  ${names[k].padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${String(r.p50).padStart(6)} ms  p99 ${String(r.p99).padStart(6)} ms${r.non2xx ? `  non-2xx ${r.non2xx}` : ''}${r.socketErrors ? `  socket errors ${r.socketErrors}` : ''}`);
 }
 console.log(`  c/a ${ratios.cOverA}, c/a' ${ratios.cOverAFair}, c/b ${ratios.cOverB}, c'/a ${ratios.cQuietOverA}`);
-console.log(`  proxy peak RSS (VmHWM): ${(proxyRss.reads / 1024).toFixed(1)} MiB after reads, ${(proxyRss.all / 1024).toFixed(1)} MiB after orders; sandbox ${(proxyRss.sandbox / 1024).toFixed(1)} MiB`);
+if (proxyRss.all) console.log(`  proxy peak RSS (VmHWM): ${(proxyRss.reads / 1024).toFixed(1)} MiB after reads, ${(proxyRss.all / 1024).toFixed(1)} MiB after orders; sandbox ${(proxyRss.sandbox / 1024).toFixed(1)} MiB`);
 const budgets = loadBudgets();
 console.log('Budgets:');
 const verdicts = {
   proxy_cached_vs_ceiling_ratio_min: judge("cached reads vs the fair ceiling (c/a')", ratios.cOverAFair, budgets.proxy_cached_vs_ceiling_ratio_min, '', 'min'),
-  proxy_cached_p99_ms: judge('cached reads p99', rows.c.p99, budgets.proxy_cached_p99_ms, ' ms'),
+  proxy_cached_p99_ms: judge('cached reads p99', rows.c?.p99, budgets.proxy_cached_p99_ms, ' ms'),
 };
-saveResult('throughput', { listBytes, seconds, warmup, connections, threads, query: LIST, rows, names, ratios, proxyRssKiB: proxyRss, verdicts });
+// a partial run (--only) is kept apart, so BENCHMARKS.md always shows a whole run
+saveResult(only ? 'throughput-only' : 'throughput', { listBytes, seconds, warmup, connections, threads, shoppers, query: LIST, rows, names, ratios, proxyRssKiB: proxyRss, verdicts });

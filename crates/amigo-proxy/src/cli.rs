@@ -457,7 +457,10 @@ impl Cli {
         let database_url = match self.database_url.as_ref().map(|u| u.as_str().trim()) {
             None | Some("") if self.sandbox => DEFAULT_SANDBOX_DATABASE_URL.to_owned(),
             None | Some("") => DEFAULT_DATABASE_URL.to_owned(),
-            Some(u) if u.starts_with("sqlite:") => u.to_owned(),
+            Some(u) if u.starts_with("sqlite:") => {
+                crate::store::sqlite_file(u).map_err(|e| bad("AMIGO_DATABASE_URL", e))?;
+                u.to_owned()
+            }
             Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
                 // The parser's message may quote the URL, password included: not echoed.
                 u.parse::<sqlx::postgres::PgConnectOptions>().map_err(|_| {
@@ -667,6 +670,7 @@ mod tests {
             ("--max-order-total", "lots", "AMIGO_MAX_ORDER_TOTAL"),
             ("--max-order-total", "-5", "AMIGO_MAX_ORDER_TOTAL"),
             ("--database-url", "mysql://x", "AMIGO_DATABASE_URL"),
+            ("--database-url", "sqlite::memory:", "AMIGO_DATABASE_URL"),
             (
                 "--database-url",
                 "postgres://h:notaport/db",

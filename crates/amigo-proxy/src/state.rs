@@ -253,12 +253,19 @@ async fn publish_views(
             Err(broadcast::error::RecvError::Lagged(_)) => continue,
             Err(broadcast::error::RecvError::Closed) => return,
         };
+        // No stream open on this instance: nobody to read the order for (a read per order
+        // was a database round trip on every order's way).
+        if updates.receiver_count() == 0 {
+            continue;
+        }
         match store.tracking(&reference).await {
             Ok(Some((_, view))) => {
-                // No subscribers is fine.
+                // A stream that closed since is fine.
                 let _ = updates.send(Arc::new(view));
             }
             Ok(None) => {}
+            // shutting down: the pool closed under the last changes
+            Err(_) if store.pool().is_closed() => return,
             Err(e) => tracing::warn!(error = %e, "could not read a changed order"),
         }
     }

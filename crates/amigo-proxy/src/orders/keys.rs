@@ -11,7 +11,7 @@ use axum::http::HeaderMap;
 
 use crate::error::{ProxyError, ProxyResult};
 use crate::state::AppState;
-use crate::store::{Budget, KeyClaim};
+use crate::store::KeyClaim;
 
 /// The request's `Idempotency-Key`: required (`428`) and checked (`422 invalid_idempotency_key`).
 pub(crate) fn idempotency_key(headers: &HeaderMap) -> ProxyResult<IdempotencyKey> {
@@ -25,28 +25,6 @@ pub(crate) fn idempotency_key(headers: &HeaderMap) -> ProxyResult<IdempotencyKey
             )
         })?)?),
     }
-}
-
-/// Refuses a key first used more than 24 h ago whose outcome the proxy never learnt (an unpaid
-/// order's budget reservation, or a claim without an answer). Amigo forgets keys after its
-/// documented 24 h, so re-sending it would place a new order while the proxy counted it as a
-/// retry of the old day's. The order list can be searched by reference, but an order whose
-/// answer never came has no reference the proxy knows, so the shopper starts anew instead.
-pub(super) async fn refuse_expired(state: &AppState, key: &str) -> ProxyResult<()> {
-    let ttl = amigo_types::idempotency::KEY_WINDOW;
-    if state
-        .store()
-        .order_key_expired(Budget::UnpaidOrders, key, ttl)
-        .await?
-    {
-        return Err(ApiError::invalid(
-            "idempotency_key_expired",
-            "Idempotency-Key",
-            "This Idempotency-Key was first used more than 24 hours ago; use a new key for a new order.",
-        )
-        .into());
-    }
-    Ok(())
 }
 
 /// Records `key` (with the hash of the order body it was sent with) before the upstream call; when
@@ -67,7 +45,9 @@ pub(super) async fn claim(
         .await?;
     loop {
         match found {
-            KeyClaim::Owner | KeyClaim::Replay { .. } | KeyClaim::Reused => return Ok(found),
+            KeyClaim::Owner | KeyClaim::Replay { .. } | KeyClaim::Reused | KeyClaim::Expired => {
+                return Ok(found);
+            }
             KeyClaim::InFlight if tokio::time::Instant::now() >= deadline => {
                 tracing::warn!("an order with this idempotency key never settled; forwarding it");
                 return Ok(found);

@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
-use super::keys::{claim, refuse_expired};
+use super::keys::claim;
 use super::{guard, record, unpaid};
 use crate::error::{ProxyError, ProxyResult};
 use crate::state::AppState;
@@ -54,7 +54,6 @@ pub(crate) async fn place(
     let payload = serde_json::to_vec(&request)
         .map_err(|e| ProxyError::Internal(format!("serialising the order: {e}")))?;
     let body_hash = hex::encode(Sha256::digest(&payload));
-    refuse_expired(state, key.as_str()).await?;
     let owner = match claim(state, key, &body_hash).await? {
         KeyClaim::Replay { status, body } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED);
@@ -68,6 +67,17 @@ pub(crate) async fn place(
         KeyClaim::Owner => true,
         // Never settled by its holder: forwarded with the same key, owned by no one here.
         KeyClaim::InFlight => false,
+        // Amigo forgets keys after its documented 24 h; the order list can be searched by
+        // reference, but an order whose answer never came has no reference the proxy knows,
+        // so the shopper starts anew instead.
+        KeyClaim::Expired => {
+            return Err(ApiError::invalid(
+                "idempotency_key_expired",
+                "Idempotency-Key",
+                "This Idempotency-Key was first used more than 24 hours ago; use a new key for a new order.",
+            )
+            .into());
+        }
         KeyClaim::Reused => {
             return Err(ApiError::invalid(
                 "idempotency_key_reused",

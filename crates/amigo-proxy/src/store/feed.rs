@@ -7,11 +7,11 @@
 
 use std::time::Duration;
 
-use sqlx::Any;
 use sqlx::postgres::PgListener;
 use tokio::sync::broadcast;
 
 use super::backend::Backend;
+use super::sql::Tx;
 
 /// The `NOTIFY` channel that carries the reference of every order whose view changed.
 const CHANGES_CHANNEL: &str = "amigo_order_changed";
@@ -45,15 +45,15 @@ impl OrderFeed {
     /// every listener only if the transaction commits).
     pub(super) async fn notify_in(
         &self,
-        tx: &mut sqlx::Transaction<'_, Any>,
+        tx: &mut impl Tx,
         reference: &str,
     ) -> Result<(), sqlx::Error> {
         if self.backend == Backend::Postgres {
-            sqlx::query("SELECT pg_notify($1, $2)::text")
-                .bind(CHANGES_CHANNEL)
-                .bind(reference)
-                .fetch_one(&mut **tx)
-                .await?;
+            tx.fetch_all(
+                "SELECT pg_notify($1, $2)::text",
+                &[CHANGES_CHANNEL.into(), reference.into()],
+            )
+            .await?;
         }
         Ok(())
     }

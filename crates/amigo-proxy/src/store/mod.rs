@@ -7,15 +7,16 @@
 //! pruning of old rows (`retention`). What these rows mean for an order is decided in
 //! [`crate::orders`] and [`crate::checkout`].
 //!
-//! Order, webhook and key writes go through one writer task ([`writer`]) that commits them in
-//! batches. Status only moves forward (`OrderStatus::rank`; `cancelled` is final) whatever
+//! Order, webhook and key writes go through one writer ([`writer`]) that commits them in
+//! batches: a task on PostgreSQL's pool, or on SQLite a thread that owns its own connection
+//! ([`lite`]), the statements written once against [`sql::Tx`]. Status only moves forward (`OrderStatus::rank`; `cancelled` is final) whatever
 //! order events arrive in, and a webhook delivery id is applied at most once. Every committed
 //! change to a shopper's view is announced on the order feed ([`feed`]) the same way on both
 //! databases.
 //!
 //! How the files depend on each other (no circle): the [`Store`] handle is in `db` and the
-//! writer's queue and its values in `writes`, both leaves the table modules import; `writer`
-//! (the task) imports the table modules' `*_in` transaction functions; this file only opens the
+//! writer's queue and its values in `writes`, and `sql` (what a transaction can do), leaves the
+//! table modules import; `writer` imports the table modules' `*_in` transaction functions; this file only opens the
 //! database, starts the writer and re-exports.
 
 pub mod admin;
@@ -25,6 +26,7 @@ mod checkouts;
 mod data;
 mod db;
 mod feed;
+mod lite;
 mod order_keys;
 mod orders;
 mod pending;
@@ -32,6 +34,7 @@ mod phone_key;
 mod retail;
 pub mod retention;
 mod shared_limits;
+mod sql;
 mod webhooks;
 mod writer;
 mod writes;
@@ -48,8 +51,9 @@ pub use writes::{KeyClaim, WebhookOutcome, WebhookUpdate};
 use amigo_types::pricing::PriceRule;
 use tokio::sync::mpsc;
 
+pub(crate) use lite::sqlite_file;
+
 use feed::OrderFeed;
-use writer::run_writer;
 use writes::Writer;
 
 impl Store {
@@ -61,13 +65,13 @@ impl Store {
         let feed = OrderFeed::start(url, backend).await?;
         let key = phone_key::phone_key_in(&pool).await?;
         let (writer, jobs) = mpsc::channel(1024);
-        tokio::spawn(run_writer(
-            pool.clone(),
-            jobs,
-            key.clone(),
-            feed.clone(),
-            backend,
-        ));
+        let file = match backend {
+            Backend::Sqlite => {
+                Some(sqlite_file(url).map_err(|e| sqlx::Error::Configuration(e.into()))?)
+            }
+            Backend::Postgres => None,
+        };
+        writer::start(&pool, file.as_deref(), jobs, key.clone(), feed.clone())?;
         Ok(Self {
             pool,
             backend,

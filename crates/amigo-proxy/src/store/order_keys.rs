@@ -2,13 +2,11 @@
 //! call, answered after it (for replays), released when the order failed. One row per key
 //! under a primary key, so of several instances on one database exactly one places the order.
 
-use std::time::Duration;
-
 use amigo_types::idempotency::KEY_WINDOW;
-use sqlx::{Any, Row};
 
 use super::budget::Budget;
 use super::db::Store;
+use super::sql::{Row, Tx};
 use super::writes::{KeyClaim, Write};
 use crate::clock::now_ms;
 
@@ -47,43 +45,8 @@ impl Store {
         .bind(key)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|row| key_state(&row, body_hash)).transpose()
-    }
-
-    /// Whether `key` was first used more than `ttl` ago with an outcome the proxy never learnt:
-    /// a reservation in `budget` under it, or a claim without an answer. One statement for both
-    /// (this read is on every order's way).
-    pub async fn order_key_expired(
-        &self,
-        budget: Budget,
-        key: &str,
-        ttl: Duration,
-    ) -> Result<bool, sqlx::Error> {
-        let row = sqlx::query(
-            "SELECT (SELECT created_at FROM budget_reservations
-                     WHERE budget = $1 AND reservation_key = $2) AS reserved_at,
-                    (SELECT created_ms FROM order_keys
-                     WHERE idempotency_key = $2 AND response_body IS NULL) AS claimed_ms",
-        )
-        .bind(budget.name())
-        .bind(key)
-        .fetch_one(&self.pool)
-        .await?;
-        let reserved_at: Option<String> = row.try_get("reserved_at")?;
-        let claimed_ms: Option<i64> = row.try_get("claimed_ms")?;
-        let ttl_ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
-        if claimed_ms.is_some_and(|ms| ms < now_ms().saturating_sub(ttl_ms)) {
-            return Ok(true);
-        }
-        let Some(reserved_at) = reserved_at else {
-            return Ok(false);
-        };
-        let at = time::OffsetDateTime::parse(
-            &reserved_at,
-            &time::format_description::well_known::Rfc3339,
-        )
-        .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        Ok(time::OffsetDateTime::now_utc() - at > ttl)
+        row.map(|row| key_state(&Row::Any(row), body_hash))
+            .transpose()
     }
 
     /// Stores the answer an order placed under `key` got, for replays.
@@ -117,32 +80,32 @@ impl Store {
 
 /// Records an order's key before its upstream call, or reads what an earlier use left.
 pub(super) async fn claim_in(
-    tx: &mut sqlx::Transaction<'_, Any>,
+    tx: &mut impl Tx,
     key: &str,
     body_hash: &str,
 ) -> Result<KeyClaim, sqlx::Error> {
-    // Keys past their window are pruned by the store's interval task (`retention::run_pruner`).
-    let now = now_ms();
-    let inserted = sqlx::query(
-        "INSERT INTO order_keys (idempotency_key, body_hash, created_ms) VALUES ($1, $2, $3)
-         ON CONFLICT (idempotency_key) DO NOTHING",
-    )
-    .bind(key)
-    .bind(body_hash)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    // Keys past their window are pruned by the store's interval task (`retention::run_pruner`);
+    // one that is past it but not pruned yet must not be sent again.
+    if expired_in(tx, key).await? {
+        return Ok(KeyClaim::Expired);
+    }
+    let inserted = tx
+        .execute(
+            "INSERT INTO order_keys (idempotency_key, body_hash, created_ms) VALUES ($1, $2, $3)
+             ON CONFLICT (idempotency_key) DO NOTHING",
+            &[key.into(), body_hash.into(), now_ms().into()],
+        )
+        .await?;
     if inserted == 1 {
         return Ok(KeyClaim::Owner);
     }
-    let row = sqlx::query(
-        "SELECT body_hash, response_status, response_body FROM order_keys
-         WHERE idempotency_key = $1",
-    )
-    .bind(key)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let row = tx
+        .fetch_optional(
+            "SELECT body_hash, response_status, response_body FROM order_keys
+             WHERE idempotency_key = $1",
+            &[key.into()],
+        )
+        .await?;
     match row {
         Some(row) => key_state(&row, body_hash),
         // Released by another instance between the two statements: the caller polls again.
@@ -150,14 +113,43 @@ pub(super) async fn claim_in(
     }
 }
 
-/// What a stored key means for a request with `body_hash`.
-fn key_state(row: &sqlx::any::AnyRow, body_hash: &str) -> Result<KeyClaim, sqlx::Error> {
-    let stored: String = row.try_get("body_hash")?;
-    if stored != body_hash {
+/// Whether `key` was first used more than [`KEY_WINDOW`] ago with an outcome the proxy never
+/// learnt: an unpaid order's budget reservation under it, or a claim without an answer. One
+/// statement for both, in the claim's own transaction (this read is on every order's way).
+async fn expired_in(tx: &mut impl Tx, key: &str) -> Result<bool, sqlx::Error> {
+    let Some(row) = tx
+        .fetch_optional(
+            "SELECT (SELECT created_at FROM budget_reservations
+                     WHERE budget = $1 AND reservation_key = $2) AS reserved_at,
+                    (SELECT created_ms FROM order_keys
+                     WHERE idempotency_key = $2 AND response_body IS NULL) AS claimed_ms",
+            &[Budget::UnpaidOrders.name().into(), key.into()],
+        )
+        .await?
+    else {
+        return Ok(false);
+    };
+    let (reserved_at, claimed_ms) = (row.opt_text(0)?, row.opt_int(1)?);
+    if claimed_ms.is_some_and(|ms| ms < now_ms().saturating_sub(KEY_TTL_MS)) {
+        return Ok(true);
+    }
+    let Some(reserved_at) = reserved_at else {
+        return Ok(false);
+    };
+    let at =
+        time::OffsetDateTime::parse(&reserved_at, &time::format_description::well_known::Rfc3339)
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    Ok(time::OffsetDateTime::now_utc() - at > KEY_WINDOW)
+}
+
+/// What a stored key (`body_hash, response_status, response_body`) means for a request with
+/// `body_hash`.
+fn key_state(row: &Row, body_hash: &str) -> Result<KeyClaim, sqlx::Error> {
+    if row.text(0)? != body_hash {
         return Ok(KeyClaim::Reused);
     }
-    let status: Option<i64> = row.try_get("response_status")?;
-    let body: Option<String> = row.try_get("response_body")?;
+    let status = row.opt_int(1)?;
+    let body = row.opt_text(2)?;
     Ok(match (status, body) {
         (Some(status), Some(body)) => KeyClaim::Replay {
             status: u16::try_from(status).unwrap_or(500),
@@ -169,31 +161,26 @@ fn key_state(row: &sqlx::any::AnyRow, body_hash: &str) -> Result<KeyClaim, sqlx:
 
 /// Stores the answer the order placed under `key` got.
 pub(super) async fn finish_in(
-    tx: &mut sqlx::Transaction<'_, Any>,
+    tx: &mut impl Tx,
     key: &str,
     status: u16,
     body: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    tx.execute(
         "UPDATE order_keys SET response_status = $1, response_body = $2
          WHERE idempotency_key = $3 AND response_body IS NULL",
+        &[i64::from(status).into(), body.into(), key.into()],
     )
-    .bind(i64::from(status))
-    .bind(body)
-    .bind(key)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 /// Forgets an unanswered `key`.
-pub(super) async fn release_in(
-    tx: &mut sqlx::Transaction<'_, Any>,
-    key: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM order_keys WHERE idempotency_key = $1 AND response_body IS NULL")
-        .bind(key)
-        .execute(&mut **tx)
-        .await?;
+pub(super) async fn release_in(tx: &mut impl Tx, key: &str) -> Result<(), sqlx::Error> {
+    tx.execute(
+        "DELETE FROM order_keys WHERE idempotency_key = $1 AND response_body IS NULL",
+        &[key.into()],
+    )
+    .await?;
     Ok(())
 }

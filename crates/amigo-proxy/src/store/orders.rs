@@ -4,13 +4,14 @@
 
 use amigo_types::orders::{Order, OrderStatus};
 use amigo_types::tracking::{OrderTracking, TimelineEntry, lagos_to_iso};
-use sqlx::{Any, Row};
+use sqlx::Row;
 
 use super::admin;
 use super::db::Store;
 use super::pending;
 use super::phone_key::PhoneKey;
 use super::retail::{self, RetailSale};
+use super::sql::Tx;
 use super::writes::Write;
 use crate::clock::now_iso;
 
@@ -122,7 +123,7 @@ impl Store {
 /// With `sale` (an order placed through this proxy), what the shopper was shown is written in
 /// the same `INSERT`, or over what a webhook that arrived first left.
 pub(super) async fn record_in(
-    tx: &mut sqlx::Transaction<'_, Any>,
+    tx: &mut impl Tx,
     order: &Order,
     at: &str,
     key: &PhoneKey,
@@ -136,62 +137,66 @@ pub(super) async fn record_in(
     let view_json = serde_json::to_string(&view).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let rank = i64::from(order.status.rank());
     let now = now_iso();
-    let inserted = sqlx::query(
-        "INSERT INTO orders (reference, status, status_rank, phone_hash, subtotal, delivery_fee,
-                             total, view_json, created_at, updated_at, phone_hash_version,
-                             phone_last4, retail_units, retail_total)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 2, $11, $12, $13)
-         ON CONFLICT (reference) DO NOTHING",
-    )
-    .bind(&order.reference)
-    .bind(order.status.as_str())
-    .bind(rank)
-    .bind(key.phone_hash(&order.customer.phone))
-    .bind(order.subtotal.amount)
-    .bind(order.delivery_fee.amount)
-    .bind(order.total.amount)
-    .bind(&view_json)
-    .bind(&view.created_at)
-    .bind(&now)
-    .bind(admin::last4(&order.customer.phone))
-    .bind(sold.as_ref().map(|(units, _)| units.clone()))
-    .bind(sold.as_ref().map(|(_, total)| *total))
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    let phone_hash = key.phone_hash(&order.customer.phone);
+    let last4 = admin::last4(&order.customer.phone);
+    let inserted = tx
+        .execute(
+            "INSERT INTO orders (reference, status, status_rank, phone_hash, subtotal,
+                                 delivery_fee, total, view_json, created_at, updated_at,
+                                 phone_hash_version, phone_last4, retail_units, retail_total)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 2, $11, $12, $13)
+             ON CONFLICT (reference) DO NOTHING",
+            &[
+                (&order.reference).into(),
+                order.status.as_str().into(),
+                rank.into(),
+                (&phone_hash).into(),
+                order.subtotal.amount.into(),
+                order.delivery_fee.amount.into(),
+                order.total.amount.into(),
+                (&view_json).into(),
+                (&view.created_at).into(),
+                (&now).into(),
+                last4.as_deref().into(),
+                sold.as_ref().map(|(units, _)| units.as_str()).into(),
+                sold.as_ref().map(|(_, total)| *total).into(),
+            ],
+        )
+        .await?;
     if inserted == 0
         && let Some(sold) = sold
     {
         retail::record_sale_in(tx, order, sold).await?;
     }
     let advanced = if inserted == 0 {
-        sqlx::query(
+        tx.execute(
             "UPDATE orders SET status = $1, status_rank = $2, view_json = $3, updated_at = $4
-             WHERE reference = $5 AND status_rank < $6",
+             WHERE reference = $5 AND status_rank < $2",
+            &[
+                order.status.as_str().into(),
+                rank.into(),
+                (&view_json).into(),
+                (&now).into(),
+                (&order.reference).into(),
+            ],
         )
-        .bind(order.status.as_str())
-        .bind(rank)
-        .bind(&view_json)
-        .bind(&now)
-        .bind(&order.reference)
-        .bind(rank)
-        .execute(&mut **tx)
         .await?
-        .rows_affected()
     } else {
         1
     };
-    let timeline = sqlx::query(
-        "INSERT INTO order_timeline (reference, status, status_rank, at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (reference, status) DO NOTHING",
-    )
-    .bind(&order.reference)
-    .bind(order.status.as_str())
-    .bind(rank)
-    .bind(&at)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    let timeline = tx
+        .execute(
+            "INSERT INTO order_timeline (reference, status, status_rank, at)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (reference, status) DO NOTHING",
+            &[
+                (&order.reference).into(),
+                order.status.as_str().into(),
+                rank.into(),
+                (&at).into(),
+            ],
+        )
+        .await?;
     // events that arrived before the order did
     let caught_up = pending::apply_in(tx, &order.reference).await?;
     Ok(advanced > 0 || timeline > 0 || caught_up)

@@ -7,10 +7,10 @@
 
 use std::collections::BTreeMap;
 
+use super::sql::Tx;
 use amigo_types::orders::{Order, OrderItem};
 use amigo_types::pricing::PriceRule;
 use amigo_types::tracking::OrderTracking;
-use sqlx::Any;
 
 /// The retail unit price of each product in one order, as the catalog showed it when the
 /// order was placed.
@@ -82,16 +82,15 @@ pub(super) fn sale_columns(order: &Order, sale: &RetailSale) -> Result<(String, 
 /// Records what `order` sold for ([`sale_columns`]) on its existing row. Overwrites what a
 /// webhook that arrived first left.
 pub(super) async fn record_sale_in(
-    tx: &mut sqlx::Transaction<'_, Any>,
+    tx: &mut impl Tx,
     order: &Order,
     (units, total): (String, i64),
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE orders SET retail_units = $1, retail_total = $2 WHERE reference = $3")
-        .bind(units)
-        .bind(total)
-        .bind(&order.reference)
-        .execute(&mut **tx)
-        .await?;
+    tx.execute(
+        "UPDATE orders SET retail_units = $1, retail_total = $2 WHERE reference = $3",
+        &[(&units).into(), total.into(), (&order.reference).into()],
+    )
+    .await?;
     Ok(())
 }
 

@@ -1,12 +1,11 @@
 //! Verified Amigo webhook deliveries: each stored whole, applied at most once (a replayed
 //! delivery id with the same signed body changes nothing), moving its order forward.
 
-use sqlx::Any;
-
 use super::db::Store;
 use super::orders::record_in;
 use super::pending::advance_in;
 use super::phone_key::PhoneKey;
+use super::sql::Tx;
 use super::writes::{WebhookOutcome, WebhookUpdate, Write};
 use crate::clock::now_iso;
 
@@ -40,43 +39,47 @@ impl Store {
 }
 
 pub(super) async fn apply_in(
-    tx: &mut sqlx::Transaction<'_, Any>,
+    tx: &mut impl Tx,
     update: &WebhookUpdate,
     key: &PhoneKey,
 ) -> Result<WebhookOutcome, sqlx::Error> {
     // Written first, so the transaction takes SQLite's write lock at once (no read-to-write
     // upgrade, which another writer on the database would make fail).
-    let inserted = sqlx::query(
-        "INSERT INTO webhook_deliveries
-             (delivery_id, body_sha256, event, reference, status, event_created_at, received_at,
-              payload)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (delivery_id, body_sha256) DO NOTHING",
-    )
-    .bind(&update.delivery_id)
-    .bind(&update.body_sha256)
-    .bind(&update.event)
-    .bind(&update.reference)
-    .bind(&update.raw_status)
-    .bind(&update.created_at)
-    .bind(now_iso())
-    .bind(&update.payload)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    let inserted = tx
+        .execute(
+            "INSERT INTO webhook_deliveries
+                 (delivery_id, body_sha256, event, reference, status, event_created_at,
+                  received_at, payload)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (delivery_id, body_sha256) DO NOTHING",
+            &[
+                (&update.delivery_id).into(),
+                (&update.body_sha256).into(),
+                (&update.event).into(),
+                (&update.reference).into(),
+                (&update.raw_status).into(),
+                (&update.created_at).into(),
+                now_iso().as_str().into(),
+                (&update.payload).into(),
+            ],
+        )
+        .await?;
     if inserted == 0 {
         return Ok(WebhookOutcome {
             duplicate: true,
             changed: false,
         });
     }
-    let others: Vec<String> = sqlx::query_scalar(
-        "SELECT body_sha256 FROM webhook_deliveries WHERE delivery_id = $1 AND body_sha256 <> $2",
-    )
-    .bind(&update.delivery_id)
-    .bind(&update.body_sha256)
-    .fetch_all(&mut **tx)
-    .await?;
+    let others = tx
+        .fetch_all(
+            "SELECT body_sha256 FROM webhook_deliveries
+             WHERE delivery_id = $1 AND body_sha256 <> $2",
+            &[(&update.delivery_id).into(), (&update.body_sha256).into()],
+        )
+        .await?
+        .iter()
+        .map(|row| row.text(0))
+        .collect::<Result<Vec<_>, _>>()?;
     // Rows received before bodies were hashed have an empty hash and still dedupe by id.
     if others.iter().any(String::is_empty) {
         return Ok(WebhookOutcome {

@@ -1,20 +1,53 @@
-//! The single writer task: every order, webhook and order-key write goes through one queue and
+//! The single writer: every order, webhook and order-key write goes through one queue and
 //! is committed in batches, so a burst of orders costs one commit (one fsync) instead of one
-//! each, and no request ever sleeps in SQLite's busy handler.
+//! each, and no request ever sleeps in SQLite's busy handler. The same code runs as a task on
+//! PostgreSQL's pool and on a thread of its own with its own connection on SQLite
+//! ([`super::lite`], [`start`]).
+
+use std::path::Path;
 
 use sqlx::AnyPool;
 use tokio::sync::mpsc;
 
-use super::backend::Backend;
 use super::feed::OrderFeed;
+use super::lite::Lite;
 use super::order_keys::{claim_in, finish_in, release_in};
 use super::orders::record_in;
 use super::phone_key::PhoneKey;
+use super::sql::{Begin, Tx};
 use super::webhooks::apply_in;
 use super::writes::{Job, KeyClaim, Outcome, WebhookOutcome, Write};
 
 /// Most writes committed together.
 const MAX_BATCH: usize = 64;
+
+/// Starts the writer taking `jobs`: on SQLite a thread with its own connection to the file at
+/// `sqlite_file`, on PostgreSQL a task on `pool`.
+pub(super) fn start(
+    pool: &AnyPool,
+    sqlite_file: Option<&Path>,
+    jobs: mpsc::Receiver<Job>,
+    key: PhoneKey,
+    feed: OrderFeed,
+) -> Result<(), sqlx::Error> {
+    match sqlite_file {
+        Some(path) => {
+            let lite = Lite::open(path)?;
+            std::thread::Builder::new()
+                .name("amigo-sqlite-writer".into())
+                // Every call on this thread is synchronous (rusqlite), so a tiny executor
+                // drives it; the queue and the answers are tokio channels, which work anywhere.
+                .spawn(move || {
+                    futures::executor::block_on(run_writer(lite, jobs, key, feed, true));
+                })
+                .map_err(sqlx::Error::Io)?;
+        }
+        None => {
+            tokio::spawn(run_writer(pool.clone(), jobs, key, feed, false));
+        }
+    }
+    Ok(())
+}
 
 /// The single writer: takes every waiting write (up to [`MAX_BATCH`]) and commits them in one
 /// transaction, so a burst costs one commit (one fsync) instead of one each, and no request
@@ -26,14 +59,13 @@ const MAX_BATCH: usize = 64;
 /// the writer again), and a claim never has to survive a crash there, since start-up frees
 /// every unanswered key. That leaves one durable commit (one fsync wait) on an order's way
 /// instead of two. On PostgreSQL other instances read the claim, so it waits for its commit.
-pub(super) async fn run_writer(
-    pool: AnyPool,
+async fn run_writer<D: Begin>(
+    mut db: D,
     mut jobs: mpsc::Receiver<Job>,
     key: PhoneKey,
     feed: OrderFeed,
-    backend: Backend,
+    early_claims: bool,
 ) {
-    let early_claims = backend == Backend::Sqlite;
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -42,7 +74,7 @@ pub(super) async fn run_writer(
                 Err(_) => break,
             }
         }
-        match write_batch(&pool, &mut batch, &key, &feed, early_claims).await {
+        match write_batch(&mut db, &mut batch, &key, &feed, early_claims).await {
             Ok((outcomes, changed)) => {
                 feed.committed(changed);
                 for (job, outcome) in batch.iter_mut().zip(outcomes) {
@@ -53,7 +85,7 @@ pub(super) async fn run_writer(
             Err(_) => {
                 for job in &mut batch {
                     let one = std::slice::from_mut(job);
-                    let result = match write_batch(&pool, one, &key, &feed, early_claims).await {
+                    let result = match write_batch(&mut db, one, &key, &feed, early_claims).await {
                         Ok((mut o, changed)) => {
                             feed.committed(changed);
                             Ok(o.remove(0))
@@ -70,14 +102,14 @@ pub(super) async fn run_writer(
 /// Commits `jobs`' writes in one transaction; returns each write's outcome and the references
 /// of the orders whose shopper view changed (the order feed's announcements). With
 /// `early_claims`, a key claim is answered once written, before the commit.
-async fn write_batch(
-    pool: &AnyPool,
+async fn write_batch<D: Begin>(
+    db: &mut D,
     jobs: &mut [Job],
     key: &PhoneKey,
     feed: &OrderFeed,
     early_claims: bool,
 ) -> Result<(Vec<Outcome>, Vec<String>), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut outcomes = Vec::with_capacity(jobs.len());
     let mut changed = Vec::new();
     for job in jobs.iter_mut() {

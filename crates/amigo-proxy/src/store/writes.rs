@@ -61,6 +61,11 @@ pub enum KeyClaim {
     InFlight,
     /// The key was used for a different order body.
     Reused,
+    /// The key was first used more than Amigo's 24 h idempotency window ago, and the outcome
+    /// of that use was never learnt (an unanswered claim, or an unpaid order's budget
+    /// reservation): Amigo has forgotten the key, so sending it again could place a second
+    /// order while the proxy counted it as a retry of the first.
+    Expired,
 }
 
 /// A write waiting for the writer task.
