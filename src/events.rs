@@ -403,14 +403,72 @@ pub fn order_placed(order: &amigo_types::orders::Order) -> StoreEvent {
     }
 }
 
-/// A checkout's payment state.
+/// A checkout's payment as the merchant's page hears it: `awaiting_payment`, `paid` (the payment
+/// is confirmed: the checkout shows paid or placed), `expired`, `failed` or `refunded`.
 pub fn checkout_payment(view: &amigo_types::checkout::CheckoutView) -> StoreEvent {
+    use amigo_types::checkout::CheckoutStatus;
+    let status = match view.status {
+        CheckoutStatus::Placed => CheckoutStatus::Paid,
+        s => s,
+    };
     StoreEvent::Payment {
         reference: view.reference.clone(),
-        status: view.status.as_str().to_owned(),
+        status: status.as_str().to_owned(),
         method: view.method.as_str().to_owned(),
         value: view.total.amount,
     }
+}
+
+/// A data purchase as the merchant's page hears it: bought (`processing`), then its outcome
+/// (`delivered`, `failed`); the price is the plan's, in Naira.
+pub fn data_purchase(p: &amigo_types::data::DataPurchase) -> StoreEvent {
+    use amigo_types::data::DataPurchaseStatus;
+    StoreEvent::DataPurchase {
+        reference: p.reference.clone(),
+        status: match p.status {
+            DataPurchaseStatus::Processing => "processing",
+            DataPurchaseStatus::Delivered => "delivered",
+            DataPurchaseStatus::Failed => "failed",
+        }
+        .to_owned(),
+        network: p.network_name.clone(),
+        plan: p.plan,
+        value: p.amount.amount,
+    }
+}
+
+/// How many told outcomes a browser remembers ([`remember`]): far more than one shopper's
+/// checkouts in flight, and a few kilobytes of storage at most.
+pub const TOLD_MAX: usize = 64;
+
+impl StoreEvent {
+    /// For the events a merchant counts as money moving (`payment`, `data-purchase`), what makes
+    /// one outcome: its reference and status. The page tells each outcome once in this browser
+    /// ([`remember`]), however often a tracking page shows it (polling, a reload, a second tab).
+    pub fn once_key(&self) -> Option<String> {
+        match self {
+            StoreEvent::Payment {
+                reference, status, ..
+            }
+            | StoreEvent::DataPurchase {
+                reference, status, ..
+            } => Some(format!("{reference}:{status}")),
+            _ => None,
+        }
+    }
+}
+
+/// The told outcomes `told` (one key a line, oldest first) with `key` added, or `None` when
+/// `key` was told already. Keeps the last [`TOLD_MAX`].
+pub fn remember(told: &str, key: &str) -> Option<String> {
+    if told.lines().any(|k| k == key) {
+        return None;
+    }
+    let kept: Vec<&str> = told.lines().filter(|k| !k.is_empty()).collect();
+    let skip = (kept.len() + 1).saturating_sub(TOLD_MAX);
+    let mut out: Vec<&str> = kept.into_iter().skip(skip).collect();
+    out.push(key);
+    Some(out.join("\n"))
 }
 
 /// A paid checkout's order, once placed: the checkout's reference stands for it (the
@@ -493,6 +551,51 @@ mod tests {
         assert_eq!(events[0].name(), "amigo:remove-from-cart");
         assert_eq!(detail(&events[1], "s1")["count"], 0);
         assert!(cart_events(&one, &one, None).is_empty());
+    }
+
+    #[test]
+    fn each_payment_and_data_outcome_is_told_once_and_the_list_stays_short() {
+        let paid = StoreEvent::Payment {
+            reference: "CHK-A".into(),
+            status: "paid".into(),
+            method: "paystack".into(),
+            value: 1,
+        };
+        let key = paid.once_key().unwrap();
+        let told = remember("", &key).unwrap();
+        assert_eq!(remember(&told, &key), None, "told already");
+        let told = remember(&told, "CHK-A:refunded").unwrap();
+        assert_eq!(told.lines().count(), 2);
+        assert!(StoreEvent::Ready.once_key().is_none());
+        let mut many = String::new();
+        for n in 0..TOLD_MAX + 5 {
+            many = remember(&many, &format!("CHK-{n}:paid")).unwrap();
+        }
+        assert_eq!(many.lines().count(), TOLD_MAX);
+        assert!(!many.contains("CHK-0:paid\n") && many.ends_with("CHK-68:paid"));
+    }
+
+    #[test]
+    fn a_placed_checkout_tells_its_payment_as_paid() {
+        use amigo_types::checkout::{CheckoutStatus, PaymentMethod};
+        let mut v = crate::checkout::payment_status::tests::view(
+            CheckoutStatus::Placed,
+            PaymentMethod::Paystack,
+        );
+        let StoreEvent::Payment { status, .. } = checkout_payment(&v) else {
+            panic!("a payment event");
+        };
+        assert_eq!(status, "paid");
+        v.status = CheckoutStatus::Paid;
+        assert_eq!(
+            checkout_payment(&v).once_key(),
+            Some(format!("{}:paid", v.reference))
+        );
+        v.status = CheckoutStatus::Expired;
+        assert_eq!(
+            checkout_payment(&v).once_key(),
+            Some(format!("{}:expired", v.reference))
+        );
     }
 
     #[test]

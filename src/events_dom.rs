@@ -25,6 +25,31 @@ pub struct Events(Option<usize>);
 thread_local! {
     /// Every mounted store's emitter, for the life of the page.
     static EMITTERS: std::cell::RefCell<Vec<Emitter>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The told outcomes when the browser keeps no `localStorage` (this page load only).
+    static TOLD: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Where this browser remembers the outcomes it told (`events::remember`): `localStorage`, so
+/// that a reload or a second tab of a tracking page does not count a payment twice.
+const TOLD_KEY: &str = "amigo-told:v1";
+
+/// Whether `key` is told for the first time in this browser (and is remembered now).
+fn first_time(key: &str) -> bool {
+    let storage = crate::keyed::browser::storage();
+    let told = match &storage {
+        Some(s) => s.get_item(TOLD_KEY).ok().flatten().unwrap_or_default(),
+        None => TOLD.with(|t| t.borrow().clone()),
+    };
+    let Some(next) = crate::events::remember(&told, key) else {
+        return false;
+    };
+    match &storage {
+        Some(s) => {
+            let _ = s.set_item(TOLD_KEY, &next);
+        }
+        None => TOLD.with(|t| *t.borrow_mut() = next),
+    }
+    true
 }
 
 impl Emitter {
@@ -37,8 +62,14 @@ impl Emitter {
         }
     }
 
-    /// Dispatches `event`; a page whose listeners throw does not stop the store.
+    /// Dispatches `event`; a page whose listeners throw does not stop the store. A payment or
+    /// data purchase outcome this browser told already (for this store) is not told again.
     pub fn emit(&self, event: &StoreEvent) {
+        if let Some(key) = event.once_key()
+            && !first_time(&format!("{} {key}", self.store))
+        {
+            return;
+        }
         let detail = js_sys::JSON::parse(&event.detail(&self.store)).unwrap_or(JsValue::NULL);
         let init = CustomEventInit::new();
         init.set_bubbles(true);
