@@ -1,10 +1,11 @@
 //! What the store tells the merchant's page (issue 26): `amigo:…` events with a versioned,
 //! documented `detail`, for the merchant's own analytics and ad pixels.
 //!
-//! Everything here is plain data, unit-tested natively: the event kinds, their `detail` JSON,
-//! GA4's ecommerce item shape (so forwarding to `gtag('event', …)` is one line), the GA4 name
-//! each maps to (for `data-analytics="datalayer"`), and the cart changes a cart edit makes.
-//! [`crate::events_dom`] dispatches them on the host element.
+//! Everything here is plain data, unit-tested natively: the event kinds, their `detail` fields,
+//! GA4's ecommerce item shape (so forwarding to `gtag('event', …)` is one line), and the cart
+//! changes a cart edit makes. [`crate::events_dom`] makes each `detail` a JS object and
+//! dispatches the events on the host element; the loader maps them to GA4's names for
+//! `data-analytics="datalayer"`.
 //!
 //! No event carries personal data: no phone, name, email or address. An order or checkout
 //! reference is fine (it is what the merchant reconciles with).
@@ -167,7 +168,7 @@ impl StoreEvent {
     }
 
     /// The fields of the event's `detail` besides `version` and `store`.
-    fn fields(&self) -> Vec<(&'static str, Field<'_>)> {
+    fn fields(&self) -> Fields<'_> {
         use Field::{Int, Items, Text};
         let ngn = ("currency", Text("NGN"));
         match self {
@@ -253,110 +254,53 @@ impl StoreEvent {
         }
     }
 
-    /// The event's `detail` as JSON text: `{version, store, …}` with the fields the README's
-    /// table lists. (Written by hand, not through `serde_json::Value`: the first-load module
-    /// carries every byte of it.)
-    pub fn detail(&self, store: &str) -> String {
+    /// The event's `detail`: `{version, store, …}` with the fields the README's table lists.
+    /// (Plain fields the page's side makes one JS object of, not JSON text or
+    /// `serde_json::Value`: the first-load module carries every byte of the code.)
+    pub fn detail<'a>(&'a self, store: &'a str) -> Fields<'a> {
         let version = i64::from(EVENTS_VERSION);
         let mut fields = vec![
             ("version", Field::Int(version)),
             ("store", Field::Text(store)),
         ];
         fields.extend(self.fields());
-        object(&fields)
-    }
-
-    /// The GA4 recommended event this maps to, for `data-analytics="datalayer"`: its name and
-    /// its `ecommerce` object as JSON text (without the store's own `state` and `lga`). `None`
-    /// for store events GA4 has no name for.
-    pub fn ga4(&self) -> Option<(&'static str, String)> {
-        let name = match self {
-            StoreEvent::ViewItem(_) => "view_item",
-            StoreEvent::ViewList(..) => "view_item_list",
-            StoreEvent::AddToCart(_) => "add_to_cart",
-            StoreEvent::RemoveFromCart(_) => "remove_from_cart",
-            StoreEvent::BeginCheckout(_) => "begin_checkout",
-            StoreEvent::AddShippingInfo { .. } => "add_shipping_info",
-            StoreEvent::OrderPlaced { .. } => "purchase",
-            _ => return None,
-        };
-        let mut fields = self.fields();
-        fields.retain(|(k, _)| !matches!(*k, "state" | "lga"));
-        Some((name, object(&fields)))
+        fields
     }
 }
 
-/// One value of a JSON object written by [`object`].
-pub(crate) enum Field<'a> {
+/// The named values of one JS object, in order.
+pub type Fields<'a> = Vec<(&'static str, Field<'a>)>;
+
+/// One value of a `detail` (or of the API's cart copy).
+#[derive(Debug)]
+pub enum Field<'a> {
     /// A string.
     Text(&'a str),
     /// A whole number.
     Int(i64),
     /// GA4 items.
     Items(&'a [Item]),
-    /// JSON text written elsewhere (an array of objects).
-    Raw(&'a str),
+    /// Objects (the cart copy's lines).
+    List(Vec<Fields<'a>>),
 }
 
-/// `s` as a JSON string literal.
-fn push_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if u32::from(c) < 0x20 => {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
-            }
-            c => out.push(c),
+impl Item {
+    /// The item as GA4 names its fields (brand and category only when known).
+    pub fn fields(&self) -> Fields<'_> {
+        let mut f = vec![
+            ("item_id", Field::Text(&self.item_id)),
+            ("item_name", Field::Text(&self.item_name)),
+        ];
+        if let Some(b) = &self.item_brand {
+            f.push(("item_brand", Field::Text(b)));
         }
-    }
-    out.push('"');
-}
-
-fn push_field(out: &mut String, key: &str, value: &Field<'_>) {
-    push_str(out, key);
-    out.push(':');
-    match value {
-        Field::Text(s) => push_str(out, s),
-        Field::Int(n) => out.push_str(&n.to_string()),
-        Field::Raw(json) => out.push_str(json),
-        Field::Items(items) => {
-            out.push('[');
-            for (n, item) in items.iter().enumerate() {
-                if n > 0 {
-                    out.push(',');
-                }
-                let mut f = vec![
-                    ("item_id", Field::Text(&item.item_id)),
-                    ("item_name", Field::Text(&item.item_name)),
-                ];
-                if let Some(b) = &item.item_brand {
-                    f.push(("item_brand", Field::Text(b)));
-                }
-                if let Some(c) = &item.item_category {
-                    f.push(("item_category", Field::Text(c)));
-                }
-                f.push(("price", Field::Int(item.price)));
-                f.push(("quantity", Field::Int(i64::from(item.quantity))));
-                out.push_str(&object(&f));
-            }
-            out.push(']');
+        if let Some(c) = &self.item_category {
+            f.push(("item_category", Field::Text(c)));
         }
+        f.push(("price", Field::Int(self.price)));
+        f.push(("quantity", Field::Int(i64::from(self.quantity))));
+        f
     }
-}
-
-/// A JSON object of `fields`, in order.
-pub(crate) fn object(fields: &[(&str, Field<'_>)]) -> String {
-    let mut out = String::from("{");
-    for (n, (key, value)) in fields.iter().enumerate() {
-        if n > 0 {
-            out.push(',');
-        }
-        push_field(&mut out, key, value);
-    }
-    out.push('}');
-    out
 }
 
 /// The events a cart edit makes: an add or a remove for each line whose quantity changed (the
@@ -437,14 +381,10 @@ pub fn data_purchase(p: &amigo_types::data::DataPurchase) -> StoreEvent {
     }
 }
 
-/// How many told outcomes a browser remembers ([`remember`]): far more than one shopper's
-/// checkouts in flight, and a few kilobytes of storage at most.
-pub const TOLD_MAX: usize = 64;
-
 impl StoreEvent {
     /// For the events a merchant counts as money moving (`payment`, `data-purchase`), what makes
-    /// one outcome: its reference and status. The page tells each outcome once in this browser
-    /// ([`remember`]), however often a tracking page shows it (polling, a reload, a second tab).
+    /// one outcome: its reference and status. The page tells each outcome once in this browser,
+    /// however often a tracking page shows it (polling, a reload, a second tab).
     pub fn once_key(&self) -> Option<String> {
         match self {
             StoreEvent::Payment {
@@ -456,19 +396,6 @@ impl StoreEvent {
             _ => None,
         }
     }
-}
-
-/// The told outcomes `told` (one key a line, oldest first) with `key` added, or `None` when
-/// `key` was told already. Keeps the last [`TOLD_MAX`].
-pub fn remember(told: &str, key: &str) -> Option<String> {
-    if told.lines().any(|k| k == key) {
-        return None;
-    }
-    let kept: Vec<&str> = told.lines().filter(|k| !k.is_empty()).collect();
-    let skip = (kept.len() + 1).saturating_sub(TOLD_MAX);
-    let mut out: Vec<&str> = kept.into_iter().skip(skip).collect();
-    out.push(key);
-    Some(out.join("\n"))
 }
 
 /// A paid checkout's order, once placed: the checkout's reference stands for it (the
@@ -505,13 +432,28 @@ pub fn cart_items(cart: &Cart) -> Vec<Item> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::{Value, json};
 
-    /// The detail as the page's `JSON.parse` reads it.
+    /// `fields` as the page reads the JS object made of them.
+    pub(crate) fn json(fields: &Fields<'_>) -> Value {
+        let value = |f: &Field<'_>| match f {
+            Field::Text(s) => json!(s),
+            Field::Int(n) => json!(n),
+            Field::Items(items) => items.iter().map(|i| json(&i.fields())).collect(),
+            Field::List(list) => list.iter().map(json).collect(),
+        };
+        Value::Object(
+            fields
+                .iter()
+                .map(|(k, f)| ((*k).to_owned(), value(f)))
+                .collect(),
+        )
+    }
+
     fn detail(e: &StoreEvent, store: &str) -> Value {
-        serde_json::from_str(&e.detail(store)).expect("a detail is JSON")
+        json(&e.detail(store))
     }
 
     fn product(id: u64, price: i64) -> Product {
@@ -554,25 +496,24 @@ mod tests {
     }
 
     #[test]
-    fn each_payment_and_data_outcome_is_told_once_and_the_list_stays_short() {
+    fn payments_and_data_purchases_have_one_key_per_outcome() {
         let paid = StoreEvent::Payment {
             reference: "CHK-A".into(),
             status: "paid".into(),
             method: "paystack".into(),
             value: 1,
         };
-        let key = paid.once_key().unwrap();
-        let told = remember("", &key).unwrap();
-        assert_eq!(remember(&told, &key), None, "told already");
-        let told = remember(&told, "CHK-A:refunded").unwrap();
-        assert_eq!(told.lines().count(), 2);
+        assert_eq!(paid.once_key().as_deref(), Some("CHK-A:paid"));
+        let delivered = StoreEvent::DataPurchase {
+            reference: "AMG-DAT-1".into(),
+            status: "delivered".into(),
+            network: "MTN".into(),
+            plan: 1,
+            value: 1,
+        };
+        assert_eq!(delivered.once_key().as_deref(), Some("AMG-DAT-1:delivered"));
         assert!(StoreEvent::Ready.once_key().is_none());
-        let mut many = String::new();
-        for n in 0..TOLD_MAX + 5 {
-            many = remember(&many, &format!("CHK-{n}:paid")).unwrap();
-        }
-        assert_eq!(many.lines().count(), TOLD_MAX);
-        assert!(!many.contains("CHK-0:paid\n") && many.ends_with("CHK-68:paid"));
+        assert!(StoreEvent::CartChange(Vec::new()).once_key().is_none());
     }
 
     #[test]
@@ -595,18 +536,6 @@ mod tests {
         assert_eq!(
             checkout_payment(&v).once_key(),
             Some(format!("{}:expired", v.reference))
-        );
-    }
-
-    #[test]
-    fn text_is_escaped_so_any_name_stays_json() {
-        let e = StoreEvent::Error {
-            scope: "store".into(),
-            message: "a \"quoted\" \\ back\nslash\u{1}".into(),
-        };
-        assert_eq!(
-            detail(&e, "s")["message"],
-            "a \"quoted\" \\ back\nslash\u{1}"
         );
     }
 
@@ -665,14 +594,8 @@ mod tests {
                 assert!(!text.contains(personal), "{personal} in {text}");
             }
         }
-        let (name, ecommerce) = all[5].ga4().unwrap();
-        let ecommerce: Value = serde_json::from_str(&ecommerce).unwrap();
-        assert_eq!(name, "purchase");
-        assert_eq!(ecommerce["transaction_id"], "AMG-COM-1");
-        assert!(ecommerce.get("version").is_none() && ecommerce.get("store").is_none());
-        let shipping: Value = serde_json::from_str(&all[4].ga4().unwrap().1).unwrap();
-        assert_eq!(shipping.get("state"), None);
-        assert_eq!(shipping["shipping_tier"], "premium");
-        assert!(StoreEvent::Ready.ga4().is_none());
+        let placed = detail(&all[5], "shop-1");
+        assert_eq!(placed["transaction_id"], "AMG-COM-1");
+        assert_eq!(placed["items"][0]["item_brand"], p.brand.as_str());
     }
 }

@@ -1,20 +1,19 @@
 //! Dispatches [`StoreEvent`]s on the store's host element as `CustomEvent`s (bubbling and
 //! `composed`, so `document.addEventListener("amigo:add-to-cart", …)` hears them through the
-//! shadow root), and with `data-analytics="datalayer"` pushes GA4's ecommerce events to
-//! `window.dataLayer` too.
+//! shadow root). The loader forwards them to `window.dataLayer` for
+//! `data-analytics="datalayer"`.
 
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 
-use crate::events::StoreEvent;
+use crate::events::{Field, Fields, StoreEvent};
 
 /// One store's event target.
 #[derive(Debug, Clone)]
 pub struct Emitter {
     host: HtmlElement,
     store: String,
-    datalayer: bool,
 }
 
 /// The store's [`Emitter`] through context: an index into this page's emitters (`Copy`, so
@@ -26,40 +25,37 @@ thread_local! {
     /// Every mounted store's emitter, for the life of the page.
     static EMITTERS: std::cell::RefCell<Vec<Emitter>> = const { std::cell::RefCell::new(Vec::new()) };
     /// The told outcomes when the browser keeps no `localStorage` (this page load only).
-    static TOLD: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    static TOLD: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Where this browser remembers the outcomes it told (`events::remember`): `localStorage`, so
-/// that a reload or a second tab of a tracking page does not count a payment twice.
-const TOLD_KEY: &str = "amigo-told:v1";
-
-/// Whether `key` is told for the first time in this browser (and is remembered now).
+/// Whether the outcome `key` is told for the first time in this browser (and is remembered
+/// now): one `localStorage` item each (`amigo-told:v1:{key}`), so that a reload or a second tab
+/// of a tracking page does not count a payment twice.
 fn first_time(key: &str) -> bool {
-    let storage = crate::keyed::browser::storage();
-    let told = match &storage {
-        Some(s) => s.get_item(TOLD_KEY).ok().flatten().unwrap_or_default(),
-        None => TOLD.with(|t| t.borrow().clone()),
-    };
-    let Some(next) = crate::events::remember(&told, key) else {
-        return false;
-    };
-    match &storage {
+    let item = format!("amigo-told:v1:{key}");
+    match crate::keyed::browser::storage() {
         Some(s) => {
-            let _ = s.set_item(TOLD_KEY, &next);
+            if s.get_item(&item).ok().flatten().is_some() {
+                return false;
+            }
+            let _ = s.set_item(&item, "1");
+            true
         }
-        None => TOLD.with(|t| *t.borrow_mut() = next),
+        None => TOLD.with(|t| {
+            let mut t = t.borrow_mut();
+            let told = t.contains(&item);
+            if !told {
+                t.push(item);
+            }
+            !told
+        }),
     }
-    true
 }
 
 impl Emitter {
     /// Events of the store mounted on `host`, named `store` in their `detail`.
-    pub fn new(host: HtmlElement, store: String, datalayer: bool) -> Self {
-        Emitter {
-            host,
-            store,
-            datalayer,
-        }
+    pub fn new(host: HtmlElement, store: String) -> Self {
+        Emitter { host, store }
     }
 
     /// Dispatches `event`; a page whose listeners throw does not stop the store. A payment or
@@ -70,49 +66,33 @@ impl Emitter {
         {
             return;
         }
-        let detail = js_sys::JSON::parse(&event.detail(&self.store)).unwrap_or(JsValue::NULL);
         let init = CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);
-        init.set_detail(&detail);
+        init.set_detail(&to_js(&event.detail(&self.store)));
         if let Ok(ev) = CustomEvent::new_with_event_init_dict(event.name(), &init) {
             let _ = self.host.dispatch_event(&ev);
-        }
-        if self.datalayer
-            && let Some((name, ecommerce)) = event.ga4()
-        {
-            push_datalayer(name, &ecommerce);
         }
     }
 }
 
-/// `dataLayer.push({ecommerce: null})` then `dataLayer.push({event, ecommerce})`, as GA4's
-/// ecommerce guide asks (the first clears the previous event's items).
-fn push_datalayer(name: &str, ecommerce: &str) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let key = JsValue::from_str("dataLayer");
-    let layer = match js_sys::Reflect::get(&window, &key) {
-        Ok(v) if js_sys::Array::is_array(&v) => v,
-        _ => {
-            let fresh = js_sys::Array::new();
-            let _ = js_sys::Reflect::set(&window, &key, &fresh);
-            fresh.into()
-        }
-    };
-    let Ok(push) = js_sys::Reflect::get(&layer, &JsValue::from_str("push")) else {
-        return;
-    };
-    let Some(push) = push.dyn_ref::<js_sys::Function>() else {
-        return;
-    };
-    let event = format!(r#"{{"event":"{name}","ecommerce":{ecommerce}}}"#);
-    for entry in [r#"{"ecommerce":null}"#, event.as_str()] {
-        if let Ok(v) = js_sys::JSON::parse(entry) {
-            let _ = push.call1(&layer, &v);
-        }
+/// A JS object of `fields`, in order (the page gets a plain object it may keep or change).
+pub(crate) fn to_js(fields: &Fields<'_>) -> JsValue {
+    let object = js_sys::Object::new();
+    for (key, field) in fields {
+        let value = match field {
+            Field::Text(s) => JsValue::from_str(s),
+            Field::Int(n) => JsValue::from_f64(*n as f64),
+            Field::Items(items) => items
+                .iter()
+                .map(|i| to_js(&i.fields()))
+                .collect::<js_sys::Array>()
+                .into(),
+            Field::List(list) => list.iter().map(to_js).collect::<js_sys::Array>().into(),
+        };
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &value);
     }
+    object.into()
 }
 
 impl Events {
