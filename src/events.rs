@@ -167,139 +167,131 @@ impl StoreEvent {
         }
     }
 
-    /// The fields of the event's `detail` besides `version` and `store`.
-    fn fields(&self) -> Fields<'_> {
-        use Field::{Int, Items, Text};
-        let ngn = ("currency", Text("NGN"));
+    /// Writes the fields of the event's `detail` besides `version` and `store`.
+    fn fields(&self, s: &mut dyn Sink) {
         match self {
-            StoreEvent::Ready => vec![],
+            StoreEvent::Ready => {}
             StoreEvent::ViewItem(item)
             | StoreEvent::AddToCart(item)
             | StoreEvent::RemoveFromCart(item) => {
-                let items = std::slice::from_ref(item);
-                vec![ngn, ("value", Int(total(items))), ("items", Items(items))]
+                priced(s, std::slice::from_ref(item));
             }
-            StoreEvent::ViewList(list, items) => vec![
-                ("item_list_id", Text(&list.item_list_id)),
-                ("item_list_name", Text(&list.item_list_name)),
-                ("items", Items(items)),
-            ],
-            StoreEvent::CartChange(items) => vec![
-                ngn,
-                ("lines", Int(i64::try_from(items.len()).unwrap_or(i64::MAX))),
-                (
-                    "count",
-                    Int(items.iter().map(|i| i64::from(i.quantity)).sum()),
-                ),
-                ("subtotal", Int(total(items))),
-                ("items", Items(items)),
-            ],
-            StoreEvent::BeginCheckout(items) => {
-                vec![ngn, ("value", Int(total(items))), ("items", Items(items))]
+            StoreEvent::ViewList(list, items) => {
+                s.text("item_list_id", &list.item_list_id);
+                s.text("item_list_name", &list.item_list_name);
+                write_items(s, items);
             }
+            StoreEvent::CartChange(items) => {
+                s.text("currency", "NGN");
+                s.int("lines", i64::try_from(items.len()).unwrap_or(i64::MAX));
+                s.int("count", items.iter().map(|i| i64::from(i.quantity)).sum());
+                s.int("subtotal", total(items));
+                write_items(s, items);
+            }
+            StoreEvent::BeginCheckout(items) => priced(s, items),
             StoreEvent::AddShippingInfo {
                 tier,
                 state,
                 lga,
                 items,
-            } => vec![
-                ngn,
-                ("value", Int(total(items))),
-                ("shipping_tier", Text(tier)),
-                ("state", Text(state)),
-                ("lga", Text(lga)),
-                ("items", Items(items)),
-            ],
+            } => {
+                s.text("currency", "NGN");
+                s.int("value", total(items));
+                s.text("shipping_tier", tier);
+                s.text("state", state);
+                s.text("lga", lga);
+                write_items(s, items);
+            }
             StoreEvent::OrderPlaced {
                 reference,
                 items,
                 value,
                 shipping,
-            } => vec![
-                ("transaction_id", Text(reference)),
-                ngn,
-                ("value", Int(*value)),
-                ("shipping", Int(*shipping)),
-                ("items", Items(items)),
-            ],
+            } => {
+                s.text("transaction_id", reference);
+                s.text("currency", "NGN");
+                s.int("value", *value);
+                s.int("shipping", *shipping);
+                write_items(s, items);
+            }
             StoreEvent::Payment {
                 reference,
                 status,
                 method,
                 value,
-            } => vec![
-                ("reference", Text(reference)),
-                ("status", Text(status)),
-                ("method", Text(method)),
-                ngn,
-                ("value", Int(*value)),
-            ],
+            } => {
+                s.text("reference", reference);
+                s.text("status", status);
+                s.text("method", method);
+                s.text("currency", "NGN");
+                s.int("value", *value);
+            }
             StoreEvent::DataPurchase {
                 reference,
                 status,
                 network,
                 plan,
                 value,
-            } => vec![
-                ("reference", Text(reference)),
-                ("status", Text(status)),
-                ("network", Text(network)),
-                ("plan", Int(i64::try_from(*plan).unwrap_or(i64::MAX))),
-                ngn,
-                ("value", Int(*value)),
-            ],
+            } => {
+                s.text("reference", reference);
+                s.text("status", status);
+                s.text("network", network);
+                s.int("plan", i64::try_from(*plan).unwrap_or(i64::MAX));
+                s.text("currency", "NGN");
+                s.int("value", *value);
+            }
             StoreEvent::Error { scope, message } => {
-                vec![("scope", Text(scope)), ("message", Text(message))]
+                s.text("scope", scope);
+                s.text("message", message);
             }
         }
     }
 
-    /// The event's `detail`: `{version, store, …}` with the fields the README's table lists.
-    /// (Plain fields the page's side makes one JS object of, not JSON text or
+    /// Writes the event's `detail`, `{version, store, …}` with the fields the README's table
+    /// lists, into `s`. (Field by field into the page's own object, not JSON text or
     /// `serde_json::Value`: the first-load module carries every byte of the code.)
-    pub fn detail<'a>(&'a self, store: &'a str) -> Fields<'a> {
-        let version = i64::from(EVENTS_VERSION);
-        let mut fields = vec![
-            ("version", Field::Int(version)),
-            ("store", Field::Text(store)),
-        ];
-        fields.extend(self.fields());
-        fields
+    pub fn detail(&self, store: &str, s: &mut dyn Sink) {
+        s.int("version", i64::from(EVENTS_VERSION));
+        s.text("store", store);
+        self.fields(s);
     }
 }
 
-/// The named values of one JS object, in order.
-pub type Fields<'a> = Vec<(&'static str, Field<'a>)>;
-
-/// One value of a `detail` (or of the API's cart copy).
-#[derive(Debug)]
-pub enum Field<'a> {
+/// Where the fields of one object are written, in order: a JS object in the browser
+/// (`events_dom`), JSON in the native tests.
+pub trait Sink {
     /// A string.
-    Text(&'a str),
+    fn text(&mut self, key: &'static str, value: &str);
     /// A whole number.
-    Int(i64),
-    /// GA4 items.
-    Items(&'a [Item]),
-    /// Objects (the cart copy's lines).
-    List(Vec<Fields<'a>>),
+    fn int(&mut self, key: &'static str, value: i64);
+    /// A list of `len` objects, the `n`th written by `each(n, …)` into an object of its own.
+    fn list(&mut self, key: &'static str, len: usize, each: &dyn Fn(usize, &mut dyn Sink));
+}
+
+/// `currency`, `value` and `items`: the detail of one or more priced lines.
+fn priced(s: &mut dyn Sink, items: &[Item]) {
+    s.text("currency", "NGN");
+    s.int("value", total(items));
+    write_items(s, items);
+}
+
+fn write_items(s: &mut dyn Sink, items: &[Item]) {
+    s.list("items", items.len(), &|n, s| items[n].write(s));
 }
 
 impl Item {
-    /// The item as GA4 names its fields (brand and category only when known).
-    pub fn fields(&self) -> Fields<'_> {
-        let mut f = vec![
-            ("item_id", Field::Text(&self.item_id)),
-            ("item_name", Field::Text(&self.item_name)),
-        ];
+    /// Writes the item as GA4 names its fields (brand and category only when known).
+    pub fn write(&self, s: &mut dyn Sink) {
+        s.text("item_id", &self.item_id);
+        s.text("item_name", &self.item_name);
         if let Some(b) = &self.item_brand {
-            f.push(("item_brand", Field::Text(b)));
+            s.text("item_brand", b);
         }
         if let Some(c) = &self.item_category {
-            f.push(("item_category", Field::Text(c)));
+            s.text("item_category", c);
         }
-        f.push(("price", Field::Int(self.price)));
-        f.push(("quantity", Field::Int(i64::from(self.quantity))));
-        f
+        s.int("price", self.price);
+        s.int("quantity", i64::from(self.quantity));
     }
 }
 
@@ -436,24 +428,33 @@ pub(crate) mod tests {
     use super::*;
     use serde_json::{Value, json};
 
-    /// `fields` as the page reads the JS object made of them.
-    pub(crate) fn json(fields: &Fields<'_>) -> Value {
-        let value = |f: &Field<'_>| match f {
-            Field::Text(s) => json!(s),
-            Field::Int(n) => json!(n),
-            Field::Items(items) => items.iter().map(|i| json(&i.fields())).collect(),
-            Field::List(list) => list.iter().map(json).collect(),
-        };
-        Value::Object(
-            fields
-                .iter()
-                .map(|(k, f)| ((*k).to_owned(), value(f)))
-                .collect(),
-        )
+    /// An object written into a [`Sink`], as the page reads it.
+    #[derive(Default)]
+    pub(crate) struct Json(pub(crate) serde_json::Map<String, Value>);
+
+    impl Sink for Json {
+        fn text(&mut self, key: &'static str, value: &str) {
+            self.0.insert(key.to_owned(), json!(value));
+        }
+        fn int(&mut self, key: &'static str, value: i64) {
+            self.0.insert(key.to_owned(), json!(value));
+        }
+        fn list(&mut self, key: &'static str, len: usize, each: &dyn Fn(usize, &mut dyn Sink)) {
+            let list = (0..len)
+                .map(|n| {
+                    let mut o = Json::default();
+                    each(n, &mut o);
+                    Value::Object(o.0)
+                })
+                .collect();
+            self.0.insert(key.to_owned(), list);
+        }
     }
 
     fn detail(e: &StoreEvent, store: &str) -> Value {
-        json(&e.detail(store))
+        let mut o = Json::default();
+        e.detail(store, &mut o);
+        Value::Object(o.0)
     }
 
     fn product(id: u64, price: i64) -> Product {

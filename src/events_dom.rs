@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 
-use crate::events::{Field, Fields, StoreEvent};
+use crate::events::{Sink, StoreEvent};
 
 /// One store's event target.
 #[derive(Debug, Clone)]
@@ -69,30 +69,46 @@ impl Emitter {
         let init = CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);
-        init.set_detail(&to_js(&event.detail(&self.store)));
+        let mut detail = JsObject::new();
+        event.detail(&self.store, &mut detail);
+        init.set_detail(&detail.0);
         if let Ok(ev) = CustomEvent::new_with_event_init_dict(event.name(), &init) {
             let _ = self.host.dispatch_event(&ev);
         }
     }
 }
 
-/// A JS object of `fields`, in order (the page gets a plain object it may keep or change).
-pub(crate) fn to_js(fields: &Fields<'_>) -> JsValue {
-    let object = js_sys::Object::new();
-    for (key, field) in fields {
-        let value = match field {
-            Field::Text(s) => JsValue::from_str(s),
-            Field::Int(n) => JsValue::from_f64(*n as f64),
-            Field::Items(items) => items
-                .iter()
-                .map(|i| to_js(&i.fields()))
-                .collect::<js_sys::Array>()
-                .into(),
-            Field::List(list) => list.iter().map(to_js).collect::<js_sys::Array>().into(),
-        };
-        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &value);
+/// A JS object the page gets (a plain one, it may keep or change it), written field by field.
+pub(crate) struct JsObject(pub(crate) js_sys::Object);
+
+impl JsObject {
+    pub(crate) fn new() -> Self {
+        JsObject(js_sys::Object::new())
     }
-    object.into()
+
+    fn set(&self, key: &str, value: &JsValue) {
+        let _ = js_sys::Reflect::set(&self.0, &JsValue::from_str(key), value);
+    }
+}
+
+impl Sink for JsObject {
+    fn text(&mut self, key: &'static str, value: &str) {
+        self.set(key, &JsValue::from_str(value));
+    }
+    fn int(&mut self, key: &'static str, value: i64) {
+        // whole Naira and counts, far below 2^53
+        #[allow(clippy::cast_precision_loss)]
+        self.set(key, &JsValue::from_f64(value as f64));
+    }
+    fn list(&mut self, key: &'static str, len: usize, each: &dyn Fn(usize, &mut dyn Sink)) {
+        let list = js_sys::Array::new();
+        for n in 0..len {
+            let mut o = JsObject::new();
+            each(n, &mut o);
+            list.push(&o.0);
+        }
+        self.set(key, &list);
+    }
 }
 
 impl Events {

@@ -8,7 +8,7 @@
 
 use amigo_types::catalog::MAX_SEARCH_LEN;
 
-use crate::events::{Field, Fields};
+use crate::events::Sink;
 use crate::state::browse::Browse;
 use crate::state::cart::{Cart, MAX_QUANTITY};
 use crate::state::route::Route;
@@ -125,30 +125,23 @@ pub fn add_args(id: &Arg, quantity: &Arg) -> Result<(u64, u32), String> {
     Ok((id, quantity))
 }
 
-/// What `cart()` hands the page: a copy, with no way back into the store's state.
-pub fn cart_copy(cart: &Cart) -> Fields<'_> {
-    let lines = cart
-        .lines()
-        .iter()
-        .map(|l| {
-            vec![
-                (
-                    "product_id",
-                    Field::Int(i64::try_from(l.product_id).unwrap_or(i64::MAX)),
-                ),
-                ("slug", Field::Text(&l.slug)),
-                ("name", Field::Text(&l.name)),
-                ("unit_price", Field::Int(l.unit_price)),
-                ("quantity", Field::Int(i64::from(l.quantity))),
-            ]
-        })
-        .collect();
-    vec![
-        ("currency", Field::Text("NGN")),
-        ("count", Field::Int(i64::from(cart.item_count()))),
-        ("subtotal", Field::Int(cart.subtotal())),
-        ("lines", Field::List(lines)),
-    ]
+/// Writes what `cart()` hands the page: a copy, with no way back into the store's state.
+pub fn cart_copy(cart: &Cart, s: &mut dyn Sink) {
+    let lines = cart.lines();
+    s.text("currency", "NGN");
+    s.int("count", i64::from(cart.item_count()));
+    s.int("subtotal", cart.subtotal());
+    s.list("lines", lines.len(), &|n, s| {
+        let l = &lines[n];
+        s.int(
+            "product_id",
+            i64::try_from(l.product_id).unwrap_or(i64::MAX),
+        );
+        s.text("slug", &l.slug);
+        s.text("name", &l.name);
+        s.int("unit_price", l.unit_price);
+        s.int("quantity", i64::from(l.quantity));
+    });
 }
 
 #[cfg(test)]
@@ -238,7 +231,9 @@ mod tests {
         let mut cart = Cart::default();
         cart.add(&crate::state::cart::tests::product(7, 1_500, 9), 2)
             .unwrap();
-        let copy = crate::events::tests::json(&cart_copy(&cart));
+        let mut copy = crate::events::tests::Json::default();
+        cart_copy(&cart, &mut copy);
+        let copy = Value::Object(copy.0);
         assert_eq!(copy["count"], 2);
         assert_eq!(copy["subtotal"], 3_000);
         assert_eq!(copy["lines"][0]["product_id"], 7);

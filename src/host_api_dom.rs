@@ -20,7 +20,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlElement;
 
 use crate::api::ProxyClient;
-use crate::events_dom::to_js;
+use crate::events_dom::JsObject;
 use crate::host_api::{Arg, add_args, cart_copy, open_route};
 use crate::state::cart_store::CartStore;
 use crate::state::router::Router;
@@ -182,6 +182,10 @@ async fn answer(c: Controls, method: String, a: Arg, b: Arg) -> Result<JsValue, 
 
 fn copy(cart: CartStore) -> Result<JsValue, JsValue> {
     cart.cart()
-        .try_with_untracked(|c| to_js(&cart_copy(c)))
+        .try_with_untracked(|c| {
+            let mut copy = JsObject::new();
+            cart_copy(c, &mut copy);
+            copy.0.into()
+        })
         .ok_or_else(|| error("cart: this store is no longer mounted"))
 }
