@@ -208,21 +208,13 @@
   }
 
   // The page's API for the store on `host`: the store's controller (registered by the wasm on
-  // the host as __amigoController) takes JSON text, so any value a page passes reaches the
-  // store's own checks.
+  // the host as __amigoController) is one function, controller(method, a, b, resolve, reject),
+  // that settles the call's Promise; the store checks whatever a page passes.
   function api(host) {
     if (host.__amigoApi) return host.__amigoApi;
     var queue = [];
     function invoke(c, method, args) {
-      try {
-        var json = args.map(function (a) {
-          var t = a === undefined ? undefined : JSON.stringify(a);
-          return t === undefined ? "null" : t;
-        });
-        return Promise.resolve(c[method].apply(null, json));
-      } catch (e) {
-        return Promise.reject(e);
-      }
+      return new Promise(function (resolve, reject) { c(method, args[0], args[1], resolve, reject); });
     }
     function call(method, args) {
       var c = host.__amigoController;
@@ -327,7 +319,25 @@
   window.addEventListener("error", function (e) { if (isOurTrap(e.error)) onTrap(e.error); });
   window.addEventListener("unhandledrejection", function (e) { if (isOurTrap(e.reason)) onTrap(e.reason); });
 
+  // data-analytics="datalayer" (the store checks the value): GA4's ecommerce events, from ours
+  var GA4 = { "view-item": "view_item", "view-list": "view_item_list", "add-to-cart": "add_to_cart",
+    "remove-from-cart": "remove_from_cart", "begin-checkout": "begin_checkout",
+    "add-shipping-info": "add_shipping_info", "order-placed": "purchase" };
+  function datalayer(host) {
+    Object.keys(GA4).forEach(function (name) {
+      host.addEventListener("amigo:" + name, function (e) {
+        var d = Object.assign({}, e.detail);
+        delete d.version; delete d.store; delete d.state; delete d.lga;
+        if (!Array.isArray(window.dataLayer)) window.dataLayer = [];
+        // {ecommerce: null} first clears the previous event's items, as GA4's guide asks
+        window.dataLayer.push({ ecommerce: null });
+        window.dataLayer.push({ event: GA4[name], ecommerce: d });
+      });
+    });
+  }
+
   function mount(host, cfg) {
+    if (String(cfg.analytics || "").trim().toLowerCase() === "datalayer") datalayer(host);
     if (!host.style.minHeight) {
       host.style.minHeight = RESERVE;
       host.setAttribute("data-amigo-reserved", "");

@@ -16,7 +16,7 @@
 # playwright-core suite. The suites run on a proxy in the default payment mode (`none`); then
 # quote-cors.mjs runs on a fresh proxy whose sandbox answers the delivery quote without CORS
 # (--sandbox-no-quote-cors), so the browser's quote is refused and the widget falls back to the
-# proxy's; then payment.mjs runs on a fresh proxy in paystack mode (its Paystack emulator started
+# proxy's; then payment.mjs and events-paid.mjs run on a fresh proxy in paystack mode (its Paystack emulator started
 # by --sandbox), expiry.mjs on one whose checkouts expire after a minute, and transfer.mjs on one
 # in transfer mode with a made-up merchant account.
 # Firefox ESR (headless, through geckodriver): the browser tests, then engines.mjs (purchase,
@@ -209,6 +209,7 @@ run_payments() {
   local n=$1 status=0
   start_proxy "$n-paystack" paystack
   e2e "end-to-end paying with Paystack" "PAYMENT E2E" payment.mjs || status=1
+  e2e "end-to-end events of paid checkouts" "PAID EVENTS E2E" events-paid.mjs || status=1
   stop_proxy
   check_log "$n-paystack" || status=1
   # an abandoned payment expires (after a minute: the shortest expiry)

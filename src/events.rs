@@ -1,10 +1,11 @@
 //! What the store tells the merchant's page (issue 26): `amigo:…` events with a versioned,
 //! documented `detail`, for the merchant's own analytics and ad pixels.
 //!
-//! Everything here is plain data, unit-tested natively: the event kinds, their `detail` JSON,
-//! GA4's ecommerce item shape (so forwarding to `gtag('event', …)` is one line), the GA4 name
-//! each maps to (for `data-analytics="datalayer"`), and the cart changes a cart edit makes.
-//! [`crate::events_dom`] dispatches them on the host element.
+//! Everything here is plain data, unit-tested natively: the event kinds, their `detail` fields,
+//! GA4's ecommerce item shape (so forwarding to `gtag('event', …)` is one line), and the cart
+//! changes a cart edit makes. [`crate::events_dom`] makes each `detail` a JS object and
+//! dispatches the events on the host element; the loader maps them to GA4's names for
+//! `data-analytics="datalayer"`.
 //!
 //! No event carries personal data: no phone, name, email or address. An order or checkout
 //! reference is fine (it is what the merchant reconciles with).
@@ -166,197 +167,132 @@ impl StoreEvent {
         }
     }
 
-    /// The fields of the event's `detail` besides `version` and `store`.
-    fn fields(&self) -> Vec<(&'static str, Field<'_>)> {
-        use Field::{Int, Items, Text};
-        let ngn = ("currency", Text("NGN"));
+    /// Writes the fields of the event's `detail` besides `version` and `store`.
+    fn fields(&self, s: &mut dyn Sink) {
         match self {
-            StoreEvent::Ready => vec![],
+            StoreEvent::Ready => {}
             StoreEvent::ViewItem(item)
             | StoreEvent::AddToCart(item)
             | StoreEvent::RemoveFromCart(item) => {
-                let items = std::slice::from_ref(item);
-                vec![ngn, ("value", Int(total(items))), ("items", Items(items))]
+                priced(s, std::slice::from_ref(item));
             }
-            StoreEvent::ViewList(list, items) => vec![
-                ("item_list_id", Text(&list.item_list_id)),
-                ("item_list_name", Text(&list.item_list_name)),
-                ("items", Items(items)),
-            ],
-            StoreEvent::CartChange(items) => vec![
-                ngn,
-                ("lines", Int(i64::try_from(items.len()).unwrap_or(i64::MAX))),
-                (
-                    "count",
-                    Int(items.iter().map(|i| i64::from(i.quantity)).sum()),
-                ),
-                ("subtotal", Int(total(items))),
-                ("items", Items(items)),
-            ],
-            StoreEvent::BeginCheckout(items) => {
-                vec![ngn, ("value", Int(total(items))), ("items", Items(items))]
+            StoreEvent::ViewList(list, items) => {
+                s.text("item_list_id", &list.item_list_id);
+                s.text("item_list_name", &list.item_list_name);
+                write_items(s, items);
             }
+            StoreEvent::CartChange(items) => {
+                s.text("currency", "NGN");
+                s.int("lines", i64::try_from(items.len()).unwrap_or(i64::MAX));
+                s.int("count", items.iter().map(|i| i64::from(i.quantity)).sum());
+                s.int("subtotal", total(items));
+                write_items(s, items);
+            }
+            StoreEvent::BeginCheckout(items) => priced(s, items),
             StoreEvent::AddShippingInfo {
                 tier,
                 state,
                 lga,
                 items,
-            } => vec![
-                ngn,
-                ("value", Int(total(items))),
-                ("shipping_tier", Text(tier)),
-                ("state", Text(state)),
-                ("lga", Text(lga)),
-                ("items", Items(items)),
-            ],
+            } => {
+                s.text("currency", "NGN");
+                s.int("value", total(items));
+                s.text("shipping_tier", tier);
+                s.text("state", state);
+                s.text("lga", lga);
+                write_items(s, items);
+            }
             StoreEvent::OrderPlaced {
                 reference,
                 items,
                 value,
                 shipping,
-            } => vec![
-                ("transaction_id", Text(reference)),
-                ngn,
-                ("value", Int(*value)),
-                ("shipping", Int(*shipping)),
-                ("items", Items(items)),
-            ],
+            } => {
+                s.text("transaction_id", reference);
+                s.text("currency", "NGN");
+                s.int("value", *value);
+                s.int("shipping", *shipping);
+                write_items(s, items);
+            }
             StoreEvent::Payment {
                 reference,
                 status,
                 method,
                 value,
-            } => vec![
-                ("reference", Text(reference)),
-                ("status", Text(status)),
-                ("method", Text(method)),
-                ngn,
-                ("value", Int(*value)),
-            ],
+            } => {
+                s.text("reference", reference);
+                s.text("status", status);
+                s.text("method", method);
+                s.text("currency", "NGN");
+                s.int("value", *value);
+            }
             StoreEvent::DataPurchase {
                 reference,
                 status,
                 network,
                 plan,
                 value,
-            } => vec![
-                ("reference", Text(reference)),
-                ("status", Text(status)),
-                ("network", Text(network)),
-                ("plan", Int(i64::try_from(*plan).unwrap_or(i64::MAX))),
-                ngn,
-                ("value", Int(*value)),
-            ],
+            } => {
+                s.text("reference", reference);
+                s.text("status", status);
+                s.text("network", network);
+                s.int("plan", i64::try_from(*plan).unwrap_or(i64::MAX));
+                s.text("currency", "NGN");
+                s.int("value", *value);
+            }
             StoreEvent::Error { scope, message } => {
-                vec![("scope", Text(scope)), ("message", Text(message))]
+                s.text("scope", scope);
+                s.text("message", message);
             }
         }
     }
 
-    /// The event's `detail` as JSON text: `{version, store, …}` with the fields the README's
-    /// table lists. (Written by hand, not through `serde_json::Value`: the first-load module
-    /// carries every byte of it.)
-    pub fn detail(&self, store: &str) -> String {
-        let version = i64::from(EVENTS_VERSION);
-        let mut fields = vec![
-            ("version", Field::Int(version)),
-            ("store", Field::Text(store)),
-        ];
-        fields.extend(self.fields());
-        object(&fields)
-    }
-
-    /// The GA4 recommended event this maps to, for `data-analytics="datalayer"`: its name and
-    /// its `ecommerce` object as JSON text (without the store's own `state` and `lga`). `None`
-    /// for store events GA4 has no name for.
-    pub fn ga4(&self) -> Option<(&'static str, String)> {
-        let name = match self {
-            StoreEvent::ViewItem(_) => "view_item",
-            StoreEvent::ViewList(..) => "view_item_list",
-            StoreEvent::AddToCart(_) => "add_to_cart",
-            StoreEvent::RemoveFromCart(_) => "remove_from_cart",
-            StoreEvent::BeginCheckout(_) => "begin_checkout",
-            StoreEvent::AddShippingInfo { .. } => "add_shipping_info",
-            StoreEvent::OrderPlaced { .. } => "purchase",
-            _ => return None,
-        };
-        let mut fields = self.fields();
-        fields.retain(|(k, _)| !matches!(*k, "state" | "lga"));
-        Some((name, object(&fields)))
+    /// Writes the event's `detail`, `{version, store, …}` with the fields the README's table
+    /// lists, into `s`. (Field by field into the page's own object, not JSON text or
+    /// `serde_json::Value`: the first-load module carries every byte of the code.)
+    pub fn detail(&self, store: &str, s: &mut dyn Sink) {
+        s.int("version", i64::from(EVENTS_VERSION));
+        s.text("store", store);
+        self.fields(s);
     }
 }
 
-/// One value of a JSON object written by [`object`].
-pub(crate) enum Field<'a> {
+/// Where the fields of one object are written, in order: a JS object in the browser
+/// (`events_dom`), JSON in the native tests.
+pub trait Sink {
     /// A string.
-    Text(&'a str),
+    fn text(&mut self, key: &'static str, value: &str);
     /// A whole number.
-    Int(i64),
-    /// GA4 items.
-    Items(&'a [Item]),
-    /// JSON text written elsewhere (an array of objects).
-    Raw(&'a str),
+    fn int(&mut self, key: &'static str, value: i64);
+    /// A list of `len` objects, the `n`th written by `each(n, …)` into an object of its own.
+    fn list(&mut self, key: &'static str, len: usize, each: &dyn Fn(usize, &mut dyn Sink));
 }
 
-/// `s` as a JSON string literal.
-fn push_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if u32::from(c) < 0x20 => {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+/// `currency`, `value` and `items`: the detail of one or more priced lines.
+fn priced(s: &mut dyn Sink, items: &[Item]) {
+    s.text("currency", "NGN");
+    s.int("value", total(items));
+    write_items(s, items);
 }
 
-fn push_field(out: &mut String, key: &str, value: &Field<'_>) {
-    push_str(out, key);
-    out.push(':');
-    match value {
-        Field::Text(s) => push_str(out, s),
-        Field::Int(n) => out.push_str(&n.to_string()),
-        Field::Raw(json) => out.push_str(json),
-        Field::Items(items) => {
-            out.push('[');
-            for (n, item) in items.iter().enumerate() {
-                if n > 0 {
-                    out.push(',');
-                }
-                let mut f = vec![
-                    ("item_id", Field::Text(&item.item_id)),
-                    ("item_name", Field::Text(&item.item_name)),
-                ];
-                if let Some(b) = &item.item_brand {
-                    f.push(("item_brand", Field::Text(b)));
-                }
-                if let Some(c) = &item.item_category {
-                    f.push(("item_category", Field::Text(c)));
-                }
-                f.push(("price", Field::Int(item.price)));
-                f.push(("quantity", Field::Int(i64::from(item.quantity))));
-                out.push_str(&object(&f));
-            }
-            out.push(']');
-        }
-    }
+fn write_items(s: &mut dyn Sink, items: &[Item]) {
+    s.list("items", items.len(), &|n, s| items[n].write(s));
 }
 
-/// A JSON object of `fields`, in order.
-pub(crate) fn object(fields: &[(&str, Field<'_>)]) -> String {
-    let mut out = String::from("{");
-    for (n, (key, value)) in fields.iter().enumerate() {
-        if n > 0 {
-            out.push(',');
+impl Item {
+    /// Writes the item as GA4 names its fields (brand and category only when known).
+    pub fn write(&self, s: &mut dyn Sink) {
+        s.text("item_id", &self.item_id);
+        s.text("item_name", &self.item_name);
+        if let Some(b) = &self.item_brand {
+            s.text("item_brand", b);
         }
-        push_field(&mut out, key, value);
+        if let Some(c) = &self.item_category {
+            s.text("item_category", c);
+        }
+        s.int("price", self.price);
+        s.int("quantity", i64::from(self.quantity));
     }
-    out.push('}');
-    out
 }
 
 /// The events a cart edit makes: an add or a remove for each line whose quantity changed (the
@@ -403,13 +339,54 @@ pub fn order_placed(order: &amigo_types::orders::Order) -> StoreEvent {
     }
 }
 
-/// A checkout's payment state.
+/// A checkout's payment as the merchant's page hears it: `awaiting_payment`, `paid` (the payment
+/// is confirmed: the checkout shows paid or placed), `expired`, `failed` or `refunded`.
 pub fn checkout_payment(view: &amigo_types::checkout::CheckoutView) -> StoreEvent {
+    use amigo_types::checkout::CheckoutStatus;
+    let status = match view.status {
+        CheckoutStatus::Placed => CheckoutStatus::Paid,
+        s => s,
+    };
     StoreEvent::Payment {
         reference: view.reference.clone(),
-        status: view.status.as_str().to_owned(),
+        status: status.as_str().to_owned(),
         method: view.method.as_str().to_owned(),
         value: view.total.amount,
+    }
+}
+
+/// A data purchase as the merchant's page hears it: bought (`processing`), then its outcome
+/// (`delivered`, `failed`); the price is the plan's, in Naira.
+pub fn data_purchase(p: &amigo_types::data::DataPurchase) -> StoreEvent {
+    use amigo_types::data::DataPurchaseStatus;
+    StoreEvent::DataPurchase {
+        reference: p.reference.clone(),
+        status: match p.status {
+            DataPurchaseStatus::Processing => "processing",
+            DataPurchaseStatus::Delivered => "delivered",
+            DataPurchaseStatus::Failed => "failed",
+        }
+        .to_owned(),
+        network: p.network_name.clone(),
+        plan: p.plan,
+        value: p.amount.amount,
+    }
+}
+
+impl StoreEvent {
+    /// For the events a merchant counts as money moving (`payment`, `data-purchase`), what makes
+    /// one outcome: its reference and status. The page tells each outcome once in this browser,
+    /// however often a tracking page shows it (polling, a reload, a second tab).
+    pub fn once_key(&self) -> Option<String> {
+        match self {
+            StoreEvent::Payment {
+                reference, status, ..
+            }
+            | StoreEvent::DataPurchase {
+                reference, status, ..
+            } => Some(format!("{reference}:{status}")),
+            _ => None,
+        }
     }
 }
 
@@ -447,13 +424,37 @@ pub fn cart_items(cart: &Cart) -> Vec<Item> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::{Value, json};
 
-    /// The detail as the page's `JSON.parse` reads it.
+    /// An object written into a [`Sink`], as the page reads it.
+    #[derive(Default)]
+    pub(crate) struct Json(pub(crate) serde_json::Map<String, Value>);
+
+    impl Sink for Json {
+        fn text(&mut self, key: &'static str, value: &str) {
+            self.0.insert(key.to_owned(), json!(value));
+        }
+        fn int(&mut self, key: &'static str, value: i64) {
+            self.0.insert(key.to_owned(), json!(value));
+        }
+        fn list(&mut self, key: &'static str, len: usize, each: &dyn Fn(usize, &mut dyn Sink)) {
+            let list = (0..len)
+                .map(|n| {
+                    let mut o = Json::default();
+                    each(n, &mut o);
+                    Value::Object(o.0)
+                })
+                .collect();
+            self.0.insert(key.to_owned(), list);
+        }
+    }
+
     fn detail(e: &StoreEvent, store: &str) -> Value {
-        serde_json::from_str(&e.detail(store)).expect("a detail is JSON")
+        let mut o = Json::default();
+        e.detail(store, &mut o);
+        Value::Object(o.0)
     }
 
     fn product(id: u64, price: i64) -> Product {
@@ -496,14 +497,46 @@ mod tests {
     }
 
     #[test]
-    fn text_is_escaped_so_any_name_stays_json() {
-        let e = StoreEvent::Error {
-            scope: "store".into(),
-            message: "a \"quoted\" \\ back\nslash\u{1}".into(),
+    fn payments_and_data_purchases_have_one_key_per_outcome() {
+        let paid = StoreEvent::Payment {
+            reference: "CHK-A".into(),
+            status: "paid".into(),
+            method: "paystack".into(),
+            value: 1,
         };
+        assert_eq!(paid.once_key().as_deref(), Some("CHK-A:paid"));
+        let delivered = StoreEvent::DataPurchase {
+            reference: "AMG-DAT-1".into(),
+            status: "delivered".into(),
+            network: "MTN".into(),
+            plan: 1,
+            value: 1,
+        };
+        assert_eq!(delivered.once_key().as_deref(), Some("AMG-DAT-1:delivered"));
+        assert!(StoreEvent::Ready.once_key().is_none());
+        assert!(StoreEvent::CartChange(Vec::new()).once_key().is_none());
+    }
+
+    #[test]
+    fn a_placed_checkout_tells_its_payment_as_paid() {
+        use amigo_types::checkout::{CheckoutStatus, PaymentMethod};
+        let mut v = crate::checkout::payment_status::tests::view(
+            CheckoutStatus::Placed,
+            PaymentMethod::Paystack,
+        );
+        let StoreEvent::Payment { status, .. } = checkout_payment(&v) else {
+            panic!("a payment event");
+        };
+        assert_eq!(status, "paid");
+        v.status = CheckoutStatus::Paid;
         assert_eq!(
-            detail(&e, "s")["message"],
-            "a \"quoted\" \\ back\nslash\u{1}"
+            checkout_payment(&v).once_key(),
+            Some(format!("{}:paid", v.reference))
+        );
+        v.status = CheckoutStatus::Expired;
+        assert_eq!(
+            checkout_payment(&v).once_key(),
+            Some(format!("{}:expired", v.reference))
         );
     }
 
@@ -562,14 +595,8 @@ mod tests {
                 assert!(!text.contains(personal), "{personal} in {text}");
             }
         }
-        let (name, ecommerce) = all[5].ga4().unwrap();
-        let ecommerce: Value = serde_json::from_str(&ecommerce).unwrap();
-        assert_eq!(name, "purchase");
-        assert_eq!(ecommerce["transaction_id"], "AMG-COM-1");
-        assert!(ecommerce.get("version").is_none() && ecommerce.get("store").is_none());
-        let shipping: Value = serde_json::from_str(&all[4].ga4().unwrap().1).unwrap();
-        assert_eq!(shipping.get("state"), None);
-        assert_eq!(shipping["shipping_tier"], "premium");
-        assert!(StoreEvent::Ready.ga4().is_none());
+        let placed = detail(&all[5], "shop-1");
+        assert_eq!(placed["transaction_id"], "AMG-COM-1");
+        assert_eq!(placed["items"][0]["item_brand"], p.brand.as_str());
     }
 }

@@ -1,20 +1,19 @@
 //! Dispatches [`StoreEvent`]s on the store's host element as `CustomEvent`s (bubbling and
 //! `composed`, so `document.addEventListener("amigo:add-to-cart", …)` hears them through the
-//! shadow root), and with `data-analytics="datalayer"` pushes GA4's ecommerce events to
-//! `window.dataLayer` too.
+//! shadow root). The loader forwards them to `window.dataLayer` for
+//! `data-analytics="datalayer"`.
 
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 
-use crate::events::StoreEvent;
+use crate::events::{Sink, StoreEvent};
 
 /// One store's event target.
 #[derive(Debug, Clone)]
 pub struct Emitter {
     host: HtmlElement,
     store: String,
-    datalayer: bool,
 }
 
 /// The store's [`Emitter`] through context: an index into this page's emitters (`Copy`, so
@@ -25,62 +24,90 @@ pub struct Events(Option<usize>);
 thread_local! {
     /// Every mounted store's emitter, for the life of the page.
     static EMITTERS: std::cell::RefCell<Vec<Emitter>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The told outcomes when the browser keeps no `localStorage` (this page load only).
+    static TOLD: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Whether the outcome `key` is told for the first time in this browser (and is remembered
+/// now): one `localStorage` item each (`amigo-told:v1:{key}`), so that a reload or a second tab
+/// of a tracking page does not count a payment twice.
+fn first_time(key: &str) -> bool {
+    let item = format!("amigo-told:v1:{key}");
+    match crate::keyed::browser::storage() {
+        Some(s) => {
+            if s.get_item(&item).ok().flatten().is_some() {
+                return false;
+            }
+            let _ = s.set_item(&item, "1");
+            true
+        }
+        None => TOLD.with(|t| {
+            let mut t = t.borrow_mut();
+            let told = t.contains(&item);
+            if !told {
+                t.push(item);
+            }
+            !told
+        }),
+    }
 }
 
 impl Emitter {
     /// Events of the store mounted on `host`, named `store` in their `detail`.
-    pub fn new(host: HtmlElement, store: String, datalayer: bool) -> Self {
-        Emitter {
-            host,
-            store,
-            datalayer,
-        }
+    pub fn new(host: HtmlElement, store: String) -> Self {
+        Emitter { host, store }
     }
 
-    /// Dispatches `event`; a page whose listeners throw does not stop the store.
+    /// Dispatches `event`; a page whose listeners throw does not stop the store. A payment or
+    /// data purchase outcome this browser told already (for this store) is not told again.
     pub fn emit(&self, event: &StoreEvent) {
-        let detail = js_sys::JSON::parse(&event.detail(&self.store)).unwrap_or(JsValue::NULL);
+        if let Some(key) = event.once_key()
+            && !first_time(&format!("{} {key}", self.store))
+        {
+            return;
+        }
         let init = CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);
-        init.set_detail(&detail);
+        let mut detail = JsObject::new();
+        event.detail(&self.store, &mut detail);
+        init.set_detail(&detail.0);
         if let Ok(ev) = CustomEvent::new_with_event_init_dict(event.name(), &init) {
             let _ = self.host.dispatch_event(&ev);
-        }
-        if self.datalayer
-            && let Some((name, ecommerce)) = event.ga4()
-        {
-            push_datalayer(name, &ecommerce);
         }
     }
 }
 
-/// `dataLayer.push({ecommerce: null})` then `dataLayer.push({event, ecommerce})`, as GA4's
-/// ecommerce guide asks (the first clears the previous event's items).
-fn push_datalayer(name: &str, ecommerce: &str) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let key = JsValue::from_str("dataLayer");
-    let layer = match js_sys::Reflect::get(&window, &key) {
-        Ok(v) if js_sys::Array::is_array(&v) => v,
-        _ => {
-            let fresh = js_sys::Array::new();
-            let _ = js_sys::Reflect::set(&window, &key, &fresh);
-            fresh.into()
+/// A JS object the page gets (a plain one, it may keep or change it), written field by field.
+pub(crate) struct JsObject(pub(crate) js_sys::Object);
+
+impl JsObject {
+    pub(crate) fn new() -> Self {
+        JsObject(js_sys::Object::new())
+    }
+
+    fn set(&self, key: &str, value: &JsValue) {
+        let _ = js_sys::Reflect::set(&self.0, &JsValue::from_str(key), value);
+    }
+}
+
+impl Sink for JsObject {
+    fn text(&mut self, key: &'static str, value: &str) {
+        self.set(key, &JsValue::from_str(value));
+    }
+    fn int(&mut self, key: &'static str, value: i64) {
+        // whole Naira and counts, far below 2^53
+        #[allow(clippy::cast_precision_loss)]
+        self.set(key, &JsValue::from_f64(value as f64));
+    }
+    fn list(&mut self, key: &'static str, len: usize, each: &dyn Fn(usize, &mut dyn Sink)) {
+        let list = js_sys::Array::new();
+        for n in 0..len {
+            let mut o = JsObject::new();
+            each(n, &mut o);
+            list.push(&o.0);
         }
-    };
-    let Ok(push) = js_sys::Reflect::get(&layer, &JsValue::from_str("push")) else {
-        return;
-    };
-    let Some(push) = push.dyn_ref::<js_sys::Function>() else {
-        return;
-    };
-    let event = format!(r#"{{"event":"{name}","ecommerce":{ecommerce}}}"#);
-    for entry in [r#"{"ecommerce":null}"#, event.as_str()] {
-        if let Ok(v) = js_sys::JSON::parse(entry) {
-            let _ = push.call1(&layer, &v);
-        }
+        self.set(key, &list);
     }
 }
 

@@ -3,13 +3,12 @@
 //! copy `cart()` hands out. Unit-tested natively; [`crate::host_api_dom`] wires it to the host
 //! element.
 //!
-//! Arguments arrive as JSON (the page's values through `JSON.stringify`), so whatever a page
-//! passes is read here, and anything unexpected is refused with a sentence the page's developer
-//! can act on.
+//! Arguments arrive as whatever the page passed, read into an [`Arg`], so anything unexpected is
+//! refused with a sentence the page's developer can act on.
 
 use amigo_types::catalog::MAX_SEARCH_LEN;
-use serde_json::Value;
 
+use crate::events::Sink;
 use crate::state::browse::Browse;
 use crate::state::cart::{Cart, MAX_QUANTITY};
 use crate::state::route::Route;
@@ -17,9 +16,23 @@ use crate::state::route::Route;
 /// Longest slug the API takes (catalog slugs are far shorter).
 const MAX_SLUG: usize = 120;
 
-fn slug(raw: &Value, what: &str) -> Result<String, String> {
+/// One argument a page passed, as far as the API reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    /// `undefined` or `null`.
+    Missing,
+    /// A string.
+    Text(String),
+    /// A number.
+    Number(f64),
+    /// An object with exactly one own key, and its value when that is a string.
+    Entry(String, Option<String>),
+    /// Anything else (an array, an object of other keys, a boolean).
+    Other,
+}
+
+fn slug(raw: Option<&str>, what: &str) -> Result<String, String> {
     let s = raw
-        .as_str()
         .map(str::trim)
         .filter(|s| !s.is_empty() && s.len() <= MAX_SLUG)
         .filter(|s| {
@@ -32,11 +45,15 @@ fn slug(raw: &Value, what: &str) -> Result<String, String> {
     Ok(s.to_owned())
 }
 
+fn short(s: &str) -> String {
+    s.chars().take(40).collect()
+}
+
 /// The route `open(route)` asks for: `"home"`, `"cart"`, `"checkout"`, `"data"` (when the store
 /// sells data), `{product: slug}`, `{category: slug}` or `{search: "…"}`.
-pub fn open_route(raw: &Value, sells_data: bool) -> Result<Route, String> {
+pub fn open_route(raw: &Arg, sells_data: bool) -> Result<Route, String> {
     match raw {
-        Value::String(s) => match s.as_str() {
+        Arg::Text(s) => match s.as_str() {
             "home" => Ok(Route::Browse(Browse::default())),
             "cart" => Ok(Route::Cart),
             "checkout" => Ok(Route::Checkout),
@@ -44,34 +61,31 @@ pub fn open_route(raw: &Value, sells_data: bool) -> Result<Route, String> {
             "data" => Err("open(\"data\"): this store does not sell data (data-features)".into()),
             other => Err(format!(
                 "open(\"{}\"): expected \"home\", \"cart\", \"checkout\", \"data\", {{product}}, {{category}} or {{search}}",
-                other.chars().take(40).collect::<String>()
+                short(other)
             )),
         },
-        Value::Object(map) if map.len() == 1 => {
-            let (key, value) = map.iter().next().expect("one entry");
-            match key.as_str() {
-                "product" => Ok(Route::Product(slug(value, "product")?)),
-                "category" => Ok(Route::Browse(Browse {
-                    category: Some(slug(value, "category")?),
+        Arg::Entry(key, value) => match key.as_str() {
+            "product" => Ok(Route::Product(slug(value.as_deref(), "product")?)),
+            "category" => Ok(Route::Browse(Browse {
+                category: Some(slug(value.as_deref(), "category")?),
+                ..Browse::default()
+            })),
+            "search" => {
+                let q = value
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|q| !q.is_empty())
+                    .ok_or("open({search: …}) needs some text to search for")?;
+                Ok(Route::Browse(Browse {
+                    q: q.chars().take(MAX_SEARCH_LEN).collect(),
                     ..Browse::default()
-                })),
-                "search" => {
-                    let q = value
-                        .as_str()
-                        .map(str::trim)
-                        .filter(|q| !q.is_empty())
-                        .ok_or("open({search: …}) needs some text to search for")?;
-                    Ok(Route::Browse(Browse {
-                        q: q.chars().take(MAX_SEARCH_LEN).collect(),
-                        ..Browse::default()
-                    }))
-                }
-                other => Err(format!(
-                    "open({{{}: …}}): expected product, category or search",
-                    other.chars().take(40).collect::<String>()
-                )),
+                }))
             }
-        }
+            other => Err(format!(
+                "open({{{}: …}}): expected product, category or search",
+                short(other)
+            )),
+        },
         _ => Err(
             "open(route): expected a name (\"cart\", \"checkout\", …) or one of {product}, {category}, {search}"
                 .into(),
@@ -79,23 +93,30 @@ pub fn open_route(raw: &Value, sells_data: bool) -> Result<Route, String> {
     }
 }
 
+/// A whole number from 1 up to `max`, as JS numbers carry them.
+fn whole(n: f64, max: u64) -> Option<u64> {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let whole = n as u64;
+    (n.fract() == 0.0 && n >= 1.0 && n <= max as f64).then_some(whole)
+}
+
 /// The product id and quantity `addToCart(productId, quantity)` asks for: a positive whole
 /// product id (a number or its digits as text), and 1 to the per-line limit units (1 when left
 /// out).
-pub fn add_args(id: &Value, quantity: &Value) -> Result<(u64, u32), String> {
+pub fn add_args(id: &Arg, quantity: &Arg) -> Result<(u64, u32), String> {
+    // JS numbers are exact up to 2^53
+    const MAX_ID: u64 = (1 << 53) - 1;
     let id = match id {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse::<u64>().ok(),
+        Arg::Number(n) => whole(*n, MAX_ID),
+        Arg::Text(s) => s.trim().parse::<u64>().ok().filter(|id| *id > 0),
         _ => None,
     }
-    .filter(|id| *id > 0)
     .ok_or("addToCart(productId, quantity): productId must be a catalog product id (a positive whole number)")?;
     let quantity = match quantity {
-        Value::Null => Some(1),
-        Value::Number(n) => n.as_u64().and_then(|q| u32::try_from(q).ok()),
+        Arg::Missing => Some(1),
+        Arg::Number(n) => whole(*n, u64::from(MAX_QUANTITY)).and_then(|q| u32::try_from(q).ok()),
         _ => None,
     }
-    .filter(|q| (1..=MAX_QUANTITY).contains(q))
     .ok_or_else(|| {
         format!(
             "addToCart(productId, quantity): quantity must be a whole number from 1 to {MAX_QUANTITY}"
@@ -104,59 +125,66 @@ pub fn add_args(id: &Value, quantity: &Value) -> Result<(u64, u32), String> {
     Ok((id, quantity))
 }
 
-/// What `cart()` hands the page, as JSON text: a copy, with no way back into the store's
-/// state.
-pub fn cart_copy(cart: &Cart) -> String {
-    use crate::events::{Field, object};
-    let lines: Vec<String> = cart
-        .lines()
-        .iter()
-        .map(|l| {
-            object(&[
-                (
-                    "product_id",
-                    Field::Int(i64::try_from(l.product_id).unwrap_or(i64::MAX)),
-                ),
-                ("slug", Field::Text(&l.slug)),
-                ("name", Field::Text(&l.name)),
-                ("unit_price", Field::Int(l.unit_price)),
-                ("quantity", Field::Int(i64::from(l.quantity))),
-            ])
-        })
-        .collect();
-    let lines = format!("[{}]", lines.join(","));
-    object(&[
-        ("currency", Field::Text("NGN")),
-        ("count", Field::Int(i64::from(cart.item_count()))),
-        ("subtotal", Field::Int(cart.subtotal())),
-        ("lines", Field::Raw(&lines)),
-    ])
+/// Writes what `cart()` hands the page: a copy, with no way back into the store's state.
+pub fn cart_copy(cart: &Cart, s: &mut dyn Sink) {
+    let lines = cart.lines();
+    s.text("currency", "NGN");
+    s.int("count", i64::from(cart.item_count()));
+    s.int("subtotal", cart.subtotal());
+    s.list("lines", lines.len(), &|n, s| {
+        let l = &lines[n];
+        s.int(
+            "product_id",
+            i64::try_from(l.product_id).unwrap_or(i64::MAX),
+        );
+        s.text("slug", &l.slug);
+        s.text("name", &l.name);
+        s.int("unit_price", l.unit_price);
+        s.int("quantity", i64::from(l.quantity));
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
+
+    /// What the page's value reads as (the browser side does the same with a `JsValue`).
+    fn arg(v: Value) -> Arg {
+        match v {
+            Value::Null => Arg::Missing,
+            Value::String(s) => Arg::Text(s),
+            Value::Number(n) => Arg::Number(n.as_f64().unwrap()),
+            Value::Object(map) if map.len() == 1 => {
+                let (k, v) = map.into_iter().next().unwrap();
+                Arg::Entry(k, v.as_str().map(str::to_owned))
+            }
+            _ => Arg::Other,
+        }
+    }
 
     #[test]
     fn open_takes_the_documented_routes_and_explains_the_rest() {
-        assert_eq!(open_route(&json!("cart"), false), Ok(Route::Cart));
-        assert_eq!(open_route(&json!("checkout"), false), Ok(Route::Checkout));
-        assert_eq!(open_route(&json!("data"), true), Ok(Route::Data));
+        assert_eq!(open_route(&arg(json!("cart")), false), Ok(Route::Cart));
+        assert_eq!(
+            open_route(&arg(json!("checkout")), false),
+            Ok(Route::Checkout)
+        );
+        assert_eq!(open_route(&arg(json!("data")), true), Ok(Route::Data));
         assert!(
-            open_route(&json!("data"), false)
+            open_route(&arg(json!("data")), false)
                 .unwrap_err()
                 .contains("does not sell data")
         );
         assert_eq!(
-            open_route(&json!({"product": "oraimo-freepods-3"}), false),
+            open_route(&arg(json!({"product": "oraimo-freepods-3"})), false),
             Ok(Route::Product("oraimo-freepods-3".into()))
         );
-        let Ok(Route::Browse(b)) = open_route(&json!({"category": "audio"}), false) else {
+        let Ok(Route::Browse(b)) = open_route(&arg(json!({"category": "audio"})), false) else {
             panic!("a category opens browse");
         };
         assert_eq!(b.category.as_deref(), Some("audio"));
-        let Ok(Route::Browse(b)) = open_route(&json!({"search": "  earbuds "}), false) else {
+        let Ok(Route::Browse(b)) = open_route(&arg(json!({"search": "  earbuds "})), false) else {
             panic!("a search opens browse");
         };
         assert_eq!(b.q, "earbuds");
@@ -170,15 +198,15 @@ mod tests {
             json!({"product": "a", "category": "b"}),
             json!({"brand": "oraimo"}),
         ] {
-            let e = open_route(&bad, true).unwrap_err();
+            let e = open_route(&arg(bad.clone()), true).unwrap_err();
             assert!(e.starts_with("open("), "{bad}: {e}");
         }
     }
 
     #[test]
     fn add_to_cart_takes_a_product_id_and_a_sane_quantity() {
-        assert_eq!(add_args(&json!(7), &Value::Null), Ok((7, 1)));
-        assert_eq!(add_args(&json!("7"), &json!(2)), Ok((7, 2)));
+        assert_eq!(add_args(&Arg::Number(7.0), &Arg::Missing), Ok((7, 1)));
+        assert_eq!(add_args(&arg(json!("7")), &arg(json!(2))), Ok((7, 2)));
         for (id, q) in [
             (json!(0), json!(1)),
             (json!(-3), json!(1)),
@@ -188,8 +216,13 @@ mod tests {
             (json!(7), json!(MAX_QUANTITY + 1)),
             (json!(7), json!("2")),
             (json!(7), json!(2.5)),
+            (json!(9_007_199_254_740_993.0_f64), json!(1)),
+            (json!([7]), json!(1)),
         ] {
-            assert!(add_args(&id, &q).is_err(), "{id} {q}");
+            assert!(
+                add_args(&arg(id.clone()), &arg(q.clone())).is_err(),
+                "{id} {q}"
+            );
         }
     }
 
@@ -198,7 +231,9 @@ mod tests {
         let mut cart = Cart::default();
         cart.add(&crate::state::cart::tests::product(7, 1_500, 9), 2)
             .unwrap();
-        let copy: Value = serde_json::from_str(&cart_copy(&cart)).unwrap();
+        let mut copy = crate::events::tests::Json::default();
+        cart_copy(&cart, &mut copy);
+        let copy = Value::Object(copy.0);
         assert_eq!(copy["count"], 2);
         assert_eq!(copy["subtotal"], 3_000);
         assert_eq!(copy["lines"][0]["product_id"], 7);

@@ -169,7 +169,7 @@ pub fn mount_store(host: &HtmlElement, config: EmbedConfig) -> Result<MountedSto
         .find(|s| !s.is_empty())
         .unwrap_or("store")
         .to_owned();
-    let emitter = Emitter::new(host.clone(), store, config.datalayer);
+    let emitter = Emitter::new(host.clone(), store);
     let ready = emitter.clone();
     let live = div.clone();
     let (live_host, live_root) = (host.clone(), root.clone());

@@ -90,13 +90,16 @@ pub fn DataPurchaseTracking(
 ) -> impl IntoView {
     let shown: RwSignal<Option<DataPurchase>> = RwSignal::new(None);
     let problem: RwSignal<Option<String>> = RwSignal::new(None);
-    // a final answer is never replaced by a slower, older one
+    let events = crate::events_dom::Events::from_context();
+    // a final answer is never replaced by a slower, older one; the merchant's page hears each
+    // status once (the emitter remembers what this browser told)
     let accept = move |p: DataPurchase| {
         let settled = shown.try_with_untracked(|s| {
             s.as_ref()
                 .is_some_and(|s| s.status != DataPurchaseStatus::Processing)
         });
         if settled == Some(false) {
+            events.emit(&crate::events::data_purchase(&p));
             shown.set(Some(p));
             problem.set(None);
         }

@@ -103,6 +103,16 @@ async function purchase(viewport) {
     for (const ga of ['view_item', 'add_to_cart', 'begin_checkout', 'add_shipping_info', 'purchase']) {
       check(layer.includes(ga), `${label}: dataLayer has GA4's ${ga}`);
     }
+    // each GA4 event follows {ecommerce: null}, and carries the detail without the store's own fields
+    const entries = await page.evaluate(() => window.dataLayer);
+    const at = entries.findIndex((x) => x.event === 'purchase');
+    const purchase = entries[at].ecommerce;
+    check(at > 0 && entries[at - 1].ecommerce === null, `${label}: {ecommerce: null} comes before GA4's purchase`);
+    check(purchase.transaction_id === placed.transaction_id && purchase.value === placed.value && purchase.currency === 'NGN'
+      && purchase.items[0].item_id === String(product.id) && !('version' in purchase) && !('store' in purchase),
+    `${label}: GA4's purchase carries the order's ecommerce fields (${JSON.stringify(purchase)})`);
+    const ship = entries.filter((x) => x.event === 'add_shipping_info').pop().ecommerce;
+    check(ship.shipping_tier === 'premium' && !('state' in ship) && !('lga' in ship), `${label}: GA4's add_shipping_info leaves out the area`);
   } finally {
     await ctx.close();
   }

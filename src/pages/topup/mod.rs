@@ -99,6 +99,7 @@ pub fn TopUpPage() -> impl IntoView {
             .flatten()
         },
         move |fresh| {
+            w.events.emit(&crate::events::data_purchase(&fresh));
             let _ = t.try_update(|t| t.update_purchase(fresh));
         },
     );

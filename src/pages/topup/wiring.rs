@@ -3,7 +3,7 @@
 //! `TopUp` (`topup::press`); this carries them out against the DOM, storage and the network.
 
 use amigo_types::checkout::{CheckoutView, PaymentMethod};
-use amigo_types::data::{DataPlan, DataPurchase, DataPurchaseStatus};
+use amigo_types::data::{DataPlan, DataPurchase};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -11,7 +11,6 @@ use wasm_bindgen::JsCast;
 use crate::checkout::api::CallError;
 use crate::checkout::payment::{PaymentLoad, return_url};
 use crate::checkout::payment_status::paystack_redirect;
-use crate::events::StoreEvent;
 use crate::events_dom::Events;
 use crate::keyed::browser::{new_key, storage};
 use crate::keyed::{PendingCheckout, SubmitFailure};
@@ -63,7 +62,7 @@ pub(super) struct Wiring {
     api: StoredValue<TopUpApi, LocalStorage>,
     storage_key: StoredValue<String>,
     router: Router,
-    events: Events,
+    pub(super) events: Events,
 }
 
 impl Wiring {
@@ -181,7 +180,7 @@ impl Wiring {
                     }
                 };
             if let Answer::Purchase(Ok(p)) = &answer {
-                self.events.emit(&purchase_event(p));
+                self.events.emit(&crate::events::data_purchase(p));
             }
             // the answer may land after the shopper left: one `try_` tells
             let Some(next) = self.t.try_update(|t| {
@@ -216,6 +215,9 @@ impl Wiring {
             return;
         };
         self.save();
+        if let Some(v) = &view {
+            self.events.emit(&crate::events::checkout_payment(v));
+        }
         let pay_url = view.and_then(|v| paystack_redirect(pending.reference(), v, shown_price));
         match pay_url.zip(web_sys::window()) {
             Some((url, w)) => {
@@ -226,21 +228,5 @@ impl Wiring {
                 self.router.go(Route::Order { reference, phone });
             }
         }
-    }
-}
-
-/// The merchant page's event for a purchase Amigo made.
-fn purchase_event(p: &DataPurchase) -> StoreEvent {
-    StoreEvent::DataPurchase {
-        reference: p.reference.clone(),
-        status: match p.status {
-            DataPurchaseStatus::Processing => "processing",
-            DataPurchaseStatus::Delivered => "delivered",
-            DataPurchaseStatus::Failed => "failed",
-        }
-        .to_owned(),
-        network: p.network_name.clone(),
-        plan: p.plan,
-        value: p.amount.amount,
     }
 }
