@@ -23,7 +23,7 @@ pub fn PaymentSettingsAlert(
     view! {
         <div class="co-notice co-payment-alert" role="alert" hidden=move || !failed()>
             {move || failed().then(|| view! {
-                {PaymentLoad::Failed.blocked_message().unwrap_or_default()}
+                {PaymentLoad::Failed.blocked_message(crate::wording::words()).unwrap_or_default()}
                 " "
                 <button type="button" class="btn co-payment-retry" on:click=move |_| on_retry.run(())>
                     "Retry"

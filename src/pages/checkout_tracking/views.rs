@@ -84,7 +84,7 @@ pub(super) fn summary_view(view: &CheckoutView, phone: &str) -> AnyView {
         </ul>
         <dl class="co-totals">
             <div><dt>"Items"</dt><dd>{view.subtotal.display.clone()}</dd></div>
-            <div><dt>"Delivery"</dt><dd>{price_label(view.delivery_fee.amount)}</dd></div>
+            <div><dt>"Delivery"</dt><dd>{price_label(crate::wording::words(), view.delivery_fee.amount)}</dd></div>
             <div class="co-total"><dt>"Total"</dt><dd>{view.total.display.clone()}</dd></div>
         </dl>
     }
