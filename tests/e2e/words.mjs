@@ -8,21 +8,22 @@
 // Env: AMIGO_DEMO_URL (the proxy), AMIGO_SANDBOX_INFO (the proxy's --sandbox-info-file JSON).
 import { axeScan, check, chooseZaria, demo, fillDetails, finish, launch, pickProducts, shot } from './lib.mjs';
 
-// The demo page, as the proxy serves it, with the script tag's attributes changed and without
-// the English first view the demo page carries (the loader then asks for the first view in the
-// store's language itself).
-const demoHtml = await (await fetch(`${demo}/`)).text();
-function merchantPage(attributes) {
-  return demoHtml
-    .replace(/<div id="amigo-store">[\s\S]*?<\/div>\s*<\/template>\s*<\/div>|<div id="amigo-store">[^<]*<\/div>/, '<div id="amigo-store"></div>')
-    .replace('data-target="#amigo-store"', `data-target="#amigo-store" ${attributes}`);
-}
-
+// The demo page with `attributes` set on its loader script before the loader runs (a page the
+// proxy serves keeps its network address space, which Chromium's local-network checks need), and
+// without the English first view the demo page carries: a page with data-lang includes the first
+// view in its language (`/api/first-view?lang=pcm`, tested in the proxy's API tests) or none.
 async function open(attributes, hash = '') {
   const { ctx, page, expectConsoleError } = await launch({ width: 1280, height: 800 });
-  const url = `${demo}/words-test.html`;
-  await page.route(url, (route) => route.fulfill({ contentType: 'text/html', body: merchantPage(attributes) }));
-  return { ctx, page, expectConsoleError, go: () => page.goto(`${url}${hash}`) };
+  await page.addInitScript((attrs) => {
+    new MutationObserver((changes, observer) => {
+      const script = document.querySelector('script[data-target="#amigo-store"]');
+      if (!script) return;
+      observer.disconnect();
+      for (const [name, value] of Object.entries(attrs)) script.setAttribute(name, value);
+      document.querySelector('#amigo-store').shadowRoot?.replaceChildren();
+    }).observe(document, { childList: true, subtree: true });
+  }, attributes);
+  return { ctx, page, expectConsoleError, go: () => page.goto(`${demo}/${hash}`) };
 }
 
 // The store's visible text and accessible names.
@@ -41,7 +42,7 @@ async function noEnglish(page, screen, phrases) {
 
 async function pidginPurchase() {
   const [product] = await pickProducts();
-  const { ctx, page, go } = await open('data-lang="pcm"');
+  const { ctx, page, go } = await open({ 'data-lang': 'pcm' });
   try {
     await go();
     await page.locator('[data-amigo-live]').waitFor({ state: 'attached', timeout: 30000 });
@@ -100,7 +101,7 @@ async function pidginPurchase() {
 }
 
 async function override() {
-  const { ctx, page, go } = await open(`data-wording='{"add_to_cart": "Buy now", "your_cart": "Your basket"}'`);
+  const { ctx, page, go } = await open({ 'data-wording': '{"add_to_cart": "Buy now", "your_cart": "Your basket"}' });
   try {
     await go();
     await page.locator('.grid button:has-text("Buy now")').first().waitFor({ timeout: 30000 });
@@ -115,7 +116,7 @@ async function override() {
 }
 
 async function unknownKey() {
-  const { ctx, page, go, expectConsoleError } = await open(`data-wording='{"add_to_kart": "Buy now"}'`);
+  const { ctx, page, go, expectConsoleError } = await open({ 'data-wording': '{"add_to_kart": "Buy now"}' });
   expectConsoleError(/^amigo-store: data-wording has an unknown text name "add_to_kart"$/);
   try {
     await go();
