@@ -122,7 +122,7 @@ impl FieldError {
 
 /// The store's text for why a phone number was refused, from [`NgMobile::parse`]'s own
 /// (English, for developers) explanation; a unit test holds each of its reasons to one text.
-fn phone_text(message: &str) -> Text {
+pub fn phone_text(message: &str) -> Text {
     if message.starts_with("A phone number can only contain") {
         Text::phone_characters
     } else if message.starts_with("That is not a Nigerian") {

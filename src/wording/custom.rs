@@ -243,6 +243,8 @@ mod tests {
             assert_eq!(Text::from_name(key.name()), Some(*key));
         }
         assert_eq!(Text::from_name("nope"), None);
+        assert_eq!(Text::from_name(""), None);
+        assert_eq!(Text::from_name("add_to_cart "), None);
         assert_eq!(Lang::parse(""), Some(Lang::En));
         assert_eq!(Lang::parse(" PCM "), Some(Lang::Pcm));
         assert_eq!(Lang::parse("yo"), None);

@@ -19,7 +19,10 @@ macro_rules! texts {
             )*
         }
 
-        const NAMES: [&str; COUNT] = [$(stringify!($key),)*];
+        /// Every name, each followed by a space: one string rather than a table of pointers,
+        /// which the first-load module would carry as well (names are looked up only when a
+        /// store mounts with a table to apply, and in tests).
+        const NAMES: &str = concat!($(stringify!($key), " ",)*);
 
         impl Text {
             /// Every text, in table order.
@@ -37,12 +40,18 @@ pub const COUNT: usize = Text::ALL.len();
 impl Text {
     /// The text's name, as `data-wording` spells it (`add_to_cart`).
     pub fn name(self) -> &'static str {
-        NAMES[self as usize]
+        NAMES.split(' ').nth(self as usize).unwrap_or_default()
     }
 
     /// The text a name stands for, if any.
     pub fn from_name(name: &str) -> Option<Text> {
-        NAMES.iter().position(|n| *n == name).map(|i| Text::ALL[i])
+        if name.is_empty() {
+            return None;
+        }
+        NAMES
+            .split(' ')
+            .position(|n| n == name)
+            .and_then(|i| Text::ALL.get(i).copied())
     }
 }
 
@@ -254,4 +263,64 @@ texts! {
     status_delivered_detail = "Your order has arrived.";
     status_cancelled_detail = "This order was cancelled and refunded.";
     cancelled_reason = "{detail} Reason: {reason}";
+    // paying: the checkout's own page (Paystack, bank transfer)
+    awaiting_payment = "Awaiting payment";
+    goal_order = "place your order";
+    goal_data = "get your data";
+    store_does_order = "The store places your order";
+    store_does_data = "The store sends your data";
+    paid_title_order = "Paid — placing your order";
+    paid_title_data = "Paid — buying your data";
+    paid_doing_order = "placing your order with the store";
+    paid_doing_data = "buying your data";
+    placed_title_order = "Paid — your order is placed";
+    placed_title_data = "Paid — your data is on its way";
+    placed_next_order = "Follow your order below.";
+    placed_next_data = "Follow your top-up below.";
+    expired_tail_order = "no order was placed. Your cart is still here: you can check out again.";
+    expired_tail_data = "no data was bought. You can buy it again.";
+    failed_title_order = "Order not placed";
+    failed_title_data = "Data not bought";
+    failed_default_order = "The store couldn't place your order.";
+    failed_default_data = "The store couldn't buy your data.";
+    pay_on_paystack = "Pay {total} on Paystack's secure page to {goal}. If you have just paid, this page updates by itself. Unpaid, it expires on {expires}.";
+    transfer_exactly = "Transfer exactly {total} to the account below, with the reference in the narration. {store_does} once it confirms your transfer; this page updates by itself. Unpaid, it expires on {expires}.";
+    waiting_for_payment = "The store is waiting for your payment of {total}. Unpaid, it expires on {expires}.";
+    paid_detail = "We have your payment of {total} and are {doing}. This takes a moment; this page updates by itself.";
+    placed_detail = "You paid {total}. {next}";
+    payment_expired = "Payment expired";
+    expired_detail = "Nobody paid in time, so nothing was charged and {tail}";
+    failed_transfer_detail = "{reason} The store will return your transfer of {total}; contact it with reference {reference}.";
+    failed_detail = "{reason} If you were charged, the store returns your {total}; contact it with reference {reference}.";
+    refunded = "Refunded";
+    refunded_detail = "{reason} Refund of {total} sent: it reaches your card or account within a few working days.";
+    checkout_unreadable = "The store sent an answer we can't show. We'll keep trying.";
+    checkout_not_found = "We couldn't find a checkout with that reference and phone number.";
+    checkout_load_failed = "We couldn't load your checkout. We'll keep trying.";
+    checkout_title = "Checkout {reference}";
+    your_data = "Your data";
+    plan = "Plan";
+    line = "Line";
+    paid_data_note = "Paid {total} — your data is on its way (checkout {reference}).";
+    paid_order_note = "Paid — your order is placed (checkout {reference}).";
+    buy_data_again = "Buy data again";
+    check_out_again = "Check out again";
+    loading_your_checkout = "Loading your checkout…";
+    find_phone_hint = "The number you gave at checkout (for data, the number topped up).";
+    show_my_checkout = "Show my checkout";
+    order_awaits_payment = "Your order awaits payment";
+    checkout_reference = "Checkout reference:";
+    open_your_checkout = "Open your checkout to pay, see the store's bank details or follow your order. If you have already paid, it shows there within a minute.";
+    go_to_checkout = "Go to your checkout";
+    check_out_again_hint = "Check out again only if you have not paid: an unpaid checkout expires by itself.";
+    bank_details = "Bank transfer details";
+    account_name = "Account name";
+    bank = "Bank";
+    account_number = "Account number";
+    amount = "Amount";
+    narration = "Reference (narration)";
+    copy = "Copy";
+    copy_item = "Copy {label}";
+    copied = "{label} copied.";
+    copy_failed = "Couldn't copy the {label}: select it and copy it.";
 }
