@@ -9,7 +9,7 @@ use amigo_types::orders::{
 use amigo_types::phone::{NgMobile, network_for};
 use serde::{Deserialize, Serialize};
 
-use crate::wording::{Text, Wording};
+use crate::wording::{Later, Wording};
 
 /// A part of the checkout page, in page order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -94,14 +94,14 @@ pub struct FieldError {
     /// The control at fault.
     pub field: Field,
     /// What the shopper is told (`{n}` is [`FieldError::limit`]).
-    pub text: Text,
+    pub text: Later,
     /// The length limit the text names, if any.
     pub limit: usize,
 }
 
 impl FieldError {
     /// An error on `field`.
-    pub fn new(field: Field, text: Text) -> Self {
+    pub fn new(field: Field, text: Later) -> Self {
         Self {
             field,
             text,
@@ -110,7 +110,7 @@ impl FieldError {
     }
 
     /// An error on `field` that names its length limit.
-    fn too_long(field: Field, text: Text, limit: usize) -> Self {
+    fn too_long(field: Field, text: Later, limit: usize) -> Self {
         Self { field, text, limit }
     }
 
@@ -122,15 +122,15 @@ impl FieldError {
 
 /// The store's text for why a phone number was refused, from [`NgMobile::parse`]'s own
 /// (English, for developers) explanation; a unit test holds each of its reasons to one text.
-pub fn phone_text(message: &str) -> Text {
+pub fn phone_text(message: &str) -> Later {
     if message.starts_with("A phone number can only contain") {
-        Text::phone_characters
+        Later::phone_characters
     } else if message.starts_with("That is not a Nigerian") {
-        Text::phone_not_nigerian
+        Later::phone_not_nigerian
     } else if message.starts_with("Enter an 11-digit") {
-        Text::phone_length
+        Later::phone_length
     } else {
-        Text::phone_required
+        Later::phone_required
     }
 }
 
@@ -144,8 +144,8 @@ pub fn first_invalid(errors: &[FieldError]) -> Option<Field> {
 pub fn fix_fields_notice(errors: &[FieldError], w: &Wording) -> Option<String> {
     match errors.len() {
         0 => None,
-        1 => Some(w.get(Text::fix_one_field).to_owned()),
-        n => Some(w.fill(Text::fix_fields, &[("n", &n.to_string())])),
+        1 => Some(w.get(Later::fix_one_field).to_owned()),
+        n => Some(w.fill(Later::fix_fields, &[("n", &n.to_string())])),
     }
 }
 
@@ -236,12 +236,12 @@ pub struct ValidDetails {
 pub fn check_name(raw: &str) -> Result<String, FieldError> {
     let name = raw.trim();
     if name.is_empty() {
-        return Err(FieldError::new(Field::Name, Text::name_required));
+        return Err(FieldError::new(Field::Name, Later::name_required));
     }
     if name.chars().count() > MAX_NAME_LEN {
         return Err(FieldError::too_long(
             Field::Name,
-            Text::name_too_long,
+            Later::name_too_long,
             MAX_NAME_LEN,
         ));
     }
@@ -251,7 +251,7 @@ pub fn check_name(raw: &str) -> Result<String, FieldError> {
 /// The phone rule alone: any accepted form, normalised to `0XXXXXXXXXX`.
 pub fn check_phone(raw: &str) -> Result<NgMobile, FieldError> {
     if raw.trim().is_empty() {
-        return Err(FieldError::new(Field::Phone, Text::phone_required));
+        return Err(FieldError::new(Field::Phone, Later::phone_required));
     }
     NgMobile::parse(raw).map_err(|e| FieldError::new(Field::Phone, phone_text(&e.message)))
 }
@@ -265,7 +265,7 @@ pub fn check_email(raw: &str) -> Result<Option<String>, FieldError> {
     if is_plausible_email(email) {
         Ok(Some(email.to_owned()))
     } else {
-        Err(FieldError::new(Field::Email, Text::email_invalid))
+        Err(FieldError::new(Field::Email, Later::email_invalid))
     }
 }
 
@@ -273,12 +273,12 @@ pub fn check_email(raw: &str) -> Result<Option<String>, FieldError> {
 pub fn check_address(raw: &str) -> Result<String, FieldError> {
     let address = raw.trim();
     if address.is_empty() {
-        return Err(FieldError::new(Field::Address, Text::address_required));
+        return Err(FieldError::new(Field::Address, Later::address_required));
     }
     if address.chars().count() > MAX_ADDRESS_LEN {
         return Err(FieldError::too_long(
             Field::Address,
-            Text::address_too_long,
+            Later::address_too_long,
             MAX_ADDRESS_LEN,
         ));
     }
@@ -291,7 +291,7 @@ pub fn check_notes(raw: &str) -> Result<Option<String>, FieldError> {
     if notes.chars().count() > MAX_NOTES_LEN {
         return Err(FieldError::too_long(
             Field::Notes,
-            Text::notes_too_long,
+            Later::notes_too_long,
             MAX_NOTES_LEN,
         ));
     }
@@ -313,7 +313,7 @@ pub fn validate(
         .ok();
     let notes = check_notes(&details.notes).map_err(|e| errors.push(e)).ok();
     if location.is_none() {
-        errors.push(FieldError::new(Field::Location, Text::location_required));
+        errors.push(FieldError::new(Field::Location, Later::location_required));
     }
     match (name, phone, email, address, notes, location) {
         (Some(name), Some(phone), Some(email), Some(address), Some(notes), Some(location))
@@ -383,8 +383,8 @@ pub(crate) mod tests {
     #[test]
     fn the_fix_fields_notice_follows_the_remaining_errors() {
         let mut errors = vec![
-            FieldError::new(Field::Name, Text::name_required),
-            FieldError::new(Field::Tier, Text::refused_tier),
+            FieldError::new(Field::Name, Later::name_required),
+            FieldError::new(Field::Tier, Later::refused_tier),
         ];
         assert_eq!(
             fix_fields_notice(&errors, &ENGLISH).as_deref(),
@@ -483,11 +483,11 @@ pub(crate) mod tests {
     #[test]
     fn each_phone_refusal_has_its_own_text() {
         for (raw, text) in [
-            ("0803abc4567", Text::phone_characters),
-            ("0803123456", Text::phone_length),
-            ("080312345678", Text::phone_length),
-            ("01234567890", Text::phone_not_nigerian),
-            ("080+31234567", Text::phone_characters),
+            ("0803abc4567", Later::phone_characters),
+            ("0803123456", Later::phone_length),
+            ("080312345678", Later::phone_length),
+            ("01234567890", Later::phone_not_nigerian),
+            ("080+31234567", Later::phone_characters),
         ] {
             assert_eq!(check_phone(raw).unwrap_err().text, text, "{raw}");
         }

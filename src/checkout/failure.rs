@@ -5,7 +5,7 @@ use amigo_types::ErrorBody;
 
 use super::details::{Field, Step};
 use crate::keyed::{SubmitFailure, retry_after_secs};
-use crate::wording::{Text, Wording};
+use crate::wording::{Later, Wording};
 
 /// Longest wait honoured from `Retry-After` before giving the button back to the shopper.
 pub const MAX_RETRY_AFTER_SECS: u64 = 120;
@@ -39,7 +39,7 @@ pub enum Failure {
     /// No answer, a timeout or a 5xx: the order may or may not exist, so retry with the same key.
     Retryable {
         /// What happened, for the shopper.
-        text: Text,
+        text: Later,
     },
     /// `idempotency_key_reused`: the key was used for a different order body (another tab).
     KeyConflict,
@@ -54,7 +54,7 @@ pub enum Failure {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Said {
     /// One of the store's texts.
-    Ours(Text),
+    Ours(Later),
     /// The server's own explanation (its words, as it sent them).
     Server(String),
     /// No explanation came: the HTTP status.
@@ -105,29 +105,29 @@ fn field_for_code(code: &str) -> Option<Field> {
 
 /// A shopper-facing sentence for a field the store refused (the platform's messages are for
 /// developers).
-pub fn field_text(field: Field) -> Text {
+pub fn field_text(field: Field) -> Later {
     match field {
-        Field::Name => Text::refused_name,
-        Field::Phone => Text::refused_phone,
-        Field::Email => Text::refused_email,
-        Field::Address => Text::refused_address,
-        Field::Notes => Text::refused_notes,
-        Field::Location => Text::refused_location,
-        Field::Tier => Text::refused_tier,
-        Field::Items => Text::refused_items,
+        Field::Name => Later::refused_name,
+        Field::Phone => Later::refused_phone,
+        Field::Email => Later::refused_email,
+        Field::Address => Later::refused_address,
+        Field::Notes => Later::refused_notes,
+        Field::Location => Later::refused_location,
+        Field::Tier => Later::refused_tier,
+        Field::Items => Later::refused_items,
     }
 }
 
 impl SubmitFailure for Failure {
     fn network() -> Self {
         Failure::Retryable {
-            text: Text::order_network,
+            text: Later::order_network,
         }
     }
 
     fn bad_return_url() -> Self {
         Failure::Rejected {
-            said: Said::Ours(Text::bad_return_url),
+            said: Said::Ours(Later::bad_return_url),
         }
     }
 
@@ -178,7 +178,7 @@ impl SubmitFailure for Failure {
         }
         if status >= 500 || code == "server_error" || body.and_then(|b| b.retryable) == Some(true) {
             return Failure::Retryable {
-                text: Text::order_server_error,
+                text: Later::order_server_error,
             };
         }
         Failure::Rejected {
@@ -223,17 +223,17 @@ impl Failure {
             } => return message.clone(),
             Failure::Rejected {
                 said: Said::Status(status),
-            } => return w.fill(Text::order_refused, &[("status", &status.to_string())]),
-            Failure::Unserviceable { .. } => Text::order_unserviceable,
-            Failure::OutOfStock { .. } => Text::order_sold_out,
-            Failure::StoreUnavailable => Text::store_unavailable,
+            } => return w.fill(Later::order_refused, &[("status", &status.to_string())]),
+            Failure::Unserviceable { .. } => Later::order_unserviceable,
+            Failure::OutOfStock { .. } => Later::order_sold_out,
+            Failure::StoreUnavailable => Later::store_unavailable,
             Failure::RateLimited { retry_after_secs } => {
                 return w.fill(
-                    Text::store_busy,
+                    Later::store_busy,
                     &[("seconds", &retry_after_secs.to_string())],
                 );
             }
-            Failure::KeyConflict => Text::order_changed,
+            Failure::KeyConflict => Later::order_changed,
         };
         w.get(text).to_owned()
     }

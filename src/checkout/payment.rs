@@ -10,7 +10,7 @@
 use amigo_types::checkout::{PaymentMethod, PaymentSettings};
 use amigo_types::format_naira;
 
-use crate::wording::{Text, Wording};
+use crate::wording::{Later, Wording};
 
 /// The longest `return_url` sent. Browsers allow longer addresses, but a page with kilobytes of
 /// query is not one a shopper returns to, and the proxy stores the value.
@@ -63,8 +63,8 @@ impl PaymentLoad {
     pub fn blocked_message(self, w: &Wording) -> Option<&'static str> {
         match self {
             PaymentLoad::Ready(_) => None,
-            PaymentLoad::Loading => Some(w.get(Text::payment_checking)),
-            PaymentLoad::Failed => Some(w.get(Text::payment_check_failed)),
+            PaymentLoad::Loading => Some(w.get(Later::payment_checking)),
+            PaymentLoad::Failed => Some(w.get(Later::payment_check_failed)),
         }
     }
 }
@@ -78,14 +78,14 @@ pub fn place_label(
     submitting: bool,
 ) -> String {
     let text = match (method, submitting) {
-        (Some(PaymentMethod::Paystack), true) => Text::starting_payment,
+        (Some(PaymentMethod::Paystack), true) => Later::starting_payment,
         (Some(PaymentMethod::Paystack), false) => match total {
-            Some(t) => return w.fill(Text::pay_amount, &[("amount", &format_naira(t))]),
-            None => Text::pay,
+            Some(t) => return w.fill(Later::pay_amount, &[("amount", &format_naira(t))]),
+            None => Later::pay,
         },
-        (Some(PaymentMethod::Transfer), false) => Text::place_order_transfer,
-        (_, true) => Text::placing_order,
-        (_, false) => Text::place_order,
+        (Some(PaymentMethod::Transfer), false) => Later::place_order_transfer,
+        (_, true) => Later::placing_order,
+        (_, false) => Later::place_order,
     };
     w.get(text).to_owned()
 }
@@ -93,9 +93,9 @@ pub fn place_label(
 /// The line under the last button: what happens next and why nothing is charged twice.
 pub fn fine_print(w: &Wording, method: Option<PaymentMethod>) -> &'static str {
     w.get(match method {
-        Some(PaymentMethod::Paystack) => Text::fine_print_paystack,
-        Some(PaymentMethod::Transfer) => Text::fine_print_transfer,
-        _ => Text::fine_print_order,
+        Some(PaymentMethod::Paystack) => Later::fine_print_paystack,
+        Some(PaymentMethod::Transfer) => Later::fine_print_transfer,
+        _ => Later::fine_print_order,
     })
 }
 

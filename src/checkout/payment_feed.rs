@@ -3,7 +3,7 @@
 //! a timer, the visibility of the tab and the proxy's answer to it, and carries out what an
 //! accepted view asks (tell the merchant's page, settle this browser's draft).
 
-use crate::wording::Text;
+use crate::wording::Later;
 use std::time::Duration;
 
 use amigo_types::checkout::{CheckoutKind, CheckoutStatus, CheckoutView};
@@ -27,7 +27,7 @@ pub enum Answer {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PaymentFeed {
     shown: Option<CheckoutView>,
-    problem: Option<Text>,
+    problem: Option<Later>,
     stopped: bool,
     polls: u32,
 }
@@ -39,7 +39,7 @@ impl PaymentFeed {
     }
 
     /// What went wrong, for the alert.
-    pub fn problem(&self) -> Option<Text> {
+    pub fn problem(&self) -> Option<Later> {
         self.problem
     }
 
@@ -69,18 +69,18 @@ impl PaymentFeed {
                 Some(view)
             }
             Answer::Unreadable => {
-                self.problem = Some(Text::checkout_unreadable);
+                self.problem = Some(Later::checkout_unreadable);
                 None
             }
             Answer::NotFound => {
                 self.stopped = true;
-                self.problem = Some(Text::checkout_not_found);
+                self.problem = Some(Later::checkout_not_found);
                 None
             }
             Answer::Failed => {
                 // keep showing what we have; only say so when there is nothing yet
                 if self.shown.is_none() {
-                    self.problem = Some(Text::checkout_load_failed);
+                    self.problem = Some(Later::checkout_load_failed);
                 }
                 None
             }

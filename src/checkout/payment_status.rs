@@ -18,7 +18,7 @@ use amigo_types::checkout::{
 use super::payment::is_web_url;
 use super::tracking::is_reference;
 use crate::topup::is_data_reference;
-use crate::wording::{Text, Wording};
+use crate::wording::{Later, Wording};
 
 /// How often to ask while a payment is expected (the first [`FAST_POLLS`] times).
 pub const POLL_FAST: Duration = Duration::from_secs(3);
@@ -138,40 +138,40 @@ fn transfer_details(view: &CheckoutView) -> Option<TransferDetails> {
 /// The phrases that differ between a checkout for goods and one for data.
 struct Phrases {
     /// What paying does: "place your order".
-    goal: Text,
+    goal: Later,
     /// What the store does once a transfer is confirmed.
-    store_does: Text,
-    paid_title: Text,
-    paid_doing: Text,
-    placed_title: Text,
-    placed_next: Text,
-    expired_tail: Text,
-    failed_title: Text,
-    failed_default: Text,
+    store_does: Later,
+    paid_title: Later,
+    paid_doing: Later,
+    placed_title: Later,
+    placed_next: Later,
+    expired_tail: Later,
+    failed_title: Later,
+    failed_default: Later,
 }
 
 const ORDER_PHRASES: Phrases = Phrases {
-    goal: Text::goal_order,
-    store_does: Text::store_does_order,
-    paid_title: Text::paid_title_order,
-    paid_doing: Text::paid_doing_order,
-    placed_title: Text::placed_title_order,
-    placed_next: Text::placed_next_order,
-    expired_tail: Text::expired_tail_order,
-    failed_title: Text::failed_title_order,
-    failed_default: Text::failed_default_order,
+    goal: Later::goal_order,
+    store_does: Later::store_does_order,
+    paid_title: Later::paid_title_order,
+    paid_doing: Later::paid_doing_order,
+    placed_title: Later::placed_title_order,
+    placed_next: Later::placed_next_order,
+    expired_tail: Later::expired_tail_order,
+    failed_title: Later::failed_title_order,
+    failed_default: Later::failed_default_order,
 };
 
 const DATA_PHRASES: Phrases = Phrases {
-    goal: Text::goal_data,
-    store_does: Text::store_does_data,
-    paid_title: Text::paid_title_data,
-    paid_doing: Text::paid_doing_data,
-    placed_title: Text::placed_title_data,
-    placed_next: Text::placed_next_data,
-    expired_tail: Text::expired_tail_data,
-    failed_title: Text::failed_title_data,
-    failed_default: Text::failed_default_data,
+    goal: Later::goal_data,
+    store_does: Later::store_does_data,
+    paid_title: Later::paid_title_data,
+    paid_doing: Later::paid_doing_data,
+    placed_title: Later::placed_title_data,
+    placed_next: Later::placed_next_data,
+    expired_tail: Later::expired_tail_data,
+    failed_title: Later::failed_title_data,
+    failed_default: Later::failed_default_data,
 };
 
 fn phrases(kind: CheckoutKind) -> &'static Phrases {
@@ -199,7 +199,7 @@ pub fn stage(view: &CheckoutView, w: &Wording) -> Stage {
     let p = phrases(view.kind);
     let goal = w.get(p.goal);
     let waiting = |detail: String, next: NextStep| Stage {
-        title: w.get(Text::awaiting_payment),
+        title: w.get(Later::awaiting_payment),
         detail,
         tone: Tone::Waiting,
         next,
@@ -208,7 +208,7 @@ pub fn stage(view: &CheckoutView, w: &Wording) -> Stage {
         CheckoutStatus::AwaitingPayment => match (view.method, &view.pay) {
             (_, Some(PaymentInstructions::Paystack { authorization_url })) => waiting(
                 w.fill(
-                    Text::pay_on_paystack,
+                    Later::pay_on_paystack,
                     &[("total", total), ("goal", goal), ("expires", &expires)],
                 ),
                 NextStep::Pay {
@@ -217,7 +217,7 @@ pub fn stage(view: &CheckoutView, w: &Wording) -> Stage {
             ),
             (_, Some(PaymentInstructions::Transfer { .. })) => waiting(
                 w.fill(
-                    Text::transfer_exactly,
+                    Later::transfer_exactly,
                     &[
                         ("total", total),
                         ("store_does", w.get(p.store_does)),
@@ -228,7 +228,7 @@ pub fn stage(view: &CheckoutView, w: &Wording) -> Stage {
             ),
             _ => waiting(
                 w.fill(
-                    Text::waiting_for_payment,
+                    Later::waiting_for_payment,
                     &[("total", total), ("expires", &expires)],
                 ),
                 NextStep::Wait,
@@ -237,7 +237,7 @@ pub fn stage(view: &CheckoutView, w: &Wording) -> Stage {
         CheckoutStatus::Paid => Stage {
             title: w.get(p.paid_title),
             detail: w.fill(
-                Text::paid_detail,
+                Later::paid_detail,
                 &[("total", total), ("doing", w.get(p.paid_doing))],
             ),
             tone: Tone::Good,
@@ -246,7 +246,7 @@ pub fn stage(view: &CheckoutView, w: &Wording) -> Stage {
         CheckoutStatus::Placed => Stage {
             title: w.get(p.placed_title),
             detail: w.fill(
-                Text::placed_detail,
+                Later::placed_detail,
                 &[("total", total), ("next", w.get(p.placed_next))],
             ),
             tone: Tone::Good,
@@ -257,8 +257,8 @@ pub fn stage(view: &CheckoutView, w: &Wording) -> Stage {
             },
         },
         CheckoutStatus::Expired => Stage {
-            title: w.get(Text::payment_expired),
-            detail: w.fill(Text::expired_detail, &[("tail", w.get(p.expired_tail))]),
+            title: w.get(Later::payment_expired),
+            detail: w.fill(Later::expired_detail, &[("tail", w.get(p.expired_tail))]),
             tone: Tone::Bad,
             next: NextStep::StartAgain,
         },
@@ -266,8 +266,8 @@ pub fn stage(view: &CheckoutView, w: &Wording) -> Stage {
             title: w.get(p.failed_title),
             detail: w.fill(
                 match view.method {
-                    PaymentMethod::Transfer => Text::failed_transfer_detail,
-                    _ => Text::failed_detail,
+                    PaymentMethod::Transfer => Later::failed_transfer_detail,
+                    _ => Later::failed_detail,
                 },
                 &[
                     ("reason", &failure_sentence(view, w)),
@@ -279,9 +279,9 @@ pub fn stage(view: &CheckoutView, w: &Wording) -> Stage {
             next: NextStep::StartAgain,
         },
         CheckoutStatus::Refunded => Stage {
-            title: w.get(Text::refunded),
+            title: w.get(Later::refunded),
             detail: w.fill(
-                Text::refunded_detail,
+                Later::refunded_detail,
                 &[("reason", &failure_sentence(view, w)), ("total", total)],
             ),
             tone: Tone::Bad,

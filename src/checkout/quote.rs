@@ -5,16 +5,16 @@
 use amigo_types::delivery::{DeliveryTier, EtaRange, Quote};
 use amigo_types::format_naira;
 
-use crate::wording::{Text, Wording};
+use crate::wording::{Later, Wording};
 
 /// "0–2 days", "1 day", "3 days".
 pub fn eta_label(w: &Wording, min: u32, max: u32) -> String {
     let (lo, hi) = (min.min(max), min.max(max));
     match (lo == hi, hi == 1) {
-        (true, true) => w.get(Text::one_day).to_owned(),
-        (true, false) => w.fill(Text::days, &[("n", &hi.to_string())]),
+        (true, true) => w.get(Later::one_day).to_owned(),
+        (true, false) => w.fill(Later::days, &[("n", &hi.to_string())]),
         (false, _) => w.fill(
-            Text::days_range,
+            Later::days_range,
             &[("min", &lo.to_string()), ("max", &hi.to_string())],
         ),
     }
@@ -23,7 +23,7 @@ pub fn eta_label(w: &Wording, min: u32, max: u32) -> String {
 /// "Free" for nothing, else the Naira display.
 pub fn price_label(w: &Wording, amount: i64) -> String {
     if amount == 0 {
-        w.get(Text::free).to_owned()
+        w.get(Later::free).to_owned()
     } else {
         format_naira(amount)
     }
@@ -116,7 +116,7 @@ pub fn quote_view(
     name_of: impl Fn(u64) -> Option<String>,
 ) -> QuoteView {
     let name = |id: u64| {
-        name_of(id).unwrap_or_else(|| w.fill(Text::item_number, &[("id", &id.to_string())]))
+        name_of(id).unwrap_or_else(|| w.fill(Later::item_number, &[("id", &id.to_string())]))
     };
     let place = match &quote.location.lga_name {
         Some(lga) => format!("{lga}, {}", quote.location.state_name),
@@ -136,14 +136,14 @@ pub fn quote_view(
         vec![
             TierOption {
                 tier: DeliveryTier::Standard,
-                title: w.get(Text::standard_delivery),
+                title: w.get(Later::standard_delivery),
                 amount: quote.totals.standard,
                 price: price_label(w, quote.totals.standard),
                 eta: tier_eta(w, quote, DeliveryTier::Standard),
             },
             TierOption {
                 tier: DeliveryTier::Premium,
-                title: w.get(Text::premium_delivery),
+                title: w.get(Later::premium_delivery),
                 amount: quote.totals.premium,
                 price: price_label(w, quote.totals.premium),
                 eta: tier_eta(w, quote, DeliveryTier::Premium),
@@ -161,15 +161,16 @@ pub fn quote_view(
                 name: s
                     .scheme_name
                     .clone()
-                    .unwrap_or_else(|| w.get(Text::free_delivery).to_owned()),
+                    .unwrap_or_else(|| w.get(Later::free_delivery).to_owned()),
                 products: s.product_ids.iter().map(|&id| name(id)).collect(),
                 standard: s.standard.map_or_else(
-                    || w.get(Text::free).to_owned(),
+                    || w.get(Later::free).to_owned(),
                     |t| price_label(w, if t.free_for_customer { 0 } else { t.price }),
                 ),
-                premium: s
-                    .premium
-                    .map_or_else(|| w.get(Text::free).to_owned(), |t| price_label(w, t.price)),
+                premium: s.premium.map_or_else(
+                    || w.get(Later::free).to_owned(),
+                    |t| price_label(w, t.price),
+                ),
                 eta: s.standard.map_or_else(
                     || eta_label(w, quote.eta.min, quote.eta.max),
                     |t| eta_label(w, t.eta_min, t.eta_max),

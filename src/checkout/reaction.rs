@@ -11,7 +11,7 @@ use super::details::{
 };
 use super::failure::{Failure, field_text};
 use super::flow::Blocked;
-use crate::wording::{Text, Wording};
+use crate::wording::{Later, Text, Wording};
 
 /// Where focus goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,12 +69,12 @@ pub fn blocked(b: Blocked, w: &Wording) -> Option<Reaction> {
             ..Reaction::default()
         },
         Blocked::NeedsQuote => Reaction {
-            notice: Some(w.get(Text::wait_for_prices).to_owned()),
+            notice: Some(w.get(Later::wait_for_prices).to_owned()),
             focus: Some(Focus::Field(Field::Tier)),
             ..Reaction::default()
         },
         Blocked::Unserviceable => Reaction {
-            notice: Some(w.get(Text::order_unserviceable).to_owned()),
+            notice: Some(w.get(Later::order_unserviceable).to_owned()),
             focus: Some(Focus::Field(Field::Tier)),
             ..Reaction::default()
         },
@@ -155,8 +155,8 @@ pub fn check_on_blur(field: Field, d: &CustomerDetails) -> FieldCheck {
 /// The hint under the phone field: the network its prefix says, or an example.
 pub fn phone_hint(phone: &str, w: &Wording) -> String {
     match network_hint(phone) {
-        Some(n) => w.fill(Text::phone_network_hint, &[("network", n)]),
-        None => w.get(Text::phone_example_hint).to_owned(),
+        Some(n) => w.fill(Later::phone_network_hint, &[("network", n)]),
+        None => w.get(Later::phone_example_hint).to_owned(),
     }
 }
 
@@ -204,8 +204,8 @@ mod tests {
             "a double click does nothing"
         );
         let invalid = blocked_en(Blocked::Invalid(vec![
-            FieldError::new(Field::Phone, Text::phone_required),
-            FieldError::new(Field::Name, Text::name_required),
+            FieldError::new(Field::Phone, Later::phone_required),
+            FieldError::new(Field::Name, Later::name_required),
         ]))
         .unwrap();
         assert_eq!(
@@ -242,7 +242,7 @@ mod tests {
         assert_eq!(field.focus, Some(Focus::Field(Field::Email)));
         assert_eq!(
             field.errors,
-            Some(vec![FieldError::new(Field::Email, Text::refused_email)])
+            Some(vec![FieldError::new(Field::Email, Later::refused_email)])
         );
         let ship = failed(&Failure::Unserviceable { warnings: vec![] }, &ENGLISH);
         assert!(ship.requote && ship.focus == Some(Focus::Field(Field::Tier)));

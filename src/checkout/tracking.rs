@@ -4,7 +4,7 @@
 
 use amigo_types::orders::OrderStatus;
 
-use crate::wording::{Text, Wording};
+use crate::wording::{Later, Wording};
 
 /// How far along one step of the timeline is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,23 +32,23 @@ pub struct TimelineStep {
     pub at: Option<String>,
 }
 
-fn label(status: OrderStatus) -> Text {
+fn label(status: OrderStatus) -> Later {
     match status {
-        OrderStatus::Paid => Text::status_placed,
-        OrderStatus::Accepted => Text::status_accepted,
-        OrderStatus::Shipped => Text::status_shipped,
-        OrderStatus::Delivered => Text::status_delivered,
-        OrderStatus::Cancelled => Text::status_cancelled,
+        OrderStatus::Paid => Later::status_placed,
+        OrderStatus::Accepted => Later::status_accepted,
+        OrderStatus::Shipped => Later::status_shipped,
+        OrderStatus::Delivered => Later::status_delivered,
+        OrderStatus::Cancelled => Later::status_cancelled,
     }
 }
 
-fn detail(status: OrderStatus) -> Text {
+fn detail(status: OrderStatus) -> Later {
     match status {
-        OrderStatus::Paid => Text::status_placed_detail,
-        OrderStatus::Accepted => Text::status_accepted_detail,
-        OrderStatus::Shipped => Text::status_shipped_detail,
-        OrderStatus::Delivered => Text::status_delivered_detail,
-        OrderStatus::Cancelled => Text::status_cancelled_detail,
+        OrderStatus::Paid => Later::status_placed_detail,
+        OrderStatus::Accepted => Later::status_accepted_detail,
+        OrderStatus::Shipped => Later::status_shipped_detail,
+        OrderStatus::Delivered => Later::status_delivered_detail,
+        OrderStatus::Cancelled => Later::status_cancelled_detail,
     }
 }
 
@@ -89,7 +89,7 @@ pub fn timeline(
         let mut last = step(OrderStatus::Cancelled, StepState::Current);
         if let Some(reason) = cancelled_reason.map(str::trim).filter(|r| !r.is_empty()) {
             last.detail = w.fill(
-                Text::cancelled_reason,
+                Later::cancelled_reason,
                 &[("detail", &last.detail), ("reason", reason)],
             );
         }

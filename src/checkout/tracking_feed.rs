@@ -8,7 +8,7 @@ use amigo_types::tracking::OrderTracking;
 
 use super::quote::eta_label;
 use super::tracking::{TimelineStep, is_final, is_newer, timeline};
-use crate::wording::{Text, Wording};
+use crate::wording::{Later, Wording};
 
 /// What the page must do with its stream and poller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub enum Next {
 pub struct Feed {
     shown: Option<OrderTracking>,
     live: bool,
-    problem: Option<Text>,
+    problem: Option<Later>,
 }
 
 impl Feed {
@@ -38,7 +38,7 @@ impl Feed {
     }
 
     /// What went wrong, for the alert.
-    pub fn problem(&self) -> Option<Text> {
+    pub fn problem(&self) -> Option<Later> {
         self.problem
     }
 
@@ -65,12 +65,12 @@ impl Feed {
     pub fn load_failed(&mut self, not_found: bool) -> Next {
         if not_found {
             self.live = false;
-            self.problem = Some(Text::order_not_found);
+            self.problem = Some(Later::order_not_found);
             return Next::Close;
         }
         // keep showing what we have; only say so when there is nothing yet
         if self.shown.is_none() {
-            self.problem = Some(Text::order_load_failed);
+            self.problem = Some(Later::order_load_failed);
         }
         Next::Nothing
     }
@@ -96,8 +96,8 @@ impl Feed {
     pub fn status_line(&self, w: &Wording) -> &'static str {
         match &self.shown {
             Some(t) if is_final(t.status) => "",
-            Some(_) if self.live => w.get(Text::tracking_live),
-            Some(_) => w.get(Text::tracking_polling),
+            Some(_) if self.live => w.get(Later::tracking_live),
+            Some(_) => w.get(Later::tracking_polling),
             None => "",
         }
     }
@@ -121,8 +121,8 @@ impl Feed {
 /// "Premium home delivery to Zaria, Kaduna · 1–2 days".
 pub fn delivery_line(t: &OrderTracking, w: &Wording) -> String {
     let tier = w.get(match t.delivery.tier {
-        Some(DeliveryTier::Premium) => Text::premium_delivery,
-        _ => Text::standard_delivery,
+        Some(DeliveryTier::Premium) => Later::premium_delivery,
+        _ => Later::standard_delivery,
     });
     let eta = match (t.delivery.eta_min_days, t.delivery.eta_max_days) {
         (Some(lo), Some(hi)) => format!(" · {}", eta_label(w, lo, hi)),
@@ -135,7 +135,7 @@ pub fn delivery_line(t: &OrderTracking, w: &Wording) -> String {
         .join(", ");
     format!(
         "{}{eta}",
-        w.fill(Text::delivery_to, &[("tier", tier), ("place", &place)])
+        w.fill(Later::delivery_to, &[("tier", tier), ("place", &place)])
     )
 }
 

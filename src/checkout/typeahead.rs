@@ -10,7 +10,7 @@ use super::location::{
     highlight, search_key,
 };
 use crate::state::latest::{Latest, Ticket};
-use crate::wording::{Text, Wording};
+use crate::wording::{Later, Wording};
 
 /// Quiet time after the last keystroke before a search is sent.
 pub const DEBOUNCE_MS: u64 = 250;
@@ -155,8 +155,8 @@ impl Typeahead {
     /// The input's placeholder.
     pub fn placeholder(&self, w: &Wording) -> String {
         match self.narrowed_name() {
-            Some(name) => w.fill(Text::type_lga_in, &[("state", name)]),
-            None => w.get(Text::area_placeholder).to_owned(),
+            Some(name) => w.fill(Later::type_lga_in, &[("state", name)]),
+            None => w.get(Later::area_placeholder).to_owned(),
         }
     }
 
@@ -164,13 +164,13 @@ impl Typeahead {
     pub fn status(&self, w: &Wording) -> String {
         let text = match self.lookup {
             Lookup::Idle => return String::new(),
-            Lookup::Loading => Text::looking_up_places,
+            Lookup::Loading => Later::looking_up_places,
             Lookup::Done => match self.options.len() {
-                0 => Text::no_places,
-                1 => Text::one_place,
-                n => return w.fill(Text::places_found, &[("n", &n.to_string())]),
+                0 => Later::no_places,
+                1 => Later::one_place,
+                n => return w.fill(Later::places_found, &[("n", &n.to_string())]),
             },
-            Lookup::Failed => Text::places_failed,
+            Lookup::Failed => Later::places_failed,
         };
         w.get(text).to_owned()
     }

@@ -21,7 +21,7 @@ use crate::checkout::api::{CallError, CheckoutApi};
 use crate::checkout::details::ChosenLocation;
 use crate::checkout::location::{ComboKey, options_from_lgas, options_from_search};
 use crate::checkout::typeahead::{DEBOUNCE_MS, Lookup, Next, Query, Row, Typeahead};
-use crate::wording::{Text, words};
+use crate::wording::{Later, Text, words};
 
 /// The delivery-area combobox.
 #[component]
@@ -158,18 +158,18 @@ pub fn LgaTypeahead(
     let w = words();
     view! {
         <div class="co-field combo">
-            <label for="co-location">{w.get(Text::delivery_area)}</label>
-            <p id="co-location-hint" class="co-hint">{w.get(Text::delivery_area_hint)}</p>
+            <label for="co-location">{w.get(Later::delivery_area)}</label>
+            <p id="co-location-hint" class="co-hint">{w.get(Later::delivery_area_hint)}</p>
             {move || {
                 narrowed
                     .get()
                     .map(|name| {
                         view! {
                             <p class="co-narrowed">
-                                {w.fill(Text::showing_lgas_in, &[("state", &name)])}" "
+                                {w.fill(Later::showing_lgas_in, &[("state", &name)])}" "
                                 <button type="button" class="co-link-button"
                                     on:click=move |_| ta.update(Typeahead::search_all_states)>
-                                    {w.get(Text::search_all_states)}
+                                    {w.get(Later::search_all_states)}
                                 </button>
                             </p>
                         }
@@ -197,7 +197,7 @@ pub fn LgaTypeahead(
             <ul
                 id="co-location-list"
                 role="listbox"
-                aria-label=w.get(Text::places)
+                aria-label=w.get(Later::places)
                 class="combo-list"
                 hidden=move || !open.get()
                 on:mousedown=|ev| ev.prevent_default()
@@ -250,7 +250,7 @@ fn option_row(row: Row) -> impl IntoView {
                     }
                 })
                 .collect_view()}
-            {row.is_state.then(|| view! { <span class="combo-kind">" · "{words().get(Text::choose_an_lga)}</span> })}
+            {row.is_state.then(|| view! { <span class="combo-kind">" · "{words().get(Later::choose_an_lga)}</span> })}
         </li>
     }
 }

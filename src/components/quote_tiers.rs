@@ -6,7 +6,7 @@ use amigo_types::delivery::DeliveryTier;
 use leptos::prelude::*;
 
 use crate::checkout::quote::QuoteView;
-use crate::wording::{Text, words};
+use crate::wording::{Later, Text, words};
 
 /// Where the quote request stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +50,7 @@ pub fn QuoteTiers(
     let body = move || {
         match (status.get(), quote.get()) {
         (QuoteStatus::Waiting, _) => view! {
-            <p class="co-hint">{w.get(Text::choose_area_for_prices)}</p>
+            <p class="co-hint">{w.get(Later::choose_area_for_prices)}</p>
         }
         .into_any(),
         (QuoteStatus::Failed(message), _) => view! {
@@ -63,7 +63,7 @@ pub fn QuoteTiers(
         }
         .into_any(),
         (QuoteStatus::Loading, None) | (QuoteStatus::Ready, None) => view! {
-            <p class="co-hint" aria-busy="true">{w.get(Text::getting_prices)}</p>
+            <p class="co-hint" aria-busy="true">{w.get(Later::getting_prices)}</p>
         }
         .into_any(),
         (_, Some(q)) if q.tiers.is_empty() => {
@@ -71,7 +71,7 @@ pub fn QuoteTiers(
             view! {
                 <div class="co-unserviceable" role="alert">
                     <p>
-                        <strong>{w.fill(Text::cant_deliver_to, &[("place", &place)])}</strong>
+                        <strong>{w.fill(Later::cant_deliver_to, &[("place", &place)])}</strong>
                     </p>
                     <ul class="co-warnings">
                         {q.warnings.iter().map(|warning| view! { <li>{warning.clone()}</li> }).collect_view()}
@@ -90,7 +90,7 @@ pub fn QuoteTiers(
                                         <button
                                             type="button"
                                             class="co-remove"
-                                            aria-label=w.fill(Text::remove_from_order, &[("name", &name)])
+                                            aria-label=w.fill(Later::remove_from_order, &[("name", &name)])
                                             on:click=move |_| on_remove.run(id)
                                         >
                                             {w.get(Text::remove)}
@@ -100,7 +100,7 @@ pub fn QuoteTiers(
                             })
                             .collect_view()}
                     </ul>
-                    <p class="co-hint">{w.get(Text::or_another_area)}</p>
+                    <p class="co-hint">{w.get(Later::or_another_area)}</p>
                 </div>
             }
             .into_any()
@@ -129,7 +129,7 @@ pub fn QuoteTiers(
                                     />
                                     <span class="co-tier-title">{t.title}</span>
                                     <span class="co-tier-price">{t.price.clone()}</span>
-                                    <span class="co-tier-eta">{w.fill(Text::arrives_in, &[("eta", &t.eta)])}</span>
+                                    <span class="co-tier-eta">{w.fill(Later::arrives_in, &[("eta", &t.eta)])}</span>
                                 </label>
                             }
                         })
@@ -139,14 +139,14 @@ pub fn QuoteTiers(
                     .then(|| {
                         view! {
                             <table class="co-breakdown">
-                                <caption>{w.get(Text::breakdown_caption)}</caption>
+                                <caption>{w.get(Later::breakdown_caption)}</caption>
                                 <thead>
                                     <tr>
-                                        <th scope="col">{w.get(Text::breakdown_group)}</th>
-                                        <th scope="col">{w.get(Text::items)}</th>
-                                        <th scope="col">{w.get(Text::standard)}</th>
-                                        <th scope="col">{w.get(Text::premium)}</th>
-                                        <th scope="col">{w.get(Text::breakdown_arrives)}</th>
+                                        <th scope="col">{w.get(Later::breakdown_group)}</th>
+                                        <th scope="col">{w.get(Later::items)}</th>
+                                        <th scope="col">{w.get(Later::standard)}</th>
+                                        <th scope="col">{w.get(Later::premium)}</th>
+                                        <th scope="col">{w.get(Later::breakdown_arrives)}</th>
                                     </tr>
                                 </thead>
                                 <tbody>

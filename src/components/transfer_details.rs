@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::checkout::payment_status::TransferDetails;
-use crate::wording::Text;
+use crate::wording::Later;
 
 /// Writes `text` to the clipboard; `false` when the browser refuses (no permission, an insecure
 /// page, an old browser).
@@ -28,29 +28,29 @@ pub fn TransferDetailsList(
     let w = crate::wording::words();
     let rows = [
         (
-            w.get(Text::account_name),
+            w.get(Later::account_name),
             details.account_name.clone(),
             details.account_name,
         ),
         (
-            w.get(Text::bank),
+            w.get(Later::bank),
             details.bank_name.clone(),
             details.bank_name,
         ),
         (
-            w.get(Text::account_number),
+            w.get(Later::account_number),
             details.account_number.clone(),
             details.account_number,
         ),
-        (w.get(Text::amount), details.amount, details.amount_digits),
+        (w.get(Later::amount), details.amount, details.amount_digits),
         (
-            w.get(Text::narration),
+            w.get(Later::narration),
             details.narration.clone(),
             details.narration,
         ),
     ];
     view! {
-        <dl class="co-bank" aria-label=w.get(Text::bank_details)>
+        <dl class="co-bank" aria-label=w.get(Later::bank_details)>
             {rows
                 .into_iter()
                 .map(|(label, shown, copy)| {
@@ -58,9 +58,9 @@ pub fn TransferDetailsList(
                         let copy = copy.clone();
                         spawn_local(async move {
                             let said = if copy_text(copy).await {
-                                w.fill(Text::copied, &[("label", label)])
+                                w.fill(Later::copied, &[("label", label)])
                             } else {
-                                w.fill(Text::copy_failed, &[("label", &label.to_lowercase())])
+                                w.fill(Later::copy_failed, &[("label", &label.to_lowercase())])
                             };
                             copied.try_set(said);
                         });
@@ -72,9 +72,9 @@ pub fn TransferDetailsList(
                                 <span class="co-bank-value">{shown}</span>
                                 " "
                                 <button type="button" class="btn co-copy"
-                                    aria-label=w.fill(Text::copy_item, &[("label", &label.to_lowercase())])
+                                    aria-label=w.fill(Later::copy_item, &[("label", &label.to_lowercase())])
                                     on:click=on_copy>
-                                    {w.get(Text::copy)}
+                                    {w.get(Later::copy)}
                                 </button>
                             </dd>
                         </div>

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::checkout::quote::{eta_label, price_label};
 use crate::components::link::StoreLink;
 use crate::state::route::Route;
-use crate::wording::{Text, words};
+use crate::wording::{Later, Text, words};
 
 /// The order confirmation.
 #[component]
@@ -32,11 +32,11 @@ pub fn Confirmation(
     } = order;
     let w = words();
     let tier = w.get(match delivery.tier {
-        Some(DeliveryTier::Premium) => Text::premium_delivery,
-        _ => Text::standard_delivery,
+        Some(DeliveryTier::Premium) => Later::premium_delivery,
+        _ => Later::standard_delivery,
     });
     let eta = match (delivery.eta_min_days, delivery.eta_max_days) {
-        (Some(lo), Some(hi)) => w.fill(Text::arriving_in, &[("eta", &eta_label(w, lo, hi))]),
+        (Some(lo), Some(hi)) => w.fill(Later::arriving_in, &[("eta", &eta_label(w, lo, hi))]),
         _ => String::new(),
     };
     let place = [delivery.city.clone(), delivery.state.clone()]
@@ -52,11 +52,11 @@ pub fn Confirmation(
     view! {
         <div class="co-confirmation" node_ref=node tabindex="-1" role="region"
             aria-labelledby="co-confirmed-title">
-            <h2 id="co-confirmed-title" class="title">{w.get(Text::order_placed_title)}</h2>
+            <h2 id="co-confirmed-title" class="title">{w.get(Later::order_placed_title)}</h2>
             <p class="co-reference">
-                {w.get(Text::order_reference)}" " <strong>{reference.clone()}</strong>
+                {w.get(Later::order_reference)}" " <strong>{reference.clone()}</strong>
             </p>
-            <ul class="co-items" aria-label=w.get(Text::items_ordered)>
+            <ul class="co-items" aria-label=w.get(Later::items_ordered)>
                 {items
                     .iter()
                     .map(|i| {
@@ -72,18 +72,18 @@ pub fn Confirmation(
             </ul>
             <dl class="co-totals">
                 <div><dt>{w.get(Text::subtotal)}</dt><dd>{subtotal.display}</dd></div>
-                <div><dt>{w.get(Text::delivery)}</dt><dd>{price_label(w, delivery_fee.amount)}</dd></div>
-                <div class="co-total"><dt>{w.get(Text::total_paid)}</dt><dd>{total.display}</dd></div>
+                <div><dt>{w.get(Later::delivery)}</dt><dd>{price_label(w, delivery_fee.amount)}</dd></div>
+                <div class="co-total"><dt>{w.get(Later::total_paid)}</dt><dd>{total.display}</dd></div>
             </dl>
-            <p class="co-delivery">{format!("{}{eta}.", w.fill(Text::delivery_to, &[("tier", tier), ("place", &place)]))}</p>
-            <h3>{w.get(Text::what_next)}</h3>
+            <p class="co-delivery">{format!("{}{eta}.", w.fill(Later::delivery_to, &[("tier", tier), ("place", &place)]))}</p>
+            <h3>{w.get(Later::what_next)}</h3>
             <ol class="co-next">
-                <li>{w.get(Text::next_store_accepts)}</li>
-                <li>{w.fill(Text::next_rider_calls, &[("phone", &phone)])}</li>
-                <li>{w.get(Text::next_follow)}</li>
+                <li>{w.get(Later::next_store_accepts)}</li>
+                <li>{w.fill(Later::next_rider_calls, &[("phone", &phone)])}</li>
+                <li>{w.get(Later::next_follow)}</li>
             </ol>
             <p class="co-actions">
-                <StoreLink to=track class="btn primary">{w.get(Text::track_order)}</StoreLink>
+                <StoreLink to=track class="btn primary">{w.get(Later::track_order)}</StoreLink>
                 " "
                 <button type="button" class="btn" on:click=move |_| start_over.run(())>
                     {w.get(Text::continue_shopping)}

@@ -9,7 +9,7 @@ use crate::checkout::payment::PaymentLoad;
 use crate::components::link::StoreLink;
 use crate::keyed::PendingCheckout;
 use crate::state::route::Route;
-use crate::wording::{Text, words};
+use crate::wording::{Later, Text, words};
 
 /// "We couldn't check how this store takes payment" with Retry, shown only while the settings
 /// failed to load (the last button refuses until they are known).
@@ -51,22 +51,22 @@ pub fn PendingCheckoutPanel(
     let w = words();
     view! {
         <div class="co-confirmation co-pending" role="region" aria-labelledby="co-pending-title">
-            <h2 id="co-pending-title" class="title">{w.get(Text::order_awaits_payment)}</h2>
+            <h2 id="co-pending-title" class="title">{w.get(Later::order_awaits_payment)}</h2>
             <p class="co-reference">
-                {w.get(Text::checkout_reference)}" " <strong>{reference}</strong>
+                {w.get(Later::checkout_reference)}" " <strong>{reference}</strong>
             </p>
             <p>
-                {w.get(Text::open_your_checkout)}
+                {w.get(Later::open_your_checkout)}
             </p>
             <p class="co-actions">
-                <StoreLink to=track class="btn primary">{w.get(Text::go_to_checkout)}</StoreLink>
+                <StoreLink to=track class="btn primary">{w.get(Later::go_to_checkout)}</StoreLink>
                 " "
                 <button type="button" class="btn" on:click=move |_| start_again.run(())>
-                    {w.get(Text::check_out_again)}
+                    {w.get(Later::check_out_again)}
                 </button>
             </p>
             <p class="co-hint co-fineprint">
-                {w.get(Text::check_out_again_hint)}
+                {w.get(Later::check_out_again_hint)}
             </p>
         </div>
     }

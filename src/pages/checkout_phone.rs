@@ -14,7 +14,7 @@ use crate::pages::topup::TopUpContext;
 use crate::state::route::Route;
 use crate::state::shop::Shop;
 use crate::topup::pay::phone_for_checkout;
-use crate::wording::Text;
+use crate::wording::Later;
 
 fn stored(key: &str) -> Option<String> {
     storage()?.get_item(key).ok().flatten()
@@ -37,13 +37,13 @@ pub fn CheckoutPhoneGate(
     if let Some(phone) = found {
         // after this render: the route is the app's, and changing it re-renders this page
         request_animation_frame(move || router.replace(Route::Order { reference, phone }));
-        let loading = crate::wording::words().get(Text::loading_your_checkout);
+        let loading = crate::wording::words().get(Later::loading_your_checkout);
         return view! { <p class="state" role="status">{loading}</p> }.into_any();
     }
     let typed = RwSignal::new(String::new());
     let error: RwSignal<Option<String>> = RwSignal::new(None);
     let w = crate::wording::words();
-    let title = w.fill(Text::checkout_title, &[("reference", &reference)]);
+    let title = w.fill(Later::checkout_title, &[("reference", &reference)]);
     let show = move || match NgMobile::parse(&typed.get_untracked()) {
         Ok(m) => router.replace(Route::Order {
             reference: reference.clone(),
@@ -63,9 +63,9 @@ pub fn CheckoutPhoneGate(
                 show();
             }>
                 <div class="co-field">
-                    <label for="co-find-phone">{w.get(Text::mobile_number)}</label>
+                    <label for="co-find-phone">{w.get(Later::mobile_number)}</label>
                     <p id="co-find-phone-hint" class="co-hint">
-                        {w.get(Text::find_phone_hint)}
+                        {w.get(Later::find_phone_hint)}
                     </p>
                     <input id="co-find-phone" name="co-find-phone" type="tel" inputmode="tel"
                         autocomplete="tel" aria-required="true"
@@ -85,7 +85,7 @@ pub fn CheckoutPhoneGate(
                         {move || error.get().unwrap_or_default()}
                     </p>
                 </div>
-                <button type="submit" class="btn primary">{w.get(Text::show_my_checkout)}</button>
+                <button type="submit" class="btn primary">{w.get(Later::show_my_checkout)}</button>
             </form>
         </div>
     }

@@ -20,7 +20,7 @@ use crate::components::module_styles::ModuleStyles;
 use crate::components::order_timeline::OrderTimeline;
 use crate::pages::checkout::CHECKOUT_STYLES;
 use crate::state::route::Route;
-use crate::wording::{Text, Wording, words};
+use crate::wording::{Later, Text, Wording, words};
 
 /// How often to ask when SSE is unavailable.
 pub const POLL_EVERY: Duration = Duration::from_secs(5);
@@ -53,7 +53,7 @@ pub fn OrderTrackingPage(
         poller.try_set_value(None);
     };
     let w = words();
-    let title = w.fill(Text::order_title, &[("reference", &reference)]);
+    let title = w.fill(Later::order_title, &[("reference", &reference)]);
     let events_url = api.events_url(&reference, &phone);
     let load = {
         let api = api.clone();
@@ -131,7 +131,7 @@ pub fn OrderTrackingPage(
                 {move || feed.with(|f| f.problem().map(|p| w.get(p)).unwrap_or_default())}
             </p>
             {move || feed.with(|f| f.shown().map(|t| order_summary(t, w)))}
-            <h3 class="co-tl-title">{w.get(Text::progress)}</h3>
+            <h3 class="co-tl-title">{w.get(Later::progress)}</h3>
             <OrderTimeline steps=steps/>
             <p class="co-actions">
                 <StoreLink to=Route::default() class="btn">{w.get(Text::continue_shopping)}</StoreLink>
@@ -145,11 +145,11 @@ fn order_summary(t: &OrderTracking, w: &'static Wording) -> impl IntoView + use<
     view! {
         <p class="co-delivery">{delivery_line(t, w)}</p>
         <dl class="co-totals">
-            <div><dt>{w.get(Text::items)}</dt><dd>{t.subtotal.display.clone()}</dd></div>
-            <div><dt>{w.get(Text::delivery)}</dt><dd>{price_label(w, t.delivery_fee.amount)}</dd></div>
-            <div class="co-total"><dt>{w.get(Text::total)}</dt><dd>{t.total.display.clone()}</dd></div>
+            <div><dt>{w.get(Later::items)}</dt><dd>{t.subtotal.display.clone()}</dd></div>
+            <div><dt>{w.get(Later::delivery)}</dt><dd>{price_label(w, t.delivery_fee.amount)}</dd></div>
+            <div class="co-total"><dt>{w.get(Later::total)}</dt><dd>{t.total.display.clone()}</dd></div>
         </dl>
-        <ul class="co-items" aria-label=w.get(Text::items)>
+        <ul class="co-items" aria-label=w.get(Later::items)>
             {t.items.iter().map(|i| view! {
                 <li class="co-item">
                     <span class="co-item-name">{i.name.clone()}</span>

@@ -2,16 +2,17 @@
 //! merchant's overrides (`data-wording`), checked like every other embed attribute so a typo in a
 //! key is reported instead of silently leaving a text in English.
 //!
-//! A table is an array of `&'static str`, one per [`Text`], so a component copies a
-//! `&'static Wording` into its closures for free. The texts that come from outside (the loader's
+//! A table holds, per text, the store's own wording or `None` for the English (read through the
+//! text's [`Key`], see `table.rs`), so a component copies a `&'static Wording` into its closures
+//! for free. The texts that come from outside (the loader's
 //! Pidgin module, the merchant's JSON) are leaked once per mounted store: a store lives as long
 //! as the page, and the proxy's first view keeps one Pidgin table for the process.
 
-use super::table::{COUNT, ENGLISH, Text};
+use super::table::{COUNT, ENGLISH, Key, name_of, slot_of};
 
-/// Every text a shopper reads, one per [`Text`].
+/// Every text a shopper reads: per text, the store's own wording, or `None` for the English.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Wording(pub(super) [&'static str; COUNT]);
+pub struct Wording(pub(super) [Option<&'static str>; COUNT]);
 
 /// A store's language (`data-lang`): the table its texts start from.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -68,14 +69,14 @@ impl Default for Wording {
 
 impl Wording {
     /// The text for `key`.
-    pub fn get(&self, key: Text) -> &'static str {
-        self.0[key as usize]
+    pub fn get<K: Key>(&self, key: K) -> &'static str {
+        self.0[key.slot()].unwrap_or_else(|| key.english())
     }
 
     /// The text for `key` with its `{name}` placeholders filled in (`fill(Text::OnlyLeft,
     /// &[("n", "3")])`); a placeholder the text does not have is ignored, one without a value
     /// stays as written.
-    pub fn fill(&self, key: Text, values: &[(&str, &str)]) -> String {
+    pub fn fill<K: Key>(&self, key: K, values: &[(&str, &str)]) -> String {
         fill(self.get(key), values)
     }
 
@@ -87,17 +88,17 @@ impl Wording {
             .map_err(|e| WordingError::NotAnObject(e.to_string().chars().take(80).collect()))?;
         let mut seen = [false; COUNT];
         for (name, value) in map {
-            let key = Text::from_name(&name)
+            let slot = slot_of(&name)
                 .ok_or_else(|| WordingError::UnknownKey(name.chars().take(40).collect()))?;
             let text = match value {
                 serde_json::Value::String(s) if !s.trim().is_empty() => s,
-                _ => return Err(WordingError::NotText(key.name().to_owned())),
+                _ => return Err(WordingError::NotText(name_of(slot).to_owned())),
             };
-            seen[key as usize] = true;
-            self.0[key as usize] = Box::leak(text.into_boxed_str());
+            seen[slot] = true;
+            self.0[slot] = Some(Box::leak(text.into_boxed_str()));
         }
-        if complete && let Some(key) = Text::ALL.iter().find(|k| !seen[**k as usize]) {
-            return Err(WordingError::Missing(key.name()));
+        if complete && let Some(slot) = seen.iter().position(|s| !s) {
+            return Err(WordingError::Missing(name_of(slot)));
         }
         Ok(self)
     }
@@ -147,6 +148,8 @@ pub fn pidgin() -> &'static Wording {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wording::table::english_of;
+    use crate::wording::{Later, Text};
 
     #[test]
     fn placeholders_are_filled_and_unknown_ones_kept() {
@@ -225,26 +228,31 @@ mod tests {
     #[test]
     fn pidgin_has_every_text_with_the_same_placeholders() {
         let pcm = pidgin();
-        for key in Text::ALL {
+        for slot in 0..COUNT {
+            let text = pcm.0[slot].expect("every text is in the Pidgin table");
             assert_eq!(
-                placeholders(pcm.get(*key)),
-                placeholders(ENGLISH.get(*key)),
-                "{}: {:?}",
-                key.name(),
-                pcm.get(*key)
+                placeholders(text),
+                placeholders(english_of(slot)),
+                "{}: {text:?}",
+                name_of(slot)
             );
         }
         assert_eq!(pcm.get(Text::add_to_cart), "Add am to cart");
+        assert_eq!(pcm.get(Later::place_order), "Place order");
     }
 
     #[test]
     fn names_round_trip_and_languages_parse() {
-        for key in Text::ALL {
-            assert_eq!(Text::from_name(key.name()), Some(*key));
+        for slot in 0..COUNT {
+            assert_eq!(slot_of(name_of(slot)), Some(slot));
         }
-        assert_eq!(Text::from_name("nope"), None);
-        assert_eq!(Text::from_name(""), None);
-        assert_eq!(Text::from_name("add_to_cart "), None);
+        assert_eq!(slot_of("nope"), None);
+        assert_eq!(slot_of(""), None);
+        assert_eq!(slot_of("add_to_cart "), None);
+        assert_eq!(name_of(Text::add_to_cart.slot()), "add_to_cart");
+        assert_eq!(name_of(Later::place_order.slot()), "place_order");
+        assert_eq!(ENGLISH.get(Later::place_order), "Place order");
+        assert_eq!(english_of(Later::place_order.slot()), "Place order");
         assert_eq!(Lang::parse(""), Some(Lang::En));
         assert_eq!(Lang::parse(" PCM "), Some(Lang::Pcm));
         assert_eq!(Lang::parse("yo"), None);

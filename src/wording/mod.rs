@@ -12,7 +12,7 @@ mod table;
 #[cfg(not(target_arch = "wasm32"))]
 pub use custom::pidgin;
 pub use custom::{Lang, Wording, WordingError, fill};
-pub use table::{COUNT, ENGLISH, Text};
+pub use table::{COUNT, ENGLISH, Key, Later, Text};
 
 use amigo_types::catalog::Stock;
 

@@ -14,7 +14,7 @@ use crate::checkout::quote::quote_view;
 use crate::checkout::reaction::{check_on_blur, phone_hint};
 use crate::components::lga_typeahead::LgaTypeahead;
 use crate::components::quote_tiers::QuoteTiers;
-use crate::wording::{Text, words};
+use crate::wording::{Later, words};
 
 /// The checkout form; `retry_payment` asks for the store's payment settings again.
 pub(super) fn checkout_form(w: Wiring, retry_payment: Callback<()>) -> impl IntoView {
@@ -98,33 +98,33 @@ pub(super) fn checkout_form(w: Wiring, retry_payment: Callback<()>) -> impl Into
         <form class="co-form" novalidate node_ref=form_ref
             on:submit=move |ev| { ev.prevent_default(); w.place_order(); }>
         <section class="co-step" aria-labelledby=Step::Details.heading_id()>
-            <h3 id=Step::Details.heading_id() tabindex="-1">{t.get(Text::step_details)}</h3>
-            <TextField field=Field::Name label=t.get(Text::full_name) autocomplete="name"
+            <h3 id=Step::Details.heading_id() tabindex="-1">{t.get(Later::step_details)}</h3>
+            <TextField field=Field::Name label=t.get(Later::full_name) autocomplete="name"
                 value=value(|d| d.name.clone()) error=err(Field::Name) disabled=busy
                 on_input=edit(|d, v| d.name = v, Field::Name) on_blur=check(Field::Name)/>
-            <TextField field=Field::Phone label=t.get(Text::mobile_number) kind="tel" autocomplete="tel"
+            <TextField field=Field::Phone label=t.get(Later::mobile_number) kind="tel" autocomplete="tel"
                 value=value(|d| d.phone.clone()) hint=phone_hint error=err(Field::Phone)
                 disabled=busy on_input=edit(|d, v| d.phone = v, Field::Phone)
                 on_blur=check(Field::Phone)/>
-            <TextField field=Field::Email label=t.get(Text::email) kind="email" autocomplete="email"
+            <TextField field=Field::Email label=t.get(Later::email) kind="email" autocomplete="email"
                 optional=true value=value(|d| d.email.clone()) error=err(Field::Email)
                 disabled=busy on_input=edit(|d, v| d.email = v, Field::Email)
                 on_blur=check(Field::Email)/>
         </section>
         <section class="co-step" aria-labelledby=Step::Address.heading_id()>
-            <h3 id=Step::Address.heading_id() tabindex="-1">{t.get(Text::step_address)}</h3>
-            <TextField field=Field::Address label=t.get(Text::street_address) autocomplete="street-address"
+            <h3 id=Step::Address.heading_id() tabindex="-1">{t.get(Later::step_address)}</h3>
+            <TextField field=Field::Address label=t.get(Later::street_address) autocomplete="street-address"
                 value=value(|d| d.address.clone()) error=err(Field::Address) disabled=busy
                 on_input=edit(|d, v| d.address = v, Field::Address)
                 on_blur=check(Field::Address)/>
             <LgaTypeahead chosen=chosen on_choose=on_choose error=err(Field::Location)/>
-            <TextField field=Field::Notes label=t.get(Text::rider_notes) multiline=true
+            <TextField field=Field::Notes label=t.get(Later::rider_notes) multiline=true
                 optional=true autocomplete="off" value=value(|d| d.notes.clone())
                 error=err(Field::Notes) disabled=busy
                 on_input=edit(|d, v| d.notes = v, Field::Notes) on_blur=check(Field::Notes)/>
         </section>
         <section class="co-step" aria-labelledby=Step::Delivery.heading_id()>
-            <h3 id=Step::Delivery.heading_id() tabindex="-1">{t.get(Text::step_delivery)}</h3>
+            <h3 id=Step::Delivery.heading_id() tabindex="-1">{t.get(Later::step_delivery)}</h3>
             <QuoteTiers quote=view_quote status=quote_status tier=tier on_tier=on_tier
                 on_remove=on_remove on_retry=on_retry error=tier_error disabled=busy/>
         </section>
@@ -218,7 +218,7 @@ fn TextField(
         <div class="co-field">
             <label for=id>
                 {label}
-                {optional.then(|| view! { <span class="co-optional">" "{words().get(Text::optional)}</span> })}
+                {optional.then(|| view! { <span class="co-optional">" "{words().get(Later::optional)}</span> })}
             </label>
             {hint.map(|h| view! { <p id=hint_id class="co-hint">{move || h.get()}</p> })}
             {control}

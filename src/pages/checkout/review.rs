@@ -11,7 +11,7 @@ use crate::checkout::flow::{Checkout, Phase};
 use crate::checkout::payment::{fine_print, place_label};
 use crate::checkout::quote::price_label;
 use crate::pages::checkout_pending::PaymentSettingsAlert;
-use crate::wording::{Text, words};
+use crate::wording::{Later, Text, words};
 
 /// Step 4; `busy` while the order is on its way, `fields_notice` the summary of the fields to
 /// fix.
@@ -46,8 +46,8 @@ pub(super) fn review_step(
     let place_order = move || w.place_order();
     view! {
         <section class="co-step" aria-labelledby=Step::Review.heading_id()>
-            <h3 id=Step::Review.heading_id() tabindex="-1">{t.get(Text::step_review)}</h3>
-            <ul class="co-items" id="co-items" tabindex="-1" aria-label=t.get(Text::items)>
+            <h3 id=Step::Review.heading_id() tabindex="-1">{t.get(Later::step_review)}</h3>
+            <ul class="co-items" id="co-items" tabindex="-1" aria-label=t.get(Later::items)>
                 {move || {
                     let marked = sold_out.get();
                     cart.cart()
@@ -62,7 +62,7 @@ pub(super) fn review_step(
                                     <span class="co-item-total">{format_naira(l.line_total())}</span>
                                     {flagged.then(|| view! {
                                         <span class="co-item-flag">
-                                            {t.fill(Text::stock_changed, &[("n", &l.stock.to_string())])}
+                                            {t.fill(Later::stock_changed, &[("n", &l.stock.to_string())])}
                                         </span>
                                     })}
                                 </li>
@@ -74,11 +74,11 @@ pub(super) fn review_step(
             <dl class="co-totals">
                 <div><dt>{t.get(Text::subtotal)}</dt><dd>{move || format_naira(subtotal.get())}</dd></div>
                 <div>
-                    <dt>{t.get(Text::delivery)}</dt>
+                    <dt>{t.get(Later::delivery)}</dt>
                     <dd>{move || fee.get().map_or_else(|| "—".to_owned(), |f| price_label(t, f))}</dd>
                 </div>
                 <div class="co-total">
-                    <dt>{t.get(Text::total)}</dt>
+                    <dt>{t.get(Later::total)}</dt>
                     <dd>{move || match fee.get() {
                         Some(f) => format_naira(subtotal.get() + f),
                         None => "—".to_owned(),

@@ -26,7 +26,7 @@ use crate::keyed::SubmitFailure;
 use crate::keyed::browser::{new_key, storage};
 use crate::state::cart_store::CartStore;
 use crate::state::router::Router;
-use crate::wording::{Text, Wording, words};
+use crate::wording::{Later, Wording, words};
 
 /// Everything the checkout page holds, as signals and stored values.
 #[derive(Clone, Copy)]
@@ -152,7 +152,7 @@ impl Wiring {
                 Err(CallError::Aborted) => {}
                 Err(_) => {
                     self.quote_status.try_set(QuoteStatus::Failed(
-                        self.words.get(Text::quote_failed).to_owned(),
+                        self.words.get(Later::quote_failed).to_owned(),
                     ));
                 }
             }

@@ -32,7 +32,7 @@ use crate::topup::api::TopUpApi;
 use poller::{Poller, page_hidden, settle_order, settle_topup};
 use views::{stage_view, summary_view};
 
-use crate::wording::Text;
+use crate::wording::{Later, Text};
 
 type Listener = Closure<dyn FnMut(web_sys::Event)>;
 /// One checkout's payment, then its order.
@@ -114,7 +114,7 @@ pub fn CheckoutTrackingPage(
     let order = Memo::new(move |_| feed.with(PaymentFeed::placed));
     let is_data = Memo::new(move |_| feed.with(PaymentFeed::is_data));
     let w = crate::wording::words();
-    let title = w.fill(Text::checkout_title, &[("reference", &reference)]);
+    let title = w.fill(Later::checkout_title, &[("reference", &reference)]);
     let checkout_ref = reference;
     let summary_phone = phone.clone();
     view! {
@@ -124,9 +124,9 @@ pub fn CheckoutTrackingPage(
             {move || match order.get() {
                 // paid and placed, for data: the purchase's outcome, followed while processing
                 Some((purchase, CheckoutKind::Data, total)) => view! {
-                    <h2 class="title">{w.get(Text::your_data)}</h2>
+                    <h2 class="title">{w.get(Later::your_data)}</h2>
                     <p class="co-stage good co-paid-note" role="status" data-status="placed">
-                        {w.fill(Text::paid_data_note, &[("total", &total), ("reference", &checkout_ref)])}
+                        {w.fill(Later::paid_data_note, &[("total", &total), ("reference", &checkout_ref)])}
                     </p>
                     <DataPurchaseTracking reference=purchase phone=phone.clone()
                         checkout=checkout_ref.clone() api=data_api.clone()/>
@@ -135,7 +135,7 @@ pub fn CheckoutTrackingPage(
                 // paid and placed: the order's own tracking, with its timeline
                 Some((order_reference, CheckoutKind::Order, _)) => view! {
                     <p class="co-stage good co-paid-note" role="status" data-status="placed">
-                        {w.fill(Text::paid_order_note, &[("reference", &checkout_ref)])}
+                        {w.fill(Later::paid_order_note, &[("reference", &checkout_ref)])}
                     </p>
                     <OrderTrackingPage reference=order_reference phone=phone.clone()/>
                 }

@@ -10,7 +10,7 @@ use crate::components::link::StoreLink;
 use crate::components::transfer_details::TransferDetailsList;
 use crate::state::route::Route;
 use crate::topup::pay::masked_phone;
-use crate::wording::{Text, Wording, words};
+use crate::wording::{Later, Wording, words};
 
 /// The shown stage: status line, what to do next.
 pub(super) fn stage_view(view: &CheckoutView, w: &'static Wording) -> impl IntoView + use<> {
@@ -23,20 +23,20 @@ pub(super) fn stage_view(view: &CheckoutView, w: &'static Wording) -> impl IntoV
     let next = match s.next {
         NextStep::Pay { url } => view! {
             <p class="co-actions">
-                <a class="btn primary co-pay" href=url>{w.fill(Text::pay_amount, &[("amount", &view.total.display)])}</a>
+                <a class="btn primary co-pay" href=url>{w.fill(Later::pay_amount, &[("amount", &view.total.display)])}</a>
             </p>
         }
         .into_any(),
         NextStep::Transfer(details) => view! { <TransferDetailsList details=details/> }.into_any(),
         NextStep::StartAgain if view.kind == CheckoutKind::Data => view! {
             <p class="co-actions">
-                <StoreLink to=Route::Data class="btn primary">{w.get(Text::buy_data_again)}</StoreLink>
+                <StoreLink to=Route::Data class="btn primary">{w.get(Later::buy_data_again)}</StoreLink>
             </p>
         }
         .into_any(),
         NextStep::StartAgain => view! {
             <p class="co-actions">
-                <StoreLink to=Route::Checkout class="btn primary">{w.get(Text::check_out_again)}</StoreLink>
+                <StoreLink to=Route::Checkout class="btn primary">{w.get(Later::check_out_again)}</StoreLink>
             </p>
         }
         .into_any(),
@@ -65,17 +65,17 @@ pub(super) fn summary_view(view: &CheckoutView, phone: &str) -> AnyView {
             .map(|i| i.name.clone())
             .unwrap_or_default();
         return view! {
-            <h3 class="co-tl-title">{w.get(Text::your_data)}</h3>
+            <h3 class="co-tl-title">{w.get(Later::your_data)}</h3>
             <dl class="co-totals tu-summary">
-                <div><dt>{w.get(Text::plan)}</dt><dd>{plan}</dd></div>
-                <div><dt>{w.get(Text::line)}</dt><dd>{masked_phone(phone)}</dd></div>
-                <div class="co-total"><dt>{w.get(Text::total)}</dt><dd>{view.total.display.clone()}</dd></div>
+                <div><dt>{w.get(Later::plan)}</dt><dd>{plan}</dd></div>
+                <div><dt>{w.get(Later::line)}</dt><dd>{masked_phone(phone)}</dd></div>
+                <div class="co-total"><dt>{w.get(Later::total)}</dt><dd>{view.total.display.clone()}</dd></div>
             </dl>
         }
         .into_any();
     }
     view! {
-        <ul class="co-items" aria-label=w.get(Text::items)>
+        <ul class="co-items" aria-label=w.get(Later::items)>
             {view.items.iter().map(|i| view! {
                 <li class="co-item">
                     <span class="co-item-name">{i.name.clone()}</span>
@@ -85,9 +85,9 @@ pub(super) fn summary_view(view: &CheckoutView, phone: &str) -> AnyView {
             }).collect_view()}
         </ul>
         <dl class="co-totals">
-            <div><dt>{w.get(Text::items)}</dt><dd>{view.subtotal.display.clone()}</dd></div>
+            <div><dt>{w.get(Later::items)}</dt><dd>{view.subtotal.display.clone()}</dd></div>
             <div><dt>"Delivery"</dt><dd>{price_label(w, view.delivery_fee.amount)}</dd></div>
-            <div class="co-total"><dt>{w.get(Text::total)}</dt><dd>{view.total.display.clone()}</dd></div>
+            <div class="co-total"><dt>{w.get(Later::total)}</dt><dd>{view.total.display.clone()}</dd></div>
         </dl>
     }
     .into_any()
