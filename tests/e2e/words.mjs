@@ -10,8 +10,8 @@ import { axeScan, check, chooseZaria, demo, fillDetails, finish, launch, pickPro
 
 // The demo page with `attributes` set on its loader script before the loader runs (a page the
 // proxy serves keeps its network address space, which Chromium's local-network checks need), and
-// without the English first view the demo page carries: a page with data-lang includes the first
-// view in its language (`/api/first-view?lang=pcm`, tested in the proxy's API tests) or none.
+// without the English first view the demo page carries (its store element is replaced by an
+// empty one), so the loader asks the proxy for the first view in the store's language.
 async function open(attributes, hash = '') {
   const { ctx, page, expectConsoleError } = await launch({ width: 1280, height: 800 });
   await page.addInitScript((attrs) => {
@@ -20,7 +20,9 @@ async function open(attributes, hash = '') {
       if (!script) return;
       observer.disconnect();
       for (const [name, value] of Object.entries(attrs)) script.setAttribute(name, value);
-      document.querySelector('#amigo-store').shadowRoot?.replaceChildren();
+      const fresh = document.createElement('div');
+      fresh.id = 'amigo-store';
+      document.querySelector('#amigo-store').replaceWith(fresh);
     }).observe(document, { childList: true, subtree: true });
   }, attributes);
   return { ctx, page, expectConsoleError, go: () => page.goto(`${demo}/${hash}`) };
@@ -44,7 +46,15 @@ async function pidginPurchase() {
   const [product] = await pickProducts();
   const { ctx, page, go } = await open({ 'data-lang': 'pcm' });
   try {
+    // the first view the loader fetched, before the wasm: in Pidgin too
+    const firstView = page.waitForResponse((r) => r.url().includes('/api/first-view'), { timeout: 30000 })
+      .then(async (r) => ({ url: r.url(), status: r.status(), html: await r.text() }));
     await go();
+    const fv = await firstView;
+    check(fv.url.includes('lang=pcm') && fv.status === 200, `the loader asks for the first view in Pidgin (${fv.url} ${fv.status})`);
+    const markup = fv.html.split('</style>')[1] || '';
+    check(markup.includes('Add am to cart') && markup.includes('We dey show') && !markup.includes('Add to cart'),
+      'the first view is in Pidgin, so nothing shows in English first');
     await page.locator('[data-amigo-live]').waitFor({ state: 'attached', timeout: 30000 });
     await page.locator('.grid button:has-text("Add am to cart")').first().waitFor({ timeout: 30000 });
     check((await page.locator('.grid-section .count').textContent()).startsWith('We dey show'), 'pcm browse: the count line is in Pidgin');
@@ -102,6 +112,8 @@ async function pidginPurchase() {
 
 async function override() {
   const { ctx, page, go } = await open({ 'data-wording': '{"add_to_cart": "Buy now", "your_cart": "Your basket"}' });
+  const asked = [];
+  page.on('request', (r) => { if (r.url().includes('/api/first-view')) asked.push(r.url()); });
   try {
     await go();
     await page.locator('.grid button:has-text("Buy now")').first().waitFor({ timeout: 30000 });
@@ -110,6 +122,7 @@ async function override() {
     await page.evaluate(() => { location.hash = '#/cart'; });
     await page.locator('.cart-page .title:has-text("Your basket")').waitFor({ timeout: 20000 });
     check(true, 'data-wording overrides show where their texts are');
+    check(asked.length === 0, `with data-wording the loader shows no first view in the built-in words (${asked})`);
   } finally {
     await ctx.close();
   }
