@@ -185,11 +185,12 @@
       return Promise.resolve();
     }
     // the merchant's own wording is the live store's alone: a first view in the built-in words
-    // would show texts that then change
-    if (!cfg.proxy || root || !browsing(cfg.routing || "hash") || !window.fetch || cfg.wording) return Promise.resolve();
+    // would show texts that then change (and a language the store refuses shows its error only)
+    var lang = String(cfg.lang || "").trim();
+    if (!cfg.proxy || root || !browsing(cfg.routing || "hash") || !window.fetch || cfg.wording || !/^(en|pcm)?$/i.test(lang)) return Promise.resolve();
     var query = [];
     if (cfg.features) query.push("features=" + encodeURIComponent(cfg.features));
-    if (cfg.lang) query.push("lang=" + encodeURIComponent(cfg.lang));
+    if (lang) query.push("lang=" + encodeURIComponent(lang));
     var url = cfg.proxy.replace(/\/+$/, "") + "/api/first-view" + (query.length ? "?" + query.join("&") : "");
     return fetch(url).then(function (r) {
       return r.ok ? r.text() : "";

@@ -3,7 +3,8 @@
 // (browse → product → add → cart → checkout → order placed → tracking) in Nigerian Pidgin, with
 // no English text left on any of those screens and axe-core clean on each; a data-wording
 // override shows in place of its English; an unknown data-wording key shows the configuration
-// error. Every page fails the run on a page error or an unexpected console error (lib.mjs).
+// error, and so does an unknown data-lang. Every page fails the run on a page error or an
+// unexpected console error (lib.mjs).
 //
 // Env: AMIGO_DEMO_URL (the proxy), AMIGO_SANDBOX_INFO (the proxy's --sandbox-info-file JSON).
 import { axeScan, check, chooseZaria, demo, fillDetails, finish, launch, pickProducts, shot } from './lib.mjs';
@@ -144,7 +145,24 @@ async function unknownKey() {
   }
 }
 
+// A language the store has no table for: the configuration error alone (no first view asked for
+// that the proxy would refuse).
+async function unknownLang() {
+  const { ctx, page, go, expectConsoleError } = await open({ 'data-lang': 'yo' });
+  expectConsoleError(/^amigo-store: data-lang must be "en" or "pcm", got "yo"$/);
+  try {
+    await go();
+    const alert = page.locator('#amigo-store [role=alert]');
+    await alert.waitFor({ timeout: 30000 });
+    check((await alert.textContent()) === 'This store could not load: data-lang must be "en" or "pcm", got "yo"',
+      'an unknown data-lang is a configuration error');
+  } finally {
+    await ctx.close();
+  }
+}
+
 await pidginPurchase();
 await override();
 await unknownKey();
+await unknownLang();
 finish('WORDS E2E');
