@@ -4,7 +4,10 @@
  * or use the element <amigo-store proxy="…" api="…"></amigo-store> once this script is on the page.
  * Attributes: data-proxy (required), data-api, data-target, data-routing ("hash" | "none"),
  * data-merchant, data-features ("data": the "Buy data" view), data-analytics ("datalayer": push
- * GA4 ecommerce events to window.dataLayer). The build fills in the hashed module names below.
+ * GA4 ecommerce events to window.dataLayer), data-lang ("en", the default, or "pcm": Nigerian
+ * Pidgin, whose table is a module fetched only then) and data-wording (a JSON object of text
+ * names to the merchant's own texts; README "Wording"). The element takes the same without
+ * "data-" (lang="pcm", wording='{…}'). The build fills in the hashed module names below.
  *
  * The page's API (README "Events and API"): each store's host element has open(route),
  * addToCart(productId, quantity), cart() (each a Promise) and on(event, handler) (returns an
@@ -34,6 +37,7 @@
   var wasmName = "__AMIGO_WASM__";
   var jsUrl = new URL(jsName, base).href;
   var wasmUrl = new URL(wasmName, base).href;
+  var pcmUrl = new URL("__AMIGO_PCM__", base).href;
   var ready;
   var hosts = [];
   var stopped = false;
@@ -117,7 +121,9 @@
       var b = e.target && e.target.closest ? e.target.closest("button.add[data-product]") : null;
       if (!b || b.disabled || !b.closest("[data-first-view]") || b.getAttribute("aria-disabled") === "true") return;
       b.setAttribute("aria-disabled", "true");
-      if (b.firstChild && b.firstChild.nodeType === 3) b.firstChild.nodeValue = "Adding…";
+      // in the store's own words (the first view carries them)
+      var adding = b.closest("[data-first-view]").getAttribute("data-adding") || "Adding…";
+      if (b.firstChild && b.firstChild.nodeType === 3) b.firstChild.nodeValue = adding;
       api(host).addToCart(Number(b.getAttribute("data-product")), 1).catch(function (err) {
         console.warn("amigo-store: an early Add to cart was refused:", err && err.message);
       });
@@ -178,9 +184,14 @@
       prepare(host, root);
       return Promise.resolve();
     }
-    if (!cfg.proxy || root || !browsing(cfg.routing || "hash") || !window.fetch) return Promise.resolve();
-    var url = cfg.proxy.replace(/\/+$/, "") + "/api/first-view";
-    if (cfg.features) url += "?features=" + encodeURIComponent(cfg.features);
+    // the merchant's own wording is the live store's alone: a first view in the built-in words
+    // would show texts that then change (and a language the store refuses shows its error only)
+    var lang = String(cfg.lang || "").trim();
+    if (!cfg.proxy || root || !browsing(cfg.routing || "hash") || !window.fetch || cfg.wording || !/^(en|pcm)?$/i.test(lang)) return Promise.resolve();
+    var query = [];
+    if (cfg.features) query.push("features=" + encodeURIComponent(cfg.features));
+    if (lang) query.push("lang=" + encodeURIComponent(lang));
+    var url = cfg.proxy.replace(/\/+$/, "") + "/api/first-view" + (query.length ? "?" + query.join("&") : "");
     return fetch(url).then(function (r) {
       return r.ok ? r.text() : "";
     }).then(function (html) {
@@ -351,11 +362,16 @@
     firstView(host, cfg).then(function () {
       if (!host.__amigoLive) prefetch(cfg.proxy || "", cfg.routing || "hash");
     });
-    load().then(
-      function (m) {
+    // a built-in language's table comes with the wasm, fetched only for that language; the
+    // store checks the value of data-lang itself
+    var lang = String(cfg.lang || "").trim().toLowerCase();
+    var table = lang === "pcm" ? import(pcmUrl).then(function (m) { return JSON.stringify(m.default); }) : Promise.resolve("");
+    Promise.all([load(), table]).then(
+      function (loaded) {
+        var m = loaded[0];
         if (stopped) return showStopped(host);
         host.__amigoLive = true;
-        m.mountStore(host, cfg.proxy || "", cfg.api || "", cfg.routing || "", cfg.merchant || "", cfg.features || "", cfg.analytics || "");
+        m.mountStore(host, cfg.proxy || "", cfg.api || "", cfg.routing || "", cfg.merchant || "", cfg.features || "", cfg.analytics || "", cfg.lang || "", loaded[1], cfg.wording || "");
       },
       function (e) {
         host.style.minHeight = "";
@@ -378,7 +394,9 @@
             routing: this.getAttribute("routing"),
             merchant: this.getAttribute("merchant"),
             features: this.getAttribute("features"),
-            analytics: this.getAttribute("analytics")
+            analytics: this.getAttribute("analytics"),
+            lang: this.getAttribute("lang"),
+            wording: this.getAttribute("wording")
           });
         }
         open(route) { return api(this).open(route); }

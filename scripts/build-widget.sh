@@ -38,6 +38,10 @@ for chunk in "$out"/split/*.wasm; do
   wasm-opt "${opt[@]}" -o "$out/pkg/$(basename "$chunk")" "$chunk"
 done
 cp "$out"/split/*.js "$out/pkg/"
+# the built-in Nigerian Pidgin wording as a script module the loader imports only for
+# data-lang="pcm", so the first module does not carry it (src/wording/pcm.json; the widget checks
+# it whole when it mounts, and a unit test checks it has every text)
+printf 'export default %s;\n' "$(cat src/wording/pcm.json)" >"$out/pkg/wording-pcm.js"
 # wasm-split's loader logs every failed module download with console.error, though the store
 # handles the failure itself (an alert with Retry): it warns instead, so a shopper's dropped
 # connection is no error on the merchant's console. The build stops if a new wasm-split-cli no
@@ -74,6 +78,7 @@ for f in "$out"/pkg/*; do
 done
 grep -v 'data-trunk\|data-wasm-opt-params\|<!-- The widget build' index.html >"$site/index.html"
 sed -e "s/__AMIGO_JS__/$(rename amigo.js)/" -e "s/__AMIGO_WASM__/$(rename amigo_bg.wasm)/" \
+  -e "s/__AMIGO_PCM__/$(rename wording-pcm.js)/" \
   loader/amigo-widget.js >"$site/amigo-widget.js"
 for f in "$site"/*.js "$site"/*.wasm; do
   brotli -q 11 -f -o "$f.br" "$f"

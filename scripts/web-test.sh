@@ -266,6 +266,7 @@ run_chromium() {
   e2e "end-to-end first view" "FIRST VIEW E2E" first-view.mjs || status=1
   e2e "end-to-end events and JS API" "EVENTS E2E" events.mjs || status=1
   e2e "end-to-end checkout" "CHECKOUT E2E" checkout.mjs || status=1
+  e2e "end-to-end wording (Pidgin, overrides)" "WORDS E2E" words.mjs || status=1
   e2e "end-to-end buy data" "DATA E2E" data.mjs || status=1
   e2e "end-to-end merchant console" "ADMIN E2E" admin.mjs || status=1
   e2e "end-to-end split checkout module" "SPLIT E2E" split-smoke.mjs || status=1

@@ -29,6 +29,22 @@ pub enum ApiError {
     Decode(u16),
 }
 
+impl ApiError {
+    /// What the shopper is shown, in the store's wording (the proxy's own explanation as it
+    /// came).
+    pub fn text(&self, w: &crate::wording::Wording) -> String {
+        use crate::wording::Text;
+        match self {
+            ApiError::Network => w.get(Text::network_error).to_owned(),
+            ApiError::Api { message, .. } => message.clone(),
+            ApiError::Decode(status) => w.fill(
+                Text::unexpected_response,
+                &[("status", &status.to_string())],
+            ),
+        }
+    }
+}
+
 /// The loader's answer for `url`, if it started that request while the wasm downloaded (see
 /// `loader/amigo-widget.js`: `__amigoPrefetch` maps URLs to `Promise<Response>`). Each is taken
 /// once; a missing map, a missing entry or a failed prefetch gives `None`, and the caller asks

@@ -57,7 +57,9 @@ pub fn App(
         merchant,
         features,
         datalayer: _,
+        words,
     } = config;
+    provide_context(crate::wording::Words(words));
     let shop = Shop {
         client: ProxyClient::new(&proxy),
         cart: CartStore::load(storage_key(&proxy, &merchant)),
@@ -171,7 +173,7 @@ pub fn App(
                 #[cfg(not(feature = "checkout"))]
                 Page::Checkout | Page::Order(..) | Page::Data => view! {
                     <div class="part-slot" data-part="checkout">
-                        <p class="state" role="status">"Loading checkout…"</p>
+                        <p class="state" role="status">{crate::wording::words().get(crate::wording::Text::loading_checkout)}</p>
                     </div>
                 }
                 .into_any(),
@@ -288,29 +290,17 @@ mod part {
     #[allow(unreachable_pub)]
     #[component]
     pub(super) fn Part(which: Which) -> impl IntoView {
+        use crate::wording::Text;
         let attempt = RwSignal::new(0u32);
+        let w = crate::wording::words();
         let (loading, missing) = match which {
-            Which::Product(_) => (
-                "Loading the product…",
-                "The product page could not be downloaded. Check your connection and retry.",
-            ),
-            Which::Cart => (
-                "Loading your cart…",
-                "The cart could not be downloaded. Check your connection and retry.",
-            ),
-            Which::Checkout => (
-                "Loading checkout…",
-                "Checkout could not be downloaded. Check your connection and retry.",
-            ),
-            Which::Order(..) => (
-                "Loading your order…",
-                "Checkout could not be downloaded. Check your connection and retry.",
-            ),
-            Which::Data => (
-                "Loading plans…",
-                "Buy data could not be downloaded. Check your connection and retry.",
-            ),
+            Which::Product(_) => (Text::loading_product, Text::product_missing),
+            Which::Cart => (Text::loading_cart, Text::cart_missing),
+            Which::Checkout => (Text::loading_checkout, Text::checkout_missing),
+            Which::Order(..) => (Text::loading_order, Text::checkout_missing),
+            Which::Data => (Text::loading_plans, Text::data_missing),
         };
+        let (loading, missing) = (w.get(loading), w.get(missing));
         view! {
             <Suspense fallback=move || view! { <p class="state" role="status">{loading}</p> }>
                 {move || {

@@ -1,6 +1,8 @@
 //! The embed configuration read from the script tag or the `<amigo-store>` element, checked
 //! before anything mounts so a bad snippet gets one clear message.
 
+use crate::wording::{ENGLISH, Lang, Wording, WordingError};
+
 /// How the widget keeps its place in the URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Routing {
@@ -52,6 +54,8 @@ pub struct EmbedConfig {
     pub features: Features,
     /// `data-analytics="datalayer"`: also push GA4's ecommerce events to `window.dataLayer`.
     pub datalayer: bool,
+    /// Every text the shopper reads: `data-lang`'s table with `data-wording`'s overrides.
+    pub words: &'static Wording,
 }
 
 /// Why an embed configuration was refused.
@@ -74,6 +78,15 @@ pub enum ConfigError {
     /// `data-analytics` is neither empty nor `datalayer`.
     #[error("data-analytics must be \"datalayer\" or left out, got \"{0}\"")]
     BadAnalytics(String),
+    /// A `data-lang` the widget has no table for.
+    #[error("data-lang must be \"en\" or \"pcm\", got \"{0}\"")]
+    BadLang(String),
+    /// The built-in table of `data-lang` did not arrive whole (the loader fetches it).
+    #[error("the \"{0}\" wording could not be read: it {1}")]
+    LangTable(&'static str, WordingError),
+    /// `data-wording` is not an object of known text names to non-empty strings.
+    #[error("data-wording {0}")]
+    BadWording(WordingError),
 }
 
 fn check_url(attribute: &'static str, raw: &str) -> Result<String, ConfigError> {
@@ -122,6 +135,7 @@ impl EmbedConfig {
             merchant: merchant.trim().chars().take(64).collect(),
             features: Features::default(),
             datalayer: false,
+            words: &ENGLISH,
         })
     }
 
@@ -144,6 +158,36 @@ impl EmbedConfig {
                 ));
             }
         };
+        Ok(self)
+    }
+
+    /// Adds `data-lang` (`en`, the default, or `pcm`), the table of that language as JSON (the
+    /// loader fetches it; unused for English) and `data-wording`, the merchant's overrides (a
+    /// JSON object, empty for none). The table is checked whole and an override's key must name
+    /// a text, so a typo is a configuration error rather than a text left unchanged.
+    pub fn with_wording(
+        mut self,
+        lang: &str,
+        lang_table: &str,
+        overrides: &str,
+    ) -> Result<Self, ConfigError> {
+        let lang = Lang::parse(lang)
+            .ok_or_else(|| ConfigError::BadLang(lang.trim().chars().take(40).collect()))?;
+        let mut words = ENGLISH.clone();
+        if lang != Lang::En {
+            words = words
+                .apply_json(lang_table, true)
+                .map_err(|e| ConfigError::LangTable(lang.code(), e))?;
+        }
+        if !overrides.trim().is_empty() {
+            words = words
+                .apply_json(overrides, false)
+                .map_err(ConfigError::BadWording)?;
+        }
+        if lang != Lang::En || !overrides.trim().is_empty() {
+            // one table per mounted store, for the life of the page (see `wording::custom`)
+            self.words = Box::leak(Box::new(words));
+        }
         Ok(self)
     }
 }
@@ -210,6 +254,46 @@ mod tests {
         assert_eq!(
             base.with_features("data, airtime").unwrap_err(),
             ConfigError::UnknownFeature("airtime".into())
+        );
+    }
+
+    // the Pidgin table is compiled in natively only (the widget gets it from the loader)
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn wording_takes_a_language_and_checked_overrides() {
+        let base = EmbedConfig::parse("https://a.example", "", "", "").unwrap();
+        let en = base.clone().with_wording("", "", "").unwrap();
+        assert_eq!(
+            en.words.get(crate::wording::Text::add_to_cart),
+            "Add to cart"
+        );
+        let pcm = base
+            .clone()
+            .with_wording(
+                "pcm",
+                crate::wording::PIDGIN_JSON,
+                r#"{"checkout": "Pay now"}"#,
+            )
+            .unwrap();
+        assert_eq!(
+            pcm.words.get(crate::wording::Text::add_to_cart),
+            "Add am to cart"
+        );
+        assert_eq!(pcm.words.get(crate::wording::Text::checkout), "Pay now");
+        assert_eq!(
+            base.clone().with_wording("fr", "", "").unwrap_err(),
+            ConfigError::BadLang("fr".into())
+        );
+        // the loader could not fetch the table
+        assert!(matches!(
+            base.clone().with_wording("pcm", "", "").unwrap_err(),
+            ConfigError::LangTable("pcm", _)
+        ));
+        assert_eq!(
+            base.with_wording("", "", r#"{"add_to_kart": "Buy"}"#)
+                .unwrap_err()
+                .to_string(),
+            "data-wording has an unknown text name \"add_to_kart\""
         );
     }
 }

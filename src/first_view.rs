@@ -20,6 +20,7 @@ use crate::pages::browse::view::{
     count_line,
 };
 use crate::state::browse::Browse;
+use crate::wording::{Text, Wording, Words};
 
 /// One curation list as the first view shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,9 +62,12 @@ pub fn shows_list(product_count: u32) -> bool {
 
 /// The first view: `<div class="amigo" data-first-view>…</div>`, the element the live store's
 /// own container replaces. Catalog text is escaped as text; links are the store's `#/` routes.
-pub fn render(data: FirstViewData) -> String {
+/// `words` is the store's wording (`data-lang`), so the first view reads as the live store will;
+/// `data-adding` carries the text the loader shows on an early "Add to cart".
+pub fn render(data: FirstViewData, words: &'static Wording) -> String {
     let owner = Owner::new();
     owner.with(move || {
+        provide_context(Words(words));
         let FirstViewData {
             categories,
             lists,
@@ -83,7 +87,7 @@ pub fn render(data: FirstViewData) -> String {
             })
             .collect_view();
         view! {
-            <div class="amigo" data-first-view="">
+            <div class="amigo" data-first-view="" data-adding=words.get(Text::adding)>
                 <TopBar
                     sells_data=sells_data
                     count=Signal::stored(0)
@@ -95,7 +99,7 @@ pub fn render(data: FirstViewData) -> String {
                     <CategoryBar><ChipList list=categories browse=browse/></CategoryBar>
                     {carousels}
                     <Filters browse=browse/>
-                    <GridSection count=count_line(shown, total)>
+                    <GridSection count=count_line(words, shown, total)>
                         <GridList items=Signal::stored(products)/>
                         <GridMore
                             shown=Signal::stored(shown)
@@ -114,17 +118,18 @@ pub fn render(data: FirstViewData) -> String {
 /// The first view as a declarative shadow root, with the store's stylesheet, for a merchant's
 /// server to include inside the store's host element: shoppers without JavaScript and search
 /// engines see the products, and the loader finds it already in place.
-pub fn declarative(data: FirstViewData) -> String {
+pub fn declarative(data: FirstViewData, words: &'static Wording) -> String {
     format!(
         "<template shadowrootmode=\"open\"><style data-first-view-style>{}</style>{}</template>",
         crate::STYLES,
-        render(data)
+        render(data, words)
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wording::ENGLISH;
     use amigo_types::catalog::ProductImage;
 
     fn product(id: u64, name: &str, naira: i64, stock: u32) -> Product {
@@ -168,9 +173,9 @@ mod tests {
 
     #[test]
     fn the_first_view_shows_chips_lists_and_the_first_page_with_prices_as_text() {
-        let html = render(data());
+        let html = render(data(), &ENGLISH);
         assert!(
-            html.starts_with("<div data-first-view=\"\" class=\"amigo\">"),
+            html.starts_with("<div data-first-view=\"\" data-adding=\"Adding…\" class=\"amigo\">"),
             "{html}"
         );
         assert!(html.contains("Power banks"), "{html}");
@@ -189,17 +194,20 @@ mod tests {
 
     #[test]
     fn catalog_text_is_escaped() {
-        let html = render(data());
+        let html = render(data(), &ENGLISH);
         assert!(!html.contains("<b>3</b>"), "{html}");
         assert!(html.contains("Earbuds &lt;b&gt;3&lt;/b&gt;"), "{html}");
     }
 
     #[test]
     fn the_declarative_form_carries_the_stylesheet() {
-        let html = declarative(FirstViewData {
-            sells_data: true,
-            ..data()
-        });
+        let html = declarative(
+            FirstViewData {
+                sells_data: true,
+                ..data()
+            },
+            &ENGLISH,
+        );
         assert!(
             html.starts_with("<template shadowrootmode=\"open\"><style"),
             "{html}"

@@ -290,6 +290,8 @@ pub fn show_config_error(host: &HtmlElement, message: &str) {
 
 /// Entry point for the loader script: checks the attributes and mounts a store into `host`
 /// for the life of the page. Returns `false` (after reporting) when the configuration is bad.
+// the loader passes each attribute in its place, as the JS side of one call
+#[allow(clippy::too_many_arguments)]
 #[wasm_bindgen(js_name = mountStore)]
 pub fn mount_from_js(
     host: &HtmlElement,
@@ -299,10 +301,14 @@ pub fn mount_from_js(
     merchant: &str,
     features: &str,
     analytics: &str,
+    lang: &str,
+    lang_table: &str,
+    wording: &str,
 ) -> bool {
     let parsed = EmbedConfig::parse(proxy, api, routing, merchant)
         .and_then(|c| c.with_features(features))
-        .and_then(|c| c.with_analytics(analytics));
+        .and_then(|c| c.with_analytics(analytics))
+        .and_then(|c| c.with_wording(lang, lang_table, wording));
     match parsed {
         Ok(config) => match mount_store(host, config) {
             Ok(store) => {

@@ -9,6 +9,8 @@ use amigo_types::orders::{
 use amigo_types::phone::{NgMobile, network_for};
 use serde::{Deserialize, Serialize};
 
+use crate::wording::{Later, Wording};
+
 /// A part of the checkout page, in page order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Step {
@@ -91,17 +93,44 @@ impl Field {
 pub struct FieldError {
     /// The control at fault.
     pub field: Field,
-    /// A sentence for the shopper.
-    pub message: String,
+    /// What the shopper is told (`{n}` is [`FieldError::limit`]).
+    pub text: Later,
+    /// The length limit the text names, if any.
+    pub limit: usize,
 }
 
 impl FieldError {
     /// An error on `field`.
-    pub fn new(field: Field, message: impl Into<String>) -> Self {
+    pub fn new(field: Field, text: Later) -> Self {
         Self {
             field,
-            message: message.into(),
+            text,
+            limit: 0,
         }
+    }
+
+    /// An error on `field` that names its length limit.
+    fn too_long(field: Field, text: Later, limit: usize) -> Self {
+        Self { field, text, limit }
+    }
+
+    /// The sentence for the shopper, in the store's wording.
+    pub fn message(&self, w: &Wording) -> String {
+        w.fill(self.text, &[("n", &self.limit.to_string())])
+    }
+}
+
+/// The store's text for why a phone number was refused, from [`NgMobile::parse`]'s own
+/// (English, for developers) explanation; a unit test holds each of its reasons to one text.
+pub fn phone_text(message: &str) -> Later {
+    if message.starts_with("A phone number can only contain") {
+        Later::phone_characters
+    } else if message.starts_with("That is not a Nigerian") {
+        Later::phone_not_nigerian
+    } else if message.starts_with("Enter an 11-digit") {
+        Later::phone_length
+    } else {
+        Later::phone_required
     }
 }
 
@@ -112,20 +141,20 @@ pub fn first_invalid(errors: &[FieldError]) -> Option<Field> {
 
 /// The summary above "Place order" while fields are invalid, counting the errors that remain,
 /// so it shrinks as the shopper fixes them and disappears with the last one.
-pub fn fix_fields_notice(errors: &[FieldError]) -> Option<String> {
+pub fn fix_fields_notice(errors: &[FieldError], w: &Wording) -> Option<String> {
     match errors.len() {
         0 => None,
-        1 => Some("Please fix the highlighted field.".to_owned()),
-        n => Some(format!("Please fix the {n} highlighted fields.")),
+        1 => Some(w.get(Later::fix_one_field).to_owned()),
+        n => Some(w.fill(Later::fix_fields, &[("n", &n.to_string())])),
     }
 }
 
 /// The error message for `field`, if any.
-pub fn message_for(errors: &[FieldError], field: Field) -> Option<&str> {
+pub fn message_for(errors: &[FieldError], field: Field, w: &Wording) -> Option<String> {
     errors
         .iter()
         .find(|e| e.field == field)
-        .map(|e| e.message.as_str())
+        .map(|e| e.message(w))
 }
 
 /// What the shopper typed, as typed (validated on submit and on blur).
@@ -207,12 +236,13 @@ pub struct ValidDetails {
 pub fn check_name(raw: &str) -> Result<String, FieldError> {
     let name = raw.trim();
     if name.is_empty() {
-        return Err(FieldError::new(Field::Name, "Enter your full name."));
+        return Err(FieldError::new(Field::Name, Later::name_required));
     }
     if name.chars().count() > MAX_NAME_LEN {
-        return Err(FieldError::new(
+        return Err(FieldError::too_long(
             Field::Name,
-            format!("Your name can be at most {MAX_NAME_LEN} characters."),
+            Later::name_too_long,
+            MAX_NAME_LEN,
         ));
     }
     Ok(name.to_owned())
@@ -221,12 +251,9 @@ pub fn check_name(raw: &str) -> Result<String, FieldError> {
 /// The phone rule alone: any accepted form, normalised to `0XXXXXXXXXX`.
 pub fn check_phone(raw: &str) -> Result<NgMobile, FieldError> {
     if raw.trim().is_empty() {
-        return Err(FieldError::new(
-            Field::Phone,
-            "Enter your mobile number so the rider can reach you.",
-        ));
+        return Err(FieldError::new(Field::Phone, Later::phone_required));
     }
-    NgMobile::parse(raw).map_err(|e| FieldError::new(Field::Phone, e.message))
+    NgMobile::parse(raw).map_err(|e| FieldError::new(Field::Phone, phone_text(&e.message)))
 }
 
 /// The email rule alone: blank is fine, anything else must look like an address.
@@ -238,10 +265,7 @@ pub fn check_email(raw: &str) -> Result<Option<String>, FieldError> {
     if is_plausible_email(email) {
         Ok(Some(email.to_owned()))
     } else {
-        Err(FieldError::new(
-            Field::Email,
-            "Enter an email address like name@example.com, or leave it blank.",
-        ))
+        Err(FieldError::new(Field::Email, Later::email_invalid))
     }
 }
 
@@ -249,15 +273,13 @@ pub fn check_email(raw: &str) -> Result<Option<String>, FieldError> {
 pub fn check_address(raw: &str) -> Result<String, FieldError> {
     let address = raw.trim();
     if address.is_empty() {
-        return Err(FieldError::new(
-            Field::Address,
-            "Enter the street address for delivery.",
-        ));
+        return Err(FieldError::new(Field::Address, Later::address_required));
     }
     if address.chars().count() > MAX_ADDRESS_LEN {
-        return Err(FieldError::new(
+        return Err(FieldError::too_long(
             Field::Address,
-            format!("The address can be at most {MAX_ADDRESS_LEN} characters."),
+            Later::address_too_long,
+            MAX_ADDRESS_LEN,
         ));
     }
     Ok(address.to_owned())
@@ -267,9 +289,10 @@ pub fn check_address(raw: &str) -> Result<String, FieldError> {
 pub fn check_notes(raw: &str) -> Result<Option<String>, FieldError> {
     let notes = raw.trim();
     if notes.chars().count() > MAX_NOTES_LEN {
-        return Err(FieldError::new(
+        return Err(FieldError::too_long(
             Field::Notes,
-            format!("Notes can be at most {MAX_NOTES_LEN} characters."),
+            Later::notes_too_long,
+            MAX_NOTES_LEN,
         ));
     }
     Ok((!notes.is_empty()).then(|| notes.to_owned()))
@@ -290,10 +313,7 @@ pub fn validate(
         .ok();
     let notes = check_notes(&details.notes).map_err(|e| errors.push(e)).ok();
     if location.is_none() {
-        errors.push(FieldError::new(
-            Field::Location,
-            "Choose your delivery area: type your LGA or state and pick it from the list.",
-        ));
+        errors.push(FieldError::new(Field::Location, Later::location_required));
     }
     match (name, phone, email, address, notes, location) {
         (Some(name), Some(phone), Some(email), Some(address), Some(notes), Some(location))
@@ -358,24 +378,25 @@ pub fn order_request(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::wording::ENGLISH;
 
     #[test]
     fn the_fix_fields_notice_follows_the_remaining_errors() {
         let mut errors = vec![
-            FieldError::new(Field::Name, "Enter your name."),
-            FieldError::new(Field::Tier, "Choose a delivery option."),
+            FieldError::new(Field::Name, Later::name_required),
+            FieldError::new(Field::Tier, Later::refused_tier),
         ];
         assert_eq!(
-            fix_fields_notice(&errors).as_deref(),
+            fix_fields_notice(&errors, &ENGLISH).as_deref(),
             Some("Please fix the 2 highlighted fields.")
         );
         errors.retain(|e| e.field != Field::Tier);
         assert_eq!(
-            fix_fields_notice(&errors).as_deref(),
+            fix_fields_notice(&errors, &ENGLISH).as_deref(),
             Some("Please fix the highlighted field.")
         );
         errors.clear();
-        assert_eq!(fix_fields_notice(&errors), None);
+        assert_eq!(fix_fields_notice(&errors, &ENGLISH), None);
     }
 
     pub(crate) fn zaria() -> ChosenLocation {
@@ -447,11 +468,29 @@ pub(crate) mod tests {
         let errors = validate(&only_phone, Some(&zaria())).unwrap_err();
         assert_eq!(first_invalid(&errors), Some(Field::Phone));
         assert!(
-            message_for(&errors, Field::Phone)
+            message_for(&errors, Field::Phone, &ENGLISH)
                 .unwrap()
                 .contains("11-digit")
         );
-        assert_eq!(message_for(&errors, Field::Name), None);
+        assert_eq!(message_for(&errors, Field::Name, &ENGLISH), None);
+        let long = check_notes(&"n".repeat(MAX_NOTES_LEN + 1)).unwrap_err();
+        assert_eq!(
+            long.message(&ENGLISH),
+            format!("Notes can be at most {MAX_NOTES_LEN} characters.")
+        );
+    }
+
+    #[test]
+    fn each_phone_refusal_has_its_own_text() {
+        for (raw, text) in [
+            ("0803abc4567", Later::phone_characters),
+            ("0803123456", Later::phone_length),
+            ("080312345678", Later::phone_length),
+            ("01234567890", Later::phone_not_nigerian),
+            ("080+31234567", Later::phone_characters),
+        ] {
+            assert_eq!(check_phone(raw).unwrap_err().text, text, "{raw}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use amigo_types::ErrorBody;
 
 use super::details::{Field, Step};
 use crate::keyed::{SubmitFailure, retry_after_secs};
+use crate::wording::{Later, Wording};
 
 /// Longest wait honoured from `Retry-After` before giving the button back to the shopper.
 pub const MAX_RETRY_AFTER_SECS: u64 = 120;
@@ -16,8 +17,6 @@ pub enum Failure {
     Field {
         /// The control at fault.
         field: Field,
-        /// What to tell the shopper.
-        message: String,
     },
     /// `unserviceable_delivery`: some items can't ship to the chosen area.
     Unserviceable {
@@ -40,15 +39,26 @@ pub enum Failure {
     /// No answer, a timeout or a 5xx: the order may or may not exist, so retry with the same key.
     Retryable {
         /// What happened, for the shopper.
-        message: String,
+        text: Later,
     },
     /// `idempotency_key_reused`: the key was used for a different order body (another tab).
     KeyConflict,
     /// Anything else the shopper can't fix by retrying the same request.
     Rejected {
-        /// The server's explanation.
-        message: String,
+        /// What the shopper is told.
+        said: Said,
     },
+}
+
+/// What a refusal tells the shopper: one of the store's texts, or the server's explanation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Said {
+    /// One of the store's texts.
+    Ours(Later),
+    /// The server's own explanation (its words, as it sent them).
+    Server(String),
+    /// No explanation came: the HTTP status.
+    Status(u16),
 }
 
 /// The control an API `field` hint names (`customer.phone`, `delivery.state_code`,
@@ -93,36 +103,31 @@ fn field_for_code(code: &str) -> Option<Field> {
     }
 }
 
-/// A shopper-facing sentence for an invalid field (the platform's messages are for developers).
-fn field_message(field: Field) -> &'static str {
+/// A shopper-facing sentence for a field the store refused (the platform's messages are for
+/// developers).
+pub fn field_text(field: Field) -> Later {
     match field {
-        Field::Name => "Check your name: it is required and can be at most 120 characters.",
-        Field::Phone => "Check your mobile number, e.g. 0803 123 4567.",
-        Field::Email => "Check your email address, or leave it blank.",
-        Field::Address => "Check the delivery address: it is required.",
-        Field::Notes => "Shorten the delivery notes.",
-        Field::Location => {
-            "We couldn't find that delivery area. Choose your LGA again from the list."
-        }
-        Field::Tier => "Choose Standard or Premium delivery.",
-        Field::Items => "Something in your cart is no longer sold. Review your cart and try again.",
+        Field::Name => Later::refused_name,
+        Field::Phone => Later::refused_phone,
+        Field::Email => Later::refused_email,
+        Field::Address => Later::refused_address,
+        Field::Notes => Later::refused_notes,
+        Field::Location => Later::refused_location,
+        Field::Tier => Later::refused_tier,
+        Field::Items => Later::refused_items,
     }
 }
 
 impl SubmitFailure for Failure {
     fn network() -> Self {
         Failure::Retryable {
-            message: "We couldn't reach the store. Check your connection and try again — you \
-                      won't be charged twice."
-                .into(),
+            text: Later::order_network,
         }
     }
 
     fn bad_return_url() -> Self {
         Failure::Rejected {
-            message: "This page can't take payments for the store: its address isn't one the \
-                      store allows. Please tell the store."
-                .into(),
+            said: Said::Ours(Later::bad_return_url),
         }
     }
 
@@ -161,7 +166,6 @@ impl SubmitFailure for Failure {
         {
             return Failure::Field {
                 field: Field::Items,
-                message: field_message(Field::Items).to_owned(),
             };
         }
         if code.starts_with("invalid_") && code != "invalid_idempotency_key" {
@@ -169,24 +173,16 @@ impl SubmitFailure for Failure {
                 .and_then(|b| b.field.as_deref())
                 .and_then(field_for_hint);
             if let Some(field) = hinted.or_else(|| field_for_code(code)) {
-                return Failure::Field {
-                    field,
-                    message: field_message(field).to_owned(),
-                };
+                return Failure::Field { field };
             }
         }
         if status >= 500 || code == "server_error" || body.and_then(|b| b.retryable) == Some(true) {
             return Failure::Retryable {
-                message: "The store had a problem placing your order. Try again — you won't be \
-                          charged twice."
-                    .into(),
+                text: Later::order_server_error,
             };
         }
         Failure::Rejected {
-            message: body.map_or_else(
-                || format!("The store refused the order (HTTP {status})."),
-                |b| b.message.clone(),
-            ),
+            said: body.map_or(Said::Status(status), |b| Said::Server(b.message.clone())),
         }
     }
 
@@ -214,29 +210,32 @@ impl Failure {
         self.field().map_or(Step::Review, Field::step)
     }
 
-    /// A sentence for the shopper.
-    pub fn message(&self) -> String {
-        match self {
-            Failure::Field { message, .. }
-            | Failure::Retryable { message }
-            | Failure::Rejected { message } => message.clone(),
-            Failure::Unserviceable { .. } => "Some items in your cart can't be delivered to \
-                                              this area. Remove them or choose another area."
-                .into(),
-            Failure::OutOfStock { .. } => "Some items sold out while you were checking out. \
-                                           We've updated your cart: review it and try again."
-                .into(),
-            Failure::StoreUnavailable => {
-                "This store can't take this order right now. Please try again later.".into()
+    /// A sentence for the shopper, in the store's wording.
+    pub fn message(&self, w: &Wording) -> String {
+        let text = match self {
+            Failure::Field { field } => field_text(*field),
+            Failure::Retryable { text }
+            | Failure::Rejected {
+                said: Said::Ours(text),
+            } => *text,
+            Failure::Rejected {
+                said: Said::Server(message),
+            } => return message.clone(),
+            Failure::Rejected {
+                said: Said::Status(status),
+            } => return w.fill(Later::order_refused, &[("status", &status.to_string())]),
+            Failure::Unserviceable { .. } => Later::order_unserviceable,
+            Failure::OutOfStock { .. } => Later::order_sold_out,
+            Failure::StoreUnavailable => Later::store_unavailable,
+            Failure::RateLimited { retry_after_secs } => {
+                return w.fill(
+                    Later::store_busy,
+                    &[("seconds", &retry_after_secs.to_string())],
+                );
             }
-            Failure::RateLimited { retry_after_secs } => format!(
-                "The store is busy. Trying again in {retry_after_secs} s with the same order — \
-                 you won't be charged twice."
-            ),
-            Failure::KeyConflict => "Your order changed while it was being placed (perhaps in \
-                                     another tab). Check the details and place it again."
-                .into(),
-        }
+            Failure::KeyConflict => Later::order_changed,
+        };
+        w.get(text).to_owned()
     }
 
     /// Whether the shopper gets a "Try again" button that resends the same request.
@@ -340,7 +339,7 @@ mod tests {
             Failure::from_response(422, None, Some(&body("order_total_exceeds_limit"))),
         ] {
             assert_eq!(f, Failure::StoreUnavailable);
-            let m = f.message();
+            let m = f.message(&crate::wording::ENGLISH);
             assert!(m.contains("can't take this order"));
             assert!(!m.contains("12,500") && !m.contains("12500") && !m.contains("balance"));
         }
@@ -390,7 +389,10 @@ mod tests {
         assert_eq!(f, Failure::KeyConflict);
         assert!(!f.keeps_key());
         let f = Failure::from_response(422, None, Some(&body("invalid_return_url")));
-        assert!(matches!(&f, Failure::Rejected { message } if message.contains("tell the store")));
+        assert!(
+            f.message(&crate::wording::ENGLISH)
+                .contains("tell the store")
+        );
         assert!(!f.keeps_key() && !f.offers_retry());
         let f = Failure::from_response(403, None, Some(&body("origin_not_allowed")));
         assert!(matches!(f, Failure::Rejected { .. }));

@@ -10,6 +10,8 @@
 use amigo_types::checkout::{PaymentMethod, PaymentSettings};
 use amigo_types::format_naira;
 
+use crate::wording::{Later, Wording};
+
 /// The longest `return_url` sent. Browsers allow longer addresses, but a page with kilobytes of
 /// query is not one a shopper returns to, and the proxy stores the value.
 pub const MAX_RETURN_URL_LEN: usize = 2000;
@@ -58,52 +60,43 @@ impl PaymentLoad {
     }
 
     /// What the shopper is told when the last button is pressed before the method is known.
-    pub fn blocked_message(self) -> Option<&'static str> {
+    pub fn blocked_message(self, w: &Wording) -> Option<&'static str> {
         match self {
             PaymentLoad::Ready(_) => None,
-            PaymentLoad::Loading => {
-                Some("One moment: we are checking how this store takes payment.")
-            }
-            PaymentLoad::Failed => Some(
-                "We couldn't check how this store takes payment, so nothing was sent. Check \
-                 your connection and retry.",
-            ),
+            PaymentLoad::Loading => Some(w.get(Later::payment_checking)),
+            PaymentLoad::Failed => Some(w.get(Later::payment_check_failed)),
         }
     }
 }
 
 /// The last button's text: `total` is the total shown at review (items plus delivery), `None`
 /// until the delivery price is known.
-pub fn place_label(method: Option<PaymentMethod>, total: Option<i64>, submitting: bool) -> String {
-    match (method, submitting) {
-        (Some(PaymentMethod::Paystack), true) => "Starting your payment…".to_owned(),
+pub fn place_label(
+    w: &Wording,
+    method: Option<PaymentMethod>,
+    total: Option<i64>,
+    submitting: bool,
+) -> String {
+    let text = match (method, submitting) {
+        (Some(PaymentMethod::Paystack), true) => Later::starting_payment,
         (Some(PaymentMethod::Paystack), false) => match total {
-            Some(t) => format!("Pay {}", format_naira(t)),
-            None => "Pay".to_owned(),
+            Some(t) => return w.fill(Later::pay_amount, &[("amount", &format_naira(t))]),
+            None => Later::pay,
         },
-        (Some(PaymentMethod::Transfer), true) => "Placing your order…".to_owned(),
-        (Some(PaymentMethod::Transfer), false) => "Place order, pay by transfer".to_owned(),
-        (_, true) => "Placing your order…".to_owned(),
-        (_, false) => "Place order".to_owned(),
-    }
+        (Some(PaymentMethod::Transfer), false) => Later::place_order_transfer,
+        (_, true) => Later::placing_order,
+        (_, false) => Later::place_order,
+    };
+    w.get(text).to_owned()
 }
 
 /// The line under the last button: what happens next and why nothing is charged twice.
-pub fn fine_print(method: Option<PaymentMethod>) -> &'static str {
-    match method {
-        Some(PaymentMethod::Paystack) => {
-            "You pay on Paystack's secure page, then come back here to follow your order. You \
-             won't be charged twice: trying again continues the same payment."
-        }
-        Some(PaymentMethod::Transfer) => {
-            "Next you get the store's bank details. The store places your order once it sees \
-             your transfer."
-        }
-        _ => {
-            "You won't be charged twice: if the connection drops, trying again places the same \
-             order."
-        }
-    }
+pub fn fine_print(w: &Wording, method: Option<PaymentMethod>) -> &'static str {
+    w.get(match method {
+        Some(PaymentMethod::Paystack) => Later::fine_print_paystack,
+        Some(PaymentMethod::Transfer) => Later::fine_print_transfer,
+        _ => Later::fine_print_order,
+    })
 }
 
 /// The page to come back to after paying: the embedding page's address (`location.href`)
@@ -131,6 +124,7 @@ pub fn is_web_url(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wording::ENGLISH;
 
     fn settings(method: PaymentMethod, key: Option<&str>) -> PaymentSettings {
         PaymentSettings {
@@ -168,15 +162,15 @@ mod tests {
 
     #[test]
     fn the_button_waits_for_the_method() {
-        assert!(PaymentLoad::Loading.blocked_message().is_some());
+        assert!(PaymentLoad::Loading.blocked_message(&ENGLISH).is_some());
         assert!(
             PaymentLoad::Failed
-                .blocked_message()
+                .blocked_message(&ENGLISH)
                 .unwrap()
                 .contains("retry")
         );
         assert_eq!(
-            PaymentLoad::Ready(PaymentMethod::None).blocked_message(),
+            PaymentLoad::Ready(PaymentMethod::None).blocked_message(&ENGLISH),
             None
         );
     }
@@ -184,26 +178,32 @@ mod tests {
     #[test]
     fn the_last_button_names_what_it_does() {
         let paystack = Some(PaymentMethod::Paystack);
-        assert_eq!(place_label(paystack, Some(31_500), false), "Pay ₦31,500");
-        assert_eq!(place_label(paystack, None, false), "Pay");
         assert_eq!(
-            place_label(paystack, Some(1), true),
+            place_label(&ENGLISH, paystack, Some(31_500), false),
+            "Pay ₦31,500"
+        );
+        assert_eq!(place_label(&ENGLISH, paystack, None, false), "Pay");
+        assert_eq!(
+            place_label(&ENGLISH, paystack, Some(1), true),
             "Starting your payment…"
         );
         let transfer = Some(PaymentMethod::Transfer);
         assert_eq!(
-            place_label(transfer, Some(5), false),
+            place_label(&ENGLISH, transfer, Some(5), false),
             "Place order, pay by transfer"
         );
         assert_eq!(
-            place_label(Some(PaymentMethod::None), Some(5), false),
+            place_label(&ENGLISH, Some(PaymentMethod::None), Some(5), false),
             "Place order"
         );
-        assert_eq!(place_label(None, Some(5), false), "Place order");
-        assert_eq!(place_label(None, None, true), "Placing your order…");
-        assert!(fine_print(paystack).contains("Paystack"));
-        assert!(fine_print(transfer).contains("bank details"));
-        assert!(fine_print(None).contains("charged twice"));
+        assert_eq!(place_label(&ENGLISH, None, Some(5), false), "Place order");
+        assert_eq!(
+            place_label(&ENGLISH, None, None, true),
+            "Placing your order…"
+        );
+        assert!(fine_print(&ENGLISH, paystack).contains("Paystack"));
+        assert!(fine_print(&ENGLISH, transfer).contains("bank details"));
+        assert!(fine_print(&ENGLISH, None).contains("charged twice"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! a timer, the visibility of the tab and the proxy's answer to it, and carries out what an
 //! accepted view asks (tell the merchant's page, settle this browser's draft).
 
+use crate::wording::Later;
 use std::time::Duration;
 
 use amigo_types::checkout::{CheckoutKind, CheckoutStatus, CheckoutView};
@@ -26,7 +27,7 @@ pub enum Answer {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PaymentFeed {
     shown: Option<CheckoutView>,
-    problem: Option<String>,
+    problem: Option<Later>,
     stopped: bool,
     polls: u32,
 }
@@ -38,8 +39,8 @@ impl PaymentFeed {
     }
 
     /// What went wrong, for the alert.
-    pub fn problem(&self) -> Option<&str> {
-        self.problem.as_deref()
+    pub fn problem(&self) -> Option<Later> {
+        self.problem
     }
 
     /// Whether the page stopped asking (the checkout does not exist, or the page left).
@@ -68,22 +69,18 @@ impl PaymentFeed {
                 Some(view)
             }
             Answer::Unreadable => {
-                self.problem =
-                    Some("The store sent an answer we can't show. We'll keep trying.".to_owned());
+                self.problem = Some(Later::checkout_unreadable);
                 None
             }
             Answer::NotFound => {
                 self.stopped = true;
-                self.problem = Some(
-                    "We couldn't find a checkout with that reference and phone number.".to_owned(),
-                );
+                self.problem = Some(Later::checkout_not_found);
                 None
             }
             Answer::Failed => {
                 // keep showing what we have; only say so when there is nothing yet
                 if self.shown.is_none() {
-                    self.problem =
-                        Some("We couldn't load your checkout. We'll keep trying.".to_owned());
+                    self.problem = Some(Later::checkout_load_failed);
                 }
                 None
             }
@@ -176,11 +173,23 @@ mod tests {
     fn failures_have_their_words_and_a_404_stops() {
         let mut f = PaymentFeed::default();
         f.answered(Answer::Failed);
-        assert!(f.problem().unwrap().contains("keep trying"));
+        assert!(
+            crate::wording::ENGLISH
+                .get(f.problem().unwrap())
+                .contains("keep trying")
+        );
         f.answered(Answer::Unreadable);
-        assert!(f.problem().unwrap().contains("can't show"));
+        assert!(
+            crate::wording::ENGLISH
+                .get(f.problem().unwrap())
+                .contains("can't show")
+        );
         f.answered(Answer::NotFound);
         assert!(f.stopped() && f.next_poll(false).is_none());
-        assert!(f.problem().unwrap().contains("couldn't find"));
+        assert!(
+            crate::wording::ENGLISH
+                .get(f.problem().unwrap())
+                .contains("couldn't find")
+        );
     }
 }

@@ -18,6 +18,7 @@ use amigo_types::checkout::{
 use super::payment::is_web_url;
 use super::tracking::is_reference;
 use crate::topup::is_data_reference;
+use crate::wording::{Later, Wording};
 
 /// How often to ask while a payment is expected (the first [`FAST_POLLS`] times).
 pub const POLL_FAST: Duration = Duration::from_secs(3);
@@ -135,115 +136,119 @@ fn transfer_details(view: &CheckoutView) -> Option<TransferDetails> {
 }
 
 /// The phrases that differ between a checkout for goods and one for data.
-struct Words {
+struct Phrases {
     /// What paying does: "place your order".
-    goal: &'static str,
+    goal: Later,
     /// What the store does once a transfer is confirmed.
-    store_does: &'static str,
-    paid_title: &'static str,
-    paid_doing: &'static str,
-    placed_title: &'static str,
-    placed_next: &'static str,
-    expired_tail: &'static str,
-    failed_title: &'static str,
-    failed_default: &'static str,
+    store_does: Later,
+    paid_title: Later,
+    paid_doing: Later,
+    placed_title: Later,
+    placed_next: Later,
+    expired_tail: Later,
+    failed_title: Later,
+    failed_default: Later,
 }
 
-const ORDER_WORDS: Words = Words {
-    goal: "place your order",
-    store_does: "The store places your order",
-    paid_title: "Paid — placing your order",
-    paid_doing: "placing your order with the store",
-    placed_title: "Paid — your order is placed",
-    placed_next: "Follow your order below.",
-    expired_tail: "no order was placed. Your cart is still here: you can check out again.",
-    failed_title: "Order not placed",
-    failed_default: "The store couldn't place your order.",
+const ORDER_PHRASES: Phrases = Phrases {
+    goal: Later::goal_order,
+    store_does: Later::store_does_order,
+    paid_title: Later::paid_title_order,
+    paid_doing: Later::paid_doing_order,
+    placed_title: Later::placed_title_order,
+    placed_next: Later::placed_next_order,
+    expired_tail: Later::expired_tail_order,
+    failed_title: Later::failed_title_order,
+    failed_default: Later::failed_default_order,
 };
 
-const DATA_WORDS: Words = Words {
-    goal: "get your data",
-    store_does: "The store sends your data",
-    paid_title: "Paid — buying your data",
-    paid_doing: "buying your data",
-    placed_title: "Paid — your data is on its way",
-    placed_next: "Follow your top-up below.",
-    expired_tail: "no data was bought. You can buy it again.",
-    failed_title: "Data not bought",
-    failed_default: "The store couldn't buy your data.",
+const DATA_PHRASES: Phrases = Phrases {
+    goal: Later::goal_data,
+    store_does: Later::store_does_data,
+    paid_title: Later::paid_title_data,
+    paid_doing: Later::paid_doing_data,
+    placed_title: Later::placed_title_data,
+    placed_next: Later::placed_next_data,
+    expired_tail: Later::expired_tail_data,
+    failed_title: Later::failed_title_data,
+    failed_default: Later::failed_default_data,
 };
 
-fn words(kind: CheckoutKind) -> &'static Words {
+fn phrases(kind: CheckoutKind) -> &'static Phrases {
     match kind {
-        CheckoutKind::Order => &ORDER_WORDS,
-        CheckoutKind::Data => &DATA_WORDS,
+        CheckoutKind::Order => &ORDER_PHRASES,
+        CheckoutKind::Data => &DATA_PHRASES,
     }
 }
 
-fn failure_sentence(view: &CheckoutView) -> String {
+fn failure_sentence(view: &CheckoutView, w: &Wording) -> String {
     view.failure
         .as_ref()
         .map(|f| f.message.trim())
         .filter(|m| !m.is_empty())
         .map_or_else(
-            || words(view.kind).failed_default.to_owned(),
+            || w.get(phrases(view.kind).failed_default).to_owned(),
             |m| m.chars().take(300).collect(),
         )
 }
 
-/// The stage of a checked view (see [`check_view`]).
-pub fn stage(view: &CheckoutView) -> Stage {
+/// The stage of a checked view (see [`check_view`]), in the store's wording.
+pub fn stage(view: &CheckoutView, w: &Wording) -> Stage {
     let total = view.total.display.as_str();
     let expires = when_label(&view.expires_at);
-    let w = words(view.kind);
-    let goal = w.goal;
+    let p = phrases(view.kind);
+    let goal = w.get(p.goal);
+    let waiting = |detail: String, next: NextStep| Stage {
+        title: w.get(Later::awaiting_payment),
+        detail,
+        tone: Tone::Waiting,
+        next,
+    };
     match view.status {
         CheckoutStatus::AwaitingPayment => match (view.method, &view.pay) {
-            (_, Some(PaymentInstructions::Paystack { authorization_url })) => Stage {
-                title: "Awaiting payment",
-                detail: format!(
-                    "Pay {total} on Paystack's secure page to {goal}. If you have just paid, \
-                     this page updates by itself. Unpaid, it expires on {expires}."
+            (_, Some(PaymentInstructions::Paystack { authorization_url })) => waiting(
+                w.fill(
+                    Later::pay_on_paystack,
+                    &[("total", total), ("goal", goal), ("expires", &expires)],
                 ),
-                tone: Tone::Waiting,
-                next: NextStep::Pay {
+                NextStep::Pay {
                     url: authorization_url.clone(),
                 },
-            },
-            (_, Some(PaymentInstructions::Transfer { .. })) => Stage {
-                title: "Awaiting payment",
-                detail: format!(
-                    "Transfer exactly {total} to the account below, with the reference in the \
-                     narration. {} once it confirms your transfer; this page updates by itself. \
-                     Unpaid, it expires on {expires}.",
-                    w.store_does
+            ),
+            (_, Some(PaymentInstructions::Transfer { .. })) => waiting(
+                w.fill(
+                    Later::transfer_exactly,
+                    &[
+                        ("total", total),
+                        ("store_does", w.get(p.store_does)),
+                        ("expires", &expires),
+                    ],
                 ),
-                tone: Tone::Waiting,
-                next: transfer_details(view).map_or(NextStep::Wait, NextStep::Transfer),
-            },
-            _ => Stage {
-                title: "Awaiting payment",
-                detail: format!(
-                    "The store is waiting for your payment of {total}. Unpaid, it expires on \
-                     {expires}."
+                transfer_details(view).map_or(NextStep::Wait, NextStep::Transfer),
+            ),
+            _ => waiting(
+                w.fill(
+                    Later::waiting_for_payment,
+                    &[("total", total), ("expires", &expires)],
                 ),
-                tone: Tone::Waiting,
-                next: NextStep::Wait,
-            },
+                NextStep::Wait,
+            ),
         },
         CheckoutStatus::Paid => Stage {
-            title: w.paid_title,
-            detail: format!(
-                "We have your payment of {total} and are {}. This takes a moment; this page \
-                 updates by itself.",
-                w.paid_doing
+            title: w.get(p.paid_title),
+            detail: w.fill(
+                Later::paid_detail,
+                &[("total", total), ("doing", w.get(p.paid_doing))],
             ),
             tone: Tone::Good,
             next: NextStep::Wait,
         },
         CheckoutStatus::Placed => Stage {
-            title: w.placed_title,
-            detail: format!("You paid {total}. {}", w.placed_next),
+            title: w.get(p.placed_title),
+            detail: w.fill(
+                Later::placed_detail,
+                &[("total", total), ("next", w.get(p.placed_next))],
+            ),
             tone: Tone::Good,
             next: match (view.order_reference.clone(), view.kind) {
                 (None, _) => NextStep::Wait,
@@ -252,39 +257,32 @@ pub fn stage(view: &CheckoutView) -> Stage {
             },
         },
         CheckoutStatus::Expired => Stage {
-            title: "Payment expired",
-            detail: format!(
-                "Nobody paid in time, so nothing was charged and {}",
-                w.expired_tail
-            ),
+            title: w.get(Later::payment_expired),
+            detail: w.fill(Later::expired_detail, &[("tail", w.get(p.expired_tail))]),
             tone: Tone::Bad,
             next: NextStep::StartAgain,
         },
         CheckoutStatus::Failed => Stage {
-            title: w.failed_title,
-            detail: match view.method {
-                PaymentMethod::Transfer => format!(
-                    "{} The store will return your transfer of {total}; contact it with \
-                     reference {}.",
-                    failure_sentence(view),
-                    view.reference
-                ),
-                _ => format!(
-                    "{} If you were charged, the store returns your {total}; contact it with \
-                     reference {}.",
-                    failure_sentence(view),
-                    view.reference
-                ),
-            },
+            title: w.get(p.failed_title),
+            detail: w.fill(
+                match view.method {
+                    PaymentMethod::Transfer => Later::failed_transfer_detail,
+                    _ => Later::failed_detail,
+                },
+                &[
+                    ("reason", &failure_sentence(view, w)),
+                    ("total", total),
+                    ("reference", &view.reference),
+                ],
+            ),
             tone: Tone::Bad,
             next: NextStep::StartAgain,
         },
         CheckoutStatus::Refunded => Stage {
-            title: "Refunded",
-            detail: format!(
-                "{} Refund of {total} sent: it reaches your card or account within a few \
-                 working days.",
-                failure_sentence(view)
+            title: w.get(Later::refunded),
+            detail: w.fill(
+                Later::refunded_detail,
+                &[("reason", &failure_sentence(view, w)), ("total", total)],
             ),
             tone: Tone::Bad,
             next: NextStep::StartAgain,
@@ -382,6 +380,7 @@ pub fn next_poll(status: Option<CheckoutStatus>, polls: u32, hidden: bool) -> Op
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::wording::ENGLISH;
     use amigo_types::checkout::CheckoutFailure;
     use amigo_types::money::Money;
 
@@ -420,10 +419,10 @@ pub(crate) mod tests {
 
     #[test]
     fn paystack_awaits_payment_with_a_pay_link() {
-        let s = stage(&view(
-            CheckoutStatus::AwaitingPayment,
-            PaymentMethod::Paystack,
-        ));
+        let s = stage(
+            &view(CheckoutStatus::AwaitingPayment, PaymentMethod::Paystack),
+            &ENGLISH,
+        );
         assert_eq!(s.title, "Awaiting payment");
         assert_eq!(s.tone, Tone::Waiting);
         assert!(s.detail.contains("₦31,500") && s.detail.contains("6 Dec 2026, 21:00"));
@@ -437,10 +436,10 @@ pub(crate) mod tests {
 
     #[test]
     fn transfer_awaits_payment_with_the_bank_details() {
-        let s = stage(&view(
-            CheckoutStatus::AwaitingPayment,
-            PaymentMethod::Transfer,
-        ));
+        let s = stage(
+            &view(CheckoutStatus::AwaitingPayment, PaymentMethod::Transfer),
+            &ENGLISH,
+        );
         assert!(s.detail.contains("exactly ₦31,500") && s.detail.contains("expires on 6 Dec"));
         match s.next {
             NextStep::Transfer(d) => {
@@ -456,10 +455,16 @@ pub(crate) mod tests {
 
     #[test]
     fn paid_waits_and_placed_leads_to_the_order() {
-        let s = stage(&view(CheckoutStatus::Paid, PaymentMethod::Paystack));
+        let s = stage(
+            &view(CheckoutStatus::Paid, PaymentMethod::Paystack),
+            &ENGLISH,
+        );
         assert_eq!(s.title, "Paid — placing your order");
         assert_eq!(s.next, NextStep::Wait);
-        let s = stage(&view(CheckoutStatus::Placed, PaymentMethod::Paystack));
+        let s = stage(
+            &view(CheckoutStatus::Placed, PaymentMethod::Paystack),
+            &ENGLISH,
+        );
         assert_eq!(
             s.next,
             NextStep::TrackOrder {
@@ -470,7 +475,10 @@ pub(crate) mod tests {
 
     #[test]
     fn endings_without_an_order_say_why_and_start_again() {
-        let s = stage(&view(CheckoutStatus::Expired, PaymentMethod::Transfer));
+        let s = stage(
+            &view(CheckoutStatus::Expired, PaymentMethod::Transfer),
+            &ENGLISH,
+        );
         assert_eq!(s.title, "Payment expired");
         assert!(s.detail.contains("nothing was charged"));
         assert_eq!((s.tone, s.next), (Tone::Bad, NextStep::StartAgain));
@@ -480,7 +488,7 @@ pub(crate) mod tests {
             code: "out_of_stock".into(),
             message: "An item sold out before your order could be placed.".into(),
         });
-        let s = stage(&v);
+        let s = stage(&v, &ENGLISH);
         assert_eq!(s.title, "Refunded");
         assert!(s.detail.starts_with("An item sold out"));
         assert!(s.detail.ends_with(
@@ -492,7 +500,7 @@ pub(crate) mod tests {
             code: "insufficient_balance".into(),
             message: "  ".into(),
         });
-        let s = stage(&v);
+        let s = stage(&v, &ENGLISH);
         assert_eq!(s.title, "Order not placed");
         assert!(s.detail.starts_with("The store couldn't place your order."));
         assert!(s.detail.contains(CHK) && s.detail.contains("transfer of ₦31,500"));
@@ -515,21 +523,27 @@ pub(crate) mod tests {
     #[test]
     fn a_data_checkout_speaks_of_data() {
         use CheckoutStatus::*;
-        let s = stage(&data_view(AwaitingPayment, PaymentMethod::Paystack));
+        let s = stage(
+            &data_view(AwaitingPayment, PaymentMethod::Paystack),
+            &ENGLISH,
+        );
         assert_eq!(s.title, "Awaiting payment");
         assert!(
             s.detail
                 .starts_with("Pay ₦1,500 on Paystack's secure page to get your data.")
         );
-        let s = stage(&data_view(AwaitingPayment, PaymentMethod::Transfer));
+        let s = stage(
+            &data_view(AwaitingPayment, PaymentMethod::Transfer),
+            &ENGLISH,
+        );
         assert!(s.detail.contains("exactly ₦1,500") && s.detail.contains("sends your data"));
         assert!(matches!(s.next, NextStep::Transfer(d) if d.amount_digits == "1500"));
-        let s = stage(&data_view(Paid, PaymentMethod::Paystack));
+        let s = stage(&data_view(Paid, PaymentMethod::Paystack), &ENGLISH);
         assert_eq!(
             (s.title, s.next),
             ("Paid — buying your data", NextStep::Wait)
         );
-        let s = stage(&data_view(Placed, PaymentMethod::Transfer));
+        let s = stage(&data_view(Placed, PaymentMethod::Transfer), &ENGLISH);
         assert_eq!(s.title, "Paid — your data is on its way");
         assert_eq!(
             s.next,
@@ -537,19 +551,19 @@ pub(crate) mod tests {
                 reference: "AMG-DAT-TEST-20261204-AB12CD".into()
             }
         );
-        let s = stage(&data_view(Expired, PaymentMethod::Paystack));
+        let s = stage(&data_view(Expired, PaymentMethod::Paystack), &ENGLISH);
         assert!(
             s.detail
                 .ends_with("no data was bought. You can buy it again.")
         );
         assert_eq!(s.next, NextStep::StartAgain);
-        let s = stage(&data_view(Failed, PaymentMethod::Transfer));
+        let s = stage(&data_view(Failed, PaymentMethod::Transfer), &ENGLISH);
         assert_eq!(s.title, "Data not bought");
         assert!(
             s.detail
                 .starts_with("The store couldn't buy your data. The store will return")
         );
-        let s = stage(&data_view(Refunded, PaymentMethod::Paystack));
+        let s = stage(&data_view(Refunded, PaymentMethod::Paystack), &ENGLISH);
         assert!(s.detail.contains("Refund of ₦1,500 sent"));
     }
 

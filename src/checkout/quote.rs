@@ -5,21 +5,25 @@
 use amigo_types::delivery::{DeliveryTier, EtaRange, Quote};
 use amigo_types::format_naira;
 
+use crate::wording::{Later, Wording};
+
 /// "0–2 days", "1 day", "3 days".
-pub fn eta_label(min: u32, max: u32) -> String {
+pub fn eta_label(w: &Wording, min: u32, max: u32) -> String {
     let (lo, hi) = (min.min(max), min.max(max));
-    let unit = |n: u32| if n == 1 { "day" } else { "days" };
-    if lo == hi {
-        format!("{hi} {}", unit(hi))
-    } else {
-        format!("{lo}–{hi} {}", unit(hi))
+    match (lo == hi, hi == 1) {
+        (true, true) => w.get(Later::one_day).to_owned(),
+        (true, false) => w.fill(Later::days, &[("n", &hi.to_string())]),
+        (false, _) => w.fill(
+            Later::days_range,
+            &[("min", &lo.to_string()), ("max", &hi.to_string())],
+        ),
     }
 }
 
 /// "Free" for nothing, else the Naira display.
-pub fn price_label(amount: i64) -> String {
+pub fn price_label(w: &Wording, amount: i64) -> String {
     if amount == 0 {
-        "Free".to_owned()
+        w.get(Later::free).to_owned()
     } else {
         format_naira(amount)
     }
@@ -79,7 +83,7 @@ pub struct QuoteView {
     pub place: String,
 }
 
-fn tier_eta(quote: &Quote, tier: DeliveryTier) -> String {
+fn tier_eta(w: &Wording, quote: &Quote, tier: DeliveryTier) -> String {
     let mut range: Option<EtaRange> = None;
     for s in quote.schemes.iter().filter(|s| s.serviceable) {
         let (lo, hi) = match tier {
@@ -102,12 +106,18 @@ fn tier_eta(quote: &Quote, tier: DeliveryTier) -> String {
         });
     }
     let r = range.unwrap_or(quote.eta);
-    eta_label(r.min, r.max)
+    eta_label(w, r.min, r.max)
 }
 
 /// Builds the view of `quote` for a cart whose names are looked up with `name_of`.
-pub fn quote_view(quote: &Quote, name_of: impl Fn(u64) -> Option<String>) -> QuoteView {
-    let name = |id: u64| name_of(id).unwrap_or_else(|| format!("Item #{id}"));
+pub fn quote_view(
+    w: &Wording,
+    quote: &Quote,
+    name_of: impl Fn(u64) -> Option<String>,
+) -> QuoteView {
+    let name = |id: u64| {
+        name_of(id).unwrap_or_else(|| w.fill(Later::item_number, &[("id", &id.to_string())]))
+    };
     let place = match &quote.location.lga_name {
         Some(lga) => format!("{lga}, {}", quote.location.state_name),
         None => quote.location.state_name.clone(),
@@ -126,17 +136,17 @@ pub fn quote_view(quote: &Quote, name_of: impl Fn(u64) -> Option<String>) -> Quo
         vec![
             TierOption {
                 tier: DeliveryTier::Standard,
-                title: "Standard delivery",
+                title: w.get(Later::standard_delivery),
                 amount: quote.totals.standard,
-                price: price_label(quote.totals.standard),
-                eta: tier_eta(quote, DeliveryTier::Standard),
+                price: price_label(w, quote.totals.standard),
+                eta: tier_eta(w, quote, DeliveryTier::Standard),
             },
             TierOption {
                 tier: DeliveryTier::Premium,
-                title: "Premium home delivery",
+                title: w.get(Later::premium_delivery),
                 amount: quote.totals.premium,
-                price: price_label(quote.totals.premium),
-                eta: tier_eta(quote, DeliveryTier::Premium),
+                price: price_label(w, quote.totals.premium),
+                eta: tier_eta(w, quote, DeliveryTier::Premium),
             },
         ]
     } else {
@@ -151,18 +161,19 @@ pub fn quote_view(quote: &Quote, name_of: impl Fn(u64) -> Option<String>) -> Quo
                 name: s
                     .scheme_name
                     .clone()
-                    .unwrap_or_else(|| "Free delivery".to_owned()),
+                    .unwrap_or_else(|| w.get(Later::free_delivery).to_owned()),
                 products: s.product_ids.iter().map(|&id| name(id)).collect(),
                 standard: s.standard.map_or_else(
-                    || "Free".to_owned(),
-                    |t| price_label(if t.free_for_customer { 0 } else { t.price }),
+                    || w.get(Later::free).to_owned(),
+                    |t| price_label(w, if t.free_for_customer { 0 } else { t.price }),
                 ),
-                premium: s
-                    .premium
-                    .map_or_else(|| "Free".to_owned(), |t| price_label(t.price)),
+                premium: s.premium.map_or_else(
+                    || w.get(Later::free).to_owned(),
+                    |t| price_label(w, t.price),
+                ),
                 eta: s.standard.map_or_else(
-                    || eta_label(quote.eta.min, quote.eta.max),
-                    |t| eta_label(t.eta_min, t.eta_max),
+                    || eta_label(w, quote.eta.min, quote.eta.max),
+                    |t| eta_label(w, t.eta_min, t.eta_max),
                 ),
             })
             .collect()
@@ -182,6 +193,7 @@ pub fn quote_view(quote: &Quote, name_of: impl Fn(u64) -> Option<String>) -> Quo
 mod tests {
     use super::*;
     use crate::checkout::flow::tests::quote;
+    use crate::wording::ENGLISH;
     use amigo_types::delivery::{PremiumTier, SchemeQuote, StandardTier, TierResolution};
 
     fn names(id: u64) -> Option<String> {
@@ -195,17 +207,17 @@ mod tests {
 
     #[test]
     fn labels() {
-        assert_eq!(eta_label(0, 2), "0–2 days");
-        assert_eq!(eta_label(1, 1), "1 day");
-        assert_eq!(eta_label(3, 3), "3 days");
-        assert_eq!(eta_label(5, 2), "2–5 days");
-        assert_eq!(price_label(0), "Free");
-        assert_eq!(price_label(5000), "₦5,000");
+        assert_eq!(eta_label(&ENGLISH, 0, 2), "0–2 days");
+        assert_eq!(eta_label(&ENGLISH, 1, 1), "1 day");
+        assert_eq!(eta_label(&ENGLISH, 3, 3), "3 days");
+        assert_eq!(eta_label(&ENGLISH, 5, 2), "2–5 days");
+        assert_eq!(price_label(&ENGLISH, 0), "Free");
+        assert_eq!(price_label(&ENGLISH, 5000), "₦5,000");
     }
 
     #[test]
     fn free_standard_and_paid_premium() {
-        let v = quote_view(&quote(true), names);
+        let v = quote_view(&ENGLISH, &quote(true), names);
         assert_eq!(v.tiers.len(), 2);
         assert_eq!(v.tiers[0].tier, DeliveryTier::Standard);
         assert_eq!(v.tiers[0].price, "Free");
@@ -241,7 +253,7 @@ mod tests {
         });
         q.totals.standard = 2500;
         q.totals.premium = 11000;
-        let v = quote_view(&q, names);
+        let v = quote_view(&ENGLISH, &q, names);
         assert_eq!(v.breakdown.len(), 2);
         assert_eq!(v.breakdown[0].standard, "Free");
         assert_eq!(v.breakdown[0].products, ["Oraimo FreePods 3", "Power bank"]);
@@ -271,7 +283,7 @@ mod tests {
             premium: None,
         });
         q.warnings = vec!["Scheme 'Lagos Metro Only' does not ship to this area.".into()];
-        let v = quote_view(&q, names);
+        let v = quote_view(&ENGLISH, &q, names);
         assert!(v.tiers.is_empty());
         assert_eq!(
             v.blocked,

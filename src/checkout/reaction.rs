@@ -9,8 +9,9 @@ use super::details::{
     CustomerDetails, Field, FieldError, Step, check_address, check_email, check_name, check_notes,
     check_phone, first_invalid, network_hint,
 };
-use super::failure::Failure;
+use super::failure::{Failure, field_text};
 use super::flow::Blocked;
+use crate::wording::{Later, Text, Wording};
 
 /// Where focus goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +55,7 @@ pub struct Reaction {
 }
 
 /// "Place order" did nothing: what the shopper is told and shown. `None` for a double click.
-pub fn blocked(b: Blocked) -> Option<Reaction> {
+pub fn blocked(b: Blocked, w: &Wording) -> Option<Reaction> {
     let r = match b {
         Blocked::Busy => return None,
         Blocked::Invalid(list) => Reaction {
@@ -64,19 +65,16 @@ pub fn blocked(b: Blocked) -> Option<Reaction> {
             ..Reaction::default()
         },
         Blocked::EmptyCart => Reaction {
-            notice: Some("Your cart is empty.".to_owned()),
+            notice: Some(w.get(Text::cart_empty).to_owned()),
             ..Reaction::default()
         },
         Blocked::NeedsQuote => Reaction {
-            notice: Some("Wait for the delivery prices, then place your order.".to_owned()),
+            notice: Some(w.get(Later::wait_for_prices).to_owned()),
             focus: Some(Focus::Field(Field::Tier)),
             ..Reaction::default()
         },
         Blocked::Unserviceable => Reaction {
-            notice: Some(
-                "Some items can't be delivered to this area. Remove them or choose another area."
-                    .to_owned(),
-            ),
+            notice: Some(w.get(Later::order_unserviceable).to_owned()),
             focus: Some(Focus::Field(Field::Tier)),
             ..Reaction::default()
         },
@@ -85,12 +83,12 @@ pub fn blocked(b: Blocked) -> Option<Reaction> {
 }
 
 /// The order failed: its message in the notice, and its place in the form.
-pub fn failed(failure: &Failure) -> Reaction {
-    let notice = Some(failure.message());
+pub fn failed(failure: &Failure, w: &Wording) -> Reaction {
+    let notice = Some(failure.message(w));
     match failure {
-        Failure::Field { field, message } => Reaction {
+        Failure::Field { field } => Reaction {
             notice,
-            errors: Some(vec![FieldError::new(*field, message.clone())]),
+            errors: Some(vec![FieldError::new(*field, field_text(*field))]),
             focus: Some(Focus::Field(*field)),
             ..Reaction::default()
         },
@@ -155,15 +153,10 @@ pub fn check_on_blur(field: Field, d: &CustomerDetails) -> FieldCheck {
 }
 
 /// The hint under the phone field: the network its prefix says, or an example.
-pub fn phone_hint(phone: &str) -> String {
+pub fn phone_hint(phone: &str, w: &Wording) -> String {
     match network_hint(phone) {
-        Some(n) => {
-            format!(
-                "Looks like a {n} number (from its prefix). We'll call or text it about delivery."
-            )
-        }
-        None => "e.g. 0803 123 4567 or +234 803 123 4567. We'll call or text it about delivery."
-            .to_owned(),
+        Some(n) => w.fill(Later::phone_network_hint, &[("network", n)]),
+        None => w.get(Later::phone_example_hint).to_owned(),
     }
 }
 
@@ -197,13 +190,22 @@ impl Screen {
 mod tests {
     use super::*;
     use crate::checkout::flow::Phase;
+    use crate::wording::ENGLISH;
+
+    fn blocked_en(b: Blocked) -> Option<Reaction> {
+        blocked(b, &ENGLISH)
+    }
 
     #[test]
     fn each_block_has_its_words_and_focus() {
-        assert_eq!(blocked(Blocked::Busy), None, "a double click does nothing");
-        let invalid = blocked(Blocked::Invalid(vec![
-            FieldError::new(Field::Phone, "p"),
-            FieldError::new(Field::Name, "n"),
+        assert_eq!(
+            blocked_en(Blocked::Busy),
+            None,
+            "a double click does nothing"
+        );
+        let invalid = blocked_en(Blocked::Invalid(vec![
+            FieldError::new(Field::Phone, Later::phone_required),
+            FieldError::new(Field::Name, Later::name_required),
         ]))
         .unwrap();
         assert_eq!(
@@ -213,47 +215,55 @@ mod tests {
         );
         assert_eq!(invalid.notice, None);
         assert_eq!(invalid.errors.map(|e| e.len()), Some(2));
-        let quote = blocked(Blocked::NeedsQuote).unwrap();
+        let quote = blocked_en(Blocked::NeedsQuote).unwrap();
         assert_eq!(
             quote.focus.map(Focus::element_id),
             Some(Step::Delivery.heading_id())
         );
         assert!(quote.notice.unwrap().contains("delivery prices"));
         assert!(
-            blocked(Blocked::Unserviceable)
+            blocked_en(Blocked::Unserviceable)
                 .unwrap()
                 .notice
                 .unwrap()
                 .contains("area")
         );
-        assert_eq!(blocked(Blocked::EmptyCart).unwrap().focus, None);
+        assert_eq!(blocked_en(Blocked::EmptyCart).unwrap().focus, None);
     }
 
     #[test]
     fn each_failure_goes_to_its_place() {
-        let field = failed(&Failure::Field {
-            field: Field::Email,
-            message: "bad".into(),
-        });
+        let field = failed(
+            &Failure::Field {
+                field: Field::Email,
+            },
+            &ENGLISH,
+        );
         assert_eq!(field.focus, Some(Focus::Field(Field::Email)));
         assert_eq!(
             field.errors,
-            Some(vec![FieldError::new(Field::Email, "bad")])
+            Some(vec![FieldError::new(Field::Email, Later::refused_email)])
         );
-        let ship = failed(&Failure::Unserviceable { warnings: vec![] });
+        let ship = failed(&Failure::Unserviceable { warnings: vec![] }, &ENGLISH);
         assert!(ship.requote && ship.focus == Some(Focus::Field(Field::Tier)));
-        let stock = failed(&Failure::OutOfStock {
-            product_ids: vec![5],
-        });
+        let stock = failed(
+            &Failure::OutOfStock {
+                product_ids: vec![5],
+            },
+            &ENGLISH,
+        );
         assert_eq!(stock.sold_out, Some(vec![5]));
         assert_eq!(stock.focus.map(Focus::element_id), Some("co-items"));
-        let limited = failed(&Failure::RateLimited {
-            retry_after_secs: 7,
-        });
+        let limited = failed(
+            &Failure::RateLimited {
+                retry_after_secs: 7,
+            },
+            &ENGLISH,
+        );
         assert_eq!((limited.retry_after_secs, limited.focus), (Some(7), None));
-        let other = failed(&Failure::KeyConflict);
+        let other = failed(&Failure::KeyConflict, &ENGLISH);
         assert_eq!(other.focus, Some(Focus::Notice));
-        assert_eq!(other.notice, Some(Failure::KeyConflict.message()));
+        assert_eq!(other.notice, Some(Failure::KeyConflict.message(&ENGLISH)));
     }
 
     #[test]
@@ -286,8 +296,8 @@ mod tests {
                 error: None
             }
         );
-        assert!(phone_hint("0803").contains("MTN"));
-        assert!(phone_hint("").starts_with("e.g."));
+        assert!(phone_hint("0803", &ENGLISH).contains("MTN"));
+        assert!(phone_hint("", &ENGLISH).starts_with("e.g."));
     }
 
     #[test]

@@ -4,6 +4,8 @@
 
 use amigo_types::orders::OrderStatus;
 
+use crate::wording::{Later, Wording};
+
 /// How far along one step of the timeline is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepState {
@@ -30,29 +32,30 @@ pub struct TimelineStep {
     pub at: Option<String>,
 }
 
-fn label(status: OrderStatus) -> &'static str {
+fn label(status: OrderStatus) -> Later {
     match status {
-        OrderStatus::Paid => "Order placed",
-        OrderStatus::Accepted => "Accepted",
-        OrderStatus::Shipped => "Shipped",
-        OrderStatus::Delivered => "Delivered",
-        OrderStatus::Cancelled => "Cancelled",
+        OrderStatus::Paid => Later::status_placed,
+        OrderStatus::Accepted => Later::status_accepted,
+        OrderStatus::Shipped => Later::status_shipped,
+        OrderStatus::Delivered => Later::status_delivered,
+        OrderStatus::Cancelled => Later::status_cancelled,
     }
 }
 
-fn detail(status: OrderStatus) -> &'static str {
+fn detail(status: OrderStatus) -> Later {
     match status {
-        OrderStatus::Paid => "We have your order and it is paid.",
-        OrderStatus::Accepted => "The store is preparing your items.",
-        OrderStatus::Shipped => "Your order is on its way.",
-        OrderStatus::Delivered => "Your order has arrived.",
-        OrderStatus::Cancelled => "This order was cancelled and refunded.",
+        OrderStatus::Paid => Later::status_placed_detail,
+        OrderStatus::Accepted => Later::status_accepted_detail,
+        OrderStatus::Shipped => Later::status_shipped_detail,
+        OrderStatus::Delivered => Later::status_delivered_detail,
+        OrderStatus::Cancelled => Later::status_cancelled_detail,
     }
 }
 
 /// The timeline for an order now at `status`, with the times it reached each status
 /// (`reached`, oldest first) and, for a cancelled order, the reason.
 pub fn timeline(
+    w: &Wording,
     status: OrderStatus,
     reached: &[(OrderStatus, &str)],
     cancelled_reason: Option<&str>,
@@ -71,8 +74,8 @@ pub fn timeline(
     ];
     let step = |s: OrderStatus, state: StepState| TimelineStep {
         status: s,
-        label: label(s),
-        detail: detail(s).to_owned(),
+        label: w.get(label(s)),
+        detail: w.get(detail(s)).to_owned(),
         state,
         at: at(s),
     };
@@ -85,7 +88,10 @@ pub fn timeline(
             .collect();
         let mut last = step(OrderStatus::Cancelled, StepState::Current);
         if let Some(reason) = cancelled_reason.map(str::trim).filter(|r| !r.is_empty()) {
-            last.detail = format!("{} Reason: {reason}", last.detail);
+            last.detail = w.fill(
+                Later::cancelled_reason,
+                &[("detail", &last.detail), ("reason", reason)],
+            );
         }
         steps.push(last);
         return steps;
@@ -143,10 +149,12 @@ pub fn tracking_hash(reference: &str, phone: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wording::ENGLISH;
 
     #[test]
     fn a_shipped_order() {
         let steps = timeline(
+            &ENGLISH,
             OrderStatus::Shipped,
             &[
                 (OrderStatus::Paid, "2026-05-20T03:12:08+01:00"),
@@ -173,6 +181,7 @@ mod tests {
     #[test]
     fn a_cancelled_order_shows_its_reason() {
         let steps = timeline(
+            &ENGLISH,
             OrderStatus::Cancelled,
             &[
                 (OrderStatus::Paid, "t0"),

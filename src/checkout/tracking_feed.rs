@@ -8,6 +8,7 @@ use amigo_types::tracking::OrderTracking;
 
 use super::quote::eta_label;
 use super::tracking::{TimelineStep, is_final, is_newer, timeline};
+use crate::wording::{Later, Wording};
 
 /// What the page must do with its stream and poller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +28,7 @@ pub enum Next {
 pub struct Feed {
     shown: Option<OrderTracking>,
     live: bool,
-    problem: Option<String>,
+    problem: Option<Later>,
 }
 
 impl Feed {
@@ -37,8 +38,8 @@ impl Feed {
     }
 
     /// What went wrong, for the alert.
-    pub fn problem(&self) -> Option<&str> {
-        self.problem.as_deref()
+    pub fn problem(&self) -> Option<Later> {
+        self.problem
     }
 
     fn is_final(&self) -> bool {
@@ -64,13 +65,12 @@ impl Feed {
     pub fn load_failed(&mut self, not_found: bool) -> Next {
         if not_found {
             self.live = false;
-            self.problem =
-                Some("We couldn't find an order with that reference and phone number.".to_owned());
+            self.problem = Some(Later::order_not_found);
             return Next::Close;
         }
         // keep showing what we have; only say so when there is nothing yet
         if self.shown.is_none() {
-            self.problem = Some("We couldn't load your order. We'll keep trying.".to_owned());
+            self.problem = Some(Later::order_load_failed);
         }
         Next::Nothing
     }
@@ -93,17 +93,17 @@ impl Feed {
     }
 
     /// The line under the title (read out politely).
-    pub fn status_line(&self) -> &'static str {
+    pub fn status_line(&self, w: &Wording) -> &'static str {
         match &self.shown {
             Some(t) if is_final(t.status) => "",
-            Some(_) if self.live => "Live: this page updates by itself.",
-            Some(_) => "Checking for updates every few seconds.",
+            Some(_) if self.live => w.get(Later::tracking_live),
+            Some(_) => w.get(Later::tracking_polling),
             None => "",
         }
     }
 
     /// The timeline's steps.
-    pub fn steps(&self) -> Vec<TimelineStep> {
+    pub fn steps(&self, w: &Wording) -> Vec<TimelineStep> {
         self.shown
             .as_ref()
             .map(|t| {
@@ -112,20 +112,20 @@ impl Feed {
                     .iter()
                     .map(|e| (e.status, e.at.as_str()))
                     .collect();
-                timeline(t.status, &reached, t.cancelled_reason.as_deref())
+                timeline(w, t.status, &reached, t.cancelled_reason.as_deref())
             })
             .unwrap_or_default()
     }
 }
 
 /// "Premium home delivery to Zaria, Kaduna · 1–2 days".
-pub fn delivery_line(t: &OrderTracking) -> String {
-    let tier = match t.delivery.tier {
-        Some(DeliveryTier::Premium) => "Premium home delivery",
-        _ => "Standard delivery",
-    };
+pub fn delivery_line(t: &OrderTracking, w: &Wording) -> String {
+    let tier = w.get(match t.delivery.tier {
+        Some(DeliveryTier::Premium) => Later::premium_delivery,
+        _ => Later::standard_delivery,
+    });
     let eta = match (t.delivery.eta_min_days, t.delivery.eta_max_days) {
-        (Some(lo), Some(hi)) => format!(" · {}", eta_label(lo, hi)),
+        (Some(lo), Some(hi)) => format!(" · {}", eta_label(w, lo, hi)),
         _ => String::new(),
     };
     let place = [t.delivery.city.clone(), t.delivery.state.clone()]
@@ -133,12 +133,16 @@ pub fn delivery_line(t: &OrderTracking) -> String {
         .flatten()
         .collect::<Vec<_>>()
         .join(", ");
-    format!("{tier} to {place}{eta}")
+    format!(
+        "{}{eta}",
+        w.fill(Later::delivery_to, &[("tier", tier), ("place", &place)])
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wording::ENGLISH;
     use amigo_types::orders::OrderStatus;
 
     fn tracking(status: &str, steps: &[&str]) -> OrderTracking {
@@ -177,37 +181,43 @@ mod tests {
             "older: ignored"
         );
         assert_eq!(f.shown().unwrap().status, OrderStatus::Accepted);
-        assert_eq!(f.status_line(), "Checking for updates every few seconds.");
+        assert_eq!(
+            f.status_line(&ENGLISH),
+            "Checking for updates every few seconds."
+        );
         assert_eq!(f.opened(), Next::StopPolling);
-        assert_eq!(f.status_line(), "Live: this page updates by itself.");
+        assert_eq!(
+            f.status_line(&ENGLISH),
+            "Live: this page updates by itself."
+        );
         assert_eq!(f.stream_failed(), Next::Poll);
         let done = tracking("delivered", &["paid", "accepted", "shipped", "delivered"]);
         assert_eq!(f.accept(done), Next::Close);
-        assert_eq!(f.status_line(), "");
+        assert_eq!(f.status_line(&ENGLISH), "");
         assert_eq!(
             f.stream_failed(),
             Next::Nothing,
             "a final order needs no polling"
         );
-        assert!(!f.steps().is_empty());
+        assert!(!f.steps(&ENGLISH).is_empty());
     }
 
     #[test]
     fn failures_have_their_words() {
         let mut f = Feed::default();
         assert_eq!(f.load_failed(false), Next::Nothing);
-        assert!(f.problem().unwrap().contains("keep trying"));
+        assert!(ENGLISH.get(f.problem().unwrap()).contains("keep trying"));
         f.accept(tracking("paid", &["paid"]));
         assert_eq!(f.problem(), None);
         f.load_failed(false);
         assert_eq!(f.problem(), None, "what is shown stays, without an alarm");
         assert_eq!(f.load_failed(true), Next::Close);
-        assert!(f.problem().unwrap().contains("couldn't find"));
+        assert!(ENGLISH.get(f.problem().unwrap()).contains("couldn't find"));
     }
 
     #[test]
     fn the_delivery_line_names_tier_place_and_eta() {
-        let line = delivery_line(&tracking("paid", &["paid"]));
+        let line = delivery_line(&tracking("paid", &["paid"]), &ENGLISH);
         assert!(
             line.starts_with("Premium home delivery to Zaria, Kaduna · "),
             "{line}"

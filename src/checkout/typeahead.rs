@@ -10,6 +10,7 @@ use super::location::{
     highlight, search_key,
 };
 use crate::state::latest::{Latest, Ticket};
+use crate::wording::{Later, Wording};
 
 /// Quiet time after the last keystroke before a search is sent.
 pub const DEBOUNCE_MS: u64 = 250;
@@ -152,25 +153,26 @@ impl Typeahead {
     }
 
     /// The input's placeholder.
-    pub fn placeholder(&self) -> String {
+    pub fn placeholder(&self, w: &Wording) -> String {
         match self.narrowed_name() {
-            Some(name) => format!("Type an LGA in {name}"),
-            None => "e.g. Zaria or Ikeja".to_owned(),
+            Some(name) => w.fill(Later::type_lga_in, &[("state", name)]),
+            None => w.get(Later::area_placeholder).to_owned(),
         }
     }
 
     /// The status line (read out politely).
-    pub fn status(&self) -> String {
-        match self.lookup {
-            Lookup::Idle => String::new(),
-            Lookup::Loading => "Looking up places…".to_owned(),
+    pub fn status(&self, w: &Wording) -> String {
+        let text = match self.lookup {
+            Lookup::Idle => return String::new(),
+            Lookup::Loading => Later::looking_up_places,
             Lookup::Done => match self.options.len() {
-                0 => "No matching places. Check the spelling or type your state.".to_owned(),
-                1 => "1 place found. Use the arrow keys to choose.".to_owned(),
-                n => format!("{n} places found. Use the arrow keys to choose."),
+                0 => Later::no_places,
+                1 => Later::one_place,
+                n => return w.fill(Later::places_found, &[("n", &n.to_string())]),
             },
-            Lookup::Failed => "We couldn't look up places.".to_owned(),
-        }
+            Lookup::Failed => Later::places_failed,
+        };
+        w.get(text).to_owned()
     }
 
     /// The option whose row has the element id `id` (a click on its row).
@@ -352,6 +354,7 @@ fn option_id(o: &LocationOption) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wording::ENGLISH;
 
     fn zaria() -> ChosenLocation {
         crate::checkout::details::tests::zaria()
@@ -375,14 +378,17 @@ mod tests {
             panic!("then it is sent")
         };
         assert_eq!(t.lookup(), Lookup::Loading);
-        assert_eq!(t.status(), "Looking up places…");
+        assert_eq!(t.status(&ENGLISH), "Looking up places…");
         assert!(t.answered(
             ticket,
             q,
             Some(vec![LocationOption::Lga(zaria()), kaduna()])
         ));
         assert!(t.open());
-        assert_eq!(t.status(), "2 places found. Use the arrow keys to choose.");
+        assert_eq!(
+            t.status(&ENGLISH),
+            "2 places found. Use the arrow keys to choose."
+        );
         let rows = t.rows();
         assert_eq!(
             rows[0].id,
@@ -430,13 +436,13 @@ mod tests {
             panic!("the state's LGAs are asked")
         };
         assert_eq!(q, Query::State("KD".into()));
-        assert_eq!(t.placeholder(), "Type an LGA in Kaduna");
+        assert_eq!(t.placeholder(&ENGLISH), "Type an LGA in Kaduna");
         t.answered(ticket, q, Some(vec![LocationOption::Lga(zaria())]));
         assert_eq!(t.typed("zar".into()), Next::Nothing, "filtered here");
         assert_eq!(t.rows().len(), 1);
         assert_eq!(t.typed("xyz".into()), Next::Nothing);
         assert_eq!(
-            t.status(),
+            t.status(&ENGLISH),
             "No matching places. Check the spelling or type your state."
         );
         t.search_all_states();

@@ -18,7 +18,7 @@ pub fn ErrorState(
     view! {
         <div class="state error" role="alert">
             <p>{message}</p>
-            <button class="btn" on:click=move |_| on_retry.run(())>"Retry"</button>
+            <button class="btn" on:click=move |_| on_retry.run(())>{crate::wording::words().get(crate::wording::Text::retry)}</button>
         </div>
     }
 }

@@ -21,6 +21,7 @@ use crate::checkout::api::{CallError, CheckoutApi};
 use crate::checkout::details::ChosenLocation;
 use crate::checkout::location::{ComboKey, options_from_lgas, options_from_search};
 use crate::checkout::typeahead::{DEBOUNCE_MS, Lookup, Next, Query, Row, Typeahead};
+use crate::wording::{Later, Text, words};
 
 /// The delivery-area combobox.
 #[component]
@@ -154,22 +155,21 @@ pub fn LgaTypeahead(
         ids
     };
 
+    let w = words();
     view! {
         <div class="co-field combo">
-            <label for="co-location">"Delivery area (LGA and state)"</label>
-            <p id="co-location-hint" class="co-hint">
-                "Type your Local Government Area or your state, then choose it from the list."
-            </p>
+            <label for="co-location">{w.get(Later::delivery_area)}</label>
+            <p id="co-location-hint" class="co-hint">{w.get(Later::delivery_area_hint)}</p>
             {move || {
                 narrowed
                     .get()
                     .map(|name| {
                         view! {
                             <p class="co-narrowed">
-                                {format!("Showing LGAs in {name}. ")}
+                                {w.fill(Later::showing_lgas_in, &[("state", &name)])}" "
                                 <button type="button" class="co-link-button"
                                     on:click=move |_| ta.update(Typeahead::search_all_states)>
-                                    "Search all states"
+                                    {w.get(Later::search_all_states)}
                                 </button>
                             </p>
                         }
@@ -188,7 +188,7 @@ pub fn LgaTypeahead(
                 aria-activedescendant=move || ta.with(Typeahead::active_id)
                 aria-describedby=described
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
-                placeholder=move || ta.with(Typeahead::placeholder)
+                placeholder=move || ta.with(|t| t.placeholder(w))
                 prop:value=move || text.get()
                 on:input=on_input
                 on:keydown=on_keydown
@@ -197,7 +197,7 @@ pub fn LgaTypeahead(
             <ul
                 id="co-location-list"
                 role="listbox"
-                aria-label="Places"
+                aria-label=w.get(Later::places)
                 class="combo-list"
                 hidden=move || !open.get()
                 on:mousedown=|ev| ev.prevent_default()
@@ -207,7 +207,7 @@ pub fn LgaTypeahead(
             </ul>
             </div>
             <p id="co-location-status" class="co-hint" role="status" aria-live="polite">
-                {move || ta.with(Typeahead::status)}
+                {move || ta.with(|t| t.status(w))}
                 {move || {
                     (lookup.get() == Lookup::Failed)
                         .then(|| {
@@ -215,7 +215,7 @@ pub fn LgaTypeahead(
                                 " "
                                 <button type="button" class="co-link-button co-retry"
                                     on:click=move |_| run(ta.try_update(Typeahead::retry).unwrap_or(Next::Nothing))>
-                                    "Retry"
+                                    {w.get(Text::retry)}
                                 </button>
                             }
                         })
@@ -250,7 +250,7 @@ fn option_row(row: Row) -> impl IntoView {
                     }
                 })
                 .collect_view()}
-            {row.is_state.then(|| view! { <span class="combo-kind">" · choose an LGA"</span> })}
+            {row.is_state.then(|| view! { <span class="combo-kind">" · "{words().get(Later::choose_an_lga)}</span> })}
         </li>
     }
 }

@@ -13,7 +13,7 @@ pub fn OrderTimeline(
     steps: Signal<Vec<TimelineStep>>,
 ) -> impl IntoView {
     view! {
-        <ol class="co-timeline" aria-label="Order progress">
+        <ol class="co-timeline" aria-label=crate::wording::words().get(crate::wording::Later::order_progress)>
             {move || {
                 steps
                     .get()

@@ -3,7 +3,7 @@
 use amigo_types::catalog::{Price, Rating, Stock};
 use leptos::prelude::*;
 
-use crate::wording::{StockLevel, rating_text};
+use crate::wording::{StockLevel, Text, rating_text, words};
 
 /// The price, and the compare-at price struck through when the item is discounted.
 #[component]
@@ -13,7 +13,7 @@ pub fn PriceTag(
 ) -> impl IntoView {
     let market = price.market.map(|m| {
         view! {
-            <s class="was"><span class="sr-only">"Was "</span>{m.display}</s>
+            <s class="was"><span class="sr-only">{words().get(Text::was_price)}" "</span>{m.display}</s>
             <span class="off">{format!("−{}%", m.discount_percent)}</span>
         }
     });
@@ -32,7 +32,10 @@ pub fn RatingTag(
     rating: Rating,
 ) -> impl IntoView {
     let value = rating_text(rating.value);
-    let words = format!("Rated {value} out of 5 from {} ratings", rating.count);
+    let words = words().fill(
+        Text::rated,
+        &[("value", &value), ("count", &rating.count.to_string())],
+    );
     view! {
         <p class="rating">
             <span aria-hidden="true">{format!("★ {value} ({})", rating.count)}</span>
@@ -48,5 +51,5 @@ pub fn StockBadge(
     stock: Stock,
 ) -> impl IntoView {
     let level = StockLevel::of(stock);
-    view! { <p class=level.class()>{level.label()}</p> }
+    view! { <p class=level.class()>{level.label(words())}</p> }
 }

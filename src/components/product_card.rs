@@ -47,7 +47,7 @@ pub fn ProductCard(
             <StockBadge stock=stock/>
             // the accessible name starts with the visible text and names the product
             <button class="btn add" data-product=id disabled=out_of_stock on:click=add>
-                {if out_of_stock { "Out of stock" } else { "Add to cart" }}
+                {crate::wording::words().get(if out_of_stock { crate::wording::Text::out_of_stock } else { crate::wording::Text::add_to_cart })}
                 <span class="sr-only">{format!(": {sr_name}")}</span>
             </button>
         </article>

@@ -6,6 +6,7 @@ use amigo_types::delivery::DeliveryTier;
 use leptos::prelude::*;
 
 use crate::checkout::quote::QuoteView;
+use crate::wording::{Later, Text, words};
 
 /// Where the quote request stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,23 +46,24 @@ pub fn QuoteTiers(
     #[prop(into)]
     disabled: Signal<bool>,
 ) -> impl IntoView {
+    let w = words();
     let body = move || {
         match (status.get(), quote.get()) {
         (QuoteStatus::Waiting, _) => view! {
-            <p class="co-hint">"Choose your delivery area to see delivery prices."</p>
+            <p class="co-hint">{w.get(Later::choose_area_for_prices)}</p>
         }
         .into_any(),
         (QuoteStatus::Failed(message), _) => view! {
             <p class="co-error" role="alert">
                 {message} " "
                 <button type="button" class="co-link-button co-retry" on:click=move |_| on_retry.run(())>
-                    "Retry"
+                    {w.get(Text::retry)}
                 </button>
             </p>
         }
         .into_any(),
         (QuoteStatus::Loading, None) | (QuoteStatus::Ready, None) => view! {
-            <p class="co-hint" aria-busy="true">"Getting delivery prices…"</p>
+            <p class="co-hint" aria-busy="true">{w.get(Later::getting_prices)}</p>
         }
         .into_any(),
         (_, Some(q)) if q.tiers.is_empty() => {
@@ -69,10 +71,10 @@ pub fn QuoteTiers(
             view! {
                 <div class="co-unserviceable" role="alert">
                     <p>
-                        <strong>{format!("Some items can't be delivered to {place}.")}</strong>
+                        <strong>{w.fill(Later::cant_deliver_to, &[("place", &place)])}</strong>
                     </p>
                     <ul class="co-warnings">
-                        {q.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}
+                        {q.warnings.iter().map(|warning| view! { <li>{warning.clone()}</li> }).collect_view()}
                     </ul>
                     <ul class="co-blocked">
                         {q
@@ -88,17 +90,17 @@ pub fn QuoteTiers(
                                         <button
                                             type="button"
                                             class="co-remove"
-                                            aria-label=format!("Remove {name} from the order")
+                                            aria-label=w.fill(Later::remove_from_order, &[("name", &name)])
                                             on:click=move |_| on_remove.run(id)
                                         >
-                                            "Remove"
+                                            {w.get(Text::remove)}
                                         </button>
                                     </li>
                                 }
                             })
                             .collect_view()}
                     </ul>
-                    <p class="co-hint">"Or choose another delivery area."</p>
+                    <p class="co-hint">{w.get(Later::or_another_area)}</p>
                 </div>
             }
             .into_any()
@@ -127,7 +129,7 @@ pub fn QuoteTiers(
                                     />
                                     <span class="co-tier-title">{t.title}</span>
                                     <span class="co-tier-price">{t.price.clone()}</span>
-                                    <span class="co-tier-eta">{format!("Arrives in {}", t.eta)}</span>
+                                    <span class="co-tier-eta">{w.fill(Later::arrives_in, &[("eta", &t.eta)])}</span>
                                 </label>
                             }
                         })
@@ -137,14 +139,14 @@ pub fn QuoteTiers(
                     .then(|| {
                         view! {
                             <table class="co-breakdown">
-                                <caption>"Delivery is charged once per shipping group"</caption>
+                                <caption>{w.get(Later::breakdown_caption)}</caption>
                                 <thead>
                                     <tr>
-                                        <th scope="col">"Group"</th>
-                                        <th scope="col">"Items"</th>
-                                        <th scope="col">"Standard"</th>
-                                        <th scope="col">"Premium"</th>
-                                        <th scope="col">"Arrives in"</th>
+                                        <th scope="col">{w.get(Later::breakdown_group)}</th>
+                                        <th scope="col">{w.get(Later::items)}</th>
+                                        <th scope="col">{w.get(Later::standard)}</th>
+                                        <th scope="col">{w.get(Later::premium)}</th>
+                                        <th scope="col">{w.get(Later::breakdown_arrives)}</th>
                                     </tr>
                                 </thead>
                                 <tbody>

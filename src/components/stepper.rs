@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::state::cart::clamp_quantity;
+use crate::wording::{Text, words};
 
 /// Quantity input with decrement and increment buttons.
 #[component]
@@ -18,9 +19,11 @@ pub fn QuantityStepper(
     /// What is being counted, for assistive tech ("Oraimo FreePods 3").
     label: String,
 ) -> impl IntoView {
-    let dec_label = format!("Decrease quantity of {label}");
-    let inc_label = format!("Increase quantity of {label}");
-    let input_label = format!("Quantity of {label}");
+    let w = words();
+    let name = [("name", label.as_str())];
+    let dec_label = w.fill(Text::decrease_quantity, &name);
+    let inc_label = w.fill(Text::increase_quantity, &name);
+    let input_label = w.fill(Text::quantity_of, &name);
     let group_label = label;
     let set = move |n: u32| {
         let n = n.clamp(1, max.get_untracked().max(1));

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::components::link::StoreLink;
 use crate::state::route::Route;
+use crate::wording::{Text, words};
 
 /// The top bar and the status line below it.
 #[component]
@@ -25,18 +26,19 @@ pub fn TopBar(
     #[prop(into)]
     announcement: Signal<String>,
 ) -> impl IntoView {
+    let w = words();
     view! {
         <header class="bar">
-            <StoreLink to=Route::default() class="brand">"Shop"</StoreLink>
+            <StoreLink to=Route::default() class="brand">{w.get(Text::shop)}</StoreLink>
             // the accessible name is the visible text ("Cart 2 items"), so it stays current and
             // matches what is shown (axe: label-content-name-mismatch)
             {sells_data.then(|| view! {
-                <StoreLink to=Route::Data class="data-link" current=on_data>"Buy data"</StoreLink>
+                <StoreLink to=Route::Data class="data-link" current=on_data>{w.get(Text::buy_data)}</StoreLink>
             })}
             <StoreLink to=Route::Cart class="cart-link" current=on_cart>
-                <span>"Cart "</span>
+                <span>{w.get(Text::cart_link)}" "</span>
                 <span class="cart-count">{move || count.get().to_string()}</span>
-                <span class="sr-only">" items"</span>
+                <span class="sr-only">" "{w.get(Text::cart_link_items)}</span>
             </StoreLink>
         </header>
         <p class="toast" role="status" aria-live="polite">{move || announcement.get()}</p>

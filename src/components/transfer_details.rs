@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::checkout::payment_status::TransferDetails;
+use crate::wording::Later;
 
 /// Writes `text` to the clipboard; `false` when the browser refuses (no permission, an insecure
 /// page, an old browser).
@@ -24,27 +25,32 @@ pub fn TransferDetailsList(
     details: TransferDetails,
 ) -> impl IntoView {
     let copied: RwSignal<String> = RwSignal::new(String::new());
+    let w = crate::wording::words();
     let rows = [
         (
-            "Account name",
+            w.get(Later::account_name),
             details.account_name.clone(),
             details.account_name,
         ),
-        ("Bank", details.bank_name.clone(), details.bank_name),
         (
-            "Account number",
+            w.get(Later::bank),
+            details.bank_name.clone(),
+            details.bank_name,
+        ),
+        (
+            w.get(Later::account_number),
             details.account_number.clone(),
             details.account_number,
         ),
-        ("Amount", details.amount, details.amount_digits),
+        (w.get(Later::amount), details.amount, details.amount_digits),
         (
-            "Reference (narration)",
+            w.get(Later::narration),
             details.narration.clone(),
             details.narration,
         ),
     ];
     view! {
-        <dl class="co-bank" aria-label="Bank transfer details">
+        <dl class="co-bank" aria-label=w.get(Later::bank_details)>
             {rows
                 .into_iter()
                 .map(|(label, shown, copy)| {
@@ -52,9 +58,9 @@ pub fn TransferDetailsList(
                         let copy = copy.clone();
                         spawn_local(async move {
                             let said = if copy_text(copy).await {
-                                format!("{label} copied.")
+                                w.fill(Later::copied, &[("label", label)])
                             } else {
-                                format!("Couldn't copy the {}: select it and copy it.", label.to_lowercase())
+                                w.fill(Later::copy_failed, &[("label", &label.to_lowercase())])
                             };
                             copied.try_set(said);
                         });
@@ -66,9 +72,9 @@ pub fn TransferDetailsList(
                                 <span class="co-bank-value">{shown}</span>
                                 " "
                                 <button type="button" class="btn co-copy"
-                                    aria-label=format!("Copy {}", label.to_lowercase())
+                                    aria-label=w.fill(Later::copy_item, &[("label", &label.to_lowercase())])
                                     on:click=on_copy>
-                                    "Copy"
+                                    {w.get(Later::copy)}
                                 </button>
                             </dd>
                         </div>

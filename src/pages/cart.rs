@@ -7,9 +7,10 @@ use leptos::task::spawn_local;
 
 use crate::components::link::StoreLink;
 use crate::components::stepper::QuantityStepper;
-use crate::state::cart::{CartLine, LineChange};
+use crate::state::cart::CartLine;
 use crate::state::route::Route;
 use crate::state::shop::Shop;
+use crate::wording::{Text, words};
 
 /// The cart.
 #[component]
@@ -17,6 +18,7 @@ pub fn CartPage() -> impl IntoView {
     let shop = expect_context::<Shop>();
     let cart = shop.cart;
     let router = shop.router;
+    let w = words();
     let changes = RwSignal::new(Vec::<String>::new());
     let checking = RwSignal::new(false);
 
@@ -30,7 +32,7 @@ pub fn CartPage() -> impl IntoView {
         spawn_local(async move {
             let fresh = client.products_by_slug(slugs).await;
             let found = cart.refresh(&fresh);
-            changes.set(found.iter().map(LineChange::describe).collect());
+            changes.set(found.iter().map(|c| c.describe(w)).collect());
             checking.set(false);
         });
     }
@@ -38,19 +40,19 @@ pub fn CartPage() -> impl IntoView {
     let lines = move || cart.cart().with(|c| c.lines().to_vec());
     view! {
         <div class="page cart-page">
-            <h2 class="title">"Your cart"</h2>
+            <h2 class="title">{w.get(Text::your_cart)}</h2>
             <Show when=move || !changes.with(Vec::is_empty)>
                 <div class="notice" role="status">
-                    <p>"Some items changed since you added them:"</p>
+                    <p>{w.get(Text::cart_changed)}</p>
                     <ul>{move || changes.get().into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
                 </div>
             </Show>
             <Show
                 when=move || !cart.cart().with(|c| c.is_empty())
-                fallback=|| view! {
+                fallback=move || view! {
                     <div class="state empty">
-                        <p>"Your cart is empty."</p>
-                        <StoreLink to=Route::default() class="btn">"Start shopping"</StoreLink>
+                        <p>{w.get(Text::cart_empty)}</p>
+                        <StoreLink to=Route::default() class="btn">{w.get(Text::start_shopping)}</StoreLink>
                     </div>
                 }
             >
@@ -61,17 +63,17 @@ pub fn CartPage() -> impl IntoView {
                 </ul>
                 <div class="summary">
                     <p class="subtotal">
-                        <span>"Subtotal"</span>
+                        <span>{w.get(Text::subtotal)}</span>
                         <strong>{move || format_naira(cart.cart().with(|c| c.subtotal()))}</strong>
                     </p>
-                    <p class="hint">{move || if checking.get() { "Checking prices and stock…" } else { "Delivery is calculated at checkout." }}</p>
+                    <p class="hint">{move || w.get(if checking.get() { Text::checking_prices } else { Text::delivery_at_checkout })}</p>
                     <button class="btn primary wide" disabled=move || checking.get()
                         on:click=move |_| router.go(Route::Checkout)>
-                        "Checkout"
+                        {w.get(Text::checkout)}
                     </button>
                 </div>
             </Show>
-            <StoreLink to=Route::default() class="back">"← Continue shopping"</StoreLink>
+            <StoreLink to=Route::default() class="back">{w.get(Text::continue_shopping_back)}</StoreLink>
         </div>
     }
 }
@@ -83,7 +85,8 @@ fn CartLineRow(line: CartLine) -> impl IntoView {
     let id = line.product_id;
     let quantity = Signal::derive(move || cart.cart().with(|c| c.quantity_of(id)));
     let max = line.max_quantity();
-    let remove_label = format!("Remove {} from cart", line.name);
+    let w = words();
+    let remove_label = w.fill(Text::remove_from_cart_label, &[("name", &line.name)]);
     let name = line.name.clone();
     let stepper_label = line.name.clone();
     view! {
@@ -93,12 +96,12 @@ fn CartLineRow(line: CartLine) -> impl IntoView {
             </span>
             <div class="line-info">
                 <StoreLink to=Route::Product(line.slug.clone()) class="line-name">{name}</StoreLink>
-                <p class="unit">{format!("{} each", format_naira(line.unit_price))}</p>
+                <p class="unit">{w.fill(Text::each, &[("price", &format_naira(line.unit_price))])}</p>
             </div>
             <QuantityStepper value=quantity max=Signal::stored(max)
                 on_change=Callback::new(move |n| cart.set_quantity(id, n)) label=stepper_label/>
             <p class="line-total">{move || format_naira(cart.cart().with(|c| c.line(id).map_or(0, CartLine::line_total)))}</p>
-            <button class="btn link remove" aria-label=remove_label on:click=move |_| cart.remove(id)>"Remove"</button>
+            <button class="btn link remove" aria-label=remove_label on:click=move |_| cart.remove(id)>{w.get(Text::remove)}</button>
         </li>
     }
 }

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::checkout::quote::{eta_label, price_label};
 use crate::components::link::StoreLink;
 use crate::state::route::Route;
+use crate::wording::{Later, Text, words};
 
 /// The order confirmation.
 #[component]
@@ -29,12 +30,13 @@ pub fn Confirmation(
         items,
         ..
     } = order;
-    let tier = match delivery.tier {
-        Some(DeliveryTier::Premium) => "Premium home delivery",
-        _ => "Standard delivery",
-    };
+    let w = words();
+    let tier = w.get(match delivery.tier {
+        Some(DeliveryTier::Premium) => Later::premium_delivery,
+        _ => Later::standard_delivery,
+    });
     let eta = match (delivery.eta_min_days, delivery.eta_max_days) {
-        (Some(lo), Some(hi)) => format!(", arriving in {}", eta_label(lo, hi)),
+        (Some(lo), Some(hi)) => w.fill(Later::arriving_in, &[("eta", &eta_label(w, lo, hi))]),
         _ => String::new(),
     };
     let place = [delivery.city.clone(), delivery.state.clone()]
@@ -50,11 +52,11 @@ pub fn Confirmation(
     view! {
         <div class="co-confirmation" node_ref=node tabindex="-1" role="region"
             aria-labelledby="co-confirmed-title">
-            <h2 id="co-confirmed-title" class="title">"Thank you — your order is placed"</h2>
+            <h2 id="co-confirmed-title" class="title">{w.get(Later::order_placed_title)}</h2>
             <p class="co-reference">
-                "Order reference: " <strong>{reference.clone()}</strong>
+                {w.get(Later::order_reference)}" " <strong>{reference.clone()}</strong>
             </p>
-            <ul class="co-items" aria-label="Items ordered">
+            <ul class="co-items" aria-label=w.get(Later::items_ordered)>
                 {items
                     .iter()
                     .map(|i| {
@@ -69,22 +71,22 @@ pub fn Confirmation(
                     .collect_view()}
             </ul>
             <dl class="co-totals">
-                <div><dt>"Subtotal"</dt><dd>{subtotal.display}</dd></div>
-                <div><dt>"Delivery"</dt><dd>{price_label(delivery_fee.amount)}</dd></div>
-                <div class="co-total"><dt>"Total paid"</dt><dd>{total.display}</dd></div>
+                <div><dt>{w.get(Text::subtotal)}</dt><dd>{subtotal.display}</dd></div>
+                <div><dt>{w.get(Later::delivery)}</dt><dd>{price_label(w, delivery_fee.amount)}</dd></div>
+                <div class="co-total"><dt>{w.get(Later::total_paid)}</dt><dd>{total.display}</dd></div>
             </dl>
-            <p class="co-delivery">{format!("{tier} to {place}{eta}.")}</p>
-            <h3>"What happens next"</h3>
+            <p class="co-delivery">{format!("{}{eta}.", w.fill(Later::delivery_to, &[("tier", tier), ("place", &place)]))}</p>
+            <h3>{w.get(Later::what_next)}</h3>
             <ol class="co-next">
-                <li>"The store accepts your order and prepares your items."</li>
-                <li>{format!("The rider calls or texts {phone} when your order ships.")}</li>
-                <li>"Follow every step on the tracking page — it updates by itself."</li>
+                <li>{w.get(Later::next_store_accepts)}</li>
+                <li>{w.fill(Later::next_rider_calls, &[("phone", &phone)])}</li>
+                <li>{w.get(Later::next_follow)}</li>
             </ol>
             <p class="co-actions">
-                <StoreLink to=track class="btn primary">"Track your order"</StoreLink>
+                <StoreLink to=track class="btn primary">{w.get(Later::track_order)}</StoreLink>
                 " "
                 <button type="button" class="btn" on:click=move |_| start_over.run(())>
-                    "Continue shopping"
+                    {w.get(Text::continue_shopping)}
                 </button>
             </p>
         </div>

@@ -9,6 +9,7 @@ use crate::checkout::payment::PaymentLoad;
 use crate::components::link::StoreLink;
 use crate::keyed::PendingCheckout;
 use crate::state::route::Route;
+use crate::wording::{Later, Text, words};
 
 /// "We couldn't check how this store takes payment" with Retry, shown only while the settings
 /// failed to load (the last button refuses until they are known).
@@ -23,10 +24,10 @@ pub fn PaymentSettingsAlert(
     view! {
         <div class="co-notice co-payment-alert" role="alert" hidden=move || !failed()>
             {move || failed().then(|| view! {
-                {PaymentLoad::Failed.blocked_message().unwrap_or_default()}
+                {PaymentLoad::Failed.blocked_message(crate::wording::words()).unwrap_or_default()}
                 " "
                 <button type="button" class="btn co-payment-retry" on:click=move |_| on_retry.run(())>
-                    "Retry"
+                    {words().get(Text::retry)}
                 </button>
             })}
         </div>
@@ -47,25 +48,25 @@ pub fn PendingCheckoutPanel(
         reference: reference.clone(),
         phone,
     };
+    let w = words();
     view! {
         <div class="co-confirmation co-pending" role="region" aria-labelledby="co-pending-title">
-            <h2 id="co-pending-title" class="title">"Your order awaits payment"</h2>
+            <h2 id="co-pending-title" class="title">{w.get(Later::order_awaits_payment)}</h2>
             <p class="co-reference">
-                "Checkout reference: " <strong>{reference}</strong>
+                {w.get(Later::checkout_reference)}" " <strong>{reference}</strong>
             </p>
             <p>
-                "Open your checkout to pay, see the store's bank details or follow your order. \
-                 If you have already paid, it shows there within a minute."
+                {w.get(Later::open_your_checkout)}
             </p>
             <p class="co-actions">
-                <StoreLink to=track class="btn primary">"Go to your checkout"</StoreLink>
+                <StoreLink to=track class="btn primary">{w.get(Later::go_to_checkout)}</StoreLink>
                 " "
                 <button type="button" class="btn" on:click=move |_| start_again.run(())>
-                    "Check out again"
+                    {w.get(Later::check_out_again)}
                 </button>
             </p>
             <p class="co-hint co-fineprint">
-                "Check out again only if you have not paid: an unpaid checkout expires by itself."
+                {w.get(Later::check_out_again_hint)}
             </p>
         </div>
     }

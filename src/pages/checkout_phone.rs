@@ -14,6 +14,7 @@ use crate::pages::topup::TopUpContext;
 use crate::state::route::Route;
 use crate::state::shop::Shop;
 use crate::topup::pay::phone_for_checkout;
+use crate::wording::Later;
 
 fn stored(key: &str) -> Option<String> {
     storage()?.get_item(key).ok().flatten()
@@ -36,17 +37,22 @@ pub fn CheckoutPhoneGate(
     if let Some(phone) = found {
         // after this render: the route is the app's, and changing it re-renders this page
         request_animation_frame(move || router.replace(Route::Order { reference, phone }));
-        return view! { <p class="state" role="status">"Loading your checkout…"</p> }.into_any();
+        let loading = crate::wording::words().get(Later::loading_your_checkout);
+        return view! { <p class="state" role="status">{loading}</p> }.into_any();
     }
     let typed = RwSignal::new(String::new());
     let error: RwSignal<Option<String>> = RwSignal::new(None);
-    let title = format!("Checkout {reference}");
+    let w = crate::wording::words();
+    let title = w.fill(Later::checkout_title, &[("reference", &reference)]);
     let show = move || match NgMobile::parse(&typed.get_untracked()) {
         Ok(m) => router.replace(Route::Order {
             reference: reference.clone(),
             phone: m.as_str().to_owned(),
         }),
-        Err(e) => error.set(Some(e.message)),
+        Err(e) => error.set(Some(
+            w.get(crate::checkout::details::phone_text(&e.message))
+                .to_owned(),
+        )),
     };
     view! {
         <div class="page co-page co-tracking">
@@ -57,9 +63,9 @@ pub fn CheckoutPhoneGate(
                 show();
             }>
                 <div class="co-field">
-                    <label for="co-find-phone">"Mobile number"</label>
+                    <label for="co-find-phone">{w.get(Later::mobile_number)}</label>
                     <p id="co-find-phone-hint" class="co-hint">
-                        "The number you gave at checkout (for data, the number topped up)."
+                        {w.get(Later::find_phone_hint)}
                     </p>
                     <input id="co-find-phone" name="co-find-phone" type="tel" inputmode="tel"
                         autocomplete="tel" aria-required="true"
@@ -79,7 +85,7 @@ pub fn CheckoutPhoneGate(
                         {move || error.get().unwrap_or_default()}
                     </p>
                 </div>
-                <button type="submit" class="btn primary">"Show my checkout"</button>
+                <button type="submit" class="btn primary">{w.get(Later::show_my_checkout)}</button>
             </form>
         </div>
     }

@@ -20,6 +20,7 @@ use crate::components::module_styles::ModuleStyles;
 use crate::components::order_timeline::OrderTimeline;
 use crate::pages::checkout::CHECKOUT_STYLES;
 use crate::state::route::Route;
+use crate::wording::{Later, Text, Wording, words};
 
 /// How often to ask when SSE is unavailable.
 pub const POLL_EVERY: Duration = Duration::from_secs(5);
@@ -51,7 +52,8 @@ pub fn OrderTrackingPage(
         }
         poller.try_set_value(None);
     };
-    let title = format!("Order {reference}");
+    let w = words();
+    let title = w.fill(Later::order_title, &[("reference", &reference)]);
     let events_url = api.events_url(&reference, &phone);
     let load = {
         let api = api.clone();
@@ -117,37 +119,37 @@ pub fn OrderTrackingPage(
         listeners.try_set_value(Vec::new());
     });
 
-    let steps = Signal::derive(move || feed.with(Feed::steps));
+    let steps = Signal::derive(move || feed.with(|f| f.steps(w)));
     view! {
         <div class="page co-page co-tracking">
             <ModuleStyles name="checkout" css=CHECKOUT_STYLES/>
             <h2 class="title">{title}</h2>
             <p class="co-hint" role="status" aria-live="polite">
-                {move || feed.with(Feed::status_line)}
+                {move || feed.with(|f| f.status_line(w))}
             </p>
             <p class="co-error" role="alert" hidden=move || feed.with(|f| f.problem().is_none())>
-                {move || feed.with(|f| f.problem().unwrap_or_default().to_owned())}
+                {move || feed.with(|f| f.problem().map(|p| w.get(p)).unwrap_or_default())}
             </p>
-            {move || feed.with(|f| f.shown().map(order_summary))}
-            <h3 class="co-tl-title">"Progress"</h3>
+            {move || feed.with(|f| f.shown().map(|t| order_summary(t, w)))}
+            <h3 class="co-tl-title">{w.get(Later::progress)}</h3>
             <OrderTimeline steps=steps/>
             <p class="co-actions">
-                <StoreLink to=Route::default() class="btn">"Continue shopping"</StoreLink>
+                <StoreLink to=Route::default() class="btn">{w.get(Text::continue_shopping)}</StoreLink>
             </p>
         </div>
     }
 }
 
 /// Where the order goes, its totals and its items.
-fn order_summary(t: &OrderTracking) -> impl IntoView + use<> {
+fn order_summary(t: &OrderTracking, w: &'static Wording) -> impl IntoView + use<> {
     view! {
-        <p class="co-delivery">{delivery_line(t)}</p>
+        <p class="co-delivery">{delivery_line(t, w)}</p>
         <dl class="co-totals">
-            <div><dt>"Items"</dt><dd>{t.subtotal.display.clone()}</dd></div>
-            <div><dt>"Delivery"</dt><dd>{price_label(t.delivery_fee.amount)}</dd></div>
-            <div class="co-total"><dt>"Total"</dt><dd>{t.total.display.clone()}</dd></div>
+            <div><dt>{w.get(Later::items)}</dt><dd>{t.subtotal.display.clone()}</dd></div>
+            <div><dt>{w.get(Later::delivery)}</dt><dd>{price_label(w, t.delivery_fee.amount)}</dd></div>
+            <div class="co-total"><dt>{w.get(Later::total)}</dt><dd>{t.total.display.clone()}</dd></div>
         </dl>
-        <ul class="co-items" aria-label="Items">
+        <ul class="co-items" aria-label=w.get(Later::items)>
             {t.items.iter().map(|i| view! {
                 <li class="co-item">
                     <span class="co-item-name">{i.name.clone()}</span>

@@ -11,6 +11,7 @@ use crate::components::stepper::QuantityStepper;
 use crate::state::cart::max_quantity_for_stock;
 use crate::state::route::Route;
 use crate::state::shop::Shop;
+use crate::wording::{Text, words};
 
 /// One product, read by slug.
 #[component]
@@ -19,6 +20,7 @@ pub fn ProductPage(
     slug: String,
 ) -> impl IntoView {
     let client = expect_context::<Shop>().client;
+    let w = words();
     let product = LocalResource::new(move || {
         let client = client.clone();
         let slug = slug.clone();
@@ -26,14 +28,14 @@ pub fn ProductPage(
     });
     view! {
         <div class="page product-page">
-            <StoreLink to=Route::default() class="back">"← All products"</StoreLink>
+            <StoreLink to=Route::default() class="back">{w.get(Text::all_products_back)}</StoreLink>
             {move || match product.get() {
                 None => view! { <div class="detail skeleton" aria-busy="true"><span class="img-box big"></span></div> }.into_any(),
                 Some(Err(e)) => view! {
-                    <ErrorState message=e.to_string() on_retry=Callback::new(move |()| product.refetch())/>
+                    <ErrorState message=e.text(w) on_retry=Callback::new(move |()| product.refetch())/>
                 }.into_any(),
                 Some(Ok(None)) => view! {
-                    <div class="state empty"><p>"This product is no longer available."</p></div>
+                    <div class="state empty"><p>{w.get(Text::product_gone)}</p></div>
                 }.into_any(),
                 Some(Ok(Some(p))) => view! { <ProductDetail product=p/> }.into_any(),
             }}
@@ -45,6 +47,7 @@ pub fn ProductPage(
 #[component]
 fn ProductDetail(product: Product) -> impl IntoView {
     let cart = expect_context::<Shop>().cart;
+    let w = words();
     crate::events_dom::Events::from_context().emit(&crate::events::StoreEvent::ViewItem(
         crate::events::Item::of_product(&product, 1),
     ));
@@ -75,7 +78,7 @@ fn ProductDetail(product: Product) -> impl IntoView {
                     <ul class="thumbs">
                         {images.into_iter().enumerate().map(|(i, src)| view! {
                             <li>
-                                <button class="thumb" aria-label=format!("Show image {} of {count}", i + 1)
+                                <button class="thumb" aria-label=w.fill(Text::show_image, &[("n", &(i + 1).to_string()), ("count", &count.to_string())])
                                     aria-pressed=move || (selected.get() == i).to_string()
                                     on:click=move |_| selected.set(i)>
                                     <img src=src alt="" width="64" height="64" loading="lazy"/>
@@ -93,13 +96,13 @@ fn ProductDetail(product: Product) -> impl IntoView {
                 <StockBadge stock=stock/>
                 <p class="description">{description}</p>
                 {if max == 0 {
-                    view! { <button class="btn add" disabled=true>"Out of stock"</button> }.into_any()
+                    view! { <button class="btn add" disabled=true>{w.get(Text::out_of_stock)}</button> }.into_any()
                 } else {
                     view! {
                         <div class="buy">
                             <QuantityStepper value=quantity max=Signal::stored(max)
                                 on_change=Callback::new(move |n| quantity.set(n)) label=stepper_label/>
-                            <button class="btn add primary" on:click=add>"Add to cart"</button>
+                            <button class="btn add primary" on:click=add>{w.get(Text::add_to_cart)}</button>
                         </div>
                     }.into_any()
                 }}

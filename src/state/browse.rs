@@ -3,6 +3,8 @@
 
 use amigo_types::catalog::{Brand, ProductQuery, ProductSort};
 
+use crate::wording::Text;
+
 /// Products per page of the grid ("Load more" fetches the next one).
 pub const PAGE_SIZE: u32 = 12;
 /// Delay between the last keystroke and the search request.
@@ -95,11 +97,11 @@ pub fn parse_brand(raw: &str) -> Option<Brand> {
 }
 
 /// Sort choices with their labels, in menu order.
-pub const SORT_CHOICES: [(ProductSort, &str); 4] = [
-    (ProductSort::New, "Newest"),
-    (ProductSort::PriceAsc, "Price: low to high"),
-    (ProductSort::PriceDesc, "Price: high to low"),
-    (ProductSort::Name, "Name: A to Z"),
+pub const SORT_CHOICES: [(ProductSort, Text); 4] = [
+    (ProductSort::New, Text::sort_newest),
+    (ProductSort::PriceAsc, Text::sort_price_low),
+    (ProductSort::PriceDesc, Text::sort_price_high),
+    (ProductSort::Name, Text::sort_name),
 ];
 
 #[cfg(test)]

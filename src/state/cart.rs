@@ -5,6 +5,8 @@
 use amigo_types::catalog::Product;
 use serde::{Deserialize, Serialize};
 
+use crate::wording::{Text, Wording};
+
 /// Most distinct line items an order (and so the cart) may hold.
 pub const MAX_LINES: usize = 50;
 /// Largest quantity of one line.
@@ -88,6 +90,21 @@ pub enum CartError {
     NoSuchLine,
 }
 
+impl CartError {
+    /// The refusal in the store's wording, for the shopper's status line (the page's API
+    /// rejects with the English [`std::fmt::Display`]).
+    pub fn text(&self, w: &Wording) -> String {
+        match self {
+            CartError::OutOfStock(name) => w.fill(Text::cart_out_of_stock, &[("name", name)]),
+            CartError::TooManyLines => {
+                w.fill(Text::cart_too_many_lines, &[("n", &MAX_LINES.to_string())])
+            }
+            CartError::QuantityTooLow => w.get(Text::cart_quantity_too_low).to_owned(),
+            CartError::NoSuchLine => w.get(Text::cart_no_such_line).to_owned(),
+        }
+    }
+}
+
 /// What an accepted change did, for the `aria-live` announcement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CartOutcome {
@@ -109,19 +126,21 @@ pub enum CartOutcome {
 
 impl CartOutcome {
     /// A sentence for screen readers and the status line.
-    pub fn announcement(&self) -> String {
+    pub fn announcement(&self, w: &Wording) -> String {
         match self {
             CartOutcome::Set {
                 name,
                 quantity,
-                capped: false,
-            } => format!("{name}: {quantity} in cart"),
-            CartOutcome::Set {
-                name,
-                quantity,
-                capped: true,
-            } => format!("{name}: {quantity} in cart, the most available"),
-            CartOutcome::Removed { name } => format!("{name} removed from cart"),
+                capped,
+            } => {
+                let key = if *capped {
+                    Text::in_cart_most
+                } else {
+                    Text::in_cart
+                };
+                w.fill(key, &[("name", name), ("n", &quantity.to_string())])
+            }
+            CartOutcome::Removed { name } => w.fill(Text::removed_from_cart, &[("name", name)]),
         }
     }
 }
@@ -154,18 +173,22 @@ pub enum LineChange {
 
 impl LineChange {
     /// A sentence describing the change.
-    pub fn describe(&self) -> String {
+    pub fn describe(&self, w: &Wording) -> String {
         match self {
-            LineChange::Price { name, was, now } => format!(
-                "{name}: price changed from {} to {}",
-                amigo_types::format_naira(*was),
-                amigo_types::format_naira(*now)
+            LineChange::Price { name, was, now } => w.fill(
+                Text::price_changed,
+                &[
+                    ("name", name),
+                    ("was", &amigo_types::format_naira(*was)),
+                    ("now", &amigo_types::format_naira(*now)),
+                ],
             ),
-            LineChange::QuantityLowered { name, now } => {
-                format!("{name}: only {now} left, quantity lowered")
-            }
+            LineChange::QuantityLowered { name, now } => w.fill(
+                Text::quantity_lowered,
+                &[("name", name), ("n", &now.to_string())],
+            ),
             LineChange::Unavailable { name } => {
-                format!("{name} is no longer available and was removed")
+                w.fill(Text::no_longer_available, &[("name", name)])
             }
         }
     }
@@ -534,7 +557,11 @@ pub(crate) mod tests {
             ]
         );
         assert_eq!(cart.subtotal(), 2 * 1200 + 700);
-        assert!(changes[0].describe().contains("₦1,000 to ₦1,200"));
+        assert!(
+            changes[0]
+                .describe(&crate::wording::ENGLISH)
+                .contains("₦1,000 to ₦1,200")
+        );
     }
 
     #[test]

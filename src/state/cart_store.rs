@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::cart::{Cart, CartError, CartOutcome, LineChange};
 use crate::events::cart_events;
 use crate::events_dom::Events;
+use crate::wording::{Text, Wording, words};
 use amigo_types::catalog::Product;
 
 /// The cart shared through context.
@@ -15,6 +16,7 @@ pub struct CartStore {
     key: StoredValue<String>,
     announcement: RwSignal<String>,
     events: Events,
+    words: &'static Wording,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -33,6 +35,7 @@ impl CartStore {
             key: StoredValue::new(key),
             announcement: RwSignal::new(String::new()),
             events: Events::from_context(),
+            words: words(),
         }
     }
 
@@ -58,9 +61,9 @@ impl CartStore {
         match result {
             Ok(outcome) => {
                 self.persist();
-                self.announcement.set(outcome.announcement());
+                self.announcement.set(outcome.announcement(self.words));
             }
-            Err(e) => self.announcement.set(e.to_string()),
+            Err(e) => self.announcement.set(e.text(self.words)),
         }
     }
 
@@ -106,7 +109,8 @@ impl CartStore {
                 .emit(&crate::events::StoreEvent::CartChange(Vec::new()));
         }
         self.persist();
-        self.announcement.set("Your cart is now empty.".to_owned());
+        self.announcement
+            .set(self.words.get(Text::cart_now_empty).to_owned());
     }
 
     /// Reconciles with fresh catalog reads, persists, and returns what changed.
@@ -117,14 +121,13 @@ impl CartStore {
         self.tell(&before, None);
         self.persist();
         if !changes.is_empty() {
-            self.announcement.set(format!(
-                "Your cart was updated: {}",
-                changes
-                    .iter()
-                    .map(LineChange::describe)
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ));
+            let list = changes
+                .iter()
+                .map(|c| c.describe(self.words))
+                .collect::<Vec<_>>()
+                .join("; ");
+            self.announcement
+                .set(self.words.fill(Text::cart_updated, &[("changes", &list)]));
         }
         changes
     }

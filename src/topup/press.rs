@@ -57,7 +57,8 @@ impl TopUp {
                 .map_or(Press::Nothing, Press::Fix)
         };
         let Some(method) = payment.method() else {
-            return match payment.blocked_message() {
+            // "Buy data" keeps its English texts for now (README, "Wording")
+            return match payment.blocked_message(&crate::wording::ENGLISH) {
                 Some(message) if ready => Press::Blocked(message),
                 _ => fix(self),
             };

@@ -28,6 +28,9 @@ async fn bad_configuration_shows_a_message_and_logs_once() {
         "hash",
         "",
         "data",
+        "",
+        "",
+        "",
         ""
     ));
     assert!(alert_text(&host).contains("data-proxy must be an http(s) URL"));
@@ -48,6 +51,9 @@ async fn an_unknown_feature_is_reported() {
         "none",
         "",
         "data,airtime",
+        "",
+        "",
+        "",
         ""
     ));
     assert!(alert_text(&host).contains("data-features may list only \"data\", got \"airtime\""));
@@ -66,7 +72,10 @@ async fn an_unknown_analytics_value_is_reported() {
         "none",
         "",
         "",
-        "gtag"
+        "gtag",
+        "",
+        "",
+        ""
     ));
     assert!(
         alert_text(&host)
@@ -92,4 +101,25 @@ async fn two_stores_on_one_page_do_not_interfere() {
         a.find(".cart-page").is_none(),
         "routing none: each store keeps its own page"
     );
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_wording_key_is_reported() {
+    console_errors_start();
+    let host = new_host();
+    assert!(!mount_from_js(
+        &host,
+        proxy(),
+        api(),
+        "none",
+        "",
+        "",
+        "",
+        "",
+        "",
+        r#"{"add_to_kart": "Buy now"}"#
+    ));
+    assert!(alert_text(&host).contains("data-wording has an unknown text name \"add_to_kart\""));
+    assert_eq!(console_errors().lines().count(), 1);
+    host.remove();
 }

@@ -170,6 +170,7 @@ impl TestStore {
             merchant: merchant.to_owned(),
             features: Features { data: true },
             datalayer: false,
+            words: &amigo_storefront::wording::ENGLISH,
         };
         page_watch_install();
         let watch_from = page_watch_mark();

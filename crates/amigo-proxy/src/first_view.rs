@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use amigo_storefront::first_view::{
     FirstList, FirstViewData, declarative, first_page_query, render, shows_list,
 };
+use amigo_storefront::wording::{ENGLISH, Lang, pidgin};
 use amigo_types::catalog::{Category, Product};
 use amigo_types::curation::{CurationListSummary, CurationProducts, CurationQuery};
 use amigo_types::envelope::{DataEnvelope, ListEnvelope};
@@ -164,13 +165,15 @@ async fn sources(reads: Reads<'_>, ip: IpAddr, sells_data: bool) -> ProxyResult<
 }
 
 impl FirstViews {
-    /// The first view for a store (with or without its "Buy data" link) in `form`, rendered
-    /// from the cache's current bodies or taken from an earlier render of the same bodies.
+    /// The first view for a store (with or without its "Buy data" link) in its language and in
+    /// `form`, rendered from the cache's current bodies or taken from an earlier render of the
+    /// same bodies.
     pub(crate) async fn get(
         &self,
         reads: Reads<'_>,
         ip: IpAddr,
         sells_data: bool,
+        lang: Lang,
         form: Form,
     ) -> ProxyResult<Rendered> {
         let Sources { data, answers } = sources(reads, ip, sells_data).await?;
@@ -184,7 +187,7 @@ impl FirstViews {
                 .min()
                 .unwrap_or(0)
         });
-        let mut key = format!("{sells_data}:{form:?}");
+        let mut key = format!("{sells_data}:{}:{form:?}", lang.code());
         for a in &answers {
             key.push(':');
             key.push_str(a.entry.body.etag().to_str().unwrap_or("-"));
@@ -196,13 +199,17 @@ impl FirstViews {
             });
         }
         // rendering walks every card: off the async workers, like any CPU-bound step
+        let words = match lang {
+            Lang::En => &ENGLISH,
+            Lang::Pcm => pidgin(),
+        };
         let html = tokio::task::spawn_blocking(move || match form {
             Form::Fragment => format!(
                 "<style data-first-view-style>{}</style>{}",
                 amigo_storefront::STYLES,
-                render(data)
+                render(data, words)
             ),
-            Form::Shadow => declarative(data),
+            Form::Shadow => declarative(data, words),
         })
         .await
         .map_err(|e| ProxyError::Internal(format!("the first view's render stopped: {e}")))?;

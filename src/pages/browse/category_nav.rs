@@ -31,7 +31,7 @@ pub fn CategoryNav(
                 Some(Err(e)) => {
                     part.done();
                     view! {
-                        <ErrorState message=e.to_string() on_retry=Callback::new(move |()| categories.refetch())/>
+                        <ErrorState message=e.text(crate::wording::words()) on_retry=Callback::new(move |()| categories.refetch())/>
                     }.into_any()
                 }
                 Some(Ok(list)) => {

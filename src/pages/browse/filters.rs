@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::state::actions::Actions;
 use crate::state::browse::{Browse, SEARCH_DEBOUNCE_MS, SORT_CHOICES, parse_brand};
 use crate::state::route::Route;
+use crate::wording::{Text, words};
 use amigo_types::catalog::ProductSort;
 
 /// Search, brand, stock and sort controls.
@@ -16,6 +17,7 @@ pub fn Filters(
     browse: Signal<Browse>,
 ) -> impl IntoView {
     let actions = Actions::from_context();
+    let w = words();
     let text = RwSignal::new(browse.with_untracked(|b| b.q.clone()));
     let pending = StoredValue::new(None::<TimeoutHandle>);
     let cancel = move || {
@@ -61,31 +63,31 @@ pub fn Filters(
     view! {
         <div class="filters">
             <form class="search" role="search" on:submit=move |ev| { ev.prevent_default(); commit(); }>
-                <label for="amigo-q">"Search products"</label>
+                <label for="amigo-q">{w.get(Text::search_label)}</label>
                 <input id="amigo-q" type="search" maxlength="100" autocomplete="off"
-                    placeholder="Power banks, earbuds…"
+                    placeholder=w.get(Text::search_placeholder)
                     prop:value=move || text.get() on:input=on_input/>
             </form>
             <div class="field">
-                <label for="amigo-brand">"Brand"</label>
+                <label for="amigo-brand">{w.get(Text::brand_label)}</label>
                 <select id="amigo-brand" on:change=move |ev| {
                     let v = event_target_value(&ev);
                     change(&|b| b.brand = parse_brand(&v));
                 }>
-                    <option value="" selected=move || browse.with(|b| b.brand.is_none())>"All brands"</option>
+                    <option value="" selected=move || browse.with(|b| b.brand.is_none())>{w.get(Text::all_brands)}</option>
                     <option value="oraimo" selected=move || browse.with(|b| b.brand.map(|x| x.as_str()) == Some("oraimo"))>"Oraimo"</option>
                     <option value="amigo" selected=move || browse.with(|b| b.brand.map(|x| x.as_str()) == Some("amigo"))>"Amigo"</option>
                 </select>
             </div>
             <div class="field">
-                <label for="amigo-sort">"Sort by"</label>
+                <label for="amigo-sort">{w.get(Text::sort_label)}</label>
                 <select id="amigo-sort" on:change=move |ev| {
                     let v = event_target_value(&ev);
                     change(&|b| b.sort = ProductSort::parse(&v).unwrap_or_default());
                 }>
                     {SORT_CHOICES.iter().map(|(sort, label)| {
                         let sort = *sort;
-                        view! { <option value=sort.as_str() selected=move || browse.with(|b| b.sort == sort)>{*label}</option> }
+                        view! { <option value=sort.as_str() selected=move || browse.with(|b| b.sort == sort)>{w.get(*label)}</option> }
                     }).collect_view()}
                 </select>
             </div>
@@ -96,7 +98,7 @@ pub fn Filters(
                         let on = event_target_checked(&ev);
                         change(&|b| b.in_stock = on);
                     }/>
-                <label for="amigo-stock">"In stock only"</label>
+                <label for="amigo-stock">{w.get(Text::in_stock_only)}</label>
             </div>
         </div>
     }

@@ -13,6 +13,8 @@ use crate::state::latest::Latest;
 use crate::state::route::Route;
 use crate::state::shop::{FirstView, Shop};
 
+use crate::wording::{Text, words};
+
 use super::view::{GridList, GridMore, GridSection, count_line};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +31,7 @@ pub fn ProductGrid(
     browse: Memo<Browse>,
 ) -> impl IntoView {
     let shop = expect_context::<Shop>();
+    let w = words();
     let client = shop.client;
     let router = shop.router;
     let items = RwSignal::new(Vec::<Product>::new());
@@ -76,8 +79,8 @@ pub fn ProductGrid(
                     status.set(Status::Ready);
                     more.set(None);
                 }
-                Err(e) if reset => status.set(Status::Failed(e.to_string())),
-                Err(e) => more.set(Some(Err(e.to_string()))),
+                Err(e) if reset => status.set(Status::Failed(e.text(w))),
+                Err(e) => more.set(Some(Err(e.text(w)))),
             }
             part.done();
         });
@@ -89,7 +92,7 @@ pub fn ProductGrid(
 
     let retry = Callback::new(move |()| load.run(true));
     let count = Signal::derive(move || match status.get() {
-        Status::Ready => count_line(items.with(Vec::len), total.get()),
+        Status::Ready => count_line(w, items.with(Vec::len), total.get()),
         _ => String::new(),
     });
     view! {
@@ -103,10 +106,10 @@ pub fn ProductGrid(
                     let narrowed = browse.with(Browse::is_narrowed);
                     view! {
                         <div class="state empty">
-                            <p>{if narrowed { "No products match these filters." } else { "No products to show yet." }}</p>
+                            <p>{w.get(if narrowed { Text::no_match } else { Text::no_products })}</p>
                             {narrowed.then(|| view! {
                                 <button class="btn" on:click=move |_| router.go(Route::Browse(browse.get_untracked().cleared()))>
-                                    "Clear filters"
+                                    {w.get(Text::clear_filters)}
                                 </button>
                             })}
                         </div>

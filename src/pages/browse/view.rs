@@ -11,6 +11,7 @@ use crate::components::link::StoreLink;
 use crate::components::product_card::ProductCard;
 use crate::state::browse::Browse;
 use crate::state::route::Route;
+use crate::wording::{Text, Wording, words};
 
 /// The frame of the category nav, around its chips, skeleton or error.
 #[component]
@@ -18,7 +19,7 @@ pub fn CategoryBar(
     /// What the nav holds.
     children: Children,
 ) -> impl IntoView {
-    view! { <nav class="cats" aria-label="Product categories">{children()}</nav> }
+    view! { <nav class="cats" aria-label=words().get(Text::categories_label)>{children()}</nav> }
 }
 
 /// "All" and every category with its product count, each a link that keeps the other filters.
@@ -30,6 +31,7 @@ pub fn ChipList(
     #[prop(into)]
     browse: Signal<Browse>,
 ) -> impl IntoView {
+    let w = words();
     let all: u64 = list.iter().map(|c| u64::from(c.product_count)).sum();
     let active = Memo::new(move |_| browse.with(|b| b.category.clone()));
     let chip = move |slug: Option<String>, name: String, count: u64| {
@@ -49,7 +51,7 @@ pub fn ChipList(
         <ul class="chips">
             {move || {
                 browse.track();
-                let mut items = vec![chip(None, "All".to_owned(), all).into_any()];
+                let mut items = vec![chip(None, w.get(Text::all_categories).to_owned(), all).into_any()];
                 list.with_value(|l| {
                     for c in l {
                         items.push(chip(Some(c.slug.clone()), c.name.clone(), u64::from(c.product_count)).into_any());
@@ -104,8 +106,9 @@ pub fn CarouselSection(
 ) -> impl IntoView {
     let mut heading_id = slug;
     heading_id.insert_str(0, "amigo-list-");
-    let prev_label = format!("Previous {name}");
-    let next_label = format!("Next {name}");
+    let w = words();
+    let prev_label = w.fill(Text::carousel_previous, &[("name", &name)]);
+    let next_label = w.fill(Text::carousel_next, &[("name", &name)]);
     let CarouselControls {
         at_start,
         at_end,
@@ -139,7 +142,7 @@ pub fn GridSection(
     children: Children,
 ) -> impl IntoView {
     view! {
-        <section class="grid-section" aria-label="Products">
+        <section class="grid-section" aria-label=words().get(Text::products_label)>
             <p class="count" role="status">{move || count.get()}</p>
             {children()}
         </section>
@@ -147,11 +150,14 @@ pub fn GridSection(
 }
 
 /// The count line for `shown` of `total` products (nothing when there are none).
-pub fn count_line(shown: usize, total: u64) -> String {
+pub fn count_line(w: &Wording, shown: usize, total: u64) -> String {
     if total == 0 {
         String::new()
     } else {
-        format!("Showing {shown} of {total} products")
+        w.fill(
+            Text::showing_count,
+            &[("shown", &shown.to_string()), ("total", &total.to_string())],
+        )
     }
 }
 
@@ -186,6 +192,7 @@ pub fn GridMore(
     /// "Load more" was pressed.
     on_more: Callback<()>,
 ) -> impl IntoView {
+    let w = words();
     view! {
         <div class="more">
             {move || match more.get() {
@@ -195,7 +202,7 @@ pub fn GridMore(
             <Show when=move || (shown.get() as u64) < total.get()>
                 <button class="btn wide" disabled=move || more.get() == Some(Ok(()))
                     on:click=move |_| on_more.run(())>
-                    {move || if more.get() == Some(Ok(())) { "Loading…" } else { "Load more" }}
+                    {move || w.get(if more.get() == Some(Ok(())) { Text::loading_more } else { Text::load_more })}
                 </button>
             </Show>
         </div>

@@ -88,7 +88,7 @@ impl Wiring {
                 }
             });
         } else if let Some(failure) = failure {
-            self.apply(reaction::failed(&failure));
+            self.apply(reaction::failed(&failure, self.words));
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::checkout::quote::quote_view;
 use crate::checkout::reaction::{check_on_blur, phone_hint};
 use crate::components::lga_typeahead::LgaTypeahead;
 use crate::components::quote_tiers::QuoteTiers;
+use crate::wording::{Later, words};
 
 /// The checkout form; `retry_payment` asks for the store's payment settings again.
 pub(super) fn checkout_form(w: Wiring, retry_payment: Callback<()>) -> impl IntoView {
@@ -26,17 +27,16 @@ pub(super) fn checkout_form(w: Wiring, retry_payment: Callback<()>) -> impl Into
         form_ref,
         ..
     } = w;
+    let t = words();
     // "Please fix the highlighted fields" goes once they are all fixed
     let clear_fixed_notice = move || {
         if errors.with_untracked(Vec::is_empty) && co.with_untracked(|c| c.failure().is_none()) {
             notice.set(None);
         }
     };
-    let fields_notice = Memo::new(move |_| errors.with(|e| fix_fields_notice(e)));
+    let fields_notice = Memo::new(move |_| errors.with(|e| fix_fields_notice(e, t)));
     let busy = Signal::derive(move || co.with(Checkout::phase) == Phase::Submitting);
-    let err = move |field: Field| {
-        Signal::derive(move || errors.with(|e| message_for(e, field).map(str::to_owned)))
-    };
+    let err = move |field: Field| Signal::derive(move || errors.with(|e| message_for(e, field, t)));
     let edit = move |apply: fn(&mut CustomerDetails, String), field: Field| {
         Callback::new(move |v: String| {
             co.update(|c| {
@@ -66,7 +66,7 @@ pub(super) fn checkout_form(w: Wiring, retry_payment: Callback<()>) -> impl Into
     let value = move |get: fn(&CustomerDetails) -> String| {
         Signal::derive(move || co.with(|c| get(c.details())))
     };
-    let phone_hint = Signal::derive(move || co.with(|c| phone_hint(&c.details().phone)));
+    let phone_hint = Signal::derive(move || co.with(|c| phone_hint(&c.details().phone, t)));
     let chosen = Signal::derive(move || co.with(|c| c.location().cloned()));
     let on_choose = Callback::new(move |loc| {
         co.update(|c| {
@@ -79,7 +79,8 @@ pub(super) fn checkout_form(w: Wiring, retry_payment: Callback<()>) -> impl Into
         cart.cart()
             .with_untracked(|c| c.line(id).map(|l| l.name.clone()))
     };
-    let view_quote = Signal::derive(move || co.with(|c| c.quote().map(|q| quote_view(q, names))));
+    let view_quote =
+        Signal::derive(move || co.with(|c| c.quote().map(|q| quote_view(t, q, names))));
     let tier = Signal::derive(move || co.with(Checkout::tier));
     let on_tier = Callback::new(move |t: DeliveryTier| {
         co.update(|c| {
@@ -97,33 +98,33 @@ pub(super) fn checkout_form(w: Wiring, retry_payment: Callback<()>) -> impl Into
         <form class="co-form" novalidate node_ref=form_ref
             on:submit=move |ev| { ev.prevent_default(); w.place_order(); }>
         <section class="co-step" aria-labelledby=Step::Details.heading_id()>
-            <h3 id=Step::Details.heading_id() tabindex="-1">"1. Your details"</h3>
-            <TextField field=Field::Name label="Full name" autocomplete="name"
+            <h3 id=Step::Details.heading_id() tabindex="-1">{t.get(Later::step_details)}</h3>
+            <TextField field=Field::Name label=t.get(Later::full_name) autocomplete="name"
                 value=value(|d| d.name.clone()) error=err(Field::Name) disabled=busy
                 on_input=edit(|d, v| d.name = v, Field::Name) on_blur=check(Field::Name)/>
-            <TextField field=Field::Phone label="Mobile number" kind="tel" autocomplete="tel"
+            <TextField field=Field::Phone label=t.get(Later::mobile_number) kind="tel" autocomplete="tel"
                 value=value(|d| d.phone.clone()) hint=phone_hint error=err(Field::Phone)
                 disabled=busy on_input=edit(|d, v| d.phone = v, Field::Phone)
                 on_blur=check(Field::Phone)/>
-            <TextField field=Field::Email label="Email" kind="email" autocomplete="email"
+            <TextField field=Field::Email label=t.get(Later::email) kind="email" autocomplete="email"
                 optional=true value=value(|d| d.email.clone()) error=err(Field::Email)
                 disabled=busy on_input=edit(|d, v| d.email = v, Field::Email)
                 on_blur=check(Field::Email)/>
         </section>
         <section class="co-step" aria-labelledby=Step::Address.heading_id()>
-            <h3 id=Step::Address.heading_id() tabindex="-1">"2. Delivery address"</h3>
-            <TextField field=Field::Address label="Street address" autocomplete="street-address"
+            <h3 id=Step::Address.heading_id() tabindex="-1">{t.get(Later::step_address)}</h3>
+            <TextField field=Field::Address label=t.get(Later::street_address) autocomplete="street-address"
                 value=value(|d| d.address.clone()) error=err(Field::Address) disabled=busy
                 on_input=edit(|d, v| d.address = v, Field::Address)
                 on_blur=check(Field::Address)/>
             <LgaTypeahead chosen=chosen on_choose=on_choose error=err(Field::Location)/>
-            <TextField field=Field::Notes label="Notes for the rider" multiline=true
+            <TextField field=Field::Notes label=t.get(Later::rider_notes) multiline=true
                 optional=true autocomplete="off" value=value(|d| d.notes.clone())
                 error=err(Field::Notes) disabled=busy
                 on_input=edit(|d, v| d.notes = v, Field::Notes) on_blur=check(Field::Notes)/>
         </section>
         <section class="co-step" aria-labelledby=Step::Delivery.heading_id()>
-            <h3 id=Step::Delivery.heading_id() tabindex="-1">"3. Delivery option"</h3>
+            <h3 id=Step::Delivery.heading_id() tabindex="-1">{t.get(Later::step_delivery)}</h3>
             <QuoteTiers quote=view_quote status=quote_status tier=tier on_tier=on_tier
                 on_remove=on_remove on_retry=on_retry error=tier_error disabled=busy/>
         </section>
@@ -217,7 +218,7 @@ fn TextField(
         <div class="co-field">
             <label for=id>
                 {label}
-                {optional.then(|| view! { <span class="co-optional">" (optional)"</span> })}
+                {optional.then(|| view! { <span class="co-optional">" "{words().get(Later::optional)}</span> })}
             </label>
             {hint.map(|h| view! { <p id=hint_id class="co-hint">{move || h.get()}</p> })}
             {control}

@@ -11,6 +11,7 @@ use crate::checkout::flow::{Checkout, Phase};
 use crate::checkout::payment::{fine_print, place_label};
 use crate::checkout::quote::price_label;
 use crate::pages::checkout_pending::PaymentSettingsAlert;
+use crate::wording::{Later, Text, words};
 
 /// Step 4; `busy` while the order is on its way, `fields_notice` the summary of the fields to
 /// fix.
@@ -28,12 +29,14 @@ pub(super) fn review_step(
         payment,
         ..
     } = w;
+    let t = words();
     let subtotal = Memo::new(move |_| cart.cart().with(|c| c.subtotal()));
     let fee = Memo::new(move |_| co.with(Checkout::delivery_fee));
     let method = Memo::new(move |_| payment.with(|p| p.method()));
     let button_label = move || {
         let total = fee.get().map(|f| subtotal.get() + f);
         place_label(
+            t,
             method.get(),
             total,
             co.with(Checkout::phase) == Phase::Submitting,
@@ -43,8 +46,8 @@ pub(super) fn review_step(
     let place_order = move || w.place_order();
     view! {
         <section class="co-step" aria-labelledby=Step::Review.heading_id()>
-            <h3 id=Step::Review.heading_id() tabindex="-1">"4. Review and place order"</h3>
-            <ul class="co-items" id="co-items" tabindex="-1" aria-label="Items">
+            <h3 id=Step::Review.heading_id() tabindex="-1">{t.get(Later::step_review)}</h3>
+            <ul class="co-items" id="co-items" tabindex="-1" aria-label=t.get(Later::items)>
                 {move || {
                     let marked = sold_out.get();
                     cart.cart()
@@ -59,7 +62,7 @@ pub(super) fn review_step(
                                     <span class="co-item-total">{format_naira(l.line_total())}</span>
                                     {flagged.then(|| view! {
                                         <span class="co-item-flag">
-                                            {format!("Stock changed: only {} left", l.stock)}
+                                            {t.fill(Later::stock_changed, &[("n", &l.stock.to_string())])}
                                         </span>
                                     })}
                                 </li>
@@ -69,13 +72,13 @@ pub(super) fn review_step(
                 }}
             </ul>
             <dl class="co-totals">
-                <div><dt>"Subtotal"</dt><dd>{move || format_naira(subtotal.get())}</dd></div>
+                <div><dt>{t.get(Text::subtotal)}</dt><dd>{move || format_naira(subtotal.get())}</dd></div>
                 <div>
-                    <dt>"Delivery"</dt>
-                    <dd>{move || fee.get().map_or_else(|| "—".to_owned(), price_label)}</dd>
+                    <dt>{t.get(Later::delivery)}</dt>
+                    <dd>{move || fee.get().map_or_else(|| "—".to_owned(), |f| price_label(t, f))}</dd>
                 </div>
                 <div class="co-total">
-                    <dt>"Total"</dt>
+                    <dt>{t.get(Later::total)}</dt>
                     <dd>{move || match fee.get() {
                         Some(f) => format_naira(subtotal.get() + f),
                         None => "—".to_owned(),
@@ -90,7 +93,7 @@ pub(super) fn review_step(
                 {move || retry_offer().then(|| view! {
                     " "
                     <button type="button" class="btn co-try-again" on:click=move |_| place_order()>
-                        "Try again"
+                        {t.get(Text::try_again)}
                     </button>
                 })}
             </p>
@@ -100,7 +103,7 @@ pub(super) fn review_step(
                 aria-disabled=move || busy.get().then_some("true")>
                 {button_label}
             </button>
-            <p class="co-hint co-fineprint">{move || fine_print(method.get())}</p>
+            <p class="co-hint co-fineprint">{move || fine_print(t, method.get())}</p>
         </section>
     }
 }

@@ -26,6 +26,7 @@ use crate::keyed::SubmitFailure;
 use crate::keyed::browser::{new_key, storage};
 use crate::state::cart_store::CartStore;
 use crate::state::router::Router;
+use crate::wording::{Later, Wording, words};
 
 /// Everything the checkout page holds, as signals and stored values.
 #[derive(Clone, Copy)]
@@ -49,6 +50,8 @@ pub(super) struct Wiring {
     pub(super) draft_key: StoredValue<String>,
     pub(super) quote_ctl: StoredValue<Option<AbortController>, LocalStorage>,
     pub(super) retry_timer: StoredValue<Option<TimeoutHandle>>,
+    /// The store's wording.
+    pub(super) words: &'static Wording,
 }
 
 impl Wiring {
@@ -81,6 +84,7 @@ impl Wiring {
             draft_key: StoredValue::new(draft_key),
             quote_ctl: StoredValue::new_local(None),
             retry_timer: StoredValue::new(None),
+            words: words(),
         }
     }
 
@@ -148,7 +152,7 @@ impl Wiring {
                 Err(CallError::Aborted) => {}
                 Err(_) => {
                     self.quote_status.try_set(QuoteStatus::Failed(
-                        "We couldn't get delivery prices.".to_owned(),
+                        self.words.get(Later::quote_failed).to_owned(),
                     ));
                 }
             }
@@ -180,7 +184,7 @@ impl Wiring {
 
     fn press(self) {
         let load = self.payment.get_untracked();
-        if let Some(message) = load.blocked_message() {
+        if let Some(message) = load.blocked_message(self.words) {
             // still asking: the press is kept, and made again once the settings are here
             self.pressed_early.set(matches!(load, PaymentLoad::Loading));
             self.notice.set(Some(message.to_owned()));
@@ -203,7 +207,7 @@ impl Wiring {
         let submission = match result {
             Ok(s) => s,
             Err(blocked) => {
-                if let Some(r) = reaction::blocked(blocked) {
+                if let Some(r) = reaction::blocked(blocked, self.words) {
                     self.apply(r);
                 }
                 return;

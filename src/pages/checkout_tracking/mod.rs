@@ -32,6 +32,8 @@ use crate::topup::api::TopUpApi;
 use poller::{Poller, page_hidden, settle_order, settle_topup};
 use views::{stage_view, summary_view};
 
+use crate::wording::{Later, Text};
+
 type Listener = Closure<dyn FnMut(web_sys::Event)>;
 /// One checkout's payment, then its order.
 #[component]
@@ -111,7 +113,8 @@ pub fn CheckoutTrackingPage(
 
     let order = Memo::new(move |_| feed.with(PaymentFeed::placed));
     let is_data = Memo::new(move |_| feed.with(PaymentFeed::is_data));
-    let title = format!("Checkout {reference}");
+    let w = crate::wording::words();
+    let title = w.fill(Later::checkout_title, &[("reference", &reference)]);
     let checkout_ref = reference;
     let summary_phone = phone.clone();
     view! {
@@ -121,9 +124,9 @@ pub fn CheckoutTrackingPage(
             {move || match order.get() {
                 // paid and placed, for data: the purchase's outcome, followed while processing
                 Some((purchase, CheckoutKind::Data, total)) => view! {
-                    <h2 class="title">"Your data"</h2>
+                    <h2 class="title">{w.get(Later::your_data)}</h2>
                     <p class="co-stage good co-paid-note" role="status" data-status="placed">
-                        {format!("Paid {total} — your data is on its way (checkout {checkout_ref}).")}
+                        {w.fill(Later::paid_data_note, &[("total", &total), ("reference", &checkout_ref)])}
                     </p>
                     <DataPurchaseTracking reference=purchase phone=phone.clone()
                         checkout=checkout_ref.clone() api=data_api.clone()/>
@@ -132,7 +135,7 @@ pub fn CheckoutTrackingPage(
                 // paid and placed: the order's own tracking, with its timeline
                 Some((order_reference, CheckoutKind::Order, _)) => view! {
                     <p class="co-stage good co-paid-note" role="status" data-status="placed">
-                        {format!("Paid — your order is placed (checkout {checkout_ref}).")}
+                        {w.fill(Later::paid_order_note, &[("reference", &checkout_ref)])}
                     </p>
                     <OrderTrackingPage reference=order_reference phone=phone.clone()/>
                 }
@@ -140,15 +143,15 @@ pub fn CheckoutTrackingPage(
                 None => view! {
                     <h2 class="title">{title.clone()}</h2>
                     <p class="co-error" role="alert" hidden=move || feed.with(|f| f.problem().is_none())>
-                        {move || feed.with(|f| f.problem().unwrap_or_default().to_owned())}
+                        {move || feed.with(|f| f.problem().map(|p| w.get(p)).unwrap_or_default())}
                     </p>
-                    {move || feed.with(|f| f.shown().map(stage_view))}
+                    {move || feed.with(|f| f.shown().map(|v| stage_view(v, w)))}
                     {
                         let phone = summary_phone.clone();
                         move || feed.with(|f| f.shown().map(|v| summary_view(v, &phone)))
                     }
                     <p class="co-actions">
-                        <StoreLink to=Route::default() class="btn">"Continue shopping"</StoreLink>
+                        <StoreLink to=Route::default() class="btn">{w.get(Text::continue_shopping)}</StoreLink>
                     </p>
                 }
                 .into_any(),

@@ -10,10 +10,11 @@ use crate::components::link::StoreLink;
 use crate::components::transfer_details::TransferDetailsList;
 use crate::state::route::Route;
 use crate::topup::pay::masked_phone;
+use crate::wording::{Later, Wording, words};
 
 /// The shown stage: status line, what to do next.
-pub(super) fn stage_view(view: &CheckoutView) -> impl IntoView + use<> {
-    let s = stage(view);
+pub(super) fn stage_view(view: &CheckoutView, w: &'static Wording) -> impl IntoView + use<> {
+    let s = stage(view, w);
     let tone = match s.tone {
         Tone::Waiting => "waiting",
         Tone::Good => "good",
@@ -22,20 +23,20 @@ pub(super) fn stage_view(view: &CheckoutView) -> impl IntoView + use<> {
     let next = match s.next {
         NextStep::Pay { url } => view! {
             <p class="co-actions">
-                <a class="btn primary co-pay" href=url>{format!("Pay {}", view.total.display)}</a>
+                <a class="btn primary co-pay" href=url>{w.fill(Later::pay_amount, &[("amount", &view.total.display)])}</a>
             </p>
         }
         .into_any(),
         NextStep::Transfer(details) => view! { <TransferDetailsList details=details/> }.into_any(),
         NextStep::StartAgain if view.kind == CheckoutKind::Data => view! {
             <p class="co-actions">
-                <StoreLink to=Route::Data class="btn primary">"Buy data again"</StoreLink>
+                <StoreLink to=Route::Data class="btn primary">{w.get(Later::buy_data_again)}</StoreLink>
             </p>
         }
         .into_any(),
         NextStep::StartAgain => view! {
             <p class="co-actions">
-                <StoreLink to=Route::Checkout class="btn primary">"Check out again"</StoreLink>
+                <StoreLink to=Route::Checkout class="btn primary">{w.get(Later::check_out_again)}</StoreLink>
             </p>
         }
         .into_any(),
@@ -56,6 +57,7 @@ pub(super) fn stage_view(view: &CheckoutView) -> impl IntoView + use<> {
 /// What was bought and what it costs: the lines and delivery of an order, or the plan and the
 /// line (masked) of a data top-up.
 pub(super) fn summary_view(view: &CheckoutView, phone: &str) -> AnyView {
+    let w = words();
     if view.kind == CheckoutKind::Data {
         let plan = view
             .items
@@ -63,17 +65,17 @@ pub(super) fn summary_view(view: &CheckoutView, phone: &str) -> AnyView {
             .map(|i| i.name.clone())
             .unwrap_or_default();
         return view! {
-            <h3 class="co-tl-title">"Your data"</h3>
+            <h3 class="co-tl-title">{w.get(Later::your_data)}</h3>
             <dl class="co-totals tu-summary">
-                <div><dt>"Plan"</dt><dd>{plan}</dd></div>
-                <div><dt>"Line"</dt><dd>{masked_phone(phone)}</dd></div>
-                <div class="co-total"><dt>"Total"</dt><dd>{view.total.display.clone()}</dd></div>
+                <div><dt>{w.get(Later::plan)}</dt><dd>{plan}</dd></div>
+                <div><dt>{w.get(Later::line)}</dt><dd>{masked_phone(phone)}</dd></div>
+                <div class="co-total"><dt>{w.get(Later::total)}</dt><dd>{view.total.display.clone()}</dd></div>
             </dl>
         }
         .into_any();
     }
     view! {
-        <ul class="co-items" aria-label="Items">
+        <ul class="co-items" aria-label=w.get(Later::items)>
             {view.items.iter().map(|i| view! {
                 <li class="co-item">
                     <span class="co-item-name">{i.name.clone()}</span>
@@ -83,9 +85,9 @@ pub(super) fn summary_view(view: &CheckoutView, phone: &str) -> AnyView {
             }).collect_view()}
         </ul>
         <dl class="co-totals">
-            <div><dt>"Items"</dt><dd>{view.subtotal.display.clone()}</dd></div>
-            <div><dt>"Delivery"</dt><dd>{price_label(view.delivery_fee.amount)}</dd></div>
-            <div class="co-total"><dt>"Total"</dt><dd>{view.total.display.clone()}</dd></div>
+            <div><dt>{w.get(Later::items)}</dt><dd>{view.subtotal.display.clone()}</dd></div>
+            <div><dt>"Delivery"</dt><dd>{price_label(w, view.delivery_fee.amount)}</dd></div>
+            <div class="co-total"><dt>{w.get(Later::total)}</dt><dd>{view.total.display.clone()}</dd></div>
         </dl>
     }
     .into_any()

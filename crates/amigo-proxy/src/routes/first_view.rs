@@ -2,6 +2,7 @@
 //! loader to show while the wasm downloads, or for a merchant's server to include.
 
 use amigo_storefront::config::Features;
+use amigo_storefront::wording::Lang;
 use amigo_types::envelope::ApiError;
 use axum::extract::State;
 use axum::response::Response;
@@ -13,9 +14,11 @@ use crate::first_view::{Form, Rendered};
 use crate::middleware::ClientIp;
 use crate::state::AppState;
 
-/// The request's choices: the store's `data-features` (the "Buy data" link) and the form.
-fn choices(raw: Pairs) -> ProxyResult<(bool, Form)> {
+/// The request's choices: the store's `data-features` (the "Buy data" link), its `data-lang`
+/// and the form.
+fn choices(raw: Pairs) -> ProxyResult<(bool, Lang, Form)> {
     let mut sells_data = false;
+    let mut lang = Lang::En;
     let mut form = Form::Fragment;
     for (name, value) in pairs(raw)?.pairs() {
         match name.as_str() {
@@ -23,6 +26,15 @@ fn choices(raw: Pairs) -> ProxyResult<(bool, Form)> {
                 sells_data = Features::parse(value)
                     .map_err(|e| ApiError::invalid("invalid_features", "features", e.to_string()))?
                     .data;
+            }
+            "lang" => {
+                lang = Lang::parse(value).ok_or_else(|| {
+                    ApiError::invalid(
+                        "invalid_lang",
+                        "lang",
+                        "lang is `en` (the default) or `pcm`, as the store's `data-lang`",
+                    )
+                })?;
             }
             "form" => {
                 form = match value.as_str() {
@@ -43,7 +55,7 @@ fn choices(raw: Pairs) -> ProxyResult<(bool, Form)> {
                     "invalid_query",
                     "query",
                     format!(
-                        "unknown parameter `{}`: the first view takes `features` and `form`",
+                        "unknown parameter `{}`: the first view takes `features`, `lang` and `form`",
                         name.chars().take(40).collect::<String>()
                     ),
                 )
@@ -51,7 +63,7 @@ fn choices(raw: Pairs) -> ProxyResult<(bool, Form)> {
             }
         }
     }
-    Ok((sells_data, form))
+    Ok((sells_data, lang, form))
 }
 
 /// The store's first view.
@@ -61,13 +73,14 @@ fn choices(raw: Pairs) -> ProxyResult<(bool, Form)> {
     tag = "catalog",
     params(
         ("features" = Option<String>, Query, description = "The store's `data-features` (`data` adds the \"Buy data\" link), as the live store reads it"),
+        ("lang" = Option<String>, Query, description = "The store's `data-lang`: `en` (default) or `pcm` (Nigerian Pidgin), so the first view reads as the live store will"),
         ("form" = Option<String>, Query, description = "`fragment` (default): a `<style>` and the store's `<div class=\"amigo\" data-first-view>`, for the loader; `shadow`: the same in a `<template shadowrootmode=\"open\">`, for a merchant's server to put inside the store's host element"),
     ),
     responses(
         (status = 200, description = "The first view: the top bar, category chips with counts, the curation carousels and the grid's first page, rendered by the widget's own components from the catalog cache (products at the merchant's retail prices)", content_type = "text/html", headers(("ETag" = String, description = "Weak validator, derived from the catalog bodies it was rendered from"))),
         (status = 304, description = "Not modified: `If-None-Match` holds this view's `ETag`; no body"),
         (status = 403, description = "`origin_not_allowed`: a browser `Origin` that is not the merchant's", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
-        (status = 422, description = "`invalid_features`, `invalid_form` or `invalid_query` (an unknown parameter)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 422, description = "`invalid_features`, `invalid_lang`, `invalid_form` or `invalid_query` (an unknown parameter)", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 429, description = "`rate_limited` (with `Retry-After`): this client's catalog reads that the cache cannot answer are over `AMIGO_CATALOG_RATE_PER_IP` this minute", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 502, description = "Amigo failed and the categories or the first page are not cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 503, description = "`upstream_unavailable`: the circuit breaker is open and nothing is cached", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
@@ -80,10 +93,10 @@ pub(crate) async fn first_view(
     prefs: ReadPreferences,
     raw: Pairs,
 ) -> ProxyResult<Response> {
-    let (sells_data, form) = choices(raw)?;
+    let (sells_data, lang, form) = choices(raw)?;
     let rendered = state
         .first_views()
-        .get(state.first_view_reads(), ip, sells_data, form)
+        .get(state.first_view_reads(), ip, sells_data, lang, form)
         .await?;
     Ok(response(&prefs, &rendered))
 }

@@ -60,9 +60,13 @@ const FIRST_VIEW_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 /// not be had in time: the page then works as a plain script-tag embed).
 async fn demo_first_view(state: &AppState, ip: std::net::IpAddr) -> String {
     let sells_data = state.config().data.enabled;
-    let view = state
-        .first_views()
-        .get(state.first_view_reads(), ip, sells_data, Form::Shadow);
+    let view = state.first_views().get(
+        state.first_view_reads(),
+        ip,
+        sells_data,
+        amigo_storefront::wording::Lang::En,
+        Form::Shadow,
+    );
     match tokio::time::timeout(FIRST_VIEW_WAIT, view).await {
         Ok(Ok(rendered)) => String::from_utf8_lossy(rendered.body.identity()).into_owned(),
         Ok(Err(e)) => {

@@ -167,6 +167,30 @@ async fn the_first_view_is_at_the_merchants_retail_prices() {
 }
 
 #[tokio::test]
+async fn the_first_view_speaks_the_stores_language() {
+    let app = spawn_app().await;
+    let total = first_page(&app).await["pagination"]["total"]
+        .as_u64()
+        .unwrap();
+    let whole = html(&app.get("/api/first-view?lang=pcm&features=data").await);
+    // the markup after the stylesheet (whose comments are English)
+    let pcm = whole.split_once("</style>").map_or("", |(_, m)| m);
+    assert!(
+        pcm.contains(&format!("We dey show 12 out of {total} goods")),
+        "{pcm}"
+    );
+    assert!(pcm.contains("Add am to cart"), "{pcm}");
+    assert!(pcm.contains("data-adding=\"E dey add am…\""), "{pcm}");
+    for english in ["Add to cart", "Showing 12", "Search products", "Sort by"] {
+        assert!(!pcm.contains(english), "{english} in {pcm}");
+    }
+    // English is the default, and a render of one language is never served for the other
+    let en = html(&app.get("/api/first-view?lang=en&features=data").await);
+    assert!(en.contains("Add to cart") && !en.contains("Add am to cart"));
+    assert_eq!(en, html(&app.get("/api/first-view?features=data").await));
+}
+
+#[tokio::test]
 async fn bad_parameters_are_refused_in_the_envelope() {
     let app = spawn_app().await;
     for (uri, code, field) in [
@@ -176,7 +200,8 @@ async fn bad_parameters_are_refused_in_the_envelope() {
             "invalid_features",
             "features",
         ),
-        ("/api/first-view?lang=en", "invalid_query", "query"),
+        ("/api/first-view?size=1", "invalid_query", "query"),
+        ("/api/first-view?lang=fr", "invalid_lang", "lang"),
         (
             "/api/first-view?features=%FF",
             "invalid_features",

@@ -1,0 +1,168 @@
+// End-to-end test of the store's wording in real Chromium (playwright-core), against
+// `amigo-proxy --sandbox`: a merchant page with data-lang="pcm" goes through a whole purchase
+// (browse → product → add → cart → checkout → order placed → tracking) in Nigerian Pidgin, with
+// no English text left on any of those screens and axe-core clean on each; a data-wording
+// override shows in place of its English; an unknown data-wording key shows the configuration
+// error, and so does an unknown data-lang. Every page fails the run on a page error or an
+// unexpected console error (lib.mjs).
+//
+// Env: AMIGO_DEMO_URL (the proxy), AMIGO_SANDBOX_INFO (the proxy's --sandbox-info-file JSON).
+import { axeScan, check, chooseZaria, demo, fillDetails, finish, launch, pickProducts, shot } from './lib.mjs';
+
+// The demo page with `attributes` set on its loader script before the loader runs (a page the
+// proxy serves keeps its network address space, which Chromium's local-network checks need), and
+// without the English first view the demo page carries (its store element is replaced by an
+// empty one), so the loader asks the proxy for the first view in the store's language.
+async function open(attributes, hash = '') {
+  const { ctx, page, expectConsoleError } = await launch({ width: 1280, height: 800 });
+  await page.addInitScript((attrs) => {
+    new MutationObserver((changes, observer) => {
+      const script = document.querySelector('script[data-target="#amigo-store"]');
+      if (!script) return;
+      observer.disconnect();
+      for (const [name, value] of Object.entries(attrs)) script.setAttribute(name, value);
+      const fresh = document.createElement('div');
+      fresh.id = 'amigo-store';
+      document.querySelector('#amigo-store').replaceWith(fresh);
+    }).observe(document, { childList: true, subtree: true });
+  }, attributes);
+  return { ctx, page, expectConsoleError, go: () => page.goto(`${demo}/${hash}`) };
+}
+
+// The store's visible text and accessible names.
+const storeText = (page) => page.evaluate(() => {
+  const root = document.querySelector('#amigo-store').shadowRoot;
+  const names = [...root.querySelectorAll('[aria-label],[placeholder]')]
+    .map((el) => `${el.getAttribute('aria-label') || ''} ${el.getAttribute('placeholder') || ''}`);
+  return `${root.textContent} ${names.join(' ')}`;
+});
+
+async function noEnglish(page, screen, phrases) {
+  const text = await storeText(page);
+  const left = phrases.filter((p) => text.includes(p));
+  check(left.length === 0, `pcm ${screen}: no English left${left.length ? ` (${left.join(' | ')})` : ''}`);
+}
+
+async function pidginPurchase() {
+  const [product] = await pickProducts();
+  const { ctx, page, go } = await open({ 'data-lang': 'pcm' });
+  try {
+    // the first view the loader fetched, before the wasm: in Pidgin too
+    const firstView = page.waitForResponse((r) => r.url().includes('/api/first-view'), { timeout: 30000 })
+      .then(async (r) => ({ url: r.url(), status: r.status(), html: await r.text() }));
+    await go();
+    const fv = await firstView;
+    check(fv.url.includes('lang=pcm') && fv.status === 200, `the loader asks for the first view in Pidgin (${fv.url} ${fv.status})`);
+    const markup = fv.html.split('</style>')[1] || '';
+    check(markup.includes('Add am to cart') && markup.includes('We dey show') && !markup.includes('Add to cart'),
+      'the first view is in Pidgin, so nothing shows in English first');
+    await page.locator('[data-amigo-live]').waitFor({ state: 'attached', timeout: 30000 });
+    await page.locator('.grid button:has-text("Add am to cart")').first().waitFor({ timeout: 30000 });
+    check((await page.locator('.grid-section .count').textContent()).startsWith('We dey show'), 'pcm browse: the count line is in Pidgin');
+    check((await page.locator('label[for=amigo-q]').textContent()) === 'Wetin you dey find?', 'pcm browse: the search label is in Pidgin');
+    await noEnglish(page, 'browse', ['Add to cart', 'Search products', 'Sort by', 'Showing', 'In stock only', 'Load more', 'All brands', 'Product categories']);
+    await shot(page, 'words-pcm-1-browse');
+    await axeScan(page, 'pcm browse');
+
+    await page.evaluate((slug) => { location.hash = `#/p/${slug}`; }, product.slug);
+    const add = page.locator('.detail button:has-text("Add am to cart"):not([disabled])');
+    await add.waitFor({ timeout: 20000 });
+    await noEnglish(page, 'product', ['Add to cart', 'All products', 'Quantity of', 'Rated ']);
+    await axeScan(page, 'pcm product');
+    await add.click();
+    await page.locator('.toast:has-text("dey your cart")').waitFor({ timeout: 10000 });
+
+    await page.evaluate(() => { location.hash = '#/cart'; });
+    await page.locator('.cart-page .title:has-text("Your cart")').waitFor({ timeout: 20000 });
+    await page.locator('.hint:has-text("We go calculate delivery")').waitFor({ timeout: 20000 });
+    await noEnglish(page, 'cart', ['Continue shopping', 'Delivery is calculated', 'Remove', 'each']);
+    await axeScan(page, 'pcm cart');
+    await page.locator('button:has-text("Checkout")').click();
+
+    await page.locator('#co-name').waitFor({ timeout: 20000 });
+    await fillDetails(page);
+    check((await page.locator('#co-phone-hint').textContent()).includes('E be like MTN number'), 'pcm checkout: the phone hint is in Pidgin');
+    await chooseZaria(page);
+    await page.locator('#co-tier-premium').waitFor({ timeout: 15000 });
+    await page.check('#co-tier-premium');
+    check((await page.locator('.co-tier').nth(1).textContent()).includes('Premium delivery to your house'), 'pcm checkout: the tiers are in Pidgin');
+    await noEnglish(page, 'checkout', ['Your details', 'Delivery address', 'Delivery option', 'Review and place order', 'Full name',
+      'Notes for the rider', 'Arrives in', 'Premium home delivery', 'charged twice', 'Type your Local Government Area']);
+    await shot(page, 'words-pcm-2-checkout');
+    await axeScan(page, 'pcm checkout');
+    await page.click('#co-place');
+
+    await page.locator('.co-confirmation').waitFor({ timeout: 20000 });
+    check((await page.locator('#co-confirmed-title').textContent()) === 'Thank you — we don receive your order', 'pcm: the order placed is in Pidgin');
+    check(/^AMG-COM-/.test((await page.locator('.co-reference strong').textContent()).trim()), 'pcm: the order reference shows');
+    check(/₦[\d,]+/.test(await page.locator('.co-total dd').textContent()), 'pcm: Naira amounts are formatted as in English');
+    await noEnglish(page, 'order placed', ['your order is placed', 'What happens next', 'Track your order', 'Total paid', 'Continue shopping']);
+    await shot(page, 'words-pcm-3-placed');
+    await axeScan(page, 'pcm order placed');
+
+    await page.click('text=Follow your order');
+    await page.locator('.co-tl-step.current[data-status=paid]').waitFor({ timeout: 15000 });
+    check((await page.locator('.co-tl-step.current').textContent()).includes('Order don enter'), 'pcm tracking: the status is in Pidgin');
+    await noEnglish(page, 'tracking', ['Order placed', 'Progress', 'Continue shopping', 'We have your order', 'this page updates']);
+    await shot(page, 'words-pcm-4-tracking');
+    await axeScan(page, 'pcm tracking');
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function override() {
+  const { ctx, page, go } = await open({ 'data-wording': '{"add_to_cart": "Buy now", "your_cart": "Your basket"}' });
+  const asked = [];
+  page.on('request', (r) => { if (r.url().includes('/api/first-view')) asked.push(r.url()); });
+  try {
+    await go();
+    await page.locator('.grid button:has-text("Buy now")').first().waitFor({ timeout: 30000 });
+    await noEnglish(page, 'override browse', ['Add to cart']);
+    check((await page.locator('label[for=amigo-q]').textContent()) === 'Search products', 'an override leaves the other texts in English');
+    await page.evaluate(() => { location.hash = '#/cart'; });
+    await page.locator('.cart-page .title:has-text("Your basket")').waitFor({ timeout: 20000 });
+    check(true, 'data-wording overrides show where their texts are');
+    check(asked.length === 0, `with data-wording the loader shows no first view in the built-in words (${asked})`);
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function unknownKey() {
+  const { ctx, page, go, expectConsoleError } = await open({ 'data-wording': '{"add_to_kart": "Buy now"}' });
+  expectConsoleError(/^amigo-store: data-wording has an unknown text name "add_to_kart"$/);
+  try {
+    await go();
+    const alert = page.locator('#amigo-store [role=alert]');
+    await alert.waitFor({ timeout: 30000 });
+    const text = await alert.textContent();
+    check(text === 'This store could not load: data-wording has an unknown text name "add_to_kart"', `an unknown data-wording key is a configuration error (${text})`);
+    check((await page.locator('#amigo-store button').count()) === 0, 'nothing else of the store shows');
+    await axeScan(page, 'the configuration error');
+  } finally {
+    await ctx.close();
+  }
+}
+
+// A language the store has no table for: the configuration error alone (no first view asked for
+// that the proxy would refuse).
+async function unknownLang() {
+  const { ctx, page, go, expectConsoleError } = await open({ 'data-lang': 'yo' });
+  expectConsoleError(/^amigo-store: data-lang must be "en" or "pcm", got "yo"$/);
+  try {
+    await go();
+    const alert = page.locator('#amigo-store [role=alert]');
+    await alert.waitFor({ timeout: 30000 });
+    check((await alert.textContent()) === 'This store could not load: data-lang must be "en" or "pcm", got "yo"',
+      'an unknown data-lang is a configuration error');
+  } finally {
+    await ctx.close();
+  }
+}
+
+await pidginPurchase();
+await override();
+await unknownKey();
+await unknownLang();
+finish('WORDS E2E');
