@@ -61,10 +61,15 @@ impl PaymentLoad {
 
     /// What the shopper is told when the last button is pressed before the method is known.
     pub fn blocked_message(self, w: &Wording) -> Option<&'static str> {
+        self.blocked_text().map(|text| w.get(text))
+    }
+
+    /// Which text [`PaymentLoad::blocked_message`] shows, kept until it is worded.
+    pub fn blocked_text(self) -> Option<Later> {
         match self {
             PaymentLoad::Ready(_) => None,
-            PaymentLoad::Loading => Some(w.get(Later::payment_checking)),
-            PaymentLoad::Failed => Some(w.get(Later::payment_check_failed)),
+            PaymentLoad::Loading => Some(Later::payment_checking),
+            PaymentLoad::Failed => Some(Later::payment_check_failed),
         }
     }
 }

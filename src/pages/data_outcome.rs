@@ -15,6 +15,7 @@ use crate::state::route::Route;
 use crate::topup::api::TopUpApi;
 use crate::topup::outcome;
 use crate::topup::pay::masked_phone;
+use crate::wording::{Later, Text, words};
 
 /// How often a processing purchase is asked about.
 const POLL_EVERY: Duration = Duration::from_secs(3);
@@ -58,7 +59,8 @@ pub fn outcome_view(p: &DataPurchase, paid_checkout: Option<&str>) -> impl IntoV
     } else {
         p.mobile_number.clone()
     };
-    let (headline, line) = outcome(p, &number, paid_checkout);
+    let w = words();
+    let (headline, line) = outcome(p, &number, paid_checkout, w);
     let status = match p.status {
         DataPurchaseStatus::Processing => "processing",
         DataPurchaseStatus::Delivered => "delivered",
@@ -68,9 +70,9 @@ pub fn outcome_view(p: &DataPurchase, paid_checkout: Option<&str>) -> impl IntoV
         <h3>{headline}</h3>
         <p role="status" aria-live="polite" class="tu-outcome" data-status=status>{line}</p>
         <dl class="co-totals tu-summary">
-            <div><dt>"Reference"</dt><dd class="tu-ref">{p.reference.clone()}</dd></div>
-            <div><dt>"Line"</dt><dd>{format!("{number} ({})", p.network_name)}</dd></div>
-            <div><dt>"Plan"</dt><dd>{format!("{}, {}", p.capacity, p.validity)}</dd></div>
+            <div><dt>{w.get(Later::reference)}</dt><dd class="tu-ref">{p.reference.clone()}</dd></div>
+            <div><dt>{w.get(Later::line)}</dt><dd>{format!("{number} ({})", p.network_name)}</dd></div>
+            <div><dt>{w.get(Later::plan)}</dt><dd>{format!("{}, {}", p.capacity, p.validity)}</dd></div>
         </dl>
     }
 }
@@ -89,8 +91,9 @@ pub fn DataPurchaseTracking(
     api: TopUpApi,
 ) -> impl IntoView {
     let shown: RwSignal<Option<DataPurchase>> = RwSignal::new(None);
-    let problem: RwSignal<Option<String>> = RwSignal::new(None);
+    let problem: RwSignal<Option<&'static str>> = RwSignal::new(None);
     let events = crate::events_dom::Events::from_context();
+    let w = words();
     // a final answer is never replaced by a slower, older one; the merchant's page hears each
     // status once (the emitter remembers what this browser told)
     let accept = move |p: DataPurchase| {
@@ -111,10 +114,8 @@ pub fn DataPurchaseTracking(
                 Ok(p) => accept(p),
                 Err(e) => {
                     let _ = problem.try_set(Some(match e {
-                        CallError::Http { status: 404, .. } => {
-                            "We couldn't find this top-up yet. We'll keep trying.".to_owned()
-                        }
-                        _ => "We couldn't load your top-up. We'll keep trying.".to_owned(),
+                        CallError::Http { status: 404, .. } => w.get(Later::topup_not_found),
+                        _ => w.get(Later::topup_load_failed),
                     }));
                 }
             }
@@ -140,9 +141,9 @@ pub fn DataPurchaseTracking(
             </p>
             {move || shown.with(|s| s.as_ref().map(|p| outcome_view(p, Some(&checkout))))}
             <p class="co-actions">
-                <StoreLink to=Route::Data class="btn primary">"Buy more data"</StoreLink>
+                <StoreLink to=Route::Data class="btn primary">{w.get(Later::buy_more_data)}</StoreLink>
                 " "
-                <StoreLink to=Route::default() class="btn">"Continue shopping"</StoreLink>
+                <StoreLink to=Route::default() class="btn">{w.get(Text::continue_shopping)}</StoreLink>
             </p>
         </div>
     }

@@ -4,6 +4,7 @@
 use amigo_types::ErrorBody;
 
 use crate::keyed::{SubmitFailure, retry_after_secs};
+use crate::wording::{Later, Wording};
 
 /// The longest `Retry-After` honoured: the per-phone limit is hourly, so checkout's two-minute
 /// cap would understate it.
@@ -40,13 +41,48 @@ impl TopUpField {
     }
 }
 
+/// What a failure tells the shopper: which text, worded when it shows (`Said::message`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Said {
+    /// One of the store's texts.
+    Ours(Later),
+    /// The server's own explanation (its words, as it sent them).
+    Server(String),
+    /// No explanation came: the HTTP status.
+    Status(u16),
+    /// Rate limited for this many minutes (the per-number limit).
+    WaitMinutes(u64),
+    /// Rate limited for this many seconds.
+    WaitSeconds(u64),
+}
+
+impl Said {
+    /// The sentence in the store's wording.
+    pub fn message(&self, w: &Wording) -> String {
+        match self {
+            Said::Ours(text) => w.get(*text).to_owned(),
+            Said::Server(s) => s.clone(),
+            Said::Status(status) => {
+                w.fill(Later::topup_refused, &[("status", &status.to_string())])
+            }
+            Said::WaitMinutes(m) => w.fill(
+                Later::topup_rate_limited_minutes,
+                &[("minutes", &m.to_string())],
+            ),
+            Said::WaitSeconds(s) => {
+                w.fill(Later::topup_rate_limited, &[("seconds", &s.to_string())])
+            }
+        }
+    }
+}
+
 /// A failed purchase attempt, as the shopper sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopUpFailure {
     /// The control to mark and focus, if it belongs to one.
     pub field: Option<TopUpField>,
     /// What to tell the shopper.
-    pub message: String,
+    pub said: Said,
     /// The purchase may exist under the key: the next attempt must reuse it.
     keeps_key: bool,
     /// Seconds to wait before retrying, when rate limited.
@@ -55,39 +91,45 @@ pub struct TopUpFailure {
 
 impl TopUpFailure {
     /// A failure at `field`.
-    pub fn field(field: TopUpField, message: impl Into<String>) -> Self {
+    pub fn field(field: TopUpField, text: Later) -> Self {
+        Self::said_at(field, Said::Ours(text))
+    }
+
+    fn said_at(field: TopUpField, said: Said) -> Self {
         Self {
             field: Some(field),
-            message: message.into(),
+            said,
             keeps_key: false,
             retry_after_secs: None,
         }
     }
 
-    fn general(message: impl Into<String>, keeps_key: bool) -> Self {
+    fn general(said: Said, keeps_key: bool) -> Self {
         Self {
             field: None,
-            message: message.into(),
+            said,
             keeps_key,
             retry_after_secs: None,
         }
+    }
+
+    fn ours(text: Later, keeps_key: bool) -> Self {
+        Self::general(Said::Ours(text), keeps_key)
+    }
+
+    /// The sentence for the shopper, in the store's wording.
+    pub fn message(&self, w: &Wording) -> String {
+        self.said.message(w)
     }
 }
 
 impl SubmitFailure for TopUpFailure {
     fn network() -> Self {
-        Self::general(
-            "We couldn't reach the store. Check your connection and try again — you won't be charged twice.",
-            true,
-        )
+        Self::ours(Later::order_network, true)
     }
 
     fn bad_return_url() -> Self {
-        Self::general(
-            "This page can't take payments for the store: its address isn't one the store \
-             allows. Please tell the store.",
-            false,
-        )
+        Self::ours(Later::bad_return_url, false)
     }
 
     fn keeps_key(&self) -> bool {
@@ -101,12 +143,9 @@ impl SubmitFailure for TopUpFailure {
             let secs = retry_after_secs(retry_after, body, MAX_RETRY_AFTER_SECS);
             let mut f = Self::general(
                 if secs >= 120 {
-                    format!(
-                        "This number has had several top-ups recently. Try again in about {} minutes.",
-                        secs.div_ceil(60)
-                    )
+                    Said::WaitMinutes(secs.div_ceil(60))
                 } else {
-                    format!("Too many attempts. Try again in {secs} s.")
+                    Said::WaitSeconds(secs)
                 },
                 true,
             );
@@ -114,61 +153,35 @@ impl SubmitFailure for TopUpFailure {
             return f;
         }
         match code {
-            "invalid_mobile_number" => Self::field(
-                TopUpField::Phone,
-                "Check the phone number: an 11-digit Nigerian mobile number such as 0803 123 4567.",
-            ),
-            "network_mismatch" => Self::field(
-                TopUpField::Phone,
-                "This number belongs to another network. If it was ported, turn on \"This number was ported\" and choose its network.",
-            ),
-            "invalid_network" => Self::field(TopUpField::Network, "Choose the number's network."),
-            "invalid_plan" | "plan_network_mismatch" => Self::field(
-                TopUpField::Plan,
-                "That plan is no longer offered for this network. Choose another plan.",
-            ),
-            "data_daily_limit_reached" => Self::field(
+            "invalid_mobile_number" => Self::field(TopUpField::Phone, Later::topup_refused_phone),
+            "network_mismatch" => Self::field(TopUpField::Phone, Later::network_mismatch),
+            "invalid_network" => Self::field(TopUpField::Network, Later::topup_invalid_network),
+            "invalid_plan" | "plan_network_mismatch" => {
+                Self::field(TopUpField::Plan, Later::plan_gone)
+            }
+            "data_daily_limit_reached" => Self::said_at(
                 TopUpField::Plan,
                 if upstream_message.is_empty() {
-                    "This store has sold all the data it sells today. Please try again tomorrow."
-                        .to_owned()
+                    Said::Ours(Later::data_sold_out_today)
                 } else {
-                    upstream_message
+                    Said::Server(upstream_message)
                 },
             ),
-            "insufficient_balance" => Self::general(
-                "This store can't sell data right now. You have not been charged.",
-                false,
-            ),
-            "data_sales_disabled" => Self::general("This store does not sell mobile data.", false),
-            "checkouts_disabled" => Self::general(
-                "This store can't take payments right now, so nothing was bought. Please try \
-                 again later.",
-                false,
-            ),
-            "payment_required" => Self::general(
-                "This store now takes payment before a top-up. Reload the page to pay first; \
-                 nothing was bought.",
-                false,
-            ),
+            "insufficient_balance" => Self::ours(Later::data_unavailable, false),
+            "data_sales_disabled" => Self::ours(Later::no_data_sales, false),
+            "checkouts_disabled" => Self::ours(Later::topup_checkouts_disabled, false),
+            "payment_required" => Self::ours(Later::topup_payment_required, false),
             "invalid_return_url" => Self::bad_return_url(),
-            "payment_unavailable" => Self::general(
-                "We couldn't start your payment. Try again — you won't be charged twice.",
-                true,
-            ),
-            "idempotency_key_reused" => Self::general(
-                "Your earlier attempt was for a different plan. Press Buy again to buy this one.",
-                false,
-            ),
-            _ if status >= 500 || body.and_then(|b| b.retryable) == Some(true) => Self::general(
-                "The store had a problem buying your data. Try again — you won't be charged twice.",
-                true,
-            ),
+            "payment_unavailable" => Self::ours(Later::topup_payment_unavailable, true),
+            "idempotency_key_reused" => Self::ours(Later::topup_key_reused, false),
+            _ if status >= 500 || body.and_then(|b| b.retryable) == Some(true) => {
+                Self::ours(Later::topup_server_error, true)
+            }
             _ => Self::general(
                 if upstream_message.is_empty() {
-                    format!("The store refused the purchase (HTTP {status}).")
+                    Said::Status(status)
                 } else {
-                    upstream_message
+                    Said::Server(upstream_message)
                 },
                 false,
             ),
@@ -179,6 +192,7 @@ impl SubmitFailure for TopUpFailure {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wording::ENGLISH;
 
     fn body(code: &str) -> ErrorBody {
         ErrorBody::new(code, format!("upstream says {code}"))
@@ -205,7 +219,10 @@ mod tests {
             assert!(!f.keeps_key(), "{code} is a definite no");
         }
         let daily = TopUpFailure::from_response(422, None, Some(&body("data_daily_limit_reached")));
-        assert_eq!(daily.message, "upstream says data_daily_limit_reached");
+        assert_eq!(
+            daily.message(&ENGLISH),
+            "upstream says data_daily_limit_reached"
+        );
     }
 
     #[test]
@@ -214,19 +231,19 @@ mod tests {
         assert!(TopUpFailure::from_response(502, None, Some(&body("upstream_error"))).keeps_key());
         assert!(TopUpFailure::from_response(504, None, None).keeps_key());
         let payment = TopUpFailure::from_response(502, None, Some(&body("payment_unavailable")));
-        assert!(payment.keeps_key() && payment.message.contains("start your payment"));
+        assert!(payment.keeps_key() && payment.message(&ENGLISH).contains("start your payment"));
         let limited = TopUpFailure::from_response(429, Some("1800"), Some(&body("rate_limited")));
         assert!(limited.keeps_key());
         assert_eq!(limited.retry_after_secs, Some(1800));
         assert!(
-            limited.message.contains("30 minutes"),
+            limited.message(&ENGLISH).contains("30 minutes"),
             "{}",
-            limited.message
+            limited.message(&ENGLISH)
         );
         let short = TopUpFailure::from_response(429, Some("7"), None);
-        assert!(short.message.contains("7 s"));
+        assert!(short.message(&ENGLISH).contains("7 s"));
         let odd = TopUpFailure::from_response(418, None, None);
         assert!(!odd.keeps_key());
-        assert!(odd.message.contains("418"));
+        assert!(odd.message(&ENGLISH).contains("418"));
     }
 }

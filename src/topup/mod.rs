@@ -20,8 +20,9 @@ use amigo_types::idempotency::IdempotencyKey;
 use amigo_types::phone::NgMobile;
 use serde::{Deserialize, Serialize};
 
-use crate::checkout::details::network_hint;
+use crate::checkout::details::{network_hint, phone_text};
 use crate::keyed::{KeyBinding, KeyedSubmit, PendingCheckout, fingerprint};
+use crate::wording::{Later, Wording};
 use failure::{TopUpFailure, TopUpField};
 
 /// Version tag of the stored draft; anything else is ignored.
@@ -48,41 +49,50 @@ pub fn is_data_reference(reference: &str) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// A purchase's outcome in words: its headline and status line. `number` is the line as the
-/// page shows it (in full, or masked); `paid_checkout` is the checkout the shopper paid, when
-/// the purchase was made from one (a failed top-up is then refunded to the shopper by the
-/// store, not the wallet refund a direct purchase reports).
-pub fn outcome(p: &DataPurchase, number: &str, paid_checkout: Option<&str>) -> (String, String) {
+/// A purchase's outcome in words: its headline and status line, in the store's wording `w`.
+/// `number` is the line as the page shows it (in full, or masked); `paid_checkout` is the
+/// checkout the shopper paid, when the purchase was made from one (a failed top-up is then
+/// refunded to the shopper by the store, not the wallet refund a direct purchase reports).
+pub fn outcome(
+    p: &DataPurchase,
+    number: &str,
+    paid_checkout: Option<&str>,
+    w: &Wording,
+) -> (String, String) {
     match p.status {
         DataPurchaseStatus::Processing => (
-            "Topping up…".to_owned(),
-            "Your network is crediting the line. This usually takes under a minute.".to_owned(),
+            w.get(Later::topping_up).to_owned(),
+            w.get(Later::topup_processing).to_owned(),
         ),
         DataPurchaseStatus::Delivered => (
-            format!("{} is on {number}", p.capacity),
-            "Delivered. Enjoy your data.".to_owned(),
+            w.fill(
+                Later::topup_delivered_title,
+                &[("capacity", &p.capacity), ("number", number)],
+            ),
+            w.get(Later::topup_delivered).to_owned(),
         ),
         DataPurchaseStatus::Failed => {
             let line = match paid_checkout {
                 // Amigo's reason speaks of the merchant's wallet: the shopper hears of theirs
-                Some(chk) => format!(
-                    "The network couldn't deliver this plan. Your line was not topped up, so \
-                     the store returns your payment (checkout {chk})."
-                ),
+                Some(chk) => w.fill(Later::topup_failed_paid, &[("reference", chk)]),
                 None => {
+                    // Amigo's own explanation is shown as it sent it (like the server's errors)
                     let reason = p
                         .failure_reason
                         .as_deref()
                         .map(|r| r.trim().trim_end_matches('.'))
                         .filter(|r| !r.is_empty())
                         .map_or_else(
-                            || "The network refused it".to_owned(),
+                            || w.get(Later::network_refused).to_owned(),
                             |r| r.chars().take(200).collect(),
                         );
-                    format!("{reason}. {} has been refunded.", p.amount.display)
+                    w.fill(
+                        Later::topup_refunded,
+                        &[("reason", &reason), ("amount", &p.amount.display)],
+                    )
                 }
             };
-            ("The top-up failed".to_owned(), line)
+            (w.get(Later::topup_failed_title).to_owned(), line)
         }
     }
 }
@@ -236,31 +246,31 @@ impl TopUp {
     /// The body this form would send, or the first field to fix.
     pub fn body(&self) -> Result<serde_json::Value, TopUpFailure> {
         let phone = NgMobile::parse(&self.phone).map_err(|e| {
-            let message = if self.phone.trim().is_empty() {
-                "Enter the phone number to top up.".to_owned()
+            let text = if self.phone.trim().is_empty() {
+                Later::topup_phone_required
             } else {
-                e.message
+                phone_text(&e.message)
             };
-            TopUpFailure::field(TopUpField::Phone, message)
+            TopUpFailure::field(TopUpField::Phone, text)
         })?;
         let network = match (self.network(), self.ported) {
             (Some(n), _) => n,
             (None, true) => {
                 return Err(TopUpFailure::field(
                     TopUpField::Network,
-                    "Choose the network this number is on now.",
+                    Later::choose_ported_network,
                 ));
             }
             (None, false) => {
                 return Err(TopUpFailure::field(
                     TopUpField::Phone,
-                    "We don't recognise this number's network. If it was ported, turn on \"This number was ported\" and choose the network.",
+                    Later::network_unknown,
                 ));
             }
         };
         let plan = self
             .plan
-            .ok_or_else(|| TopUpFailure::field(TopUpField::Plan, "Choose a plan."))?;
+            .ok_or_else(|| TopUpFailure::field(TopUpField::Plan, Later::choose_plan))?;
         Ok(serde_json::json!({
             "network": network.id(),
             "mobile_number": phone.as_str(),
@@ -438,6 +448,7 @@ struct Stored {
 mod tests {
     use super::*;
     use crate::keyed::SubmitFailure;
+    use crate::wording::ENGLISH;
 
     fn key(n: u8) -> IdempotencyKey {
         IdempotencyKey::parse(&format!("amg-w-{n:032x}")).unwrap()
@@ -492,7 +503,13 @@ mod tests {
         t.edit(|t| t.phone = "0804 123 4567".into());
         let unknown = t.body().unwrap_err();
         assert_eq!(unknown.field, Some(TopUpField::Phone));
-        assert!(unknown.message.contains("ported"));
+        assert!(unknown.message(&ENGLISH).contains("ported"));
+        t.edit(|t| t.phone = "0803 12".into());
+        assert_eq!(
+            t.body().unwrap_err().message(&ENGLISH),
+            "Enter an 11-digit mobile number such as 0803 123 4567."
+        );
+        t.edit(|t| t.phone = "0804 123 4567".into());
         t.edit(|t| t.ported = true);
         assert_eq!(t.body().unwrap_err().field, Some(TopUpField::Network));
         t.edit(|t| t.picked_network = Some(Network::Airtel));
@@ -518,7 +535,7 @@ mod tests {
         t.finish(Err(TopUpFailure::network()));
         let retry = t.begin_submit(|| key(3)).unwrap();
         assert_eq!(retry.key, first.key, "the purchase may exist: same key");
-        t.finish(Err(TopUpFailure::field(TopUpField::Plan, "no")));
+        t.finish(Err(TopUpFailure::field(TopUpField::Plan, Later::plan_gone)));
         let fresh = t.begin_submit(|| key(4)).unwrap();
         assert_eq!(fresh.key, key(4), "a definite refusal retires the key");
         t.finish(Ok(purchase("AMG-DAT-TEST-20261129-ABC123")));
@@ -570,21 +587,24 @@ mod tests {
     #[test]
     fn each_outcome_has_its_words() {
         let mut p = purchase("AMG-DAT-TEST-20261129-ABC123");
-        assert_eq!(outcome(&p, "x", None).0, "Topping up…");
+        assert_eq!(outcome(&p, "x", None, &ENGLISH).0, "Topping up…");
         p.status = DataPurchaseStatus::Delivered;
-        assert_eq!(outcome(&p, "•••• 4567", None).0, "1GB is on •••• 4567");
+        assert_eq!(
+            outcome(&p, "•••• 4567", None, &ENGLISH).0,
+            "1GB is on •••• 4567"
+        );
         p.status = DataPurchaseStatus::Failed;
         p.failure_reason = Some("Carrier timeout".into());
         assert_eq!(
-            outcome(&p, "x", None).1,
+            outcome(&p, "x", None, &ENGLISH).1,
             "Carrier timeout. ₦500 has been refunded."
         );
         p.failure_reason = Some("Carrier timeout; the amount was refunded.".into());
         assert_eq!(
-            outcome(&p, "x", None).1,
+            outcome(&p, "x", None, &ENGLISH).1,
             "Carrier timeout; the amount was refunded. ₦500 has been refunded."
         );
-        let paid = outcome(&p, "x", Some("CHK-7H3K9Q2M4X")).1;
+        let paid = outcome(&p, "x", Some("CHK-7H3K9Q2M4X"), &ENGLISH).1;
         assert!(paid.starts_with("The network couldn't deliver this plan. Your line was not"));
         assert!(
             !paid.contains("Carrier"),
@@ -593,10 +613,37 @@ mod tests {
         assert!(paid.contains("returns your payment (checkout CHK-7H3K9Q2M4X)"));
         p.failure_reason = Some("  ".into());
         assert!(
-            outcome(&p, "x", None)
+            outcome(&p, "x", None, &ENGLISH)
                 .1
                 .starts_with("The network refused it.")
         );
+    }
+
+    // the Pidgin table is compiled in natively only (the widget gets it from the loader)
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn outcomes_and_field_errors_read_in_pidgin() {
+        let w = crate::wording::pidgin();
+        let mut p = purchase("AMG-DAT-TEST-20261129-ABC123");
+        p.status = DataPurchaseStatus::Failed;
+        p.failure_reason = Some("Carrier timeout".into());
+        // Amigo's own reason is kept as it came, and the amount as formatted
+        assert_eq!(
+            outcome(&p, "x", None, w).1,
+            "Carrier timeout. We don return ₦500."
+        );
+        p.status = DataPurchaseStatus::Delivered;
+        assert_eq!(
+            outcome(&p, "•••• 4567", None, w).0,
+            "1GB don enter •••• 4567"
+        );
+        let mut t = TopUp::default();
+        assert_eq!(
+            t.body().unwrap_err().message(w),
+            "Put the phone number wey you wan top up."
+        );
+        t.edit(|t| t.phone = "0803 123 4567".into());
+        assert_eq!(t.body().unwrap_err().message(w), "Choose one plan.");
     }
 
     #[test]

@@ -9,42 +9,47 @@ use amigo_types::format_naira;
 use super::TopUp;
 use super::failure::TopUpFailure;
 use crate::keyed::{PendingCheckout, SubmitFailure};
+use crate::wording::{Later, Text, Wording};
 
-/// The Buy button's text: `plan` is the chosen plan's capacity and price (`None` until one is
-/// chosen). Paystack names the amount it charges; a transfer says how it is paid; without a
-/// payment step it names what is bought.
-pub fn buy_label(method: Option<PaymentMethod>, plan: Option<(&str, i64)>, busy: bool) -> String {
-    match (method, busy) {
-        (Some(PaymentMethod::Paystack), true) => "Starting your payment…".to_owned(),
-        (Some(PaymentMethod::Transfer), true) => "Getting the bank details…".to_owned(),
-        (_, true) => "Buying…".to_owned(),
+/// The Buy button's text in the store's wording `w`: `plan` is the chosen plan's capacity and
+/// price (`None` until one is chosen). Paystack names the amount it charges; a transfer says how
+/// it is paid; without a payment step it names what is bought.
+pub fn buy_label(
+    w: &Wording,
+    method: Option<PaymentMethod>,
+    plan: Option<(&str, i64)>,
+    busy: bool,
+) -> String {
+    let text = match (method, busy) {
+        (Some(PaymentMethod::Paystack), true) => Later::starting_payment,
+        (Some(PaymentMethod::Transfer), true) => Later::getting_bank_details,
+        (_, true) => Later::buying,
         (Some(PaymentMethod::Paystack), false) => match plan {
-            Some((_, price)) => format!("Pay {}", format_naira(price)),
-            None => "Pay".to_owned(),
+            Some((_, price)) => {
+                return w.fill(Later::pay_amount, &[("amount", &format_naira(price))]);
+            }
+            None => Later::pay,
         },
-        (Some(PaymentMethod::Transfer), false) => "Buy, pay by transfer".to_owned(),
+        (Some(PaymentMethod::Transfer), false) => Later::buy_by_transfer,
         (_, false) => match plan {
-            Some((capacity, price)) => format!("Buy {capacity} for {}", format_naira(price)),
-            None => "Buy data".to_owned(),
+            Some((capacity, price)) => {
+                return w.fill(
+                    Later::buy_plan,
+                    &[("capacity", capacity), ("price", &format_naira(price))],
+                );
+            }
+            None => return w.get(Text::buy_data).to_owned(),
         },
-    }
+    };
+    w.get(text).to_owned()
 }
 
 /// The line under the Buy button: what happens next and why nothing is paid twice.
-pub fn buy_fine_print(method: Option<PaymentMethod>) -> &'static str {
+pub fn buy_fine_print(method: Option<PaymentMethod>) -> Later {
     match method {
-        Some(PaymentMethod::Paystack) => {
-            "You pay on Paystack's secure page, then come back here to follow your top-up. \
-             You won't be charged twice: trying again continues the same payment."
-        }
-        Some(PaymentMethod::Transfer) => {
-            "Next you get the store's bank details. The store sends your data once it sees \
-             your transfer."
-        }
-        _ => {
-            "You won't be charged twice: if the connection drops, trying again makes the same \
-             purchase."
-        }
+        Some(PaymentMethod::Paystack) => Later::topup_fine_print_paystack,
+        Some(PaymentMethod::Transfer) => Later::topup_fine_print_transfer,
+        _ => Later::topup_fine_print,
     }
 }
 
@@ -90,6 +95,7 @@ pub fn masked_phone(phone: &str) -> String {
 mod tests {
     use super::*;
     use crate::checkout::payment_status::tests::{CHK, view};
+    use crate::wording::ENGLISH;
     use amigo_types::checkout::CheckoutStatus;
     use amigo_types::idempotency::IdempotencyKey;
 
@@ -98,18 +104,31 @@ mod tests {
         let plan = Some(("1GB", 1_500));
         let paystack = Some(PaymentMethod::Paystack);
         let transfer = Some(PaymentMethod::Transfer);
-        assert_eq!(buy_label(paystack, plan, false), "Pay ₦1,500");
-        assert_eq!(buy_label(paystack, None, false), "Pay");
-        assert_eq!(buy_label(paystack, plan, true), "Starting your payment…");
-        assert_eq!(buy_label(transfer, plan, false), "Buy, pay by transfer");
-        assert_eq!(buy_label(transfer, None, true), "Getting the bank details…");
+        assert_eq!(buy_label(&ENGLISH, paystack, plan, false), "Pay ₦1,500");
+        assert_eq!(buy_label(&ENGLISH, paystack, None, false), "Pay");
+        assert_eq!(
+            buy_label(&ENGLISH, paystack, plan, true),
+            "Starting your payment…"
+        );
+        assert_eq!(
+            buy_label(&ENGLISH, transfer, plan, false),
+            "Buy, pay by transfer"
+        );
+        assert_eq!(
+            buy_label(&ENGLISH, transfer, None, true),
+            "Getting the bank details…"
+        );
         let none = Some(PaymentMethod::None);
-        assert_eq!(buy_label(none, plan, false), "Buy 1GB for ₦1,500");
-        assert_eq!(buy_label(None, None, false), "Buy data");
-        assert_eq!(buy_label(none, plan, true), "Buying…");
-        assert!(buy_fine_print(paystack).contains("Paystack"));
-        assert!(buy_fine_print(transfer).contains("bank details"));
-        assert!(buy_fine_print(none).contains("charged twice"));
+        assert_eq!(buy_label(&ENGLISH, none, plan, false), "Buy 1GB for ₦1,500");
+        assert_eq!(buy_label(&ENGLISH, None, None, false), "Buy data");
+        assert_eq!(buy_label(&ENGLISH, none, plan, true), "Buying…");
+        assert!(ENGLISH.get(buy_fine_print(paystack)).contains("Paystack"));
+        assert!(
+            ENGLISH
+                .get(buy_fine_print(transfer))
+                .contains("bank details")
+        );
+        assert!(ENGLISH.get(buy_fine_print(none)).contains("charged twice"));
     }
 
     #[test]

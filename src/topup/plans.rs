@@ -4,11 +4,13 @@
 
 use amigo_types::data::{DataPlan, EfficiencyRating, Network};
 
+use crate::wording::{Later, Wording};
+
 /// One validity group.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanGroup {
-    /// "Daily", "Weekly", "Monthly".
-    pub title: &'static str,
+    /// "Daily", "Weekly", "Monthly" (worded when shown).
+    pub title: Later,
     /// Its plans, cheapest first.
     pub plans: Vec<DataPlan>,
 }
@@ -29,11 +31,11 @@ impl PlanGroups {
     }
 }
 
-fn validity_title(days: u32) -> &'static str {
+fn validity_title(days: u32) -> Later {
     match days {
-        0..=2 => "Daily",
-        3..=14 => "Weekly",
-        _ => "Monthly",
+        0..=2 => Later::daily,
+        3..=14 => Later::weekly,
+        _ => Later::monthly,
     }
 }
 
@@ -67,37 +69,38 @@ pub fn group_plans(catalog: &[DataPlan], network: Network) -> PlanGroups {
 /// The badge a plan wears: `(text, css modifier)`; plans between the documented bands wear
 /// none, and so do unrated ones. Read from the score itself, so a catalog whose rating lags its
 /// score still shows truth.
-pub fn badge(plan: &DataPlan) -> Option<(&'static str, &'static str)> {
+pub fn badge(plan: &DataPlan) -> Option<(Later, &'static str)> {
     match EfficiencyRating::of(plan.efficiency?) {
-        EfficiencyRating::Excellent => Some(("Excellent", "excellent")),
-        EfficiencyRating::Poor => Some(("Poor", "poor")),
+        EfficiencyRating::Excellent => Some((Later::excellent, "excellent")),
+        EfficiencyRating::Poor => Some((Later::poor, "poor")),
         EfficiencyRating::Good => None,
     }
 }
 
 /// The delivery rate as shown: "99% delivered", or "Delivery rate unknown" for a plan the
 /// catalog rates nowhere (never a made-up score).
-pub fn efficiency_text(plan: &DataPlan) -> String {
+pub fn efficiency_text(plan: &DataPlan, w: &Wording) -> String {
     match plan.efficiency {
-        Some(score) => format!("{score}% delivered"),
-        None => "Delivery rate unknown".to_owned(),
+        Some(score) => w.fill(Later::delivered_rate, &[("score", &score.to_string())]),
+        None => w.get(Later::delivery_rate_unknown).to_owned(),
     }
 }
 
 /// The accessible summary of one plan: "1GB, 1 day, ₦350, 99% delivered".
-pub fn plan_label(plan: &DataPlan) -> String {
+pub fn plan_label(plan: &DataPlan, w: &Wording) -> String {
     format!(
         "{}, {}, {}, {}",
         plan.capacity,
         plan.validity,
         plan.price.display,
-        efficiency_text(plan)
+        efficiency_text(plan, w)
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wording::ENGLISH;
     use amigo_types::fixtures::data_plan as plan;
 
     #[test]
@@ -112,7 +115,8 @@ mod tests {
         ];
         let g = group_plans(&catalog, Network::Mtn);
         let titles: Vec<_> = g.groups.iter().map(|g| g.title).collect();
-        assert_eq!(titles, ["Daily", "Weekly", "Monthly"]);
+        assert_eq!(titles, [Later::daily, Later::weekly, Later::monthly]);
+        assert_eq!(ENGLISH.get(g.groups[1].title), "Weekly");
         let daily: Vec<u64> = g.groups[0].plans.iter().map(|p| p.plan_id).collect();
         assert_eq!(
             daily,
@@ -129,8 +133,11 @@ mod tests {
         p.efficiency = None;
         p.efficiency_rating = None;
         assert_eq!(badge(&p), None);
-        assert_eq!(efficiency_text(&p), "Delivery rate unknown");
-        assert_eq!(plan_label(&p), "500MB, 7 days, ₦500, Delivery rate unknown");
+        assert_eq!(efficiency_text(&p, &ENGLISH), "Delivery rate unknown");
+        assert_eq!(
+            plan_label(&p, &ENGLISH),
+            "500MB, 7 days, ₦500, Delivery rate unknown"
+        );
         let g = group_plans(&[p], Network::Airtel);
         assert!(g.poor.is_empty(), "not set apart as poor");
         assert_eq!(g.groups[0].plans.len(), 1);
@@ -140,16 +147,16 @@ mod tests {
     fn badges_follow_the_documented_bands() {
         assert_eq!(
             badge(&plan(1, Network::Mtn, 1, 1, 1, 98)).unwrap().0,
-            "Excellent"
+            Later::excellent
         );
         assert_eq!(badge(&plan(1, Network::Mtn, 1, 1, 1, 97)), None);
         assert_eq!(badge(&plan(1, Network::Mtn, 1, 1, 1, 75)), None);
         assert_eq!(
             badge(&plan(1, Network::Mtn, 1, 1, 1, 74)).unwrap().0,
-            "Poor"
+            Later::poor
         );
         assert_eq!(
-            plan_label(&plan(1, Network::Mtn, 1024, 1, 350, 99)),
+            plan_label(&plan(1, Network::Mtn, 1024, 1, 350, 99), &ENGLISH),
             "1024MB, 1 days, ₦350, 99% delivered"
         );
     }

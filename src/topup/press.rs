@@ -8,6 +8,7 @@ use super::failure::TopUpField;
 use super::{TopUp, TopUpSubmission};
 use crate::checkout::payment::PaymentLoad;
 use crate::keyed::KeyBinding;
+use crate::wording::{Later, Wording};
 
 /// What a press of Buy leads to.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,7 +17,7 @@ pub enum Press {
     Send(TopUpSubmission, PaymentMethod),
     /// The form is ready but the store's way of taking payment is not known: show this in the
     /// notice and focus it.
-    Blocked(&'static str),
+    Blocked(Later),
     /// A field to fix: focus it (its error is the failure).
     Fix(TopUpField),
     /// Nothing (a double click, or already placed).
@@ -57,9 +58,8 @@ impl TopUp {
                 .map_or(Press::Nothing, Press::Fix)
         };
         let Some(method) = payment.method() else {
-            // "Buy data" keeps its English texts for now (README, "Wording")
-            return match payment.blocked_message(&crate::wording::ENGLISH) {
-                Some(message) if ready => Press::Blocked(message),
+            return match payment.blocked_text() {
+                Some(text) if ready => Press::Blocked(text),
                 _ => fix(self),
             };
         };
@@ -78,12 +78,12 @@ impl TopUp {
         }
     }
 
-    /// The hint under the phone field.
-    pub fn phone_hint(&self) -> String {
+    /// The hint under the phone field, in the store's wording `w`.
+    pub fn phone_hint(&self, w: &Wording) -> String {
         match (self.network(), self.ported) {
-            (Some(n), false) => format!("{} number", n.name()),
-            (_, true) => "Ported: choose the network below.".to_owned(),
-            (None, false) => "We read the network from the number.".to_owned(),
+            (Some(n), false) => w.fill(Later::network_number, &[("network", n.name())]),
+            (_, true) => w.get(Later::ported_hint).to_owned(),
+            (None, false) => w.get(Later::network_from_number).to_owned(),
         }
     }
 }
@@ -93,6 +93,7 @@ mod tests {
     use super::*;
     use crate::keyed::SubmitFailure;
     use crate::topup::failure::TopUpFailure;
+    use crate::wording::ENGLISH;
 
     fn key() -> IdempotencyKey {
         IdempotencyKey::parse("amg-w-press").unwrap()
@@ -118,10 +119,10 @@ mod tests {
             Press::Fix(TopUpField::Phone)
         );
         let mut t = ready();
-        let Press::Blocked(message) = t.press(None, PaymentLoad::Loading, key) else {
+        let Press::Blocked(text) = t.press(None, PaymentLoad::Loading, key) else {
             panic!("the settings are still on their way")
         };
-        assert!(message.contains("One moment"));
+        assert!(ENGLISH.get(text).contains("One moment"));
         assert!(matches!(
             t.press(None, settings(PaymentMethod::Paystack), key),
             Press::Send(_, PaymentMethod::Paystack)
@@ -137,7 +138,7 @@ mod tests {
     fn after_an_answer_focus_goes_where_it_belongs() {
         let mut t = ready();
         t.press(None, settings(PaymentMethod::None), key);
-        t.finish(Err(TopUpFailure::field(TopUpField::Plan, "gone")));
+        t.finish(Err(TopUpFailure::field(TopUpField::Plan, Later::plan_gone)));
         assert_eq!(
             t.after_answer(PaymentMethod::None),
             AfterAnswer::Focus("topup-plans")
@@ -161,12 +162,12 @@ mod tests {
 
     #[test]
     fn the_phone_hint_names_the_network() {
-        assert_eq!(ready().phone_hint(), "MTN number");
+        assert_eq!(ready().phone_hint(&ENGLISH), "MTN number");
         let ported = TopUp {
             ported: true,
             ..ready()
         };
-        assert!(ported.phone_hint().starts_with("Ported"));
-        assert!(TopUp::default().phone_hint().starts_with("We read"));
+        assert!(ported.phone_hint(&ENGLISH).starts_with("Ported"));
+        assert!(TopUp::default().phone_hint(&ENGLISH).starts_with("We read"));
     }
 }

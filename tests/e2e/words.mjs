@@ -1,13 +1,15 @@
 // End-to-end test of the store's wording in real Chromium (playwright-core), against
 // `amigo-proxy --sandbox`: a merchant page with data-lang="pcm" goes through a whole purchase
 // (browse → product → add → cart → checkout → order placed → tracking) in Nigerian Pidgin, with
-// no English text left on any of those screens and axe-core clean on each; a data-wording
+// no English text left on any of those screens and axe-core clean on each; "Buy data" (#/data)
+// in Pidgin too: a field's error, the network hint, the plans, the Buy button and the top-up's
+// outcome, with Naira amounts as in English; a data-wording
 // override shows in place of its English; an unknown data-wording key shows the configuration
 // error, and so does an unknown data-lang. Every page fails the run on a page error or an
 // unexpected console error (lib.mjs).
 //
 // Env: AMIGO_DEMO_URL (the proxy), AMIGO_SANDBOX_INFO (the proxy's --sandbox-info-file JSON).
-import { axeScan, check, chooseZaria, demo, fillDetails, finish, launch, pickProducts, shot } from './lib.mjs';
+import { axeScan, check, chooseZaria, dataPurchasesFor, demo, fillDetails, finish, launch, pickProducts, settleData, shot } from './lib.mjs';
 
 // The demo page with `attributes` set on its loader script before the loader runs (a page the
 // proxy serves keeps its network address space, which Chromium's local-network checks need), and
@@ -111,6 +113,60 @@ async function pidginPurchase() {
   }
 }
 
+// "Buy data" with data-lang="pcm" (the proxy runs with AMIGO_DATA_ENABLED): Buy with nothing
+// entered marks the phone in Pidgin, the plans and the Buy button follow the number, one plan is
+// bought and its outcome reads in Pidgin, with no English left and axe clean on each screen.
+async function pidginTopUp() {
+  const national = '08035550401';
+  const { ctx, page, go } = await open({ 'data-lang': 'pcm' }, '#/data');
+  try {
+    await go();
+    await page.locator('#topup-phone').waitFor({ timeout: 30000 });
+    check((await page.locator('.tu-page .title').textContent()) === 'Buy data', 'pcm data: the page title');
+    check((await page.locator('label[for=topup-phone]').textContent()) === 'Phone number wey you wan top up', 'pcm data: the phone label is in Pidgin');
+    await page.click('#topup-buy');
+    const error = page.locator('#topup-phone-error:not([hidden])');
+    await error.waitFor({ timeout: 10000 });
+    check((await error.textContent()) === 'Put the phone number wey you wan top up.', `pcm data: the phone error is in Pidgin (${await error.textContent()})`);
+    await noEnglish(page, 'data form', ['Phone number to top up', 'Enter the phone number', 'This number was ported', 'We read the network', 'charged twice']);
+    await shot(page, 'words-pcm-5-data-error');
+    await axeScan(page, 'pcm data phone error');
+
+    await page.fill('#topup-phone', '0803 555 0401');
+    check((await page.locator('#topup-phone-hint').textContent()) === 'MTN number', 'pcm data: the network is read from the number');
+    await page.locator('.tu-group .tu-plan').first().waitFor({ timeout: 15000 });
+    check((await page.locator('.tu-plans-title').textContent()) === 'MTN plans', 'pcm data: the plans title names the network');
+    const card = page.locator('.tu-group .tu-plan').first();
+    await card.click();
+    const capacity = (await card.locator('.tu-cap').textContent()).trim();
+    const price = (await card.locator('.tu-price').textContent()).trim();
+    check(/^₦[\d,]+$/.test(price), `pcm data: the plan's price is formatted as in English (${price})`);
+    check((await card.locator('input').getAttribute('aria-label')).includes('don deliver') || (await card.locator('input').getAttribute('aria-label')).includes('We no know'),
+      'pcm data: the plan\'s delivery rate is in Pidgin');
+    const button = (await page.locator('#topup-buy').textContent()).trim();
+    check(button === `Buy ${capacity} for ${price}`, `pcm data: the Buy button names the plan and its price (${button})`);
+    check((await page.locator('.tu-form .co-fineprint').textContent()).startsWith('We no go charge you two times'), 'pcm data: the line under the button is in Pidgin');
+    await noEnglish(page, 'data plans', ['Phone number to top up', 'This number was ported', '% delivered', 'Delivery rate unknown', 'Less reliable plans', 'charged twice', 'makes the same purchase']);
+    await shot(page, 'words-pcm-6-data-plans');
+    await axeScan(page, 'pcm data plans');
+
+    const before = (await dataPurchasesFor(national)).length;
+    await page.click('#topup-buy');
+    await page.locator('.tu-done').waitFor({ timeout: 20000 });
+    check((await dataPurchasesFor(national)).length === before + 1, 'pcm data: one purchase made');
+    check((await page.locator('.tu-done h3').textContent()) === 'E dey top up…', 'pcm data: the outcome is in Pidgin');
+    const reference = (await page.locator('.tu-ref').textContent()).trim();
+    await settleData(reference, 'delivered');
+    await page.locator(`.tu-done h3:has-text("${capacity} don enter ${national}")`).waitFor({ timeout: 15000 });
+    check((await page.locator('.tu-outcome').textContent()) === 'E don enter. Enjoy your data.', 'pcm data: delivered, in Pidgin');
+    await noEnglish(page, 'data delivered', ['Topping up', ' is on ', 'Delivered.', 'Paid', 'Continue shopping']);
+    await shot(page, 'words-pcm-7-data-delivered');
+    await axeScan(page, 'pcm data delivered');
+  } finally {
+    await ctx.close();
+  }
+}
+
 async function override() {
   const { ctx, page, go } = await open({ 'data-wording': '{"add_to_cart": "Buy now", "your_cart": "Your basket"}' });
   const asked = [];
@@ -162,6 +218,7 @@ async function unknownLang() {
 }
 
 await pidginPurchase();
+await pidginTopUp();
 await override();
 await unknownKey();
 await unknownLang();

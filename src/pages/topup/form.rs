@@ -13,6 +13,7 @@ use crate::topup::failure::TopUpField;
 use crate::topup::pay::{buy_fine_print, buy_label};
 use crate::topup::plans::group_plans;
 use crate::topup::{TopUp, TopUpPhase};
+use crate::wording::{Later, Text, words};
 
 /// The form; `retry_payment` asks for the store's payment settings again.
 pub(super) fn topup_form(w: Wiring, retry_payment: Callback<()>) -> impl IntoView {
@@ -24,6 +25,7 @@ pub(super) fn topup_form(w: Wiring, retry_payment: Callback<()>) -> impl IntoVie
         chosen,
         ..
     } = w;
+    let wd = words();
     let method = Memo::new(move |_| payment.with(|p| p.method()));
     let phase = Memo::new(move |_| t.with(TopUp::phase));
     let locked = Signal::derive(move || phase.get() != TopUpPhase::Editing);
@@ -33,7 +35,7 @@ pub(super) fn topup_form(w: Wiring, retry_payment: Callback<()>) -> impl IntoVie
             failure.with(|f| {
                 f.as_ref()
                     .filter(|f| f.field == Some(field))
-                    .map(|f| f.message.clone())
+                    .map(|f| f.message(wd))
             })
         })
     };
@@ -52,7 +54,7 @@ pub(super) fn topup_form(w: Wiring, retry_payment: Callback<()>) -> impl IntoVie
             _ => None,
         })
     });
-    let phone_hint = move || t.with(TopUp::phone_hint);
+    let phone_hint = move || t.with(|t| t.phone_hint(wd));
     let described = |hint: &'static str, error: &'static str, has_error: Signal<Option<String>>| {
         move || {
             if has_error.with(Option::is_some) {
@@ -70,7 +72,7 @@ pub(super) fn topup_form(w: Wiring, retry_payment: Callback<()>) -> impl IntoVie
                 w.buy();
             }>
             <div class="co-field">
-                <label for="topup-phone">"Phone number to top up"</label>
+                <label for="topup-phone">{wd.get(Later::phone_to_top_up)}</label>
                 <p id="topup-phone-hint" class="co-hint" aria-live="polite">{phone_hint}</p>
                 <input id="topup-phone" name="topup-phone" type="tel" inputmode="tel"
                     autocomplete="tel" aria-required="true"
@@ -107,12 +109,12 @@ pub(super) fn topup_form(w: Wiring, retry_payment: Callback<()>) -> impl IntoVie
                         });
                     }
                 />
-                " This number was ported to another network"
+                " " {wd.get(Later::number_ported)}
             </label>
             <Show when=move || ported.get()>
                 <fieldset class="tu-group tu-networks" id="topup-network" tabindex="-1"
                     aria-describedby=move || network_error.with(Option::is_some).then_some("topup-network-error")>
-                    <legend>"Network it is on now"</legend>
+                    <legend>{wd.get(Later::network_now)}</legend>
                     <div class="tu-network-list">
                         {Network::ALL
                             .into_iter()
@@ -144,34 +146,34 @@ pub(super) fn topup_form(w: Wiring, retry_payment: Callback<()>) -> impl IntoVie
                 aria-describedby=move || plan_error.with(Option::is_some).then_some("topup-plans-error")>
                 <h3 class="tu-plans-title">
                     {move || network.get().map_or_else(
-                        || "Plans".to_owned(),
-                        |n| format!("{} plans", n.name()),
+                        || wd.get(Later::plans).to_owned(),
+                        |n| wd.fill(Later::network_plans, &[("network", n.name())]),
                     )}
                 </h3>
                 {move || match (catalog.get(), groups.get()) {
                     (Catalog::Disabled, _) => view! {
-                        <p class="co-error" role="alert">"This store does not sell mobile data right now."</p>
+                        <p class="co-error" role="alert">{wd.get(Later::data_sales_off)}</p>
                     }
                     .into_any(),
                     (Catalog::Failed, _) => view! {
                         <p class="co-error" role="alert">
-                            "We couldn't load the plans. "
+                            {wd.get(Later::plans_failed)} " "
                             <button type="button" class="btn" on:click=move |_| w.load_plans()>
-                                "Retry"
+                                {wd.get(Text::retry)}
                             </button>
                         </p>
                     }
                     .into_any(),
                     (Catalog::Loading, _) => view! {
-                        <p class="state tu-state" role="status">"Loading plans…"</p>
+                        <p class="state tu-state" role="status">{wd.get(Text::loading_plans)}</p>
                     }
                     .into_any(),
                     (Catalog::Ready(_), None) => view! {
-                        <p class="co-hint tu-state">"Enter the phone number to see its plans."</p>
+                        <p class="co-hint tu-state">{wd.get(Later::enter_phone_for_plans)}</p>
                     }
                     .into_any(),
                     (Catalog::Ready(_), Some(g)) if g.is_empty() => view! {
-                        <p class="co-hint tu-state">"No plans are offered for this network right now."</p>
+                        <p class="co-hint tu-state">{wd.get(Later::no_plans)}</p>
                     }
                     .into_any(),
                     (Catalog::Ready(_), Some(g)) => plan_list(g, t, locked).into_any(),
@@ -182,12 +184,12 @@ pub(super) fn topup_form(w: Wiring, retry_payment: Callback<()>) -> impl IntoVie
             </div>
             <p id="topup-notice" class="co-notice" role="alert" tabindex="-1"
                 hidden=move || notice.with(Option::is_none) && !blocked_shown()>
-                {move || notice.get().map(|n| n.message).unwrap_or_default()}
-                {move || blocked_shown().then(|| blocked.get().unwrap_or_default())}
+                {move || notice.get().map(|n| n.message(wd)).unwrap_or_default()}
+                {move || blocked_shown().then(|| blocked.get().map(|b| wd.get(b)).unwrap_or_default())}
                 {move || notice.get().filter(|n| n.keeps_key()).map(|_| view! {
                     " "
                     <button type="button" class="btn co-try-again" on:click=move |_| w.buy()>
-                        "Try again"
+                        {wd.get(Text::try_again)}
                     </button>
                 })}
             </p>
@@ -198,13 +200,14 @@ pub(super) fn topup_form(w: Wiring, retry_payment: Callback<()>) -> impl IntoVie
                 {move || {
                     let plan = chosen.get();
                     buy_label(
+                        wd,
                         method.get(),
                         plan.as_ref().map(|p| (p.capacity.as_str(), p.price.amount)),
                         phase.get() == TopUpPhase::Submitting,
                     )
                 }}
             </button>
-            <p class="co-hint co-fineprint">{move || buy_fine_print(method.get())}</p>
+            <p class="co-hint co-fineprint">{move || wd.get(buy_fine_print(method.get()))}</p>
         </form>
     }
 }

@@ -22,6 +22,7 @@ use crate::pages::data_outcome::follow_purchase;
 use crate::state::shop::Shop;
 use crate::topup::api::TopUpApi;
 use crate::topup::{TopUp, TopUpPhase, topup_storage_key};
+use crate::wording::{Later, Text, words};
 use form::topup_form;
 use screens::{awaiting_payment, purchase_done};
 use wiring::Wiring;
@@ -55,11 +56,12 @@ pub fn provide_topup(proxy: &str, merchant: &str) {
 /// The "Buy data" page.
 #[component]
 pub fn TopUpPage() -> impl IntoView {
+    let wd = words();
     let Some(TopUpContext { api, storage_key }) = use_context::<TopUpContext>() else {
         return view! {
             <div class="page tu-page">
-                <h2 class="title">"Buy data"</h2>
-                <p>"This store does not sell mobile data."</p>
+                <h2 class="title">{wd.get(Text::buy_data)}</h2>
+                <p>{wd.get(Later::no_data_sales)}</p>
             </div>
         }
         .into_any();
@@ -110,7 +112,7 @@ pub fn TopUpPage() -> impl IntoView {
         <div class="page co-page tu-page">
             <ModuleStyles name="checkout" css=CHECKOUT_STYLES/>
             <ModuleStyles name="topup" css=TOPUP_STYLES/>
-            <h2 class="title">"Buy data"</h2>
+            <h2 class="title">{wd.get(Text::buy_data)}</h2>
             {move || match phase.get() {
                 TopUpPhase::Placed => purchase_done(w).into_any(),
                 TopUpPhase::Paying => awaiting_payment(t).into_any(),

@@ -21,6 +21,7 @@ use crate::topup::api::TopUpApi;
 use crate::topup::failure::TopUpFailure;
 use crate::topup::press::{AfterAnswer, NOTICE_ID, Press};
 use crate::topup::{TopUp, TopUpSubmission};
+use crate::wording::Later;
 
 /// What Buy got back: a purchase made at once, or a data checkout to pay.
 enum Answer {
@@ -53,7 +54,7 @@ pub(super) struct Wiring {
     pub(super) t: RwSignal<TopUp>,
     pub(super) catalog: RwSignal<Catalog>,
     /// "We are still checking how this store takes payment", when Buy was pressed meanwhile.
-    pub(super) blocked: RwSignal<Option<&'static str>>,
+    pub(super) blocked: RwSignal<Option<Later>>,
     pub(super) payment: RwSignal<PaymentLoad>,
     /// The chosen plan, once the catalog has it.
     pub(super) chosen: Memo<Option<DataPlan>>,
@@ -148,8 +149,8 @@ impl Wiring {
         }
         match press {
             Some(Press::Send(s, method)) => self.send(s, method),
-            Some(Press::Blocked(message)) => {
-                self.blocked.set(Some(message));
+            Some(Press::Blocked(text)) => {
+                self.blocked.set(Some(text));
                 self.focus(NOTICE_ID);
             }
             Some(Press::Fix(field)) => self.focus(field.input_id()),
