@@ -6,6 +6,23 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::helpers::*;
 
+/// Mounts on `host` with the demo's proxy and API and `routing=none`, plus the attributes a test
+/// is about (`data-features`, `data-analytics`, `data-wording`); `false` when the store refuses.
+fn mount_with(host: &web_sys::HtmlElement, features: &str, analytics: &str, wording: &str) -> bool {
+    mount_from_js(
+        host,
+        proxy(),
+        api(),
+        "none",
+        "",
+        features,
+        analytics,
+        "",
+        "",
+        wording,
+    )
+}
+
 /// The visible message a refused configuration leaves in the host's shadow root.
 fn alert_text(host: &web_sys::HtmlElement) -> String {
     host.shadow_root()
@@ -44,18 +61,7 @@ async fn bad_configuration_shows_a_message_and_logs_once() {
 async fn an_unknown_feature_is_reported() {
     console_errors_start();
     let host = new_host();
-    assert!(!mount_from_js(
-        &host,
-        proxy(),
-        api(),
-        "none",
-        "",
-        "data,airtime",
-        "",
-        "",
-        "",
-        ""
-    ));
+    assert!(!mount_with(&host, "data,airtime", "", ""));
     assert!(alert_text(&host).contains("data-features may list only \"data\", got \"airtime\""));
     assert_eq!(console_errors().lines().count(), 1);
     host.remove();
@@ -65,18 +71,7 @@ async fn an_unknown_feature_is_reported() {
 async fn an_unknown_analytics_value_is_reported() {
     console_errors_start();
     let host = new_host();
-    assert!(!mount_from_js(
-        &host,
-        proxy(),
-        api(),
-        "none",
-        "",
-        "",
-        "gtag",
-        "",
-        "",
-        ""
-    ));
+    assert!(!mount_with(&host, "", "gtag", ""));
     assert!(
         alert_text(&host)
             .contains("data-analytics must be \"datalayer\" or left out, got \"gtag\"")
@@ -107,18 +102,7 @@ async fn two_stores_on_one_page_do_not_interfere() {
 async fn an_unknown_wording_key_is_reported() {
     console_errors_start();
     let host = new_host();
-    assert!(!mount_from_js(
-        &host,
-        proxy(),
-        api(),
-        "none",
-        "",
-        "",
-        "",
-        "",
-        "",
-        r#"{"add_to_kart": "Buy now"}"#
-    ));
+    assert!(!mount_with(&host, "", "", r#"{"add_to_kart": "Buy now"}"#));
     assert!(alert_text(&host).contains("data-wording has an unknown text name \"add_to_kart\""));
     assert_eq!(console_errors().lines().count(), 1);
     host.remove();
