@@ -1,6 +1,6 @@
 //! Reusable view pieces: product card, price and rating, stock badge, quantity stepper,
 //! in-widget links, skeletons and the error state; checkout's state/LGA typeahead, delivery
-//! tiers, order timeline and a transfer's bank details.
+//! tiers, order timeline, a purchase's lines and totals, and a transfer's bank details.
 
 //!
 //! The link, price, product card, skeletons and top bar also compile natively: the proxy renders
@@ -17,6 +17,8 @@ pub mod module_styles;
 pub mod order_timeline;
 pub mod price;
 pub mod product_card;
+#[cfg(all(feature = "checkout", target_arch = "wasm32"))]
+pub mod purchase_lines;
 #[cfg(all(feature = "checkout", target_arch = "wasm32"))]
 pub mod quote_tiers;
 pub mod skeleton;

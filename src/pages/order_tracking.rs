@@ -13,11 +13,11 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{EventSource, MessageEvent};
 
 use crate::checkout::api::{CallError, CheckoutApi};
-use crate::checkout::quote::price_label;
 use crate::checkout::tracking_feed::{Feed, Next, delivery_line};
 use crate::components::link::StoreLink;
 use crate::components::module_styles::ModuleStyles;
 use crate::components::order_timeline::OrderTimeline;
+use crate::components::purchase_lines::{item_list, totals};
 use crate::pages::checkout::CHECKOUT_STYLES;
 use crate::state::route::Route;
 use crate::wording::{Later, Text, Wording, words};
@@ -144,19 +144,7 @@ pub fn OrderTrackingPage(
 fn order_summary(t: &OrderTracking, w: &'static Wording) -> impl IntoView + use<> {
     view! {
         <p class="co-delivery">{delivery_line(t, w)}</p>
-        <dl class="co-totals">
-            <div><dt>{w.get(Later::items)}</dt><dd>{t.subtotal.display.clone()}</dd></div>
-            <div><dt>{w.get(Later::delivery)}</dt><dd>{price_label(w, t.delivery_fee.amount)}</dd></div>
-            <div class="co-total"><dt>{w.get(Later::total)}</dt><dd>{t.total.display.clone()}</dd></div>
-        </dl>
-        <ul class="co-items" aria-label=w.get(Later::items)>
-            {t.items.iter().map(|i| view! {
-                <li class="co-item">
-                    <span class="co-item-name">{i.name.clone()}</span>
-                    <span class="co-item-qty">{format!("× {}", i.quantity)}</span>
-                    <span class="co-item-total">{i.line_total.display.clone()}</span>
-                </li>
-            }).collect_view()}
-        </ul>
+        {totals(&t.subtotal, &t.delivery_fee, &t.total, w)}
+        {item_list(&t.items, w)}
     }
 }

@@ -10,10 +10,9 @@ use leptos::task::spawn_local;
 
 use super::wiring::Wiring;
 use crate::checkout::flow::{Checkout, Phase};
-use crate::checkout::payment_status::paystack_redirect;
 use crate::checkout::reaction::{self, Reaction};
 use crate::events;
-use crate::state::route::Route;
+use crate::keyed::browser::leave_for_payment;
 
 impl Wiring {
     /// Applies what a refusal or a failure shows.
@@ -63,18 +62,8 @@ impl Wiring {
             // stored now, before the page may be left for Paystack's: a reload or the way back
             // finds this checkout instead of making another
             self.save();
-            let pay_url =
-                made.and_then(|(view, shown)| paystack_redirect(pending.reference(), view, shown));
-            match pay_url.zip(web_sys::window()) {
-                // Paystack's page, in this tab; it sends the shopper back to the tracking page
-                Some((url, w)) => {
-                    let _ = w.location().assign(&url);
-                }
-                None => {
-                    let (reference, phone) = pending.into_parts();
-                    self.router.go(Route::Order { reference, phone });
-                }
-            }
+            let (view, shown) = made.unzip();
+            leave_for_payment(&self.router, pending, view, shown.flatten());
         } else if confirmed {
             if let Some(order) = self.co.with_untracked(|c| c.order().cloned()) {
                 self.events.emit(&events::order_placed(&order));

@@ -5,8 +5,8 @@ use amigo_types::checkout::{CheckoutKind, CheckoutView};
 use leptos::prelude::*;
 
 use crate::checkout::payment_status::{NextStep, Tone, stage};
-use crate::checkout::quote::price_label;
 use crate::components::link::StoreLink;
+use crate::components::purchase_lines::{item_list, totals};
 use crate::components::transfer_details::TransferDetailsList;
 use crate::state::route::Route;
 use crate::topup::pay::masked_phone;
@@ -75,20 +75,8 @@ pub(super) fn summary_view(view: &CheckoutView, phone: &str) -> AnyView {
         .into_any();
     }
     view! {
-        <ul class="co-items" aria-label=w.get(Later::items)>
-            {view.items.iter().map(|i| view! {
-                <li class="co-item">
-                    <span class="co-item-name">{i.name.clone()}</span>
-                    <span class="co-item-qty">{format!("× {}", i.quantity)}</span>
-                    <span class="co-item-total">{i.line_total.display.clone()}</span>
-                </li>
-            }).collect_view()}
-        </ul>
-        <dl class="co-totals">
-            <div><dt>{w.get(Later::items)}</dt><dd>{view.subtotal.display.clone()}</dd></div>
-            <div><dt>"Delivery"</dt><dd>{price_label(w, view.delivery_fee.amount)}</dd></div>
-            <div class="co-total"><dt>{w.get(Later::total)}</dt><dd>{view.total.display.clone()}</dd></div>
-        </dl>
+        {item_list(&view.items, w)}
+        {totals(&view.subtotal, &view.delivery_fee, &view.total, w)}
     }
     .into_any()
 }

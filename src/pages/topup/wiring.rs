@@ -10,12 +10,11 @@ use wasm_bindgen::JsCast;
 
 use crate::checkout::api::CallError;
 use crate::checkout::payment::{PaymentLoad, return_url};
-use crate::checkout::payment_status::paystack_redirect;
 use crate::events_dom::Events;
+use crate::keyed::browser::leave_for_payment;
 use crate::keyed::browser::{new_key, storage};
 use crate::keyed::{PendingCheckout, SubmitFailure};
 use crate::pages::checkout::page_href;
-use crate::state::route::Route;
 use crate::state::router::Router;
 use crate::topup::api::TopUpApi;
 use crate::topup::failure::TopUpFailure;
@@ -219,15 +218,6 @@ impl Wiring {
         if let Some(v) = &view {
             self.events.emit(&crate::events::checkout_payment(v));
         }
-        let pay_url = view.and_then(|v| paystack_redirect(pending.reference(), v, shown_price));
-        match pay_url.zip(web_sys::window()) {
-            Some((url, w)) => {
-                let _ = w.location().assign(&url);
-            }
-            None => {
-                let (reference, phone) = pending.into_parts();
-                self.router.go(Route::Order { reference, phone });
-            }
-        }
+        leave_for_payment(&self.router, pending, view, shown_price);
     }
 }
