@@ -123,7 +123,13 @@ async function canary(b, vp) {
 
 async function openStore(b, vp, hash = '') {
   await b.goto(`${origin}/${hash}`);
-  await b.find('ul.grid .card', { timeout: 30000 });
+  // The demo page carries the proxy's first view (a declarative shadow root with the same grid
+  // and top bar); the live store replaces it when the wasm is ready. An element found in the first
+  // view goes stale at that swap, so the steps start once the live store's grid is in place.
+  await b.waitFor(() => {
+    const root = document.querySelector('#amigo-store')?.shadowRoot;
+    return !!root && !root.querySelector('[data-first-view]') && !!root.querySelector('ul.grid .card');
+  }, [], { timeout: 30000, what: "the live store's grid (the first view replaced)" });
   await canary(b, vp);
   const fits = await b.exec(() => document.documentElement.scrollWidth <= window.innerWidth);
   check(fits, `${vp}: the page does not scroll sideways`);
