@@ -6,7 +6,8 @@
  * data-merchant, data-features ("data": the "Buy data" view), data-analytics ("datalayer": push
  * GA4 ecommerce events to window.dataLayer), data-lang ("en", the default, or "pcm": Nigerian
  * Pidgin, whose table is a module fetched only then) and data-wording (a JSON object of text
- * names to the merchant's own texts; README "Wording"). The element takes the same without
+ * names to the merchant's own texts; README "Wording"; both checked by the wording module,
+ * wording.js, fetched only for them). The element takes the same without
  * "data-" (lang="pcm", wording='{…}'). The build fills in the hashed module names below.
  *
  * The page's API (README "Events and API"): each store's host element has open(route),
@@ -38,6 +39,7 @@
   var jsUrl = new URL(jsName, base).href;
   var wasmUrl = new URL(wasmName, base).href;
   var pcmUrl = new URL("__AMIGO_PCM__", base).href;
+  var wordingUrl = new URL("__AMIGO_WORDING__", base).href;
   var ready;
   var hosts = [];
   var stopped = false;
@@ -362,16 +364,21 @@
     firstView(host, cfg).then(function () {
       if (!host.__amigoLive) prefetch(cfg.proxy || "", cfg.routing || "hash");
     });
-    // a built-in language's table comes with the wasm, fetched only for that language; the
-    // store checks the value of data-lang itself
+    // a built-in language's table and the module that checks it and data-wording come with the
+    // wasm, fetched only when needed; the store checks the value of data-lang itself
     var lang = String(cfg.lang || "").trim().toLowerCase();
-    var table = lang === "pcm" ? import(pcmUrl).then(function (m) { return JSON.stringify(m.default); }) : Promise.resolve("");
-    Promise.all([load(), table]).then(
+    var wording = String(cfg.wording || "").trim();
+    var texts = lang === "pcm" || wording
+      ? Promise.all([import(wordingUrl), lang === "pcm" ? import(pcmUrl) : null]).then(function (m) {
+        return m[0].words(m[1] && m[1].default, wording);
+      })
+      : ["", ""];
+    Promise.all([load(), texts]).then(
       function (loaded) {
         var m = loaded[0];
         if (stopped) return showStopped(host);
         host.__amigoLive = true;
-        m.mountStore(host, cfg.proxy || "", cfg.api || "", cfg.routing || "", cfg.merchant || "", cfg.features || "", cfg.analytics || "", cfg.lang || "", loaded[1], cfg.wording || "");
+        m.mountStore(host, cfg.proxy || "", cfg.api || "", cfg.routing || "", cfg.merchant || "", cfg.features || "", cfg.analytics || "", cfg.lang || "", loaded[1][0], loaded[1][1]);
       },
       function (e) {
         host.style.minHeight = "";

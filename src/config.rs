@@ -1,7 +1,7 @@
 //! The embed configuration read from the script tag or the `<amigo-store>` element, checked
 //! before anything mounts so a bad snippet gets one clear message.
 
-use crate::wording::{ENGLISH, Lang, Wording, WordingError};
+use crate::wording::{ENGLISH, Lang, Wording};
 
 /// How the widget keeps its place in the URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,12 +81,14 @@ pub enum ConfigError {
     /// A `data-lang` the widget has no table for.
     #[error("data-lang must be \"en\" or \"pcm\", got \"{0}\"")]
     BadLang(String),
-    /// The built-in table of `data-lang` did not arrive whole (the loader fetches it).
-    #[error("the \"{0}\" wording could not be read: it {1}")]
-    LangTable(&'static str, WordingError),
-    /// `data-wording` is not an object of known text names to non-empty strings.
-    #[error("data-wording {0}")]
-    BadWording(WordingError),
+    /// The loader's wording module refused `data-wording` or the built-in table of `data-lang`
+    /// (an unknown text name, a value that is not a non-empty string, a placeholder the text does
+    /// not have); the message is the module's, naming the attribute.
+    #[error("{0}")]
+    BadWording(String),
+    /// The texts the loader handed over are not one per text (a loader of another build).
+    #[error("the wording did not arrive whole (reload the page)")]
+    WordingTable,
 }
 
 fn check_url(attribute: &'static str, raw: &str) -> Result<String, ConfigError> {
@@ -161,30 +163,22 @@ impl EmbedConfig {
         Ok(self)
     }
 
-    /// Adds `data-lang` (`en`, the default, or `pcm`), the table of that language as JSON (the
-    /// loader fetches it; unused for English) and `data-wording`, the merchant's overrides (a
-    /// JSON object, empty for none). The table is checked whole and an override's key must name
-    /// a text, so a typo is a configuration error rather than a text left unchanged.
+    /// Takes `data-lang` (checked here: a value the widget has no table for is refused) and the
+    /// loader wording module's answer for it and `data-wording`: the texts by slot (empty when
+    /// every text is English, see [`Wording::from_slots`]) or why it refused them.
     pub fn with_wording(
         mut self,
         lang: &str,
-        lang_table: &str,
-        overrides: &str,
+        texts: &str,
+        refused: &str,
     ) -> Result<Self, ConfigError> {
-        let lang = Lang::parse(lang)
+        Lang::parse(lang)
             .ok_or_else(|| ConfigError::BadLang(lang.trim().chars().take(40).collect()))?;
-        let mut words = ENGLISH.clone();
-        if lang != Lang::En {
-            words = words
-                .apply_json(lang_table, true)
-                .map_err(|e| ConfigError::LangTable(lang.code(), e))?;
+        if !refused.is_empty() {
+            return Err(ConfigError::BadWording(refused.chars().take(200).collect()));
         }
-        if !overrides.trim().is_empty() {
-            words = words
-                .apply_json(overrides, false)
-                .map_err(ConfigError::BadWording)?;
-        }
-        if lang != Lang::En || !overrides.trim().is_empty() {
+        if !texts.is_empty() {
+            let words = Wording::from_slots(texts).ok_or(ConfigError::WordingTable)?;
             // one table per mounted store, for the life of the page (see `wording::custom`)
             self.words = Box::leak(Box::new(words));
         }
@@ -257,43 +251,39 @@ mod tests {
         );
     }
 
-    // the Pidgin table is compiled in natively only (the widget gets it from the loader)
-    #[cfg(not(target_arch = "wasm32"))]
     #[test]
-    fn wording_takes_a_language_and_checked_overrides() {
+    fn wording_takes_a_language_and_the_loaders_texts() {
+        use crate::wording::{COUNT, Key, Later, SLOT_SEPARATOR, Text};
         let base = EmbedConfig::parse("https://a.example", "", "", "").unwrap();
         let en = base.clone().with_wording("", "", "").unwrap();
-        assert_eq!(
-            en.words.get(crate::wording::Text::add_to_cart),
-            "Add to cart"
-        );
-        let pcm = base
-            .clone()
-            .with_wording(
-                "pcm",
-                crate::wording::PIDGIN_JSON,
-                r#"{"checkout": "Pay now"}"#,
-            )
-            .unwrap();
-        assert_eq!(
-            pcm.words.get(crate::wording::Text::add_to_cart),
-            "Add am to cart"
-        );
-        assert_eq!(pcm.words.get(crate::wording::Text::checkout), "Pay now");
+        assert_eq!(en.words.get(Text::add_to_cart), "Add to cart");
+        let mut texts = vec![""; COUNT];
+        texts[Later::checkout.slot()] = "Pay now";
+        let joined = texts.join(&SLOT_SEPARATOR.to_string());
+        let custom = base.clone().with_wording(" PCM ", &joined, "").unwrap();
+        assert_eq!(custom.words.get(Later::checkout), "Pay now");
+        assert_eq!(custom.words.get(Text::add_to_cart), "Add to cart");
         assert_eq!(
             base.clone().with_wording("fr", "", "").unwrap_err(),
             ConfigError::BadLang("fr".into())
         );
-        // the loader could not fetch the table
-        assert!(matches!(
-            base.clone().with_wording("pcm", "", "").unwrap_err(),
-            ConfigError::LangTable("pcm", _)
-        ));
+        // data-lang is checked before the module's answer
         assert_eq!(
-            base.with_wording("", "", r#"{"add_to_kart": "Buy"}"#)
+            base.clone().with_wording("fr", "", "refused").unwrap_err(),
+            ConfigError::BadLang("fr".into())
+        );
+        let refused = "data-wording has an unknown text name \"add_to_kart\"";
+        assert_eq!(
+            base.clone()
+                .with_wording("", "", refused)
                 .unwrap_err()
                 .to_string(),
-            "data-wording has an unknown text name \"add_to_kart\""
+            refused
+        );
+        // a module of another build
+        assert_eq!(
+            base.with_wording("", "x", "").unwrap_err(),
+            ConfigError::WordingTable
         );
     }
 }

@@ -302,13 +302,13 @@ pub fn mount_from_js(
     features: &str,
     analytics: &str,
     lang: &str,
-    lang_table: &str,
-    wording: &str,
+    texts: &str,
+    wording_refused: &str,
 ) -> bool {
     let parsed = EmbedConfig::parse(proxy, api, routing, merchant)
         .and_then(|c| c.with_features(features))
         .and_then(|c| c.with_analytics(analytics))
-        .and_then(|c| c.with_wording(lang, lang_table, wording));
+        .and_then(|c| c.with_wording(lang, texts, wording_refused));
     match parsed {
         Ok(config) => match mount_store(host, config) {
             Ok(store) => {

@@ -11,7 +11,7 @@ use super::details::{
 };
 use super::failure::{Failure, field_text};
 use super::flow::Blocked;
-use crate::wording::{Later, Text, Wording};
+use crate::wording::{Later, Wording};
 
 /// Where focus goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +65,7 @@ pub fn blocked(b: Blocked, w: &Wording) -> Option<Reaction> {
             ..Reaction::default()
         },
         Blocked::EmptyCart => Reaction {
-            notice: Some(w.get(Text::cart_empty).to_owned()),
+            notice: Some(w.get(Later::cart_empty).to_owned()),
             ..Reaction::default()
         },
         Blocked::NeedsQuote => Reaction {

@@ -93,7 +93,7 @@ pub fn QuoteTiers(
                                             aria-label=w.fill(Later::remove_from_order, &[("name", &name)])
                                             on:click=move |_| on_remove.run(id)
                                         >
-                                            {w.get(Text::remove)}
+                                            {w.get(Later::remove)}
                                         </button>
                                     </li>
                                 }

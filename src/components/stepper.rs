@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::state::cart::clamp_quantity;
-use crate::wording::{Text, words};
+use crate::wording::{Later, words};
 
 /// Quantity input with decrement and increment buttons.
 #[component]
@@ -21,9 +21,9 @@ pub fn QuantityStepper(
 ) -> impl IntoView {
     let w = words();
     let name = [("name", label.as_str())];
-    let dec_label = w.fill(Text::decrease_quantity, &name);
-    let inc_label = w.fill(Text::increase_quantity, &name);
-    let input_label = w.fill(Text::quantity_of, &name);
+    let dec_label = w.fill(Later::decrease_quantity, &name);
+    let inc_label = w.fill(Later::increase_quantity, &name);
+    let input_label = w.fill(Later::quantity_of, &name);
     let group_label = label;
     let set = move |n: u32| {
         let n = n.clamp(1, max.get_untracked().max(1));

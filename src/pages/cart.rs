@@ -10,7 +10,7 @@ use crate::components::stepper::QuantityStepper;
 use crate::state::cart::CartLine;
 use crate::state::route::Route;
 use crate::state::shop::Shop;
-use crate::wording::{Text, words};
+use crate::wording::{Later, words};
 
 /// The cart.
 #[component]
@@ -40,10 +40,10 @@ pub fn CartPage() -> impl IntoView {
     let lines = move || cart.cart().with(|c| c.lines().to_vec());
     view! {
         <div class="page cart-page">
-            <h2 class="title">{w.get(Text::your_cart)}</h2>
+            <h2 class="title">{w.get(Later::your_cart)}</h2>
             <Show when=move || !changes.with(Vec::is_empty)>
                 <div class="notice" role="status">
-                    <p>{w.get(Text::cart_changed)}</p>
+                    <p>{w.get(Later::cart_changed)}</p>
                     <ul>{move || changes.get().into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
                 </div>
             </Show>
@@ -51,8 +51,8 @@ pub fn CartPage() -> impl IntoView {
                 when=move || !cart.cart().with(|c| c.is_empty())
                 fallback=move || view! {
                     <div class="state empty">
-                        <p>{w.get(Text::cart_empty)}</p>
-                        <StoreLink to=Route::default() class="btn">{w.get(Text::start_shopping)}</StoreLink>
+                        <p>{w.get(Later::cart_empty)}</p>
+                        <StoreLink to=Route::default() class="btn">{w.get(Later::start_shopping)}</StoreLink>
                     </div>
                 }
             >
@@ -63,17 +63,17 @@ pub fn CartPage() -> impl IntoView {
                 </ul>
                 <div class="summary">
                     <p class="subtotal">
-                        <span>{w.get(Text::subtotal)}</span>
+                        <span>{w.get(Later::subtotal)}</span>
                         <strong>{move || format_naira(cart.cart().with(|c| c.subtotal()))}</strong>
                     </p>
-                    <p class="hint">{move || w.get(if checking.get() { Text::checking_prices } else { Text::delivery_at_checkout })}</p>
+                    <p class="hint">{move || w.get(if checking.get() { Later::checking_prices } else { Later::delivery_at_checkout })}</p>
                     <button class="btn primary wide" disabled=move || checking.get()
                         on:click=move |_| router.go(Route::Checkout)>
-                        {w.get(Text::checkout)}
+                        {w.get(Later::checkout)}
                     </button>
                 </div>
             </Show>
-            <StoreLink to=Route::default() class="back">{w.get(Text::continue_shopping_back)}</StoreLink>
+            <StoreLink to=Route::default() class="back">{w.get(Later::continue_shopping_back)}</StoreLink>
         </div>
     }
 }
@@ -86,7 +86,7 @@ fn CartLineRow(line: CartLine) -> impl IntoView {
     let quantity = Signal::derive(move || cart.cart().with(|c| c.quantity_of(id)));
     let max = line.max_quantity();
     let w = words();
-    let remove_label = w.fill(Text::remove_from_cart_label, &[("name", &line.name)]);
+    let remove_label = w.fill(Later::remove_from_cart_label, &[("name", &line.name)]);
     let name = line.name.clone();
     let stepper_label = line.name.clone();
     view! {
@@ -96,12 +96,12 @@ fn CartLineRow(line: CartLine) -> impl IntoView {
             </span>
             <div class="line-info">
                 <StoreLink to=Route::Product(line.slug.clone()) class="line-name">{name}</StoreLink>
-                <p class="unit">{w.fill(Text::each, &[("price", &format_naira(line.unit_price))])}</p>
+                <p class="unit">{w.fill(Later::each, &[("price", &format_naira(line.unit_price))])}</p>
             </div>
             <QuantityStepper value=quantity max=Signal::stored(max)
                 on_change=Callback::new(move |n| cart.set_quantity(id, n)) label=stepper_label/>
             <p class="line-total">{move || format_naira(cart.cart().with(|c| c.line(id).map_or(0, CartLine::line_total)))}</p>
-            <button class="btn link remove" aria-label=remove_label on:click=move |_| cart.remove(id)>{w.get(Text::remove)}</button>
+            <button class="btn link remove" aria-label=remove_label on:click=move |_| cart.remove(id)>{w.get(Later::remove)}</button>
         </li>
     }
 }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::checkout::quote::{eta_label, price_label};
 use crate::components::link::StoreLink;
 use crate::state::route::Route;
-use crate::wording::{Later, Text, words};
+use crate::wording::{Later, words};
 
 /// The order confirmation.
 #[component]
@@ -71,7 +71,7 @@ pub fn Confirmation(
                     .collect_view()}
             </ul>
             <dl class="co-totals">
-                <div><dt>{w.get(Text::subtotal)}</dt><dd>{subtotal.display}</dd></div>
+                <div><dt>{w.get(Later::subtotal)}</dt><dd>{subtotal.display}</dd></div>
                 <div><dt>{w.get(Later::delivery)}</dt><dd>{price_label(w, delivery_fee.amount)}</dd></div>
                 <div class="co-total"><dt>{w.get(Later::total_paid)}</dt><dd>{total.display}</dd></div>
             </dl>
@@ -86,7 +86,7 @@ pub fn Confirmation(
                 <StoreLink to=track class="btn primary">{w.get(Later::track_order)}</StoreLink>
                 " "
                 <button type="button" class="btn" on:click=move |_| start_over.run(())>
-                    {w.get(Text::continue_shopping)}
+                    {w.get(Later::continue_shopping)}
                 </button>
             </p>
         </div>

@@ -15,7 +15,7 @@ use crate::state::route::Route;
 use crate::topup::api::TopUpApi;
 use crate::topup::outcome;
 use crate::topup::pay::masked_phone;
-use crate::wording::{Later, Text, words};
+use crate::wording::{Later, words};
 
 /// How often a processing purchase is asked about.
 const POLL_EVERY: Duration = Duration::from_secs(3);
@@ -143,7 +143,7 @@ pub fn DataPurchaseTracking(
             <p class="co-actions">
                 <StoreLink to=Route::Data class="btn primary">{w.get(Later::buy_more_data)}</StoreLink>
                 " "
-                <StoreLink to=Route::default() class="btn">{w.get(Text::continue_shopping)}</StoreLink>
+                <StoreLink to=Route::default() class="btn">{w.get(Later::continue_shopping)}</StoreLink>
             </p>
         </div>
     }

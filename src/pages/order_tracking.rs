@@ -20,7 +20,7 @@ use crate::components::order_timeline::OrderTimeline;
 use crate::components::purchase_lines::{item_list, totals};
 use crate::pages::checkout::CHECKOUT_STYLES;
 use crate::state::route::Route;
-use crate::wording::{Later, Text, Wording, words};
+use crate::wording::{Later, Wording, words};
 
 /// How often to ask when SSE is unavailable.
 pub const POLL_EVERY: Duration = Duration::from_secs(5);
@@ -134,7 +134,7 @@ pub fn OrderTrackingPage(
             <h3 class="co-tl-title">{w.get(Later::progress)}</h3>
             <OrderTimeline steps=steps/>
             <p class="co-actions">
-                <StoreLink to=Route::default() class="btn">{w.get(Text::continue_shopping)}</StoreLink>
+                <StoreLink to=Route::default() class="btn">{w.get(Later::continue_shopping)}</StoreLink>
             </p>
         </div>
     }

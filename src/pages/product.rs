@@ -11,7 +11,7 @@ use crate::components::stepper::QuantityStepper;
 use crate::state::cart::max_quantity_for_stock;
 use crate::state::route::Route;
 use crate::state::shop::Shop;
-use crate::wording::{Text, words};
+use crate::wording::{Later, Text, words};
 
 /// One product, read by slug.
 #[component]
@@ -28,14 +28,14 @@ pub fn ProductPage(
     });
     view! {
         <div class="page product-page">
-            <StoreLink to=Route::default() class="back">{w.get(Text::all_products_back)}</StoreLink>
+            <StoreLink to=Route::default() class="back">{w.get(Later::all_products_back)}</StoreLink>
             {move || match product.get() {
                 None => view! { <div class="detail skeleton" aria-busy="true"><span class="img-box big"></span></div> }.into_any(),
                 Some(Err(e)) => view! {
                     <ErrorState message=e.text(w) on_retry=Callback::new(move |()| product.refetch())/>
                 }.into_any(),
                 Some(Ok(None)) => view! {
-                    <div class="state empty"><p>{w.get(Text::product_gone)}</p></div>
+                    <div class="state empty"><p>{w.get(Later::product_gone)}</p></div>
                 }.into_any(),
                 Some(Ok(Some(p))) => view! { <ProductDetail product=p/> }.into_any(),
             }}
@@ -78,7 +78,7 @@ fn ProductDetail(product: Product) -> impl IntoView {
                     <ul class="thumbs">
                         {images.into_iter().enumerate().map(|(i, src)| view! {
                             <li>
-                                <button class="thumb" aria-label=w.fill(Text::show_image, &[("n", &(i + 1).to_string()), ("count", &count.to_string())])
+                                <button class="thumb" aria-label=w.fill(Later::show_image, &[("n", &(i + 1).to_string()), ("count", &count.to_string())])
                                     aria-pressed=move || (selected.get() == i).to_string()
                                     on:click=move |_| selected.set(i)>
                                     <img src=src alt="" width="64" height="64" loading="lazy"/>

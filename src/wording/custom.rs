@@ -4,11 +4,21 @@
 //!
 //! A table holds, per text, the store's own wording or `None` for the English (read through the
 //! text's [`Key`], see `table.rs`), so a component copies a `&'static Wording` into its closures
-//! for free. The texts that come from outside (the loader's
-//! Pidgin module, the merchant's JSON) are leaked once per mounted store: a store lives as long
-//! as the page, and the proxy's first view keeps one Pidgin table for the process.
+//! for free. In the browser the loader's wording module (`loader/wording.js`, fetched only for
+//! `data-lang="pcm"` or a `data-wording`) checks the tables by name and hands the store its texts
+//! by slot ([`Wording::from_slots`]), so the first load carries neither the names nor a JSON
+//! reader for them. Natively, [`Wording::apply_json`] reads a table by name (the proxy's Pidgin
+//! first view, and the tests that keep `pcm.json` and the loader's copy of the names whole).
+//! The texts that come from outside are leaked once per mounted store: a store lives as long as
+//! the page, and the proxy's first view keeps one Pidgin table for the process.
 
-use super::table::{COUNT, ENGLISH, Key, name_of, slot_of};
+use super::table::{COUNT, ENGLISH, Key};
+#[cfg(not(target_arch = "wasm32"))]
+use super::table::{english_of, name_of, slot_of};
+
+/// What separates the texts in [`Wording::from_slots`]'s string (ASCII's unit separator: no
+/// text contains it, and the loader's module refuses one that does).
+pub const SLOT_SEPARATOR: char = '\u{1f}';
 
 /// Every text a shopper reads: per text, the store's own wording, or `None` for the English.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +54,9 @@ impl Lang {
     }
 }
 
-/// Why a wording table (a built-in language or the merchant's `data-wording`) was refused.
+/// Why a wording table read by name was refused (natively; in the browser the loader's wording
+/// module words the same refusals).
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WordingError {
     /// Not a JSON object.
@@ -80,9 +92,26 @@ impl Wording {
         fill(self.get(key), values)
     }
 
+    /// The table the loader's wording module hands over: every text in slot order, separated by
+    /// [`SLOT_SEPARATOR`], an empty one for the English. `None` unless it holds exactly one
+    /// entry per text (a module of another build), which the store reports as a configuration
+    /// error rather than showing texts in the wrong places.
+    pub fn from_slots(joined: &str) -> Option<Self> {
+        let mut table = [None; COUNT];
+        let mut parts = joined.split(SLOT_SEPARATOR);
+        for slot in &mut table {
+            let text = parts.next()?;
+            if !text.is_empty() {
+                *slot = Some(&*Box::leak(text.to_owned().into_boxed_str()));
+            }
+        }
+        parts.next().is_none().then_some(Wording(table))
+    }
+
     /// Applies a JSON object of text names to strings on top of this table. With `complete`
     /// every text must be there (a built-in language); otherwise any subset (the merchant's
     /// overrides).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn apply_json(mut self, json: &str, complete: bool) -> Result<Self, WordingError> {
         let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json)
             .map_err(|e| WordingError::NotAnObject(e.to_string().chars().take(80).collect()))?;
@@ -133,6 +162,42 @@ pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
+/// The `{name}` placeholders of a text, each once, sorted.
+#[cfg(not(target_arch = "wasm32"))]
+fn placeholders(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let name = &rest[open + 1..open + close];
+        if !out.contains(&name) {
+            out.push(name);
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.sort_unstable();
+    out
+}
+
+/// The data lines of the loader's wording module (`loader/wording.js`): every text's name and the
+/// placeholders its English has, in slot order. The module checks a merchant's `data-wording`
+/// and the Pidgin table with them and hands the store its texts by slot; a test keeps the
+/// module's copy current (`AMIGO_BLESS=1` rewrites it).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn loader_lines() -> String {
+    let names: Vec<&str> = (0..COUNT).map(name_of).collect();
+    let holes: Vec<String> = (0..COUNT)
+        .map(|slot| placeholders(english_of(slot)).join(" "))
+        .collect();
+    format!(
+        "var NAMES = \"{}\".split(\" \");\nvar HOLES = \"{}\".split(\"|\");\n",
+        names.join(" "),
+        holes.join("|")
+    )
+}
+
 /// The proxy's first view in Nigerian Pidgin: the built-in table, read once per process.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn pidgin() -> &'static Wording {
@@ -145,10 +210,10 @@ pub fn pidgin() -> &'static Wording {
     })
 }
 
-#[cfg(test)]
+// natively: the tables read by name (`apply_json`) and the loader's module are native-only
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::wording::table::english_of;
     use crate::wording::{Later, Text};
 
     #[test]
@@ -166,7 +231,7 @@ mod tests {
             .apply_json(r#"{"add_to_cart": "Buy now"}"#, false)
             .unwrap();
         assert_eq!(w.get(Text::add_to_cart), "Buy now");
-        assert_eq!(w.get(Text::checkout), "Checkout");
+        assert_eq!(w.get(Later::checkout), "Checkout");
     }
 
     #[test]
@@ -204,27 +269,51 @@ mod tests {
         assert!(matches!(err, WordingError::Missing(_)), "{err}");
     }
 
-    /// The placeholders of a text, sorted.
-    #[cfg(not(target_arch = "wasm32"))]
-    fn placeholders(text: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        let mut rest = text;
-        while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}') else {
-                break;
-            };
-            let name = &rest[open + 1..open + close];
-            if !out.contains(&name) {
-                out.push(name);
-            }
-            rest = &rest[open + close + 1..];
-        }
-        out.sort_unstable();
-        out
+    #[test]
+    fn a_table_by_slot_has_one_entry_per_text() {
+        let sep = SLOT_SEPARATOR.to_string();
+        let mut texts = vec![""; COUNT];
+        texts[Text::add_to_cart.slot()] = "Buy now";
+        texts[Later::place_order.slot()] = "Pay";
+        let w = Wording::from_slots(&texts.join(&sep)).expect("a whole table");
+        assert_eq!(w.get(Text::add_to_cart), "Buy now");
+        assert_eq!(w.get(Later::place_order), "Pay");
+        assert_eq!(w.get(Later::checkout), "Checkout");
+        // every text English: COUNT empty entries
+        assert_eq!(
+            Wording::from_slots(&sep.repeat(COUNT - 1)),
+            Some(ENGLISH.clone())
+        );
+        // one too few or one too many: another build's module
+        assert_eq!(Wording::from_slots(&sep.repeat(COUNT - 2)), None);
+        assert_eq!(Wording::from_slots(&sep.repeat(COUNT)), None);
+        assert_eq!(Wording::from_slots(""), None);
     }
 
-    // the Pidgin table is compiled in natively only (the widget gets it from the loader)
-    #[cfg(not(target_arch = "wasm32"))]
+    /// The loader's wording module carries this build's names and placeholders, between its
+    /// two marker lines. `AMIGO_BLESS=1 cargo test -p amigo-storefront --lib wording` rewrites
+    /// them after a text is added, renamed or reworded.
+    #[test]
+    fn the_loader_module_has_every_name_and_placeholder() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/loader/wording.js");
+        let module = std::fs::read_to_string(path).expect("loader/wording.js");
+        let (start, end) = ("// ---- generated: names\n", "// ---- end of generated\n");
+        let from = module.find(start).expect("the start marker") + start.len();
+        let to = module.find(end).expect("the end marker");
+        let want = loader_lines();
+        if module[from..to] != want {
+            if std::env::var_os("AMIGO_BLESS").is_some() {
+                let fresh = format!("{}{want}{}", &module[..from], &module[to..]);
+                std::fs::write(path, fresh).expect("loader/wording.js written");
+            } else {
+                panic!(
+                    "loader/wording.js lists other texts than src/wording/table.rs: run \
+                     AMIGO_BLESS=1 cargo test -p amigo-storefront --lib wording"
+                );
+            }
+        }
+    }
+
     #[test]
     fn pidgin_has_every_text_with_the_same_placeholders() {
         let pcm = pidgin();

@@ -11,7 +11,9 @@ mod table;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use custom::pidgin;
-pub use custom::{Lang, Wording, WordingError, fill};
+pub use custom::{Lang, SLOT_SEPARATOR, Wording, fill};
+#[cfg(not(target_arch = "wasm32"))]
+pub use custom::{WordingError, loader_lines};
 pub use table::{COUNT, ENGLISH, Key, Later, Text};
 
 use amigo_types::catalog::Stock;

@@ -45,9 +45,11 @@ macro_rules! texts {
             )*
         }
 
-        /// Every name, each followed by a space, `Text`'s then `Later`'s: one string rather than
-        /// a table of pointers (names are looked up only when a store mounts with a table to
-        /// apply, and in tests).
+        /// Every name, each followed by a space, `Text`'s then `Later`'s. Natively only: the
+        /// shipped widget gets its texts by slot from the loader's wording module
+        /// (`loader/wording.js`, whose copy of the names a test keeps current), so the first
+        /// load carries no names.
+        #[cfg(not(target_arch = "wasm32"))]
         const NAMES: &str = concat!($(stringify!($key), " ",)* $(stringify!($lkey), " ",)*);
 
         /// How many [`Text`]s there are.
@@ -78,9 +80,10 @@ macro_rules! texts {
             }
         }
 
-        /// The English of the text in `slot` (every text, for the checks of a whole table; the
-        /// shipped widget reads English through [`Key::english`] only).
-        #[cfg(test)]
+        /// The English of the text in `slot` (every text, for the checks of a whole table and
+        /// the loader's placeholder list; the shipped widget reads English through
+        /// [`Key::english`] only).
+        #[cfg(not(target_arch = "wasm32"))]
         pub(crate) fn english_of(slot: usize) -> &'static str {
             const ALL: [&str; COUNT] = [$($en,)* $($len,)*];
             ALL[slot]
@@ -89,11 +92,13 @@ macro_rules! texts {
 }
 
 /// The name of the text in `slot`, as `data-wording` spells it (`add_to_cart`).
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn name_of(slot: usize) -> &'static str {
     NAMES.split(' ').nth(slot).unwrap_or_default()
 }
 
 /// The slot of the text a name stands for, if any.
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn slot_of(name: &str) -> Option<usize> {
     if name.is_empty() {
         return None;
@@ -130,7 +135,6 @@ texts! {
         network_error = "We couldn't reach the store. Check your connection and try again.";
         unexpected_response = "The store sent an unexpected response (HTTP {status}).";
         retry = "Retry";
-        try_again = "Try again";
         // the browse view
         categories_label = "Product categories";
         all_categories = "All";
@@ -161,10 +165,24 @@ texts! {
         in_stock = "In stock";
         was_price = "Was";
         rated = "Rated {value} out of 5 from {count} ratings";
+        // the split modules downloading
+        loading_product = "Loading the product…";
+        product_missing = "The product page could not be downloaded. Check your connection and retry.";
+        loading_cart = "Loading your cart…";
+        cart_missing = "The cart could not be downloaded. Check your connection and retry.";
+        loading_checkout = "Loading checkout…";
+        checkout_missing = "Checkout could not be downloaded. Check your connection and retry.";
+        loading_order = "Loading your order…";
+        loading_plans = "Loading plans…";
+        data_missing = "Buy data could not be downloaded. Check your connection and retry.";
+    }
+    later {
+        // the product page and the cart (their module is fetched later), and what several later
+        // modules share
+        try_again = "Try again";
         all_products_back = "← All products";
         product_gone = "This product is no longer available.";
         show_image = "Show image {n} of {count}";
-        // the cart
         your_cart = "Your cart";
         cart_changed = "Some items changed since you added them:";
         cart_empty = "Your cart is empty.";
@@ -181,18 +199,6 @@ texts! {
         decrease_quantity = "Decrease quantity of {name}";
         increase_quantity = "Increase quantity of {name}";
         quantity_of = "Quantity of {name}";
-        // the split modules downloading
-        loading_product = "Loading the product…";
-        product_missing = "The product page could not be downloaded. Check your connection and retry.";
-        loading_cart = "Loading your cart…";
-        cart_missing = "The cart could not be downloaded. Check your connection and retry.";
-        loading_checkout = "Loading checkout…";
-        checkout_missing = "Checkout could not be downloaded. Check your connection and retry.";
-        loading_order = "Loading your order…";
-        loading_plans = "Loading plans…";
-        data_missing = "Buy data could not be downloaded. Check your connection and retry.";
-    }
-    later {
         // checkout: the fields and their errors
         fix_one_field = "Please fix the highlighted field.";
         fix_fields = "Please fix the {n} highlighted fields.";

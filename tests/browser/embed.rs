@@ -7,8 +7,15 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use crate::helpers::*;
 
 /// Mounts on `host` with the demo's proxy and API and `routing=none`, plus the attributes a test
-/// is about (`data-features`, `data-analytics`, `data-wording`); `false` when the store refuses.
-fn mount_with(host: &web_sys::HtmlElement, features: &str, analytics: &str, wording: &str) -> bool {
+/// is about (`data-features`, `data-analytics`) and the loader wording module's answer (texts by
+/// slot, or why it refused `data-wording`); `false` when the store refuses.
+fn mount_with(
+    host: &web_sys::HtmlElement,
+    features: &str,
+    analytics: &str,
+    texts: &str,
+    wording_refused: &str,
+) -> bool {
     mount_from_js(
         host,
         proxy(),
@@ -18,8 +25,8 @@ fn mount_with(host: &web_sys::HtmlElement, features: &str, analytics: &str, word
         features,
         analytics,
         "",
-        "",
-        wording,
+        texts,
+        wording_refused,
     )
 }
 
@@ -61,7 +68,7 @@ async fn bad_configuration_shows_a_message_and_logs_once() {
 async fn an_unknown_feature_is_reported() {
     console_errors_start();
     let host = new_host();
-    assert!(!mount_with(&host, "data,airtime", "", ""));
+    assert!(!mount_with(&host, "data,airtime", "", "", ""));
     assert!(alert_text(&host).contains("data-features may list only \"data\", got \"airtime\""));
     assert_eq!(console_errors().lines().count(), 1);
     host.remove();
@@ -71,7 +78,7 @@ async fn an_unknown_feature_is_reported() {
 async fn an_unknown_analytics_value_is_reported() {
     console_errors_start();
     let host = new_host();
-    assert!(!mount_with(&host, "", "gtag", ""));
+    assert!(!mount_with(&host, "", "gtag", "", ""));
     assert!(
         alert_text(&host)
             .contains("data-analytics must be \"datalayer\" or left out, got \"gtag\"")
@@ -98,12 +105,27 @@ async fn two_stores_on_one_page_do_not_interfere() {
     );
 }
 
+/// The loader's wording module checks `data-wording` (tests/e2e/words.mjs runs it); the store
+/// shows its refusal as the configuration error, once.
 #[wasm_bindgen_test]
-async fn an_unknown_wording_key_is_reported() {
+async fn a_refused_wording_is_reported() {
     console_errors_start();
     let host = new_host();
-    assert!(!mount_with(&host, "", "", r#"{"add_to_kart": "Buy now"}"#));
-    assert!(alert_text(&host).contains("data-wording has an unknown text name \"add_to_kart\""));
+    let refused = r#"data-wording has an unknown text name "add_to_kart""#;
+    assert!(!mount_with(&host, "", "", "", refused));
+    assert!(alert_text(&host).contains(refused));
+    assert_eq!(console_errors().lines().count(), 1);
+    host.remove();
+}
+
+/// Texts that are not one per text (a loader of another build) are refused, not shown in the
+/// wrong places.
+#[wasm_bindgen_test]
+async fn texts_of_another_build_are_refused() {
+    console_errors_start();
+    let host = new_host();
+    assert!(!mount_with(&host, "", "", "Buy now", ""));
+    assert!(alert_text(&host).contains("the wording did not arrive whole"));
     assert_eq!(console_errors().lines().count(), 1);
     host.remove();
 }

@@ -9,6 +9,7 @@
 // unexpected console error (lib.mjs).
 //
 // Env: AMIGO_DEMO_URL (the proxy), AMIGO_SANDBOX_INFO (the proxy's --sandbox-info-file JSON).
+import fs from 'node:fs';
 import { axeScan, check, chooseZaria, dataPurchasesFor, demo, fillDetails, finish, launch, pickProducts, settleData, shot } from './lib.mjs';
 
 // The demo page with `attributes` set on its loader script before the loader runs (a page the
@@ -217,6 +218,45 @@ async function unknownLang() {
   }
 }
 
+// The loader's wording module on its own, as the loader calls it: the Pidgin table and the
+// merchant's overrides become the texts by slot, and every refusal names its text.
+async function wordingModule() {
+  const { words } = await import('../../loader/wording.js');
+  const pcm = JSON.parse(fs.readFileSync(new URL('../../src/wording/pcm.json', import.meta.url), 'utf8'));
+  const names = Object.keys(pcm);
+  const slots = (texts) => texts.split('\u001f');
+  let [texts, refused] = words(pcm, '');
+  check(refused === '' && slots(texts).length === names.length && slots(texts).every((t) => t),
+    `wording module: the Pidgin table fills every one of the ${names.length} texts`);
+  [texts, refused] = words(null, '{"add_to_cart": "Buy now", "removed_from_cart": "Removed"}');
+  const en = slots(texts);
+  check(refused === '' && en.length === names.length && en.filter((t) => t).length === 2 && en.includes('Buy now'),
+    'wording module: overrides fill their own texts only, and may leave out a placeholder');
+  [texts, refused] = words(pcm, '{"add_to_cart": "Buy am now"}');
+  check(slots(texts).includes('Buy am now') && !slots(texts).includes('Add am to cart'), 'wording module: an override wins over Pidgin');
+  const refusals = [
+    ['{"add_to_kart": "Buy"}', 'data-wording has an unknown text name "add_to_kart"'],
+    ['{"checkout": 3}', 'data-wording "checkout" must be a non-empty string'],
+    ['{"checkout": "  "}', 'data-wording "checkout" must be a non-empty string'],
+    ['{"checkout": "Pay\\u001fnow"}', 'data-wording "checkout" must be a non-empty string'],
+    ['{"only_left": "{count} left"}', 'data-wording "only_left" uses {count}, which that text does not have (it has {n})'],
+    ['{"checkout": "Pay {n}"}', 'data-wording "checkout" uses {n}, which that text does not have'],
+    ['["checkout"]', 'data-wording is not a JSON object of text names to strings'],
+    ['null', 'data-wording is not a JSON object of text names to strings'],
+  ];
+  for (const [json, want] of refusals) {
+    [texts, refused] = words(null, json);
+    check(texts === '' && refused === want, `wording module refuses ${json} (${refused})`);
+  }
+  [texts, refused] = words(null, '{checkout:');
+  check(texts === '' && refused.startsWith('data-wording is not a JSON object of text names to strings ('), `wording module: bad JSON (${refused})`);
+  const partial = { ...pcm };
+  delete partial.checkout;
+  [texts, refused] = words(partial, '');
+  check(refused === 'the built-in "pcm" wording lacks "checkout"', `wording module: a Pidgin table without a text (${refused})`);
+}
+
+await wordingModule();
 await pidginPurchase();
 await pidginTopUp();
 await override();

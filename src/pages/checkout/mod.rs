@@ -31,7 +31,7 @@ use crate::state::shop::Shop;
 use form::checkout_form;
 use wiring::Wiring;
 
-use crate::wording::Text;
+use crate::wording::Later;
 
 /// The checkout.
 #[component]
@@ -149,13 +149,13 @@ pub fn CheckoutPage() -> impl IntoView {
                         .into_any()
                 }
                 Screen::EmptyCart => view! {
-                    <h2 class="title">{w.words.get(Text::checkout)}</h2>
-                    <p>{w.words.get(Text::cart_empty)}</p>
-                    <StoreLink to=Route::default() class="btn">{w.words.get(Text::continue_shopping)}</StoreLink>
+                    <h2 class="title">{w.words.get(Later::checkout)}</h2>
+                    <p>{w.words.get(Later::cart_empty)}</p>
+                    <StoreLink to=Route::default() class="btn">{w.words.get(Later::continue_shopping)}</StoreLink>
                 }
                 .into_any(),
                 Screen::Form => view! {
-                    <h2 class="title">{w.words.get(Text::checkout)}</h2>
+                    <h2 class="title">{w.words.get(Later::checkout)}</h2>
                     {checkout_form(w, retry_payment)}
                 }
                 .into_any(),

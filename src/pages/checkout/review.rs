@@ -11,7 +11,7 @@ use crate::checkout::flow::{Checkout, Phase};
 use crate::checkout::payment::{fine_print, place_label};
 use crate::checkout::quote::price_label;
 use crate::pages::checkout_pending::PaymentSettingsAlert;
-use crate::wording::{Later, Text, words};
+use crate::wording::{Later, words};
 
 /// Step 4; `busy` while the order is on its way, `fields_notice` the summary of the fields to
 /// fix.
@@ -72,7 +72,7 @@ pub(super) fn review_step(
                 }}
             </ul>
             <dl class="co-totals">
-                <div><dt>{t.get(Text::subtotal)}</dt><dd>{move || format_naira(subtotal.get())}</dd></div>
+                <div><dt>{t.get(Later::subtotal)}</dt><dd>{move || format_naira(subtotal.get())}</dd></div>
                 <div>
                     <dt>{t.get(Later::delivery)}</dt>
                     <dd>{move || fee.get().map_or_else(|| "—".to_owned(), |f| price_label(t, f))}</dd>
@@ -93,7 +93,7 @@ pub(super) fn review_step(
                 {move || retry_offer().then(|| view! {
                     " "
                     <button type="button" class="btn co-try-again" on:click=move |_| place_order()>
-                        {t.get(Text::try_again)}
+                        {t.get(Later::try_again)}
                     </button>
                 })}
             </p>

@@ -32,7 +32,7 @@ use crate::topup::api::TopUpApi;
 use poller::{Poller, page_hidden, settle_order, settle_topup};
 use views::{stage_view, summary_view};
 
-use crate::wording::{Later, Text};
+use crate::wording::Later;
 
 type Listener = Closure<dyn FnMut(web_sys::Event)>;
 /// One checkout's payment, then its order.
@@ -151,7 +151,7 @@ pub fn CheckoutTrackingPage(
                         move || feed.with(|f| f.shown().map(|v| summary_view(v, &phone)))
                     }
                     <p class="co-actions">
-                        <StoreLink to=Route::default() class="btn">{w.get(Text::continue_shopping)}</StoreLink>
+                        <StoreLink to=Route::default() class="btn">{w.get(Later::continue_shopping)}</StoreLink>
                     </p>
                 }
                 .into_any(),

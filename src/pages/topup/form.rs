@@ -189,7 +189,7 @@ pub(super) fn topup_form(w: Wiring, retry_payment: Callback<()>) -> impl IntoVie
                 {move || notice.get().filter(|n| n.keeps_key()).map(|_| view! {
                     " "
                     <button type="button" class="btn co-try-again" on:click=move |_| w.buy()>
-                        {wd.get(Text::try_again)}
+                        {wd.get(Later::try_again)}
                     </button>
                 })}
             </p>
