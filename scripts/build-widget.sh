@@ -6,11 +6,13 @@
 #   module) -> wasm-opt -Oz (every module)
 # then the names get one build hash (the files import each other, so they share it; the proxy
 # caches hashed names for a year), the loader gets the main module's names, the demo page is
-# copied without Trunk's tags, and every script and wasm gets a `.br` and a `.gz` beside it.
+# copied without Trunk's tags, every script is minified, and every script and wasm gets a `.br`
+# and a `.gz` beside it.
 #
 # Needs wasm-split-cli (`scripts/setup.sh --web` installs it; WASM_SPLIT overrides the path),
-# wasm-bindgen, wasm-opt and brotli. The build uses its own target dir (target/split-build): its
-# RUSTFLAGS differ from the browser tests', so sharing one would rebuild everything each time.
+# wasm-bindgen, wasm-opt, terser and brotli. The build uses its own target dir
+# (target/split-build): its RUSTFLAGS differ from the browser tests', so sharing one would
+# rebuild everything each time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/node_modules/.bin:$PATH"
@@ -42,6 +44,10 @@ cp "$out"/split/*.js "$out/pkg/"
 # data-lang="pcm", so the first module does not carry it (src/wording/pcm.json; the widget checks
 # it whole when it mounts, and a unit test checks it has every text)
 printf 'export default %s;\n' "$(cat src/wording/pcm.json)" >"$out/pkg/wording-pcm.js"
+# the module that checks data-lang's table and data-wording by name and hands the store its texts
+# by slot, imported by the loader only for those (loader/wording.js: the first load carries no
+# text names)
+cp loader/wording.js "$out/pkg/wording.js"
 # wasm-split's loader logs every failed module download with console.error, though the store
 # handles the failure itself (an alert with Retry): it warns instead, so a shopper's dropped
 # connection is no error on the merchant's console. The build stops if a new wasm-split-cli no
@@ -78,8 +84,17 @@ for f in "$out"/pkg/*; do
 done
 grep -v 'data-trunk\|data-wasm-opt-params\|<!-- The widget build' index.html >"$site/index.html"
 sed -e "s/__AMIGO_JS__/$(rename amigo.js)/" -e "s/__AMIGO_WASM__/$(rename amigo_bg.wasm)/" \
-  -e "s/__AMIGO_PCM__/$(rename wording-pcm.js)/" \
+  -e "s/__AMIGO_PCM__/$(rename wording-pcm.js)/" -e "s/__AMIGO_WORDING__/$(rename wording.js)/" \
   loader/amigo-widget.js >"$site/amigo-widget.js"
+# Every script minified: comments and spaces out, local names shortened (terser). Exported
+# names and property names stay, so the wasm's imports, the modules' imports of each other and
+# the loader's page API keep their names. The loader is a classic script; the others are modules.
+for f in "$site"/*.js; do
+  module=--module
+  [ "$(basename "$f")" = amigo-widget.js ] && module=
+  terser "$f" --compress --mangle --comments false $module -o "$f.min"
+  mv "$f.min" "$f"
+done
 for f in "$site"/*.js "$site"/*.wasm; do
   brotli -q 11 -f -o "$f.br" "$f"
   gzip -9 -n -c "$f" >"$f.gz"

@@ -82,9 +82,11 @@ if [ "$want_web" = 1 ]; then
     pids+=($!)
   fi
   mkdir -p .tools
-  if [ ! -x .tools/node_modules/.bin/wasm-opt ] || [ ! -d tests/e2e/node_modules/playwright-core ]; then
-    log "npm install binaryen (wasm-opt 132) and the e2e driver"
-    (cd .tools && [ -f package.json ] || echo '{"private":true}' > package.json; npm install --silent --no-audit --no-fund binaryen@132.0.0 >/dev/null)
+  if [ ! -x .tools/node_modules/.bin/wasm-opt ] || [ ! -x .tools/node_modules/.bin/terser ] ||
+    [ ! -d tests/e2e/node_modules/playwright-core ]; then
+    log "npm install binaryen (wasm-opt 132), terser 5.51.4 and the e2e driver"
+    (cd .tools && [ -f package.json ] || echo '{"private":true}' > package.json
+      npm install --silent --no-audit --no-fund --save-exact binaryen@132.0.0 terser@5.51.4 >/dev/null)
     if [ -f tests/e2e/package.json ]; then (cd tests/e2e && npm ci --silent --no-audit --no-fund >/dev/null); fi
   fi
   if [ ${#pids[@]} -gt 0 ]; then
