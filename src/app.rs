@@ -21,6 +21,7 @@ use crate::state::cart::storage_key;
 use crate::state::cart_store::CartStore;
 use crate::state::route::Route;
 use crate::state::router::Router;
+use crate::state::scope::Scope;
 use crate::state::shop::{FirstView, Shop};
 
 /// Which page is showing; filters inside the browse page do not re-create it.
@@ -49,6 +50,8 @@ impl Page {
 pub fn App(
     /// The checked embed configuration.
     config: EmbedConfig,
+    /// Where the store's events go (its host element, registered by the mount).
+    events: crate::events_dom::Events,
 ) -> impl IntoView {
     let EmbedConfig {
         proxy,
@@ -59,21 +62,25 @@ pub fn App(
         datalayer: _,
         words,
     } = config;
-    provide_context(crate::wording::Words(words));
     let shop = Shop {
         client: ProxyClient::new(&proxy),
-        cart: CartStore::load(storage_key(&proxy, &merchant)),
+        cart: CartStore::load(storage_key(&proxy, &merchant), events, words),
         router: Router::start(routing),
     };
     provide_context(shop.clone());
     let (router, cart_store) = (shop.router, shop.cart);
-    provide_context(Actions {
-        go: Callback::new(move |to| router.go(to)),
-        replace: Callback::new(move |to| router.replace(to)),
-        add: Callback::new(move |product: Product| cart_store.add(&product, 1)),
-    });
+    Scope {
+        words,
+        events: events.index(),
+        actions: Some(Actions {
+            go: Callback::new(move |to| router.go(to)),
+            replace: Callback::new(move |to| router.replace(to)),
+            add: Callback::new(move |product: Product| cart_store.add(&product, 1)),
+        }),
+    }
+    .provide();
     // the page's JS API (`open`, `addToCart`, `cart`) reaches this store through its host
-    if let Some(host) = crate::events_dom::Events::from_context().host() {
+    if let Some(host) = events.host() {
         crate::host_api_dom::register(&host, &shop, features.data);
     }
     #[cfg(feature = "checkout")]

@@ -3,11 +3,11 @@
 //! shadow root). The loader forwards them to `window.dataLayer` for
 //! `data-analytics="datalayer"`.
 
-use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 
 use crate::events::{Sink, StoreEvent};
+use crate::state::scope::Scope;
 
 /// One store's event target.
 #[derive(Debug, Clone)]
@@ -16,7 +16,7 @@ pub struct Emitter {
     store: String,
 }
 
-/// The store's [`Emitter`] through context: an index into this page's emitters (`Copy`, so
+/// The store's [`Emitter`], through its scope: an index into this page's emitters (`Copy`, so
 /// async tasks take it along; a plain index keeps the first-load module small).
 #[derive(Debug, Clone, Copy)]
 pub struct Events(Option<usize>);
@@ -112,22 +112,24 @@ impl Sink for JsObject {
 }
 
 impl Events {
-    /// Provides `emitter` to the store's components.
-    pub fn provide(emitter: Option<Emitter>) -> Self {
-        let events = Events(emitter.map(|e| {
-            EMITTERS.with(|all| {
-                let mut all = all.borrow_mut();
-                all.push(e);
-                all.len() - 1
-            })
-        }));
-        provide_context(events);
-        events
+    /// Keeps `emitter` for the life of the page; the store's scope carries what this returns
+    /// (see [`Events::index`]) to its components.
+    pub fn register(emitter: Emitter) -> Self {
+        Events(Some(EMITTERS.with(|all| {
+            let mut all = all.borrow_mut();
+            all.push(emitter);
+            all.len() - 1
+        })))
     }
 
-    /// The store's events, or none (a page rendered alone in a browser test).
+    /// The store's place among the page's emitters, as its scope keeps it.
+    pub fn index(self) -> Option<usize> {
+        self.0
+    }
+
+    /// The store's events (from its scope), or none (a page rendered alone in a browser test).
     pub fn from_context() -> Self {
-        use_context::<Events>().unwrap_or(Events(None))
+        Events(Scope::get().and_then(|s| s.events))
     }
 
     /// Calls `f` with the store's emitter, taken out of the page's list first: a listener the

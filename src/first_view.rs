@@ -20,7 +20,8 @@ use crate::pages::browse::view::{
     count_line,
 };
 use crate::state::browse::Browse;
-use crate::wording::{Text, Wording, Words};
+use crate::state::scope::Scope;
+use crate::wording::{Text, Wording};
 
 /// One curation list as the first view shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,7 +68,12 @@ pub fn shows_list(product_count: u32) -> bool {
 pub fn render(data: FirstViewData, words: &'static Wording) -> String {
     let owner = Owner::new();
     owner.with(move || {
-        provide_context(Words(words));
+        Scope {
+            words,
+            events: None,
+            actions: None,
+        }
+        .provide();
         let FirstViewData {
             categories,
             lists,

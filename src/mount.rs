@@ -174,7 +174,7 @@ pub fn mount_store(host: &HtmlElement, config: EmbedConfig) -> Result<MountedSto
     let live = div.clone();
     let (live_host, live_root) = (host.clone(), root.clone());
     let handle = mount_to(div, move || {
-        Events::provide(Some(emitter));
+        let events = Events::register(emitter);
         let first_view = FirstView::provide();
         // the live store takes the first view's place once it shows the same things; a store
         // without a first view is live at once
@@ -195,7 +195,7 @@ pub fn mount_store(host: &HtmlElement, config: EmbedConfig) -> Result<MountedSto
             let _ = live_host.set_attribute("data-amigo-live", "");
             true
         });
-        view! { <App config=config/> }
+        view! { <App config=config events=events/> }
     });
     // the loader held the store's space while the wasm downloaded; the skeleton drawn above has
     // its final size, so the reservation can go without anything moving

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use super::route::Route;
 
-/// The store's navigation and cart actions.
+/// The store's navigation and cart actions (in the store's [`super::scope::Scope`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Actions {
     /// Goes to a route (a new history entry in hash routing).
@@ -23,7 +23,7 @@ pub struct Actions {
 impl Actions {
     /// The store's actions, or `None` where nothing can act (a server rendering HTML).
     pub fn from_context() -> Option<Self> {
-        use_context::<Self>()
+        super::scope::Scope::get().and_then(|s| s.actions)
     }
 
     /// Goes to `route`, where a store is running.

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::cart::{Cart, CartError, CartOutcome, LineChange};
 use crate::events::cart_events;
 use crate::events_dom::Events;
-use crate::wording::{Text, Wording, words};
+use crate::wording::{Text, Wording};
 use amigo_types::catalog::Product;
 
 /// The cart shared through context.
@@ -24,8 +24,9 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 impl CartStore {
-    /// Loads the cart stored under `key`; missing or corrupt storage gives an empty cart.
-    pub fn load(key: String) -> Self {
+    /// Loads the cart stored under `key`; missing or corrupt storage gives an empty cart. Its
+    /// changes are told through `events` and announced in `words`.
+    pub fn load(key: String, events: Events, words: &'static Wording) -> Self {
         let cart = storage()
             .and_then(|s| s.get_item(&key).ok().flatten())
             .map(|raw| Cart::from_storage(&raw))
@@ -34,8 +35,8 @@ impl CartStore {
             cart: RwSignal::new(cart),
             key: StoredValue::new(key),
             announcement: RwSignal::new(String::new()),
-            events: Events::from_context(),
-            words: words(),
+            events,
+            words,
         }
     }
 

@@ -7,6 +7,7 @@ pub mod browse;
 pub mod cart;
 pub mod latest;
 pub mod route;
+pub mod scope;
 
 #[cfg(target_arch = "wasm32")]
 pub mod cart_store;

@@ -24,14 +24,10 @@ use amigo_types::catalog::Stock;
 #[cfg(not(target_arch = "wasm32"))]
 pub const PIDGIN_JSON: &str = include_str!("pcm.json");
 
-/// The store's table in context (the mount provides it; the first view too).
-#[derive(Debug, Clone, Copy)]
-pub struct Words(pub &'static Wording);
-
-/// The store's table: the one in context, or English where there is none (a component mounted
-/// alone in a browser test).
+/// The store's table: the one in its scope (`state::scope`: the live store and the first view
+/// provide it), or English where there is none (a component mounted alone in a browser test).
 pub fn words() -> &'static Wording {
-    leptos::prelude::use_context::<Words>().map_or(&ENGLISH, |w| w.0)
+    crate::state::scope::Scope::get().map_or(&ENGLISH, |s| s.words)
 }
 
 /// Stock at or below this shows "Only N left".
