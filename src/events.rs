@@ -84,6 +84,20 @@ pub enum StoreEvent {
     RemoveFromCart(Item),
     /// The cart after any change.
     CartChange(Vec<Item>),
+    /// An error the shopper saw.
+    Error {
+        /// Where (`catalog`, `checkout`, `tracking`, `data`, `api`).
+        scope: String,
+        /// The sentence shown.
+        message: String,
+    },
+}
+
+/// Something that happened in the checkout, paying or "Buy data": told only by the modules
+/// fetched later, so their detail code stays there (wasm-split places code by who calls it; one
+/// enum for every event would put all of it in the first load).
+#[derive(Debug, Clone, PartialEq)]
+pub enum LaterEvent {
     /// The checkout opened with these lines.
     BeginCheckout(Vec<Item>),
     /// A delivery tier was chosen for an area.
@@ -132,13 +146,29 @@ pub enum StoreEvent {
         /// Its price, Naira.
         value: i64,
     },
-    /// An error the shopper saw.
-    Error {
-        /// Where (`catalog`, `checkout`, `tracking`, `data`, `api`).
-        scope: String,
-        /// The sentence shown.
-        message: String,
-    },
+}
+
+/// An event as the page hears it: its DOM name, the fields of its `detail`, and, for the events
+/// a merchant counts as money moving, what makes one outcome (told once per browser).
+pub trait Tell {
+    /// The DOM event's name.
+    fn name(&self) -> &'static str;
+    /// Writes the fields of the event's `detail` besides `version` and `store`.
+    fn fields(&self, s: &mut dyn Sink);
+    /// For `payment` and `data-purchase`, the reference and status that make one outcome: the
+    /// page tells each outcome once in this browser, however often a tracking page shows it
+    /// (polling, a reload, a second tab).
+    fn once_key(&self) -> Option<String> {
+        None
+    }
+    /// Writes the event's `detail`, `{version, store, …}` with the fields the README's table
+    /// lists, into `s`. (Field by field into the page's own object, not JSON text or
+    /// `serde_json::Value`: the first-load module carries every byte of the code.)
+    fn detail(&self, store: &str, s: &mut dyn Sink) {
+        s.int("version", i64::from(EVENTS_VERSION));
+        s.text("store", store);
+        self.fields(s);
+    }
 }
 
 fn total(items: &[Item]) -> i64 {
@@ -148,9 +178,8 @@ fn total(items: &[Item]) -> i64 {
         .sum()
 }
 
-impl StoreEvent {
-    /// The DOM event's name.
-    pub fn name(&self) -> &'static str {
+impl Tell for StoreEvent {
+    fn name(&self) -> &'static str {
         match self {
             StoreEvent::Ready => "amigo:ready",
             StoreEvent::ViewItem(_) => "amigo:view-item",
@@ -158,16 +187,10 @@ impl StoreEvent {
             StoreEvent::AddToCart(_) => "amigo:add-to-cart",
             StoreEvent::RemoveFromCart(_) => "amigo:remove-from-cart",
             StoreEvent::CartChange(_) => "amigo:cart-change",
-            StoreEvent::BeginCheckout(_) => "amigo:begin-checkout",
-            StoreEvent::AddShippingInfo { .. } => "amigo:add-shipping-info",
-            StoreEvent::OrderPlaced { .. } => "amigo:order-placed",
-            StoreEvent::Payment { .. } => "amigo:payment",
-            StoreEvent::DataPurchase { .. } => "amigo:data-purchase",
             StoreEvent::Error { .. } => "amigo:error",
         }
     }
 
-    /// Writes the fields of the event's `detail` besides `version` and `store`.
     fn fields(&self, s: &mut dyn Sink) {
         match self {
             StoreEvent::Ready => {}
@@ -188,8 +211,29 @@ impl StoreEvent {
                 s.int("subtotal", total(items));
                 write_items(s, items);
             }
-            StoreEvent::BeginCheckout(items) => priced(s, items),
-            StoreEvent::AddShippingInfo {
+            StoreEvent::Error { scope, message } => {
+                s.text("scope", scope);
+                s.text("message", message);
+            }
+        }
+    }
+}
+
+impl Tell for LaterEvent {
+    fn name(&self) -> &'static str {
+        match self {
+            LaterEvent::BeginCheckout(_) => "amigo:begin-checkout",
+            LaterEvent::AddShippingInfo { .. } => "amigo:add-shipping-info",
+            LaterEvent::OrderPlaced { .. } => "amigo:order-placed",
+            LaterEvent::Payment { .. } => "amigo:payment",
+            LaterEvent::DataPurchase { .. } => "amigo:data-purchase",
+        }
+    }
+
+    fn fields(&self, s: &mut dyn Sink) {
+        match self {
+            LaterEvent::BeginCheckout(items) => priced(s, items),
+            LaterEvent::AddShippingInfo {
                 tier,
                 state,
                 lga,
@@ -202,7 +246,7 @@ impl StoreEvent {
                 s.text("lga", lga);
                 write_items(s, items);
             }
-            StoreEvent::OrderPlaced {
+            LaterEvent::OrderPlaced {
                 reference,
                 items,
                 value,
@@ -214,7 +258,7 @@ impl StoreEvent {
                 s.int("shipping", *shipping);
                 write_items(s, items);
             }
-            StoreEvent::Payment {
+            LaterEvent::Payment {
                 reference,
                 status,
                 method,
@@ -226,7 +270,7 @@ impl StoreEvent {
                 s.text("currency", "NGN");
                 s.int("value", *value);
             }
-            StoreEvent::DataPurchase {
+            LaterEvent::DataPurchase {
                 reference,
                 status,
                 network,
@@ -240,20 +284,19 @@ impl StoreEvent {
                 s.text("currency", "NGN");
                 s.int("value", *value);
             }
-            StoreEvent::Error { scope, message } => {
-                s.text("scope", scope);
-                s.text("message", message);
-            }
         }
     }
 
-    /// Writes the event's `detail`, `{version, store, …}` with the fields the README's table
-    /// lists, into `s`. (Field by field into the page's own object, not JSON text or
-    /// `serde_json::Value`: the first-load module carries every byte of the code.)
-    pub fn detail(&self, store: &str, s: &mut dyn Sink) {
-        s.int("version", i64::from(EVENTS_VERSION));
-        s.text("store", store);
-        self.fields(s);
+    fn once_key(&self) -> Option<String> {
+        match self {
+            LaterEvent::Payment {
+                reference, status, ..
+            }
+            | LaterEvent::DataPurchase {
+                reference, status, ..
+            } => Some(format!("{reference}:{status}")),
+            _ => None,
+        }
     }
 }
 
@@ -330,8 +373,8 @@ pub fn cart_events(before: &Cart, after: &Cart, product: Option<&Product>) -> Ve
 }
 
 /// An order the store placed (its lines at the prices charged).
-pub fn order_placed(order: &amigo_types::orders::Order) -> StoreEvent {
-    StoreEvent::OrderPlaced {
+pub fn order_placed(order: &amigo_types::orders::Order) -> LaterEvent {
+    LaterEvent::OrderPlaced {
         reference: order.reference.clone(),
         items: order_items(&order.items),
         value: order.total.amount,
@@ -341,13 +384,13 @@ pub fn order_placed(order: &amigo_types::orders::Order) -> StoreEvent {
 
 /// A checkout's payment as the merchant's page hears it: `awaiting_payment`, `paid` (the payment
 /// is confirmed: the checkout shows paid or placed), `expired`, `failed` or `refunded`.
-pub fn checkout_payment(view: &amigo_types::checkout::CheckoutView) -> StoreEvent {
+pub fn checkout_payment(view: &amigo_types::checkout::CheckoutView) -> LaterEvent {
     use amigo_types::checkout::CheckoutStatus;
     let status = match view.status {
         CheckoutStatus::Placed => CheckoutStatus::Paid,
         s => s,
     };
-    StoreEvent::Payment {
+    LaterEvent::Payment {
         reference: view.reference.clone(),
         status: status.as_str().to_owned(),
         method: view.method.as_str().to_owned(),
@@ -357,9 +400,9 @@ pub fn checkout_payment(view: &amigo_types::checkout::CheckoutView) -> StoreEven
 
 /// A data purchase as the merchant's page hears it: bought (`processing`), then its outcome
 /// (`delivered`, `failed`); the price is the plan's, in Naira.
-pub fn data_purchase(p: &amigo_types::data::DataPurchase) -> StoreEvent {
+pub fn data_purchase(p: &amigo_types::data::DataPurchase) -> LaterEvent {
     use amigo_types::data::DataPurchaseStatus;
-    StoreEvent::DataPurchase {
+    LaterEvent::DataPurchase {
         reference: p.reference.clone(),
         status: match p.status {
             DataPurchaseStatus::Processing => "processing",
@@ -373,27 +416,10 @@ pub fn data_purchase(p: &amigo_types::data::DataPurchase) -> StoreEvent {
     }
 }
 
-impl StoreEvent {
-    /// For the events a merchant counts as money moving (`payment`, `data-purchase`), what makes
-    /// one outcome: its reference and status. The page tells each outcome once in this browser,
-    /// however often a tracking page shows it (polling, a reload, a second tab).
-    pub fn once_key(&self) -> Option<String> {
-        match self {
-            StoreEvent::Payment {
-                reference, status, ..
-            }
-            | StoreEvent::DataPurchase {
-                reference, status, ..
-            } => Some(format!("{reference}:{status}")),
-            _ => None,
-        }
-    }
-}
-
 /// A paid checkout's order, once placed: the checkout's reference stands for it (the
 /// merchant's reports see one transaction per payment).
-pub fn checkout_placed(view: &amigo_types::checkout::CheckoutView) -> StoreEvent {
-    StoreEvent::OrderPlaced {
+pub fn checkout_placed(view: &amigo_types::checkout::CheckoutView) -> LaterEvent {
+    LaterEvent::OrderPlaced {
         reference: view.reference.clone(),
         items: order_items(&view.items),
         value: view.total.amount,
@@ -451,7 +477,7 @@ pub(crate) mod tests {
         }
     }
 
-    fn detail(e: &StoreEvent, store: &str) -> Value {
+    fn detail(e: &dyn Tell, store: &str) -> Value {
         let mut o = Json::default();
         e.detail(store, &mut o);
         Value::Object(o.0)
@@ -498,14 +524,14 @@ pub(crate) mod tests {
 
     #[test]
     fn payments_and_data_purchases_have_one_key_per_outcome() {
-        let paid = StoreEvent::Payment {
+        let paid = LaterEvent::Payment {
             reference: "CHK-A".into(),
             status: "paid".into(),
             method: "paystack".into(),
             value: 1,
         };
         assert_eq!(paid.once_key().as_deref(), Some("CHK-A:paid"));
-        let delivered = StoreEvent::DataPurchase {
+        let delivered = LaterEvent::DataPurchase {
             reference: "AMG-DAT-1".into(),
             status: "delivered".into(),
             network: "MTN".into(),
@@ -524,7 +550,7 @@ pub(crate) mod tests {
             CheckoutStatus::Placed,
             PaymentMethod::Paystack,
         );
-        let StoreEvent::Payment { status, .. } = checkout_payment(&v) else {
+        let LaterEvent::Payment { status, .. } = checkout_payment(&v) else {
             panic!("a payment event");
         };
         assert_eq!(status, "paid");
@@ -544,58 +570,58 @@ pub(crate) mod tests {
     fn every_detail_is_versioned_names_its_store_and_carries_no_personal_data() {
         let p = product(7, 1_000);
         let items = vec![Item::of_product(&p, 1)];
-        let all = vec![
-            StoreEvent::Ready,
-            StoreEvent::ViewItem(items[0].clone()),
-            StoreEvent::ViewList(
+        let all: Vec<Box<dyn Tell>> = vec![
+            Box::new(StoreEvent::Ready),
+            Box::new(StoreEvent::ViewItem(items[0].clone())),
+            Box::new(StoreEvent::ViewList(
                 ItemList {
                     item_list_id: "category:audio".into(),
                     item_list_name: "Audio".into(),
                 },
                 items.clone(),
-            ),
-            StoreEvent::BeginCheckout(items.clone()),
-            StoreEvent::AddShippingInfo {
+            )),
+            Box::new(LaterEvent::BeginCheckout(items.clone())),
+            Box::new(LaterEvent::AddShippingInfo {
                 tier: "premium".into(),
                 state: "Lagos".into(),
                 lga: "Ikeja".into(),
                 items: items.clone(),
-            },
-            StoreEvent::OrderPlaced {
+            }),
+            Box::new(LaterEvent::OrderPlaced {
                 reference: "AMG-COM-1".into(),
                 items: items.clone(),
                 value: 3_500,
                 shipping: 2_500,
-            },
-            StoreEvent::Payment {
+            }),
+            Box::new(LaterEvent::Payment {
                 reference: "CHK-ABCDEFGHJK".into(),
                 status: "paid".into(),
                 method: "paystack".into(),
                 value: 3_500,
-            },
-            StoreEvent::DataPurchase {
+            }),
+            Box::new(LaterEvent::DataPurchase {
                 reference: "AMG-DAT-1".into(),
                 status: "delivered".into(),
                 network: "MTN".into(),
                 plan: 1001,
                 value: 350,
-            },
-            StoreEvent::Error {
+            }),
+            Box::new(StoreEvent::Error {
                 scope: "catalog".into(),
                 message: "Could not load products.".into(),
-            },
+            }),
         ];
         for e in &all {
             assert!(e.name().starts_with("amigo:"));
-            let d = detail(e, "shop-1");
-            assert_eq!(d["version"], EVENTS_VERSION, "{e:?}");
+            let d = detail(e.as_ref(), "shop-1");
+            assert_eq!(d["version"], EVENTS_VERSION, "{}", e.name());
             assert_eq!(d["store"], "shop-1");
             let text = d.to_string();
             for personal in ["phone", "email", "address", "customer", "mobile"] {
                 assert!(!text.contains(personal), "{personal} in {text}");
             }
         }
-        let placed = detail(&all[5], "shop-1");
+        let placed = detail(all[5].as_ref(), "shop-1");
         assert_eq!(placed["transaction_id"], "AMG-COM-1");
         assert_eq!(placed["items"][0]["item_brand"], p.brand.as_str());
     }

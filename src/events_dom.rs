@@ -6,7 +6,7 @@
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 
-use crate::events::{Sink, StoreEvent};
+use crate::events::{Sink, Tell};
 use crate::state::scope::Scope;
 
 /// One store's event target.
@@ -60,7 +60,9 @@ impl Emitter {
 
     /// Dispatches `event`; a page whose listeners throw does not stop the store. A payment or
     /// data purchase outcome this browser told already (for this store) is not told again.
-    pub fn emit(&self, event: &StoreEvent) {
+    /// Generic, so each kind of event's code is where it is told: the checkout's and paying's
+    /// events (`LaterEvent`) and the told-once record stay out of the first load.
+    pub fn emit<E: Tell>(&self, event: &E) {
         if let Some(key) = event.once_key()
             && !first_time(&format!("{} {key}", self.store))
         {
@@ -146,7 +148,7 @@ impl Events {
     }
 
     /// Dispatches `event`, if the store has a host to dispatch on.
-    pub fn emit(self, event: &StoreEvent) {
+    pub fn emit<E: Tell>(self, event: &E) {
         self.with(|e| e.emit(event));
     }
 }

@@ -23,7 +23,7 @@ use crate::checkout::reaction::Screen;
 use crate::components::link::StoreLink;
 use crate::components::module_styles::ModuleStyles;
 use crate::components::quote_tiers::QuoteStatus;
-use crate::events::{self, StoreEvent};
+use crate::events::{self, LaterEvent};
 use crate::pages::checkout_confirmation::Confirmation;
 use crate::pages::checkout_pending::PendingCheckoutPanel;
 use crate::state::route::Route;
@@ -59,7 +59,7 @@ pub fn CheckoutPage() -> impl IntoView {
         cart.cart().with_untracked(|c| {
             if !c.is_empty() {
                 w.events
-                    .emit(&StoreEvent::BeginCheckout(events::cart_items(c)));
+                    .emit(&LaterEvent::BeginCheckout(events::cart_items(c)));
             }
         });
     }

@@ -20,7 +20,7 @@ use crate::checkout::flow::Checkout;
 use crate::checkout::payment::{PaymentLoad, return_url};
 use crate::checkout::reaction::{self, Focus};
 use crate::components::quote_tiers::QuoteStatus;
-use crate::events::{self, StoreEvent};
+use crate::events::{self, LaterEvent};
 use crate::events_dom::Events;
 use crate::keyed::SubmitFailure;
 use crate::keyed::browser::{new_key, storage};
@@ -118,7 +118,7 @@ impl Wiring {
         });
         if let Some(Some((tier, state, lga))) = info {
             let items = self.cart.cart().with_untracked(events::cart_items);
-            self.events.emit(&StoreEvent::AddShippingInfo {
+            self.events.emit(&LaterEvent::AddShippingInfo {
                 tier: tier.as_str().to_owned(),
                 state,
                 lga,
