@@ -7,6 +7,11 @@
 //! dispatches the events on the host element; the loader maps them to GA4's names for
 //! `data-analytics="datalayer"`.
 //!
+//! The events come in two enums, as the texts do (`wording::table`): [`StoreEvent`] for what the
+//! first-load module tells (browsing, the cart, errors) and [`LaterEvent`] for what only the
+//! later modules tell (checkout, paying, "Buy data"). Both are told through the [`Tell`] trait
+//! and a generic emit, so each one's code stays with the modules that tell it.
+//!
 //! No event carries personal data: no phone, name, email or address. An order or checkout
 //! reference is fine (it is what the merchant reconciles with).
 
