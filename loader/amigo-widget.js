@@ -4,7 +4,7 @@
  * or use the element <amigo-store proxy="…" api="…"></amigo-store> once this script is on the page.
  * Attributes: data-proxy (required), data-api, data-target, data-routing ("hash" | "none"),
  * data-merchant, data-features ("data": the "Buy data" view), data-analytics ("datalayer": push
- * GA4 ecommerce events to window.dataLayer), data-lang ("en", the default, or "pcm": Nigerian
+ * GA4 ecommerce events to window.dataLayer, through datalayer.js, fetched only then), data-lang ("en", the default, or "pcm": Nigerian
  * Pidgin, whose table is a module fetched only then) and data-wording (a JSON object of text
  * names to the merchant's own texts; README "Wording"; both checked by the wording module,
  * wording.js, fetched only for them). The element takes the same without
@@ -40,6 +40,7 @@
   var wasmUrl = new URL(wasmName, base).href;
   var pcmUrl = new URL("__AMIGO_PCM__", base).href;
   var wordingUrl = new URL("__AMIGO_WORDING__", base).href;
+  var datalayerUrl = new URL("__AMIGO_DATALAYER__", base).href;
   var ready;
   var hosts = [];
   var stopped = false;
@@ -332,25 +333,7 @@
   window.addEventListener("error", function (e) { if (isOurTrap(e.error)) onTrap(e.error); });
   window.addEventListener("unhandledrejection", function (e) { if (isOurTrap(e.reason)) onTrap(e.reason); });
 
-  // data-analytics="datalayer" (the store checks the value): GA4's ecommerce events, from ours
-  var GA4 = { "view-item": "view_item", "view-list": "view_item_list", "add-to-cart": "add_to_cart",
-    "remove-from-cart": "remove_from_cart", "begin-checkout": "begin_checkout",
-    "add-shipping-info": "add_shipping_info", "order-placed": "purchase" };
-  function datalayer(host) {
-    Object.keys(GA4).forEach(function (name) {
-      host.addEventListener("amigo:" + name, function (e) {
-        var d = Object.assign({}, e.detail);
-        delete d.version; delete d.store; delete d.state; delete d.lga;
-        if (!Array.isArray(window.dataLayer)) window.dataLayer = [];
-        // {ecommerce: null} first clears the previous event's items, as GA4's guide asks
-        window.dataLayer.push({ ecommerce: null });
-        window.dataLayer.push({ event: GA4[name], ecommerce: d });
-      });
-    });
-  }
-
   function mount(host, cfg) {
-    if (String(cfg.analytics || "").trim().toLowerCase() === "datalayer") datalayer(host);
     if (!host.style.minHeight) {
       host.style.minHeight = RESERVE;
       host.setAttribute("data-amigo-reserved", "");
@@ -373,7 +356,12 @@
         return m[0].words(m[1] && m[1].default, wording);
       })
       : ["", ""];
-    Promise.all([load(), texts]).then(
+    // data-analytics="datalayer" (the store checks the value): the module that pushes GA4's
+    // events to window.dataLayer, listening before the store mounts
+    var analytics = String(cfg.analytics || "").trim().toLowerCase() === "datalayer"
+      ? import(datalayerUrl).then(function (m) { m.datalayer(host); })
+      : null;
+    Promise.all([load(), texts, analytics]).then(
       function (loaded) {
         var m = loaded[0];
         if (stopped) return showStopped(host);

@@ -48,6 +48,9 @@ printf 'export default %s;\n' "$(cat src/wording/pcm.json)" >"$out/pkg/wording-p
 # by slot, imported by the loader only for those (loader/wording.js: the first load carries no
 # text names)
 cp loader/wording.js "$out/pkg/wording.js"
+# the module that pushes GA4's events to window.dataLayer, imported only for
+# data-analytics="datalayer" (loader/datalayer.js)
+cp loader/datalayer.js "$out/pkg/datalayer.js"
 # wasm-split's loader logs every failed module download with console.error, though the store
 # handles the failure itself (an alert with Retry): it warns instead, so a shopper's dropped
 # connection is no error on the merchant's console. The build stops if a new wasm-split-cli no
@@ -85,6 +88,7 @@ done
 grep -v 'data-trunk\|data-wasm-opt-params\|<!-- The widget build' index.html >"$site/index.html"
 sed -e "s/__AMIGO_JS__/$(rename amigo.js)/" -e "s/__AMIGO_WASM__/$(rename amigo_bg.wasm)/" \
   -e "s/__AMIGO_PCM__/$(rename wording-pcm.js)/" -e "s/__AMIGO_WORDING__/$(rename wording.js)/" \
+  -e "s/__AMIGO_DATALAYER__/$(rename datalayer.js)/" \
   loader/amigo-widget.js >"$site/amigo-widget.js"
 # Every script minified: comments and spaces out, local names shortened (terser). Exported
 # names and property names stay, so the wasm's imports, the modules' imports of each other and

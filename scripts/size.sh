@@ -58,10 +58,12 @@ for file in dist/*.wasm; do
       rows+="| later (with the modules that share it: see \`__wasm_split-*.js\`) | code the later modules share | \`$(basename "$file")\` | $r | $g | $b |"$'\n' ;;
   esac
 done
-# the wording modules: fetched only for data-lang="pcm" (both) or a data-wording (the checker)
-for file in dist/wording-*.js; do
+# the modules fetched only for an attribute: data-lang="pcm" (both wording modules), a
+# data-wording (the checker), data-analytics="datalayer" (the GA4 mapping)
+for file in dist/wording-*.js dist/datalayer-*.js; do
   case "$(basename "$file")" in
     wording-pcm-*) part="the Nigerian Pidgin table" when='later (with the wasm, only for `data-lang="pcm"`)' ;;
+    datalayer-*) part="GA4 events to \`window.dataLayer\`" when='later (with the wasm, only for `data-analytics="datalayer"`)' ;;
     *) part="the wording checker: text names, placeholders" when='later (with the wasm, only for `data-lang="pcm"` or a `data-wording`)' ;;
   esac
   rows+="| $when | $part | \`$(basename "$file")\` | $(raw "$file") | $(gz "$file") | $(br "$file") |"$'\n'
