@@ -4,11 +4,11 @@
  * or use the element <amigo-store proxy="…" api="…"></amigo-store> once this script is on the page.
  * Attributes: data-proxy (required), data-api, data-target, data-routing ("hash" | "none"),
  * data-merchant, data-features ("data": the "Buy data" view), data-analytics ("datalayer": push
- * GA4 ecommerce events to window.dataLayer, through datalayer.js, fetched only then), data-lang ("en", the default, or "pcm": Nigerian
- * Pidgin, whose table is a module fetched only then) and data-wording (a JSON object of text
- * names to the merchant's own texts; README "Wording"; both checked by the wording module,
- * wording.js, fetched only for them). The element takes the same without
- * "data-" (lang="pcm", wording='{…}'). The build fills in the hashed module names below.
+ * GA4 ecommerce events to window.dataLayer, through datalayer.js, fetched only then), data-lang
+ * ("en", the default, or "pcm": Nigerian Pidgin, whose table is a module fetched only then) and
+ * data-wording (a JSON object of text names to the merchant's own texts; README "Wording"; both
+ * checked by the wording module, wording.js, fetched only for them). The element takes the same
+ * without "data-" (lang="pcm", wording='{…}'). The build fills in the hashed module names below.
  *
  * The page's API (README "Events and API"): each store's host element has open(route),
  * addToCart(productId, quantity), cart() (each a Promise) and on(event, handler) (returns an
@@ -353,7 +353,8 @@
     var wording = String(cfg.wording || "").trim();
     var texts = lang === "pcm" || wording
       ? Promise.all([import(wordingUrl), lang === "pcm" ? import(pcmUrl) : null]).then(function (m) {
-        return m[0].words(m[1] && m[1].default, wording);
+        // a Pidgin module without its table is refused by the checker, not read as English
+        return m[0].words(m[1] ? m[1].default || {} : null, wording);
       })
       : ["", ""];
     // data-analytics="datalayer" (the store checks the value): the module that pushes GA4's

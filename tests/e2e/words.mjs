@@ -254,6 +254,9 @@ async function wordingModule() {
   delete partial.checkout;
   [texts, refused] = words(partial, '');
   check(refused === 'the built-in "pcm" wording lacks "checkout"', `wording module: a Pidgin table without a text (${refused})`);
+  // what the loader passes for a Pidgin module that came without its table
+  [texts, refused] = words({}, '');
+  check(texts === '' && refused === 'the built-in "pcm" wording lacks "shop"', `wording module: an empty Pidgin table (${refused})`);
 }
 
 await wordingModule();
