@@ -89,24 +89,20 @@ pub fn register(host: &HtmlElement, shop: &Shop, sells_data: bool) {
     call.forget();
 }
 
-#[cfg(feature = "split")]
+/// The API's work, once its module is here (a split build downloads it first; otherwise it is
+/// already in the one module).
+// the split build awaits the module's download, the other has nothing to wait for
+#[allow(clippy::let_and_return)]
 async fn load_call(
     c: Controls,
     method: String,
     a: JsValue,
     b: JsValue,
 ) -> Result<Answer, ApiMissing> {
-    api_call(c, method, a, b).await
-}
-
-#[cfg(not(feature = "split"))]
-async fn load_call(
-    c: Controls,
-    method: String,
-    a: JsValue,
-    b: JsValue,
-) -> Result<Answer, ApiMissing> {
-    api_call(c, method, a, b)
+    let answer = api_call(c, method, a, b);
+    #[cfg(feature = "split")]
+    let answer = answer.await;
+    answer
 }
 
 #[cfg_attr(

@@ -1,6 +1,7 @@
 //! What was bought and what it costs, as both tracking pages show it: a checkout's before its
 //! order exists (`pages/checkout_tracking`) and an order's (`pages/order_tracking`). One view, so
-//! the two pages cannot drift apart (they once did: one still said "Delivery" in English).
+//! the two pages cannot drift apart (they once did: one still said "Delivery" in English). The
+//! order confirmation lists its lines with the same [`item_list`].
 
 use amigo_types::Money;
 use amigo_types::orders::OrderItem;
@@ -9,8 +10,9 @@ use leptos::prelude::*;
 use crate::checkout::quote::price_label;
 use crate::wording::{Later, Wording};
 
-/// The lines: name, quantity and line total.
-pub fn item_list(items: &[OrderItem], w: &'static Wording) -> impl IntoView + use<> {
+/// The lines: name, quantity and line total, named `label` for screen readers ("Items", or
+/// "Items ordered" on the confirmation).
+pub fn item_list(items: &[OrderItem], label: &'static str) -> impl IntoView + use<> {
     let rows = items
         .iter()
         .map(|i| {
@@ -23,7 +25,7 @@ pub fn item_list(items: &[OrderItem], w: &'static Wording) -> impl IntoView + us
             }
         })
         .collect_view();
-    view! { <ul class="co-items" aria-label=w.get(Later::items)>{rows}</ul> }
+    view! { <ul class="co-items" aria-label=label>{rows}</ul> }
 }
 
 /// The items' total, the delivery fee ("Free" when nothing) and the total.

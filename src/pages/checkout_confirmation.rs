@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::checkout::quote::{eta_label, price_label};
 use crate::components::link::StoreLink;
+use crate::components::purchase_lines::item_list;
 use crate::state::route::Route;
 use crate::wording::{Later, words};
 
@@ -56,20 +57,7 @@ pub fn Confirmation(
             <p class="co-reference">
                 {w.get(Later::order_reference)}" " <strong>{reference.clone()}</strong>
             </p>
-            <ul class="co-items" aria-label=w.get(Later::items_ordered)>
-                {items
-                    .iter()
-                    .map(|i| {
-                        view! {
-                            <li class="co-item">
-                                <span class="co-item-name">{i.name.clone()}</span>
-                                <span class="co-item-qty">{format!("× {}", i.quantity)}</span>
-                                <span class="co-item-total">{i.line_total.display.clone()}</span>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
+            {item_list(&items, w.get(Later::items_ordered))}
             <dl class="co-totals">
                 <div><dt>{w.get(Later::subtotal)}</dt><dd>{subtotal.display}</dd></div>
                 <div><dt>{w.get(Later::delivery)}</dt><dd>{price_label(w, delivery_fee.amount)}</dd></div>

@@ -145,6 +145,6 @@ fn order_summary(t: &OrderTracking, w: &'static Wording) -> impl IntoView + use<
     view! {
         <p class="co-delivery">{delivery_line(t, w)}</p>
         {totals(&t.subtotal, &t.delivery_fee, &t.total, w)}
-        {item_list(&t.items, w)}
+        {item_list(&t.items, w.get(Later::items))}
     }
 }

@@ -75,7 +75,7 @@ pub(super) fn summary_view(view: &CheckoutView, phone: &str) -> AnyView {
         .into_any();
     }
     view! {
-        {item_list(&view.items, w)}
+        {item_list(&view.items, w.get(Later::items))}
         {totals(&view.subtotal, &view.delivery_fee, &view.total, w)}
     }
     .into_any()
