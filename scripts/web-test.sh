@@ -106,6 +106,32 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# The output of each suite that failed, printed again at the very end: CI shows only the tail of a
+# run, and the engines after a failed suite still run, so a failure would scroll out of sight.
+failed_logs=()
+suites=0
+# note_failure TITLE LOG: TITLE failed; LOG holds its output
+note_failure() {
+  failed_logs+=("$1|$2")
+}
+recap() {
+  local entry title log
+  [ "${#failed_logs[@]}" -gt 0 ] || return 0
+  echo
+  echo "==== what failed (${#failed_logs[@]}), each suite's failed checks and its last lines"
+  for entry in "${failed_logs[@]}"; do
+    title=${entry%%|*}
+    log=${entry#*|}
+    echo "---- $title"
+    if [ -s "$log" ]; then
+      grep -E "^(not ok|FAIL)|failure\(s\)|^  - |panicked" "$log" | head -n 40 || true
+      echo "   (its last 25 lines:)"
+      tail -n 25 "$log"
+    fi
+  done
+  echo "==== end of what failed"
+}
+
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -172,12 +198,16 @@ start_proxy() {
 # PASS/FAIL line; returns non-zero if it failed.
 e2e() {
   local title=$1 label=$2 script=$3
+  local log
+  suites=$((suites + 1))
+  log="$work/suite-$suites.log"
   echo "== $title (playwright-core, Chromium)"
   if (cd tests/e2e && AMIGO_DEMO_URL="$proxy_url" AMIGO_SANDBOX_INFO="$info" AMIGO_CSP_PORT="$csp_port" \
-    AMIGO_TRAP_BUILD="$trap_build" AMIGO_ADMIN_PASSWORD="$admin_password" node "$script"); then
+    AMIGO_TRAP_BUILD="$trap_build" AMIGO_ADMIN_PASSWORD="$admin_password" node "$script") 2>&1 | tee "$log"; then
     echo "$label: PASS"
   else
     echo "$label: FAIL"
+    note_failure "$label ($title)" "$log"
     return 1
   fi
 }
@@ -188,6 +218,7 @@ check_log() {
   token=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["token"])' "$info")
   if grep -qF -e "$token" -e "$admin_password" -e "8031234567" "$work/run-$1/proxy.log"; then
     echo "PROXY LOG ($1): FAIL (a secret or a full phone number is in $work/run-$1/proxy.log)"
+    note_failure "PROXY LOG ($1): a secret or a full phone number in the proxy's log" /dev/null
     return 1
   fi
   echo "PROXY LOG ($1): PASS (no token, console password or full phone number)"
@@ -228,15 +259,18 @@ run_payments() {
 # an env assignment (CHROMEDRIVER=... or GECKODRIVER=...), set explicitly because
 # wasm-bindgen-test-runner otherwise takes the first driver it finds on PATH.
 browser_tests() {
-  local name=$1 driver=$2
+  local name=$1 driver=$2 log
+  suites=$((suites + 1))
+  log="$work/suite-$suites.log"
   echo "== browser tests (wasm-bindgen-test, headless $name)"
   if env "$driver" AMIGO_TEST_PROXY="$proxy_url" AMIGO_TEST_API="$api_base" \
     WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$runner_port" WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}" \
     cargo test --locked --target wasm32-unknown-unknown -p amigo-storefront --test browser \
-    2>&1 | tee "$work/browser.log" && grep -q "test result: ok" "$work/browser.log"; then
-    echo "BROWSER TESTS ($name): PASS ($(grep -o '[0-9]* passed' "$work/browser.log" | tail -n 1))"
+    2>&1 | tee "$log" && grep -q "test result: ok" "$log"; then
+    echo "BROWSER TESTS ($name): PASS ($(grep -o '[0-9]* passed' "$log" | tail -n 1))"
   else
     echo "BROWSER TESTS ($name): FAIL"
+    note_failure "BROWSER TESTS ($name)" "$log"
     return 1
   fi
 }
@@ -244,14 +278,17 @@ browser_tests() {
 # engines.mjs (purchase, tracking page, data top-up through WebDriver) in ENGINE against the
 # running proxy; WRAP runs before node (xvfb-run for WebKitGTK, which needs a display).
 engine_e2e() {
-  local engine=$1
+  local engine=$1 log
   shift
+  suites=$((suites + 1))
+  log="$work/suite-$suites.log"
   echo "== end-to-end in $engine (WebDriver)"
   if (cd tests/e2e && "$@" env AMIGO_DEMO_URL="$proxy_url" AMIGO_SANDBOX_INFO="$info" \
-    AMIGO_ENGINE_PORT="$engine_port" GECKODRIVER="$geckodriver" node engines.mjs --engine "$engine"); then
+    AMIGO_ENGINE_PORT="$engine_port" GECKODRIVER="$geckodriver" node engines.mjs --engine "$engine") 2>&1 | tee "$log"; then
     echo "ENGINE E2E ($engine): PASS"
   else
     echo "ENGINE E2E ($engine): FAIL"
+    note_failure "ENGINE E2E ($engine)" "$log"
     return 1
   fi
 }
@@ -340,4 +377,5 @@ done
 if [ "$repeat" -gt 1 ]; then
   echo "web test runs: $passed passed, $failed failed"
 fi
+recap
 [ "$failed" -eq 0 ]
