@@ -115,21 +115,22 @@ note_failure() {
   failed_logs+=("$1|$2")
 }
 recap() {
-  local entry title log
+  local entry
   [ "${#failed_logs[@]}" -gt 0 ] || return 0
   echo
-  echo "==== what failed (${#failed_logs[@]}), each suite's failed checks and its last lines"
+  echo "==== what failed: each suite's failed checks and its last lines"
   for entry in "${failed_logs[@]}"; do
-    title=${entry%%|*}
-    log=${entry#*|}
-    echo "---- $title"
-    if [ -s "$log" ]; then
-      grep -E "^(not ok|FAIL)|failure\(s\)|^  - |panicked" "$log" | head -n 40 || true
-      echo "   (its last 25 lines:)"
-      tail -n 25 "$log"
+    echo "---- ${entry%%|*}"
+    if [ -s "${entry#*|}" ]; then
+      grep -E "^(not ok|FAIL)|failure\(s\)|^  - |panicked" "${entry#*|}" | head -n 20 || true
+      echo "   (its last 15 lines:)"
+      tail -n 15 "${entry#*|}"
     fi
   done
-  echo "==== end of what failed"
+  echo "==== what failed (${#failed_logs[@]}):"
+  for entry in "${failed_logs[@]}"; do
+    echo "  ${entry%%|*}"
+  done
 }
 
 free_port() {
