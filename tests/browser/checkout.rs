@@ -86,6 +86,19 @@ fn shown(store: &TestStore, selector: &str) -> bool {
         .is_some_and(|e| !e.has_attribute("hidden"))
 }
 
+/// Waits (up to 3 s) until the order request in flight has had its answer: "Place order" is
+/// enabled again. A click on "Place order" or "Try again" while one is in flight is ignored (one
+/// order at a time), so a step that waited only for the request to be *sent* must wait for this
+/// before its next click; on a loaded machine the answer can take a while to be handled.
+async fn answered(store: &TestStore) -> bool {
+    wait_for(3000, || {
+        store
+            .find("#co-place")
+            .is_some_and(|b| !b.unchecked_into::<HtmlButtonElement>().disabled())
+    })
+    .await
+}
+
 fn focused_id(store: &TestStore) -> String {
     store
         .root()
@@ -441,6 +454,7 @@ async fn every_order_error_goes_to_its_place() {
     );
     store.click("#co-notice .co-try-again");
     assert!(wait_for(3000, || keys().len() == 4).await);
+    assert!(answered(&store).await);
     assert!(store.text("#co-notice").contains("can't take this order"));
 
     // out_of_stock → the item is marked in the review
@@ -480,6 +494,8 @@ async fn every_order_error_goes_to_its_place() {
         "",
     );
     place(&store).await;
+    assert!(wait_for(3000, || keys().len() == before + 1).await);
+    assert!(answered(&store).await);
     assert!(wait_for(3000, || store.find("#co-notice .co-try-again").is_some()).await);
     co_answer(
         502,
@@ -488,6 +504,7 @@ async fn every_order_error_goes_to_its_place() {
     );
     store.click("#co-notice .co-try-again");
     assert!(wait_for(3000, || keys().len() == before + 2).await);
+    assert!(answered(&store).await);
     let k = keys();
     assert_eq!(
         k[before],
@@ -528,6 +545,8 @@ async fn the_key_survives_a_remount() {
         "",
     );
     place(&store).await;
+    assert!(wait_for(3000, || keys().len() == 1).await);
+    assert!(answered(&store).await);
     assert!(wait_for(3000, || store.find("#co-notice .co-try-again").is_some()).await);
     let first = keys()[0].clone();
     assert!(first.starts_with("amg-w-"));
@@ -552,6 +571,7 @@ async fn the_key_survives_a_remount() {
         store.text("#co-place")
     );
     assert_eq!(keys()[1], first, "same key after a remount");
+    assert!(answered(&store).await);
 
     // changing the details makes a new key
     store.type_into("#co-name", "Aisha B. Bello");
