@@ -3,14 +3,15 @@
 # first load into a module fetched later (feature `split`: Leptos `wasm_split`, fallible, around
 # the two pages), the pipeline cargo-leptos uses, which Trunk cannot run:
 #   cargo build (wasm-release profile, relocations kept) -> wasm-split -> wasm-bindgen (main
-#   module) -> wasm-opt -Oz (every module)
+#   module) -> wasm-opt -Oz (every module; the main one without wasm-streams' unused stream
+#   classes, whose JS scripts/drop-unused-classes.mjs takes out of the glue)
 # then the names get one build hash (the files import each other, so they share it; the proxy
 # caches hashed names for a year), the loader gets the main module's names, the demo page is
 # copied without Trunk's tags, every script is minified, and every script and wasm gets a `.br`
 # and a `.gz` beside it.
 #
 # Needs wasm-split-cli (`scripts/setup.sh --web` installs it; WASM_SPLIT overrides the path),
-# wasm-bindgen, wasm-opt, terser and brotli. The build uses its own target dir
+# wasm-bindgen, wasm-opt, node, terser and brotli. The build uses its own target dir
 # (target/split-build): its RUSTFLAGS differ from the browser tests', so sharing one would
 # rebuild everything each time.
 set -euo pipefail
@@ -34,7 +35,19 @@ opt=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ex
 # WASM_OPT_KEEP_NAMES=1 keeps the functions' names (for a profile, bench/typeahead-trace.mjs);
 # never for a shipped build, whose size it changes
 [ "${WASM_OPT_KEEP_NAMES:-}" = 1 ] && opt+=(--debuginfo)
-wasm-opt "${opt[@]}" -o "$out/pkg/amigo_bg.wasm" "$out/pkg/amigo_bg.wasm"
+# wasm-streams' three stream classes reach the first load through Leptos's server-function client,
+# which this store never calls: their exports go (wasm-opt), then their classes
+# (scripts/drop-unused-classes.mjs, which stops the build if anything still names them)
+unused=(IntoUnderlyingSource IntoUnderlyingSink IntoUnderlyingByteSource)
+patterns=()
+for c in "${unused[@]}"; do
+  lower=$(echo "$c" | tr '[:upper:]' '[:lower:]')
+  patterns+=("$lower*" "__wbg_$lower*")
+done
+# (before -Oz, so their code goes with them)
+wasm-opt --remove-exports --pass-arg="remove-exports@$(IFS=,; echo "${patterns[*]}")" "${opt[@]}" \
+  -o "$out/pkg/amigo_bg.wasm" "$out/pkg/amigo_bg.wasm"
+node scripts/drop-unused-classes.mjs "$out/pkg/amigo.js" "$out/pkg/amigo_bg.wasm" "${unused[@]}"
 for chunk in "$out"/split/*.wasm; do
   [ "$(basename "$chunk")" = amigo.wasm ] && continue
   wasm-opt "${opt[@]}" -o "$out/pkg/$(basename "$chunk")" "$chunk"
