@@ -35,7 +35,8 @@ function apply(slots, table, what, complete) {
     var slot = NAMES.indexOf(name);
     if (slot < 0) return what + " has an unknown text name \"" + name.slice(0, 40) + "\"";
     var text = table[name];
-    if (typeof text !== "string" || !text.trim() || text.indexOf(SEP) >= 0) return what + " \"" + name + "\" must be a non-empty string";
+    if (typeof text !== "string" || !text.trim()) return what + " \"" + name + "\" must be a non-empty string";
+    if (text.indexOf(SEP) >= 0) return what + " \"" + name + "\" holds the control character U+001F";
     var allowed = HOLES[slot] ? HOLES[slot].split(" ") : [];
     var used = holes(text);
     for (var h = 0; h < used.length; h++) {

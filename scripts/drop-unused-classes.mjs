@@ -27,7 +27,9 @@ const fail = (message) => {
 
 let lines = fs.readFileSync(glue, 'utf8').split('\n');
 for (const name of classes) {
-  if (lines.some((l) => /__wrap|_new\b/.test(l) && l.includes(name))) fail(`${glue} creates ${name} objects: it is used`);
+  // wasm-bindgen names a class's imports and exports in lower case (`__wbg_intounderlyingsink_new`)
+  const named = (l) => l.toLowerCase().includes(name.toLowerCase());
+  if (lines.some((l) => /__wrap|_new\b/.test(l) && named(l))) fail(`${glue} creates ${name} objects: it is used`);
   // `export class Name {` … `if (Symbol.dispose) Name.prototype[Symbol.dispose] = …;`
   const start = lines.indexOf(`export class ${name} {`);
   const end = lines.findIndex((l, i) => i > start && l.startsWith(`if (Symbol.dispose) ${name}.prototype`));
@@ -37,7 +39,7 @@ for (const name of classes) {
   const fin = lines.indexOf(`const ${name}Finalization = (typeof FinalizationRegistry === 'undefined')`);
   if (fin < 0 || !lines[fin + 2]?.trim().endsWith(');')) fail(`${glue} has no ${name}Finalization shaped as wasm-bindgen writes it`);
   lines.splice(fin, 3);
-  const left = lines.findIndex((l) => l.includes(name));
+  const left = lines.findIndex(named);
   if (left >= 0) fail(`${glue} still names ${name} at line ${left + 1}: ${lines[left].trim()}`);
 }
 

@@ -238,7 +238,7 @@ async function wordingModule() {
     ['{"add_to_kart": "Buy"}', 'data-wording has an unknown text name "add_to_kart"'],
     ['{"checkout": 3}', 'data-wording "checkout" must be a non-empty string'],
     ['{"checkout": "  "}', 'data-wording "checkout" must be a non-empty string'],
-    ['{"checkout": "Pay\\u001fnow"}', 'data-wording "checkout" must be a non-empty string'],
+    ['{"checkout": "Pay\\u001fnow"}', 'data-wording "checkout" holds the control character U+001F'],
     ['{"only_left": "{count} left"}', 'data-wording "only_left" uses {count}, which that text does not have (it has {n})'],
     ['{"checkout": "Pay {n}"}', 'data-wording "checkout" uses {n}, which that text does not have'],
     ['["checkout"]', 'data-wording is not a JSON object of text names to strings'],
