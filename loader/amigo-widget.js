@@ -45,6 +45,9 @@
   var hosts = [];
   var stopped = false;
   var RESERVE = "max(100vh, 640px)";
+  // the page API's methods, on each <amigo-store> element and on the element data-target names;
+  // the store knows the first three by their place here
+  var METHODS = ["open", "addToCart", "cart", "on"];
 
   function hint(rel, href) {
     try {
@@ -222,21 +225,12 @@
   }
 
   // The page's API for the store on `host`: the store's controller (registered by the wasm on
-  // the host as __amigoController) is one function, controller(method, a, b, resolve, reject),
-  // that settles the call's Promise; the store checks whatever a page passes.
+  // the host as __amigoController) is one function, controller(method, args, resolve, reject),
+  // that settles the call's Promise: the method by its number (METHODS' order), the page's two
+  // arguments as a JSON array, which the store checks.
   function api(host) {
     if (host.__amigoApi) return host.__amigoApi;
     var queue = [];
-    function invoke(c, method, args) {
-      return new Promise(function (resolve, reject) { c(method, args[0], args[1], resolve, reject); });
-    }
-    function call(method, args) {
-      var c = host.__amigoController;
-      if (c) return invoke(c, method, args);
-      return new Promise(function (resolve, reject) {
-        queue.push({ method: method, args: args, resolve: resolve, reject: reject });
-      });
-    }
     // queued calls run one after another, each once the one before has settled: an
     // addToCart waits for its catalog read, and the cart must see the calls in the page's order
     host.addEventListener("amigo:ready", function () {
@@ -246,16 +240,13 @@
       queue = [];
       waiting.reduce(function (before, q) {
         return before.then(function () {
-          var done = invoke(c, q.method, q.args);
-          done.then(q.resolve, q.reject);
-          return done.then(null, function () {});
+          return new Promise(function (resolve) {
+            c(q[0], q[1], function (v) { q[2](v); resolve(); }, function (e) { q[3](e); resolve(); });
+          }).then(null, q[3]);
         });
       }, Promise.resolve());
     });
     var a = {
-      open: function (route) { return call("open", [route]); },
-      addToCart: function (productId, quantity) { return call("addToCart", [productId, quantity]); },
-      cart: function () { return call("cart", []); },
       on: function (event, handler) {
         if (typeof handler !== "function") throw new TypeError("on(event, handler): handler must be a function");
         var type = String(event);
@@ -265,6 +256,22 @@
         return function () { host.removeEventListener(type, listener); };
       }
     };
+    // open(route), addToCart(productId, quantity), cart(): the store reads at most two
+    // arguments, as JSON made now (so a later change to the page's object changes nothing);
+    // NaN and Infinity go as text, to be refused as the bad numbers they are rather than read as
+    // null, and what JSON cannot carry rejects the call with the browser's TypeError
+    METHODS.slice(0, 3).forEach(function (method, i) {
+      a[method] = function (x, y) {
+        return new Promise(function (resolve, reject) {
+          var args = JSON.stringify([x, y], function (k, v) {
+            return typeof v === "number" && !isFinite(v) ? String(v) : v;
+          });
+          var c = host.__amigoController;
+          if (c) c(i, args, resolve, reject);
+          else queue.push([i, args, resolve, reject]);
+        });
+      };
+    });
     host.__amigoApi = a;
     return a;
   }
@@ -378,29 +385,22 @@
   }
 
   if (window.customElements && !customElements.get("amigo-store")) {
-    customElements.define(
-      "amigo-store",
-      class extends HTMLElement {
-        connectedCallback() {
-          if (this._amigoMounted) return;
-          this._amigoMounted = true;
-          mount(this, {
-            proxy: this.getAttribute("proxy"),
-            api: this.getAttribute("api"),
-            routing: this.getAttribute("routing"),
-            merchant: this.getAttribute("merchant"),
-            features: this.getAttribute("features"),
-            analytics: this.getAttribute("analytics"),
-            lang: this.getAttribute("lang"),
-            wording: this.getAttribute("wording")
-          });
-        }
-        open(route) { return api(this).open(route); }
-        addToCart(productId, quantity) { return api(this).addToCart(productId, quantity); }
-        cart() { return api(this).cart(); }
-        on(event, handler) { return api(this).on(event, handler); }
+    var Store = class extends HTMLElement {
+      connectedCallback() {
+        if (this._amigoMounted) return;
+        this._amigoMounted = true;
+        var cfg = {};
+        var el = this;
+        ["proxy", "api", "routing", "merchant", "features", "analytics", "lang", "wording"].forEach(function (name) {
+          cfg[name] = el.getAttribute(name);
+        });
+        mount(this, cfg);
       }
-    );
+    };
+    METHODS.forEach(function (name) {
+      Store.prototype[name] = function (x, y) { return api(this)[name](x, y); };
+    });
+    customElements.define("amigo-store", Store);
   }
 
   var d = script ? script.dataset : {};
@@ -422,7 +422,7 @@
     }
     mount(target, d);
     var a = api(target);
-    ["open", "addToCart", "cart", "on"].forEach(function (name) {
+    METHODS.forEach(function (name) {
       if (!(name in target)) target[name] = a[name];
     });
     var early = window.AmigoStore;

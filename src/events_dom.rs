@@ -3,8 +3,8 @@
 //! shadow root). The loader forwards them to `window.dataLayer` for
 //! `data-analytics="datalayer"`.
 
-use wasm_bindgen::JsValue;
-use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CustomEvent, HtmlElement};
 
 use crate::events::{Sink, Tell};
 use crate::state::scope::Scope;
@@ -68,13 +68,16 @@ impl Emitter {
         {
             return;
         }
-        let init = CustomEventInit::new();
-        init.set_bubbles(true);
-        init.set_composed(true);
+        // a plain object written like the detail, not `CustomEventInit`'s setters: three fewer
+        // imports in the first load
+        let init = JsObject::new();
+        init.set("bubbles", &JsValue::TRUE);
+        init.set("composed", &JsValue::TRUE);
         let mut detail = JsObject::new();
         event.detail(&self.store, &mut detail);
-        init.set_detail(&detail.0);
-        if let Ok(ev) = CustomEvent::new_with_event_init_dict(event.name(), &init) {
+        init.set("detail", &detail.0);
+        if let Ok(ev) = CustomEvent::new_with_event_init_dict(event.name(), init.0.unchecked_ref())
+        {
             let _ = self.host.dispatch_event(&ev);
         }
     }

@@ -3,8 +3,9 @@
 //! copy `cart()` hands out. Unit-tested natively; [`crate::host_api_dom`] wires it to the host
 //! element.
 //!
-//! Arguments arrive as whatever the page passed, read into an [`Arg`], so anything unexpected is
-//! refused with a sentence the page's developer can act on.
+//! Arguments arrive as the loader hands them over, the page's two values as one JSON array (see
+//! [`args_from_json`]), read into an [`Arg`] each, so anything unexpected is refused with a
+//! sentence the page's developer can act on.
 
 use amigo_types::catalog::MAX_SEARCH_LEN;
 
@@ -29,6 +30,39 @@ pub enum Arg {
     Entry(String, Option<String>),
     /// Anything else (an array, an object of other keys, a boolean).
     Other,
+}
+
+impl From<serde_json::Value> for Arg {
+    fn from(v: serde_json::Value) -> Self {
+        use serde_json::Value;
+        match v {
+            Value::Null => Arg::Missing,
+            Value::String(s) => Arg::Text(s),
+            Value::Number(n) => n.as_f64().map_or(Arg::Other, Arg::Number),
+            Value::Object(map) if map.len() == 1 => match map.into_iter().next() {
+                Some((k, v)) => Arg::Entry(k, v.as_str().map(str::to_owned)),
+                None => Arg::Other,
+            },
+            _ => Arg::Other,
+        }
+    }
+}
+
+/// The two arguments of a call, from the JSON array the loader makes of them
+/// (`JSON.stringify([a, b])`: `undefined` reads as `null`, and the loader writes `NaN`,
+/// `Infinity` and `BigInt`s as text so that they are refused, or read, as such). Anything but an
+/// array reads as two [`Arg::Other`]s, which every method refuses.
+pub fn args_from_json(text: &str) -> (Arg, Arg) {
+    match serde_json::from_str::<Vec<serde_json::Value>>(text) {
+        Ok(values) => {
+            let mut values = values.into_iter().map(Arg::from);
+            (
+                values.next().unwrap_or(Arg::Missing),
+                values.next().unwrap_or(Arg::Missing),
+            )
+        }
+        Err(_) => (Arg::Other, Arg::Other),
+    }
 }
 
 fn slug(raw: Option<&str>, what: &str) -> Result<String, String> {
@@ -149,18 +183,41 @@ mod tests {
     use super::*;
     use serde_json::{Value, json};
 
-    /// What the page's value reads as (the browser side does the same with a `JsValue`).
+    /// What the page's value reads as.
     fn arg(v: Value) -> Arg {
-        match v {
-            Value::Null => Arg::Missing,
-            Value::String(s) => Arg::Text(s),
-            Value::Number(n) => Arg::Number(n.as_f64().unwrap()),
-            Value::Object(map) if map.len() == 1 => {
-                let (k, v) = map.into_iter().next().unwrap();
-                Arg::Entry(k, v.as_str().map(str::to_owned))
-            }
-            _ => Arg::Other,
+        Arg::from(v)
+    }
+
+    #[test]
+    fn the_loaders_json_reads_into_two_arguments() {
+        assert_eq!(
+            args_from_json(r#"[7,null]"#),
+            (Arg::Number(7.0), Arg::Missing)
+        );
+        assert_eq!(args_from_json("[]"), (Arg::Missing, Arg::Missing));
+        assert_eq!(
+            args_from_json(r#"[{"product":"a-b"},"x"]"#),
+            (
+                Arg::Entry("product".into(), Some("a-b".into())),
+                Arg::Text("x".into())
+            )
+        );
+        assert_eq!(
+            args_from_json(r#"[{"product":3},[1]]"#),
+            (Arg::Entry("product".into(), None), Arg::Other)
+        );
+        assert_eq!(
+            args_from_json(r#"[{"a":1,"b":2},true]"#),
+            (Arg::Other, Arg::Other)
+        );
+        // not what the loader sends: refused by every method
+        for bad in ["", "{}", "7", "[1,", "\"x\""] {
+            assert_eq!(args_from_json(bad), (Arg::Other, Arg::Other), "{bad}");
         }
+        // the loader's text for NaN is refused as a quantity, read as text for an id
+        let (id, q) = args_from_json(r#"["7","NaN"]"#);
+        assert_eq!(add_args(&id, &Arg::Missing), Ok((7, 1)));
+        assert!(add_args(&id, &q).unwrap_err().contains("quantity"));
     }
 
     #[test]

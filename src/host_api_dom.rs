@@ -1,17 +1,15 @@
 //! Registers the store's controller on its host element (`__amigoController`), which the
 //! loader's public API (`open`, `addToCart`, `cart`, `on`, on the element and on
 //! `window.AmigoStore`) calls once the store is ready, replaying calls queued before. The
-//! controller is one function, `controller(method, a, b, resolve, reject)`, that settles the
-//! Promise the loader hands out; a refused call rejects with a `TypeError` (bad arguments) or an
+//! controller is one function, `controller(method, args, resolve, reject)` (the method by its
+//! number, the page's two arguments as a JSON array), that settles the Promise the loader hands
+//! out; a refused call rejects with a `TypeError` (bad arguments) or an
 //! `Error` (the catalog says no) whose message says why.
 //!
-//! Only that function is in the first-load module: what a call does (reading its arguments, the
-//! catalog read of `addToCart`, the cart copy) lives in the product page and cart module
-//! (`split` builds), which is prefetched when the browser idles and loaded by the first call
-//! that needs it.
-
-use std::future::Future;
-use std::pin::Pin;
+//! Only that function is in the first-load module, and all it does is hand the call over: what a
+//! call does (reading its arguments, the catalog read of `addToCart`, the cart copy, settling the
+//! Promise) lives in the product page and cart module (`split` builds), which is prefetched when
+//! the browser idles and loaded by the first call that needs it.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,7 +19,7 @@ use web_sys::HtmlElement;
 
 use crate::api::ProxyClient;
 use crate::events_dom::JsObject;
-use crate::host_api::{Arg, add_args, cart_copy, open_route};
+use crate::host_api::{Arg, add_args, args_from_json, cart_copy, open_route};
 use crate::state::cart_store::CartStore;
 use crate::state::router::Router;
 use crate::state::shop::Shop;
@@ -35,8 +33,14 @@ pub(crate) struct Controls {
     sells_data: bool,
 }
 
-/// A call's answer: the value the Promise resolves to, or the error it rejects with.
-type Answer = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+/// One call from the page: the method by its number, the page's arguments as JSON text, and the
+/// two functions that settle the call's Promise.
+pub(crate) struct PageCall {
+    method: u32,
+    args: JsValue,
+    resolve: js_sys::Function,
+    reject: js_sys::Function,
+}
 
 /// The module holding the API's work could not be downloaded.
 #[derive(Debug)]
@@ -57,26 +61,29 @@ pub fn register(host: &HtmlElement, shop: &Shop, sells_data: bool) {
         client: shop.client.clone(),
         sells_data,
     };
-    type Call = dyn Fn(String, JsValue, JsValue, js_sys::Function, js_sys::Function);
+    // plain values only (a number and the arguments' JSON text as a JS value): the first module
+    // carries the glue of every type a closure takes
+    type Call = dyn Fn(u32, JsValue, js_sys::Function, js_sys::Function);
     let call = Closure::<Call>::new(
-        move |method: String,
-              a: JsValue,
-              b: JsValue,
-              resolve: js_sys::Function,
-              reject: js_sys::Function| {
+        move |method: u32, args: JsValue, resolve: js_sys::Function, reject: js_sys::Function| {
             let controls = controls.clone();
+            let call = PageCall {
+                method,
+                args,
+                resolve,
+                reject: reject.clone(),
+            };
             spawn_local(async move {
-                let answer = match load_call(controls, method, a, b).await {
-                    Ok(answer) => answer.await,
-                    Err(ApiMissing) => Err(js_sys::Error::new(
-                        "the store's module could not be downloaded; try again",
-                    )
-                    .into()),
-                };
-                let _ = match answer {
-                    Ok(v) => resolve.call1(&JsValue::NULL, &v),
-                    Err(e) => reject.call1(&JsValue::NULL, &e),
-                };
+                // the later module answers the call and settles it; here only its download can
+                // fail (keeping the answer's code out of the first load)
+                if load_call(controls, call).await.is_err() {
+                    let _ = reject.call1(
+                        &JsValue::NULL,
+                        &js_sys::Error::new(
+                            "the store's module could not be downloaded; try again",
+                        ),
+                    );
+                }
             });
         },
     );
@@ -89,53 +96,39 @@ pub fn register(host: &HtmlElement, shop: &Shop, sells_data: bool) {
     call.forget();
 }
 
-/// The API's work, once its module is here (a split build downloads it first; otherwise it is
-/// already in the one module).
+/// Hands the call to the API's work, once its module is here (a split build downloads it
+/// first; otherwise it is already in the one module).
 // the split build awaits the module's download, the other has nothing to wait for
-#[allow(clippy::let_and_return)]
-async fn load_call(
-    c: Controls,
-    method: String,
-    a: JsValue,
-    b: JsValue,
-) -> Result<Answer, ApiMissing> {
-    let answer = api_call(c, method, a, b);
+#[allow(clippy::let_and_return, clippy::unused_async)]
+async fn load_call(c: Controls, call: PageCall) -> Result<(), ApiMissing> {
+    let started = api_call(c, call);
     #[cfg(feature = "split")]
-    let answer = answer.await;
-    answer
+    let started = started.await;
+    started
 }
 
+/// Runs the call in the background and settles its Promise with the answer.
 #[cfg_attr(
     feature = "split",
     leptos::wasm_split::wasm_split(pages, wasm_split_path = ::leptos::wasm_split, fallible)
 )]
 // the split module's entry takes its arguments by value (its ABI), in every build alike
 #[allow(clippy::needless_pass_by_value)]
-fn api_call(c: Controls, method: String, a: JsValue, b: JsValue) -> Result<Answer, ApiMissing> {
-    Ok(Box::pin(answer(c, method, arg(&a), arg(&b))))
-}
-
-/// What the page passed, as the API reads it.
-fn arg(v: &JsValue) -> Arg {
-    if v.is_undefined() || v.is_null() {
-        return Arg::Missing;
-    }
-    if let Some(s) = v.as_string() {
-        return Arg::Text(s);
-    }
-    if let Some(n) = v.as_f64() {
-        return Arg::Number(n);
-    }
-    if v.is_object() && !js_sys::Array::is_array(v) {
-        let keys = js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>());
-        if keys.length() == 1
-            && let Some(key) = keys.get(0).as_string()
-        {
-            let value = js_sys::Reflect::get(v, &JsValue::from_str(&key)).ok();
-            return Arg::Entry(key, value.and_then(|v| v.as_string()));
-        }
-    }
-    Arg::Other
+fn api_call(c: Controls, call: PageCall) -> Result<(), ApiMissing> {
+    let PageCall {
+        method,
+        args,
+        resolve,
+        reject,
+    } = call;
+    let (a, b) = args_from_json(&args.as_string().unwrap_or_default());
+    spawn_local(async move {
+        let _ = match answer(c, method, a, b).await {
+            Ok(v) => resolve.call1(&JsValue::NULL, &v),
+            Err(e) => reject.call1(&JsValue::NULL, &e),
+        };
+    });
+    Ok(())
 }
 
 fn type_error(message: &str) -> JsValue {
@@ -146,14 +139,19 @@ fn error(message: &str) -> JsValue {
     js_sys::Error::new(message).into()
 }
 
-async fn answer(c: Controls, method: String, a: Arg, b: Arg) -> Result<JsValue, JsValue> {
-    match method.as_str() {
-        "open" => {
+/// The loader's numbers for the methods, in its order (`loader/amigo-widget.js`).
+const OPEN: u32 = 0;
+const ADD_TO_CART: u32 = 1;
+const CART: u32 = 2;
+
+async fn answer(c: Controls, method: u32, a: Arg, b: Arg) -> Result<JsValue, JsValue> {
+    match method {
+        OPEN => {
             let route = open_route(&a, c.sells_data).map_err(|e| type_error(&e))?;
             c.router.go(route);
             Ok(JsValue::UNDEFINED)
         }
-        "addToCart" => {
+        ADD_TO_CART => {
             let (id, quantity) = add_args(&a, &b).map_err(|e| type_error(&e))?;
             let product = c
                 .client
@@ -171,7 +169,7 @@ async fn answer(c: Controls, method: String, a: Arg, b: Arg) -> Result<JsValue, 
             c.cart.add(&product, quantity);
             copy(c.cart)
         }
-        "cart" => copy(c.cart),
+        CART => copy(c.cart),
         _ => Err(type_error("unknown method")),
     }
 }

@@ -58,14 +58,18 @@ macro_rules! texts {
         /// How many texts there are in all.
         pub const COUNT: usize = FIRST_COUNT + [$(stringify!($lkey),)*].len();
 
-        const FIRST_ENGLISH: [&str; FIRST_COUNT] = [$($en,)*];
+        /// `Text`'s English, one after another: one string and a table of where each ends is
+        /// a third of the first load's bytes that a table of `&str`s (a pointer and a length
+        /// each) would be.
+        const FIRST_ENGLISH: &str = concat!($($en,)*);
+        const FIRST_ENDS: [u16; FIRST_COUNT + 1] = ends([$($en.len(),)*]);
 
         impl Key for Text {
             fn slot(self) -> usize {
                 self as usize
             }
             fn english(self) -> &'static str {
-                FIRST_ENGLISH[self as usize]
+                nth(FIRST_ENGLISH, &FIRST_ENDS, self as usize)
             }
         }
 
@@ -74,11 +78,17 @@ macro_rules! texts {
                 FIRST_COUNT + self as usize
             }
             fn english(self) -> &'static str {
-                // only reached from the later modules: wasm-split moves this table there
-                const LATER_ENGLISH: [&str; COUNT - FIRST_COUNT] = [$($len,)*];
-                LATER_ENGLISH[self as usize]
+                // only reached from the later modules: wasm-split moves these there
+                const LATER_ENGLISH: &str = concat!($($len,)*);
+                const LATER_ENDS: [u16; COUNT - FIRST_COUNT + 1] = ends([$($len.len(),)*]);
+                nth(LATER_ENGLISH, &LATER_ENDS, self as usize)
             }
         }
+
+        /// Every text, in slot order (for the tests of the joined English).
+        #[cfg(all(test, not(target_arch = "wasm32")))]
+        const EVERY: ([Text; FIRST_COUNT], [Later; COUNT - FIRST_COUNT]) =
+            ([$(Text::$key,)*], [$(Later::$lkey,)*]);
 
         /// The English of the text in `slot` (every text, for the checks of a whole table and
         /// the loader's placeholder list; the shipped widget reads English through
@@ -89,6 +99,35 @@ macro_rules! texts {
             ALL[slot]
         }
     };
+}
+
+/// Where each of `N` texts of these lengths starts in their concatenation, and where the last
+/// one ends: `N + 1` offsets (the build stops if the texts outgrow `u16`).
+const fn ends<const N: usize, const M: usize>(lens: [usize; N]) -> [u16; M] {
+    assert!(M == N + 1);
+    let mut out = [0u16; M];
+    let mut at = 0;
+    let mut i = 0;
+    while i < N {
+        at += lens[i];
+        assert!(
+            at <= u16::MAX as usize,
+            "the texts outgrow their u16 offsets"
+        );
+        out[i + 1] = at as u16;
+        i += 1;
+    }
+    out
+}
+
+/// The `i`th of the texts `joined` holds, `ends` saying where each starts ([`ends`]).
+fn nth(joined: &'static str, ends: &[u16], i: usize) -> &'static str {
+    match (ends.get(i), ends.get(i + 1)) {
+        (Some(&a), Some(&b)) => joined
+            .get(usize::from(a)..usize::from(b))
+            .unwrap_or_default(),
+        _ => "",
+    }
 }
 
 /// The name of the text in `slot`, as `data-wording` spells it (`add_to_cart`).
@@ -452,5 +491,34 @@ texts! {
         open_data_checkout = "Open your checkout to pay or see the store's bank details. Once it is paid, the store buys your data and the checkout shows it.";
         buy_again = "Buy again";
         buy_again_hint = "Buy again only if you have not paid: an unpaid checkout expires by itself.";
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // `english_of` (every text's English as its own literal) is native only
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn the_joined_english_gives_each_text_its_own() {
+        let (first, later) = EVERY;
+        for t in first {
+            assert_eq!(t.english(), english_of(t.slot()), "{t:?}");
+        }
+        for t in later {
+            assert_eq!(t.english(), english_of(t.slot()), "{t:?}");
+        }
+        assert_eq!(first[0].english(), "Shop");
+        assert_eq!(later.len(), COUNT - FIRST_COUNT);
+    }
+
+    #[test]
+    fn a_slot_past_the_end_is_empty_not_a_panic() {
+        let ends: [u16; 3] = ends([2, 3]);
+        assert_eq!(ends, [0, 2, 5]);
+        assert_eq!(nth("abcde", &ends, 0), "ab");
+        assert_eq!(nth("abcde", &ends, 1), "cde");
+        assert_eq!(nth("abcde", &ends, 2), "");
     }
 }

@@ -2,7 +2,8 @@
 // (scripts/build-widget.sh): the store shows without it, prefetches it when idle, shows checkout
 // and order tracking from it (three rounds, so the module's indirect calls keep working), and when
 // the module cannot be downloaded shows an alert with Retry instead of crashing, then recovers on
-// Retry. Fails on any page error or unexpected console error. Leaving the tracking page of an
+// Retry; a page API call made while the product page and cart module cannot be downloaded is
+// refused, saying so, and answers once it can. Fails on any page error or unexpected console error. Leaving the tracking page of an
 // order that does not exist before its lookup answers used to panic ("Tried to access a reactive
 // value that has already been disposed", then `unreachable`); the rounds below do exactly that.
 //
@@ -19,6 +20,8 @@ const ORDER = '#/order/AMG-COM-1?phone=08030000000'; // no such order: tracking 
 const expected404 = (url) => url.includes('/api/orders/AMG-COM-1');
 const chunk = '**/widget/split_checkout-*.wasm';
 const isChunk = (u) => /\/split_checkout-[0-9a-f]{16}\.wasm$/.test(u);
+const pagesModule = '**/widget/split_pages-*.wasm';
+const isPagesModule = (u) => /\/split_pages-[0-9a-f]{16}\.wasm$/.test(u);
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -48,8 +51,9 @@ async function open() {
     if (text.startsWith('Failed to load resource') && expected404(lastBad)) return;
     // and, where the test aborts the module's download, exactly the browser's own line for that
     // request (its location is the module's URL), whenever it arrives: nothing of the widget's
-    if (page.chunkAborted && text === 'Failed to load resource: net::ERR_INTERNET_DISCONNECTED'
-      && isChunk(m.location().url)) return;
+    if (text === 'Failed to load resource: net::ERR_INTERNET_DISCONNECTED'
+      && ((page.chunkAborted && isChunk(m.location().url))
+        || (page.pagesAborted && isPagesModule(m.location().url)))) return;
     problems.push(`console error: ${text}`);
     console.log(`  (console error: ${text.split('\n')[0]} ${text.split('\n')[1] || ''})`);
   });
@@ -103,6 +107,29 @@ async function open() {
   check(attempts.join(',') === 'aborted,served', `one failed download, then one on Retry (${attempts.join(',')})`);
   // the failure is the store's to show, not a console error: the loader only warns
   check(page.downloadWarnings >= 1, `the failed download is a console warning (${page.downloadWarnings})`);
+  await page.close();
+}
+
+// 3. the page's API while the product page and cart module cannot be downloaded: the first
+// module only hands a call over to that module, so the call is refused with an Error that says
+// so; once the module can be downloaded the same call answers (a failed download is not kept).
+{
+  const page = await open();
+  page.pagesAborted = true;
+  let aborted = 0;
+  await page.route(pagesModule, (route) => { aborted++; return route.abort('internetdisconnected'); });
+  await page.goto(`${base}/`);
+  await page.waitForFunction(() => {
+    const host = document.querySelector('#amigo-store');
+    return host && host.__amigoController && host.hasAttribute('data-amigo-live');
+  }, null, { timeout: 20000 });
+  const refused = await page.evaluate(() => window.AmigoStore.cart().then(() => 'resolved', (e) => `${e.name}: ${e.message}`));
+  check(refused === "Error: the store's module could not be downloaded; try again",
+    `an API call while its module cannot be downloaded is refused, saying so (${refused})`);
+  check(aborted >= 1, `the module's download was tried and failed (${aborted})`);
+  await page.unroute(pagesModule);
+  const lines = await page.evaluate(() => window.AmigoStore.cart().then((c) => (Array.isArray(c.lines) ? c.lines.length : 'no lines'), (e) => e.message));
+  check(lines === 0, `the same call answers once the module can be downloaded (${lines} lines)`);
   await page.close();
 }
 
