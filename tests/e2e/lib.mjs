@@ -69,7 +69,8 @@ export async function launch(viewport, { colorScheme = 'light', bypassCSP = fals
     if (m.type() !== 'error') return;
     const i = expected.findIndex((re) => re.test(m.text()));
     if (i >= 0) expected.splice(i, 1);
-    else failures.push(`console error: ${m.text()}`);
+    // a failed load names its resource: which request was refused is the first thing to know
+    else failures.push(`console error: ${m.text()}${m.location().url ? ` (at ${m.location().url})` : ''}`);
   });
   const expectConsoleError = (re) => expected.push(re);
   return { ctx, page, wasm, expectConsoleError };
