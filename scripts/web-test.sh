@@ -165,13 +165,18 @@ export AMIGO_TRANSFER_ACCOUNT_NAME="Amigo Demo Store Ltd"
 export AMIGO_TRANSFER_BANK_NAME="Sandbox Bank"
 export AMIGO_TRANSFER_ACCOUNT_NUMBER="0123456789"
 
-# Every suite's browsers reach the proxy from the one loopback address, so to the proxy they are
-# one client browsing, searching and tracking as much as dozens of shoppers within a minute, with
-# the order streams of closed tabs still counted until the proxy next writes to them. Under the
-# per-client limits a shop runs with (60 uncached catalog reads and 120 order lookups a minute, 8
-# open order streams) a fast run is refused with 429s it did not earn. The limits themselves are
-# tested by the proxy's API suite.
+# Every suite's browsers reach the proxy from the one loopback address, and every checkout gives
+# the same phone (08031234567), so to the proxy they are one client browsing, searching, tracking,
+# ordering and topping up as much as dozens of shoppers within a minute, with the order streams of
+# closed tabs still counted until the proxy next writes to them. Under the per-client limits a shop
+# runs with (60 uncached catalog reads, 120 order lookups, 20 order attempts and 10 data purchases a
+# minute; 5 orders a minute and 5 top-ups an hour for one phone; 8 open order streams) how many
+# requests land in the same minute depends on how fast the machine runs the suites, so a fast run
+# is refused with 429s it did not earn (WORDS E2E's order was, in CI, after the suites before it).
+# The limits themselves are tested by the proxy's API suite.
 export AMIGO_CATALOG_RATE_PER_IP=6000 AMIGO_LOOKUP_RATE_PER_IP=6000 AMIGO_EVENT_STREAMS_PER_CLIENT=1000
+export AMIGO_ORDER_RATE_PER_IP=6000 AMIGO_ORDER_RATE_PER_PHONE=6000
+export AMIGO_DATA_RATE_PER_IP=6000 AMIGO_DATA_RATE_PER_PHONE=6000
 
 # start_proxy RUN [PAYMENT [FLAG...]]: a fresh proxy and sandbox, taking payment as PAYMENT says
 # (`none`, the default, `paystack` or `transfer`), with any further proxy flags
