@@ -85,7 +85,8 @@ pub struct Cli {
     /// Orders a client IP may place per minute.
     #[arg(long, env = "AMIGO_ORDER_RATE_PER_IP", default_value = "20", value_parser = whole::<PER_MINUTE_MAX>)]
     pub order_rate_per_ip: u32,
-    /// Orders one customer phone may place per minute.
+    /// New orders (and checkouts) one customer phone may start per minute; a retry under a known
+    /// Idempotency-Key is not a new one.
     #[arg(long, env = "AMIGO_ORDER_RATE_PER_PHONE", default_value = "5", value_parser = whole::<PER_MINUTE_MAX>)]
     pub order_rate_per_phone: u32,
     /// Order-tracking lookups a client IP may make per minute.

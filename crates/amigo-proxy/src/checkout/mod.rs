@@ -139,7 +139,10 @@ pub(crate) async fn create(
     let valid = request.order.validate()?;
     let return_url = return_url(state, &request.return_url)?;
     let phone_hash = state.store().phone_hash(&valid.phone);
-    crate::orders::guard::limit_phone(state, &phone_hash).await?;
+    // A retry of a known key was counted when it was new: only new checkouts meet the limit.
+    if state.store().checkout_by_key(key.as_str()).await?.is_none() {
+        crate::orders::guard::limit_phone(state, &phone_hash).await?;
+    }
     let (amigo_cost, lines) =
         crate::orders::guard::spend_guard_lines(state, &request.order).await?;
     let fee = delivery_fee(state, &request.order, &valid).await?;

@@ -41,19 +41,29 @@ pub(crate) fn admit(state: &AppState, ip: IpAddr) -> ProxyResult<()> {
 }
 
 /// Places `request` under `key` (after [`admit`]), or answers what an earlier use of the key
-/// got.
+/// got. A new key meets the per-phone limit; a retry of a known one does not, as it spends
+/// nothing new ([`admit`]'s per-IP rate, checked before the body is read, counts every request).
 pub(crate) async fn place(
     state: &AppState,
     key: &IdempotencyKey,
     request: CreateOrderRequest,
 ) -> ProxyResult<Placed> {
     let valid = request.validate()?;
-    guard::limit_phone(state, &state.store().phone_hash(&valid.phone)).await?;
-    let (total, sale) = guard::spend_guard(state, &request).await?;
-
     let payload = serde_json::to_vec(&request)
         .map_err(|e| ProxyError::Internal(format!("serialising the order: {e}")))?;
     let body_hash = hex::encode(Sha256::digest(&payload));
+    // A retry of a known key (the widget's after a lost answer, a reload during the submit) was
+    // counted when it was new: only new orders meet the per-phone limit, as data purchases do.
+    if state
+        .store()
+        .order_key(key.as_str(), &body_hash)
+        .await?
+        .is_none()
+    {
+        guard::limit_phone(state, &state.store().phone_hash(&valid.phone)).await?;
+    }
+    let (total, sale) = guard::spend_guard(state, &request).await?;
+
     let owner = match claim(state, key, &body_hash).await? {
         KeyClaim::Replay { status, body } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED);

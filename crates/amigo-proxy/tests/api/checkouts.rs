@@ -640,6 +640,42 @@ async fn return_urls_off_the_allowed_origins_and_bad_bodies_are_refused() {
 }
 
 #[tokio::test]
+async fn a_retried_checkout_is_not_a_new_one_for_the_phone_limit() {
+    let shop = paystack_shop_with(Options {
+        rates: amigo_proxy::config::RateQuotas {
+            orders_per_ip: 10_000,
+            orders_per_phone: 1,
+            lookups_per_ip: 10_000,
+            catalog_per_ip: 10_000,
+        },
+        ..Options::default()
+    })
+    .await;
+    let app = &shop.app;
+    let (id, _) = app.product(false).await;
+    let key = new_key();
+    let first = create(app, &checkout_body(id, 1), &key).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.everything());
+    // the browser retries (its answer lost): the same checkout, not refused by the phone's limit
+    let again = create(app, &checkout_body(id, 1), &key).await;
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.everything());
+    assert_eq!(
+        again.json()["data"]["reference"],
+        first.json()["data"]["reference"]
+    );
+    // a new checkout for the same phone within the minute is
+    let other = create(app, &checkout_body(id, 2), &new_key()).await;
+    assert_eq!(
+        other.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        other.everything()
+    );
+    assert_eq!(other.json()["error"], "rate_limited");
+    assert!(other.header("retry-after").is_some());
+}
+
+#[tokio::test]
 async fn without_a_payment_step_checkouts_are_off_and_the_widget_is_told() {
     let app = spawn_app_with(Options::default()).await;
     let p = app.get("/api/payment").await.json();

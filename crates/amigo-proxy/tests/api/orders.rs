@@ -323,9 +323,11 @@ async fn per_ip_and_per_phone_rate_limits() {
 
     // one phone, written two ways, from two IPs: the second order is limited
     let (id, _) = app.product(false).await;
+    let first_key = new_key();
+    let first_body = order_body("0803 123 4567", id, 1);
     let first = app
         .call(from_ip(
-            order_request(&order_body("0803 123 4567", id, 1), Some(&new_key())),
+            order_request(&first_body, Some(&first_key)),
             "10.2.0.1",
         ))
         .await;
@@ -338,6 +340,28 @@ async fn per_ip_and_per_phone_rate_limits() {
         .await;
     assert_eq!(second.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(second.header("retry-after").is_some());
+    // A retry of the first order (its answer lost, the page reloaded) is not a new order: the
+    // phone's limit does not refuse it, and it gets the first order's answer.
+    let retry = app
+        .call(from_ip(
+            order_request(&first_body, Some(&first_key)),
+            "10.2.0.3",
+        ))
+        .await;
+    assert_eq!(retry.status, StatusCode::CREATED, "{}", retry.everything());
+    assert_eq!(
+        retry.json()["data"]["reference"],
+        first.json()["data"]["reference"]
+    );
+    // the same key for another order is still refused for what it is, not let through
+    let reused = app
+        .call(from_ip(
+            order_request(&order_body("0803 123 4567", id, 2), Some(&first_key)),
+            "10.2.0.4",
+        ))
+        .await;
+    assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reused.json()["error"], "idempotency_key_reused");
     assert_eq!(app.upstream_order_count().await, 1);
 }
 
