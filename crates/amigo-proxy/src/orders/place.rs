@@ -49,20 +49,10 @@ pub(crate) async fn place(
     request: CreateOrderRequest,
 ) -> ProxyResult<Placed> {
     let valid = request.validate()?;
+    let (total, sale) = guard::spend_guard(state, &request).await?;
     let payload = serde_json::to_vec(&request)
         .map_err(|e| ProxyError::Internal(format!("serialising the order: {e}")))?;
     let body_hash = hex::encode(Sha256::digest(&payload));
-    // A retry of a known key (the widget's after a lost answer, a reload during the submit) was
-    // counted when it was new: only new orders meet the per-phone limit, as data purchases do.
-    if state
-        .store()
-        .order_key(key.as_str(), &body_hash)
-        .await?
-        .is_none()
-    {
-        guard::limit_phone(state, &state.store().phone_hash(&valid.phone)).await?;
-    }
-    let (total, sale) = guard::spend_guard(state, &request).await?;
 
     let owner = match claim(state, key, &body_hash).await? {
         KeyClaim::Replay { status, body } => {
@@ -97,6 +87,17 @@ pub(crate) async fn place(
             .into());
         }
     };
+    if owner {
+        // Only a new order meets the per-phone limit: a retry of a known key (the widget's after
+        // a lost answer, a reload during the submit) was counted when it was new, as data
+        // purchases are. Checked once the key is claimed, so a new order costs no extra read.
+        if let Err(refused) =
+            guard::limit_phone(state, &state.store().phone_hash(&valid.phone)).await
+        {
+            release(state, key).await;
+            return Err(refused);
+        }
+    }
     let hold = match unpaid::hold(
         state.store(),
         state.unpaid_orders(),
