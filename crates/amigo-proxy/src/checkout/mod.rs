@@ -138,20 +138,27 @@ pub(crate) async fn create(
     let method = payment_method(state)?;
     let valid = request.order.validate()?;
     let return_url = return_url(state, &request.return_url)?;
-    let phone_hash = state.store().phone_hash(&valid.phone);
-    // A retry of a known key was counted when it was new: only new checkouts meet the limit.
-    if state.store().checkout_by_key(key.as_str()).await?.is_none() {
-        crate::orders::guard::limit_phone(state, &phone_hash).await?;
+    let body_hash = hex::encode(Sha256::digest(
+        json!({"order": &request.order, "return_url": &return_url}).to_string(),
+    ));
+    // A retry of a known key (its answer lost, the page reloaded) gets the checkout the key
+    // made, as it was made: no new delivery quote (so Amigo's quote failing does not keep the
+    // shopper from a checkout they already have, and no upstream call is spent on it) and no
+    // phone limit (it was counted when it was new).
+    if let Some(existing) = state.store().checkout_by_key(key.as_str()).await? {
+        if existing.body_hash != body_hash {
+            return Err(key_reused(CheckoutKind::Order));
+        }
+        return open(state, existing).await;
     }
+    let phone_hash = state.store().phone_hash(&valid.phone);
+    crate::orders::guard::limit_phone(state, &phone_hash).await?;
     let (amigo_cost, lines) =
         crate::orders::guard::spend_guard_lines(state, &request.order).await?;
     let fee = delivery_fee(state, &request.order, &valid).await?;
 
     let order_body = serde_json::to_string(&request.order)
         .map_err(|e| ProxyError::Internal(format!("serialising the order: {e}")))?;
-    let body_hash = hex::encode(Sha256::digest(
-        json!({"order": &request.order, "return_url": &return_url}).to_string(),
-    ));
     let items: Vec<OrderItem> = lines
         .iter()
         .map(|l| OrderItem {
@@ -248,18 +255,7 @@ async fn store_and_open(state: &AppState, mut row: CheckoutRow) -> ProxyResult<C
                 break row;
             }
             Ok(CheckoutInsert::Existing(existing)) => break *existing,
-            Ok(CheckoutInsert::Reused) => {
-                let what = match row.kind {
-                    CheckoutKind::Order => "order",
-                    CheckoutKind::Data => "purchase",
-                };
-                return Err(ApiError::invalid(
-                    "idempotency_key_reused",
-                    "Idempotency-Key",
-                    format!("This Idempotency-Key was already used for a different {what}; use a new key for a new {what}."),
-                )
-                .into());
-            }
+            Ok(CheckoutInsert::Reused) => return Err(key_reused(row.kind)),
             Err(sqlx::Error::Protocol(_)) if tries < 3 => {
                 tries += 1;
                 row.reference = new_reference();
@@ -267,12 +263,34 @@ async fn store_and_open(state: &AppState, mut row: CheckoutRow) -> ProxyResult<C
             Err(e) => return Err(e.into()),
         }
     };
+    open(state, row).await
+}
+
+/// The shopper's view of a stored checkout, opening its Paystack page first if it has none yet
+/// (its first opening failed, or the process stopped before it).
+async fn open(state: &AppState, row: CheckoutRow) -> ProxyResult<CheckoutView> {
     let row = if row.method == PaymentMethod::Paystack && row.authorization_url.is_none() {
         settle::open_payment_page(state, row).await?
     } else {
         row
     };
     Ok(shopper_view(state, &row))
+}
+
+/// The refusal of a key already used for another checkout body.
+fn key_reused(kind: CheckoutKind) -> ProxyError {
+    let what = match kind {
+        CheckoutKind::Order => "order",
+        CheckoutKind::Data => "purchase",
+    };
+    ApiError::invalid(
+        "idempotency_key_reused",
+        "Idempotency-Key",
+        format!(
+            "This Idempotency-Key was already used for a different {what}; use a new key for a new {what}."
+        ),
+    )
+    .into()
 }
 
 /// The shopper's checkout, if `phone` is the one it was made with (a wrong phone gets exactly

@@ -72,7 +72,7 @@ pub(crate) async fn payment(State(state): State<AppState>) -> Response {
     path = "/api/checkouts",
     tag = "checkouts",
     params(
-        ("Idempotency-Key" = String, Header, description = "Required; ≤ 80 visible ASCII characters; the same key and body answer the same checkout"),
+        ("Idempotency-Key" = String, Header, description = "Required; ≤ 80 visible ASCII characters; the same key and body answer the same checkout, as it was made (no new delivery quote, not counted again toward the phone's limit)"),
     ),
     request_body(content = amigo_types::checkout::CreateCheckoutRequest, content_type = "application/json", description = "`order` (the body `POST /api/orders` takes) and `return_url` (the page to come back to after paying, on an allowed origin)"),
     responses(
@@ -81,7 +81,7 @@ pub(crate) async fn payment(State(state): State<AppState>) -> Response {
         (status = 404, description = "`not_found` naming a line whose product the catalog does not have", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 422, description = "`invalid_<field>`, `invalid_return_url`, `invalid_idempotency_key`, `idempotency_key_reused`, `order_total_exceeds_limit`, `unserviceable_delivery`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 428, description = "`idempotency_key_required`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
-        (status = 429, description = "`rate_limited`, with `Retry-After`", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
+        (status = 429, description = "`rate_limited`, with `Retry-After`: this client's attempts over `AMIGO_ORDER_RATE_PER_IP` this minute, or a new checkout over `AMIGO_ORDER_RATE_PER_PHONE` for its phone", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
         (status = 502, description = "`payment_unavailable` or `upstream_error` (`retryable`): nothing was charged; retry with the same key", body = amigo_types::envelope::ErrorBody, content_type = "application/json"),
     )
 )]
@@ -110,7 +110,7 @@ pub(crate) async fn create(
     path = "/api/data/checkouts",
     tag = "checkouts",
     params(
-        ("Idempotency-Key" = String, Header, description = "Required; ≤ 80 visible ASCII characters; the same key and body answer the same checkout"),
+        ("Idempotency-Key" = String, Header, description = "Required; ≤ 80 visible ASCII characters; the same key and body answer the same checkout (not counted again toward the limits)"),
     ),
     request_body(content = amigo_types::checkout::CreateDataCheckoutRequest, content_type = "application/json", description = "`purchase` (the body `POST /api/data/purchases` takes: `network`, `mobile_number`, `plan`, `Ported_number`) and `return_url` (the page to come back to after paying, on an allowed origin)"),
     responses(

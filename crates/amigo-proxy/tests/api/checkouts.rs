@@ -21,6 +21,7 @@ use crate::helpers::{
 };
 
 const ORDERS: &str = "/api/commerce/orders";
+const QUOTES: &str = "/api/commerce/delivery/quote";
 pub(crate) const PHONE: &str = "08031234567";
 
 pub(crate) fn mode(mode: PaymentMode) -> OrderPayment {
@@ -640,7 +641,7 @@ async fn return_urls_off_the_allowed_origins_and_bad_bodies_are_refused() {
 }
 
 #[tokio::test]
-async fn a_retried_checkout_is_not_a_new_one_for_the_phone_limit() {
+async fn a_retried_checkout_is_the_one_made_without_a_new_quote_or_the_phone_limit() {
     let shop = paystack_shop_with(Options {
         rates: amigo_proxy::config::RateQuotas {
             orders_per_ip: 10_000,
@@ -656,13 +657,26 @@ async fn a_retried_checkout_is_not_a_new_one_for_the_phone_limit() {
     let key = new_key();
     let first = create(app, &checkout_body(id, 1), &key).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.everything());
-    // the browser retries (its answer lost): the same checkout, not refused by the phone's limit
+    let quotes = app.upstream.controls.count(&Method::POST, QUOTES);
+    assert_eq!(quotes, 1, "a new checkout prices its delivery");
+    // the browser retries (its answer lost) while Amigo's quote fails: the same checkout, not
+    // refused by the phone's limit, and no new quote asked for
+    app.upstream
+        .controls
+        .fail(Some((QUOTES, StatusCode::SERVICE_UNAVAILABLE)));
     let again = create(app, &checkout_body(id, 1), &key).await;
     assert_eq!(again.status, StatusCode::CREATED, "{}", again.everything());
+    assert_eq!(again.json()["data"], first.json()["data"]);
+    assert_eq!(app.upstream.controls.count(&Method::POST, QUOTES), quotes);
+    // the key for another body is refused for that, before anything else
+    let reused = create(app, &checkout_body(id, 3), &key).await;
     assert_eq!(
-        again.json()["data"]["reference"],
-        first.json()["data"]["reference"]
+        reused.json()["error"],
+        "idempotency_key_reused",
+        "{}",
+        reused.everything()
     );
+    app.upstream.controls.fail(None);
     // a new checkout for the same phone within the minute is
     let other = create(app, &checkout_body(id, 2), &new_key()).await;
     assert_eq!(
