@@ -20,7 +20,9 @@ use axum::http::StatusCode;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::{amigo_key, payment_method, return_url, store_and_open, to_json, unpaid_row};
+use super::{
+    amigo_key, made_before, payment_method, return_url, store_and_open, to_json, unpaid_row,
+};
 use crate::data_answer::read_purchase_answer;
 use crate::error::{DataRefusal, ProxyError, ProxyResult};
 use crate::routes::data::{catalog, enabled, limit_new_purchase, recorded_purchase};
@@ -57,26 +59,26 @@ pub(crate) async fn create_data(
     let method = payment_method(state)?;
     let valid = request.purchase.validate()?;
     let return_url = return_url(state, &request.return_url)?;
-    let plans = catalog(state).await?;
-    let plan = valid.check_against(plans.iter().find(|p| p.plan_id == valid.plan))?;
     let upstream_body = valid.to_body();
     let body_hash = hex::encode(Sha256::digest(
         json!({"data": &upstream_body, "return_url": &return_url}).to_string(),
     ));
+    if let Some(view) = made_before(state, key, &body_hash, CheckoutKind::Data).await? {
+        return Ok(view);
+    }
+    let plans = catalog(state).await?;
+    let plan = valid.check_against(plans.iter().find(|p| p.plan_id == valid.plan))?;
     let phone_hash = state.store().phone_hash(valid.mobile_number.as_str());
     let settings = state.config().data;
-    // A retry of a known key was counted when it was new: only new checkouts meet the limits.
-    if state.store().checkout_by_key(key.as_str()).await?.is_none() {
-        limit_new_purchase(state, ip, &phone_hash).await?;
-        let spent = state.store().data_spent(&lagos_day()).await?;
-        if spent.saturating_add(plan.price.amount) > settings.daily_limit {
-            return Err(DataRefusal::DailyLimit {
-                spent,
-                amount: plan.price.amount,
-                limit: settings.daily_limit,
-            }
-            .into());
+    limit_new_purchase(state, ip, &phone_hash).await?;
+    let spent = state.store().data_spent(&lagos_day()).await?;
+    if spent.saturating_add(plan.price.amount) > settings.daily_limit {
+        return Err(DataRefusal::DailyLimit {
+            spent,
+            amount: plan.price.amount,
+            limit: settings.daily_limit,
         }
+        .into());
     }
     let price = plan.price.amount;
     let row = CheckoutRow {

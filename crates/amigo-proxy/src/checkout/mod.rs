@@ -141,15 +141,8 @@ pub(crate) async fn create(
     let body_hash = hex::encode(Sha256::digest(
         json!({"order": &request.order, "return_url": &return_url}).to_string(),
     ));
-    // A retry of a known key (its answer lost, the page reloaded) gets the checkout the key
-    // made, as it was made: no new delivery quote (so Amigo's quote failing does not keep the
-    // shopper from a checkout they already have, and no upstream call is spent on it) and no
-    // phone limit (it was counted when it was new).
-    if let Some(existing) = state.store().checkout_by_key(key.as_str()).await? {
-        if existing.body_hash != body_hash {
-            return Err(key_reused(CheckoutKind::Order));
-        }
-        return open(state, existing).await;
+    if let Some(view) = made_before(state, key, &body_hash, CheckoutKind::Order).await? {
+        return Ok(view);
     }
     let phone_hash = state.store().phone_hash(&valid.phone);
     crate::orders::guard::limit_phone(state, &phone_hash).await?;
@@ -264,6 +257,26 @@ async fn store_and_open(state: &AppState, mut row: CheckoutRow) -> ProxyResult<C
         }
     };
     open(state, row).await
+}
+
+/// What a retry of `key` gets, `None` for a new key. A retry (its answer lost, the page reloaded)
+/// gets the checkout the key made, as it was made: none of a new checkout's checks, limits or
+/// upstream calls run again, so Amigo's quote or catalog failing does not keep the shopper from
+/// a checkout they already have, and the limits count it once. The key with another body is
+/// refused.
+async fn made_before(
+    state: &AppState,
+    key: &IdempotencyKey,
+    body_hash: &str,
+    kind: CheckoutKind,
+) -> ProxyResult<Option<CheckoutView>> {
+    let Some(existing) = state.store().checkout_by_key(key.as_str()).await? else {
+        return Ok(None);
+    };
+    if existing.body_hash != body_hash {
+        return Err(key_reused(kind));
+    }
+    open(state, existing).await.map(Some)
 }
 
 /// The shopper's view of a stored checkout, opening its Paystack page first if it has none yet
