@@ -15,14 +15,21 @@ fn read(relative: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The text between the end of `marker` (its first place in `text`) and the next `end`.
+fn after<'a>(text: &'a str, marker: &str, end: char) -> &'a str {
+    let start = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("the loader has `{marker}`"))
+        + marker.len();
+    let len = text[start..]
+        .find(end)
+        .unwrap_or_else(|| panic!("`{marker}` is closed by `{end}`"));
+    &text[start..start + len]
+}
+
 /// The names in the loader's `var METHODS = [...]`, in order.
 fn loader_methods(js: &str) -> Vec<String> {
-    let start = js
-        .find("var METHODS = [")
-        .expect("the loader declares `var METHODS = [...]`")
-        + "var METHODS = [".len();
-    let end = start + js[start..].find(']').expect("METHODS' list is closed");
-    js[start..end]
+    after(js, "var METHODS = [", ']')
         .split(',')
         .map(|name| {
             let name = name.trim();
@@ -37,12 +44,7 @@ fn loader_methods(js: &str) -> Vec<String> {
 /// How many of METHODS the loader hands to the store (`METHODS.slice(0, N)`); the rest the
 /// loader answers itself.
 fn loader_store_methods(js: &str) -> usize {
-    let start = js
-        .find("METHODS.slice(0, ")
-        .expect("the loader hands the store METHODS.slice(0, N)")
-        + "METHODS.slice(0, ".len();
-    let end = start + js[start..].find(')').expect("the slice is closed");
-    js[start..end]
+    after(js, "METHODS.slice(0, ", ')')
         .trim()
         .parse()
         .expect("a whole number of methods")
